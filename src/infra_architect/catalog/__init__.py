@@ -1,0 +1,31 @@
+"""Typed loaders for the data the engine reasons with (regions, policy, prices).
+
+The tables are YAML files shipped in ``catalog/data`` so they can be reviewed and
+changed without touching code; these models are the only way the engine sees them.
+"""
+
+from infra_architect.catalog._catalog import (
+    Capability,
+    Catalog,
+    Policy,
+    PriceEntry,
+    PriceList,
+    RecoveryStrategy,
+    Region,
+    ServiceProfile,
+    SloTier,
+    load_catalog,
+)
+
+__all__ = [
+    "Capability",
+    "Catalog",
+    "Policy",
+    "PriceEntry",
+    "PriceList",
+    "RecoveryStrategy",
+    "Region",
+    "ServiceProfile",
+    "SloTier",
+    "load_catalog",
+]

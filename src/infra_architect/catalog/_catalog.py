@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from ruamel.yaml import YAML
+
+from infra_architect.spec._models import Experience, KubernetesExperience, ServiceType
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Region(_Data):
+    name: str
+    availability_zones: int = Field(ge=1)
+
+
+class ServiceProfile(_Data):
+    cpu_ms_per_request: float = Field(ge=0)
+    memory_mb: int = Field(ge=64)
+    vcpu_per_replica: float = Field(gt=0)
+    port: int = Field(ge=1, le=65535)
+
+
+MultiRegion = Literal["none", "evaluate", "active-passive", "active-active"]
+
+
+class SloTier(_Data):
+    below: float = Field(gt=0, le=100)
+    availability_zones: int = Field(ge=1)
+    regions: int = Field(ge=1)
+    multi_region: MultiRegion
+    why: str
+
+
+class RecoveryStrategy(_Data):
+    name: str
+    rto_minutes: float = Field(gt=0)
+    rpo_minutes: float = Field(ge=0)
+    why: str
+
+
+class Capability(_Data):
+    name: str
+    kind: Literal["compute", "topology", "data"]
+    title: str
+    team_size: int = Field(ge=1)
+    ops_experience: Experience
+    kubernetes_experience: KubernetesExperience
+
+
+class Policy(_Data):
+    version: Literal[1]
+    target_utilisation: float = Field(gt=0, le=1)
+    service_profiles: dict[ServiceType, ServiceProfile]
+    storage_defaults_gb: dict[str, float]
+    slo_tiers: list[SloTier] = Field(min_length=1)
+    min_replicas_floor: int = Field(ge=1)
+    worker_redundancy_slo: float
+    default_rpo_minutes: float = Field(ge=0)
+    min_default_rto_minutes: float = Field(gt=0)
+    max_default_rto_minutes: float = Field(gt=0)
+    db_failover_minutes: float = Field(gt=0)
+    stop_start_deploy_minutes: float = Field(ge=0)
+    recovery_strategies: list[RecoveryStrategy] = Field(min_length=1)
+    on_call_min_people: int = Field(ge=1)
+    paging_slo: float
+    automation_slo: float
+    capabilities: list[Capability] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _tiers_ascend(self) -> Policy:
+        bounds = [tier.below for tier in self.slo_tiers]
+        if bounds != sorted(bounds) or bounds[-1] != 100:
+            raise ValueError("slo_tiers must ascend and the last must be below: 100")
+        return self
+
+    def tier_for(self, slo: float) -> SloTier:
+        return next(tier for tier in self.slo_tiers if slo < tier.below)
+
+    def capability(self, name: str) -> Capability:
+        return next(c for c in self.capabilities if c.name == name)
+
+
+class PriceEntry(_Data):
+    usd: float = Field(ge=0)
+    unit: str
+    source: str
+
+
+class PriceList(_Data):
+    version: Literal[1]
+    as_of: str
+    region: str
+    currency: Literal["USD"]
+    hours_per_month: float = Field(gt=0)
+    prices: dict[str, PriceEntry]
+
+    def usd(self, key: str) -> float:
+        return self.prices[key].usd
+
+
+class RegionTable(_Data):
+    version: Literal[1]
+    as_of: str
+    regions: dict[str, Region]
+
+
+class Catalog(_Data):
+    """Everything the engine needs besides the spec; passed in, never read from globals."""
+
+    regions: dict[str, Region]
+    policy: Policy
+    prices: PriceList
+
+
+def _read(name: str) -> object:
+    text = resources.files("infra_architect.catalog").joinpath("data", name).read_text("utf-8")
+    return YAML(typ="safe", pure=True).load(text)
+
+
+@cache
+def load_catalog() -> Catalog:
+    """Load the shipped catalog (validated; cached because the files never change)."""
+    return Catalog(
+        regions=RegionTable.model_validate(_read("regions.yaml")).regions,
+        policy=Policy.model_validate(_read("policy.yaml")),
+        prices=PriceList.model_validate(_read("prices.yaml")),
+    )

@@ -1,0 +1,69 @@
+"""Exceptions raised by infra-architect.
+
+::
+
+    InfraArchitectError            anything the tool reports instead of a traceback
+     +-- SpecError                 the spec cannot be read or is invalid (exit code 2)
+     |    +-- MissingInputsError   inputs an architect must not guess are absent
+     +-- OutputConflictError       a write would overwrite a file the user edited
+
+Every error renders to a message that names the file, the line, the field, the bad
+value and the fix; the CLI prints it and exits with code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class InfraArchitectError(Exception):
+    """Base class: an error the CLI turns into a clear message, never a traceback."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    field: str
+    message: str
+    fix: str
+    line: int | None = None
+    column: int | None = None
+
+    def render(self, source: str) -> str:
+        where = source
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        head = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{head}\n  fix: {self.fix}"
+
+
+class SpecError(InfraArchitectError):
+    """The spec cannot be used as given; carries every problem found, in file order."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(
+            sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.field))
+        )
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        body = "\n".join(p.render(self.source) for p in self.problems)
+        return f"{self.source}: {count} {noun} in the requirements spec\n{body}"
+
+
+class OutputConflictError(InfraArchitectError):
+    """Refused to overwrite files the user edited since they were generated."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = tuple(sorted(paths))
+        listed = "\n".join(f"  {p}" for p in self.paths)
+        super().__init__(
+            "refusing to overwrite files edited since they were generated:\n"
+            f"{listed}\n  fix: keep your edits elsewhere, or re-run with --force to replace them"
+        )

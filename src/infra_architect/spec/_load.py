@@ -1,0 +1,469 @@
+"""Read a requirements spec from disk and turn it into :class:`Requirements`.
+
+Stages, each of which can only fail with :class:`SpecError` (never a traceback):
+file checks -> decoding -> YAML (round-trip, so lines are known and answers can be
+written back with comments intact) -> shape (pydantic) -> meaning (``_semantic``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import types
+import typing
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarbool import ScalarBoolean
+
+from infra_architect.errors import Problem, SpecError
+from infra_architect.spec._locate import Loc, format_path, locate
+from infra_architect.spec._models import API_VERSION, KIND, Requirements
+from infra_architect.spec._questions import MissingInputsError, Question, find_missing
+from infra_architect.spec._semantic import check_semantics
+
+MAX_SPEC_BYTES = 1024 * 1024
+"""A requirements spec is a few kilobytes; anything past 1 MiB is not one."""
+
+MAX_EXPANDED_NODES = 100_000
+"""Bounds YAML alias expansion ("billion laughs") before validation walks the tree."""
+
+INIT_HINT = "run `infra-architect init` to write one, or start from a file in examples/"
+
+
+@dataclass(frozen=True)
+class SpecDocument:
+    """A parsed spec file: the round-trip YAML tree plus where it came from."""
+
+    source: str
+    tree: CommentedMap
+
+
+def read_document(path: Path) -> SpecDocument:
+    """Read and parse ``path``; raise :class:`SpecError` for anything that is not a spec."""
+    source = str(path)
+    data = _read_bytes(path, source)
+    text = _decode(data, source)
+    return parse_document(text, source)
+
+
+def parse_document(text: str, source: str) -> SpecDocument:
+    """Parse spec text (already decoded) into a round-trip tree."""
+    if not text.strip():
+        raise _one(source, "the file is empty", f"a spec starts with `apiVersion: {API_VERSION}`; "
+                   + INIT_HINT)
+    documents = _parse_yaml(text, source)
+    if not documents or all(doc is None for doc in documents):
+        raise _one(source, "the file holds only comments, no spec", INIT_HINT)
+    if len(documents) > 1:
+        raise _one(
+            source,
+            f"the file holds {len(documents)} YAML documents; a spec is exactly one",
+            "split it: one Requirements document per file",
+        )
+    tree = documents[0]
+    _check_size(tree, source)
+    if not isinstance(tree, CommentedMap):
+        kind = type(_to_plain(tree)).__name__
+        raise _one(
+            source,
+            f"the top level is a {kind}, not a mapping",
+            f"a spec is a mapping that starts with `apiVersion: {API_VERSION}` and "
+            f"`kind: {KIND}`",
+            line=1,
+        )
+    _check_header(tree, source)
+    return SpecDocument(source=source, tree=tree)
+
+
+def missing_inputs(document: SpecDocument) -> list[Question]:
+    """The required inputs the document does not answer yet."""
+    return find_missing(document.tree)
+
+
+def validate_document(
+    document: SpecDocument,
+    known_regions: Collection[str],
+    *,
+    ignore: Collection[Question] = (),
+) -> Requirements:
+    """Validate shape and meaning; raise :class:`SpecError` listing every problem.
+
+    ``ignore`` lists unanswered questions whose "missing" errors are reported
+    separately (as questions), so the same gap is not reported twice.
+    """
+    plain = _to_plain(document.tree)
+    skipped = {q.path for q in ignore}
+    try:
+        requirements = Requirements.model_validate(plain)
+    except ValidationError as exc:
+        problems = [
+            _problem_from_error(err, document)
+            for err in exc.errors(include_url=False)
+            if not _answered_elsewhere(err, skipped)
+        ]
+        if problems:
+            raise SpecError(document.source, problems) from None
+        raise MissingInputsError(document.source, list(ignore)) from None
+    semantic = [
+        Problem(
+            field=format_path(issue.loc),
+            message=issue.message,
+            fix=issue.fix,
+            line=locate(document.tree, issue.loc)[0],
+            column=locate(document.tree, issue.loc)[1],
+        )
+        for issue in check_semantics(requirements, known_regions)
+    ]
+    if semantic:
+        raise SpecError(document.source, semantic)
+    return requirements
+
+
+def load_requirements(path: Path, known_regions: Collection[str]) -> Requirements:
+    """Read, check and validate a spec non-interactively.
+
+    Unanswered required inputs raise :class:`MissingInputsError` listing the questions.
+    """
+    document = read_document(path)
+    questions = missing_inputs(document)
+    requirements = validate_document(document, known_regions, ignore=questions)
+    if questions:
+        raise MissingInputsError(document.source, questions)
+    return requirements
+
+
+# --- file and text ---------------------------------------------------------------------
+
+
+def _read_bytes(path: Path, source: str) -> bytes:
+    try:
+        if path.is_dir():
+            candidates = sorted(p.name for p in path.iterdir() if p.suffix in {".yaml", ".yml"})
+            hint = (
+                f"pass one of its YAML files, e.g. {path / candidates[0]}"
+                if candidates
+                else "pass the spec file itself, not the directory that holds it"
+            )
+            raise _one(source, "this is a directory, not a spec file", hint)
+        if not path.exists():
+            raise _one(source, "no such file", f"check the path; {INIT_HINT}")
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise _one(
+                source,
+                f"the file is {size / 1024 / 1024:.1f} MiB; a requirements spec is a few KiB "
+                f"(limit {MAX_SPEC_BYTES // 1024} KiB)",
+                "pass the requirements spec, not a data file or archive",
+            )
+        with path.open("rb") as handle:
+            return handle.read(MAX_SPEC_BYTES + 1)
+    except PermissionError:
+        raise _one(source, "permission denied", "make the file readable") from None
+    except OSError as exc:
+        raise _one(source, f"cannot be read ({exc.strerror})", "check the path") from None
+
+
+def _decode(data: bytes, source: str) -> str:
+    if len(data) > MAX_SPEC_BYTES:
+        raise _one(source, "the file grew past the size limit while being read",
+                   "pass the requirements spec, not a stream")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise _one(
+            source,
+            f"binary content (a NUL byte at offset {nul}); this is not a YAML text file",
+            "pass the requirements spec (UTF-8 YAML)",
+            line=data.count(b"\n", 0, nul) + 1,
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _one(
+            source,
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+            "save the file as UTF-8",
+            line=line,
+        ) from None
+
+
+def _parse_yaml(text: str, source: str) -> list[Any]:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    try:
+        return list(yaml.load_all(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or "invalid YAML").strip()
+        context = f" ({exc.context.strip()})" if exc.context else ""
+        fix = "fix the YAML syntax at that position (indentation, a missing ':' or quote)"
+        if "duplicate key" in problem or "found duplicate key" in str(exc):
+            fix = "remove or rename the repeated key; each key may appear once per mapping"
+            problem = str(exc.problem or "duplicate key").split("\n")[0]
+        raise _one(
+            source,
+            f"malformed YAML: {problem}{context}",
+            fix,
+            line=mark.line + 1 if mark is not None else None,
+            column=mark.column + 1 if mark is not None else None,
+        ) from None
+    except YAMLError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
+        raise _one(source, f"malformed YAML: {first}", "fix the YAML syntax") from None
+    except RecursionError:
+        raise _one(source, "the YAML is nested too deeply to be a spec",
+                   "flatten the structure; a spec nests a few levels at most") from None
+
+
+def _check_size(tree: object, source: str) -> None:
+    """Reject documents whose alias-expanded size (or alias cycles) would blow up."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: object, depth: int) -> int:
+        if not isinstance(node, dict | list):
+            return 1
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise _one(source, "the YAML refers to itself through an alias (a cycle)",
+                       "remove the recursive anchor/alias")
+        if depth > 64:
+            raise _one(source, "the YAML is nested too deeply to be a spec",
+                       "flatten the structure; a spec nests a few levels at most")
+        in_progress.add(key)
+        children = list(node.values()) if isinstance(node, dict) else node
+        total = 1 + sum(size(child, depth + 1) for child in children)
+        in_progress.discard(key)
+        if total > MAX_EXPANDED_NODES:
+            raise _one(
+                source,
+                f"the YAML expands to more than {MAX_EXPANDED_NODES:,} nodes "
+                "(aliases multiply content)",
+                "write the spec without nested aliases",
+            )
+        sizes[key] = total
+        return total
+
+    size(tree, 0)
+
+
+def _check_header(tree: CommentedMap, source: str) -> None:
+    problems: list[Problem] = []
+    for key, expected in (("apiVersion", API_VERSION), ("kind", KIND)):
+        value = tree.get(key)
+        line, column = locate(tree, (key,))
+        if key not in tree:
+            problems.append(Problem(key, "is missing", f"add `{key}: {expected}` at the top",
+                                    line=1, column=1))
+        elif value != expected:
+            problems.append(Problem(
+                key,
+                f"{_show(value)} is not supported",
+                f"this version reads `{key}: {expected}`",
+                line=line, column=column,
+            ))
+    if problems:
+        raise SpecError(source, problems)
+
+
+def _to_plain(node: object) -> object:
+    """Round-trip YAML nodes -> plain Python, so validation sees only YAML's own types."""
+    if isinstance(node, ScalarBoolean):
+        return bool(node)
+    if isinstance(node, dict):
+        return {_plain_key(k): _to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, _dt.date | _dt.datetime):
+        return node.isoformat()
+    return str(node)
+
+
+def _plain_key(key: object) -> object:
+    plain = _to_plain(key)
+    return plain if isinstance(plain, str | int | float | bool) or plain is None else str(plain)
+
+
+# --- pydantic errors -> problems ---------------------------------------------------------
+
+
+def _answered_elsewhere(err: ErrorDetails, questions: set[tuple[str, ...]]) -> bool:
+    if err["type"] != "missing" and err["type"] != "too_short":
+        return False
+    loc = tuple(str(p) for p in err["loc"])
+    return any(loc[: len(q)] == q or q[: len(loc)] == loc for q in questions)
+
+
+def _problem_from_error(err: ErrorDetails, document: SpecDocument) -> Problem:
+    loc: Loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+    line, column = locate(document.tree, loc)
+    field_info, parent = _field_at(loc)
+    message, fix = _explain(err, loc, field_info, parent)
+    return Problem(format_path(loc), message, fix, line=line, column=column)
+
+
+def _explain(
+    err: ErrorDetails,
+    loc: Loc,
+    field_info: FieldInfo | None,
+    parent: type[BaseModel] | None,
+) -> tuple[str, str]:
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    about = f" ({field_info.description})" if field_info and field_info.description else ""
+    name = str(loc[-1]) if loc else "value"
+    example = _example(field_info)
+    if kind == "missing":
+        return "is missing", f"add `{name}: {example or '...'}`{about}"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(parent)
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`? " if close else ""
+        return (
+            f"unknown key `{name}`",
+            f"{hint}valid keys here: {', '.join(allowed)}" if allowed else "remove it",
+        )
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        bound = {
+            "greater_than": f"greater than {ctx.get('gt')}",
+            "greater_than_equal": f"at least {ctx.get('ge')}",
+            "less_than": f"less than {ctx.get('lt')}",
+            "less_than_equal": f"at most {ctx.get('le')}",
+        }[kind]
+        return f"{_show(value)} is out of range", f"use a value {bound}{about}"
+    if kind in {"literal_error", "enum"}:
+        expected = str(ctx.get("expected", ""))
+        options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
+        options = [o for o in options if o]
+        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+        hint = f"did you mean `{close[0]}`? " if close else ""
+        return f"{_show(value)} is not allowed", f"{hint}use one of: {', '.join(options)}"
+    if kind == "string_pattern_mismatch":
+        if name == "region":
+            return f"{_show(value)} is not an AWS region code", "use a code such as eu-central-1"
+        if name == "health_check_path":
+            return f"{_show(value)} is not a URL path", "use a path such as /healthz"
+        return (
+            f"{_show(value)} is not a valid name",
+            "use a DNS label: lowercase letters, digits and '-', starting with a letter and "
+            "not ending with '-', at most 63 characters (e.g. `checkout-api`)",
+        )
+    if kind in {"float_type", "float_parsing", "finite_number"}:
+        return f"{_show(value)} is not a number", f"write a plain number{_eg(example)}{about}"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"{_show(value)} is not a whole number", f"write a whole number{_eg(example)}{about}"
+    if kind in {"bool_type", "bool_parsing"}:
+        return f"{_show(value)} is not true or false", "write true or false (unquoted)"
+    if kind in {"string_type"}:
+        return f"{_show(value)} is not text", f"write a string{about}"
+    if kind in {"list_type"}:
+        return f"{_show(value)} is not a list", "write it as a YAML list, one `- item` per line"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return (
+            f"{_show(value)} is not a mapping",
+            f"write `{name}:` followed by indented `key: value` lines{about}",
+        )
+    if kind == "too_short":
+        return "is empty", f"add at least one entry{about}"
+    if kind in {"string_too_long", "too_long"}:
+        return "is too long", f"shorten it to at most {ctx.get('max_length')} characters"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"])), "see the message"
+    return f"{_show(value)}: {err['msg']}", f"correct the value{about}"
+
+
+def _eg(example: str | None) -> str:
+    return f", e.g. {example}" if example else ""
+
+
+def _example(field_info: FieldInfo | None) -> str | None:
+    if field_info is None:
+        return None
+    if field_info.examples:
+        return str(field_info.examples[0])
+    return None
+
+
+def _show(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, dict):
+        text = "a mapping"
+    elif isinstance(value, list):
+        text = "a list"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _allowed_keys(model: type[BaseModel] | None) -> list[str]:
+    if model is None:
+        return []
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _field_at(loc: Loc) -> tuple[FieldInfo | None, type[BaseModel] | None]:
+    """The field a location names, and the model that holds it (for key suggestions)."""
+    model: type[BaseModel] | None = Requirements
+    annotation: object = Requirements
+    info: FieldInfo | None = None
+    parent: type[BaseModel] | None = None
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(part, int):
+            args = typing.get_args(annotation)
+            annotation = args[0] if args else None
+            continue
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) \
+            else None
+        if model is None:
+            return info, parent
+        parent = model
+        info = _field_by_key(model, part)
+        if info is None:
+            return None, parent
+        annotation = info.annotation
+    return info, parent
+
+
+def _field_by_key(model: type[BaseModel], key: str) -> FieldInfo | None:
+    for name, field in model.model_fields.items():
+        if key in (name, field.alias):
+            return field
+    return None
+
+
+def _unwrap(annotation: object) -> object:
+    """Strip ``Annotated`` and ``X | None`` so list and model types show through."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _one(
+    source: str, message: str, fix: str, *, line: int | None = None, column: int | None = None
+) -> SpecError:
+    return SpecError(source, [Problem("", message, fix, line=line, column=column)])

@@ -1,0 +1,357 @@
+"""Checks that need the whole spec: names, references, the call graph, shares.
+
+Pydantic checks each value's shape; these check what the values mean together.
+Each issue carries the location of the value to change and the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from infra_architect.spec._locate import Loc
+from infra_architect.spec._models import DatastoreEngine, DatastoreRole, Requirements, ServiceType
+
+SHARE_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class SemanticIssue:
+    loc: Loc
+    message: str
+    fix: str
+
+
+def check_semantics(req: Requirements, known_regions: Collection[str]) -> list[SemanticIssue]:
+    """Every cross-field problem in ``req``, in a stable order."""
+    checks = (
+        _unique_names,
+        _calls,
+        _uses,
+        _service_shapes,
+        _datastore_roles,
+        _traffic_form,
+        _traffic_shares,
+        _compliance,
+    )
+    issues = [issue for check in checks for issue in check(req)]
+    issues.extend(_call_cycles(req))
+    issues.extend(_region(req, known_regions))
+    return issues
+
+
+def _unique_names(req: Requirements) -> Iterator[SemanticIssue]:
+    seen: dict[str, str] = {}
+    groups = (
+        ("services", [s.name for s in req.system.services]),
+        ("datastores", [d.name for d in req.system.datastores]),
+        ("queues", [q.name for q in req.system.queues]),
+    )
+    for group, names in groups:
+        for index, name in enumerate(names):
+            where = f"system.{group}[{index}]"
+            if name in seen:
+                yield SemanticIssue(
+                    ("system", group, index, "name"),
+                    f"duplicate name {name!r} (already used by {seen[name]})",
+                    "rename one of them: a name identifies AWS resources, DNS records and "
+                    "Kubernetes objects, so services, datastores and queues share one namespace",
+                )
+            else:
+                seen[name] = where
+
+
+def _calls(req: Requirements) -> Iterator[SemanticIssue]:
+    services = {s.name: s for s in req.system.services}
+    stores = {d.name for d in req.system.datastores} | {q.name for q in req.system.queues}
+    for index, service in enumerate(req.system.services):
+        seen: set[str] = set()
+        for call_index, call in enumerate(service.calls):
+            loc: Loc = ("system", "services", index, "calls", call_index)
+            target = call.service
+            if target in seen:
+                yield SemanticIssue(loc, f"{target!r} is listed twice", "list each service once")
+                continue
+            seen.add(target)
+            if target == service.name:
+                yield SemanticIssue(
+                    loc,
+                    f"service {service.name!r} calls itself (a synchronous call cycle)",
+                    "remove the self-call; a request loop cannot be sized or kept available",
+                )
+            elif target in stores:
+                yield SemanticIssue(
+                    loc,
+                    f"{target!r} is a datastore or queue, not a service",
+                    f"move {target!r} from calls to uses",
+                )
+            elif target not in services:
+                yield SemanticIssue(loc, f"no service named {target!r}",
+                                    _suggest(target, services, "services"))
+            elif not services[target].type.serves_requests:
+                kind = services[target].type.value
+                yield SemanticIssue(
+                    loc,
+                    f"{target!r} is a {kind}; it does not serve synchronous calls",
+                    f"publish to a queue that {target!r} consumes (list the queue in both "
+                    "services' uses), or make it an api",
+                )
+
+
+def _uses(req: Requirements) -> Iterator[SemanticIssue]:
+    services = {s.name for s in req.system.services}
+    stores = {d.name for d in req.system.datastores} | {q.name for q in req.system.queues}
+    for index, service in enumerate(req.system.services):
+        seen: set[str] = set()
+        for use_index, target in enumerate(service.uses):
+            loc: Loc = ("system", "services", index, "uses", use_index)
+            if target in seen:
+                yield SemanticIssue(loc, f"{target!r} is listed twice", "list each one once")
+                continue
+            seen.add(target)
+            if target in services:
+                yield SemanticIssue(loc, f"{target!r} is a service, not a datastore or queue",
+                                    f"move {target!r} from uses to calls")
+            elif target not in stores:
+                yield SemanticIssue(
+                    loc,
+                    f"no datastore or queue named {target!r}",
+                    _suggest(target, stores, "system.datastores or system.queues"),
+                )
+
+
+def _service_shapes(req: Requirements) -> Iterator[SemanticIssue]:
+    for index, service in enumerate(req.system.services):
+        base: Loc = ("system", "services", index)
+        if service.type is ServiceType.CRON and service.schedule is None:
+            yield SemanticIssue(base + ("schedule",), "a cron service needs a schedule",
+                                'add `schedule: "*/15 * * * *"` (5 cron fields) or @hourly')
+        if service.type is not ServiceType.CRON and service.schedule is not None:
+            yield SemanticIssue(
+                base + ("schedule",),
+                f"only cron services run on a schedule; {service.name!r} is a "
+                f"{service.type.value}",
+                "remove schedule, or set `type: cron`",
+            )
+        if service.schedule is not None and service.type is ServiceType.CRON:
+            problem = cron_problem(service.schedule)
+            if problem:
+                yield SemanticIssue(base + ("schedule",), f"{service.schedule!r}: {problem}",
+                                    "write 5 fields: minute hour day-of-month month day-of-week, "
+                                    'e.g. "0 3 * * *", or @hourly/@daily/@weekly/@monthly')
+        if service.public and not service.type.serves_requests:
+            yield SemanticIssue(
+                base + ("public",),
+                f"a {service.type.value} cannot be public; it serves no requests",
+                "remove `public: true`, or make the service a web or api",
+            )
+        if service.traffic_share is not None and not service.type.serves_requests:
+            yield SemanticIssue(base + ("traffic_share",),
+                                f"a {service.type.value} receives no request traffic",
+                                "remove traffic_share")
+
+
+def _datastore_roles(req: Requirements) -> Iterator[SemanticIssue]:
+    for index, store in enumerate(req.system.datastores):
+        if (
+            store.engine is not DatastoreEngine.REDIS
+            and store.role is not None
+            and store.role is not DatastoreRole.PRIMARY
+        ):
+            yield SemanticIssue(
+                ("system", "datastores", index, "role"),
+                f"role {store.role.value!r} applies to redis only; {store.engine.value} holds "
+                "primary data",
+                "remove role, or use `engine: redis` for a cache or session store",
+            )
+
+
+def _traffic_form(req: Requirements) -> Iterator[SemanticIssue]:
+    traffic = req.traffic
+    users, rpm, rps = (
+        traffic.concurrent_users,
+        traffic.requests_per_user_per_minute,
+        traffic.requests_per_second,
+    )
+    if rps is not None and (users is not None or rpm is not None):
+        yield SemanticIssue(
+            ("traffic", "requests_per_second"),
+            "traffic is given both as users and as requests per second",
+            "keep one form: concurrent_users + requests_per_user_per_minute, "
+            "or requests_per_second",
+        )
+    elif rpm is not None and users is None:
+        yield SemanticIssue(("traffic", "requests_per_user_per_minute"),
+                            "requests per user needs concurrent_users beside it",
+                            "add traffic.concurrent_users, or give requests_per_second instead")
+    if not any(s.type.serves_requests for s in req.system.services):
+        yield SemanticIssue(("system", "services"),
+                            "traffic is given but no web or api service receives it",
+                            "add the web or api service that requests arrive at")
+    growth = traffic.growth
+    if growth is None:
+        return
+    if (growth.concurrent_users is None) == (growth.requests_per_second is None):
+        yield SemanticIssue(
+            ("traffic", "growth"),
+            "growth needs exactly one target: concurrent_users or requests_per_second",
+            "e.g. `growth: {concurrent_users: 100000, months: 6}`",
+        )
+    elif growth.concurrent_users is not None and rpm is None:
+        yield SemanticIssue(
+            ("traffic", "growth", "concurrent_users"),
+            "a growth target in users needs traffic.requests_per_user_per_minute",
+            "give the growth target as requests_per_second instead",
+        )
+
+
+def _traffic_shares(req: Requirements) -> Iterator[SemanticIssue]:
+    shares = [
+        (index, s.traffic_share)
+        for index, s in enumerate(req.system.services)
+        if s.traffic_share is not None
+    ]
+    if not shares:
+        return
+    entry = entry_services(req)
+    for index, _share in shares:
+        name = req.system.services[index].name
+        if name not in entry:
+            yield SemanticIssue(
+                ("system", "services", index, "traffic_share"),
+                f"{name!r} is not an entry service (public, or not called by another service)",
+                "remove traffic_share; its traffic follows from the services that call it",
+            )
+    total = sum(share for _, share in shares)
+    if total > 1 + SHARE_TOLERANCE:
+        yield SemanticIssue(("system", "services", shares[-1][0], "traffic_share"),
+                            f"traffic shares add up to {total:g}, more than 1",
+                            "make the shares of entry services add up to 1")
+    elif len(shares) == len(entry) and abs(total - 1) > SHARE_TOLERANCE:
+        yield SemanticIssue(("system", "services", shares[-1][0], "traffic_share"),
+                            f"every entry service has a share but they add up to {total:g}",
+                            "make the shares add up to 1, or leave one unset to take the rest")
+
+
+def _compliance(req: Requirements) -> Iterator[SemanticIssue]:
+    seen: set[str] = set()
+    for index, regime in enumerate(req.compliance):
+        if regime.value in seen:
+            yield SemanticIssue(("compliance", index), f"{regime.value!r} is listed twice",
+                                "list each regime once")
+        seen.add(regime.value)
+
+
+def _call_cycles(req: Requirements) -> Iterator[SemanticIssue]:
+    index_of = {s.name: i for i, s in enumerate(req.system.services)}
+    # self-calls are reported by _calls; longer cycles here
+    graph = {
+        s.name: [c.service for c in s.calls if c.service in index_of and c.service != s.name]
+        for s in req.system.services
+    }
+    cycle = find_cycle(graph)
+    if cycle:
+        first = cycle[0]
+        call_index = next(
+            i for i, c in enumerate(req.system.services[index_of[first]].calls)
+            if c.service == cycle[1]
+        )
+        path = " -> ".join(cycle)
+        yield SemanticIssue(
+            ("system", "services", index_of[first], "calls", call_index),
+            f"synchronous call cycle {path}",
+            "break the cycle: make one direction asynchronous through a queue; a request "
+            "loop cannot be sized and turns one slow service into an outage of all of them",
+        )
+
+
+def _region(req: Requirements, known_regions: Collection[str]) -> Iterator[SemanticIssue]:
+    region = req.cloud.region
+    if known_regions and region not in known_regions:
+        yield SemanticIssue(("cloud", "region"), f"unknown AWS region {region!r}",
+                            _suggest(region, known_regions, "regions"))
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str]:
+    """A cycle in ``graph`` as ``[a, b, ..., a]``, or ``[]``; deterministic (sorted walk)."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for start in sorted(graph):
+        if start not in state:
+            found = visit(start)
+            if found:
+                return found
+    return []
+
+
+def entry_services(req: Requirements) -> list[str]:
+    """Where the system's traffic arrives: public services, else uncalled web/api ones."""
+    serving = [s for s in req.system.services if s.type.serves_requests]
+    public = [s.name for s in serving if s.public]
+    if public:
+        return public
+    called = {c.service for s in req.system.services for c in s.calls}
+    return [s.name for s in serving if s.name not in called]
+
+
+_CRON_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12),
+                ("day of week", 0, 7))
+_CRON_NAMES = {
+    3: {m: i + 1 for i, m in enumerate(
+        "jan feb mar apr may jun jul aug sep oct nov dec".split())},
+    4: {d: i for i, d in enumerate("sun mon tue wed thu fri sat".split())},
+}
+_CRON_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+_CRON_ITEM = re.compile(r"^(\*|[a-z0-9]+(-[a-z0-9]+)?)(/(\d+))?$")
+
+
+def cron_problem(expression: str) -> str | None:
+    """What is wrong with a Kubernetes CronJob schedule, or ``None`` if it is valid."""
+    text = expression.strip().lower()
+    if text in _CRON_MACROS:
+        return None
+    fields = text.split()
+    if len(fields) != 5:
+        return f"has {len(fields)} fields, a cron schedule has 5"
+    for position, (raw, (label, low, high)) in enumerate(zip(fields, _CRON_FIELDS, strict=True)):
+        names = _CRON_NAMES.get(position, {})
+        for item in raw.split(","):
+            match = _CRON_ITEM.match(item)
+            if not match:
+                return f"{label} field {raw!r} is not valid"
+            if match.group(4) is not None and int(match.group(4)) == 0:
+                return f"{label} field {raw!r} has a step of 0"
+            if match.group(1) == "*":
+                continue
+            for bound in match.group(1).split("-"):
+                value = names.get(bound) if not bound.isdigit() else int(bound)
+                if value is None or not low <= value <= high:
+                    return f"{label} field {raw!r} is outside {low}-{high}"
+    return None
+
+
+def _suggest(value: str, options: Collection[str], what: str) -> str:
+    close = difflib.get_close_matches(value, sorted(options), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    if not options:
+        return f"define it under {what} first"
+    listed = ", ".join(sorted(options)[:12])
+    return f"use one of the {what}: {listed}"
