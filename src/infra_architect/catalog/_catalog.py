@@ -41,6 +41,7 @@ class RecoveryStrategy(_Data):
     name: str
     rto_minutes: float = Field(gt=0)
     rpo_minutes: float = Field(ge=0)
+    needs_second_region: bool
     why: str
 
 
@@ -61,12 +62,11 @@ class Policy(_Data):
     slo_tiers: list[SloTier] = Field(min_length=1)
     min_replicas_floor: int = Field(ge=1)
     worker_redundancy_slo: float
-    default_rpo_minutes: float = Field(ge=0)
-    min_default_rto_minutes: float = Field(gt=0)
-    max_default_rto_minutes: float = Field(gt=0)
     db_failover_minutes: float = Field(gt=0)
+    multi_az_data_slo: float
     stop_start_deploy_minutes: float = Field(ge=0)
     recovery_strategies: list[RecoveryStrategy] = Field(min_length=1)
+    tier_recovery: dict[MultiRegion, str]
     on_call_min_people: int = Field(ge=1)
     paging_slo: float
     automation_slo: float
@@ -78,6 +78,17 @@ class Policy(_Data):
         if bounds != sorted(bounds) or bounds[-1] != 100:
             raise ValueError("slo_tiers must ascend and the last must be below: 100")
         return self
+
+    @model_validator(mode="after")
+    def _recovery_names_exist(self) -> Policy:
+        names = {strategy.name for strategy in self.recovery_strategies}
+        unknown = set(self.tier_recovery.values()) - names
+        if unknown:
+            raise ValueError(f"tier_recovery names unknown strategies: {sorted(unknown)}")
+        return self
+
+    def strategy(self, name: str) -> RecoveryStrategy:
+        return next(s for s in self.recovery_strategies if s.name == name)
 
     def tier_for(self, slo: float) -> SloTier:
         return next(tier for tier in self.slo_tiers if slo < tier.below)

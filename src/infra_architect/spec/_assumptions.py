@@ -24,7 +24,7 @@ class Assumption(BaseModel):
 
 
 @dataclass(frozen=True)
-class _Found:
+class AppliedDefault:
     loc: Loc
     value: str
     reason: str
@@ -49,10 +49,15 @@ def spec_assumptions(model: BaseModel) -> list[Assumption]:
     that replaces them; a defaulted sub-model is one assumption, not many. The same
     default on many list items (every service's protocol) is one assumption naming them.
     """
-    return group_assumptions(_walk(model, (), ""))
+    return group_assumptions(spec_defaults(model))
 
 
-def group_assumptions(found: list[_Found]) -> list[Assumption]:
+def spec_defaults(model: BaseModel) -> list[AppliedDefault]:
+    """The static defaults applied to ``model``, ungrouped (see :func:`spec_assumptions`)."""
+    return _walk(model, (), "")
+
+
+def group_assumptions(found: list[AppliedDefault]) -> list[Assumption]:
     groups: dict[tuple[str, str, str], list[str]] = {}
     for item in found:
         key = (_pattern(item.loc), item.value, item.reason)
@@ -65,13 +70,13 @@ def group_assumptions(found: list[_Found]) -> list[Assumption]:
     ]
 
 
-def found(loc: Loc, value: object, reason: str, owner: str = "") -> _Found:
+def found(loc: Loc, value: object, reason: str, owner: str = "") -> AppliedDefault:
     """One applied default, for the engine to add to the same grouping."""
-    return _Found(loc=loc, value=display(value), reason=reason, owner=owner)
+    return AppliedDefault(loc=loc, value=display(value), reason=reason, owner=owner)
 
 
-def _walk(model: BaseModel, loc: Loc, owner: str) -> list[_Found]:
-    out: list[_Found] = []
+def _walk(model: BaseModel, loc: Loc, owner: str) -> list[AppliedDefault]:
+    out: list[AppliedDefault] = []
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         key = info.alias or name

@@ -272,6 +272,15 @@ class Datastore(_Model):
 class Queue(_Model):
     name: DnsLabel
     engine: QueueEngine
+    messages_per_second: Annotated[
+        Float | None,
+        Field(
+            gt=0,
+            le=10_000_000,
+            description="Average messages per second today; scales with traffic growth.",
+        ),
+        Assumed("each request to a service that uses the queue publishes one message"),
+    ] = None
 
 
 class System(_Model):

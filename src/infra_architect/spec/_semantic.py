@@ -233,6 +233,13 @@ def _traffic_shares(req: Requirements) -> Iterator[SemanticIssue]:
         yield SemanticIssue(("system", "services", shares[-1][0], "traffic_share"),
                             f"every entry service has a share but they add up to {total:g}",
                             "make the shares add up to 1, or leave one unset to take the rest")
+    elif len(shares) < len(entry) and total >= 1 - SHARE_TOLERANCE:
+        with_share = {req.system.services[index].name for index, _ in shares}
+        left = [name for name in entry if name not in with_share]
+        yield SemanticIssue(("system", "services", shares[-1][0], "traffic_share"),
+                            f"the shares add up to {total:g}, leaving nothing for "
+                            f"{', '.join(left)}",
+                            "lower the shares so the remaining entry services get traffic")
 
 
 def _compliance(req: Requirements) -> Iterator[SemanticIssue]:

@@ -1,0 +1,70 @@
+"""A number with the arithmetic that produced it.
+
+Every figure the engine derives carries its formula and inputs, so documents can show
+the working ("(100 - 99.9) / 100 x 30 x 1440 = 43.2 min") and tests can check it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from pydantic import BaseModel, ConfigDict
+
+PRECISION = 6
+"""Decimal places kept; hides binary float noise (43.20000000000004) from outputs."""
+
+
+class Figure(BaseModel):
+    """A derived value, its unit, the formula, its inputs and the worked arithmetic."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float
+    unit: str
+    formula: str
+    inputs: dict[str, float]
+    worked: str
+
+    @property
+    def whole(self) -> int:
+        """The value as a count (replicas, AZs); only meaningful for integral figures."""
+        return round(self.value)
+
+    def show(self) -> str:
+        return f"{number(self.value)} {self.unit}".rstrip()
+
+
+def figure(value: float, unit: str, template: str, **inputs: float) -> Figure:
+    """Build a figure from ``template``, a formula with ``{name}`` for each input."""
+    rounded = round(value, PRECISION)
+    symbolic = template.format(**{name: name for name in inputs})
+    arithmetic = template.format(**{name: number(v) for name, v in inputs.items()})
+    return Figure(
+        value=rounded,
+        unit=unit,
+        formula=symbolic,
+        inputs={name: round(v, PRECISION) for name, v in inputs.items()},
+        worked=f"{arithmetic} = {number(rounded)}",
+    )
+
+
+def given(value: float, unit: str, source: str) -> Figure:
+    """A figure taken as stated (from the spec or a catalog), not computed."""
+    rounded = round(value, PRECISION)
+    return Figure(value=rounded, unit=unit, formula=source, inputs={},
+                  worked=f"{number(rounded)} ({source})")
+
+
+def ceil_count(value: float) -> int:
+    """Round a required count up, ignoring float noise just above an integer."""
+    return math.ceil(round(value, PRECISION))
+
+
+def number(value: float) -> str:
+    """Format a number for people: no trailing zeros, thousands separated."""
+    rounded = round(value, PRECISION)
+    if rounded == int(rounded) and abs(rounded) < 1e15:
+        return f"{int(rounded):,}"
+    if abs(rounded) >= 100:
+        return f"{rounded:,.1f}"
+    return f"{rounded:.6g}"
