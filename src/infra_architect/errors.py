@@ -5,6 +5,7 @@
     InfraArchitectError            anything the tool reports instead of a traceback
      +-- SpecError                 the spec cannot be read or is invalid (exit code 2)
      |    +-- MissingInputsError   inputs an architect must not guess are absent
+     +-- InterviewAbortedError     the user's answers ended before every question
      +-- OutputConflictError       a write would overwrite a file the user edited
 
 Every error renders to a message that names the file, the line, the field, the bad
@@ -36,7 +37,9 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        head = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        head = (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
         return f"{head}\n  fix: {self.fix}"
 
 
@@ -45,9 +48,7 @@ class SpecError(InfraArchitectError):
 
     def __init__(self, source: str, problems: list[Problem]) -> None:
         self.source = source
-        self.problems = tuple(
-            sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.field))
-        )
+        self.problems = tuple(sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.field)))
         super().__init__(self.render())
 
     def render(self) -> str:
@@ -66,4 +67,14 @@ class OutputConflictError(InfraArchitectError):
         super().__init__(
             "refusing to overwrite files edited since they were generated:\n"
             f"{listed}\n  fix: keep your edits elsewhere, or re-run with --force to replace them"
+        )
+
+
+class InterviewAbortedError(InfraArchitectError):
+    """Input ended (or was interrupted) before every question was answered."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the interview ended before every question was answered; nothing was written\n"
+            "  fix: answer every question, or add the inputs to the spec file yourself"
         )

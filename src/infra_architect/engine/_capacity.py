@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from infra_architect.catalog import Policy
 from infra_architect.engine._figures import Figure, ceil_count, figure, given
-from infra_architect.engine._model import CapacityTotals, ServiceCapacity, TrafficFigures
+from infra_architect.engine._model import (
+    CapacityTotals,
+    LoadUnit,
+    ServiceCapacity,
+    TrafficFigures,
+)
 from infra_architect.spec import Requirements, Service, ServiceType
 from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
 
-_UNIT = {
+_UNIT: dict[ServiceType, LoadUnit] = {
     ServiceType.WEB: "requests/s",
     ServiceType.API: "requests/s",
     ServiceType.WORKER: "messages/s",
@@ -27,7 +32,13 @@ def derive_capacity(
     out: list[ServiceCapacity] = []
     for index, service in enumerate(req.system.services):
         sized, service_notes = _size_service(
-            index, service, req, policy, traffic, factors[service.name], availability_zones
+            index,
+            service,
+            req=req,
+            policy=policy,
+            traffic=traffic,
+            factor=factors[service.name],
+            azs=availability_zones,
         )
         out.append(sized)
         notes.extend(service_notes)
@@ -37,6 +48,7 @@ def derive_capacity(
 def _size_service(
     index: int,
     service: Service,
+    *,
     req: Requirements,
     policy: Policy,
     traffic: TrafficFigures,
@@ -51,21 +63,39 @@ def _size_service(
     else:
         cpu = given(profile.cpu_ms_per_request, "ms", f"{service.type.value} profile")
         if service.type is not ServiceType.CRON:
-            notes.append(found((*loc, "cpu_ms_per_request"), profile.cpu_ms_per_request,
-                               assumed_reason(Service, "cpu_ms_per_request") or "",
-                               service.name))
+            notes.append(
+                found(
+                    (*loc, "cpu_ms_per_request"),
+                    profile.cpu_ms_per_request,
+                    assumed_reason(Service, "cpu_ms_per_request") or "",
+                    service.name,
+                )
+            )
     if service.memory_mb is not None:
         memory = given(float(service.memory_mb), "MiB", "spec")
     else:
         memory = given(float(profile.memory_mb), "MiB", f"{service.type.value} profile")
-        notes.append(found((*loc, "memory_mb"), profile.memory_mb,
-                           assumed_reason(Service, "memory_mb") or "", service.name))
+        notes.append(
+            found(
+                (*loc, "memory_mb"),
+                profile.memory_mb,
+                assumed_reason(Service, "memory_mb") or "",
+                service.name,
+            )
+        )
     vcpu = given(profile.vcpu_per_replica, "vCPU", f"{service.type.value} profile")
-    notes.append(found((*loc, "vcpu_per_replica"), profile.vcpu_per_replica,
-                       "each replica gets the vCPU of its service-type profile", service.name))
+    notes.append(
+        found(
+            (*loc, "vcpu_per_replica"),
+            profile.vcpu_per_replica,
+            "each replica gets the vCPU of its service-type profile",
+            service.name,
+        )
+    )
     if service.type.serves_requests and service.port is None:
-        notes.append(found((*loc, "port"), profile.port,
-                           assumed_reason(Service, "port") or "", service.name))
+        notes.append(
+            found((*loc, "port"), profile.port, assumed_reason(Service, "port") or "", service.name)
+        )
 
     unit = _UNIT[service.type]
     loads = {
@@ -158,10 +188,12 @@ def _size_service(
             spike_headroom=headroom,
             vcpu_min=_times(minimum, vcpu.value, "vCPU", "min_replicas", "vcpu_per_replica"),
             vcpu_max=_times(maximum, vcpu.value, "vCPU", "max_replicas", "vcpu_per_replica"),
-            memory_gb_min=_times(minimum, memory.value / 1024, "GiB", "min_replicas",
-                                 "memory_gib_per_replica"),
-            memory_gb_max=_times(maximum, memory.value / 1024, "GiB", "max_replicas",
-                                 "memory_gib_per_replica"),
+            memory_gb_min=_times(
+                minimum, memory.value / 1024, "GiB", "min_replicas", "memory_gib_per_replica"
+            ),
+            memory_gb_max=_times(
+                maximum, memory.value / 1024, "GiB", "max_replicas", "memory_gib_per_replica"
+            ),
         ),
         notes,
     )

@@ -81,7 +81,8 @@ def _azs(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflict]:
         single = pinned == 1
         yield Conflict(
             id="azs-pinned-below-slo",
-            severity=ERROR if single and req.availability.slo >= catalog.policy.multi_az_data_slo
+            severity=ERROR
+            if single and req.availability.slo >= catalog.policy.multi_az_data_slo
             else WARNING,
             title=f"{pinned} AZ{'s' if pinned > 1 else ''} pinned; a {req.availability.slo:g}% "
             f"SLO wants {tier.availability_zones}",
@@ -328,9 +329,7 @@ def _deploy_downtime(req: Requirements, catalog: Catalog, d: Derived) -> Iterato
     )
 
 
-def _compliance_experience(
-    req: Requirements, catalog: Catalog, d: Derived
-) -> Iterator[Conflict]:
+def _compliance_experience(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflict]:
     demanding = sorted(
         c.value for c in req.compliance if c in (Compliance.PCI_DSS, Compliance.HIPAA)
     )

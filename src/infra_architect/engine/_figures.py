@@ -51,8 +51,9 @@ def figure(value: float, unit: str, template: str, **inputs: float) -> Figure:
 def given(value: float, unit: str, source: str) -> Figure:
     """A figure taken as stated (from the spec or a catalog), not computed."""
     rounded = round(value, PRECISION)
-    return Figure(value=rounded, unit=unit, formula=source, inputs={},
-                  worked=f"{number(rounded)} ({source})")
+    return Figure(
+        value=rounded, unit=unit, formula=source, inputs={}, worked=f"{number(rounded)} ({source})"
+    )
 
 
 def ceil_count(value: float) -> int:

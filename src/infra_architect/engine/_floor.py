@@ -9,13 +9,51 @@ what the chosen design will actually cost.
 
 from __future__ import annotations
 
-from infra_architect.catalog import Catalog
+from dataclasses import dataclass
+
+from infra_architect.catalog import Catalog, Policy, PriceList
 from infra_architect.engine._figures import figure
 from infra_architect.engine._model import CostFloor, CostLine, Recovery, ServiceCapacity, Topology
 from infra_architect.engine._topology import store_is_multi_az
 from infra_architect.spec import DatastoreEngine, QueueEngine, Requirements
 
 DYNAMODB_FREE_GB = 25.0
+
+
+@dataclass(frozen=True)
+class _Pricer:
+    prices: PriceList
+
+    def hourly(self, component: str, count: float, key: str, note: str = "") -> CostLine:
+        usd = self.prices.usd(key)
+        hours = self.prices.hours_per_month
+        return CostLine(
+            component=component,
+            monthly_usd=figure(
+                count * usd * hours,
+                "USD/month",
+                "{count} × {usd_per_hour} × {hours_per_month}",
+                count=count,
+                usd_per_hour=usd,
+                hours_per_month=hours,
+            ),
+            note=note,
+        )
+
+    def storage(self, component: str, gb: float, copies: float, key: str, note: str) -> CostLine:
+        usd = self.prices.usd(key)
+        return CostLine(
+            component=component,
+            monthly_usd=figure(
+                gb * copies * usd,
+                "USD/month",
+                "{gb} × {copies} × {usd_per_gb_month}",
+                gb=gb,
+                copies=copies,
+                usd_per_gb_month=usd,
+            ),
+            note=note,
+        )
 
 
 def derive_cost_floor(
@@ -25,117 +63,15 @@ def derive_cost_floor(
     recovery: Recovery,
     services: list[ServiceCapacity],
 ) -> CostFloor:
-    prices = catalog.prices
-    policy = catalog.policy
-    hours = prices.hours_per_month
+    pricer = _Pricer(catalog.prices)
     azs = topology.availability_zones.whole
-    slo = req.availability.slo
-
-    def hourly(component: str, count: float, key: str, note: str = "") -> CostLine:
-        return CostLine(
-            component=component,
-            monthly_usd=figure(
-                count * prices.usd(key) * hours,
-                "USD/month",
-                "{count} × {usd_per_hour} × {hours_per_month}",
-                count=count,
-                usd_per_hour=prices.usd(key),
-                hours_per_month=hours,
-            ),
-            note=note,
-        )
-
-    def storage(component: str, gb: float, copies: float, key: str, note: str) -> CostLine:
-        return CostLine(
-            component=component,
-            monthly_usd=figure(
-                gb * copies * prices.usd(key),
-                "USD/month",
-                "{gb} × {copies} × {usd_per_gb_month}",
-                gb=gb,
-                copies=copies,
-                usd_per_gb_month=prices.usd(key),
-            ),
-            note=note,
-        )
-
-    network: list[CostLine] = []
-    per_az_nat = slo >= policy.paging_slo
-    network.append(hourly(
-        "NAT gateways",
-        float(azs if per_az_nat else 1),
-        "nat_gateway_hour",
-        "one per AZ: a single NAT gateway is a single point of failure for egress"
-        if per_az_nat
-        else "one shared NAT gateway; an AZ outage also cuts the other AZs' egress",
-    ))
-    if any(s.type.serves_requests for s in req.system.services):
-        network.append(hourly("Application Load Balancer", 1.0, "alb_hour", "hourly charge only"))
-
-    vcpu = sum(s.vcpu_min.value for s in services)
-    memory = sum(s.memory_gb_min.value for s in services)
-    compute = CostLine(
-        component="Compute at minimum replicas (Fargate)",
-        monthly_usd=figure(
-            (vcpu * prices.usd("fargate_vcpu_hour") + memory * prices.usd("fargate_gb_hour"))
-            * hours,
-            "USD/month",
-            "({vcpu} × {usd_per_vcpu_hour} + {memory_gib} × {usd_per_gib_hour}) "
-            "× {hours_per_month}",
-            vcpu=vcpu,
-            usd_per_vcpu_hour=prices.usd("fargate_vcpu_hour"),
-            memory_gib=memory,
-            usd_per_gib_hour=prices.usd("fargate_gb_hour"),
-            hours_per_month=hours,
-        ),
-        note="the cheapest managed compute with no cluster to run; cron jobs excluded",
-    )
-
-    data: list[CostLine] = []
-    for store in req.system.datastores:
-        multi = store_is_multi_az(store.multi_az, slo, policy, azs)
-        copies = 2.0 if multi else 1.0
-        gb = store.storage_gb or policy.storage_defaults_gb[store.engine.value]
-        replicated_by_aws = store.engine in (DatastoreEngine.S3, DatastoreEngine.DYNAMODB)
-        shown_multi = multi and not replicated_by_aws
-        label = f"{store.name} ({store.engine.value}{', Multi-AZ' if shown_multi else ''})"
-        if store.engine.relational:
-            data.append(hourly(label, copies, "rds_db_t4g_micro_hour", "db.t4g.micro"))
-            data.append(storage(f"{store.name} storage", gb, copies, "rds_gp3_gb_month", "gp3"))
-        elif store.engine is DatastoreEngine.REDIS:
-            data.append(hourly(label, copies, "elasticache_cache_t4g_micro_hour",
-                               "cache.t4g.micro" + (" primary + replica" if multi else "")))
-        elif store.engine is DatastoreEngine.OPENSEARCH:
-            data.append(hourly(label, copies, "opensearch_t3_small_hour", "t3.small.search"))
-            data.append(storage(f"{store.name} storage", gb, copies,
-                                "opensearch_gp3_gb_month", "gp3"))
-        elif store.engine is DatastoreEngine.S3:
-            data.append(storage(label, gb, 1.0, "s3_standard_gb_month",
-                                "S3 Standard; replicated across AZs by the service"))
-        else:
-            data.append(storage(label, max(0.0, gb - DYNAMODB_FREE_GB), 1.0,
-                                "dynamodb_storage_gb_month", "first 25 GB free; requests extra"))
-
-    messaging: list[CostLine] = []
-    for queue in req.system.queues:
-        label = f"{queue.name} ({queue.engine.value})"
-        if queue.engine is QueueEngine.KAFKA:
-            messaging.append(hourly(label, float(max(2, azs)), "msk_kafka_t3_small_hour",
-                                    "kafka.t3.small, one broker per AZ"))
-        elif queue.engine is QueueEngine.RABBITMQ:
-            multi = store_is_multi_az(None, slo, policy, azs)
-            messaging.append(hourly(label, 3.0 if multi else 1.0, "mq_m5_large_hour",
-                                    "mq.m5.large " + ("3-node cluster" if multi else "single")))
-        elif queue.engine is QueueEngine.KINESIS:
-            messaging.append(hourly(label, 1.0, "kinesis_shard_hour", "one shard"))
-        else:
-            messaging.append(CostLine(
-                component=label,
-                monthly_usd=figure(0.0, "USD/month", "{usd}", usd=0.0),
-                note="priced per request; the first million a month are free",
-            ))
-
-    lines = network + [compute] + data + messaging
+    data = _data_lines(pricer, req, catalog.policy, azs)
+    lines = [
+        *_network_lines(pricer, req, catalog.policy, azs),
+        _compute_line(pricer, services),
+        *data,
+        *_messaging_lines(pricer, req, catalog.policy, azs),
+    ]
     region_line = _second_region(topology, recovery, lines, data)
     if region_line is not None:
         lines.append(region_line)
@@ -149,10 +85,135 @@ def derive_cost_floor(
     return CostFloor(
         lines=lines,
         total_monthly_usd=total,
-        prices_as_of=prices.as_of,
-        price_region=prices.region,
+        prices_as_of=catalog.prices.as_of,
+        price_region=catalog.prices.region,
         note=" ".join((__doc__ or "").split("\n\n")[1].split()),
     )
+
+
+def _network_lines(pricer: _Pricer, req: Requirements, policy: Policy, azs: int) -> list[CostLine]:
+    per_az_nat = req.availability.slo >= policy.paging_slo
+    lines = [
+        pricer.hourly(
+            "NAT gateways",
+            float(azs if per_az_nat else 1),
+            "nat_gateway_hour",
+            "one per AZ: a single NAT gateway is a single point of failure for egress"
+            if per_az_nat
+            else "one shared NAT gateway; an AZ outage also cuts the other AZs' egress",
+        )
+    ]
+    if any(s.type.serves_requests for s in req.system.services):
+        lines.append(pricer.hourly("Application Load Balancer", 1.0, "alb_hour", "hourly only"))
+    return lines
+
+
+def _compute_line(pricer: _Pricer, services: list[ServiceCapacity]) -> CostLine:
+    prices = pricer.prices
+    vcpu = sum(s.vcpu_min.value for s in services)
+    memory = sum(s.memory_gb_min.value for s in services)
+    return CostLine(
+        component="Compute at minimum replicas (Fargate)",
+        monthly_usd=figure(
+            (vcpu * prices.usd("fargate_vcpu_hour") + memory * prices.usd("fargate_gb_hour"))
+            * prices.hours_per_month,
+            "USD/month",
+            "({vcpu} × {usd_per_vcpu_hour} + {memory_gib} × {usd_per_gib_hour}) "
+            "× {hours_per_month}",
+            vcpu=vcpu,
+            usd_per_vcpu_hour=prices.usd("fargate_vcpu_hour"),
+            memory_gib=memory,
+            usd_per_gib_hour=prices.usd("fargate_gb_hour"),
+            hours_per_month=prices.hours_per_month,
+        ),
+        note="the cheapest managed compute with no cluster to run; cron jobs excluded",
+    )
+
+
+def _data_lines(pricer: _Pricer, req: Requirements, policy: Policy, azs: int) -> list[CostLine]:
+    lines: list[CostLine] = []
+    for store in req.system.datastores:
+        multi = store_is_multi_az(store.multi_az, req.availability.slo, policy, azs)
+        copies = 2.0 if multi else 1.0
+        gb = store.storage_gb or policy.storage_defaults_gb[store.engine.value]
+        shown_multi = multi and store.engine not in (DatastoreEngine.S3, DatastoreEngine.DYNAMODB)
+        label = f"{store.name} ({store.engine.value}{', Multi-AZ' if shown_multi else ''})"
+        if store.engine.relational:
+            lines.append(pricer.hourly(label, copies, "rds_db_t4g_micro_hour", "db.t4g.micro"))
+            lines.append(
+                pricer.storage(f"{store.name} storage", gb, copies, "rds_gp3_gb_month", "gp3")
+            )
+        elif store.engine is DatastoreEngine.REDIS:
+            note = "cache.t4g.micro" + (" primary + replica" if multi else "")
+            lines.append(pricer.hourly(label, copies, "elasticache_cache_t4g_micro_hour", note))
+        elif store.engine is DatastoreEngine.OPENSEARCH:
+            lines.append(
+                pricer.hourly(label, copies, "opensearch_t3_small_hour", "t3.small.search")
+            )
+            lines.append(
+                pricer.storage(
+                    f"{store.name} storage", gb, copies, "opensearch_gp3_gb_month", "gp3"
+                )
+            )
+        elif store.engine is DatastoreEngine.S3:
+            lines.append(
+                pricer.storage(
+                    label,
+                    gb,
+                    1.0,
+                    "s3_standard_gb_month",
+                    "S3 Standard; replicated across AZs by the service",
+                )
+            )
+        else:
+            lines.append(
+                pricer.storage(
+                    label,
+                    max(0.0, gb - DYNAMODB_FREE_GB),
+                    1.0,
+                    "dynamodb_storage_gb_month",
+                    "first 25 GB free; requests extra",
+                )
+            )
+    return lines
+
+
+def _messaging_lines(
+    pricer: _Pricer, req: Requirements, policy: Policy, azs: int
+) -> list[CostLine]:
+    lines: list[CostLine] = []
+    for queue in req.system.queues:
+        label = f"{queue.name} ({queue.engine.value})"
+        if queue.engine is QueueEngine.KAFKA:
+            lines.append(
+                pricer.hourly(
+                    label,
+                    float(max(2, azs)),
+                    "msk_kafka_t3_small_hour",
+                    "kafka.t3.small, one broker per AZ",
+                )
+            )
+        elif queue.engine is QueueEngine.RABBITMQ:
+            multi = store_is_multi_az(None, req.availability.slo, policy, azs)
+            lines.append(
+                pricer.hourly(
+                    label,
+                    3.0 if multi else 1.0,
+                    "mq_m5_large_hour",
+                    "mq.m5.large " + ("3-node cluster" if multi else "single"),
+                )
+            )
+        elif queue.engine is QueueEngine.KINESIS:
+            lines.append(pricer.hourly(label, 1.0, "kinesis_shard_hour", "one shard"))
+        else:
+            lines.append(
+                CostLine(
+                    component=label,
+                    monthly_usd=figure(0.0, "USD/month", "{usd}", usd=0.0),
+                    note="priced per request; the first million a month are free",
+                )
+            )
+    return lines
 
 
 def _second_region(

@@ -51,12 +51,15 @@ class TrafficFigures(_Out):
     monthly_growth_rate: Figure | None
 
 
+LoadUnit = Literal["requests/s", "messages/s", "runs"]
+
+
 class ServiceCapacity(_Out):
     """What one service needs: its load, its replica bounds and why each bound."""
 
     name: str
     type: ServiceType
-    load_unit: Literal["requests/s", "messages/s", "runs"]
+    load_unit: LoadUnit
     load_factor: Figure
     average_load: Figure
     peak_load: Figure

@@ -44,18 +44,29 @@ def derive_recovery(
         rto = given(stated_rto, "min", "availability.rto_minutes")
     else:
         rto = given(default.rto_minutes, "min", f"what {default.name} delivers")
-        notes.append(found(("availability", "rto_minutes"), default.rto_minutes,
-                           f"{assumed_reason(Availability, 'rto_minutes')}: the SLO tier's "
-                           f"recovery strategy ({default.name}) restores in this time"))
+        notes.append(
+            found(
+                ("availability", "rto_minutes"),
+                default.rto_minutes,
+                f"{assumed_reason(Availability, 'rto_minutes')}: the SLO tier's "
+                f"recovery strategy ({default.name}) restores in this time",
+            )
+        )
     if stated_rpo is not None:
         rpo = given(stated_rpo, "min", "availability.rpo_minutes")
     else:
         rpo = given(default.rpo_minutes, "min", f"what {default.name} delivers")
-        notes.append(found(("availability", "rpo_minutes"), default.rpo_minutes,
-                           f"{assumed_reason(Availability, 'rpo_minutes')}: the SLO tier's "
-                           f"recovery strategy ({default.name}) loses at most this much"))
+        notes.append(
+            found(
+                ("availability", "rpo_minutes"),
+                default.rpo_minutes,
+                f"{assumed_reason(Availability, 'rpo_minutes')}: the SLO tier's "
+                f"recovery strategy ({default.name}) loses at most this much",
+            )
+        )
     meeting = [
-        s for s in policy.recovery_strategies
+        s
+        for s in policy.recovery_strategies
         if s.rto_minutes <= rto.value and s.rpo_minutes <= rpo.value
     ]
     chosen = meeting[0] if meeting else policy.recovery_strategies[-1]
@@ -144,7 +155,6 @@ def store_is_multi_az(
 
 
 SYNC_REPLICATED = frozenset(
-    {DatastoreEngine.POSTGRES, DatastoreEngine.MYSQL, DatastoreEngine.S3,
-     DatastoreEngine.DYNAMODB}
+    {DatastoreEngine.POSTGRES, DatastoreEngine.MYSQL, DatastoreEngine.S3, DatastoreEngine.DYNAMODB}
 )
 """Engines whose in-region replication is synchronous, so an AZ loss loses no data."""

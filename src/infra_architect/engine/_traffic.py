@@ -140,7 +140,9 @@ def derive_load_factors(req: Requirements, average_rps: float) -> LoadFactors:
     return LoadFactors(factors=factors, assumptions=share_notes + queue_notes)
 
 
-def _entry_shares(req: Requirements, entry: list[str]) -> tuple[dict[str, float], list[AppliedDefault]]:
+def _entry_shares(
+    req: Requirements, entry: list[str]
+) -> tuple[dict[str, float], list[AppliedDefault]]:
     services = {s.name: s for s in req.system.services}
     explicit = {n: services[n].traffic_share for n in entry if services[n].traffic_share}
     unset = [n for n in entry if n not in explicit]
@@ -175,12 +177,17 @@ def _queue_factors(
             factors[queue.name] = queue.messages_per_second / average_rps if average_rps else 0.0
             continue
         producers = [
-            s.name for s in req.system.services
-            if s.type.serves_requests and queue.name in s.uses
+            s.name for s in req.system.services if s.type.serves_requests and queue.name in s.uses
         ]
         factors[queue.name] = float(sum(request_factor(p) for p in producers))
         if producers:
             reason = assumed_reason(Queue, "messages_per_second") or ""
-            notes.append(found(("system", "queues", index, "messages_per_second"),
-                               f"1 per request to {', '.join(producers)}", reason, queue.name))
+            notes.append(
+                found(
+                    ("system", "queues", index, "messages_per_second"),
+                    f"1 per request to {', '.join(producers)}",
+                    reason,
+                    queue.name,
+                )
+            )
     return factors, notes

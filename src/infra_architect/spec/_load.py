@@ -7,11 +7,11 @@ written back with comments intact) -> shape (pydantic) -> meaning (``_semantic``
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 import difflib
 import types
 import typing
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
@@ -58,8 +58,11 @@ def read_document(path: Path) -> SpecDocument:
 def parse_document(text: str, source: str) -> SpecDocument:
     """Parse spec text (already decoded) into a round-trip tree."""
     if not text.strip():
-        raise _one(source, "the file is empty", f"a spec starts with `apiVersion: {API_VERSION}`; "
-                   + INIT_HINT)
+        raise _one(
+            source,
+            "the file is empty",
+            f"a spec starts with `apiVersion: {API_VERSION}`; " + INIT_HINT,
+        )
     documents = _parse_yaml(text, source)
     if not documents or all(doc is None for doc in documents):
         raise _one(source, "the file holds only comments, no spec", INIT_HINT)
@@ -76,8 +79,7 @@ def parse_document(text: str, source: str) -> SpecDocument:
         raise _one(
             source,
             f"the top level is a {kind}, not a mapping",
-            f"a spec is a mapping that starts with `apiVersion: {API_VERSION}` and "
-            f"`kind: {KIND}`",
+            f"a spec is a mapping that starts with `apiVersion: {API_VERSION}` and `kind: {KIND}`",
             line=1,
         )
     _check_header(tree, source)
@@ -174,8 +176,11 @@ def _read_bytes(path: Path, source: str) -> bytes:
 
 def _decode(data: bytes, source: str) -> str:
     if len(data) > MAX_SPEC_BYTES:
-        raise _one(source, "the file grew past the size limit while being read",
-                   "pass the requirements spec, not a stream")
+        raise _one(
+            source,
+            "the file grew past the size limit while being read",
+            "pass the requirements spec, not a stream",
+        )
     nul = data.find(b"\x00")
     if nul >= 0:
         raise _one(
@@ -220,8 +225,11 @@ def _parse_yaml(text: str, source: str) -> list[Any]:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
         raise _one(source, f"malformed YAML: {first}", "fix the YAML syntax") from None
     except RecursionError:
-        raise _one(source, "the YAML is nested too deeply to be a spec",
-                   "flatten the structure; a spec nests a few levels at most") from None
+        raise _one(
+            source,
+            "the YAML is nested too deeply to be a spec",
+            "flatten the structure; a spec nests a few levels at most",
+        ) from None
 
 
 def _check_size(tree: object, source: str) -> None:
@@ -236,11 +244,17 @@ def _check_size(tree: object, source: str) -> None:
         if key in sizes:
             return sizes[key]
         if key in in_progress:
-            raise _one(source, "the YAML refers to itself through an alias (a cycle)",
-                       "remove the recursive anchor/alias")
+            raise _one(
+                source,
+                "the YAML refers to itself through an alias (a cycle)",
+                "remove the recursive anchor/alias",
+            )
         if depth > 64:
-            raise _one(source, "the YAML is nested too deeply to be a spec",
-                       "flatten the structure; a spec nests a few levels at most")
+            raise _one(
+                source,
+                "the YAML is nested too deeply to be a spec",
+                "flatten the structure; a spec nests a few levels at most",
+            )
         in_progress.add(key)
         children = list(node.values()) if isinstance(node, dict) else node
         total = 1 + sum(size(child, depth + 1) for child in children)
@@ -264,15 +278,19 @@ def _check_header(tree: CommentedMap, source: str) -> None:
         value = tree.get(key)
         line, column = locate(tree, (key,))
         if key not in tree:
-            problems.append(Problem(key, "is missing", f"add `{key}: {expected}` at the top",
-                                    line=1, column=1))
+            problems.append(
+                Problem(key, "is missing", f"add `{key}: {expected}` at the top", line=1, column=1)
+            )
         elif value != expected:
-            problems.append(Problem(
-                key,
-                f"{_show(value)} is not supported",
-                f"this version reads `{key}: {expected}`",
-                line=line, column=column,
-            ))
+            problems.append(
+                Problem(
+                    key,
+                    f"{_show(value)} is not supported",
+                    f"this version reads `{key}: {expected}`",
+                    line=line,
+                    column=column,
+                )
+            )
     if problems:
         raise SpecError(source, problems)
 
@@ -293,7 +311,7 @@ def _to_plain(node: object) -> object:
         return float(node)
     if isinstance(node, str):
         return str(node)
-    if isinstance(node, _dt.date | _dt.datetime):
+    if isinstance(node, dt.date | dt.datetime):
         return node.isoformat()
     return str(node)
 
@@ -321,75 +339,163 @@ def _problem_from_error(err: ErrorDetails, document: SpecDocument) -> Problem:
     return Problem(format_path(loc), message, fix, line=line, column=column)
 
 
+@dataclass(frozen=True)
+class _ErrorContext:
+    """What a handler needs to explain one pydantic error in the user's terms."""
+
+    value: object
+    ctx: dict[str, Any]
+    name: str
+    about: str
+    example: str | None
+    parent: type[BaseModel] | None
+    message: str
+
+
 def _explain(
     err: ErrorDetails,
     loc: Loc,
     field_info: FieldInfo | None,
     parent: type[BaseModel] | None,
 ) -> tuple[str, str]:
-    kind = err["type"]
-    value = err.get("input")
-    ctx = err.get("ctx") or {}
-    about = f" ({field_info.description})" if field_info and field_info.description else ""
-    name = str(loc[-1]) if loc else "value"
-    example = _example(field_info)
-    if kind == "missing":
-        return "is missing", f"add `{name}: {example or '...'}`{about}"
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(parent)
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`? " if close else ""
-        return (
-            f"unknown key `{name}`",
-            f"{hint}valid keys here: {', '.join(allowed)}" if allowed else "remove it",
-        )
-    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        bound = {
-            "greater_than": f"greater than {ctx.get('gt')}",
-            "greater_than_equal": f"at least {ctx.get('ge')}",
-            "less_than": f"less than {ctx.get('lt')}",
-            "less_than_equal": f"at most {ctx.get('le')}",
-        }[kind]
-        return f"{_show(value)} is out of range", f"use a value {bound}{about}"
-    if kind in {"literal_error", "enum"}:
-        expected = str(ctx.get("expected", ""))
-        options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
-        options = [o for o in options if o]
-        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
-        hint = f"did you mean `{close[0]}`? " if close else ""
-        return f"{_show(value)} is not allowed", f"{hint}use one of: {', '.join(options)}"
-    if kind == "string_pattern_mismatch":
-        if name == "region":
-            return f"{_show(value)} is not an AWS region code", "use a code such as eu-central-1"
-        if name == "health_check_path":
-            return f"{_show(value)} is not a URL path", "use a path such as /healthz"
-        return (
-            f"{_show(value)} is not a valid name",
+    context = _ErrorContext(
+        value=err.get("input"),
+        ctx=dict(err.get("ctx") or {}),
+        name=str(loc[-1]) if loc else "value",
+        about=f" ({field_info.description})" if field_info and field_info.description else "",
+        example=_example(field_info),
+        parent=parent,
+        message=err["msg"],
+    )
+    handler = _HANDLERS.get(err["type"])
+    if handler is None:
+        return f"{_show(context.value)}: {context.message}", f"correct the value{context.about}"
+    return handler(context)
+
+
+def _missing(c: _ErrorContext) -> tuple[str, str]:
+    return "is missing", f"add `{c.name}: {c.example or '...'}`{c.about}"
+
+
+def _unknown_key(c: _ErrorContext) -> tuple[str, str]:
+    allowed = _allowed_keys(c.parent)
+    close = difflib.get_close_matches(c.name, allowed, n=1, cutoff=0.6)
+    hint = f"did you mean `{close[0]}`? " if close else ""
+    return (
+        f"unknown key `{c.name}`",
+        f"{hint}valid keys here: {', '.join(allowed)}" if allowed else "remove it",
+    )
+
+
+_BOUNDS = {
+    "greater_than": ("gt", "greater than"),
+    "greater_than_equal": ("ge", "at least"),
+    "less_than": ("lt", "less than"),
+    "less_than_equal": ("le", "at most"),
+}
+
+
+def _bound(kind: str) -> Callable[[_ErrorContext], tuple[str, str]]:
+    key, words = _BOUNDS[kind]
+
+    def explain(c: _ErrorContext) -> tuple[str, str]:
+        bound = c.ctx.get(key)
+        shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
+        return f"{_show(c.value)} is out of range", f"use a value {words} {shown}{c.about}"
+
+    return explain
+
+
+def _not_allowed(c: _ErrorContext) -> tuple[str, str]:
+    expected = str(c.ctx.get("expected", ""))
+    options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
+    options = [o for o in options if o]
+    close = difflib.get_close_matches(str(c.value), options, n=1, cutoff=0.5)
+    hint = f"did you mean `{close[0]}`? " if close else ""
+    return f"{_show(c.value)} is not allowed", f"{hint}use one of: {', '.join(options)}"
+
+
+def _pattern(c: _ErrorContext) -> tuple[str, str]:
+    if c.name == "region":
+        return f"{_show(c.value)} is not an AWS region code", "use a code such as eu-central-1"
+    if c.name == "health_check_path":
+        return f"{_show(c.value)} is not a URL path", "use a path such as /healthz"
+    return (
+        f"{_show(c.value)} is not a valid name",
+        (
             "use a DNS label: lowercase letters, digits and '-', starting with a letter and "
-            "not ending with '-', at most 63 characters (e.g. `checkout-api`)",
-        )
-    if kind in {"float_type", "float_parsing", "finite_number"}:
-        return f"{_show(value)} is not a number", f"write a plain number{_eg(example)}{about}"
-    if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return f"{_show(value)} is not a whole number", f"write a whole number{_eg(example)}{about}"
-    if kind in {"bool_type", "bool_parsing"}:
-        return f"{_show(value)} is not true or false", "write true or false (unquoted)"
-    if kind in {"string_type"}:
-        return f"{_show(value)} is not text", f"write a string{about}"
-    if kind in {"list_type"}:
-        return f"{_show(value)} is not a list", "write it as a YAML list, one `- item` per line"
-    if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return (
-            f"{_show(value)} is not a mapping",
-            f"write `{name}:` followed by indented `key: value` lines{about}",
-        )
-    if kind == "too_short":
-        return "is empty", f"add at least one entry{about}"
-    if kind in {"string_too_long", "too_long"}:
-        return "is too long", f"shorten it to at most {ctx.get('max_length')} characters"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"])), "see the message"
-    return f"{_show(value)}: {err['msg']}", f"correct the value{about}"
+            "not ending with '-', at most 63 characters (e.g. `checkout-api`)"
+        ),
+    )
+
+
+def _not_number(c: _ErrorContext) -> tuple[str, str]:
+    return f"{_show(c.value)} is not a number", f"write a plain number{_eg(c.example)}{c.about}"
+
+
+def _not_whole(c: _ErrorContext) -> tuple[str, str]:
+    return (
+        f"{_show(c.value)} is not a whole number",
+        f"write a whole number{_eg(c.example)}{c.about}",
+    )
+
+
+def _not_bool(c: _ErrorContext) -> tuple[str, str]:
+    return f"{_show(c.value)} is not true or false", "write true or false (unquoted)"
+
+
+def _not_text(c: _ErrorContext) -> tuple[str, str]:
+    return f"{_show(c.value)} is not text", f"write a string{c.about}"
+
+
+def _not_list(c: _ErrorContext) -> tuple[str, str]:
+    return f"{_show(c.value)} is not a list", "write it as a YAML list, one `- item` per line"
+
+
+def _not_mapping(c: _ErrorContext) -> tuple[str, str]:
+    return (
+        f"{_show(c.value)} is not a mapping",
+        f"write `{c.name}:` followed by indented `key: value` lines{c.about}",
+    )
+
+
+def _empty(c: _ErrorContext) -> tuple[str, str]:
+    return "is empty", f"add at least one entry{c.about}"
+
+
+def _too_long(c: _ErrorContext) -> tuple[str, str]:
+    return "is too long", f"shorten it to at most {c.ctx.get('max_length')} characters"
+
+
+def _value_error(c: _ErrorContext) -> tuple[str, str]:
+    return str(c.ctx.get("error", c.message)), "see the message"
+
+
+_HANDLERS: dict[str, Callable[[_ErrorContext], tuple[str, str]]] = {
+    "missing": _missing,
+    "extra_forbidden": _unknown_key,
+    **{kind: _bound(kind) for kind in _BOUNDS},
+    "literal_error": _not_allowed,
+    "enum": _not_allowed,
+    "string_pattern_mismatch": _pattern,
+    "float_type": _not_number,
+    "float_parsing": _not_number,
+    "finite_number": _not_number,
+    "int_type": _not_whole,
+    "int_parsing": _not_whole,
+    "int_from_float": _not_whole,
+    "bool_type": _not_bool,
+    "bool_parsing": _not_bool,
+    "string_type": _not_text,
+    "list_type": _not_list,
+    "dict_type": _not_mapping,
+    "model_type": _not_mapping,
+    "model_attributes_type": _not_mapping,
+    "too_short": _empty,
+    "string_too_long": _too_long,
+    "too_long": _too_long,
+    "value_error": _value_error,
+}
 
 
 def _eg(example: str | None) -> str:
@@ -431,8 +537,11 @@ def _field_at(loc: Loc) -> tuple[FieldInfo | None, type[BaseModel] | None]:
             args = typing.get_args(annotation)
             annotation = args[0] if args else None
             continue
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) \
+        model = (
+            annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel)
             else None
+        )
         if model is None:
             return info, parent
         parent = model

@@ -7,8 +7,8 @@ marked with :class:`Assumed`, so the engine can report it as a named assumption.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -183,13 +183,12 @@ _CALL_JSON_SCHEMA: dict[str, Any] = {
     ]
 }
 
-CallEntry = Annotated[
-    Call, BeforeValidator(_call_from_string), WithJsonSchema(_CALL_JSON_SCHEMA)
-]
+CallEntry = Annotated[Call, BeforeValidator(_call_from_string), WithJsonSchema(_CALL_JSON_SCHEMA)]
 
 
-def _serves_requests(service: Any) -> bool:
-    return bool(service.type.serves_requests)
+def _serves_requests(service: object) -> bool:
+    kind = getattr(service, "type", None)
+    return isinstance(kind, ServiceType) and kind.serves_requests
 
 
 class Service(_Model):
@@ -315,9 +314,7 @@ class Traffic(_Model):
     ] = 3.0
     spike_multiplier: Annotated[
         Float,
-        Field(
-            ge=1, le=1000, description="Sudden spike to absorb with no manual step, x average."
-        ),
+        Field(ge=1, le=1000, description="Sudden spike to absorb with no manual step, x average."),
         Assumed("a sudden spike reaches 10x the average rate (the Definition of Done's 10x)"),
     ] = 10.0
     growth: Growth | None = Field(default=None, description="Where traffic is heading.")

@@ -88,8 +88,9 @@ def _calls(req: Requirements) -> Iterator[SemanticIssue]:
                     f"move {target!r} from calls to uses",
                 )
             elif target not in services:
-                yield SemanticIssue(loc, f"no service named {target!r}",
-                                    _suggest(target, services, "services"))
+                yield SemanticIssue(
+                    loc, f"no service named {target!r}", _suggest(target, services, "services")
+                )
             elif not services[target].type.serves_requests:
                 kind = services[target].type.value
                 yield SemanticIssue(
@@ -112,8 +113,11 @@ def _uses(req: Requirements) -> Iterator[SemanticIssue]:
                 continue
             seen.add(target)
             if target in services:
-                yield SemanticIssue(loc, f"{target!r} is a service, not a datastore or queue",
-                                    f"move {target!r} from uses to calls")
+                yield SemanticIssue(
+                    loc,
+                    f"{target!r} is a service, not a datastore or queue",
+                    f"move {target!r} from uses to calls",
+                )
             elif target not in stores:
                 yield SemanticIssue(
                     loc,
@@ -126,31 +130,38 @@ def _service_shapes(req: Requirements) -> Iterator[SemanticIssue]:
     for index, service in enumerate(req.system.services):
         base: Loc = ("system", "services", index)
         if service.type is ServiceType.CRON and service.schedule is None:
-            yield SemanticIssue(base + ("schedule",), "a cron service needs a schedule",
-                                'add `schedule: "*/15 * * * *"` (5 cron fields) or @hourly')
+            yield SemanticIssue(
+                (*base, "schedule"),
+                "a cron service needs a schedule",
+                'add `schedule: "*/15 * * * *"` (5 cron fields) or @hourly',
+            )
         if service.type is not ServiceType.CRON and service.schedule is not None:
             yield SemanticIssue(
-                base + ("schedule",),
-                f"only cron services run on a schedule; {service.name!r} is a "
-                f"{service.type.value}",
+                (*base, "schedule"),
+                f"only cron services run on a schedule; {service.name!r} is a {service.type.value}",
                 "remove schedule, or set `type: cron`",
             )
         if service.schedule is not None and service.type is ServiceType.CRON:
             problem = cron_problem(service.schedule)
             if problem:
-                yield SemanticIssue(base + ("schedule",), f"{service.schedule!r}: {problem}",
-                                    "write 5 fields: minute hour day-of-month month day-of-week, "
-                                    'e.g. "0 3 * * *", or @hourly/@daily/@weekly/@monthly')
+                yield SemanticIssue(
+                    (*base, "schedule"),
+                    f"{service.schedule!r}: {problem}",
+                    "write 5 fields: minute hour day-of-month month day-of-week, "
+                    'e.g. "0 3 * * *", or @hourly/@daily/@weekly/@monthly',
+                )
         if service.public and not service.type.serves_requests:
             yield SemanticIssue(
-                base + ("public",),
+                (*base, "public"),
                 f"a {service.type.value} cannot be public; it serves no requests",
                 "remove `public: true`, or make the service a web or api",
             )
         if service.traffic_share is not None and not service.type.serves_requests:
-            yield SemanticIssue(base + ("traffic_share",),
-                                f"a {service.type.value} receives no request traffic",
-                                "remove traffic_share")
+            yield SemanticIssue(
+                (*base, "traffic_share"),
+                f"a {service.type.value} receives no request traffic",
+                "remove traffic_share",
+            )
 
 
 def _datastore_roles(req: Requirements) -> Iterator[SemanticIssue]:
@@ -183,13 +194,17 @@ def _traffic_form(req: Requirements) -> Iterator[SemanticIssue]:
             "or requests_per_second",
         )
     elif rpm is not None and users is None:
-        yield SemanticIssue(("traffic", "requests_per_user_per_minute"),
-                            "requests per user needs concurrent_users beside it",
-                            "add traffic.concurrent_users, or give requests_per_second instead")
+        yield SemanticIssue(
+            ("traffic", "requests_per_user_per_minute"),
+            "requests per user needs concurrent_users beside it",
+            "add traffic.concurrent_users, or give requests_per_second instead",
+        )
     if not any(s.type.serves_requests for s in req.system.services):
-        yield SemanticIssue(("system", "services"),
-                            "traffic is given but no web or api service receives it",
-                            "add the web or api service that requests arrive at")
+        yield SemanticIssue(
+            ("system", "services"),
+            "traffic is given but no web or api service receives it",
+            "add the web or api service that requests arrive at",
+        )
     growth = traffic.growth
     if growth is None:
         return
@@ -226,28 +241,34 @@ def _traffic_shares(req: Requirements) -> Iterator[SemanticIssue]:
             )
     total = sum(share for _, share in shares)
     if total > 1 + SHARE_TOLERANCE:
-        yield SemanticIssue(("system", "services", shares[-1][0], "traffic_share"),
-                            f"traffic shares add up to {total:g}, more than 1",
-                            "make the shares of entry services add up to 1")
+        yield SemanticIssue(
+            ("system", "services", shares[-1][0], "traffic_share"),
+            f"traffic shares add up to {total:g}, more than 1",
+            "make the shares of entry services add up to 1",
+        )
     elif len(shares) == len(entry) and abs(total - 1) > SHARE_TOLERANCE:
-        yield SemanticIssue(("system", "services", shares[-1][0], "traffic_share"),
-                            f"every entry service has a share but they add up to {total:g}",
-                            "make the shares add up to 1, or leave one unset to take the rest")
+        yield SemanticIssue(
+            ("system", "services", shares[-1][0], "traffic_share"),
+            f"every entry service has a share but they add up to {total:g}",
+            "make the shares add up to 1, or leave one unset to take the rest",
+        )
     elif len(shares) < len(entry) and total >= 1 - SHARE_TOLERANCE:
         with_share = {req.system.services[index].name for index, _ in shares}
         left = [name for name in entry if name not in with_share]
-        yield SemanticIssue(("system", "services", shares[-1][0], "traffic_share"),
-                            f"the shares add up to {total:g}, leaving nothing for "
-                            f"{', '.join(left)}",
-                            "lower the shares so the remaining entry services get traffic")
+        yield SemanticIssue(
+            ("system", "services", shares[-1][0], "traffic_share"),
+            f"the shares add up to {total:g}, leaving nothing for {', '.join(left)}",
+            "lower the shares so the remaining entry services get traffic",
+        )
 
 
 def _compliance(req: Requirements) -> Iterator[SemanticIssue]:
     seen: set[str] = set()
     for index, regime in enumerate(req.compliance):
         if regime.value in seen:
-            yield SemanticIssue(("compliance", index), f"{regime.value!r} is listed twice",
-                                "list each regime once")
+            yield SemanticIssue(
+                ("compliance", index), f"{regime.value!r} is listed twice", "list each regime once"
+            )
         seen.add(regime.value)
 
 
@@ -262,7 +283,8 @@ def _call_cycles(req: Requirements) -> Iterator[SemanticIssue]:
     if cycle:
         first = cycle[0]
         call_index = next(
-            i for i, c in enumerate(req.system.services[index_of[first]].calls)
+            i
+            for i, c in enumerate(req.system.services[index_of[first]].calls)
             if c.service == cycle[1]
         )
         path = " -> ".join(cycle)
@@ -277,8 +299,11 @@ def _call_cycles(req: Requirements) -> Iterator[SemanticIssue]:
 def _region(req: Requirements, known_regions: Collection[str]) -> Iterator[SemanticIssue]:
     region = req.cloud.region
     if known_regions and region not in known_regions:
-        yield SemanticIssue(("cloud", "region"), f"unknown AWS region {region!r}",
-                            _suggest(region, known_regions, "regions"))
+        yield SemanticIssue(
+            ("cloud", "region"),
+            f"unknown AWS region {region!r}",
+            _suggest(region, known_regions, "regions"),
+        )
 
 
 def find_cycle(graph: dict[str, list[str]]) -> list[str]:
@@ -291,7 +316,7 @@ def find_cycle(graph: dict[str, list[str]]) -> list[str]:
         stack.append(node)
         for nxt in graph.get(node, []):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return [*stack[stack.index(nxt) :], nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:
@@ -318,12 +343,18 @@ def entry_services(req: Requirements) -> list[str]:
     return [s.name for s in serving if s.name not in called]
 
 
-_CRON_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12),
-                ("day of week", 0, 7))
+_CRON_FIELDS = (
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day of month", 1, 31),
+    ("month", 1, 12),
+    ("day of week", 0, 7),
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 _CRON_NAMES = {
-    3: {m: i + 1 for i, m in enumerate(
-        "jan feb mar apr may jun jul aug sep oct nov dec".split())},
-    4: {d: i for i, d in enumerate("sun mon tue wed thu fri sat".split())},
+    3: {month: number for number, month in enumerate(_MONTHS, start=1)},
+    4: {day: number for number, day in enumerate(_WEEKDAYS)},
 }
 _CRON_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
 _CRON_ITEM = re.compile(r"^(\*|[a-z0-9]+(-[a-z0-9]+)?)(/(\d+))?$")

@@ -1,0 +1,324 @@
+"""``infra-architect`` commands. Exit codes: 0 ok, 1 infeasible requirements, 2 bad input."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from ruamel.yaml.comments import CommentedMap
+
+from infra_architect import __version__
+from infra_architect._io import atomic_write_text
+from infra_architect.catalog import load_catalog
+from infra_architect.cli._interview import ask_missing, ask_name, ask_optional_number
+from infra_architect.cli._render import render_constraints
+from infra_architect.engine import Constraints, derive_constraints
+from infra_architect.errors import InfraArchitectError, InterviewAbortedError
+from infra_architect.spec import (
+    API_VERSION,
+    KIND,
+    SCHEMA_FILENAME,
+    MissingInputsError,
+    Question,
+    Requirements,
+    SpecDocument,
+    missing_inputs,
+    parse_document,
+    read_document,
+    requirements_json_schema,
+    validate_document,
+)
+from infra_architect.spec._answers import dump_document, set_answer
+from infra_architect.spec._questions import find_missing
+
+EXIT_INFEASIBLE = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70
+
+BUNDLED_EXAMPLE = "ecommerce"
+
+app = typer.Typer(
+    name="infra-architect",
+    help="Turn a system's requirements into a validated infrastructure design, and prove it.\n\n"
+    "Start with `infra-architect constraints` (the bundled example) or `infra-architect init`.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+PIPE_WIDTH = 120
+"""Columns used when output is not a terminal (files, CI logs): wide enough for tables."""
+
+stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else PIPE_WIDTH)
+stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+"""Messages, errors and interview prompts: stdout stays clean for --format json."""
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"infra-architect {__version__}", highlight=False)
+        raise typer.Exit
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    if ctx.invoked_subcommand is None:
+        stdout.print(ctx.get_help())
+
+
+SpecArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Requirements spec (YAML). Omit it to use the bundled e-commerce example.",
+        show_default=False,
+    ),
+]
+InteractiveOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--interactive/--no-interactive",
+        help="Ask for missing required inputs. Default: ask when on a terminal.",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def constraints(
+    spec: SpecArgument = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table for people, json for machines")
+    ] = OutputFormat.TABLE,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show how every service was sized.")
+    ] = False,
+    interactive: InteractiveOption = None,
+) -> None:
+    """Derive what the requirements demand: error budget, traffic, capacity per service,
+    AZs and regions, recovery, what the team can run, the cost floor, conflicts and
+    assumptions. Exit 1 when requirements conflict, 2 on bad input."""
+    source, requirements = _load(spec, interactive)
+    result = derive_constraints(requirements, load_catalog())
+    if output is OutputFormat.JSON:
+        sys.stdout.write(constraints_json(result, source) + "\n")
+    else:
+        render_constraints(stdout, result, source, explain=explain)
+    if not result.feasible:
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def constraints_json(result: Constraints, source: str) -> str:
+    document = {
+        "apiVersion": API_VERSION,
+        "kind": "Constraints",
+        "spec": source,
+        "feasible": result.feasible,
+        "constraints": result.model_dump(mode="json"),
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help=f"Write to a file (e.g. {SCHEMA_FILENAME})."),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the requirements spec, for editors and CI.
+
+    With yaml-language-server, put `# yaml-language-server: $schema=<file>` at the top
+    of a spec for completion and checks as you type."""
+    text = json.dumps(requirements_json_schema(), indent=2, sort_keys=True) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(output, text)
+        stderr.print(f"wrote {output}")
+
+
+EXAMPLES = ("ecommerce", "saas-team", "internal-tool")
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the spec.")] = Path(
+        "infra-architect.yaml"
+    ),
+    example: Annotated[
+        str | None,
+        typer.Option(help=f"Start from a bundled example: {', '.join(EXAMPLES)}."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    interactive: InteractiveOption = None,
+) -> None:
+    """Write a new requirements spec: from a bundled example, or by interviewing you
+    (one question per input, saying why it matters)."""
+    if path.exists() and not force:
+        _fail(f"{path}: already exists\n  fix: choose another path, or pass --force to replace it")
+    if path.is_dir():
+        _fail(
+            f"{path}: is a directory\n  fix: give a file path, e.g. {path / 'infra-architect.yaml'}"
+        )
+    if example is not None:
+        if example not in EXAMPLES:
+            _fail(
+                f"--example: {example!r} is not a bundled example\n  fix: use one of "
+                f"{', '.join(EXAMPLES)}"
+            )
+        atomic_write_text(path, _with_schema_hint(_example_text(example)))
+        stderr.print(f"wrote {path} (from the {example} example)")
+        return
+    tree = CommentedMap()
+    tree["apiVersion"] = API_VERSION
+    tree["kind"] = KIND
+    questions = [_NAME_QUESTION, *find_missing(tree)]
+    if not _should_ask(interactive):
+        _fail(str(MissingInputsError(str(path), questions)))
+    with _interview_guard():
+        _interview_new(tree, path)
+    text = _SCHEMA_HINT + dump_document(tree)
+    document = parse_document(text, str(path))
+    atomic_write_text(path, text)
+    stderr.print(f"wrote {path}")
+    validate_document(document, load_catalog().regions)
+
+
+_NAME_QUESTION = Question(
+    path=("metadata", "name"),
+    prompt="What is the system called (a DNS label, e.g. shopfront)?",
+    why="The name prefixes every resource, DNS record and dashboard the design creates.",
+    example="metadata:\n  name: shopfront",
+    kind="choice",
+)
+
+_SCHEMA_HINT = (
+    f"# Requirements for infra-architect ({API_VERSION}).\n"
+    f"# Editor completion: `infra-architect schema -o {SCHEMA_FILENAME}`, then add\n"
+    f"#   # yaml-language-server: $schema={SCHEMA_FILENAME}\n"
+)
+
+
+def _interview_new(tree: CommentedMap, path: Path) -> None:
+    stderr.print(f"Writing a new spec to {path}. Each question says why it matters.")
+    name = ask_name(stderr, "System name (a DNS label, e.g. shopfront)", [], allow_empty=False)
+    set_answer(tree, ("metadata", "name"), name)
+    ask_missing(stderr, tree, find_missing(tree))
+    rto = ask_optional_number(
+        stderr,
+        "Recovery time objective in minutes (RTO)",
+        lambda v: None if v > 0 else "must be greater than 0",
+    )
+    if rto is not None:
+        set_answer(tree, ("availability", "rto_minutes"), rto)
+    rpo = ask_optional_number(
+        stderr,
+        "Data loss tolerated in minutes (RPO)",
+        lambda v: None if v >= 0 else "must be 0 or more",
+    )
+    if rpo is not None:
+        set_answer(tree, ("availability", "rpo_minutes"), rpo)
+    budget = ask_optional_number(
+        stderr,
+        "Monthly infrastructure budget in USD",
+        lambda v: None if v > 0 else "must be greater than 0",
+    )
+    if budget is not None:
+        set_answer(tree, ("budget", "monthly_usd"), budget)
+
+
+def _example_text(name: str) -> str:
+    return resources.files("infra_architect.examples").joinpath(f"{name}.yaml").read_text("utf-8")
+
+
+def _with_schema_hint(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith("# yaml-language-server:"):
+        lines = lines[1:]
+    return _SCHEMA_HINT + "".join(lines)
+
+
+def _load(spec: Path | None, interactive: bool | None) -> tuple[str, Requirements]:
+    """Read, complete (by asking, when allowed) and validate a spec."""
+    regions = load_catalog().regions
+    if spec is None:
+        source = f"bundled example ({BUNDLED_EXAMPLE}.yaml)"
+        document = parse_document(_example_text(BUNDLED_EXAMPLE), source)
+        return source, validate_document(document, regions)
+    document = read_document(spec)
+    questions = missing_inputs(document)
+    try:
+        return document.source, validate_document(document, regions, ignore=questions)
+    except MissingInputsError:
+        if not _should_ask(interactive):
+            raise
+    with _interview_guard():
+        ask_missing(stderr, document.tree, questions)
+    _save_answers(spec, document)
+    return document.source, validate_document(document, regions)
+
+
+def _save_answers(path: Path, document: SpecDocument) -> None:
+    atomic_write_text(path, dump_document(document.tree))
+    stderr.print(f"[green]answers saved to {path}[/green]\n")
+
+
+@contextlib.contextmanager
+def _interview_guard() -> Iterator[None]:
+    """An interview cut short (end of input, Ctrl-C) writes nothing and says so."""
+    try:
+        yield
+    except (EOFError, KeyboardInterrupt):
+        raise InterviewAbortedError from None
+
+
+def _should_ask(interactive: bool | None) -> bool:
+    if interactive is not None:
+        return interactive
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _fail(message: str) -> NoReturn:
+    stderr.print(message, markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def main() -> None:
+    """Console entry point: every expected error is a message and an exit code, never a
+    traceback. Typer itself handles usage errors (exit 2), --help and --version."""
+    try:
+        app()
+    except InfraArchitectError as exc:
+        stderr.print(str(exc), markup=False)
+        sys.exit(EXIT_BAD_INPUT)
+    except Exception as exc:
+        if os.environ.get("INFRA_ARCHITECT_DEBUG"):
+            raise
+        stderr.print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "  this is a bug in infra-architect; rerun with INFRA_ARCHITECT_DEBUG=1 for the "
+            "traceback and report it",
+            markup=False,
+        )
+        sys.exit(EXIT_INTERNAL)

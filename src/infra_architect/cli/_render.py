@@ -1,0 +1,239 @@
+"""Constraints as Rich tables for people (the JSON form is for machines)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from infra_architect.engine import Constraints, Figure, Severity, number
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def render_constraints(console: Console, c: Constraints, source: str, *, explain: bool) -> None:
+    verdict = (
+        Text("feasible: no conflicting requirements", style="green")
+        if c.feasible
+        else Text("INFEASIBLE: the requirements conflict (see Conflicts)", style="bold red")
+    )
+    console.print(
+        Panel(
+            Group(Text(f"{c.name}: constraints", style="bold"), Text(source), verdict), expand=False
+        )
+    )
+    console.print(_budget(c))
+    console.print(_traffic(c))
+    console.print(_services(c))
+    if explain:
+        console.print(_service_arithmetic(c))
+    console.print(_topology(c))
+    console.print(_team(c))
+    console.print(_floor(c))
+    console.print(_conflicts(c))
+    console.print(_assumptions(c))
+
+
+def _figures_table(title: str, rows: list[tuple[str, Figure | None]]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_column("arithmetic", style="dim")
+    for label, fig in rows:
+        if fig is not None:
+            table.add_row(label, fig.show(), fig.worked)
+    return table
+
+
+def _budget(c: Constraints) -> Table:
+    b = c.error_budget
+    return _figures_table(
+        f"Error budget at {b.slo:g}%",
+        [("per 30 days", b.per_30_days), ("per year", b.per_year), ("per deploy", b.per_deploy)],
+    )
+
+
+def _traffic(c: Constraints) -> Table:
+    t = c.traffic
+    months = f" (month {t.growth_months})" if t.growth_months else ""
+    return _figures_table(
+        "Traffic",
+        [
+            ("average today", t.average_rps),
+            ("peak today", t.peak_rps),
+            ("sudden spike", t.spike_rps),
+            (f"average at growth target{months}", t.growth_average_rps),
+            (f"peak at growth target{months}", t.growth_peak_rps),
+            ("growth rate", t.monthly_growth_rate),
+        ],
+    )
+
+
+def _services(c: Constraints) -> Table:
+    table = Table(title="Capacity per service", title_justify="left", title_style="bold")
+    for heading in (
+        "service",
+        "type",
+        "avg load",
+        "peak load",
+        "per replica",
+        "min",
+        "max",
+        "AZ-loss safe",
+        "vCPU min-max",
+        "GiB min-max",
+    ):
+        table.add_column(heading, justify="left" if heading in ("service", "type") else "right")
+    for s in c.services:
+        az = s.replicas_to_survive_az_loss
+        table.add_row(
+            s.name,
+            s.type.value,
+            number(s.average_load.value),
+            number(s.peak_load.value),
+            number(s.load_per_replica.value),
+            number(s.min_replicas.value),
+            number(s.max_replicas.value),
+            number(az.value) if az else "-",
+            f"{number(s.vcpu_min.value)}-{number(s.vcpu_max.value)}",
+            f"{number(s.memory_gb_min.value)}-{number(s.memory_gb_max.value)}",
+        )
+    t = c.totals
+    table.add_section()
+    table.add_row(
+        "total",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        f"{number(t.vcpu_min.value)}-{number(t.vcpu_max.value)}",
+        f"{number(t.memory_gb_min.value)}-{number(t.memory_gb_max.value)}",
+        style="bold",
+    )
+    table.caption = (
+        "load in requests/s (workers: messages/s); min = max(availability floor, "
+        "replicas at average load); max covers the spike and the growth peak"
+    )
+    return table
+
+
+def _service_arithmetic(c: Constraints) -> Table:
+    table = Table(title="How each service was sized", title_justify="left", title_style="bold")
+    table.add_column("service")
+    table.add_column("figure")
+    table.add_column("arithmetic", style="dim")
+    for s in c.services:
+        rows = [
+            ("load factor", s.load_factor),
+            ("average load", s.average_load),
+            ("per replica", s.load_per_replica),
+            ("replicas at peak", s.replicas_peak),
+            ("availability floor", s.availability_floor),
+            ("min replicas", s.min_replicas),
+            ("max replicas", s.max_replicas),
+            ("AZ-loss safe", s.replicas_to_survive_az_loss),
+            ("spike headroom", s.spike_headroom),
+        ]
+        for index, (label, fig) in enumerate(rows):
+            if fig is not None:
+                table.add_row(s.name if index == 0 else "", label, fig.worked)
+        table.add_section()
+    return table
+
+
+def _topology(c: Constraints) -> Table:
+    table = Table(title="Topology and recovery", title_justify="left", title_style="bold")
+    table.add_column("figure")
+    table.add_column("value")
+    table.add_column("why", style="dim")
+    top, rec = c.topology, c.recovery
+    table.add_row(
+        "availability zones", top.availability_zones.show(), top.availability_zones.worked
+    )
+    table.add_row("regions", f"{top.regions} ({top.multi_region})", top.why)
+    table.add_row(
+        "RTO / RPO",
+        f"{rec.rto_minutes.show()} / {rec.rpo_minutes.show()}",
+        f"{rec.rto_minutes.formula}; {rec.rpo_minutes.formula}",
+    )
+    table.add_row("disaster recovery", rec.strategy, rec.why)
+    table.add_row(
+        "in-region DB failover",
+        rec.in_region_failover_minutes.show(),
+        rec.in_region_failover_minutes.formula,
+    )
+    return table
+
+
+def _team(c: Constraints) -> Table:
+    x = c.complexity
+    table = Table(
+        title="What the team can operate", title_justify="left", title_style="bold", caption=x.why
+    )
+    table.add_column("capability")
+    table.add_column("", justify="center")
+    table.add_column("shortfall", style="dim")
+    for fit in x.capabilities:
+        mark = Text("yes", style="green") if fit.within_reach else Text("no", style="red")
+        table.add_row(fit.title, mark, "; ".join(fit.shortfalls))
+    on_call = "sustainable" if x.sustainable_on_call else f"needs {x.on_call_minimum}+ people"
+    table.add_row("24x7 on-call rotation", Text(on_call), f"{x.on_call_people} people")
+    return table
+
+
+def _floor(c: Constraints) -> Table:
+    f = c.cost_floor
+    table = Table(
+        title=f"Cost floor: ${number(f.total_monthly_usd.value)}/month (a lower bound)",
+        title_justify="left",
+        title_style="bold",
+        caption=f"{f.note} Prices: {f.price_region}, as of {f.prices_as_of}.",
+    )
+    table.add_column("component")
+    table.add_column("USD/month", justify="right")
+    table.add_column("arithmetic", style="dim")
+    table.add_column("note", style="dim")
+    for line in f.lines:
+        table.add_row(
+            line.component, number(line.monthly_usd.value), line.monthly_usd.worked, line.note
+        )
+    return table
+
+
+def _conflicts(c: Constraints) -> Table | Text:
+    if not c.conflicts:
+        return Text("Conflicts: none", style="green")
+    table = Table(title="Conflicts", title_justify="left", title_style="bold")
+    table.add_column("severity")
+    table.add_column("conflict")
+    table.add_column("fix")
+    for conflict in c.conflicts:
+        table.add_row(
+            Text(conflict.severity.value, style=_SEVERITY_STYLE[conflict.severity]),
+            Text.assemble(
+                (conflict.title, "bold"), f"\n{conflict.detail}\n", (f"[{conflict.id}]", "dim")
+            ),
+            conflict.fix,
+        )
+    return table
+
+
+def _assumptions(c: Constraints) -> Table | Text:
+    if not c.assumptions:
+        return Text("Assumptions: none; every input was stated")
+    table = Table(
+        title="Assumptions (defaults applied; state them in the spec to change)",
+        title_justify="left",
+        title_style="bold",
+    )
+    table.add_column("field")
+    table.add_column("value")
+    table.add_column("applies to")
+    table.add_column("why", style="dim")
+    for a in c.assumptions:
+        table.add_row(a.field, a.value, ", ".join(a.applies_to), a.reason)
+    return table
