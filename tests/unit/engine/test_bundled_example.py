@@ -66,8 +66,9 @@ def test_replicas_by_hand(shop: Constraints, name: str) -> None:
     floor = 3 if s.type.serves_requests else 2  # one per AZ (3); workers keep two
     assert s.availability_floor.value == floor
     minimum = max(floor, math.ceil(average / per_replica - 1e-9))
-    maximum = max(minimum, math.ceil(spike / per_replica - 1e-9),
-                  math.ceil(growth_peak / per_replica - 1e-9))
+    maximum = max(
+        minimum, math.ceil(spike / per_replica - 1e-9), math.ceil(growth_peak / per_replica - 1e-9)
+    )
     assert s.min_replicas.value == minimum
     assert s.max_replicas.value == maximum
     assert s.replicas_to_survive_az_loss is not None

@@ -61,12 +61,16 @@ def test_budget_conflict_names_the_slo_that_fits(catalog) -> None:
     text = VALID + f"budget: {{monthly_usd: {budget:.2f}}}\n"
     requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
     conflict = next(
-        c for c in derive_constraints(requirements, catalog).conflicts
+        c
+        for c in derive_constraints(requirements, catalog).conflicts
         if c.id == "budget-below-cost-floor"
     )
     ladder = (99.5, 99.0, 95.0)  # the SLOs below 99.9% offered as trades, highest first
-    fitting = next(slo for slo in ladder
-                   if _floor(catalog, VALID.replace("slo: 99.9", f"slo: {slo}")) <= budget)
+    fitting = next(
+        slo
+        for slo in ladder
+        if _floor(catalog, VALID.replace("slo: 99.9", f"slo: {slo}")) <= budget
+    )
     assert f"lower the SLO to {fitting:g}%" in conflict.fix
 
 
@@ -74,7 +78,8 @@ def test_budget_too_small_for_any_slo_says_so(catalog) -> None:
     text = VALID + "budget: {monthly_usd: 50}\n"
     requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
     conflict = next(
-        c for c in derive_constraints(requirements, catalog).conflicts
+        c
+        for c in derive_constraints(requirements, catalog).conflicts
         if c.id == "budget-below-cost-floor"
     )
     assert "no lower SLO fits" in conflict.fix
@@ -140,26 +145,31 @@ def test_deploy_downtime_against_the_budget(catalog, deploys: str, severity: Sev
 
 
 def test_compliance_with_low_experience(catalog) -> None:
-    text = VALID.replace("ops_experience: medium", "ops_experience: low") + "compliance: [pci-dss]\n"
+    text = (
+        VALID.replace("ops_experience: medium", "ops_experience: low") + "compliance: [pci-dss]\n"
+    )
     assert _spec(catalog, text)["compliance-low-experience"] is Severity.WARNING
 
 
 def test_shrinking_growth_target(catalog) -> None:
     text = VALID.replace(
-        "requests_per_second: 100", "requests_per_second: 100, growth: {requests_per_second: 50, "
-        "months: 3}"
+        "requests_per_second: 100",
+        "requests_per_second: 100, growth: {requests_per_second: 50, months: 3}",
     )
     assert _spec(catalog, text)["growth-below-today"] is Severity.WARNING
 
 
 def test_kubernetes_is_out_of_reach_for_a_low_ops_team_without_it(catalog) -> None:
-    text = VALID.replace("team: {size: 6, ops_experience: medium}",
-                         "team: {size: 5, ops_experience: low}")
+    text = VALID.replace(
+        "team: {size: 6, ops_experience: medium}", "team: {size: 5, ops_experience: low}"
+    )
     requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
     result = derive_constraints(requirements, catalog)
     assert result.complexity.compute_ceiling == "managed-containers"
     assert not result.complexity.allows("kubernetes")
-    text = VALID.replace("team: {size: 6, ops_experience: medium}",
-                         "team: {size: 6, ops_experience: medium, kubernetes_experience: high}")
+    text = VALID.replace(
+        "team: {size: 6, ops_experience: medium}",
+        "team: {size: 6, ops_experience: medium, kubernetes_experience: high}",
+    )
     requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
     assert derive_constraints(requirements, catalog).complexity.allows("kubernetes")

@@ -56,9 +56,7 @@ def test_a_higher_slo_never_has_a_larger_budget_or_fewer_azs(a: float, b: float)
     low, high = sorted((a, b))
     lower, higher = _derive(100, low), _derive(100, high)
     assert higher.error_budget.per_30_days.value <= lower.error_budget.per_30_days.value
-    assert (
-        higher.topology.availability_zones.value >= lower.topology.availability_zones.value
-    )
+    assert higher.topology.availability_zones.value >= lower.topology.availability_zones.value
     assert higher.topology.regions >= lower.topology.regions
 
 

@@ -1,0 +1,81 @@
+"""On a real terminal (a pty driven by pexpect) the tool asks, then proceeds."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from infra_architect.spec import load_requirements
+from tests.cli.test_cli import EXE
+from tests.conftest import VALID
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+
+
+def spawn(*args: str, cwd: Path) -> pexpect.spawn:
+    env = {**os.environ, "COLUMNS": "160", "TERM": "xterm"}
+    return pexpect.spawn(
+        EXE, list(args), cwd=str(cwd), env=env, encoding="utf-8", timeout=30, dimensions=(50, 160)
+    )
+
+
+def test_missing_slo_is_asked_then_constraints_print(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(VALID.replace("availability: {slo: 99.9}\n", ""))
+    child = spawn("constraints", str(spec), cwd=tmp_path)
+    child.expect("availability.slo")
+    child.expect("why: The SLO is the error budget")
+    child.expect(r"What availability must the system reach")
+    child.sendline("100")  # out of range: asked again
+    child.expect("must be less than 100")
+    child.sendline("99.9")
+    child.expect("answers saved to")
+    child.expect("Error budget at 99.9%")
+    child.expect("43.2 min")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "slo: 99.9" in spec.read_text()
+
+
+def test_init_interviews_and_writes_a_valid_spec(tmp_path: Path, catalog) -> None:
+    target = tmp_path / "infra-architect.yaml"
+    child = spawn("init", str(target), cwd=tmp_path)
+    answers = [
+        ("System name", "demo-shop"),
+        ("Service name", "web"),
+        ("Type of web", "web"),
+        ("reachable from the internet", "y"),
+        ("Service name", "api"),
+        ("Type of api", "api"),
+        ("reachable from the internet", "n"),
+        ("Service name", ""),
+        ("Services web calls", "api"),
+        ("Services api calls", ""),
+        ("concurrent users or as requests per second", "rps"),
+        ("Average requests per second", "40"),
+        ("What availability must the system reach", "99.5"),
+        ("How many production deploys per day", "3"),
+        ("How many engineers", "4"),
+        ("How much operations experience", "medium"),
+        ("RTO", ""),
+        ("RPO", ""),
+        ("budget", "2000"),
+    ]
+    for prompt, answer in answers:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    requirements = load_requirements(target, catalog.regions)
+    assert requirements.metadata.name == "demo-shop"
+    assert [s.name for s in requirements.system.services] == ["web", "api"]
+    assert requirements.system.services[0].calls[0].service == "api"
+    assert requirements.availability.slo == 99.5
+    assert requirements.budget is not None
+    assert requirements.budget.monthly_usd == 2000
