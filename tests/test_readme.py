@@ -14,8 +14,10 @@ def test_readme_has_exactly_two_setup_commands() -> None:
     assert block is not None
     commands = [line for line in block.group(1).splitlines() if line.strip()]
     assert commands == [
-        "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/infra-architect "
-        "constraints",
+        (
+            "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/infra-architect "
+            "constraints"
+        ),
         "bash .ci/run",
     ]
 
