@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from infra_architect.catalog import Policy
-from infra_architect.engine._figures import Figure, ceil_count, figure, given
+from infra_architect.engine._figures import Figure, ceil_count, figure, given, product
 from infra_architect.engine._model import (
     CapacityTotals,
     LoadUnit,
@@ -186,13 +186,13 @@ def _size_service(
             max_replicas=maximum,
             replicas_to_survive_az_loss=az_loss,
             spike_headroom=headroom,
-            vcpu_min=_times(minimum, vcpu.value, "vCPU", "min_replicas", "vcpu_per_replica"),
-            vcpu_max=_times(maximum, vcpu.value, "vCPU", "max_replicas", "vcpu_per_replica"),
-            memory_gb_min=_times(
-                minimum, memory.value / 1024, "GiB", "min_replicas", "memory_gib_per_replica"
+            vcpu_min=product(minimum.value, "min_replicas", vcpu.value, "vcpu_per_replica", "vCPU"),
+            vcpu_max=product(maximum.value, "max_replicas", vcpu.value, "vcpu_per_replica", "vCPU"),
+            memory_gb_min=product(
+                minimum.value, "min_replicas", memory.value / 1024, "memory_gib_per_replica", "GiB"
             ),
-            memory_gb_max=_times(
-                maximum, memory.value / 1024, "GiB", "max_replicas", "memory_gib_per_replica"
+            memory_gb_max=product(
+                maximum.value, "max_replicas", memory.value / 1024, "memory_gib_per_replica", "GiB"
             ),
         ),
         notes,
@@ -224,15 +224,6 @@ def _availability_floor(service: Service, req: Requirements, policy: Policy, azs
         f"workers keep 2 replicas from {policy.worker_redundancy_slo:g}% up"
         if redundant
         else f"below {policy.worker_redundancy_slo:g}% a queue can wait for a restarted worker",
-    )
-
-
-def _times(count: Figure, per: float, unit: str, count_name: str, per_name: str) -> Figure:
-    return figure(
-        count.value * per,
-        unit,
-        "{%s} × {%s}" % (count_name, per_name),  # noqa: UP031  (braces are the template)
-        **{count_name: count.value, per_name: per},
     )
 
 

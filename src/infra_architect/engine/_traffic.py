@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from infra_architect.engine._figures import Figure, figure, given
+from infra_architect.engine._figures import Figure, figure, given, product
 from infra_architect.engine._model import TrafficFigures
 from infra_architect.spec import Requirements, ServiceType, entry_services
 from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
@@ -41,11 +41,19 @@ def derive_traffic(req: Requirements) -> TrafficFigures:
         )
     return TrafficFigures(
         average_rps=average,
-        peak_rps=_times(average, t.peak_multiplier, "average_rps", "peak_multiplier"),
-        spike_rps=_times(average, t.spike_multiplier, "average_rps", "spike_multiplier"),
+        peak_rps=product(
+            average.value, "average_rps", t.peak_multiplier, "peak_multiplier", average.unit
+        ),
+        spike_rps=product(
+            average.value, "average_rps", t.spike_multiplier, "spike_multiplier", average.unit
+        ),
         growth_average_rps=growth_average,
-        growth_peak_rps=_times(
-            growth_average, t.peak_multiplier, "growth_average_rps", "peak_multiplier"
+        growth_peak_rps=product(
+            growth_average.value,
+            "growth_average_rps",
+            t.peak_multiplier,
+            "peak_multiplier",
+            growth_average.unit,
         ),
         growth_months=months,
         monthly_growth_rate=rate,
@@ -66,15 +74,6 @@ def _growth_average(req: Requirements, average: Figure) -> Figure:
         "{growth_concurrent_users} × {requests_per_user_per_minute} / 60",
         growth_concurrent_users=users,
         requests_per_user_per_minute=per_minute,
-    )
-
-
-def _times(base: Figure, multiplier: float, base_name: str, multiplier_name: str) -> Figure:
-    return figure(
-        base.value * multiplier,
-        base.unit,
-        "{%s} × {%s}" % (base_name, multiplier_name),  # noqa: UP031  (braces are the template)
-        **{base_name: base.value, multiplier_name: multiplier},
     )
 
 

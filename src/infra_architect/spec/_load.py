@@ -116,13 +116,7 @@ def validate_document(
             raise SpecError(document.source, problems) from None
         raise MissingInputsError(document.source, list(ignore)) from None
     semantic = [
-        Problem(
-            field=format_path(issue.loc),
-            message=issue.message,
-            fix=issue.fix,
-            line=locate(document.tree, issue.loc)[0],
-            column=locate(document.tree, issue.loc)[1],
-        )
+        Problem(format_path(issue.loc), issue.message, issue.fix, *locate(document.tree, issue.loc))
         for issue in check_semantics(requirements, known_regions)
     ]
     if semantic:
