@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from infra_architect.errors import SpecError
+from infra_architect.errors import Problem, SpecError
 from infra_architect.spec import (
     MAX_SPEC_BYTES,
     MissingInputsError,
@@ -173,17 +173,22 @@ BAD_VALUES = [
     ids=[case[0] for case in BAD_VALUES],
 )
 def test_bad_value_is_located_and_explained(old, new, field, line, message, fix, catalog) -> None:
-    text = VALID.replace(old, new, 1)
-    assert text != VALID
+    problem, rendered = _problem_for(VALID, old, new, field, catalog)
+    assert problem.line == line, rendered
+    assert message in problem.message
+    assert fix in problem.fix
+    assert f"spec.yaml:{line}:" in rendered
+
+
+def _problem_for(base: str, old: str, new: str, field: str, catalog) -> tuple[Problem, str]:
+    """Edit ``base`` once, validate it, and return the problem reported for ``field``."""
+    text = base.replace(old, new, 1)
+    assert text != base
     with pytest.raises(SpecError) as caught:
         _validate(text, catalog.regions)
     problems = [p for p in caught.value.problems if p.field == field]
     assert problems, caught.value.render()
-    problem = problems[0]
-    assert problem.line == line, caught.value.render()
-    assert message in problem.message
-    assert fix in problem.fix
-    assert f"spec.yaml:{line}:" in caught.value.render()
+    return problems[0], caught.value.render()
 
 
 # meaning, not shape: (id, old, new, field, message part, fix part)
@@ -333,15 +338,10 @@ BAD_MEANING = [
     ids=[case[0] for case in BAD_MEANING],
 )
 def test_bad_meaning_is_located_and_explained(old, new, field, message, fix, catalog) -> None:
-    text = VALID.replace(old, new, 1)
-    assert text != VALID
-    with pytest.raises(SpecError) as caught:
-        _validate(text, catalog.regions)
-    problems = [p for p in caught.value.problems if p.field == field]
-    assert problems, caught.value.render()
-    assert message in problems[0].message
-    assert fix in problems[0].fix
-    assert problems[0].line is not None
+    problem, _ = _problem_for(VALID, old, new, field, catalog)
+    assert message in problem.message
+    assert fix in problem.fix
+    assert problem.line is not None
 
 
 def test_every_problem_is_reported_at_once(catalog) -> None:
