@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -225,27 +225,26 @@ def _interview_new(tree: CommentedMap, path: Path) -> None:
     name = ask_name(stderr, "System name (a DNS label, e.g. shopfront)", [], allow_empty=False)
     set_answer(tree, ("metadata", "name"), name)
     ask_missing(stderr, tree, find_missing(tree))
-    rto = ask_optional_number(
-        stderr,
-        "Recovery time objective in minutes (RTO)",
-        lambda v: None if v > 0 else "must be greater than 0",
-    )
-    if rto is not None:
-        set_answer(tree, ("availability", "rto_minutes"), rto)
-    rpo = ask_optional_number(
-        stderr,
-        "Data loss tolerated in minutes (RPO)",
-        lambda v: None if v >= 0 else "must be 0 or more",
-    )
-    if rpo is not None:
-        set_answer(tree, ("availability", "rpo_minutes"), rpo)
-    budget = ask_optional_number(
-        stderr,
-        "Monthly infrastructure budget in USD",
-        lambda v: None if v > 0 else "must be greater than 0",
-    )
-    if budget is not None:
-        set_answer(tree, ("budget", "monthly_usd"), budget)
+    for field_path, prompt, check in _OPTIONAL_QUESTIONS:
+        answer = ask_optional_number(stderr, prompt, check)
+        if answer is not None:
+            set_answer(tree, field_path, answer)
+
+
+def _positive(value: float) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def _not_negative(value: float) -> str | None:
+    return None if value >= 0 else "must be 0 or more"
+
+
+_OPTIONAL_QUESTIONS: tuple[tuple[tuple[str, ...], str, Callable[[float], str | None]], ...] = (
+    (("availability", "rto_minutes"), "Recovery time objective in minutes (RTO)", _positive),
+    (("availability", "rpo_minutes"), "Data loss tolerated in minutes (RPO)", _not_negative),
+    (("budget", "monthly_usd"), "Monthly infrastructure budget in USD", _positive),
+)
+"""Inputs init offers but does not require; skipped ones become assumptions or stay unset."""
 
 
 def _example_text(name: str) -> str:

@@ -35,8 +35,12 @@ def render_constraints(console: Console, c: Constraints, source: str, *, explain
     console.print(_assumptions(c))
 
 
+def _table(title: str, caption: str | None = None) -> Table:
+    return Table(title=title, title_justify="left", title_style="bold", caption=caption)
+
+
 def _figures_table(title: str, rows: list[tuple[str, Figure | None]]) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold")
+    table = _table(title)
     table.add_column("figure")
     table.add_column("value", justify="right")
     table.add_column("arithmetic", style="dim")
@@ -71,7 +75,7 @@ def _traffic(c: Constraints) -> Table:
 
 
 def _services(c: Constraints) -> Table:
-    table = Table(title="Capacity per service", title_justify="left", title_style="bold")
+    table = _table("Capacity per service")
     for heading in (
         "service",
         "type",
@@ -122,7 +126,7 @@ def _services(c: Constraints) -> Table:
 
 
 def _service_arithmetic(c: Constraints) -> Table:
-    table = Table(title="How each service was sized", title_justify="left", title_style="bold")
+    table = _table("How each service was sized")
     table.add_column("service")
     table.add_column("figure")
     table.add_column("arithmetic", style="dim")
@@ -146,7 +150,7 @@ def _service_arithmetic(c: Constraints) -> Table:
 
 
 def _topology(c: Constraints) -> Table:
-    table = Table(title="Topology and recovery", title_justify="left", title_style="bold")
+    table = _table("Topology and recovery")
     table.add_column("figure")
     table.add_column("value")
     table.add_column("why", style="dim")
@@ -171,9 +175,7 @@ def _topology(c: Constraints) -> Table:
 
 def _team(c: Constraints) -> Table:
     x = c.complexity
-    table = Table(
-        title="What the team can operate", title_justify="left", title_style="bold", caption=x.why
-    )
+    table = _table("What the team can operate", caption=x.why)
     table.add_column("capability")
     table.add_column("", justify="center")
     table.add_column("shortfall", style="dim")
@@ -187,10 +189,8 @@ def _team(c: Constraints) -> Table:
 
 def _floor(c: Constraints) -> Table:
     f = c.cost_floor
-    table = Table(
-        title=f"Cost floor: ${number(f.total_monthly_usd.value)}/month (a lower bound)",
-        title_justify="left",
-        title_style="bold",
+    table = _table(
+        f"Cost floor: ${number(f.total_monthly_usd.value)}/month (a lower bound)",
         caption=f"{f.note} Prices: {f.price_region}, as of {f.prices_as_of}.",
     )
     table.add_column("component")
@@ -207,7 +207,7 @@ def _floor(c: Constraints) -> Table:
 def _conflicts(c: Constraints) -> Table | Text:
     if not c.conflicts:
         return Text("Conflicts: none", style="green")
-    table = Table(title="Conflicts", title_justify="left", title_style="bold")
+    table = _table("Conflicts")
     table.add_column("severity")
     table.add_column("conflict")
     table.add_column("fix")
@@ -225,11 +225,7 @@ def _conflicts(c: Constraints) -> Table | Text:
 def _assumptions(c: Constraints) -> Table | Text:
     if not c.assumptions:
         return Text("Assumptions: none; every input was stated")
-    table = Table(
-        title="Assumptions (defaults applied; state them in the spec to change)",
-        title_justify="left",
-        title_style="bold",
-    )
+    table = _table("Assumptions (defaults applied; state them in the spec to change)")
     table.add_column("field")
     table.add_column("value")
     table.add_column("applies to")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from infra_architect.catalog import Catalog, Policy
-from infra_architect.engine._figures import figure, given
+from infra_architect.engine._figures import Figure, figure, given
 from infra_architect.engine._model import CapabilityFit, Complexity, Recovery, Topology
 from infra_architect.spec import Availability, DatastoreEngine, Requirements
 from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
@@ -37,33 +37,21 @@ def derive_recovery(
     req: Requirements, policy: Policy, topology: Topology
 ) -> tuple[Recovery, list[AppliedDefault]]:
     default = policy.strategy(policy.tier_recovery[topology.multi_region])
-    notes: list[AppliedDefault] = []
-    stated_rto = req.availability.rto_minutes
-    stated_rpo = req.availability.rpo_minutes
-    if stated_rto is not None:
-        rto = given(stated_rto, "min", "availability.rto_minutes")
-    else:
-        rto = given(default.rto_minutes, "min", f"what {default.name} delivers")
-        notes.append(
-            found(
-                ("availability", "rto_minutes"),
-                default.rto_minutes,
-                f"{assumed_reason(Availability, 'rto_minutes')}: the SLO tier's "
-                f"recovery strategy ({default.name}) restores in this time",
-            )
-        )
-    if stated_rpo is not None:
-        rpo = given(stated_rpo, "min", "availability.rpo_minutes")
-    else:
-        rpo = given(default.rpo_minutes, "min", f"what {default.name} delivers")
-        notes.append(
-            found(
-                ("availability", "rpo_minutes"),
-                default.rpo_minutes,
-                f"{assumed_reason(Availability, 'rpo_minutes')}: the SLO tier's "
-                f"recovery strategy ({default.name}) loses at most this much",
-            )
-        )
+    rto, rto_note = _stated_or_delivered(
+        req.availability.rto_minutes,
+        "rto_minutes",
+        default.rto_minutes,
+        default.name,
+        "restores in this time",
+    )
+    rpo, rpo_note = _stated_or_delivered(
+        req.availability.rpo_minutes,
+        "rpo_minutes",
+        default.rpo_minutes,
+        default.name,
+        "loses at most this much",
+    )
+    notes = [note for note in (rto_note, rpo_note) if note is not None]
     meeting = [
         s
         for s in policy.recovery_strategies
@@ -99,6 +87,21 @@ def derive_recovery(
         ),
         notes,
     )
+
+
+def _stated_or_delivered(
+    stated: float | None, field: str, delivered: float, strategy: str, outcome: str
+) -> tuple[Figure, AppliedDefault | None]:
+    """The spec's RTO/RPO, else what the SLO tier's recovery strategy delivers (assumed)."""
+    if stated is not None:
+        return given(stated, "min", f"availability.{field}"), None
+    note = found(
+        ("availability", field),
+        delivered,
+        f"{assumed_reason(Availability, field)}: the SLO tier's recovery strategy "
+        f"({strategy}) {outcome}",
+    )
+    return given(delivered, "min", f"what {strategy} delivers"), note
 
 
 def derive_complexity(req: Requirements, policy: Policy) -> Complexity:
