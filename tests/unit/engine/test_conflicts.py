@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from infra_architect.engine import Severity, derive_constraints
+from infra_architect.engine import Constraints, Severity, derive_constraints
 from infra_architect.spec import parse_document, validate_document
 from tests.conftest import VALID
 
 
-def _conflicts(catalog, **replacements: str) -> dict[str, Severity]:
-    text = VALID
-    for old, new in replacements.items():
-        old_text = old.replace("__", " ").replace("_COLON_", ": ")
-        assert old_text in text, old_text
-        text = text.replace(old_text, new)
-    requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
-    return {c.id: c.severity for c in derive_constraints(requirements, catalog).conflicts}
+def _derive(catalog, text: str) -> Constraints:
+    return derive_constraints(
+        validate_document(parse_document(text, "s.yaml"), catalog.regions), catalog
+    )
 
 
 def _spec(catalog, text: str) -> dict[str, Severity]:
-    requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
-    return {c.id: c.severity for c in derive_constraints(requirements, catalog).conflicts}
+    return {c.id: c.severity for c in _derive(catalog, text).conflicts}
 
 
 def test_the_valid_spec_has_no_conflicts(catalog) -> None:
@@ -49,8 +44,7 @@ def test_infeasible_five_nines_on_a_shoestring(catalog) -> None:
 
 
 def _floor(catalog, text: str) -> float:
-    requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
-    return derive_constraints(requirements, catalog).cost_floor.total_monthly_usd.value
+    return _derive(catalog, text).cost_floor.total_monthly_usd.value
 
 
 def test_budget_conflict_names_the_slo_that_fits(catalog) -> None:
@@ -59,11 +53,8 @@ def test_budget_conflict_names_the_slo_that_fits(catalog) -> None:
     assert two_nines < three_nines  # 2 AZs, one NAT gateway, single-AZ database
     budget = (two_nines + three_nines) / 2
     text = VALID + f"budget: {{monthly_usd: {budget:.2f}}}\n"
-    requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
     conflict = next(
-        c
-        for c in derive_constraints(requirements, catalog).conflicts
-        if c.id == "budget-below-cost-floor"
+        c for c in _derive(catalog, text).conflicts if c.id == "budget-below-cost-floor"
     )
     ladder = (99.5, 99.0, 95.0)  # the SLOs below 99.9% offered as trades, highest first
     fitting = next(
@@ -76,11 +67,8 @@ def test_budget_conflict_names_the_slo_that_fits(catalog) -> None:
 
 def test_budget_too_small_for_any_slo_says_so(catalog) -> None:
     text = VALID + "budget: {monthly_usd: 50}\n"
-    requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
     conflict = next(
-        c
-        for c in derive_constraints(requirements, catalog).conflicts
-        if c.id == "budget-below-cost-floor"
+        c for c in _derive(catalog, text).conflicts if c.id == "budget-below-cost-floor"
     )
     assert "no lower SLO fits" in conflict.fix
     assert "Compute at minimum replicas" in conflict.detail
@@ -163,13 +151,11 @@ def test_kubernetes_is_out_of_reach_for_a_low_ops_team_without_it(catalog) -> No
     text = VALID.replace(
         "team: {size: 6, ops_experience: medium}", "team: {size: 5, ops_experience: low}"
     )
-    requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
-    result = derive_constraints(requirements, catalog)
+    result = _derive(catalog, text)
     assert result.complexity.compute_ceiling == "managed-containers"
     assert not result.complexity.allows("kubernetes")
     text = VALID.replace(
         "team: {size: 6, ops_experience: medium}",
         "team: {size: 6, ops_experience: medium, kubernetes_experience: high}",
     )
-    requirements = validate_document(parse_document(text, "s.yaml"), catalog.regions)
-    assert derive_constraints(requirements, catalog).complexity.allows("kubernetes")
+    assert _derive(catalog, text).complexity.allows("kubernetes")
