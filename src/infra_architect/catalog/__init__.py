@@ -7,6 +7,7 @@ changed without touching code; these models are the only way the engine sees the
 from infra_architect.catalog._catalog import (
     Capability,
     Catalog,
+    DesignData,
     Policy,
     PriceEntry,
     PriceList,
@@ -20,6 +21,7 @@ from infra_architect.catalog._catalog import (
 __all__ = [
     "Capability",
     "Catalog",
+    "DesignData",
     "Policy",
     "PriceEntry",
     "PriceList",

@@ -121,12 +121,104 @@ class RegionTable(_Data):
     regions: dict[str, Region]
 
 
+class Sla(_Data):
+    percent: float = Field(gt=0, le=100)
+    source: str
+
+
+class Timings(_Data):
+    health_check_interval_seconds: int = Field(ge=5, le=300)
+    health_check_timeout_seconds: int = Field(ge=2, le=120)
+    healthy_threshold: int = Field(ge=2, le=10)
+    unhealthy_threshold: int = Field(ge=2, le=10)
+    readiness_period_seconds: int = Field(ge=1)
+    readiness_failure_threshold: int = Field(ge=1)
+    node_monitor_grace_seconds: int = Field(ge=1)
+    pod_toleration_seconds: int = Field(ge=0)
+    pod_start_seconds: int = Field(ge=1)
+    fargate_task_start_seconds: int = Field(ge=1)
+    node_provision_seconds: dict[str, int]
+    hpa_sync_seconds: int = Field(ge=1)
+    metrics_resolution_seconds: int = Field(ge=1)
+    ecs_scale_out_alarm_seconds: int = Field(ge=1)
+    lambda_scale_seconds: int = Field(ge=1)
+    analysis_interval_seconds: int = Field(ge=1)
+    analysis_failure_limit: int = Field(ge=1)
+    deploy_alarm_seconds: int = Field(ge=1)
+    traffic_shift_seconds: int = Field(ge=1)
+    rolling_batches: int = Field(ge=1)
+    dns_failover_seconds: int = Field(ge=1)
+
+
+class NodeType(_Data):
+    name: str
+    vcpu: float = Field(gt=0)
+    memory_gib: float = Field(gt=0)
+    price_key: str
+
+
+class DbClass(_Data):
+    below_rps: float = Field(gt=0)
+    class_: str = Field(alias="class")
+    price_key: str
+
+
+class SizeClass(_Data):
+    below_gb: float = Field(gt=0)
+    class_: str = Field(alias="class")
+    price_key: str
+
+
+class BurnRateAlert(_Data):
+    severity: Literal["page", "ticket"]
+    burn_rate: float = Field(gt=0)
+    long_window: str
+    short_window: str
+    budget_spent_percent: float = Field(gt=0)
+
+
+class Control(_Data):
+    control: str
+    how: str
+
+
+class DesignData(_Data):
+    """Published SLAs, platform timings, shapes and control catalogues (design.yaml)."""
+
+    version: Literal[1]
+    slas: dict[str, Sla]
+    timings: Timings
+    change_failure_rate: float = Field(gt=0, lt=1)
+    deploy_budget_share: float = Field(gt=0, le=1)
+    canary_weights: list[float] = Field(min_length=1)
+    node_packing: float = Field(gt=0, le=1)
+    node_types: list[NodeType] = Field(min_length=1)
+    min_nodes_per_az: int = Field(ge=1)
+    db_classes: list[DbClass] = Field(min_length=1)
+    read_replica_rps: float = Field(gt=0)
+    cache_classes: list[SizeClass] = Field(min_length=1)
+    search_classes: list[SizeClass] = Field(min_length=1)
+    pitr_lag_minutes: float = Field(ge=0)
+    backup_retention_days: int = Field(ge=1, le=35)
+    burn_rate_alerts: list[BurnRateAlert] = Field(min_length=1)
+    log_retention_days: dict[str, int]
+    log_bytes_per_request: float = Field(ge=0)
+    requests_per_lcu_second: float = Field(gt=0)
+    compliance_controls: dict[str, list[Control]]
+    kubernetes_min_services: int = Field(ge=1)
+    karpenter_min_vcpu: float = Field(gt=0)
+
+    def sla(self, name: str) -> float:
+        return self.slas[name].percent
+
+
 class Catalog(_Data):
     """Everything the engine needs besides the spec; passed in, never read from globals."""
 
     regions: dict[str, Region]
     policy: Policy
     prices: PriceList
+    design: DesignData
 
 
 def _read(name: str) -> object:
@@ -141,4 +233,5 @@ def load_catalog() -> Catalog:
         regions=RegionTable.model_validate(_read("regions.yaml")).regions,
         policy=Policy.model_validate(_read("policy.yaml")),
         prices=PriceList.model_validate(_read("prices.yaml")),
+        design=DesignData.model_validate(_read("design.yaml")),
     )

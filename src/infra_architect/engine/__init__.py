@@ -1,7 +1,10 @@
 """The engine: pure functions from requirements to constraints (and, later, designs)."""
 
 from infra_architect.engine._constraints import derive_constraints, derive_error_budget
+from infra_architect.engine._design import design_system
+from infra_architect.engine._design_model import Decision, Design, DodAnswer, FailureScenario
 from infra_architect.engine._figures import Figure, figure, given, number
+from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 from infra_architect.engine._model import (
     CapabilityFit,
     CapacityTotals,
@@ -26,8 +29,14 @@ __all__ = [
     "Constraints",
     "CostFloor",
     "CostLine",
+    "Decision",
+    "Design",
+    "DodAnswer",
     "ErrorBudget",
+    "FailureScenario",
     "Figure",
+    "ImpossiblePinError",
+    "PinProblem",
     "Recovery",
     "ServiceCapacity",
     "Severity",
@@ -35,6 +44,7 @@ __all__ = [
     "TrafficFigures",
     "derive_constraints",
     "derive_error_budget",
+    "design_system",
     "figure",
     "given",
     "number",

@@ -377,6 +377,45 @@ class Cloud(_Model):
     )
 
 
+class ComputeChoice(StrEnum):
+    EKS = "eks"
+    EKS_KARPENTER = "eks-karpenter"
+    ECS_FARGATE = "ecs-fargate"
+    LAMBDA = "lambda"
+
+
+class DeploymentChoice(StrEnum):
+    ROLLING = "rolling"
+    BLUE_GREEN = "blue-green"
+    CANARY = "canary"
+
+
+class NatChoice(StrEnum):
+    PER_AZ = "per-az"
+    SINGLE = "single"
+
+
+class TopologyChoice(StrEnum):
+    SINGLE_REGION = "single-region"
+    ACTIVE_PASSIVE = "active-passive"
+    ACTIVE_ACTIVE = "active-active"
+
+
+class Decisions(_Model):
+    """Decisions the user pins; the rest of the design follows them. Unset: chosen."""
+
+    compute: ComputeChoice | None = Field(
+        default=None, description="eks | eks-karpenter | ecs-fargate | lambda"
+    )
+    deployment: DeploymentChoice | None = Field(
+        default=None, description="rolling | blue-green | canary"
+    )
+    nat: NatChoice | None = Field(default=None, description="per-az | single")
+    topology: TopologyChoice | None = Field(
+        default=None, description="single-region | active-passive | active-active"
+    )
+
+
 class Requirements(_Model):
     """A system's requirements: the input of every infra-architect command."""
 
@@ -392,6 +431,10 @@ class Requirements(_Model):
     budget: Budget | None = None
     cloud: Annotated[Cloud, Assumed("the system runs on AWS in us-east-1")] = Field(
         default_factory=Cloud
+    )
+    decisions: Decisions = Field(
+        default_factory=Decisions,
+        description="Pin design decisions, e.g. {compute: ecs-fargate}; unset ones are chosen.",
     )
 
     model_config = ConfigDict(

@@ -1,0 +1,250 @@
+"""``design_system``: requirements → constraints → one decision per concern. Pure."""
+
+from __future__ import annotations
+
+from infra_architect.catalog import Catalog
+from infra_architect.engine._constraints import derive_constraints
+from infra_architect.engine._design_model import (
+    AvailabilityDesign,
+    CostEstimate,
+    DeliveryDesign,
+    Design,
+    DodAnswer,
+    FailureScenario,
+    NetworkDesign,
+    ObservabilityDesign,
+)
+from infra_architect.engine._figures import number
+from infra_architect.engine._model import Conflict, Constraints, Severity
+from infra_architect.engine.choose._availability import (
+    choose_topology,
+    composite_availability,
+    region_count,
+)
+from infra_architect.engine.choose._compute import choose_compute
+from infra_architect.engine.choose._cost import estimate_cost
+from infra_architect.engine.choose._data import choose_data
+from infra_architect.engine.choose._delivery import choose_delivery
+from infra_architect.engine.choose._failure import failure_scenarios
+from infra_architect.engine.choose._network import choose_network
+from infra_architect.engine.choose._operate import choose_observability, choose_security
+from infra_architect.spec import NatChoice, Requirements
+
+
+def design_system(req: Requirements, catalog: Catalog) -> Design:
+    """Choose the architecture for ``req``, failure paths first. Raises
+    :class:`ImpossiblePinError` when a decision pinned in the spec cannot hold."""
+    constraints = derive_constraints(req, catalog)
+    topology = choose_topology(req, constraints, catalog)
+    regions = region_count(topology)
+    compute = choose_compute(req, constraints, catalog)
+    network = choose_network(req, constraints, catalog, compute)
+    data = choose_data(req, constraints, catalog, compute)
+    delivery = choose_delivery(req, constraints, catalog, compute)
+    observability = choose_observability(req, catalog, compute, data)
+    security = choose_security(req, catalog, compute, data)
+    scenarios = failure_scenarios(
+        req,
+        constraints,
+        catalog,
+        regions=regions,
+        compute=compute,
+        network=network,
+        data=data,
+        delivery=delivery,
+        observability=observability,
+    )
+    availability = AvailabilityDesign(
+        decision=topology,
+        regions=regions,
+        availability_zones=constraints.topology.availability_zones.whole,
+        composite=composite_availability(req, constraints, catalog, compute.platform, regions),
+        scenarios=scenarios,
+    )
+    cost = estimate_cost(req, constraints, catalog, compute, network, data, security)
+    conflicts = constraints.conflicts + _design_conflicts(
+        req, catalog, availability, network, delivery, cost
+    )
+    feasible = not any(c.severity is Severity.ERROR for c in conflicts)
+    return Design(
+        name=req.metadata.name,
+        description=req.metadata.description,
+        region=req.cloud.region,
+        constraints=constraints,
+        availability=availability,
+        compute=compute,
+        network=network,
+        data=data,
+        delivery=delivery,
+        observability=observability,
+        security=security,
+        cost=cost,
+        definition_of_done=definition_of_done(
+            constraints, availability, delivery, observability, cost, feasible=feasible
+        ),
+        conflicts=conflicts,
+        assumptions=constraints.assumptions,
+    )
+
+
+def _design_conflicts(
+    req: Requirements,
+    catalog: Catalog,
+    availability: AvailabilityDesign,
+    network: NetworkDesign,
+    delivery: DeliveryDesign,
+    cost: CostEstimate,
+) -> list[Conflict]:
+    out: list[Conflict] = []
+    slo = req.availability.slo
+    for path in availability.composite:
+        if not path.meets_slo:
+            weakest = sorted(path.terms, key=lambda t: (t.percent, t.component))[:3]
+            out.append(
+                Conflict(
+                    id="composite-sla-below-slo",
+                    severity=Severity.WARNING,
+                    title=f"Published SLAs on {path.path}'s path compose to "
+                    f"{path.design.value:.3f}%, below {slo:g}%",
+                    detail=f"{path.design.worked}. SLAs are credit thresholds, so real "
+                    "availability is usually higher, but the objective then rests on "
+                    "better-than-contract behaviour of: "
+                    + ", ".join(f"{t.component} ({t.percent:g}%)" for t in weakest),
+                    fix="make the weakest dependencies soft (timeouts, fallbacks, serve "
+                    "stale or degrade) so their outages do not fail requests, or lower "
+                    "availability.slo",
+                    fields=["availability.slo"],
+                )
+            )
+    chosen = next(r for r in delivery.comparison if r.strategy == delivery.strategy)
+    if not chosen.fits:
+        out.append(
+            Conflict(
+                id="deploy-burn-over-budget",
+                severity=Severity.WARNING,
+                title=f"Bad deploys would burn {chosen.monthly_burn.value:g} min/month, over the "
+                f"{delivery.deploy_budget.value:g} min deploys may spend",
+                detail=f"{delivery.bad_deploys_per_month.worked} bad deploys; each burns "
+                f"{chosen.burn_per_bad_deploy.worked} min under {delivery.strategy}",
+                fix="lower the change failure rate (tests, feature flags), batch deploys, or "
+                "accept a lower availability.slo",
+                fields=["delivery.deploys_per_day", "availability.slo"],
+            )
+        )
+    if (
+        req.decisions.nat is NatChoice.SINGLE
+        and slo >= catalog.policy.paging_slo
+        and availability.availability_zones > 1
+    ):
+        out.append(
+            Conflict(
+                id="single-nat-at-high-slo",
+                severity=Severity.WARNING,
+                title="One NAT gateway is a single point of failure for egress",
+                detail=f"decisions.nat: single at {slo:g}%: an outage of the NAT's AZ cuts "
+                "egress (image pulls, AWS APIs) for every AZ",
+                fix="remove the pin (NAT per AZ), or add VPC endpoints for every AWS API used",
+                fields=["decisions.nat"],
+            )
+        )
+    _ = network
+    if cost.within_budget is False and cost.budget_monthly_usd is not None:
+        over = cost.total_monthly_usd.value - cost.budget_monthly_usd
+        out.append(
+            Conflict(
+                id="estimate-over-budget",
+                severity=Severity.ERROR,
+                title=f"The design's estimate (${number(round(cost.total_monthly_usd.value))}/"
+                f"month) exceeds the budget (${number(cost.budget_monthly_usd)})",
+                detail=f"over by ${number(round(over))}/month; the largest line is "
+                f"{cost.largest.component} (${number(round(cost.largest.monthly_usd.value))})",
+                fix="raise budget.monthly_usd, lower availability.slo or the traffic "
+                "figures, or apply the levers in docs/definition-of-done.md",
+                fields=["budget.monthly_usd"],
+            )
+        )
+    return out
+
+
+def _scenario(availability: AvailabilityDesign, scenario_id: str) -> FailureScenario:
+    return next(s for s in availability.scenarios if s.id == scenario_id)
+
+
+def definition_of_done(
+    constraints: Constraints,
+    availability: AvailabilityDesign,
+    delivery: DeliveryDesign,
+    observability: ObservabilityDesign,
+    cost: CostEstimate,
+    *,
+    feasible: bool,
+) -> list[DodAnswer]:
+    """The five questions every production design must answer with figures."""
+    node = _scenario(availability, "node-failure")
+    spike = _scenario(availability, "traffic-spike")
+    rollout = _scenario(availability, "failed-rollout")
+    conflicted = "" if feasible else "the requirements conflict (see Conflicts); "
+    answers = [
+        DodAnswer(
+            question="What happens when a node dies?",
+            done=node.covered and feasible,
+            answer=f"{node.mechanism}. Detected in {node.detection.show()} "
+            f"({node.detection.worked}); replacement serving in {node.recovery.show()} "
+            f"({node.recovery.worked}). {node.impact}.",
+            figures=[node.detection, node.recovery],
+            missing=conflicted + node.gap,
+        ),
+        DodAnswer(
+            question=f"Does {spike.title.split(' ')[0]} traffic scale with no manual step?",
+            done=spike.covered and feasible,
+            answer=f"{spike.mechanism}. Scale-out starts after {spike.detection.show()} and "
+            f"completes in {spike.recovery.show()} ({spike.recovery.worked}). "
+            f"{spike.impact}. Spike: {constraints.traffic.spike_rps.show()} "
+            f"({constraints.traffic.spike_rps.worked}).",
+            figures=[constraints.traffic.spike_rps, spike.detection, spike.recovery],
+            missing=conflicted + spike.gap,
+        ),
+        DodAnswer(
+            question="How fast does a failed deployment recover, and by what mechanism?",
+            done=feasible,
+            answer=f"{rollout.mechanism}. Detected in {rollout.detection.show()}, rolled back "
+            f"in {rollout.recovery.show()}; {rollout.impact}. Expected "
+            f"{delivery.bad_deploys_per_month.show()} ({delivery.bad_deploys_per_month.worked}).",
+            figures=[rollout.detection, rollout.recovery, delivery.bad_deploys_per_month],
+            missing=conflicted,
+        ),
+        DodAnswer(
+            question="Where does an operator look?",
+            done=feasible,
+            answer=f"First the dashboard '{observability.dashboards[0]}'; pages come from "
+            f"{len([a for a in observability.alerts if a.severity == 'page'])} burn-rate "
+            f"alerts (fastest: {observability.alerts[0].burn_rate:g}x over "
+            f"{observability.alerts[0].long_window}/{observability.alerts[0].short_window}, "
+            f"error rate above {observability.alerts[0].error_rate_threshold.show()}). Logs in "
+            f"CloudWatch Logs under {observability.log_groups[0].rsplit('/', 1)[0]}/<service>, "
+            f"kept {observability.log_retention_days} days; traces in {observability.traces}.",
+            figures=[observability.alerts[0].error_rate_threshold],
+            missing=conflicted,
+        ),
+        _cost_answer(cost, conflicted, feasible=feasible),
+    ]
+    return answers
+
+
+def _cost_answer(cost: CostEstimate, conflicted: str, *, feasible: bool) -> DodAnswer:
+    share = cost.largest.monthly_usd.value / max(cost.total_monthly_usd.value, 1e-9) * 100
+    budget = (
+        f" against a budget of ${number(cost.budget_monthly_usd)}"
+        if cost.budget_monthly_usd is not None
+        else " (no budget stated)"
+    )
+    over = cost.within_budget is False
+    return DodAnswer(
+        question="What is the largest cost driver, and what are its levers?",
+        done=feasible and not over,
+        answer=f"{cost.largest.component}: ${number(round(cost.largest.monthly_usd.value))}/month, "
+        f"{share:.0f}% of the ${number(round(cost.total_monthly_usd.value))}/month estimate"
+        f"{budget}. Levers: {'; '.join(cost.levers)}.",
+        figures=[cost.largest.monthly_usd, cost.total_monthly_usd],
+        missing=conflicted + ("the estimate exceeds the budget" if over else ""),
+    )

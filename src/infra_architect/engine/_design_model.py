@@ -1,0 +1,383 @@
+"""The Design: the intermediate representation every renderer reads.
+
+One model per concern, each carrying its :class:`Decision` (selected option, the
+alternatives and why each lost, the reason tied to named requirements, the risk) and
+the parameters the renderers need. Renderers make no decisions: every number they
+print is here, with its arithmetic.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from infra_architect.engine._figures import Figure
+from infra_architect.engine._model import Conflict, Constraints, CostLine, Severity
+from infra_architect.spec import Assumption, ServiceType
+
+DESIGN_VERSION = "1"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Alternative(_Out):
+    name: str
+    why_not: str
+
+
+class Decision(_Out):
+    """One architecture decision, as the trade-off table and the ADRs print it."""
+
+    id: str
+    title: str
+    selected: str
+    alternatives: list[Alternative]
+    why: str
+    risk: str
+    drivers: list[str] = Field(description="Requirements and constraints that decided it.")
+    pinned: bool = False
+
+
+# --- availability -------------------------------------------------------------------
+
+
+class SlaTerm(_Out):
+    component: str
+    percent: float
+    source: str
+
+
+class CompositeAvailability(_Out):
+    """Published SLAs of one request path composed in series (and regions in parallel)."""
+
+    path: str
+    terms: list[SlaTerm]
+    single_region: Figure
+    design: Figure
+    meets_slo: bool
+
+
+class FailureScenario(_Out):
+    """A failure the design must survive, the mechanism that covers it, and its timings."""
+
+    id: str
+    title: str
+    mechanism: str
+    detection: Figure
+    recovery: Figure
+    impact: str
+    operator_actions: list[str]
+    look_at: list[str]
+    covered: bool
+    gap: str = ""
+
+
+class AvailabilityDesign(_Out):
+    decision: Decision
+    regions: int
+    availability_zones: int
+    composite: list[CompositeAvailability]
+    scenarios: list[FailureScenario]
+
+
+# --- compute ------------------------------------------------------------------------
+
+Platform = Literal["eks", "eks-karpenter", "ecs-fargate", "lambda"]
+
+
+class Autoscaling(_Out):
+    metric: str
+    target: float
+    scale_out_seconds: Figure
+    scale_in_stabilisation_seconds: int
+
+
+class ServicePlan(_Out):
+    name: str
+    type: ServiceType
+    public: bool
+    port: int | None
+    protocol: str
+    health_check_path: str | None
+    schedule: str | None
+    vcpu: float
+    memory_mb: int
+    min_replicas: int
+    max_replicas: int
+    autoscaling: Autoscaling | None
+    pod_disruption_min_available: int | None
+    calls: list[str]
+    uses: list[str]
+
+
+class NodePool(_Out):
+    instance_type: str
+    vcpu: float
+    memory_gib: float
+    min_nodes: Figure
+    max_nodes: Figure
+    scaler: str
+
+
+class ComputeDesign(_Out):
+    decision: Decision
+    platform: Platform
+    node_pool: NodePool | None
+    services: list[ServicePlan]
+    replica_start_seconds: int
+    capacity_start_seconds: int
+
+    def service(self, name: str) -> ServicePlan:
+        return next(s for s in self.services if s.name == name)
+
+
+# --- network ------------------------------------------------------------------------
+
+
+class Subnet(_Out):
+    tier: Literal["public", "private", "data"]
+    availability_zone: str
+    cidr: str
+
+
+class HealthCheck(_Out):
+    path: str
+    interval_seconds: int
+    timeout_seconds: int
+    healthy_threshold: int
+    unhealthy_threshold: int
+    detection: Figure
+
+
+class Flow(_Out):
+    source: str
+    target: str
+    port: int
+    why: str
+
+
+class NetworkDesign(_Out):
+    decision: Decision
+    nat_decision: Decision
+    load_balancer_decision: Decision | None
+    vpc_cidr: str
+    subnets: list[Subnet]
+    nat_gateways: int
+    load_balancer: Literal["alb", "nlb", "api-gateway", "none"]
+    load_balancer_scheme: Literal["internet-facing", "internal", "none"]
+    health_check: HealthCheck | None
+    waf: bool
+    waf_why: str
+    gateway_endpoints: list[str]
+    interface_endpoints: list[str]
+    service_discovery: str
+    flows: list[Flow]
+
+
+# --- data ---------------------------------------------------------------------------
+
+
+class StorePlan(_Out):
+    name: str
+    engine: str
+    role: str
+    aws_service: str
+    instance_class: str | None
+    nodes: int
+    multi_az: bool
+    read_replicas: int
+    storage_gb: float
+    backup_retention_days: int
+    point_in_time_recovery: bool
+    cross_region: str
+    persistence: str
+    port: int | None
+    rpo_in_region: Figure
+    why: str
+    price_key: str | None
+
+
+class QueuePlan(_Out):
+    name: str
+    engine: str
+    aws_service: str
+    dead_letter: bool
+    max_receive_count: int
+    producers: list[str]
+    consumers: list[str]
+    why: str
+
+
+class DataDesign(_Out):
+    decisions: list[Decision]
+    stores: list[StorePlan]
+    queues: list[QueuePlan]
+    session_strategy: str
+
+    def store(self, name: str) -> StorePlan:
+        return next(s for s in self.stores if s.name == name)
+
+
+# --- delivery -----------------------------------------------------------------------
+
+
+class Stage(_Out):
+    name: str
+    does: str
+    gate: str
+
+
+class Environment(_Out):
+    name: str
+    purpose: str
+    promotion_gate: str
+
+
+class StrategyRisk(_Out):
+    """Error budget a bad deploy burns under one strategy."""
+
+    strategy: str
+    exposure: float
+    detect_and_revert: Figure
+    burn_per_bad_deploy: Figure
+    monthly_burn: Figure
+    fits: bool
+
+
+class DeliveryDesign(_Out):
+    decision: Decision
+    strategy: Literal["rolling", "blue-green", "canary"]
+    tool: str
+    canary_steps: list[int]
+    stages: list[Stage]
+    environments: list[Environment]
+    artifact_versioning: str
+    bad_deploys_per_month: Figure
+    deploy_budget: Figure
+    comparison: list[StrategyRisk]
+    detection: Figure
+    rollback: Figure
+    emergency_rollback: Figure
+
+
+# --- observability -------------------------------------------------------------------
+
+
+class SloAlert(_Out):
+    severity: Literal["page", "ticket"]
+    burn_rate: float
+    long_window: str
+    short_window: str
+    error_rate_threshold: Figure
+    budget_spent_percent: float
+
+
+class ObservabilityDesign(_Out):
+    decision: Decision
+    metrics: str
+    logs: str
+    traces: str
+    dashboards: list[str]
+    log_groups: list[str]
+    alerts: list[SloAlert]
+    cause_alerts: list[str]
+    log_retention_days: int
+    retention_why: str
+
+
+# --- security -----------------------------------------------------------------------
+
+
+class Permission(_Out):
+    resource: str
+    actions: list[str]
+
+
+class ServiceIdentity(_Out):
+    service: str
+    role: str
+    mechanism: str
+    permissions: list[Permission]
+
+
+class ComplianceControl(_Out):
+    regime: str
+    control: str
+    how: str
+
+
+class SecurityDesign(_Out):
+    decision: Decision
+    identities: list[ServiceIdentity]
+    segmentation: str
+    secrets: list[str]
+    secret_rotation_days: int
+    encryption_at_rest: str
+    encryption_in_transit: str
+    controls: list[ComplianceControl]
+
+
+# --- cost and the whole ---------------------------------------------------------------
+
+
+class CostEstimate(_Out):
+    lines: list[CostLine]
+    total_monthly_usd: Figure
+    budget_monthly_usd: float | None
+    within_budget: bool | None
+    largest: CostLine
+    levers: list[str]
+    prices_as_of: str
+    note: str
+
+
+class DodAnswer(_Out):
+    question: str
+    done: bool
+    answer: str
+    figures: list[Figure]
+    missing: str = ""
+
+
+class Design(_Out):
+    """A whole design: what every renderer reads and what design.json holds."""
+
+    version: str = DESIGN_VERSION
+    name: str
+    description: str
+    region: str
+    constraints: Constraints
+    availability: AvailabilityDesign
+    compute: ComputeDesign
+    network: NetworkDesign
+    data: DataDesign
+    delivery: DeliveryDesign
+    observability: ObservabilityDesign
+    security: SecurityDesign
+    cost: CostEstimate
+    definition_of_done: list[DodAnswer]
+    conflicts: list[Conflict]
+    assumptions: list[Assumption]
+
+    @property
+    def feasible(self) -> bool:
+        return not any(c.severity is Severity.ERROR for c in self.conflicts)
+
+    @property
+    def decisions(self) -> list[Decision]:
+        """Every major decision, failure paths first."""
+        extra = [self.network.load_balancer_decision] if self.network.load_balancer_decision else []
+        return [
+            self.availability.decision,
+            self.compute.decision,
+            self.network.decision,
+            self.network.nat_decision,
+            *extra,
+            *self.data.decisions,
+            self.delivery.decision,
+            self.observability.decision,
+            self.security.decision,
+        ]

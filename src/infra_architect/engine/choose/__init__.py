@@ -1,0 +1,1 @@
+"""One chooser per concern: each returns its Decision and the parameters renderers need."""

@@ -1,0 +1,362 @@
+"""Compute: EKS, ECS on Fargate or Lambda, from workload shape and what the team can run.
+
+Complexity is a cost. Kubernetes is chosen only when the team can operate it *and*
+there are enough long-running services for one scheduler and one deployment model to
+pay for a cluster that must be upgraded three times a year.
+"""
+
+from __future__ import annotations
+
+import math
+
+from infra_architect.catalog import Catalog
+from infra_architect.engine._design_model import (
+    Alternative,
+    Autoscaling,
+    ComputeDesign,
+    Decision,
+    NodePool,
+    Platform,
+    ServicePlan,
+)
+from infra_architect.engine._figures import Figure, figure
+from infra_architect.engine._model import Constraints, ServiceCapacity
+from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
+from infra_architect.spec import ComputeChoice, Protocol, Requirements, ServiceType
+
+LAMBDA_MAX_MEMORY_MB = 10240
+SCALE_IN_STABILISATION_SECONDS = 300
+BACKLOG_PER_REPLICA = 10.0
+"""Queue messages each worker replica may have waiting before another is added."""
+
+
+def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog) -> ComputeDesign:
+    complexity = constraints.complexity
+    long_running = [s for s in req.system.services if s.type is not ServiceType.CRON]
+    peak_vcpu = constraints.totals.vcpu_max.value
+    design = catalog.design
+    team = req.team
+    team_says = (
+        f"team.size={team.size}, team.ops_experience={team.ops_experience.value}, "
+        f"team.kubernetes_experience={team.kubernetes_experience.value}"
+    )
+    k8s_short = _shortfalls(constraints, "kubernetes")
+    karpenter_short = _shortfalls(constraints, "kubernetes-advanced")
+    lambda_blockers = _lambda_blockers(req)
+    enough_services = len(long_running) >= design.kubernetes_min_services
+
+    why_not: dict[Platform, str] = {
+        "eks": (
+            f"the team cannot run it yet ({'; '.join(k8s_short)}): a cluster to upgrade, "
+            "node groups, add-ons and networking to debug at 3 a.m. is risk, not capability"
+            if k8s_short
+            else f"{len(long_running)} long-running service(s) do not repay a cluster "
+            f"(from {design.kubernetes_min_services}): ECS runs them with nothing to upgrade"
+        ),
+        "eks-karpenter": (
+            f"Karpenter adds node provisioning the team must understand "
+            f"({'; '.join(karpenter_short)})"
+            if karpenter_short
+            else f"peak {peak_vcpu:g} vCPU is below {design.karpenter_min_vcpu:g}: managed node "
+            "groups bin-pack well enough"
+        ),
+        "ecs-fargate": (
+            "Fargate's per-vCPU price is about 20-30% above EC2 nodes at this scale and "
+            "every service would need its own task definition and deployment wiring, "
+            "where Kubernetes gives one model for all of them"
+        ),
+        "lambda": (
+            "; ".join(lambda_blockers)
+            if lambda_blockers
+            else "long-running container services would have to be re-packaged as functions "
+            "(handlers, 15-minute limit, cold starts on the spike)"
+        )
+        + "; App Runner, the container-serverless option, closed to new customers on "
+        "2026-04-30",
+    }
+
+    pinned = req.decisions.compute
+    if pinned is not None:
+        platform: Platform = pinned.value  # type: ignore[assignment]
+        _check_pin(pinned, k8s_short, karpenter_short, lambda_blockers)
+        why = f"pinned in the spec (decisions.compute: {pinned.value})"
+    elif not k8s_short and enough_services:
+        platform = (
+            "eks-karpenter"
+            if not karpenter_short and peak_vcpu >= (design.karpenter_min_vcpu)
+            else "eks"
+        )
+        why = (
+            f"{len(long_running)} long-running services (from "
+            f"{design.kubernetes_min_services} Kubernetes repays its cost) and a team that "
+            f"can operate it ({team_says}); one scheduler, one deployment model (GitOps), "
+            "HPA per service and pod-level isolation"
+        )
+    else:
+        platform = "ecs-fargate"
+        reason = (
+            f"the team's ceiling is {complexity.compute_ceiling} ({team_says})"
+            if k8s_short
+            else f"{len(long_running)} long-running service(s), below the "
+            f"{design.kubernetes_min_services} from which a cluster pays for itself"
+        )
+        why = (
+            f"{reason}; Fargate runs containers with no nodes or control plane to operate, "
+            "AWS patches the hosts, and target-tracking autoscaling covers each service"
+        )
+
+    risk = {
+        "eks": "cluster upgrades (three minor versions a year), add-on lifecycle and node "
+        "patching are the team's job; node capacity lags pods by a node launch",
+        "eks-karpenter": "Karpenter's consolidation moves pods often, so every service needs "
+        "a PodDisruptionBudget and graceful shutdown; one more controller to upgrade",
+        "ecs-fargate": "slower reaction than Kubernetes (CloudWatch alarms need 3 minutes of "
+        "data) so more standing headroom; per-vCPU price above EC2; no DaemonSets",
+        "lambda": "cold starts on a spike; 15-minute limit; concurrency quotas must be raised "
+        "before launch",
+    }[platform]
+    decision = Decision(
+        id="compute",
+        title="Compute platform",
+        selected=platform,
+        alternatives=[
+            Alternative(name=name, why_not=text)
+            for name, text in why_not.items()
+            if name != platform
+        ],
+        why=why,
+        risk=risk,
+        drivers=[
+            "team.size",
+            "team.ops_experience",
+            "team.kubernetes_experience",
+            "system.services",
+            "constraints.complexity",
+        ],
+        pinned=pinned is not None,
+    )
+    timings = design.timings
+    replica_start = (
+        timings.pod_start_seconds
+        if platform.startswith("eks")
+        else timings.fargate_task_start_seconds
+        if platform == "ecs-fargate"
+        else timings.lambda_scale_seconds
+    )
+    capacity_start = timings.node_provision_seconds.get(platform, 0)
+    plans = [
+        _plan(req, constraints.service(s.name), platform, catalog, replica_start)
+        for s in req.system.services
+    ]
+    node_pool = _node_pool(constraints, catalog, platform) if platform.startswith("eks") else None
+    return ComputeDesign(
+        decision=decision,
+        platform=platform,
+        node_pool=node_pool,
+        services=plans,
+        replica_start_seconds=replica_start,
+        capacity_start_seconds=capacity_start,
+    )
+
+
+def _shortfalls(constraints: Constraints, capability: str) -> list[str]:
+    fit = next(c for c in constraints.complexity.capabilities if c.name == capability)
+    return fit.shortfalls
+
+
+def _lambda_blockers(req: Requirements) -> list[str]:
+    blockers: list[str] = []
+    grpc = [s.name for s in req.system.services if s.protocol is Protocol.GRPC]
+    if grpc:
+        blockers.append(f"API Gateway does not serve gRPC ({', '.join(grpc)})")
+    big = [s.name for s in req.system.services if (s.memory_mb or 0) > LAMBDA_MAX_MEMORY_MB]
+    if big:
+        blockers.append(f"more memory than Lambda's {LAMBDA_MAX_MEMORY_MB} MB ({', '.join(big)})")
+    return blockers
+
+
+def _check_pin(
+    pinned: ComputeChoice,
+    k8s_short: list[str],
+    karpenter_short: list[str],
+    lambda_blockers: list[str],
+) -> None:
+    reason = ""
+    if pinned is ComputeChoice.EKS and k8s_short:
+        reason = "EKS needs a team that can operate Kubernetes: " + "; ".join(k8s_short)
+    elif pinned is ComputeChoice.EKS_KARPENTER and karpenter_short:
+        reason = "Karpenter needs a team with advanced Kubernetes: " + "; ".join(karpenter_short)
+    elif pinned is ComputeChoice.LAMBDA and lambda_blockers:
+        reason = "Lambda cannot run these services: " + "; ".join(lambda_blockers)
+    if reason:
+        raise ImpossiblePinError(
+            [
+                PinProblem(
+                    field="decisions.compute",
+                    value=pinned.value,
+                    reason=reason,
+                    fix="remove the pin to let the design choose, pin ecs-fargate, or correct "
+                    "the team section if it understates the team",
+                )
+            ]
+        )
+
+
+def _plan(
+    req: Requirements,
+    capacity: ServiceCapacity,
+    platform: Platform,
+    catalog: Catalog,
+    replica_start: int,
+) -> ServicePlan:
+    service = req.service(capacity.name)
+    policy = catalog.policy
+    serves = service.type.serves_requests
+    profile = policy.service_profiles[service.type]
+    autoscaling = None
+    if service.type is not ServiceType.CRON:
+        by_requests = serves and service.public and platform == "ecs-fargate"
+        metric, target = (
+            ("alb-requests-per-target", capacity.load_per_replica.value * 60)
+            if by_requests
+            else ("cpu-utilisation", policy.target_utilisation * 100)
+            if serves
+            else ("queue-backlog-per-replica", BACKLOG_PER_REPLICA)
+        )
+        autoscaling = Autoscaling(
+            metric=metric,
+            target=round(target, 1),
+            scale_out_seconds=_scale_out(
+                capacity, platform, catalog, replica_start, request_metric=by_requests or not serves
+            ),
+            scale_in_stabilisation_seconds=SCALE_IN_STABILISATION_SECONDS,
+        )
+    minimum = capacity.min_replicas.whole
+    return ServicePlan(
+        name=service.name,
+        type=service.type,
+        public=service.public,
+        port=(service.port or profile.port) if serves else None,
+        protocol=service.protocol.value,
+        health_check_path=service.health_check_path if serves else None,
+        schedule=service.schedule,
+        vcpu=capacity.vcpu_per_replica.value,
+        memory_mb=round(capacity.memory_mb_per_replica.value),
+        min_replicas=minimum,
+        max_replicas=capacity.max_replicas.whole,
+        autoscaling=autoscaling,
+        pod_disruption_min_available=(
+            max(1, minimum - max(1, minimum // 4)) if minimum >= 2 else None
+        ),
+        calls=[c.service for c in service.calls],
+        uses=list(service.uses),
+    )
+
+
+def _scale_out(
+    capacity: ServiceCapacity,
+    platform: Platform,
+    catalog: Catalog,
+    replica_start: int,
+    *,
+    request_metric: bool,
+) -> Figure:
+    """Seconds from the start of a spike until the spike's replicas are serving.
+
+    A CPU-bound replica saturates at 100%, so a CPU autoscaler sees at most
+    100 / target utilisation times its target per evaluation and grows by that factor
+    per step; a request-count or backlog metric sees the whole spike at once (one step).
+    """
+    timings = catalog.design.timings
+    target = catalog.policy.target_utilisation
+    growth = max(capacity.replicas_spike.value / max(capacity.min_replicas.value, 1.0), 1.0)
+    steps = (
+        1.0
+        if request_metric
+        else float(max(1, math.ceil(round(math.log(growth) / math.log(1 / target), 6))))
+    )
+    if platform.startswith("eks"):
+        return figure(
+            steps * (timings.metrics_resolution_seconds + timings.hpa_sync_seconds + replica_start),
+            "s",
+            "{steps} × ({metrics_resolution_s} + {hpa_sync_s} + {pod_start_s})",
+            steps=steps,
+            metrics_resolution_s=float(timings.metrics_resolution_seconds),
+            hpa_sync_s=float(timings.hpa_sync_seconds),
+            pod_start_s=float(replica_start),
+        )
+    if platform == "lambda":
+        return figure(
+            float(timings.lambda_scale_seconds),
+            "s",
+            "{lambda_scale_s}",
+            lambda_scale_s=float(timings.lambda_scale_seconds),
+        )
+    return figure(
+        steps * (timings.ecs_scale_out_alarm_seconds + replica_start),
+        "s",
+        "{steps} × ({alarm_s} + {task_start_s})",
+        steps=steps,
+        alarm_s=float(timings.ecs_scale_out_alarm_seconds),
+        task_start_s=float(replica_start),
+    )
+
+
+def _node_pool(constraints: Constraints, catalog: Catalog, platform: Platform) -> NodePool:
+    design = catalog.design
+    azs = constraints.topology.availability_zones.whole
+    totals = constraints.totals
+    floor_nodes = azs * design.min_nodes_per_az
+
+    def count(vcpu: float, memory: float, shape_vcpu: float, shape_mem: float) -> int:
+        raw = max(
+            vcpu / (shape_vcpu * design.node_packing), memory / (shape_mem * design.node_packing)
+        )
+        return math.ceil(round(raw, 6) / azs) * azs
+
+    chosen = design.node_types[0]
+    for shape in design.node_types:
+        if count(
+            totals.vcpu_min.value, totals.memory_gb_min.value, shape.vcpu, shape.memory_gib
+        ) >= (floor_nodes):
+            chosen = shape
+    raw_min = count(
+        totals.vcpu_min.value, totals.memory_gb_min.value, chosen.vcpu, chosen.memory_gib
+    )
+    raw_max = count(
+        totals.vcpu_max.value, totals.memory_gb_max.value, chosen.vcpu, chosen.memory_gib
+    )
+    minimum = figure(
+        float(max(raw_min, floor_nodes)),
+        "nodes",
+        "max(ceil(max({vcpu_min} / ({node_vcpu} × {packing}), {memory_gib_min} / "
+        "({node_memory_gib} × {packing})) / {azs}) × {azs}, {azs} × {nodes_per_az})",
+        vcpu_min=totals.vcpu_min.value,
+        node_vcpu=chosen.vcpu,
+        packing=design.node_packing,
+        memory_gib_min=totals.memory_gb_min.value,
+        node_memory_gib=chosen.memory_gib,
+        azs=float(azs),
+        nodes_per_az=float(design.min_nodes_per_az),
+    )
+    maximum = figure(
+        float(max(raw_max, minimum.whole)),
+        "nodes",
+        "max(ceil(max({vcpu_max} / ({node_vcpu} × {packing}), {memory_gib_max} / "
+        "({node_memory_gib} × {packing})) / {azs}) × {azs}, {min_nodes})",
+        vcpu_max=totals.vcpu_max.value,
+        node_vcpu=chosen.vcpu,
+        packing=design.node_packing,
+        memory_gib_max=totals.memory_gb_max.value,
+        node_memory_gib=chosen.memory_gib,
+        azs=float(azs),
+        min_nodes=minimum.value,
+    )
+    return NodePool(
+        instance_type=chosen.name,
+        vcpu=chosen.vcpu,
+        memory_gib=chosen.memory_gib,
+        min_nodes=minimum,
+        max_nodes=maximum,
+        scaler="Karpenter" if platform == "eks-karpenter" else "Cluster Autoscaler",
+    )

@@ -1,0 +1,422 @@
+"""Data: engines sized from load, Multi-AZ, replicas, backups matched to the RPO, DR."""
+
+from __future__ import annotations
+
+from infra_architect.catalog import Catalog
+from infra_architect.engine._design_model import (
+    Alternative,
+    ComputeDesign,
+    DataDesign,
+    Decision,
+    QueuePlan,
+    StorePlan,
+)
+from infra_architect.engine._figures import Figure, given
+from infra_architect.engine._model import Constraints
+from infra_architect.engine._topology import SYNC_REPLICATED, store_is_multi_az
+from infra_architect.engine.choose._network import STORE_PORTS
+from infra_architect.spec import (
+    Datastore,
+    DatastoreEngine,
+    DatastoreRole,
+    QueueEngine,
+    Requirements,
+    ServiceType,
+)
+
+LONG_RETENTION_DAYS = 35
+"""RDS's maximum automated-backup retention, used when a compliance regime applies."""
+MAX_RECEIVE_COUNT = 5
+
+
+def second_region(region: str, regions: list[str]) -> str:
+    """The DR region: the nearest other region in the same geography (same jurisdiction)."""
+    prefix = region.rsplit("-", 2)[0]
+    same = sorted(r for r in regions if r != region and r.startswith(prefix + "-"))
+    return same[0] if same else sorted(r for r in regions if r != region)[0]
+
+
+def choose_data(
+    req: Requirements, constraints: Constraints, catalog: Catalog, compute: ComputeDesign
+) -> DataDesign:
+    azs = constraints.topology.availability_zones.whole
+    dr_region = second_region(req.cloud.region, list(catalog.regions))
+    stores = [
+        _store(req, constraints, catalog, compute, store, azs, dr_region)
+        for store in req.system.datastores
+    ]
+    queues = [_queue(req, q.name, q.engine, azs) for q in req.system.queues]
+    session = next(
+        (d.name for d in req.system.datastores if d.role is DatastoreRole.SESSION), None
+    )
+    session_strategy = (
+        f"server-side sessions in {session} (ElastiCache, Multi-AZ): any replica serves any "
+        "user, no sticky sessions"
+        if session
+        else "stateless: signed session tokens (cookies or JWT) carry the session, no sticky "
+        "sessions, so any replica serves any request"
+    )
+    return DataDesign(
+        decisions=_decisions(req, constraints, stores, queues, session_strategy, dr_region),
+        stores=stores,
+        queues=queues,
+        session_strategy=session_strategy,
+    )
+
+
+def _store(
+    req: Requirements,
+    constraints: Constraints,
+    catalog: Catalog,
+    compute: ComputeDesign,
+    store: Datastore,
+    azs: int,
+    dr_region: str,
+) -> StorePlan:
+    design = catalog.design
+    policy = catalog.policy
+    multi = store_is_multi_az(store.multi_az, req.availability.slo, policy, azs)
+    gb = store.storage_gb or policy.storage_defaults_gb[store.engine.value]
+    users = [s.name for s in req.system.services if store.name in s.uses]
+    peak = sum(
+        constraints.service(name).peak_load.value
+        for name in users
+        if req.service(name).type is not ServiceType.CRON
+    )
+    retention = LONG_RETENTION_DAYS if req.compliance else design.backup_retention_days
+    strategy = constraints.recovery.strategy
+    replicate = constraints.recovery.needs_second_region
+    zero: Figure = given(0.0, "min", "synchronous replication to the standby in another AZ")
+    engine = store.engine
+    role = (store.role or DatastoreRole.CACHE) if engine is DatastoreEngine.REDIS else (
+        DatastoreRole.PRIMARY
+    )
+    if engine.relational:
+        cls = next(c for c in design.db_classes if peak < c.below_rps)
+        replicas = 1 if peak >= design.read_replica_rps else 0
+        return StorePlan(
+            name=store.name,
+            engine=engine.value,
+            role=role.value,
+            aws_service=f"Amazon RDS for {'PostgreSQL' if engine is DatastoreEngine.POSTGRES else 'MySQL'}",
+            instance_class=cls.class_,
+            nodes=2 if multi else 1,
+            multi_az=multi,
+            read_replicas=replicas,
+            storage_gb=gb,
+            backup_retention_days=retention,
+            point_in_time_recovery=True,
+            cross_region=(
+                f"cross-region read replica in {dr_region}, promoted on disaster ({strategy})"
+                if replicate
+                else f"automated backups replicated to {dr_region} ({strategy})"
+            ),
+            persistence="gp3 with storage autoscaling; PITR to any second within "
+            f"{retention} days (about {design.pitr_lag_minutes:g} min behind)",
+            port=STORE_PORTS[engine],
+            rpo_in_region=zero if multi else given(
+                design.pitr_lag_minutes, "min", "single-AZ: restore from PITR"
+            ),
+            why=f"{cls.class_} for a peak of {peak:,.0f} requests/s from {', '.join(users) or 'no service'} "
+            f"(below {cls.below_rps:,.0f}); "
+            + ("Multi-AZ: a synchronous standby takes over in 1-2 min" if multi else "single-AZ")
+            + (f"; {replicas} read replica for read scaling" if replicas else ""),
+            price_key=cls.price_key,
+        )
+    if engine is DatastoreEngine.REDIS:
+        if role is DatastoreRole.PRIMARY:
+            return StorePlan(
+                name=store.name,
+                engine=engine.value,
+                role=role.value,
+                aws_service="Amazon MemoryDB",
+                instance_class="db.t4g.small",
+                nodes=azs if multi else 1,
+                multi_az=multi,
+                read_replicas=max(0, (azs if multi else 1) - 1),
+                storage_gb=gb,
+                backup_retention_days=retention,
+                point_in_time_recovery=False,
+                cross_region=f"daily snapshots copied to {dr_region}",
+                persistence="Multi-AZ transaction log: a write is acknowledged once durable",
+                port=6379,
+                rpo_in_region=given(0.0, "min", "MemoryDB's durable Multi-AZ transaction log"),
+                why="role primary: the data lives here, so it needs durability a cache does not "
+                "(ElastiCache replication is asynchronous and loses acknowledged writes on failover)",
+                price_key="memorydb_db_t4g_small_hour",
+            )
+        cls = next(c for c in design.cache_classes if gb < c.below_gb)
+        is_session = role is DatastoreRole.SESSION
+        return StorePlan(
+            name=store.name,
+            engine=engine.value,
+            role=role.value,
+            aws_service="Amazon ElastiCache (Valkey)",
+            instance_class=cls.class_,
+            nodes=azs if multi else 1,
+            multi_az=multi,
+            read_replicas=max(0, (azs if multi else 1) - 1),
+            storage_gb=gb,
+            backup_retention_days=1 if is_session else 0,
+            point_in_time_recovery=False,
+            cross_region="none: rebuilt in the recovery region"
+            if not is_session
+            else "none: users sign in again after a regional failover",
+            persistence="daily snapshot; asynchronous replicas (a failover loses the last "
+            "writes: users may sign in again)"
+            if is_session
+            else "none: a cache is rebuilt from its source of truth",
+            port=6379,
+            rpo_in_region=given(
+                0.0 if not is_session else 1.0,
+                "min",
+                "cache: nothing to lose" if not is_session else "asynchronous replication lag",
+            ),
+            why=f"{cls.class_} for {gb:g} GB"
+            + (f"; a replica in each of {azs} AZs with automatic failover" if multi else ""),
+            price_key=cls.price_key,
+        )
+    if engine is DatastoreEngine.OPENSEARCH:
+        cls = next(c for c in design.search_classes if gb < c.below_gb)
+        nodes = azs if multi else 1
+        return StorePlan(
+            name=store.name,
+            engine=engine.value,
+            role=role.value,
+            aws_service="Amazon OpenSearch Service",
+            instance_class=cls.class_,
+            nodes=nodes,
+            multi_az=multi,
+            read_replicas=1 if multi else 0,
+            storage_gb=gb,
+            backup_retention_days=14,
+            point_in_time_recovery=False,
+            cross_region=f"index rebuilt from the source of truth in {dr_region}",
+            persistence="hourly automated snapshots; zone awareness with one replica per shard",
+            port=443,
+            rpo_in_region=given(0.0, "min", "a replica of each shard in another AZ")
+            if multi
+            else given(60.0, "min", "hourly snapshot"),
+            why=f"{nodes} × {cls.class_} with zone awareness across {nodes} AZ(s) for {gb:g} GB",
+            price_key=cls.price_key,
+        )
+    if engine is DatastoreEngine.S3:
+        return StorePlan(
+            name=store.name,
+            engine=engine.value,
+            role=role.value,
+            aws_service="Amazon S3",
+            instance_class=None,
+            nodes=0,
+            multi_az=True,
+            read_replicas=0,
+            storage_gb=gb,
+            backup_retention_days=30,
+            point_in_time_recovery=False,
+            cross_region=f"replication to a bucket in {dr_region}"
+            if replicate or req.availability.slo >= policy.automation_slo
+            else "none (11 nines durability in-region; versioning covers deletes)",
+            persistence="versioning on, noncurrent versions kept 30 days, public access blocked",
+            port=None,
+            rpo_in_region=given(0.0, "min", "S3 stores every object in 3+ AZs"),
+            why="object storage; SSE-KMS and TLS-only bucket policy",
+            price_key=None,
+        )
+    return StorePlan(
+        name=store.name,
+        engine=engine.value,
+        role=role.value,
+        aws_service="Amazon DynamoDB",
+        instance_class=None,
+        nodes=0,
+        multi_az=True,
+        read_replicas=0,
+        storage_gb=gb,
+        backup_retention_days=35,
+        point_in_time_recovery=True,
+        cross_region=f"global table replica in {dr_region}"
+        if constraints.topology.regions > 1
+        else f"PITR; on-demand backups copied to {dr_region}",
+        persistence="on-demand capacity; point-in-time recovery (35 days)",
+        port=None,
+        rpo_in_region=given(0.0, "min", "DynamoDB replicates across 3 AZs synchronously"),
+        why="on-demand capacity follows the spike without provisioning",
+        price_key=None,
+    )
+
+
+def _queue(req: Requirements, name: str, engine: QueueEngine, azs: int) -> QueuePlan:
+    users = [s for s in req.system.services if name in s.uses]
+    consumers = [s.name for s in users if s.type is ServiceType.WORKER]
+    producers = [s.name for s in users if s.type is not ServiceType.WORKER]
+    service, why = {
+        QueueEngine.SQS: ("Amazon SQS", "at-least-once delivery, no brokers to run"),
+        QueueEngine.SNS: ("Amazon SNS + SQS", "fan-out to one SQS queue per consumer"),
+        QueueEngine.KAFKA: ("Amazon MSK", f"one broker per AZ ({azs}), replication factor 3"),
+        QueueEngine.RABBITMQ: ("Amazon MQ for RabbitMQ", "3-node cluster across AZs"),
+        QueueEngine.KINESIS: ("Amazon Kinesis Data Streams", "on-demand capacity mode"),
+    }[engine]
+    return QueuePlan(
+        name=name,
+        engine=engine.value,
+        aws_service=service,
+        dead_letter=engine in (QueueEngine.SQS, QueueEngine.SNS, QueueEngine.RABBITMQ),
+        max_receive_count=MAX_RECEIVE_COUNT,
+        producers=producers,
+        consumers=consumers,
+        why=why
+        + f"; a message failing {MAX_RECEIVE_COUNT} times moves to a dead-letter queue "
+        "(alarmed) instead of blocking the queue",
+    )
+
+
+def _decisions(
+    req: Requirements,
+    constraints: Constraints,
+    stores: list[StorePlan],
+    queues: list[QueuePlan],
+    session_strategy: str,
+    dr_region: str,
+) -> list[Decision]:
+    out: list[Decision] = []
+    relational = [s for s in stores if s.engine in ("postgres", "mysql")]
+    if relational:
+        listed = ", ".join(f"{s.name} ({s.instance_class})" for s in relational)
+        multi = all(s.multi_az for s in relational)
+        out.append(
+            Decision(
+                id="database",
+                title="Relational databases",
+                selected="RDS " + ("Multi-AZ" if multi else "single-AZ") + f": {listed}",
+                alternatives=[
+                    Alternative(
+                        name="Aurora",
+                        why_not="faster failover (about 30 s) and up to 15 replicas, at roughly "
+                        "20% more per instance-hour plus I/O; worth it when failover time or "
+                        "read scaling dominates",
+                    ),
+                    Alternative(
+                        name="self-managed on EC2/Kubernetes",
+                        why_not="backups, failover, patching and PITR become the team's job",
+                    ),
+                ]
+                + (
+                    [
+                        Alternative(
+                            name="Multi-AZ",
+                            why_not=f"doubles the instance cost; at {req.availability.slo:g}% a "
+                            "restore from backup fits the error budget",
+                        )
+                    ]
+                    if not multi
+                    else []
+                ),
+                why=f"managed PostgreSQL/MySQL with PITR; sized from each store's peak load; "
+                f"availability.slo={req.availability.slo:g}% "
+                + ("needs a synchronous standby (RPO 0 for an AZ loss)" if multi else "")
+                + f"; DR via {relational[0].cross_region}",
+                risk="Multi-AZ failover still drops connections for 60-120 s: clients must "
+                "retry; instance classes are first-order and need load testing",
+                drivers=[
+                    "availability.slo",
+                    "availability.rpo_minutes",
+                    "traffic",
+                    "system.datastores",
+                ],
+            )
+        )
+    caches = [s for s in stores if s.engine == "redis"]
+    if caches:
+        out.append(
+            Decision(
+                id="cache",
+                title="Cache and in-memory data",
+                selected="; ".join(f"{s.name}: {s.aws_service} ({s.role})" for s in caches),
+                alternatives=[
+                    Alternative(
+                        name="one shared Redis",
+                        why_not="a cache eviction storm or a failover would take sessions and "
+                        "primary data with it; separate clusters fail separately",
+                    ),
+                    Alternative(
+                        name="Redis on Kubernetes",
+                        why_not="persistence, failover and upgrades become the team's job",
+                    ),
+                ],
+                why="each store's role decides durability: a cache persists nothing, sessions "
+                "keep a replica, primary data goes to MemoryDB's durable log",
+                risk="a cold cache after failover sends its full read load to the database; "
+                "the database class must survive it",
+                drivers=["system.datastores[].role", "availability.slo"],
+            )
+        )
+    if queues:
+        out.append(
+            Decision(
+                id="messaging",
+                title="Queues and messaging",
+                selected="; ".join(f"{q.name}: {q.aws_service}" for q in queues),
+                alternatives=[
+                    Alternative(
+                        name="self-hosted Kafka/RabbitMQ",
+                        why_not="brokers, storage and upgrades to operate; the managed "
+                        "services cover the throughput",
+                    )
+                ],
+                why="managed queues with dead-letter queues; producers and consumers scale "
+                "independently, so a worker outage delays work instead of failing requests",
+                risk="at-least-once delivery: consumers must be idempotent",
+                drivers=["system.queues"],
+            )
+        )
+    out.append(
+        Decision(
+            id="backup",
+            title="Backups and disaster recovery",
+            selected=f"{constraints.recovery.strategy} to {dr_region}",
+            alternatives=[
+                Alternative(
+                    name=strategy,
+                    why_not="slower or looser than the stated RTO/RPO"
+                    if index < _order(constraints.recovery.strategy)
+                    else "costs more than the RTO/RPO requires",
+                )
+                for index, strategy in enumerate(_STRATEGIES)
+                if strategy != constraints.recovery.strategy
+            ],
+            why=f"RTO {constraints.recovery.rto_minutes.value:g} min, RPO "
+            f"{constraints.recovery.rpo_minutes.value:g} min: {constraints.recovery.why}",
+            risk="an untested restore is not a backup: restore drills quarterly, measured "
+            "against the RTO",
+            drivers=["availability.rto_minutes", "availability.rpo_minutes", "availability.slo"],
+        )
+    )
+    if any(s.type.serves_requests for s in req.system.services):
+        out.append(
+            Decision(
+                id="sessions",
+                title="Session state",
+                selected=session_strategy.split(":")[0],
+                alternatives=[
+                    Alternative(
+                        name="sticky sessions",
+                        why_not="pins users to replicas: scaling in, deploys and node loss "
+                        "log users out and skew load",
+                    )
+                ],
+                why="replicas stay stateless so autoscaling and rolling deploys move no state",
+                risk="the session store is on every request's path; it is Multi-AZ"
+                if "server-side" in session_strategy
+                else "token revocation needs a deny list or short expiry",
+                drivers=["system.datastores[].role"],
+            )
+        )
+    _ = SYNC_REPLICATED
+    return out
+
+
+_STRATEGIES = ("backup-and-restore", "pilot-light", "warm-standby", "multi-site-active-active")
+
+
+def _order(strategy: str) -> int:
+    return _STRATEGIES.index(strategy) if strategy in _STRATEGIES else 0

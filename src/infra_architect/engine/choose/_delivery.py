@@ -1,0 +1,248 @@
+"""Delivery: rolling, blue-green or canary, from the error budget a bad deploy burns.
+
+Expected bad deploys a month = deploys/day × 30 × change failure rate. Each strategy
+exposes a share of users to a bad version for the time it takes to detect and revert
+it; that share × time is the budget it burns. The simplest strategy whose monthly burn
+fits the deploy share of the error budget wins.
+"""
+
+from __future__ import annotations
+
+from infra_architect.catalog import Catalog
+from infra_architect.engine._design_model import (
+    Alternative,
+    ComputeDesign,
+    Decision,
+    DeliveryDesign,
+    Environment,
+    Stage,
+    StrategyRisk,
+)
+from infra_architect.engine._figures import Figure, figure, product
+from infra_architect.engine._model import Constraints
+from infra_architect.spec import DeploymentChoice, Requirements
+
+STRATEGIES = ("rolling", "blue-green", "canary")
+ROLLING_EXPOSURE = 0.5
+"""On average half the replicas run the new version when a rolling deploy is stopped."""
+
+
+def choose_delivery(
+    req: Requirements, constraints: Constraints, catalog: Catalog, compute: ComputeDesign
+) -> DeliveryDesign:
+    design = catalog.design
+    t = design.timings
+    bad = figure(
+        req.delivery.deploys_per_day * 30 * design.change_failure_rate,
+        "bad deploys/month",
+        "{deploys_per_day} × 30 × {change_failure_rate}",
+        deploys_per_day=req.delivery.deploys_per_day,
+        change_failure_rate=design.change_failure_rate,
+    )
+    budget = product(
+        constraints.error_budget.per_30_days.value,
+        "error_budget_min",
+        design.deploy_budget_share,
+        "deploy_share",
+        "min/month",
+    )
+    rolling_revert = float(t.rolling_batches * compute.replica_start_seconds)
+    options: dict[str, tuple[float, float, float]] = {
+        "rolling": (ROLLING_EXPOSURE, float(t.deploy_alarm_seconds), rolling_revert),
+        "blue-green": (1.0, float(t.deploy_alarm_seconds), float(t.traffic_shift_seconds)),
+    }
+    analysis = float(t.analysis_interval_seconds * t.analysis_failure_limit)
+    weight = design.canary_weights[-1]
+    for candidate in design.canary_weights:
+        if _risk("canary", candidate, analysis, t.traffic_shift_seconds, bad, budget).fits:
+            weight = candidate
+            break
+    options["canary"] = (weight, analysis, float(t.traffic_shift_seconds))
+    comparison = [
+        _risk(name, exposure, detect, revert, bad, budget)
+        for name, (exposure, detect, revert) in options.items()
+    ]
+    pinned = req.decisions.deployment
+    if pinned is not None:
+        strategy = pinned.value
+        why = f"pinned in the spec (decisions.deployment: {pinned.value})"
+    else:
+        fitting = [r.strategy for r in comparison if r.fits]
+        strategy = fitting[0] if fitting else "canary"
+        chosen = next(r for r in comparison if r.strategy == strategy)
+        why = (
+            f"delivery.deploys_per_day={req.delivery.deploys_per_day:g} at a "
+            f"{design.change_failure_rate:.0%} change failure rate is {bad.value:g} bad "
+            f"deploys a month; deploys may spend {budget.value:g} min of the "
+            f"{constraints.error_budget.per_30_days.value:g} min budget; {strategy} burns "
+            f"{chosen.monthly_burn.value:g} min/month"
+            + (
+                " — the simplest strategy that fits"
+                if fitting
+                else " — the least of all, and still over: see the conflicts"
+            )
+        )
+    selected = next(r for r in comparison if r.strategy == strategy)
+    canary_steps = (
+        sorted({round(weight * 100), 25, 50}) if strategy == "canary" else []
+    )
+    tool = _tool(compute.platform, strategy)
+    detection = figure(
+        options[strategy][1], "s", "{detection_s}", detection_s=options[strategy][1]
+    )
+    rollback = figure(options[strategy][2], "s", "{revert_s}", revert_s=options[strategy][2])
+    emergency = figure(
+        float(t.rolling_batches * compute.replica_start_seconds + t.traffic_shift_seconds),
+        "s",
+        "{batches} × {replica_start_s} + {shift_s}",
+        batches=float(t.rolling_batches),
+        replica_start_s=float(compute.replica_start_seconds),
+        shift_s=float(t.traffic_shift_seconds),
+    )
+    gate = (
+        "manual approval by a second engineer (change management: "
+        + ", ".join(sorted(c.value for c in req.compliance))
+        + ")"
+        if req.compliance
+        else "automatic when staging verification passes"
+    )
+    stages = [
+        Stage(
+            name="build",
+            does="build the image once; tag it with the git SHA, push, record its digest; SBOM "
+            "and vulnerability scan",
+            gate="build and scan pass (no critical CVEs)",
+        ),
+        Stage(
+            name="test",
+            does="unit and integration tests; terraform validate, kustomize build and schema "
+            "checks; policy checks",
+            gate="all checks green",
+        ),
+        Stage(
+            name="deploy",
+            does=f"staging first, then production by {strategy} ({tool}); the same digest in "
+            "every environment",
+            gate=gate,
+        ),
+        Stage(
+            name="verify",
+            does="smoke tests, then SLO metrics (error rate, p99 latency) compared with the "
+            "stable version"
+            + (" by automated canary analysis" if strategy == "canary" else " by alarms"),
+            gate=f"no regression for {detection.show()}",
+        ),
+        Stage(
+            name="rollback",
+            does="automatic on a failed check: "
+            + (
+                "traffic back to the stable version"
+                if strategy != "rolling"
+                else "redeploy the previous digest"
+            )
+            + f" in {rollback.show()}",
+            gate="on-call paged with the failed check",
+        ),
+    ]
+    environments = [
+        Environment(
+            name="dev",
+            purpose="per-branch previews and integration; disposable",
+            promotion_gate="merge to main",
+        ),
+        Environment(
+            name="staging",
+            purpose="production's shape at minimum size; every change lands here first",
+            promotion_gate="automatic deploy of main; smoke and SLO checks",
+        ),
+        Environment(name="prod", purpose="customers", promotion_gate=gate),
+    ]
+    others = [r for r in comparison if r.strategy != strategy]
+    decision = Decision(
+        id="deployment",
+        title="Deployment strategy",
+        selected=f"{strategy} ({tool})",
+        alternatives=[
+            Alternative(
+                name=r.strategy,
+                why_not=f"burns {r.monthly_burn.value:g} min/month of error budget "
+                f"(budget for deploys {budget.value:g})"
+                + ("" if not r.fits else "; fits, but " + _cost_of(r.strategy)),
+            )
+            for r in others
+        ],
+        why=why,
+        risk={
+            "rolling": "old and new versions serve side by side for the whole rollout; schema "
+            "changes must be backward compatible",
+            "blue-green": "double capacity during each deploy; every user sees a bad version "
+            "until the alarm fires",
+            "canary": "needs trustworthy metrics: an analysis on a noisy metric aborts good "
+            "deploys or passes bad ones",
+        }[strategy],
+        drivers=["delivery.deploys_per_day", "availability.slo", "delivery.zero_downtime"],
+        pinned=pinned is not None,
+    )
+    return DeliveryDesign(
+        decision=decision,
+        strategy=strategy,  # type: ignore[arg-type]
+        tool=tool,
+        canary_steps=canary_steps,
+        stages=stages,
+        environments=environments,
+        artifact_versioning="immutable image tags (git SHA) deployed by digest "
+        "(image@sha256:...); ECR tag immutability on; the same digest is promoted, never rebuilt",
+        bad_deploys_per_month=bad,
+        deploy_budget=budget,
+        comparison=comparison,
+        detection=detection,
+        rollback=rollback,
+        emergency_rollback=emergency,
+    )
+
+
+def _risk(
+    strategy: str, exposure: float, detect: float, revert: float, bad: Figure, budget: Figure
+) -> StrategyRisk:
+    window = figure(
+        detect + revert, "s", "{detect_s} + {revert_s}", detect_s=detect, revert_s=revert
+    )
+    burn = figure(
+        exposure * window.value / 60,
+        "min",
+        "{exposure} × {window_s} / 60",
+        exposure=exposure,
+        window_s=window.value,
+    )
+    monthly = product(bad.value, "bad_deploys", burn.value, "burn_min", "min/month")
+    return StrategyRisk(
+        strategy=strategy,
+        exposure=exposure,
+        detect_and_revert=window,
+        burn_per_bad_deploy=burn,
+        monthly_burn=monthly,
+        fits=monthly.value <= budget.value,
+    )
+
+
+def _tool(platform: str, strategy: str) -> str:
+    if platform.startswith("eks"):
+        return "Argo Rollouts" if strategy != "rolling" else "Deployment rolling update"
+    if platform == "lambda":
+        return "CodeDeploy alias traffic shifting"
+    return (
+        "ECS rolling update with circuit breaker and alarm rollback"
+        if strategy == "rolling"
+        else "CodeDeploy ECS " + ("canary" if strategy == "canary" else "blue/green")
+    )
+
+
+def _cost_of(strategy: str) -> str:
+    return {
+        "rolling": "a simpler strategy already fits",
+        "blue-green": "doubles capacity during deploys",
+        "canary": "needs automated analysis a simpler strategy does without",
+    }[strategy]
+
+
+_ = DeploymentChoice

@@ -1,0 +1,275 @@
+"""Failure paths: each scenario, the mechanism that covers it, and its timings."""
+
+from __future__ import annotations
+
+from infra_architect.catalog import Catalog
+from infra_architect.engine._design_model import (
+    ComputeDesign,
+    DataDesign,
+    DeliveryDesign,
+    FailureScenario,
+    NetworkDesign,
+    ObservabilityDesign,
+)
+from infra_architect.engine._figures import Figure, figure, given
+from infra_architect.engine._model import Constraints
+from infra_architect.spec import Requirements
+
+
+def failure_scenarios(
+    req: Requirements,
+    constraints: Constraints,
+    catalog: Catalog,
+    *,
+    regions: int,
+    compute: ComputeDesign,
+    network: NetworkDesign,
+    data: DataDesign,
+    delivery: DeliveryDesign,
+    observability: ObservabilityDesign,
+) -> list[FailureScenario]:
+    t = catalog.design.timings
+    dash = observability.dashboards
+    detection = (
+        network.health_check.detection
+        if network.health_check
+        else figure(
+            float(t.readiness_period_seconds * t.readiness_failure_threshold),
+            "s",
+            "{period_s} × {failure_threshold}",
+            period_s=float(t.readiness_period_seconds),
+            failure_threshold=float(t.readiness_failure_threshold),
+        )
+    )
+    k8s = compute.platform.startswith("eks")
+    serving = [s for s in compute.services if s.type.serves_requests]
+    thin = [s.name for s in compute.services if s.type.value != "cron" and s.min_replicas < 2]
+    pool = compute.node_pool
+    if k8s and pool is not None:
+        reschedule = figure(
+            float(t.node_monitor_grace_seconds + t.pod_toleration_seconds + t.pod_start_seconds),
+            "s",
+            "{node_monitor_grace_s} + {toleration_s} + {pod_start_s}",
+            node_monitor_grace_s=float(t.node_monitor_grace_seconds),
+            toleration_s=float(t.pod_toleration_seconds),
+            pod_start_s=float(t.pod_start_seconds),
+        )
+        node_failure = FailureScenario(
+            id="node-failure",
+            title="A pod, task or node fails",
+            mechanism=f"replicas spread across AZs and nodes (topology spread constraints), "
+            f"PodDisruptionBudgets, readiness probes and load balancer health checks; the "
+            f"{pool.scaler} replaces the node",
+            detection=detection,
+            recovery=reschedule,
+            impact=f"one of {pool.min_nodes.whole} nodes is {100 / pool.min_nodes.value:.0f}% of "
+            "capacity; requests in flight on it fail and are retried, the rest never notice",
+            operator_actions=[
+                "none: confirm the replacement node joined (kubectl get nodes)",
+                "if pods stay Pending: check the node group's max size and EC2 capacity errors",
+            ],
+            look_at=[dash[2], f"Kubernetes events: kubectl get events -A --sort-by=.lastTimestamp"],
+            covered=not thin,
+            gap=f"single replica: {', '.join(thin)}" if thin else "",
+        )
+    else:
+        recovery = figure(
+            detection.value + compute.replica_start_seconds,
+            "s",
+            "{detection_s} + {replica_start_s}",
+            detection_s=detection.value,
+            replica_start_s=float(compute.replica_start_seconds),
+        )
+        node_failure = FailureScenario(
+            id="node-failure",
+            title="A task or its host fails",
+            mechanism="at least 2 tasks per service spread across AZs; the load balancer stops "
+            "routing to a failed task and the service scheduler starts a replacement",
+            detection=detection,
+            recovery=recovery,
+            impact="requests in flight on the failed task fail and are retried; capacity "
+            "drops by one task until its replacement passes health checks",
+            operator_actions=["none: confirm the service's running count is back to desired"],
+            look_at=[dash[2], "ECS service events (aws ecs describe-services)"],
+            covered=not thin,
+            gap=f"single replica: {', '.join(thin)}" if thin else "",
+        )
+    entry = serving[0].name if serving else None
+    slowest = max(
+        (s for s in compute.services if s.autoscaling is not None),
+        key=lambda s: (s.autoscaling.scale_out_seconds.value if s.autoscaling else 0.0, s.name),
+        default=None,
+    )
+    scale_time: Figure = (
+        slowest.autoscaling.scale_out_seconds
+        if slowest is not None and slowest.autoscaling is not None
+        else given(0.0, "s", "nothing autoscales")
+    )
+    if k8s and pool is not None:
+        scale_time = figure(
+            max(scale_time.value, compute.capacity_start_seconds + t.pod_start_seconds),
+            "s",
+            "max({pods_scale_out_s}, {node_provision_s} + {pod_start_s})",
+            pods_scale_out_s=scale_time.value,
+            node_provision_s=float(compute.capacity_start_seconds),
+            pod_start_s=float(t.pod_start_seconds),
+        )
+    short = [
+        s.name
+        for s in constraints.services
+        if s.type.value != "cron" and s.max_replicas.value < s.replicas_spike.value
+    ]
+    spike_impact = "capacity follows within the scale-out time"
+    if entry is not None:
+        cap = constraints.service(entry)
+        served = (
+            cap.min_replicas.value
+            * cap.load_per_replica.value
+            / catalog.policy.target_utilisation
+            / max(cap.spike_load.value, 1e-9)
+            * 100
+        )
+        spike_impact = (
+            f"{entry}: {cap.min_replicas.whole} replicas at 100% CPU serve "
+            f"{min(served, 100):.0f}% of the {cap.spike_load.value:,.0f} {cap.load_unit} spike "
+            "until scale-out completes; the rest queue or are shed (429/503)"
+        )
+    spike = FailureScenario(
+        id="traffic-spike",
+        title=f"{req.traffic.spike_multiplier:g}x traffic spike",
+        mechanism=(
+            "HPA per service (CPU) scales pods; the "
+            + (pool.scaler if pool else "")
+            + " adds nodes up to "
+            + (f"{pool.max_nodes.whole}" if pool else "")
+            if k8s
+            else "ECS target tracking per service scales tasks up to each service's maximum"
+        )
+        + "; maximum replicas are sized for the spike",
+        detection=figure(
+            float(t.metrics_resolution_seconds if k8s else t.ecs_scale_out_alarm_seconds),
+            "s",
+            "{metric_delay_s}",
+            metric_delay_s=float(
+                t.metrics_resolution_seconds if k8s else t.ecs_scale_out_alarm_seconds
+            ),
+        ),
+        recovery=scale_time,
+        impact=spike_impact,
+        operator_actions=[
+            "none while replicas are below their maximum",
+            "if a service sits at its maximum: raise max replicas (and node maximum), then "
+            "update the spec's traffic.spike_multiplier",
+            "before a planned event: pre-scale min replicas and pre-warm the load balancer",
+        ],
+        look_at=[dash[2], dash[0]],
+        covered=not short,
+        gap=f"max replicas below the spike: {', '.join(short)}" if short else "",
+    )
+    rollout = FailureScenario(
+        id="failed-rollout",
+        title="A deployment fails mid-rollout",
+        mechanism=f"{delivery.strategy} by {delivery.tool}: "
+        + (
+            f"canary at {delivery.canary_steps[0]}% with automated analysis of error rate and "
+            "latency; a failed analysis aborts and shifts all traffic back"
+            if delivery.strategy == "canary"
+            else "alarms on error rate stop the deploy and roll back"
+        ),
+        detection=delivery.detection,
+        recovery=delivery.rollback,
+        impact=f"{next(r for r in delivery.comparison if r.strategy == delivery.strategy).exposure:.0%}"
+        " of requests see the bad version until rollback",
+        operator_actions=[
+            "none: the rollback is automatic; read the failed check in the pipeline run",
+            "fix forward through the pipeline; never patch production by hand",
+        ],
+        look_at=[dash[4], dash[1]],
+        covered=True,
+    )
+    multi_stores = [s.name for s in data.stores if s.engine in ("postgres", "mysql") and s.multi_az]
+    single = [s.name for s in data.stores if not s.multi_az]
+    azs = constraints.topology.availability_zones.whole
+    failover = constraints.recovery.in_region_failover_minutes
+    az = FailureScenario(
+        id="az-outage",
+        title="An availability zone fails",
+        mechanism=f"{azs} AZs: load balancer stops routing to the failed AZ, "
+        + (f"RDS Multi-AZ fails over ({', '.join(multi_stores)}), " if multi_stores else "")
+        + "autoscaling refills the lost capacity in the surviving AZs",
+        detection=detection,
+        recovery=figure(
+            max(failover.value * 60, scale_time.value),
+            "s",
+            "max({db_failover_s}, {scale_out_s})",
+            db_failover_s=failover.value * 60,
+            scale_out_s=scale_time.value,
+        ),
+        impact=f"{100 / azs:.0f}% of capacity lost until replaced; writes pause during the "
+        "database failover; clients retry",
+        operator_actions=[
+            "confirm the failover in the RDS events; watch replicas refill",
+            "if a single-AZ component was in the failed AZ: follow its restore procedure",
+        ],
+        look_at=[dash[0], dash[3], "AWS Health Dashboard"],
+        covered=azs >= 2 and not single,
+        gap="" if azs >= 2 and not single else (
+            "one AZ only" if azs < 2 else f"single-AZ stores: {', '.join(single)}"
+        ),
+    )
+    recovery = constraints.recovery
+    region = FailureScenario(
+        id="region-outage",
+        title="The region fails",
+        mechanism=(
+            "Route 53 health checks fail DNS over to the second region"
+            if regions > 1
+            else f"{recovery.strategy}: {recovery.why}"
+        ),
+        detection=figure(
+            float(t.dns_failover_seconds),
+            "s",
+            "{dns_failover_s}",
+            dns_failover_s=float(t.dns_failover_seconds),
+        )
+        if regions > 1
+        else given(0.0, "s", "an operator declares a regional disaster"),
+        recovery=figure(
+            recovery.strategy_rto_minutes * 60,
+            "s",
+            "{strategy_rto_min} × 60",
+            strategy_rto_min=recovery.strategy_rto_minutes,
+        ),
+        impact=f"up to {recovery.strategy_rpo_minutes:g} min of data lost (RPO), service "
+        f"back within {recovery.strategy_rto_minutes:g} min (RTO)",
+        operator_actions=[
+            "declare the disaster (incident commander) once AWS confirms a regional event",
+            "promote the replicated data stores in the recovery region",
+            "apply the prod environment in the recovery region; switch DNS",
+        ]
+        if regions == 1
+        else ["confirm DNS moved; scale the standby up; freeze deploys until failback"],
+        look_at=["AWS Health Dashboard", dash[0]],
+        covered=recovery.meets_stated,
+        gap="" if recovery.meets_stated else "no recovery strategy meets the stated RTO/RPO",
+    )
+    emergency = FailureScenario(
+        id="emergency-rollback",
+        title="Emergency rollback",
+        mechanism="redeploy the previous image digest (Git revert of the release commit; "
+        + ("Argo CD syncs it" if k8s else "the pipeline deploys it")
+        + "); during a rollout, abort it",
+        detection=given(0.0, "s", "an operator decides"),
+        recovery=delivery.emergency_rollback,
+        impact="the previous version serves everyone; data migrations must be backward "
+        "compatible for this to be safe",
+        operator_actions=[
+            "abort an in-flight rollout: "
+            + ("kubectl argo rollouts abort <service>" if k8s else "stop the deployment"),
+            "revert the release commit and let the pipeline deploy the previous digest",
+        ],
+        look_at=[dash[4]],
+        covered=True,
+    )
+    _ = req
+    return [node_failure, spike, rollout, az, region, emergency]

@@ -1,0 +1,282 @@
+"""Observability and security: how operators see the system, and what guards it."""
+
+from __future__ import annotations
+
+from infra_architect.catalog import Catalog
+from infra_architect.engine._design_model import (
+    Alternative,
+    ComplianceControl,
+    ComputeDesign,
+    DataDesign,
+    Decision,
+    ObservabilityDesign,
+    Permission,
+    SecurityDesign,
+    ServiceIdentity,
+    SloAlert,
+)
+from infra_architect.engine._figures import figure
+from infra_architect.spec import Compliance, Requirements, ServiceType
+
+SECRET_ROTATION_DAYS = 30
+
+
+def choose_observability(
+    req: Requirements, catalog: Catalog, compute: ComputeDesign, data: DataDesign
+) -> ObservabilityDesign:
+    name = req.metadata.name
+    design = catalog.design
+    slo = req.availability.slo
+    k8s = compute.platform.startswith("eks")
+    if k8s:
+        metrics = "Prometheus (prometheus-operator) with Grafana; SLO rules as PrometheusRules"
+        logs = "Fluent Bit DaemonSet to CloudWatch Logs"
+        traces = "OpenTelemetry Collector to AWS X-Ray"
+        selected = "Prometheus + Grafana, CloudWatch Logs, OpenTelemetry to X-Ray"
+        why = (
+            "the cluster already speaks Prometheus (kube-state-metrics, HPA, Argo Rollouts "
+            "analysis query it); logs go to CloudWatch so they outlive the cluster"
+        )
+        alternatives = [
+            Alternative(
+                name="CloudWatch only",
+                why_not="Container Insights lacks per-pod PromQL that canary analysis and "
+                "SLO burn-rate rules need",
+            ),
+        ]
+    else:
+        metrics = "CloudWatch metrics (Container Insights), alarms and dashboards"
+        logs = "CloudWatch Logs (awslogs driver)"
+        traces = "AWS X-Ray through the ADOT collector sidecar"
+        selected = "CloudWatch metrics, logs and alarms; X-Ray traces"
+        why = (
+            "nothing to run: ECS and Lambda publish metrics and logs to CloudWatch natively, "
+            f"which a team with {req.team.ops_experience.value} ops experience can own"
+        )
+        alternatives = [
+            Alternative(
+                name="self-hosted Prometheus + Grafana",
+                why_not="a monitoring stack to operate and keep available, bigger than the "
+                "system it watches",
+            ),
+        ]
+    alternatives.append(
+        Alternative(
+            name="SaaS (Datadog, New Relic)",
+            why_not="per-host and per-GB pricing grows with the fleet; data leaves the account "
+            + ("(a compliance review for " + ", ".join(c.value for c in req.compliance) + ")")
+            if req.compliance
+            else "per-host and per-GB pricing grows with the fleet",
+        )
+    )
+    alerts = [
+        SloAlert(
+            severity=a.severity,
+            burn_rate=a.burn_rate,
+            long_window=a.long_window,
+            short_window=a.short_window,
+            error_rate_threshold=figure(
+                a.burn_rate * (100 - slo),
+                "% errors",
+                "{burn_rate} × (100 - {slo})",
+                burn_rate=a.burn_rate,
+                slo=slo,
+            ),
+            budget_spent_percent=a.budget_spent_percent,
+        )
+        for a in design.burn_rate_alerts
+    ]
+    retention = [(design.log_retention_days["default"], "default")]
+    retention += [(design.log_retention_days[c.value], c.value) for c in req.compliance]
+    days, source = max(retention)
+    cause_alerts = [
+        "replicas at their maximum for 10 min (ticket: raise max or capacity)",
+        "pod or task restarts above 3 in 10 min",
+        "database CPU above 80% or free storage below 20% for 15 min",
+        "TLS certificate expiring within 21 days",
+    ]
+    if data.queues:
+        cause_alerts.append("dead-letter queue not empty; oldest message age above 5 min")
+    if k8s:
+        cause_alerts.append("node NotReady for 5 min; cluster at its node maximum")
+    decision = Decision(
+        id="observability",
+        title="Observability",
+        selected=selected,
+        alternatives=alternatives,
+        why=f"{why}; pages on SLO burn rate (symptoms), tickets on causes",
+        risk="alerts on causes alone page for things users never notice; burn-rate alerts "
+        "need the error ratio measured at the load balancer, not inside services",
+        drivers=["availability.slo", "compliance", "decisions.compute"],
+    )
+    return ObservabilityDesign(
+        decision=decision,
+        metrics=metrics,
+        logs=logs,
+        traces=traces,
+        dashboards=[
+            f"{name} / SLO overview (availability, error budget left, burn rate)",
+            f"{name} / services (rate, errors, duration per service)",
+            f"{name} / capacity (replicas vs min/max, CPU, nodes or tasks)",
+            f"{name} / data (connections, latency, replication lag, queue depth)",
+            f"{name} / deploys (versions, rollout state, canary analysis)",
+        ],
+        log_groups=[
+            f"/{name}/prod/{s.name}" for s in compute.services
+        ]
+        + ([f"/{name}/prod/load-balancer"] if any(s.public for s in compute.services) else []),
+        alerts=alerts,
+        cause_alerts=cause_alerts,
+        log_retention_days=days,
+        retention_why=f"{days} days ({source})",
+    )
+
+
+def choose_security(
+    req: Requirements, catalog: Catalog, compute: ComputeDesign, data: DataDesign
+) -> SecurityDesign:
+    name = req.metadata.name
+    mechanism = {
+        "eks": "EKS Pod Identity (IRSA-compatible) on the service account",
+        "eks-karpenter": "EKS Pod Identity (IRSA-compatible) on the service account",
+        "ecs-fargate": "ECS task role",
+        "lambda": "Lambda execution role",
+    }[compute.platform]
+    stores = {s.name: s for s in data.stores}
+    queues = {q.name: q for q in data.queues}
+    identities: list[ServiceIdentity] = []
+    secrets: list[str] = []
+    for store in data.stores:
+        if store.engine in ("postgres", "mysql"):
+            secrets.append(f"{name}/prod/{store.name}/master (RDS-managed, rotated)")
+        elif store.engine == "redis":
+            secrets.append(f"{name}/prod/{store.name}/auth-token")
+    for plan in compute.services:
+        permissions: list[Permission] = []
+        for use in plan.uses:
+            if use in stores:
+                permissions.append(_store_permission(name, stores[use].engine, use))
+            elif use in queues:
+                consumer = plan.type is ServiceType.WORKER
+                permissions.append(_queue_permission(queues[use].engine, use, consumer=consumer))
+        identities.append(
+            ServiceIdentity(
+                service=plan.name,
+                role=f"{name}-{plan.name}",
+                mechanism=mechanism,
+                permissions=permissions,
+            )
+        )
+    controls = [
+        ComplianceControl(regime=regime.value, control=c.control, how=c.how)
+        for regime in req.compliance
+        for c in catalog.design.compliance_controls.get(regime.value, [])
+    ]
+    tls_everywhere = Compliance.HIPAA in req.compliance
+    decision = Decision(
+        id="security",
+        title="Identity, secrets and encryption",
+        selected=f"a role per service ({mechanism}), Secrets Manager with rotation, KMS keys",
+        alternatives=[
+            Alternative(
+                name="one shared node/instance role",
+                why_not="every service could read every store: one compromised service "
+                "exposes all data",
+            ),
+            Alternative(
+                name="HashiCorp Vault",
+                why_not="a highly available secrets cluster to run and unseal; Secrets "
+                "Manager rotates RDS credentials natively",
+            ),
+        ],
+        why=f"least privilege: {len(identities)} roles, each allowed only the stores and queues "
+        "its service lists in uses; no long-lived keys anywhere"
+        + (
+            "; controls for " + ", ".join(sorted(c.value for c in req.compliance))
+            if req.compliance
+            else ""
+        ),
+        risk="permissions follow the spec's uses: a service that touches a store the spec "
+        "does not list will be denied until the spec says so",
+        drivers=["system.services[].uses", "compliance"],
+    )
+    return SecurityDesign(
+        decision=decision,
+        identities=identities,
+        segmentation="public, private and data subnet tiers; a security group per service "
+        "allowing only its callers; data subnets without an internet route"
+        + (
+            "; Kubernetes NetworkPolicies deny by default and allow each call edge"
+            if compute.platform.startswith("eks")
+            else ""
+        ),
+        secrets=secrets,
+        secret_rotation_days=SECRET_ROTATION_DAYS,
+        encryption_at_rest="a customer-managed KMS key per environment (rotation on) for "
+        "RDS, ElastiCache, OpenSearch, S3, SQS, logs and secrets",
+        encryption_in_transit="TLS 1.2+ at the load balancer (ELBSecurityPolicy-TLS13-1-2-2021-06); "
+        "TLS to RDS (force_ssl) and ElastiCache (in-transit encryption)"
+        + ("; TLS between services too (hipaa)" if tls_everywhere else ""),
+        controls=controls,
+    )
+
+
+def _store_permission(system: str, engine: str, store: str) -> Permission:
+    if engine in ("postgres", "mysql"):
+        return Permission(
+            resource=f"secret {system}/prod/{store}/master",
+            actions=["secretsmanager:GetSecretValue"],
+        )
+    if engine == "redis":
+        return Permission(
+            resource=f"secret {system}/prod/{store}/auth-token",
+            actions=["secretsmanager:GetSecretValue"],
+        )
+    if engine == "s3":
+        return Permission(
+            resource=f"bucket {system}-{store}/*",
+            actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        )
+    if engine == "dynamodb":
+        return Permission(
+            resource=f"table {store}",
+            actions=[
+                "dynamodb:DeleteItem",
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:Query",
+                "dynamodb:UpdateItem",
+            ],
+        )
+    return Permission(
+        resource=f"domain {store}/*",
+        actions=["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"],
+    )
+
+
+def _queue_permission(engine: str, queue: str, *, consumer: bool) -> Permission:
+    if engine in ("sqs", "sns"):
+        actions = (
+            [
+                "sqs:ChangeMessageVisibility",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:ReceiveMessage",
+            ]
+            if consumer
+            else (["sqs:SendMessage"] if engine == "sqs" else ["sns:Publish"])
+        )
+        return Permission(resource=f"queue {queue}", actions=actions)
+    if engine == "kinesis":
+        actions = (
+            ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator"]
+            if consumer
+            else ["kinesis:PutRecord", "kinesis:PutRecords"]
+        )
+        return Permission(resource=f"stream {queue}", actions=actions)
+    if engine == "kafka":
+        actions = ["kafka-cluster:Connect"] + (
+            ["kafka-cluster:ReadData"] if consumer else ["kafka-cluster:WriteData"]
+        )
+        return Permission(resource=f"cluster {queue}", actions=actions)
+    return Permission(resource=f"broker {queue}", actions=["secretsmanager:GetSecretValue"])

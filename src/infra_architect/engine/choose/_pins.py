@@ -1,0 +1,23 @@
+"""Decisions the user pinned in the spec, and the error when a pin cannot hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class PinProblem:
+    """Why a pinned decision cannot be honoured, and what to change."""
+
+    field: str
+    value: str
+    reason: str
+    fix: str
+
+
+class ImpossiblePinError(Exception):
+    """Raised by a chooser; the CLI turns it into a located spec error (exit code 2)."""
+
+    def __init__(self, problems: list[PinProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(f"{p.field}={p.value}: {p.reason}" for p in problems))

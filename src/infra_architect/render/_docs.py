@@ -1,0 +1,124 @@
+"""Render a Design into its documents: Markdown via Jinja (StrictUndefined) and design.json.
+
+Renderers make no decisions; every figure printed is read from the Design. Output is
+deterministic: no timestamps, sorted JSON keys, a fixed file order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from infra_architect.engine import Design, number
+from infra_architect.render._mermaid import (
+    compute_diagram,
+    data_diagram,
+    delivery_diagram,
+    failover_diagram,
+    network_diagram,
+)
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _pct(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def _usd(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("infra_architect.render", "templates"),
+        undefined=StrictUndefined,
+        autoescape=False,  # noqa: S701  (Markdown, not HTML)
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cell"] = _cell
+    env.filters["num"] = number
+    env.filters["pct"] = _pct
+    env.filters["usd"] = _usd
+    env.filters["code"] = lambda text: f"`{text}`"
+    return env
+
+
+def slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower()).strip("-")
+
+
+def _render(template: str, **context: object) -> str:
+    text = _environment().get_template(template).render(**context)
+    # one blank line between blocks, one newline at the end
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n") + "\n"
+
+
+def render_docs(design: Design) -> dict[str, str]:
+    """Every document of ``design`` by its path relative to the output directory."""
+    diagrams = {
+        "compute": compute_diagram(design),
+        "network": network_diagram(design),
+        "data": data_diagram(design),
+        "delivery": delivery_diagram(design),
+        "failover": failover_diagram(design),
+    }
+    files = {
+        "docs/architecture.md": _render(
+            "architecture.md.j2", design=design, c=design.constraints, diagrams=diagrams
+        ),
+        "docs/tech-spec.md": _render("tech-spec.md.j2", design=design),
+        "docs/tradeoffs.md": _render("tradeoffs.md.j2", design=design),
+        "docs/definition-of-done.md": _render("definition-of-done.md.j2", design=design),
+    }
+    for scenario in design.availability.scenarios:
+        files[f"docs/runbooks/{scenario.id}.md"] = _render(
+            "runbook.md.j2", design=design, s=scenario
+        )
+    for index, decision in enumerate(design.decisions, start=1):
+        files[f"docs/adr/{index:04d}-{slug(decision.id)}.md"] = _render(
+            "adr.md.j2", d=decision, number=index
+        )
+    files["design.json"] = design_json(design)
+    return dict(sorted(files.items()))
+
+
+def design_json(design: Design) -> str:
+    document = {
+        "apiVersion": "infra-architect/v1",
+        "kind": "Design",
+        "feasible": design.feasible,
+        "design": design.model_dump(mode="json"),
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def design_json_schema() -> dict[str, object]:
+    schema = Design.model_json_schema(mode="serialization")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://infra-architect.dev/schemas/design-v1.schema.json",
+        "title": "infra-architect Design (v1)",
+        "type": "object",
+        "required": ["apiVersion", "kind", "feasible", "design"],
+        "additionalProperties": False,
+        "properties": {
+            "apiVersion": {"const": "infra-architect/v1"},
+            "kind": {"const": "Design"},
+            "feasible": {"type": "boolean"},
+            "design": {"$ref": "#/$defs/Design"},
+        },
+        "$defs": {**schema.pop("$defs", {}), "Design": schema},
+    }
