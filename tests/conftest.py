@@ -7,6 +7,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from infra_architect.catalog import Catalog, load_catalog
+from infra_architect.engine import design_system
+from infra_architect.render import render_docs
+from infra_architect.spec import load_requirements
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -53,3 +56,18 @@ team: {size: 6, ops_experience: medium}
 @pytest.fixture
 def valid_text() -> str:
     return VALID
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/<scenario>/ from the current output (review the diff).",
+    )
+
+
+def generate(spec: Path) -> dict[str, str]:
+    """The whole generated tree for ``spec``, as `infra-architect design` writes it."""
+    catalog = load_catalog()
+    return render_docs(design_system(load_requirements(spec, catalog.regions), catalog))

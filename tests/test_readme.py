@@ -16,7 +16,7 @@ def test_readme_has_exactly_two_setup_commands() -> None:
     assert commands == [
         (
             "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/infra-architect "
-            "constraints"
+            "design -o out"
         ),
         "bash .ci/run",
     ]

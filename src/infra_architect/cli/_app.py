@@ -18,11 +18,18 @@ from ruamel.yaml.comments import CommentedMap
 
 from infra_architect import __version__
 from infra_architect._io import atomic_write_text
+from infra_architect._output import write_tree
 from infra_architect.catalog import load_catalog
 from infra_architect.cli._interview import ask_missing, ask_name, ask_optional_number
-from infra_architect.cli._render import render_constraints
-from infra_architect.engine import Constraints, derive_constraints
-from infra_architect.errors import InfraArchitectError, InterviewAbortedError
+from infra_architect.cli._render import render_constraints, render_design_summary
+from infra_architect.engine import (
+    Constraints,
+    ImpossiblePinError,
+    derive_constraints,
+    design_system,
+)
+from infra_architect.errors import InfraArchitectError, InterviewAbortedError, Problem, SpecError
+from infra_architect.render import design_json_schema, render_docs
 from infra_architect.spec import (
     API_VERSION,
     KIND,
@@ -31,6 +38,7 @@ from infra_architect.spec import (
     Question,
     Requirements,
     SpecDocument,
+    locate,
     missing_inputs,
     parse_document,
     read_document,
@@ -49,7 +57,7 @@ BUNDLED_EXAMPLE = "ecommerce"
 app = typer.Typer(
     name="infra-architect",
     help="Turn a system's requirements into a validated infrastructure design, and prove it.\n\n"
-    "Start with `infra-architect constraints` (the bundled example) or `infra-architect init`.",
+    "Start with `infra-architect design -o out` (the bundled example) or `infra-architect init`.",
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -139,18 +147,72 @@ def constraints_json(result: Constraints, source: str) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
 
 
+DEFAULT_OUTPUT = Path("infra-architect-out")
+
+
+@app.command()
+def design(
+    spec: SpecArgument = None,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Directory for the design (created if missing)."),
+    ] = DEFAULT_OUTPUT,
+    force: Annotated[
+        bool,
+        typer.Option(help="Overwrite generated files even where you edited them."),
+    ] = False,
+    interactive: InteractiveOption = None,
+) -> None:
+    """Design the infrastructure: decisions with alternatives, reasons and risks, failure
+    scenarios with timings, and the documents (architecture, tech spec, runbooks,
+    trade-offs, ADRs, Definition of Done, design.json). Exit 1 when the requirements
+    conflict (the documents then say so loudly), 2 on bad input."""
+    source, requirements = _load(spec, interactive)
+    try:
+        result = design_system(requirements, load_catalog())
+    except ImpossiblePinError as exc:
+        raise _pin_error(spec, source, exc) from None
+    report = write_tree(output, render_docs(result), force=force)
+    render_design_summary(stdout, result, source, output, report)
+    if not result.feasible:
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _pin_error(spec: Path | None, source: str, exc: ImpossiblePinError) -> SpecError:
+    tree: object = None
+    if spec is not None:
+        tree = read_document(spec).tree
+    problems = []
+    for pin in exc.problems:
+        line, column = locate(tree, pin.field.split(".")) if tree is not None else (None, None)
+        problems.append(
+            Problem(
+                field=pin.field,
+                message=f"{pin.value!r} cannot hold: {pin.reason}",
+                fix=pin.fix,
+                line=line,
+                column=column,
+            )
+        )
+    return SpecError(source, problems)
+
+
 @app.command()
 def schema(
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help=f"Write to a file (e.g. {SCHEMA_FILENAME})."),
     ] = None,
+    design: Annotated[
+        bool, typer.Option("--design", help="The schema of design.json instead of the spec.")
+    ] = False,
 ) -> None:
     """Print the JSON Schema of the requirements spec, for editors and CI.
 
     With yaml-language-server, put `# yaml-language-server: $schema=<file>` at the top
-    of a spec for completion and checks as you type."""
-    text = json.dumps(requirements_json_schema(), indent=2, sort_keys=True) + "\n"
+    of a spec for completion and checks as you type. --design: the schema of design.json."""
+    document = design_json_schema() if design else requirements_json_schema()
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from infra_architect.engine import Constraints, Figure, Severity, number
+from infra_architect._output import WriteReport
+from infra_architect.engine import Constraints, Design, Figure, Severity, number
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -233,3 +236,59 @@ def _assumptions(c: Constraints) -> Table | Text:
     for a in c.assumptions:
         table.add_row(a.field, a.value, ", ".join(a.applies_to), a.reason)
     return table
+
+
+def render_design_summary(
+    console: Console, design: Design, source: str, output: Path, report: WriteReport
+) -> None:
+    verdict = (
+        Text("feasible: every requirement is met by this design", style="green")
+        if design.feasible
+        else Text(
+            "INFEASIBLE: the requirements conflict; the documents say so (see Conflicts)",
+            style="bold red",
+        )
+    )
+    console.print(
+        Panel(
+            Group(Text(f"{design.name}: design", style="bold"), Text(source), verdict),
+            expand=False,
+        )
+    )
+    decisions = _table("Decisions (failure paths first)")
+    decisions.add_column("decision")
+    decisions.add_column("selected")
+    decisions.add_column("why", style="dim", overflow="fold")
+    for d in design.decisions:
+        decisions.add_row(d.title, d.selected + (" (pinned)" if d.pinned else ""), d.why)
+    console.print(decisions)
+    dod = _table("Definition of Done")
+    dod.add_column("question")
+    dod.add_column("status")
+    for answer in design.definition_of_done:
+        dod.add_row(
+            answer.question,
+            Text("DONE", style="green") if answer.done else Text("NOT DONE", style="bold red"),
+        )
+    console.print(dod)
+    if design.conflicts:
+        table = _table("Conflicts")
+        table.add_column("severity")
+        table.add_column("conflict", overflow="fold")
+        table.add_column("fix", overflow="fold")
+        for c in design.conflicts:
+            table.add_row(
+                Text(c.severity.value.upper(), style=_SEVERITY_STYLE[c.severity]), c.title, c.fix
+            )
+        console.print(table)
+    parts = [f"{len(report.written)} written", f"{len(report.unchanged)} unchanged"]
+    if report.removed:
+        parts.append(f"{len(report.removed)} stale removed")
+    if report.forced:
+        parts.append(f"{len(report.forced)} edited file(s) overwritten (--force)")
+    console.print(f"{output}: " + ", ".join(parts), highlight=False)
+    for rel in report.kept_edited:
+        console.print(
+            f"  kept {output / rel}: no longer generated, but you edited it", highlight=False
+        )
+    console.print(f"start with {output / 'docs' / 'architecture.md'}", highlight=False)

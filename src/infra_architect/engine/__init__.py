@@ -4,7 +4,6 @@ from infra_architect.engine._constraints import derive_constraints, derive_error
 from infra_architect.engine._design import design_system
 from infra_architect.engine._design_model import Decision, Design, DodAnswer, FailureScenario
 from infra_architect.engine._figures import Figure, figure, given, number
-from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 from infra_architect.engine._model import (
     CapabilityFit,
     CapacityTotals,
@@ -20,6 +19,7 @@ from infra_architect.engine._model import (
     Topology,
     TrafficFigures,
 )
+from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 
 __all__ = [
     "CapabilityFit",

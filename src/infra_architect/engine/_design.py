@@ -11,7 +11,6 @@ from infra_architect.engine._design_model import (
     Design,
     DodAnswer,
     FailureScenario,
-    NetworkDesign,
     ObservabilityDesign,
 )
 from infra_architect.engine._figures import number
@@ -63,7 +62,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     )
     cost = estimate_cost(req, constraints, catalog, compute, network, data, security)
     conflicts = constraints.conflicts + _design_conflicts(
-        req, catalog, availability, network, delivery, cost
+        req, catalog, availability, delivery, cost
     )
     feasible = not any(c.severity is Severity.ERROR for c in conflicts)
     return Design(
@@ -91,7 +90,6 @@ def _design_conflicts(
     req: Requirements,
     catalog: Catalog,
     availability: AvailabilityDesign,
-    network: NetworkDesign,
     delivery: DeliveryDesign,
     cost: CostEstimate,
 ) -> list[Conflict]:
@@ -147,7 +145,6 @@ def _design_conflicts(
                 fields=["decisions.nat"],
             )
         )
-    _ = network
     if cost.within_budget is False and cost.budget_monthly_usd is not None:
         over = cost.total_monthly_usd.value - cost.budget_monthly_usd
         out.append(
@@ -184,7 +181,7 @@ def definition_of_done(
     spike = _scenario(availability, "traffic-spike")
     rollout = _scenario(availability, "failed-rollout")
     conflicted = "" if feasible else "the requirements conflict (see Conflicts); "
-    answers = [
+    return [
         DodAnswer(
             question="What happens when a node dies?",
             done=node.covered and feasible,
@@ -228,7 +225,6 @@ def definition_of_done(
         ),
         _cost_answer(cost, conflicted, feasible=feasible),
     ]
-    return answers
 
 
 def _cost_answer(cost: CostEstimate, conflicted: str, *, feasible: bool) -> DodAnswer:

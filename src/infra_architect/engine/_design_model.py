@@ -159,6 +159,10 @@ class Flow(_Out):
     why: str
 
 
+LoadBalancer = Literal["alb", "nlb", "api-gateway", "none"]
+Scheme = Literal["internet-facing", "internal", "none"]
+
+
 class NetworkDesign(_Out):
     decision: Decision
     nat_decision: Decision
@@ -166,8 +170,8 @@ class NetworkDesign(_Out):
     vpc_cidr: str
     subnets: list[Subnet]
     nat_gateways: int
-    load_balancer: Literal["alb", "nlb", "api-gateway", "none"]
-    load_balancer_scheme: Literal["internet-facing", "internal", "none"]
+    load_balancer: LoadBalancer
+    load_balancer_scheme: Scheme
     health_check: HealthCheck | None
     waf: bool
     waf_why: str

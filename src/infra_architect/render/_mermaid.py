@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from infra_architect.engine import Design
@@ -105,7 +106,9 @@ def data_diagram(design: Design) -> str:
             f'<br/>{detail}, {az}")]'
         )
     for queue in design.data.queues:
-        lines.append(f'  {node_id("q", queue.name)}[["{_label(queue.name)}<br/>{queue.aws_service}"]]')
+        lines.append(
+            f'  {node_id("q", queue.name)}[["{_label(queue.name)}<br/>{queue.aws_service}"]]'
+        )
     stores = {s.name for s in design.data.stores}
     for plan in design.compute.services:
         for use in plan.uses:
@@ -124,7 +127,7 @@ def delivery_diagram(design: Design) -> str:
         f'  prod --> verify_p{{"Verify<br/>{delivery.detection.show()}"}}',
         '  verify_p -->|healthy| done(["Released"])',
         f'  verify_p -->|failed| rollback["Rollback<br/>{delivery.rollback.show()}"]',
-        "  rollback --> prod_stable([\"Previous digest serving\"])",
+        '  rollback --> prod_stable(["Previous digest serving"])',
     ]
     return "\n".join(lines)
 
@@ -149,6 +152,6 @@ def failover_diagram(design: Design) -> str:
     lines.append("  primary -.->|replication| dr_data")
     arrow = "-->" if availability.regions > 1 else "-.->"
     lines.append(f"  dns {arrow}|failover| dr")
-    for left, right in zip(zones, zones[1:], strict=False):
+    for left, right in itertools.pairwise(zones):
         lines.append(f"  {node_id('az', left)} <-->|sync| {node_id('az', right)}")
     return "\n".join(lines)

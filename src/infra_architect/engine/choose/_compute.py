@@ -25,6 +25,12 @@ from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 from infra_architect.spec import ComputeChoice, Protocol, Requirements, ServiceType
 
 LAMBDA_MAX_MEMORY_MB = 10240
+PLATFORMS: dict[ComputeChoice, Platform] = {
+    ComputeChoice.EKS: "eks",
+    ComputeChoice.EKS_KARPENTER: "eks-karpenter",
+    ComputeChoice.ECS_FARGATE: "ecs-fargate",
+    ComputeChoice.LAMBDA: "lambda",
+}
 SCALE_IN_STABILISATION_SECONDS = 300
 BACKLOG_PER_REPLICA = 10.0
 """Queue messages each worker replica may have waiting before another is added."""
@@ -77,7 +83,7 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
 
     pinned = req.decisions.compute
     if pinned is not None:
-        platform: Platform = pinned.value  # type: ignore[assignment]
+        platform: Platform = PLATFORMS[pinned]
         _check_pin(pinned, k8s_short, karpenter_short, lambda_blockers)
         why = f"pinned in the spec (decisions.compute: {pinned.value})"
     elif not k8s_short and enough_services:

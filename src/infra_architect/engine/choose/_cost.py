@@ -6,6 +6,8 @@ full cost model (regional prices, commitments, usage curves) refines it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     ComputeDesign,
@@ -17,6 +19,9 @@ from infra_architect.engine._design_model import (
 from infra_architect.engine._figures import figure
 from infra_architect.engine._model import Constraints, CostLine
 from infra_architect.spec import Requirements
+
+Hourly = Callable[[str, float, str, str], CostLine]
+"""Prices ``count`` units of an hourly price key for a month: (component, count, key, note)."""
 
 SECONDS_PER_MONTH = 2_628_000
 MANAGED_RULE_GROUPS = 4
@@ -34,7 +39,7 @@ LEVERS = {
 }
 
 
-def estimate_cost(
+def estimate_cost(  # noqa: PLR0917  (one argument per design part)
     req: Requirements,
     constraints: Constraints,
     catalog: Catalog,
@@ -208,10 +213,9 @@ def estimate_cost(
 
 
 def _data_lines(
-    data: DataDesign, hourly: object, gp3: float, constraints: Constraints
+    data: DataDesign, hourly: Hourly, gp3: float, constraints: Constraints
 ) -> list[CostLine]:
     out: list[CostLine] = []
-    assert callable(hourly)
     for store in data.stores:
         if store.price_key is not None:
             count = float(store.nodes + store.read_replicas)

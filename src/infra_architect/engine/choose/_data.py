@@ -13,7 +13,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._figures import Figure, given
 from infra_architect.engine._model import Constraints
-from infra_architect.engine._topology import SYNC_REPLICATED, store_is_multi_az
+from infra_architect.engine._topology import store_is_multi_az
 from infra_architect.engine.choose._network import STORE_PORTS
 from infra_architect.spec import (
     Datastore,
@@ -46,9 +46,7 @@ def choose_data(
         for store in req.system.datastores
     ]
     queues = [_queue(req, q.name, q.engine, azs) for q in req.system.queues]
-    session = next(
-        (d.name for d in req.system.datastores if d.role is DatastoreRole.SESSION), None
-    )
+    session = next((d.name for d in req.system.datastores if d.role is DatastoreRole.SESSION), None)
     session_strategy = (
         f"server-side sessions in {session} (ElastiCache, Multi-AZ): any replica serves any "
         "user, no sticky sessions"
@@ -64,7 +62,7 @@ def choose_data(
     )
 
 
-def _store(
+def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
     req: Requirements,
     constraints: Constraints,
     catalog: Catalog,
@@ -88,8 +86,10 @@ def _store(
     replicate = constraints.recovery.needs_second_region
     zero: Figure = given(0.0, "min", "synchronous replication to the standby in another AZ")
     engine = store.engine
-    role = (store.role or DatastoreRole.CACHE) if engine is DatastoreEngine.REDIS else (
-        DatastoreRole.PRIMARY
+    role = (
+        (store.role or DatastoreRole.CACHE)
+        if engine is DatastoreEngine.REDIS
+        else (DatastoreRole.PRIMARY)
     )
     if engine.relational:
         cls = next(c for c in design.db_classes if peak < c.below_rps)
@@ -98,7 +98,8 @@ def _store(
             name=store.name,
             engine=engine.value,
             role=role.value,
-            aws_service=f"Amazon RDS for {'PostgreSQL' if engine is DatastoreEngine.POSTGRES else 'MySQL'}",
+            aws_service="Amazon RDS for "
+            + ("PostgreSQL" if engine is DatastoreEngine.POSTGRES else "MySQL"),
             instance_class=cls.class_,
             nodes=2 if multi else 1,
             multi_az=multi,
@@ -114,11 +115,11 @@ def _store(
             persistence="gp3 with storage autoscaling; PITR to any second within "
             f"{retention} days (about {design.pitr_lag_minutes:g} min behind)",
             port=STORE_PORTS[engine],
-            rpo_in_region=zero if multi else given(
-                design.pitr_lag_minutes, "min", "single-AZ: restore from PITR"
-            ),
-            why=f"{cls.class_} for a peak of {peak:,.0f} requests/s from {', '.join(users) or 'no service'} "
-            f"(below {cls.below_rps:,.0f}); "
+            rpo_in_region=zero
+            if multi
+            else given(design.pitr_lag_minutes, "min", "single-AZ: restore from PITR"),
+            why=f"{cls.class_} for a peak of {peak:,.0f} requests/s from "
+            f"{', '.join(users) or 'no service'} (below {cls.below_rps:,.0f}); "
             + ("Multi-AZ: a synchronous standby takes over in 1-2 min" if multi else "single-AZ")
             + (f"; {replicas} read replica for read scaling" if replicas else ""),
             price_key=cls.price_key,
@@ -141,18 +142,19 @@ def _store(
                 persistence="Multi-AZ transaction log: a write is acknowledged once durable",
                 port=6379,
                 rpo_in_region=given(0.0, "min", "MemoryDB's durable Multi-AZ transaction log"),
-                why="role primary: the data lives here, so it needs durability a cache does not "
-                "(ElastiCache replication is asynchronous and loses acknowledged writes on failover)",
+                why="role primary: the data lives here, so it needs durability a cache does "
+                "not (ElastiCache replication is asynchronous and loses acknowledged writes "
+                "on failover)",
                 price_key="memorydb_db_t4g_small_hour",
             )
-        cls = next(c for c in design.cache_classes if gb < c.below_gb)
+        cache_class = next(c for c in design.cache_classes if gb < c.below_gb)
         is_session = role is DatastoreRole.SESSION
         return StorePlan(
             name=store.name,
             engine=engine.value,
             role=role.value,
             aws_service="Amazon ElastiCache (Valkey)",
-            instance_class=cls.class_,
+            instance_class=cache_class.class_,
             nodes=azs if multi else 1,
             multi_az=multi,
             read_replicas=max(0, (azs if multi else 1) - 1),
@@ -172,19 +174,19 @@ def _store(
                 "min",
                 "cache: nothing to lose" if not is_session else "asynchronous replication lag",
             ),
-            why=f"{cls.class_} for {gb:g} GB"
+            why=f"{cache_class.class_} for {gb:g} GB"
             + (f"; a replica in each of {azs} AZs with automatic failover" if multi else ""),
-            price_key=cls.price_key,
+            price_key=cache_class.price_key,
         )
     if engine is DatastoreEngine.OPENSEARCH:
-        cls = next(c for c in design.search_classes if gb < c.below_gb)
+        search_class = next(c for c in design.search_classes if gb < c.below_gb)
         nodes = azs if multi else 1
         return StorePlan(
             name=store.name,
             engine=engine.value,
             role=role.value,
             aws_service="Amazon OpenSearch Service",
-            instance_class=cls.class_,
+            instance_class=search_class.class_,
             nodes=nodes,
             multi_az=multi,
             read_replicas=1 if multi else 0,
@@ -197,8 +199,9 @@ def _store(
             rpo_in_region=given(0.0, "min", "a replica of each shard in another AZ")
             if multi
             else given(60.0, "min", "hourly snapshot"),
-            why=f"{nodes} × {cls.class_} with zone awareness across {nodes} AZ(s) for {gb:g} GB",
-            price_key=cls.price_key,
+            why=f"{nodes} × {search_class.class_} with zone awareness across {nodes} AZ(s) "
+            f"for {gb:g} GB",
+            price_key=search_class.price_key,
         )
     if engine is DatastoreEngine.S3:
         return StorePlan(
@@ -264,13 +267,12 @@ def _queue(req: Requirements, name: str, engine: QueueEngine, azs: int) -> Queue
         max_receive_count=MAX_RECEIVE_COUNT,
         producers=producers,
         consumers=consumers,
-        why=why
-        + f"; a message failing {MAX_RECEIVE_COUNT} times moves to a dead-letter queue "
+        why=why + f"; a message failing {MAX_RECEIVE_COUNT} times moves to a dead-letter queue "
         "(alarmed) instead of blocking the queue",
     )
 
 
-def _decisions(
+def _decisions(  # noqa: PLR0917  (one argument per data decision input)
     req: Requirements,
     constraints: Constraints,
     stores: list[StorePlan],
@@ -396,7 +398,7 @@ def _decisions(
             Decision(
                 id="sessions",
                 title="Session state",
-                selected=session_strategy.split(":")[0],
+                selected=session_strategy.split(":", maxsplit=1)[0],
                 alternatives=[
                     Alternative(
                         name="sticky sessions",
@@ -411,7 +413,6 @@ def _decisions(
                 drivers=["system.datastores[].role"],
             )
         )
-    _ = SYNC_REPLICATED
     return out
 
 

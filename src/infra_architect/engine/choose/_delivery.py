@@ -20,7 +20,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._figures import Figure, figure, product
 from infra_architect.engine._model import Constraints
-from infra_architect.spec import DeploymentChoice, Requirements
+from infra_architect.spec import Requirements
 
 STRATEGIES = ("rolling", "blue-green", "canary")
 ROLLING_EXPOSURE = 0.5
@@ -82,14 +82,9 @@ def choose_delivery(
                 else " — the least of all, and still over: see the conflicts"
             )
         )
-    selected = next(r for r in comparison if r.strategy == strategy)
-    canary_steps = (
-        sorted({round(weight * 100), 25, 50}) if strategy == "canary" else []
-    )
+    canary_steps = sorted({round(weight * 100), 25, 50}) if strategy == "canary" else []
     tool = _tool(compute.platform, strategy)
-    detection = figure(
-        options[strategy][1], "s", "{detection_s}", detection_s=options[strategy][1]
-    )
+    detection = figure(options[strategy][1], "s", "{detection_s}", detection_s=options[strategy][1])
     rollback = figure(options[strategy][2], "s", "{revert_s}", revert_s=options[strategy][2])
     emergency = figure(
         float(t.rolling_batches * compute.replica_start_seconds + t.traffic_shift_seconds),
@@ -201,7 +196,7 @@ def choose_delivery(
     )
 
 
-def _risk(
+def _risk(  # noqa: PLR0917  (the five figures of one strategy)
     strategy: str, exposure: float, detect: float, revert: float, bad: Figure, budget: Figure
 ) -> StrategyRisk:
     window = figure(
@@ -243,6 +238,3 @@ def _cost_of(strategy: str) -> str:
         "blue-green": "doubles capacity during deploys",
         "canary": "needs automated analysis a simpler strategy does without",
     }[strategy]
-
-
-_ = DeploymentChoice

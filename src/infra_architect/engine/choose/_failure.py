@@ -68,7 +68,7 @@ def failure_scenarios(
                 "none: confirm the replacement node joined (kubectl get nodes)",
                 "if pods stay Pending: check the node group's max size and EC2 capacity errors",
             ],
-            look_at=[dash[2], f"Kubernetes events: kubectl get events -A --sort-by=.lastTimestamp"],
+            look_at=[dash[2], "Kubernetes events: kubectl get events -A --sort-by=.lastTimestamp"],
             covered=not thin,
             gap=f"single replica: {', '.join(thin)}" if thin else "",
         )
@@ -158,14 +158,17 @@ def failure_scenarios(
         impact=spike_impact,
         operator_actions=[
             "none while replicas are below their maximum",
-            "if a service sits at its maximum: raise max replicas (and node maximum), then "
-            "update the spec's traffic.spike_multiplier",
+            (
+                "if a service sits at its maximum: raise max replicas (and node maximum), "
+                "then update the spec's traffic.spike_multiplier"
+            ),
             "before a planned event: pre-scale min replicas and pre-warm the load balancer",
         ],
         look_at=[dash[2], dash[0]],
         covered=not short,
         gap=f"max replicas below the spike: {', '.join(short)}" if short else "",
     )
+    exposure = next(r for r in delivery.comparison if r.strategy == delivery.strategy).exposure
     rollout = FailureScenario(
         id="failed-rollout",
         title="A deployment fails mid-rollout",
@@ -178,8 +181,7 @@ def failure_scenarios(
         ),
         detection=delivery.detection,
         recovery=delivery.rollback,
-        impact=f"{next(r for r in delivery.comparison if r.strategy == delivery.strategy).exposure:.0%}"
-        " of requests see the bad version until rollback",
+        impact=f"{exposure:.0%} of requests see the bad version until rollback",
         operator_actions=[
             "none: the rollback is automatic; read the failed check in the pipeline run",
             "fix forward through the pipeline; never patch production by hand",
@@ -213,18 +215,16 @@ def failure_scenarios(
         ],
         look_at=[dash[0], dash[3], "AWS Health Dashboard"],
         covered=azs >= 2 and not single,
-        gap="" if azs >= 2 and not single else (
-            "one AZ only" if azs < 2 else f"single-AZ stores: {', '.join(single)}"
-        ),
+        gap=""
+        if azs >= 2 and not single
+        else ("one AZ only" if azs < 2 else f"single-AZ stores: {', '.join(single)}"),
     )
-    recovery = constraints.recovery
+    dr = constraints.recovery
     region = FailureScenario(
         id="region-outage",
         title="The region fails",
         mechanism=(
-            "Route 53 health checks fail DNS over to the second region"
-            if regions > 1
-            else f"{recovery.strategy}: {recovery.why}"
+            "Route 53 health checks fail DNS over to the second region" if regions > 1 else dr.why
         ),
         detection=figure(
             float(t.dns_failover_seconds),
@@ -235,13 +235,13 @@ def failure_scenarios(
         if regions > 1
         else given(0.0, "s", "an operator declares a regional disaster"),
         recovery=figure(
-            recovery.strategy_rto_minutes * 60,
+            dr.strategy_rto_minutes * 60,
             "s",
             "{strategy_rto_min} × 60",
-            strategy_rto_min=recovery.strategy_rto_minutes,
+            strategy_rto_min=dr.strategy_rto_minutes,
         ),
-        impact=f"up to {recovery.strategy_rpo_minutes:g} min of data lost (RPO), service "
-        f"back within {recovery.strategy_rto_minutes:g} min (RTO)",
+        impact=f"up to {dr.strategy_rpo_minutes:g} min of data lost (RPO), service "
+        f"back within {dr.strategy_rto_minutes:g} min (RTO)",
         operator_actions=[
             "declare the disaster (incident commander) once AWS confirms a regional event",
             "promote the replicated data stores in the recovery region",
@@ -250,8 +250,8 @@ def failure_scenarios(
         if regions == 1
         else ["confirm DNS moved; scale the standby up; freeze deploys until failback"],
         look_at=["AWS Health Dashboard", dash[0]],
-        covered=recovery.meets_stated,
-        gap="" if recovery.meets_stated else "no recovery strategy meets the stated RTO/RPO",
+        covered=dr.meets_stated,
+        gap="" if dr.meets_stated else "no recovery strategy meets the stated RTO/RPO",
     )
     emergency = FailureScenario(
         id="emergency-rollback",
@@ -271,5 +271,4 @@ def failure_scenarios(
         look_at=[dash[4]],
         covered=True,
     )
-    _ = req
     return [node_failure, spike, rollout, az, region, emergency]

@@ -11,7 +11,9 @@ from infra_architect.engine._design_model import (
     Decision,
     Flow,
     HealthCheck,
+    LoadBalancer,
     NetworkDesign,
+    Scheme,
     Subnet,
 )
 from infra_architect.engine._figures import figure
@@ -45,7 +47,7 @@ def az_names(region: str, count: int) -> list[str]:
 
 def plan_subnets(cidr: str, azs: list[str]) -> list[Subnet]:
     """Public and data /24s in the first /19; one /19 per AZ for private (pod IPs)."""
-    vpc = ipaddress.ip_network(cidr)
+    vpc = ipaddress.IPv4Network(cidr)
     blocks = list(vpc.subnets(new_prefix=19))
     small = list(blocks[0].subnets(new_prefix=24))
     subnets: list[Subnet] = []
@@ -62,7 +64,6 @@ def choose_network(
     req: Requirements, constraints: Constraints, catalog: Catalog, compute: ComputeDesign
 ) -> NetworkDesign:
     azs = az_names(req.cloud.region, constraints.topology.availability_zones.whole)
-    policy = catalog.policy
     timings = catalog.design.timings
     public = [s for s in compute.services if s.public]
     serving = [s for s in compute.services if s.type.serves_requests]
@@ -71,13 +72,12 @@ def choose_network(
 
     nat = _nat_decision(req, catalog, len(azs))
     nat_count = len(azs) if nat.selected == "per-az" else 1
-    if compute.platform == "lambda":
-        load_balancer = "api-gateway"
-    elif serving:
-        load_balancer = "alb"
-    else:
-        load_balancer = "none"
-    scheme = "none" if load_balancer == "none" else "internet-facing" if public else "internal"
+    load_balancer: LoadBalancer = (
+        "api-gateway" if compute.platform == "lambda" else "alb" if serving else "none"
+    )
+    scheme: Scheme = (
+        "none" if load_balancer == "none" else "internet-facing" if public else "internal"
+    )
     lb_decision = _lb_decision(req, load_balancer, scheme) if load_balancer != "none" else None
 
     health = None
@@ -111,8 +111,7 @@ def choose_network(
     discovery = (
         "Kubernetes Services and CoreDNS (<service>.<namespace>.svc.cluster.local)"
         if compute.platform.startswith("eks")
-        else "ECS Service Connect (Cloud Map namespace "
-        f"{req.metadata.name}.internal)"
+        else f"ECS Service Connect (Cloud Map namespace {req.metadata.name}.internal)"
         if compute.platform == "ecs-fargate"
         else "direct invocation through API Gateway routes"
     )
@@ -137,7 +136,11 @@ def choose_network(
         why=(
             f"{len(azs)} AZs from the SLO tier; data subnets have no internet route "
             f"(availability.slo={req.availability.slo:g}%"
-            + (f", compliance={','.join(sorted(c.value for c in compliance))}" if compliance else "")
+            + (
+                f", compliance={','.join(sorted(c.value for c in compliance))}"
+                if compliance
+                else ""
+            )
             + "); deny-by-default security groups"
             + (" and network policies" if compute.platform.startswith("eks") else "")
             + f" allow exactly the {len(flows)} flows in the call graph"
@@ -146,7 +149,6 @@ def choose_network(
         "when adding AZs so CIDRs never overlap",
         drivers=["availability.slo", "compliance", "system.services[].calls"],
     )
-    _ = policy
     return NetworkDesign(
         decision=decision,
         nat_decision=nat,
@@ -258,11 +260,11 @@ def _flows(req: Requirements, compute: ComputeDesign, load_balancer: str) -> lis
     entry = "api-gateway" if load_balancer == "api-gateway" else "alb"
     if any(s.public for s in compute.services):
         flows.append(Flow(source="internet", target=entry, port=443, why="public HTTPS entry"))
-    for plan in compute.services:
-        if plan.public and plan.port is not None:
-            flows.append(
-                Flow(source=entry, target=plan.name, port=plan.port, why="load balancer to target")
-            )
+    flows.extend(
+        Flow(source=entry, target=plan.name, port=plan.port, why="load balancer to target")
+        for plan in compute.services
+        if plan.public and plan.port is not None
+    )
     ports = {p.name: p.port for p in compute.services}
     stores = {d.name: d for d in req.system.datastores}
     queues = {q.name for q in req.system.queues}

@@ -121,9 +121,7 @@ def choose_observability(
             f"{name} / data (connections, latency, replication lag, queue depth)",
             f"{name} / deploys (versions, rollout state, canary analysis)",
         ],
-        log_groups=[
-            f"/{name}/prod/{s.name}" for s in compute.services
-        ]
+        log_groups=[f"/{name}/prod/{s.name}" for s in compute.services]
         + ([f"/{name}/prod/load-balancer"] if any(s.public for s in compute.services) else []),
         alerts=alerts,
         cause_alerts=cause_alerts,
@@ -214,8 +212,9 @@ def choose_security(
         secret_rotation_days=SECRET_ROTATION_DAYS,
         encryption_at_rest="a customer-managed KMS key per environment (rotation on) for "
         "RDS, ElastiCache, OpenSearch, S3, SQS, logs and secrets",
-        encryption_in_transit="TLS 1.2+ at the load balancer (ELBSecurityPolicy-TLS13-1-2-2021-06); "
-        "TLS to RDS (force_ssl) and ElastiCache (in-transit encryption)"
+        encryption_in_transit="TLS 1.2+ at the load balancer "
+        "(ELBSecurityPolicy-TLS13-1-2-2021-06); TLS to RDS (force_ssl) and ElastiCache "
+        "(in-transit encryption)"
         + ("; TLS between services too (hipaa)" if tls_everywhere else ""),
         controls=controls,
     )

@@ -1,0 +1,77 @@
+"""The manifest protects user edits: what a re-run replaces, refuses, removes and keeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra_architect._output import MANIFEST, write_tree
+from infra_architect.errors import InfraArchitectError, OutputConflictError
+
+
+def test_first_run_writes_everything_and_a_manifest(tmp_path: Path) -> None:
+    report = write_tree(tmp_path, {"a.md": "a\n", "d/b.md": "b\n"}, force=False)
+    assert report.written == ["a.md", "d/b.md"]
+    assert (tmp_path / MANIFEST).is_file()
+
+
+def test_unedited_files_are_updated(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.md": "old\n"}, force=False)
+    report = write_tree(tmp_path, {"a.md": "new\n"}, force=False)
+    assert report.written == ["a.md"]
+    assert (tmp_path / "a.md").read_text() == "new\n"
+
+
+def test_edited_files_are_refused_all_at_once(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.md": "old\n", "b.md": "old\n", "c.md": "old\n"}, force=False)
+    (tmp_path / "a.md").write_text("mine\n")
+    (tmp_path / "b.md").write_text("mine too\n")
+    with pytest.raises(OutputConflictError) as info:
+        write_tree(tmp_path, {"a.md": "x\n", "b.md": "x\n", "c.md": "x\n"}, force=False)
+    assert info.value.paths == (str(tmp_path / "a.md"), str(tmp_path / "b.md"))
+    assert (tmp_path / "c.md").read_text() == "old\n", "nothing is written when refusing"
+
+
+def test_force_overwrites_and_reports_what_it_replaced(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.md": "old\n"}, force=False)
+    (tmp_path / "a.md").write_text("mine\n")
+    report = write_tree(tmp_path, {"a.md": "new\n"}, force=True)
+    assert report.forced == ["a.md"]
+    assert (tmp_path / "a.md").read_text() == "new\n"
+
+
+def test_an_edit_identical_to_the_new_output_is_no_conflict(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.md": "old\n"}, force=False)
+    (tmp_path / "a.md").write_text("new\n")
+    report = write_tree(tmp_path, {"a.md": "new\n"}, force=False)
+    assert report.unchanged == ["a.md"]
+
+
+def test_files_no_longer_generated_are_removed_unless_edited(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"keep.md": "k\n", "gone.md": "g\n", "mine.md": "m\n"}, force=False)
+    (tmp_path / "mine.md").write_text("edited\n")
+    report = write_tree(tmp_path, {"keep.md": "k\n"}, force=False)
+    assert report.removed == ["gone.md"]
+    assert report.kept_edited == ["mine.md"]
+    assert not (tmp_path / "gone.md").exists()
+    assert (tmp_path / "mine.md").read_text() == "edited\n"
+
+
+def test_a_corrupt_manifest_protects_every_existing_file(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.md": "old\n"}, force=False)
+    (tmp_path / MANIFEST).write_text("{not json")
+    with pytest.raises(OutputConflictError):
+        write_tree(tmp_path, {"a.md": "new\n"}, force=False)
+
+
+def test_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(InfraArchitectError, match="not a directory"):
+        write_tree(target, {"a.md": "a\n"}, force=False)
+
+
+def test_paths_escaping_the_output_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="escapes"):
+        write_tree(tmp_path, {"../evil.md": "x"}, force=False)
