@@ -52,6 +52,7 @@ def _environment() -> Environment:
     env.filters["pct"] = _pct
     env.filters["usd"] = _usd
     env.filters["code"] = lambda text: f"`{text}`"
+    env.filters["capital"] = lambda text: text[:1].upper() + text[1:]
     return env
 
 

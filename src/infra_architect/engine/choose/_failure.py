@@ -130,7 +130,7 @@ def failure_scenarios(
             * 100
         )
         spike_impact = (
-            f"{entry}: {cap.min_replicas.whole} replicas at 100% CPU serve "
+            f"{cap.min_replicas.whole} replicas of {entry} at 100% CPU serve "
             f"{min(served, 100):.0f}% of the {cap.spike_load.value:,.0f} {cap.load_unit} spike "
             "until scale-out completes; the rest queue or are shed (429/503)"
         )
