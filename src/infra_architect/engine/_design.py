@@ -195,7 +195,8 @@ def definition_of_done(
             question=f"Does {spike.title.split(' ')[0]} traffic scale with no manual step?",
             done=spike.covered and feasible,
             answer=f"{_capital(spike.mechanism)}. Scale-out starts after "
-            f"{spike.detection.show()} and completes in {spike.recovery.show()} ({spike.recovery.worked}). "
+            f"{spike.detection.show()} and completes in {spike.recovery.show()} "
+            f"({spike.recovery.worked}). "
             f"{_capital(spike.impact)}. Spike: {constraints.traffic.spike_rps.show()} "
             f"({constraints.traffic.spike_rps.worked}).",
             figures=[constraints.traffic.spike_rps, spike.detection, spike.recovery],
