@@ -12,16 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra_architect.catalog import Catalog, Policy, PriceList
-from infra_architect.engine._figures import figure
+from infra_architect.engine._figures import Figure, figure
 from infra_architect.engine._model import CostFloor, CostLine, Recovery, ServiceCapacity, Topology
 from infra_architect.engine._topology import store_is_multi_az
-from infra_architect.spec import DatastoreEngine, QueueEngine, Requirements
+from infra_architect.spec import Datastore, DatastoreEngine, QueueEngine, Requirements
 
 DYNAMODB_FREE_GB = 25.0
 
 
 @dataclass(frozen=True)
-class _Pricer:
+class Pricer:
+    """Monthly cost lines at catalog prices, each figure showing its arithmetic."""
+
     prices: PriceList
 
     def hourly(self, component: str, count: float, key: str, note: str = "") -> CostLine:
@@ -55,6 +57,28 @@ class _Pricer:
             note=note,
         )
 
+    def flat(self, component: str, count: float, key: str, note: str) -> CostLine:
+        """``count`` items billed per month (secrets, keys)."""
+        usd = self.prices.usd(key)
+        return CostLine(
+            component=component,
+            monthly_usd=figure(
+                count * usd, "USD/month", "{count} × {usd_each}", count=count, usd_each=usd
+            ),
+            note=note,
+        )
+
+
+def sum_lines(lines: list[CostLine]) -> Figure:
+    """The monthly total of ``lines``, its working naming each line by position."""
+    values = {f"line_{i + 1}": line.monthly_usd.value for i, line in enumerate(lines)}
+    return figure(
+        sum(values.values()),
+        "USD/month",
+        " + ".join("{%s}" % key for key in values),  # noqa: UP031  (braces are the template)
+        **values,
+    )
+
 
 def derive_cost_floor(
     req: Requirements,
@@ -63,35 +87,28 @@ def derive_cost_floor(
     recovery: Recovery,
     services: list[ServiceCapacity],
 ) -> CostFloor:
-    pricer = _Pricer(catalog.prices)
+    pricer = Pricer(catalog.prices)
     azs = topology.availability_zones.whole
     data = _data_lines(pricer, req, catalog.policy, azs)
     lines = [
         *_network_lines(pricer, req, catalog.policy, azs),
-        _compute_line(pricer, services),
+        compute_line(pricer, services),
         *data,
-        *_messaging_lines(pricer, req, catalog.policy, azs),
+        *messaging_lines(pricer, req, catalog.policy, azs),
     ]
     region_line = _second_region(topology, recovery, lines, data)
     if region_line is not None:
         lines.append(region_line)
-    values = {f"line_{i + 1}": line.monthly_usd.value for i, line in enumerate(lines)}
-    total = figure(
-        sum(values.values()),
-        "USD/month",
-        " + ".join("{%s}" % key for key in values),  # noqa: UP031  (braces are the template)
-        **values,
-    )
     return CostFloor(
         lines=lines,
-        total_monthly_usd=total,
+        total_monthly_usd=sum_lines(lines),
         prices_as_of=catalog.prices.as_of,
         price_region=catalog.prices.region,
         note=" ".join((__doc__ or "").split("\n\n")[1].split()),
     )
 
 
-def _network_lines(pricer: _Pricer, req: Requirements, policy: Policy, azs: int) -> list[CostLine]:
+def _network_lines(pricer: Pricer, req: Requirements, policy: Policy, azs: int) -> list[CostLine]:
     per_az_nat = req.availability.slo >= policy.paging_slo
     lines = [
         pricer.hourly(
@@ -108,7 +125,8 @@ def _network_lines(pricer: _Pricer, req: Requirements, policy: Policy, azs: int)
     return lines
 
 
-def _compute_line(pricer: _Pricer, services: list[ServiceCapacity]) -> CostLine:
+def compute_line(pricer: Pricer, services: list[ServiceCapacity]) -> CostLine:
+    """Fargate at every service's minimum replicas."""
     prices = pricer.prices
     vcpu = sum(s.vcpu_min.value for s in services)
     memory = sum(s.memory_gb_min.value for s in services)
@@ -130,7 +148,7 @@ def _compute_line(pricer: _Pricer, services: list[ServiceCapacity]) -> CostLine:
     )
 
 
-def _data_lines(pricer: _Pricer, req: Requirements, policy: Policy, azs: int) -> list[CostLine]:
+def _data_lines(pricer: Pricer, req: Requirements, policy: Policy, azs: int) -> list[CostLine]:
     lines: list[CostLine] = []
     for store in req.system.datastores:
         multi = store_is_multi_az(store.multi_az, req.availability.slo, policy, azs)
@@ -155,32 +173,33 @@ def _data_lines(pricer: _Pricer, req: Requirements, policy: Policy, azs: int) ->
                     f"{store.name} storage", gb, copies, "opensearch_gp3_gb_month", "gp3"
                 )
             )
-        elif store.engine is DatastoreEngine.S3:
-            lines.append(
-                pricer.storage(
-                    label,
-                    gb,
-                    1.0,
-                    "s3_standard_gb_month",
-                    "S3 Standard; replicated across AZs by the service",
-                )
-            )
         else:
-            lines.append(
-                pricer.storage(
-                    label,
-                    max(0.0, gb - DYNAMODB_FREE_GB),
-                    1.0,
-                    "dynamodb_storage_gb_month",
-                    "first 25 GB free; requests extra",
-                )
-            )
+            lines.append(object_store_line(pricer, store, gb))
     return lines
 
 
-def _messaging_lines(
-    pricer: _Pricer, req: Requirements, policy: Policy, azs: int
-) -> list[CostLine]:
+def object_store_line(pricer: Pricer, store: Datastore, gb: float) -> CostLine:
+    """S3 or DynamoDB: billed by storage, replicated across AZs by the service itself."""
+    label = f"{store.name} ({store.engine.value})"
+    if store.engine is DatastoreEngine.S3:
+        return pricer.storage(
+            label,
+            gb,
+            1.0,
+            "s3_standard_gb_month",
+            "S3 Standard; replicated across AZs by the service",
+        )
+    return pricer.storage(
+        label,
+        max(0.0, gb - DYNAMODB_FREE_GB),
+        1.0,
+        "dynamodb_storage_gb_month",
+        "first 25 GB free; requests extra",
+    )
+
+
+def messaging_lines(pricer: Pricer, req: Requirements, policy: Policy, azs: int) -> list[CostLine]:
+    """One line per queue, sized for the AZs it spans."""
     lines: list[CostLine] = []
     for queue in req.system.queues:
         label = f"{queue.name} ({queue.engine.value})"

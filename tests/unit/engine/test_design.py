@@ -173,3 +173,19 @@ def test_subnets_never_overlap(catalog: Catalog) -> None:
     for i, left in enumerate(networks):
         for right in networks[i + 1 :]:
             assert not left.overlaps(right)
+
+
+def test_cost_lines_follow_the_store_engine_not_its_name(catalog: Catalog) -> None:
+    req = load_requirements(ROOT / "examples" / "internal-tool.yaml", catalog.regions)
+    store = req.system.datastores[0].model_copy(update={"name": "s3-archive"})
+    service = req.system.services[0].model_copy(update={"uses": ["s3-archive"]})
+    req = req.model_copy(
+        update={
+            "system": req.system.model_copy(update={"datastores": [store], "services": [service]})
+        }
+    )
+    lines = [line.component for line in design_system(req, catalog).cost.lines]
+    assert [c for c in lines if c.startswith("s3-archive")] == [
+        "s3-archive (db.t4g.medium)",
+        "s3-archive storage",
+    ]

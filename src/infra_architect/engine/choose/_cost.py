@@ -6,8 +6,6 @@ full cost model (regional prices, commitments, usage curves) refines it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     ComputeDesign,
@@ -17,11 +15,15 @@ from infra_architect.engine._design_model import (
     SecurityDesign,
 )
 from infra_architect.engine._figures import figure
+from infra_architect.engine._floor import (
+    Pricer,
+    compute_line,
+    messaging_lines,
+    object_store_line,
+    sum_lines,
+)
 from infra_architect.engine._model import Constraints, CostLine
 from infra_architect.spec import Requirements
-
-Hourly = Callable[[str, float, str, str], CostLine]
-"""Prices ``count`` units of an hourly price key for a month: (component, count, key, note)."""
 
 SECONDS_PER_MONTH = 2_628_000
 MANAGED_RULE_GROUPS = 4
@@ -49,40 +51,14 @@ def estimate_cost(  # noqa: PLR0917  (one argument per design part)
     security: SecurityDesign,
 ) -> CostEstimate:
     prices = catalog.prices
-    hours = prices.hours_per_month
-
-    def hourly(component: str, count: float, key: str, note: str) -> CostLine:
-        usd = prices.usd(key)
-        return CostLine(
-            component=component,
-            monthly_usd=figure(
-                count * usd * hours,
-                "USD/month",
-                "{count} × {usd_per_hour} × {hours}",
-                count=count,
-                usd_per_hour=usd,
-                hours=hours,
-            ),
-            note=note,
-        )
-
-    def flat(component: str, count: float, key: str, note: str) -> CostLine:
-        usd = prices.usd(key)
-        return CostLine(
-            component=component,
-            monthly_usd=figure(
-                count * usd, "USD/month", "{count} × {usd_each}", count=count, usd_each=usd
-            ),
-            note=note,
-        )
-
+    pricer = Pricer(prices)
     lines: list[CostLine] = []
     pool = compute.node_pool
     if pool is not None:
-        lines.append(hourly("EKS control plane", 1.0, "eks_cluster_hour", "one cluster"))
+        lines.append(pricer.hourly("EKS control plane", 1.0, "eks_cluster_hour", "one cluster"))
         node_type = next(n for n in catalog.design.node_types if n.name == pool.instance_type)
         lines.append(
-            hourly(
+            pricer.hourly(
                 f"EKS nodes ({pool.instance_type})",
                 pool.min_nodes.value,
                 node_type.price_key,
@@ -90,21 +66,19 @@ def estimate_cost(  # noqa: PLR0917  (one argument per design part)
             )
         )
     else:
-        floor_compute = next(
-            line for line in constraints.cost_floor.lines if line.component.startswith("Compute")
-        )
         lines.append(
-            CostLine(
-                component="ECS on Fargate (minimum replicas)",
-                monthly_usd=floor_compute.monthly_usd,
-                note="tasks at minimum replicas; the spike is billed per second on top",
+            compute_line(pricer, constraints.services).model_copy(
+                update={
+                    "component": "ECS on Fargate (minimum replicas)",
+                    "note": "tasks at minimum replicas; the spike is billed per second on top",
+                }
             )
         )
     if network.load_balancer == "alb":
-        lines.append(hourly("Application Load Balancer", 1.0, "alb_hour", "hourly charge"))
+        lines.append(pricer.hourly("Application Load Balancer", 1.0, "alb_hour", "hourly charge"))
         lcus = constraints.traffic.average_rps.value / catalog.design.requests_per_lcu_second
         lines.append(
-            hourly(
+            pricer.hourly(
                 "ALB capacity units",
                 lcus,
                 "alb_lcu_hour",
@@ -112,7 +86,7 @@ def estimate_cost(  # noqa: PLR0917  (one argument per design part)
             )
         )
     lines.append(
-        hourly(
+        pricer.hourly(
             "NAT gateways",
             float(network.nat_gateways),
             "nat_gateway_hour",
@@ -145,19 +119,17 @@ def estimate_cost(  # noqa: PLR0917  (one argument per design part)
     if network.interface_endpoints:
         azs = constraints.topology.availability_zones.whole
         lines.append(
-            hourly(
+            pricer.hourly(
                 "VPC interface endpoints",
                 float(len(network.interface_endpoints) * azs),
                 "vpc_interface_endpoint_hour",
                 f"{len(network.interface_endpoints)} endpoints × {azs} AZs",
             )
         )
-    data_lines = _data_lines(data, hourly, prices.usd("rds_gp3_gb_month"), constraints)
+    data_lines = _data_lines(req, data, pricer)
     lines.extend(data_lines)
     lines.extend(
-        line
-        for line in constraints.cost_floor.lines
-        if any(line.component.startswith(q.name + " (") for q in data.queues)
+        messaging_lines(pricer, req, catalog.policy, constraints.topology.availability_zones.whole)
     )
     gb = (
         constraints.traffic.average_rps.value
@@ -180,24 +152,18 @@ def estimate_cost(  # noqa: PLR0917  (one argument per design part)
         )
     )
     lines.append(
-        flat(
+        pricer.flat(
             "Secrets Manager",
             float(len(security.secrets)),
             "secrets_manager_secret_month",
             f"{len(security.secrets)} secrets",
         )
     )
-    lines.append(flat("KMS keys", 1.0, "kms_key_month", "one customer-managed key"))
+    lines.append(pricer.flat("KMS keys", 1.0, "kms_key_month", "one customer-managed key"))
     region = _second_region(constraints, lines, data_lines)
     if region is not None:
         lines.append(region)
-    values = {f"line_{i + 1}": line.monthly_usd.value for i, line in enumerate(lines)}
-    total = figure(
-        sum(values.values()),
-        "USD/month",
-        " + ".join("{%s}" % key for key in values),  # noqa: UP031  (braces are the template)
-        **values,
-    )
+    total = sum_lines(lines)
     largest = max(lines, key=lambda line: (line.monthly_usd.value, line.component))
     budget = req.budget.monthly_usd if req.budget else None
     return CostEstimate(
@@ -212,48 +178,30 @@ def estimate_cost(  # noqa: PLR0917  (one argument per design part)
     )
 
 
-def _data_lines(
-    data: DataDesign, hourly: Hourly, gp3: float, constraints: Constraints
-) -> list[CostLine]:
+def _data_lines(req: Requirements, data: DataDesign, pricer: Pricer) -> list[CostLine]:
     out: list[CostLine] = []
+    specs = {d.name: d for d in req.system.datastores}
     for store in data.stores:
+        relational = store.engine in ("postgres", "mysql")
         if store.price_key is not None:
-            count = float(store.nodes + store.read_replicas)
-            if store.engine in ("redis", "opensearch"):
-                count = float(store.nodes)
+            count = store.nodes + (store.read_replicas if relational else 0)
+            note = f"{store.nodes} node(s)"
+            if relational and store.read_replicas:
+                note += f" + {store.read_replicas} read replica"
             out.append(
-                hourly(
-                    f"{store.name} ({store.instance_class})",
-                    count,
-                    store.price_key,
-                    f"{store.nodes} node(s)"
-                    + (f" + {store.read_replicas} read replica" if store.read_replicas else "")
-                    if store.engine in ("postgres", "mysql")
-                    else f"{store.nodes} node(s)",
+                pricer.hourly(
+                    f"{store.name} ({store.instance_class})", float(count), store.price_key, note
                 )
             )
-        if store.engine in ("postgres", "mysql"):
+        if relational:
             copies = float(store.nodes + store.read_replicas)
             out.append(
-                CostLine(
-                    component=f"{store.name} storage",
-                    monthly_usd=figure(
-                        store.storage_gb * copies * gp3,
-                        "USD/month",
-                        "{gb} × {copies} × {usd_per_gb}",
-                        gb=store.storage_gb,
-                        copies=copies,
-                        usd_per_gb=gp3,
-                    ),
-                    note="gp3",
+                pricer.storage(
+                    f"{store.name} storage", store.storage_gb, copies, "rds_gp3_gb_month", "gp3"
                 )
             )
-    out.extend(
-        line
-        for line in constraints.cost_floor.lines
-        if any(line.component.startswith(f"{s.name} (") for s in data.stores)
-        and ("s3" in line.component or "dynamodb" in line.component)
-    )
+        elif store.engine in ("s3", "dynamodb"):
+            out.append(object_store_line(pricer, specs[store.name], store.storage_gb))
     return out
 
 
