@@ -220,6 +220,7 @@ class DataDesign(_Out):
     stores: list[StorePlan]
     queues: list[QueuePlan]
     session_strategy: str
+    recovery_region: str = Field(description="Where backups or replicas go for a region loss.")
 
     def store(self, name: str) -> StorePlan:
         return next(s for s in self.stores if s.name == name)

@@ -141,10 +141,11 @@ def failover_diagram(design: Design) -> str:
         lines.append(f'    {node_id("az", zone)}["{zone}<br/>compute + data replica"]')
     lines.append("  end")
     lines.append("  dns --> primary")
-    backup = next(d for d in design.data.decisions if d.id == "backup")
-    target = backup.selected.rsplit(" to ", 1)[-1]
+    target = design.data.recovery_region
     label = (
-        "standby region (serving)" if availability.regions > 1 else backup.selected.split(" to ")[0]
+        "standby region (serving)"
+        if availability.regions > 1
+        else design.constraints.recovery.strategy
     )
     lines.append(f'  subgraph dr["{target} ({_label(label)})"]')
     lines.append('    dr_data[("replicated data")]')

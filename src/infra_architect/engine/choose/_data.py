@@ -55,7 +55,10 @@ def choose_data(
         "sessions, so any replica serves any request"
     )
     return DataDesign(
-        decisions=_decisions(req, constraints, stores, queues, session_strategy, dr_region),
+        decisions=_decisions(
+            req, constraints, catalog, stores, queues, session_strategy, dr_region
+        ),
+        recovery_region=dr_region,
         stores=stores,
         queues=queues,
         session_strategy=session_strategy,
@@ -275,6 +278,7 @@ def _queue(req: Requirements, name: str, engine: QueueEngine, azs: int) -> Queue
 def _decisions(  # noqa: PLR0917  (one argument per data decision input)
     req: Requirements,
     constraints: Constraints,
+    catalog: Catalog,
     stores: list[StorePlan],
     queues: list[QueuePlan],
     session_strategy: str,
@@ -371,6 +375,8 @@ def _decisions(  # noqa: PLR0917  (one argument per data decision input)
                 drivers=["system.queues"],
             )
         )
+    strategies = catalog.policy.recovery_strategies
+    chosen = next(i for i, s in enumerate(strategies) if s.name == constraints.recovery.strategy)
     out.append(
         Decision(
             id="backup",
@@ -378,13 +384,13 @@ def _decisions(  # noqa: PLR0917  (one argument per data decision input)
             selected=f"{constraints.recovery.strategy} to {dr_region}",
             alternatives=[
                 Alternative(
-                    name=strategy,
+                    name=strategy.name,
                     why_not="slower or looser than the stated RTO/RPO"
-                    if index < _order(constraints.recovery.strategy)
+                    if index < chosen
                     else "costs more than the RTO/RPO requires",
                 )
-                for index, strategy in enumerate(_STRATEGIES)
-                if strategy != constraints.recovery.strategy
+                for index, strategy in enumerate(strategies)
+                if index != chosen
             ],
             why=f"RTO {constraints.recovery.rto_minutes.value:g} min, RPO "
             f"{constraints.recovery.rpo_minutes.value:g} min: {constraints.recovery.why}",
@@ -414,10 +420,3 @@ def _decisions(  # noqa: PLR0917  (one argument per data decision input)
             )
         )
     return out
-
-
-_STRATEGIES = ("backup-and-restore", "pilot-light", "warm-standby", "multi-site-active-active")
-
-
-def _order(strategy: str) -> int:
-    return _STRATEGIES.index(strategy) if strategy in _STRATEGIES else 0
