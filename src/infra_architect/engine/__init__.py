@@ -3,7 +3,7 @@
 from infra_architect.engine._constraints import derive_constraints, derive_error_budget
 from infra_architect.engine._design import design_system
 from infra_architect.engine._design_model import Decision, Design, DodAnswer, FailureScenario
-from infra_architect.engine._figures import Figure, figure, given, number
+from infra_architect.engine._figures import Figure, capital, figure, given, number
 from infra_architect.engine._model import (
     CapabilityFit,
     CapacityTotals,
@@ -42,6 +42,7 @@ __all__ = [
     "Severity",
     "Topology",
     "TrafficFigures",
+    "capital",
     "derive_constraints",
     "derive_error_budget",
     "design_system",

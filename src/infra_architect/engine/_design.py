@@ -13,7 +13,7 @@ from infra_architect.engine._design_model import (
     FailureScenario,
     ObservabilityDesign,
 )
-from infra_architect.engine._figures import number
+from infra_architect.engine._figures import capital, number
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine.choose._availability import (
     choose_topology,
@@ -185,19 +185,19 @@ def definition_of_done(
         DodAnswer(
             question="What happens when a node dies?",
             done=node.covered and feasible,
-            answer=f"{_capital(node.mechanism)}. Detected in {node.detection.show()} "
+            answer=f"{capital(node.mechanism)}. Detected in {node.detection.show()} "
             f"({node.detection.worked}); replacement serving in {node.recovery.show()} "
-            f"({node.recovery.worked}). {_capital(node.impact)}.",
+            f"({node.recovery.worked}). {capital(node.impact)}.",
             figures=[node.detection, node.recovery],
             missing=conflicted + node.gap,
         ),
         DodAnswer(
             question=f"Does {spike.title.split(' ')[0]} traffic scale with no manual step?",
             done=spike.covered and feasible,
-            answer=f"{_capital(spike.mechanism)}. Scale-out starts after "
+            answer=f"{capital(spike.mechanism)}. Scale-out starts after "
             f"{spike.detection.show()} and completes in {spike.recovery.show()} "
             f"({spike.recovery.worked}). "
-            f"{_capital(spike.impact)}. Spike: {constraints.traffic.spike_rps.show()} "
+            f"{capital(spike.impact)}. Spike: {constraints.traffic.spike_rps.show()} "
             f"({constraints.traffic.spike_rps.worked}).",
             figures=[constraints.traffic.spike_rps, spike.detection, spike.recovery],
             missing=conflicted + spike.gap,
@@ -205,7 +205,7 @@ def definition_of_done(
         DodAnswer(
             question="How fast does a failed deployment recover, and by what mechanism?",
             done=feasible,
-            answer=f"{_capital(rollout.mechanism)}. Detected in {rollout.detection.show()}, "
+            answer=f"{capital(rollout.mechanism)}. Detected in {rollout.detection.show()}, "
             f"rolled back in {rollout.recovery.show()}; {rollout.impact}. Expected "
             f"{delivery.bad_deploys_per_month.show()} ({delivery.bad_deploys_per_month.worked}).",
             figures=[rollout.detection, rollout.recovery, delivery.bad_deploys_per_month],
@@ -226,11 +226,6 @@ def definition_of_done(
         ),
         _cost_answer(cost, conflicted, feasible=feasible),
     ]
-
-
-def _capital(text: str) -> str:
-    """The first letter upper-cased: figures and names inside stay as they are."""
-    return text[:1].upper() + text[1:]
 
 
 def _cost_answer(cost: CostEstimate, conflicted: str, *, feasible: bool) -> DodAnswer:

@@ -71,6 +71,11 @@ def ceil_count(value: float) -> int:
     return math.ceil(round(value, PRECISION))
 
 
+def capital(text: str) -> str:
+    """Start a sentence: the first letter upper-cased, names and figures inside kept."""
+    return text[:1].upper() + text[1:]
+
+
 def number(value: float) -> str:
     """Format a number for people: no trailing zeros, thousands separated."""
     rounded = round(value, PRECISION)

@@ -12,7 +12,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from infra_architect.engine import Design, number
+from infra_architect.engine import Design, capital, number
 from infra_architect.render._mermaid import (
     compute_diagram,
     data_diagram,
@@ -52,7 +52,7 @@ def _environment() -> Environment:
     env.filters["pct"] = _pct
     env.filters["usd"] = _usd
     env.filters["code"] = lambda text: f"`{text}`"
-    env.filters["capital"] = lambda text: text[:1].upper() + text[1:]
+    env.filters["capital"] = capital
     return env
 
 
