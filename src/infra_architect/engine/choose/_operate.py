@@ -63,10 +63,14 @@ def choose_observability(
     alternatives.append(
         Alternative(
             name="SaaS (Datadog, New Relic)",
-            why_not="per-host and per-GB pricing grows with the fleet; data leaves the account "
-            + ("(a compliance review for " + ", ".join(c.value for c in req.compliance) + ")")
-            if req.compliance
-            else "per-host and per-GB pricing grows with the fleet",
+            why_not="per-host and per-GB pricing grows with the fleet"
+            + (
+                "; data leaves the account (a compliance review for "
+                + ", ".join(c.value for c in req.compliance)
+                + ")"
+                if req.compliance
+                else ""
+            ),
         )
     )
     alerts = [
