@@ -29,7 +29,12 @@ from infra_architect.engine import (
     design_system,
 )
 from infra_architect.errors import InfraArchitectError, InterviewAbortedError, Problem, SpecError
-from infra_architect.render import design_json_schema, render_docs
+from infra_architect.render import (
+    UnsupportedDesignError,
+    design_json_schema,
+    render_docs,
+    render_terraform,
+)
 from infra_architect.spec import (
     API_VERSION,
     KIND,
@@ -172,9 +177,17 @@ def design(
         result = design_system(requirements, load_catalog())
     except ImpossiblePinError as exc:
         raise _pin_error(spec, source, exc) from None
-    report = write_tree(output, render_docs(result), force=force)
+    files = render_docs(result)
+    unsupported: UnsupportedDesignError | None = None
+    try:
+        files.update(render_terraform(result))
+    except UnsupportedDesignError as exc:
+        unsupported = exc
+    report = write_tree(output, files, force=force)
     render_design_summary(stdout, result, source, output, report)
-    if not result.feasible:
+    if unsupported is not None:
+        stderr.print(f"[bold red]Terraform not generated:[/] {unsupported}")
+    if not result.feasible or unsupported is not None:
         raise typer.Exit(EXIT_INFEASIBLE)
 
 

@@ -24,6 +24,7 @@ from infra_architect.engine.choose._compute import choose_compute
 from infra_architect.engine.choose._cost import estimate_cost
 from infra_architect.engine.choose._data import choose_data
 from infra_architect.engine.choose._delivery import choose_delivery
+from infra_architect.engine.choose._environments import size_environments
 from infra_architect.engine.choose._failure import failure_scenarios
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
@@ -78,6 +79,9 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         observability=observability,
         security=security,
         cost=cost,
+        environments=size_environments(
+            catalog, compute, network, data, availability.availability_zones
+        ),
         definition_of_done=definition_of_done(
             constraints, availability, delivery, observability, cost, feasible=feasible
         ),

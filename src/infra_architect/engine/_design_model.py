@@ -184,8 +184,12 @@ class NetworkDesign(_Out):
 # --- data ---------------------------------------------------------------------------
 
 
+StoreKind = Literal["rds", "memorydb", "elasticache", "opensearch", "s3", "dynamodb"]
+
+
 class StorePlan(_Out):
     name: str
+    kind: StoreKind
     engine: str
     role: str
     aws_service: str
@@ -296,7 +300,23 @@ class ObservabilityDesign(_Out):
 # --- security -----------------------------------------------------------------------
 
 
+PermissionKind = Literal[
+    "database-secret",
+    "cache-secret",
+    "bucket",
+    "table",
+    "search-domain",
+    "queue",
+    "topic",
+    "stream",
+    "kafka-cluster",
+    "broker-secret",
+]
+
+
 class Permission(_Out):
+    kind: PermissionKind
+    target: str = Field(description="The store or queue (or SNS consumer queue) it applies to.")
     resource: str
     actions: list[str]
 
@@ -323,6 +343,43 @@ class SecurityDesign(_Out):
     encryption_at_rest: str
     encryption_in_transit: str
     controls: list[ComplianceControl]
+
+
+# --- environments ---------------------------------------------------------------------
+
+
+class ServiceSize(_Out):
+    name: str
+    min_replicas: int
+    max_replicas: int
+
+
+class StoreSize(_Out):
+    name: str
+    instance_class: str | None
+    nodes: int
+    multi_az: bool
+    read_replicas: int
+    backup_retention_days: int
+
+
+class EnvironmentSizing(_Out):
+    """What one environment runs: prod as designed, staging in its shape at minimum size."""
+
+    name: Literal["staging", "prod"]
+    nat_gateways: int
+    node_min: int | None
+    node_max: int | None
+    services: list[ServiceSize]
+    stores: list[StoreSize]
+    deletion_protection: bool
+    why: str
+
+    def service(self, name: str) -> ServiceSize:
+        return next(s for s in self.services if s.name == name)
+
+    def store(self, name: str) -> StoreSize:
+        return next(s for s in self.stores if s.name == name)
 
 
 # --- cost and the whole ---------------------------------------------------------------
@@ -363,6 +420,7 @@ class Design(_Out):
     observability: ObservabilityDesign
     security: SecurityDesign
     cost: CostEstimate
+    environments: list[EnvironmentSizing]
     definition_of_done: list[DodAnswer]
     conflicts: list[Conflict]
     assumptions: list[Assumption]
@@ -370,6 +428,9 @@ class Design(_Out):
     @property
     def feasible(self) -> bool:
         return not any(c.severity is Severity.ERROR for c in self.conflicts)
+
+    def environment(self, name: str) -> EnvironmentSizing:
+        return next(e for e in self.environments if e.name == name)
 
     @property
     def decisions(self) -> list[Decision]:

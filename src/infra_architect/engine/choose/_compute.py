@@ -208,6 +208,29 @@ def _check_pin(
         )
 
 
+# Fargate runs fixed task sizes: CPU units, and the memory each allows (MiB).
+FARGATE_SIZES: tuple[tuple[int, tuple[int, ...]], ...] = (
+    (256, (512, 1024, 2048)),
+    (512, tuple(range(1024, 4096 + 1, 1024))),
+    (1024, tuple(range(2048, 8192 + 1, 1024))),
+    (2048, tuple(range(4096, 16384 + 1, 1024))),
+    (4096, tuple(range(8192, 30720 + 1, 1024))),
+    (8192, tuple(range(16384, 61440 + 1, 4096))),
+    (16384, tuple(range(32768, 122880 + 1, 8192))),
+)
+
+
+def fargate_task_size(vcpu: float, memory_mb: int) -> tuple[float, int]:
+    """The smallest Fargate task size holding ``vcpu`` and ``memory_mb``."""
+    for units, memories in FARGATE_SIZES:
+        if units >= vcpu * 1024:
+            fits = [m for m in memories if m >= memory_mb]
+            if fits:
+                return units / 1024, fits[0]
+    units, memories = FARGATE_SIZES[-1]
+    return units / 1024, memories[-1]
+
+
 def _plan(
     req: Requirements,
     capacity: ServiceCapacity,
@@ -238,6 +261,10 @@ def _plan(
             scale_in_stabilisation_seconds=SCALE_IN_STABILISATION_SECONDS,
         )
     minimum = capacity.min_replicas.whole
+    vcpu = capacity.vcpu_per_replica.value
+    memory_mb = round(capacity.memory_mb_per_replica.value)
+    if platform == "ecs-fargate":
+        vcpu, memory_mb = fargate_task_size(vcpu, memory_mb)
     return ServicePlan(
         name=service.name,
         type=service.type,
@@ -246,8 +273,8 @@ def _plan(
         protocol=service.protocol.value,
         health_check_path=service.health_check_path if serves else None,
         schedule=service.schedule,
-        vcpu=capacity.vcpu_per_replica.value,
-        memory_mb=round(capacity.memory_mb_per_replica.value),
+        vcpu=vcpu,
+        memory_mb=memory_mb,
         min_replicas=minimum,
         max_replicas=capacity.max_replicas.whole,
         autoscaling=autoscaling,

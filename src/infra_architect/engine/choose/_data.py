@@ -98,6 +98,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         cls = next(c for c in design.db_classes if peak < c.below_rps)
         replicas = 1 if peak >= design.read_replica_rps else 0
         return StorePlan(
+            kind="rds",
             name=store.name,
             engine=engine.value,
             role=role.value,
@@ -130,6 +131,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
     if engine is DatastoreEngine.REDIS:
         if role is DatastoreRole.PRIMARY:
             return StorePlan(
+                kind="memorydb",
                 name=store.name,
                 engine=engine.value,
                 role=role.value,
@@ -153,6 +155,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         cache_class = next(c for c in design.cache_classes if gb < c.below_gb)
         is_session = role is DatastoreRole.SESSION
         return StorePlan(
+            kind="elasticache",
             name=store.name,
             engine=engine.value,
             role=role.value,
@@ -185,6 +188,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         search_class = next(c for c in design.search_classes if gb < c.below_gb)
         nodes = azs if multi else 1
         return StorePlan(
+            kind="opensearch",
             name=store.name,
             engine=engine.value,
             role=role.value,
@@ -208,6 +212,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         )
     if engine is DatastoreEngine.S3:
         return StorePlan(
+            kind="s3",
             name=store.name,
             engine=engine.value,
             role=role.value,
@@ -229,6 +234,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             price_key=None,
         )
     return StorePlan(
+        kind="dynamodb",
         name=store.name,
         engine=engine.value,
         role=role.value,

@@ -258,13 +258,19 @@ def _lb_decision(req: Requirements, load_balancer: str, scheme: str) -> Decision
 def _flows(req: Requirements, compute: ComputeDesign, load_balancer: str) -> list[Flow]:
     flows: list[Flow] = []
     entry = "api-gateway" if load_balancer == "api-gateway" else "alb"
-    if any(s.public for s in compute.services):
+    public = any(s.public for s in compute.services)
+    if public:
         flows.append(Flow(source="internet", target=entry, port=443, why="public HTTPS entry"))
-    flows.extend(
-        Flow(source=entry, target=plan.name, port=plan.port, why="load balancer to target")
-        for plan in compute.services
-        if plan.public and plan.port is not None
-    )
+    elif load_balancer != "none":
+        flows.append(Flow(source="vpc", target=entry, port=443, why="internal HTTPS entry"))
+    called = {c for plan in compute.services for c in plan.calls}
+    if load_balancer != "none":
+        # Public services, or with none public, the services nothing else calls.
+        flows.extend(
+            Flow(source=entry, target=plan.name, port=plan.port, why="load balancer to target")
+            for plan in compute.services
+            if plan.port is not None and (plan.public if public else plan.name not in called)
+        )
     ports = {p.name: p.port for p in compute.services}
     stores = {d.name: d for d in req.system.datastores}
     queues = {q.name for q in req.system.queues}

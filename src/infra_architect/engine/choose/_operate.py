@@ -139,8 +139,9 @@ def choose_security(
 ) -> SecurityDesign:
     name = req.metadata.name
     mechanism = {
-        "eks": "EKS Pod Identity (IRSA-compatible) on the service account",
-        "eks-karpenter": "EKS Pod Identity (IRSA-compatible) on the service account",
+        "eks": "IRSA: the service account assumes the role through the cluster's OIDC provider",
+        "eks-karpenter": "IRSA: the service account assumes the role through the cluster's "
+        "OIDC provider",
         "ecs-fargate": "ECS task role",
         "lambda": "Lambda execution role",
     }[compute.platform]
@@ -160,7 +161,9 @@ def choose_security(
                 permissions.append(_store_permission(name, stores[use].engine, use))
             elif use in queues:
                 consumer = plan.type is ServiceType.WORKER
-                permissions.append(_queue_permission(queues[use].engine, use, consumer=consumer))
+                permissions.append(
+                    _queue_permission(queues[use].engine, use, plan.name, consumer=consumer)
+                )
         identities.append(
             ServiceIdentity(
                 service=plan.name,
@@ -227,21 +230,29 @@ def choose_security(
 def _store_permission(system: str, engine: str, store: str) -> Permission:
     if engine in ("postgres", "mysql"):
         return Permission(
+            kind="database-secret",
+            target=store,
             resource=f"secret {system}/prod/{store}/master",
             actions=["secretsmanager:GetSecretValue"],
         )
     if engine == "redis":
         return Permission(
+            kind="cache-secret",
+            target=store,
             resource=f"secret {system}/prod/{store}/auth-token",
             actions=["secretsmanager:GetSecretValue"],
         )
     if engine == "s3":
         return Permission(
+            kind="bucket",
+            target=store,
             resource=f"bucket {system}-{store}/*",
             actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
         )
     if engine == "dynamodb":
         return Permission(
+            kind="table",
+            target=store,
             resource=f"table {store}",
             actions=[
                 "dynamodb:DeleteItem",
@@ -252,12 +263,14 @@ def _store_permission(system: str, engine: str, store: str) -> Permission:
             ],
         )
     return Permission(
+        kind="search-domain",
+        target=store,
         resource=f"domain {store}/*",
         actions=["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"],
     )
 
 
-def _queue_permission(engine: str, queue: str, *, consumer: bool) -> Permission:
+def _queue_permission(engine: str, queue: str, service: str, *, consumer: bool) -> Permission:
     if engine in ("sqs", "sns"):
         actions = (
             [
@@ -269,17 +282,30 @@ def _queue_permission(engine: str, queue: str, *, consumer: bool) -> Permission:
             if consumer
             else (["sqs:SendMessage"] if engine == "sqs" else ["sns:Publish"])
         )
-        return Permission(resource=f"queue {queue}", actions=actions)
+        if engine == "sns" and not consumer:
+            return Permission(
+                kind="topic", target=queue, resource=f"topic {queue}", actions=actions
+            )
+        # An SNS topic fans out to one queue per consumer, named after it.
+        target = f"{queue}-{service}" if engine == "sns" else queue
+        return Permission(kind="queue", target=target, resource=f"queue {target}", actions=actions)
     if engine == "kinesis":
         actions = (
             ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator"]
             if consumer
             else ["kinesis:PutRecord", "kinesis:PutRecords"]
         )
-        return Permission(resource=f"stream {queue}", actions=actions)
+        return Permission(kind="stream", target=queue, resource=f"stream {queue}", actions=actions)
     if engine == "kafka":
         actions = ["kafka-cluster:Connect"] + (
             ["kafka-cluster:ReadData"] if consumer else ["kafka-cluster:WriteData"]
         )
-        return Permission(resource=f"cluster {queue}", actions=actions)
-    return Permission(resource=f"broker {queue}", actions=["secretsmanager:GetSecretValue"])
+        return Permission(
+            kind="kafka-cluster", target=queue, resource=f"cluster {queue}", actions=actions
+        )
+    return Permission(
+        kind="broker-secret",
+        target=queue,
+        resource=f"broker {queue}",
+        actions=["secretsmanager:GetSecretValue"],
+    )

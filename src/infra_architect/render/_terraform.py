@@ -1,0 +1,958 @@
+"""Render a Design into Terraform: local modules plus a staging and a prod root.
+
+The modules are fixed, reviewed HCL shipped with the package (terraform-aws-modules
+style); the environment roots are built as data from the Design and printed by
+:mod:`infra_architect.render._hcl`, so every size in them is the design's figure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from importlib import resources
+from types import EllipsisType
+
+from infra_architect.engine import Design
+from infra_architect.engine._design_model import (
+    EnvironmentSizing,
+    Permission,
+    QueuePlan,
+    ServicePlan,
+    StorePlan,
+)
+from infra_architect.errors import InfraArchitectError
+from infra_architect.render._hcl import (
+    Attr,
+    Blank,
+    Block,
+    Comment,
+    Expr,
+    Item,
+    Value,
+    blocks,
+    render_hcl,
+)
+
+TERRAFORM_VERSION = ">= 1.6.0"
+AWS_PROVIDER_VERSION = ">= 5.70.0, < 7.0.0"
+MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
+ROOT = "infra/terraform"
+# CloudWatch alarms evaluate at most one day per datapoint.
+MAX_ALARM_PERIOD_SECONDS = 86_400
+_WINDOW = re.compile(r"^(\d+)([mhd])$")
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86_400}
+_SNAKE = re.compile(r"[^a-z0-9]+")
+_SCALING_METRIC = {
+    "cpu-utilisation": "cpu",
+    "alb-requests-per-target": "requests",
+    "queue-backlog-per-replica": "queue",
+}
+_ENGINE_VERSIONS = {"postgres": ("16", "postgres16"), "mysql": ("8.0", "mysql8.0")}
+
+
+class UnsupportedDesignError(InfraArchitectError):
+    """The design uses a component the Terraform renderer cannot build yet."""
+
+    def __init__(self, what: list[str]) -> None:
+        self.what = what
+        super().__init__(
+            "no Terraform module yet for: " + "; ".join(what) + ". Pin another choice in the "
+            "spec's decisions (or queue engine) to generate Terraform for this design."
+        )
+
+
+def render_terraform(design: Design) -> dict[str, str]:
+    """``infra/terraform/...`` relative path → file text, for every module used and both
+    environments."""
+    _check_supported(design)
+    files: dict[str, str] = {}
+    for module in sorted(modules_used(design)):
+        for name in MODULE_FILES:
+            files[f"{ROOT}/modules/{module}/{name}"] = _module_file(module, name)
+    for env in design.environments:
+        base = f"{ROOT}/environments/{env.name}"
+        files[f"{base}/main.tf"] = render_hcl(_main(design, env))
+        files[f"{base}/variables.tf"] = render_hcl(_variables(design, env))
+        files[f"{base}/outputs.tf"] = render_hcl(_outputs(design))
+        files[f"{base}/versions.tf"] = render_hcl(_versions())
+        files[f"{base}/backend.tf"] = render_hcl(_backend(design, env))
+    return files
+
+
+def _check_supported(design: Design) -> None:
+    missing: list[str] = []
+    if design.compute.platform == "lambda":
+        missing.append("compute on Lambda (decisions.compute: ecs-fargate or eks)")
+    missing += [
+        f"queue {q.name} on {q.aws_service} (use sqs, sns or kinesis)"
+        for q in design.data.queues
+        if q.engine in ("kafka", "rabbitmq")
+    ]
+    missing += [
+        f"store {s.name} on {s.aws_service} (role: cache keeps it on ElastiCache)"
+        for s in design.data.stores
+        if s.kind == "memorydb"
+    ]
+    if missing:
+        raise UnsupportedDesignError(missing)
+
+
+def _module_file(module: str, name: str) -> str:
+    source = resources.files("infra_architect.render").joinpath(
+        "terraform", "modules", module, name
+    )
+    return source.read_text(encoding="utf-8")
+
+
+def modules_used(design: Design) -> set[str]:
+    used = {"vpc", "security", "observability", "ecr", "s3"}
+    used.add("eks" if _is_eks(design) else "ecs")
+    used.update(s.kind for s in design.data.stores)
+    if design.data.queues:
+        used.add("messaging")
+    if design.network.waf:
+        used.add("waf")
+    if _alb_in_terraform(design):
+        used.add("alb")
+    return used
+
+
+# --- naming -----------------------------------------------------------------------------
+
+
+def snake(name: str) -> str:
+    return _SNAKE.sub("_", name.lower()).strip("_")
+
+
+def store_module(store: StorePlan) -> str:
+    return f"{store.kind}_{snake(store.name)}"
+
+
+def _is_eks(design: Design) -> bool:
+    return design.compute.platform.startswith("eks")
+
+
+def _alb_in_terraform(design: Design) -> bool:
+    """ECS services sit behind an ALB Terraform owns; on EKS the AWS Load Balancer
+    Controller creates it from the Ingress."""
+    return not _is_eks(design) and design.network.load_balancer == "alb"
+
+
+def _fronted_services(design: Design) -> list[ServicePlan]:
+    """The services the load balancer forwards to (the design's alb → service flows)."""
+    fronted = {f.target for f in design.network.flows if f.source == design.network.load_balancer}
+    return [s for s in design.compute.services if s.name in fronted and s.port is not None]
+
+
+def _window_seconds(window: str) -> int:
+    match = _WINDOW.match(window)
+    if match is None:
+        msg = f"unrecognised alert window {window!r}"
+        raise ValueError(msg)
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+# --- root files -------------------------------------------------------------------------
+
+
+def _versions() -> list[Item]:
+    return [
+        Block(
+            "terraform",
+            body=(
+                Attr("required_version", TERRAFORM_VERSION),
+                Blank(),
+                Block(
+                    "required_providers",
+                    body=(
+                        Attr(
+                            "aws",
+                            {"source": "hashicorp/aws", "version": AWS_PROVIDER_VERSION},
+                        ),
+                    ),
+                ),
+            ),
+        )
+    ]
+
+
+def _backend(design: Design, env: EnvironmentSizing) -> list[Item]:
+    return [
+        Comment("State in S3 with a DynamoDB lock; create both once, before the first init."),
+        Block(
+            "terraform",
+            body=(
+                Block(
+                    "backend",
+                    ("s3",),
+                    (
+                        Attr("bucket", f"{design.name}-terraform-state"),
+                        Attr("key", f"{env.name}/terraform.tfstate"),
+                        Attr("region", design.region),
+                        Attr("dynamodb_table", f"{design.name}-terraform-locks"),
+                        Attr("encrypt", value=True),
+                    ),
+                ),
+            ),
+        ),
+    ]
+
+
+def _variable(
+    name: str, description: str, type_: str, default: Value | EllipsisType = ...
+) -> Block:
+    body: list[Item] = [Attr("description", description), Attr("type", Expr(type_))]
+    if not isinstance(default, EllipsisType):
+        body.append(Attr("default", default))
+    return Block("variable", (name,), tuple(body))
+
+
+def _variables(design: Design, env: EnvironmentSizing) -> list[Item]:
+    parts = [
+        _variable("region", "AWS region of this environment.", "string", design.region),
+        _variable(
+            "image_tag",
+            "Immutable image tag deployed on first apply; the pipeline deploys later ones.",
+            "string",
+        ),
+        _variable(
+            "alert_emails",
+            "Addresses subscribed to the alert topic.",
+            "list(string)",
+            [],
+        ),
+    ]
+    if design.network.load_balancer == "alb":
+        parts.append(
+            _variable(
+                "certificate_arn",
+                "ACM certificate of the HTTPS listener.",
+                "string",
+            )
+        )
+    if _is_eks(design):
+        parts.append(
+            _variable(
+                "cluster_endpoint_public_cidrs",
+                "CIDRs allowed to reach the Kubernetes API publicly "
+                "(empty: private endpoint only).",
+                "list(string)",
+                [],
+            )
+        )
+    del env
+    return blocks(*parts)
+
+
+def _output(name: str, description: str, value: str) -> Block:
+    return Block("output", (name,), (Attr("description", description), Attr("value", Expr(value))))
+
+
+def _outputs(design: Design) -> list[Item]:
+    parts = [
+        _output("vpc_id", "ID of the VPC.", "module.vpc.vpc_id"),
+        _output(
+            "kms_key_arn", "Customer-managed key for data at rest.", "module.security.kms_key_arn"
+        ),
+        _output(
+            "service_role_arns",
+            "Workload role per service (IRSA annotations, ECS task roles).",
+            "module.security.service_role_arns",
+        ),
+        _output(
+            "alert_topic_arn", "Topic every alarm notifies.", "module.observability.alert_topic_arn"
+        ),
+        _output("image_repositories", "ECR repository per service.", "module.ecr.repository_urls"),
+    ]
+    if _is_eks(design):
+        parts += [
+            _output("cluster_name", "Name of the EKS cluster.", "module.eks.cluster_name"),
+            _output("cluster_endpoint", "API server endpoint.", "module.eks.cluster_endpoint"),
+            _output(
+                "oidc_provider_arn", "IAM OIDC provider for IRSA.", "module.eks.oidc_provider_arn"
+            ),
+        ]
+    else:
+        parts.append(_output("cluster_name", "Name of the ECS cluster.", "module.ecs.cluster_name"))
+    if design.network.waf:
+        parts.append(
+            _output("waf_acl_arn", "WAF web ACL in front of the public entry.", "module.waf.arn")
+        )
+    if _alb_in_terraform(design):
+        parts.append(
+            _output("load_balancer_dns_name", "DNS name of the ALB.", "module.alb.dns_name")
+        )
+    else:
+        parts.append(
+            _output(
+                "access_log_bucket",
+                "Bucket for load balancer access logs.",
+                "module.s3_logs.bucket_id",
+            )
+        )
+    for store in design.data.stores:
+        module = store_module(store)
+        value = {
+            "rds": "endpoint",
+            "elasticache": "primary_endpoint",
+            "opensearch": "endpoint",
+            "s3": "bucket_id",
+            "dynamodb": "table_name",
+        }[store.kind]
+        parts.append(
+            _output(
+                f"{snake(store.name)}_{value}",
+                f"{store.name}: {value}.",
+                f"module.{module}.{value}",
+            )
+        )
+    return blocks(*parts)
+
+
+# --- main.tf ----------------------------------------------------------------------------
+
+
+def _module(name: str, source: str, body: list[Item]) -> Block:
+    return Block("module", (name,), (Attr("source", f"../../modules/{source}"), Blank(), *body))
+
+
+def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
+    parts: list[Block] = [
+        Block("provider", ("aws",), (Attr("region", Expr("var.region")),)),
+        Block(
+            "locals",
+            body=(
+                Attr("name", f"{design.name}-{env.name}"),
+                Attr(
+                    "tags",
+                    {
+                        "Project": design.name,
+                        "Environment": env.name,
+                        "ManagedBy": "infra-architect",
+                    },
+                ),
+            ),
+        ),
+        Block("data", ("aws_elb_service_account", "this")),
+        _security(design, env),
+        _vpc(design, env),
+        _logs_bucket(design, env),
+        _ecr(design),
+    ]
+    if design.network.waf:
+        parts.append(_waf(design, env))
+    if _is_eks(design):
+        parts.append(_eks(design, env))
+    else:
+        if _alb_in_terraform(design):
+            parts.append(_alb(design, env))
+        parts.append(_ecs(design, env))
+    parts += [_store(design, env, store) for store in design.data.stores]
+    if design.data.queues:
+        parts.append(_messaging(design))
+    parts.append(_observability(design, env))
+    header: list[Item] = [
+        Comment(f"{design.name} {env.name}: {env.why}."),
+        Comment("Generated by infra-architect from design.json; sizes are the design's figures."),
+    ]
+    return header + blocks(*parts)
+
+
+def _tags() -> Attr:
+    return Attr("tags", Expr("local.tags"))
+
+
+def _security(design: Design, env: EnvironmentSizing) -> Block:
+    roles: dict[str, Value] = {}
+    for identity in design.security.identities:
+        statements = [
+            {
+                "sid": f"{_sid(p.kind)}{_sid(p.target)}",
+                "actions": sorted(p.actions),
+                "resources": _permission_resources(design, p),
+            }
+            for p in identity.permissions
+        ]
+        role: dict[str, Value] = {}
+        if _is_eks(design):
+            role["namespace"] = design.name
+            role["service_account"] = identity.service
+        role["kms_decrypt"] = bool(identity.permissions)
+        role["statements"] = statements
+        roles[identity.service] = role
+    body: list[Item] = [
+        Attr("name", Expr("local.name")),
+        Attr("workload_platform", "eks" if _is_eks(design) else "ecs"),
+    ]
+    if _is_eks(design):
+        body += [
+            Attr("oidc_provider_arn", Expr("module.eks.oidc_provider_arn")),
+            Attr("oidc_provider_url", Expr("module.eks.oidc_provider_url")),
+        ]
+    body += [
+        Attr("kms_deletion_window_days", 30 if env.deletion_protection else 7),
+        Blank(),
+        Attr("service_roles", roles),
+        Blank(),
+        _tags(),
+    ]
+    return _module("security", "security", body)
+
+
+def _sid(text: str) -> str:
+    return "".join(part.capitalize() for part in _SNAKE.split(text.lower()) if part)
+
+
+def _permission_resources(design: Design, permission: Permission) -> list[Value]:
+    kind = permission.kind
+    if kind in ("queue", "topic", "stream"):
+        output = {"queue": "queue_arns", "topic": "topic_arns", "stream": "stream_arns"}[kind]
+        return [Expr(f'module.messaging.{output}["{permission.target}"]')]
+    module = store_module(design.data.store(permission.target))
+    if kind == "database-secret":
+        return [Expr(f"module.{module}.master_user_secret_arn")]
+    if kind == "cache-secret":
+        return [Expr(f"module.{module}.auth_secret_arn")]
+    if kind == "bucket":
+        return [Expr(f'"${{module.{module}.bucket_arn}}/*"')]
+    if kind == "table":
+        return [Expr(f"module.{module}.table_arn")]
+    if kind == "search-domain":
+        return [Expr(f'"${{module.{module}.domain_arn}}/*"')]
+    msg = f"no Terraform resource for permission kind {kind}"
+    raise UnsupportedDesignError([msg])
+
+
+def _vpc(design: Design, env: EnvironmentSizing) -> Block:
+    subnets = design.network.subnets
+    azs = sorted({s.availability_zone for s in subnets})
+
+    def tier(name: str) -> list[str]:
+        return [
+            s.cidr for s in sorted(subnets, key=lambda s: s.availability_zone) if s.tier == name
+        ]
+
+    body: list[Item] = [
+        Attr("name", Expr("local.name")),
+        Attr("cidr", design.network.vpc_cidr),
+        Attr("azs", azs),
+        Attr("public_subnets", tier("public")),
+        Attr("private_subnets", tier("private")),
+        Attr("data_subnets", tier("data")),
+        Blank(),
+        Attr("enable_nat_gateway", value=True),
+        Attr("single_nat_gateway", env.nat_gateways == 1),
+        Attr("gateway_endpoints", list(design.network.gateway_endpoints)),
+        Attr("interface_endpoints", list(design.network.interface_endpoints)),
+        Blank(),
+        Attr("enable_flow_log", value=True),
+        Attr("flow_log_retention_days", design.observability.log_retention_days),
+        Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
+    ]
+    if _is_eks(design):
+        body += [
+            Blank(),
+            Attr("public_subnet_tags", {"kubernetes.io/role/elb": "1"}),
+            Attr("private_subnet_tags", {"kubernetes.io/role/internal-elb": "1"}),
+        ]
+    body += [Blank(), _tags()]
+    return _module("vpc", "vpc", body)
+
+
+def _logs_bucket(design: Design, env: EnvironmentSizing) -> Block:
+    body: list[Item] = [
+        Comment("Access logs of the load balancer and the buckets. ELB log delivery writes only"),
+        Comment("to SSE-S3 buckets, so this one bucket is not under the KMS key."),
+        Attr("bucket", Expr('"${local.name}-access-logs"')),
+        Attr("kms_key_arn", None),
+        Attr("expiration_days", design.observability.log_retention_days),
+        Attr("noncurrent_version_expiration_days", 30),
+        Attr("log_delivery_services", ["logging.s3.amazonaws.com"]),
+        Attr("log_delivery_accounts", [Expr("data.aws_elb_service_account.this.arn")]),
+        Attr("force_destroy", not env.deletion_protection),
+        Blank(),
+        _tags(),
+    ]
+    return _module("s3_logs", "s3", body)
+
+
+def _ecr(design: Design) -> Block:
+    body: list[Item] = [
+        Attr("name", Expr("local.name")),
+        Attr("repositories", [s.name for s in design.compute.services]),
+        Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
+        Blank(),
+        _tags(),
+    ]
+    return _module("ecr", "ecr", body)
+
+
+def _waf(design: Design, env: EnvironmentSizing) -> Block:
+    peak = design.constraints.traffic.peak_rps.value
+    # A client may send 1% of peak traffic for five minutes, never less than 2,000.
+    limit = max(2000, math.ceil(peak * 300 * 0.01 / 100) * 100)
+    body: list[Item] = [
+        Attr("name", Expr("local.name")),
+        Attr("rate_limit_per_5_minutes", limit),
+        Attr("log_retention_days", design.observability.log_retention_days),
+        Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
+        Blank(),
+        _tags(),
+    ]
+    del env
+    return _module("waf", "waf", body)
+
+
+def _eks(design: Design, env: EnvironmentSizing) -> Block:
+    pool = design.compute.node_pool
+    if pool is None or env.node_min is None or env.node_max is None:
+        msg = "an EKS design without a node pool"
+        raise UnsupportedDesignError([msg])
+    body: list[Item] = [
+        Attr("cluster_name", Expr("local.name")),
+        Attr("vpc_id", Expr("module.vpc.vpc_id")),
+        Attr("subnet_ids", Expr("module.vpc.private_subnet_ids")),
+        Attr("endpoint_public_access", Expr("length(var.cluster_endpoint_public_cidrs) > 0")),
+        Attr("public_access_cidrs", Expr("var.cluster_endpoint_public_cidrs")),
+        Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
+        Attr("log_retention_days", design.observability.log_retention_days),
+        Blank(),
+        Comment(f"{pool.scaler} scales nodes between min and max; min covers one AZ lost."),
+        Attr(
+            "node_groups",
+            {
+                "general": {
+                    "instance_types": [pool.instance_type],
+                    "capacity_type": "ON_DEMAND",
+                    "min_size": env.node_min,
+                    "max_size": env.node_max,
+                    "desired_size": env.node_min,
+                }
+            },
+        ),
+        Blank(),
+        _tags(),
+    ]
+    return _module("eks", "eks", body)
+
+
+def _alb(design: Design, env: EnvironmentSizing) -> Block:
+    public = _fronted_services(design)
+    health = design.network.health_check
+    if not public or health is None:
+        msg = "an ALB that fronts no service"
+        raise UnsupportedDesignError([msg])
+    internet = design.network.load_balancer_scheme == "internet-facing"
+    default = next((s for s in public if s.type.value == "web"), public[0])
+    blue_green = design.delivery.strategy in ("canary", "blue-green")
+    targets: dict[str, Value] = {}
+    priority = 10
+    for service in public:
+        target: dict[str, Value] = {"port": service.port}
+        if service.name != default.name:
+            target["priority"] = priority
+            target["path_patterns"] = [f"/{service.name}", f"/{service.name}/*"]
+            priority += 10
+        target.update(
+            {
+                "health_check_path": service.health_check_path or health.path,
+                "interval_seconds": health.interval_seconds,
+                "timeout_seconds": health.timeout_seconds,
+                "healthy_threshold": health.healthy_threshold,
+                "unhealthy_threshold": health.unhealthy_threshold,
+                "blue_green": blue_green,
+            }
+        )
+        targets[service.name] = target
+    body: list[Item] = [
+        Attr("name", Expr("local.name")),
+        Attr("internal", not internet),
+        Attr("vpc_id", Expr("module.vpc.vpc_id")),
+        Attr(
+            "subnet_ids",
+            Expr("module.vpc.public_subnet_ids" if internet else "module.vpc.private_subnet_ids"),
+        ),
+        Attr("ingress_cidrs", ["0.0.0.0/0"] if internet else [design.network.vpc_cidr]),
+        Attr("certificate_arn", Expr("var.certificate_arn")),
+        Attr("enable_deletion_protection", env.deletion_protection),
+        Attr("access_log_bucket", Expr("module.s3_logs.bucket_id")),
+        Attr("waf_acl_arn", Expr("module.waf.arn") if design.network.waf else None),
+        Blank(),
+        Attr("default_target", default.name),
+        Attr("targets", targets),
+        Blank(),
+        _tags(),
+    ]
+    return _module("alb", "alb", body)
+
+
+def _egress_ports(design: Design, service: ServicePlan) -> list[int]:
+    ports = {f.port for f in design.network.flows if f.source == service.name and f.port != 443}
+    return sorted(ports)
+
+
+def _callers(design: Design, service: ServicePlan) -> list[str]:
+    return sorted(s.name for s in design.compute.services if service.name in s.calls)
+
+
+def _secrets(design: Design, service: ServicePlan) -> dict[str, Value]:
+    secrets: dict[str, Value] = {}
+    identity = next(i for i in design.security.identities if i.service == service.name)
+    for permission in identity.permissions:
+        if permission.kind not in ("database-secret", "cache-secret"):
+            continue
+        env_name = snake(permission.target).upper() + (
+            "_CREDENTIALS" if permission.kind == "database-secret" else "_AUTH_TOKEN"
+        )
+        secrets[env_name] = _permission_resources(design, permission)[0]
+    return secrets
+
+
+def _ecs_service(design: Design, env: EnvironmentSizing, service: ServicePlan) -> dict[str, Value]:
+    size = env.service(service.name)
+    spec: dict[str, Value] = {
+        "image": Expr(f'"${{module.ecr.repository_urls["{service.name}"]}}:${{var.image_tag}}"'),
+        "cpu": round(service.vcpu * 1024),
+        "memory": service.memory_mb,
+    }
+    if service.port is not None:
+        spec["port"] = service.port
+        spec["health_check_path"] = service.health_check_path or "/healthz"
+    spec["min_tasks"] = size.min_replicas
+    spec["max_tasks"] = size.max_replicas
+    spec["task_role_arn"] = Expr(f'module.security.service_role_arns["{service.name}"]')
+    callers = _callers(design, service)
+    if callers and service.port is not None:
+        spec["callers"] = callers
+    egress = _egress_ports(design, service)
+    if egress:
+        spec["egress_ports"] = egress
+    secrets = _secrets(design, service)
+    if secrets:
+        spec["secrets"] = secrets
+    if service.schedule:
+        spec["schedule"] = _aws_cron(service.schedule)
+        return spec
+    scaling = service.autoscaling
+    if scaling is not None:
+        metric = _SCALING_METRIC[scaling.metric]
+        spec["scaling_metric"] = metric
+        spec["scaling_target"] = scaling.target
+        spec["scale_in_cooldown"] = scaling.scale_in_stabilisation_seconds
+        if metric == "queue":
+            queue = next(q for q in design.data.queues if q.name in service.uses)
+            spec["scaling_queue_name"] = Expr(f'module.messaging.queue_names["{queue.name}"]')
+    public = _alb_in_terraform(design) and service in _fronted_services(design)
+    if public:
+        spec["target_group_arn"] = Expr(f'module.alb.target_group_arns["{service.name}-blue"]')
+        colours = ["blue", "green"] if design.delivery.strategy != "rolling" else ["blue"]
+        spec["target_group_names"] = [
+            Expr(f'module.alb.target_group_names["{service.name}-{c}"]') for c in colours
+        ]
+        spec["target_group_arn_suffixes"] = [
+            Expr(f'module.alb.target_group_arn_suffixes["{service.name}-{c}"]') for c in colours
+        ]
+    if public and design.delivery.strategy != "rolling":
+        first = design.delivery.canary_steps[0] if design.delivery.strategy == "canary" else 100
+        spec["deployment"] = "codedeploy"
+        spec["canary_percent"] = first
+        spec["canary_minutes"] = max(1, math.ceil(design.delivery.detection.value / 60))
+    spec["rollback_alarm_names"] = Expr("module.observability.deployment_alarm_names")
+    return spec
+
+
+def _aws_cron(schedule: str) -> str:
+    """A five-field crontab line as an EventBridge cron(...) body (six fields, one '?')."""
+    minute, hour, dom, month, dow = schedule.split()
+    if dow == "*":
+        dow = "?"
+    else:
+        dom = "?"
+    return f"{minute} {hour} {dom} {month} {dow} *"
+
+
+def _ecs(design: Design, env: EnvironmentSizing) -> Block:
+    alb = _alb_in_terraform(design)
+    services = {s.name: _ecs_service(design, env, s) for s in design.compute.services}
+    body: list[Item] = [
+        Attr("name", Expr("local.name")),
+        Attr("vpc_id", Expr("module.vpc.vpc_id")),
+        Attr("vpc_cidr", Expr("module.vpc.vpc_cidr")),
+        Attr("subnet_ids", Expr("module.vpc.private_subnet_ids")),
+        Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
+        Attr("log_group_prefix", f"/{design.name}/{env.name}"),
+        Attr("log_retention_days", design.observability.log_retention_days),
+        Attr("alarm_topic_arn", Expr("module.observability.alert_topic_arn")),
+    ]
+    if alb:
+        body += [
+            Attr("load_balancer_security_group_id", Expr("module.alb.security_group_id")),
+            Attr("load_balancer_arn_suffix", Expr("module.alb.arn_suffix")),
+            Attr("https_listener_arn", Expr("module.alb.https_listener_arn")),
+        ]
+    body += [Blank(), Attr("services", services), Blank(), _tags()]
+    return _module("ecs", "ecs", body)
+
+
+def _clients(design: Design, store: str) -> list[Expr]:
+    if _is_eks(design):
+        return [Expr("module.eks.cluster_security_group_id")]
+    users = sorted(s.name for s in design.compute.services if store in s.uses)
+    return [Expr(f'module.ecs.security_group_ids["{u}"]') for u in users]
+
+
+def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
+    size = env.store(store.name)
+    ident = Expr(f'"${{local.name}}-{store.name}"')
+    common_network: list[Item] = [
+        Attr("vpc_id", Expr("module.vpc.vpc_id")),
+        Attr("subnet_ids", Expr("module.vpc.data_subnet_ids")),
+        Attr("allowed_security_group_ids", _clients(design, store.name)),
+    ]
+    kms = Attr("kms_key_arn", Expr("module.security.kms_key_arn"))
+    retention = Attr("log_retention_days", design.observability.log_retention_days)
+    body: list[Item]
+    if store.kind == "rds":
+        version, family = _ENGINE_VERSIONS[store.engine]
+        storage = max(20, math.ceil(store.storage_gb))
+        body = [
+            Attr("identifier", ident),
+            Attr("engine", store.engine),
+            Attr("engine_version", version),
+            Attr("parameter_group_family", family),
+            Attr("instance_class", size.instance_class),
+            Attr("allocated_storage", storage),
+            Attr("max_allocated_storage", storage * 4),
+            Attr("multi_az", size.multi_az),
+            Attr("read_replicas", size.read_replicas),
+            Attr("database_name", snake(store.name)),
+            Attr("port", store.port),
+            Blank(),
+            *common_network,
+            kms,
+            Blank(),
+            Attr("backup_retention_days", size.backup_retention_days),
+            Attr("deletion_protection", env.deletion_protection),
+            Attr("skip_final_snapshot", not env.deletion_protection),
+            retention,
+        ]
+    elif store.kind == "elasticache":
+        body = [
+            Attr("name", ident),
+            Attr("node_type", size.instance_class),
+            Attr("num_cache_clusters", size.nodes),
+            Attr("port", store.port),
+            Blank(),
+            *common_network,
+            kms,
+            Blank(),
+            Attr("snapshot_retention_days", size.backup_retention_days),
+            Attr("auth_secret_name", f"{design.name}/{env.name}/{store.name}/auth-token"),
+            retention,
+        ]
+    elif store.kind == "opensearch":
+        zones = min(size.nodes, design.availability.availability_zones, 3)
+        body = [
+            Attr("domain_name", Expr(f'substr("${{local.name}}-{store.name}", 0, 28)')),
+            Attr("instance_type", size.instance_class),
+            Attr("instance_count", size.nodes),
+            Attr("availability_zones", zones),
+            Attr("volume_size_gb", max(10, math.ceil(store.storage_gb * 2 / max(size.nodes, 1)))),
+            Blank(),
+            *common_network,
+            kms,
+            retention,
+        ]
+    elif store.kind == "s3":
+        body = [
+            Attr("bucket", ident),
+            kms,
+            Attr("noncurrent_version_expiration_days", store.backup_retention_days),
+            Attr("access_log_bucket", Expr("module.s3_logs.bucket_id")),
+            Attr("force_destroy", not env.deletion_protection),
+        ]
+    else:
+        body = [Attr("name", ident), kms, Attr("deletion_protection", env.deletion_protection)]
+    body += [Blank(), _tags()]
+    return _module(store_module(store), store.kind, body)
+
+
+def _messaging(design: Design) -> Block:
+    queues: dict[str, Value] = {}
+    topics: dict[str, Value] = {}
+    streams: dict[str, Value] = {}
+    for queue in design.data.queues:
+        queues.update(_queue_specs(queue))
+        if queue.engine == "sns":
+            topics[queue.name] = {
+                "subscriber_queues": [f"{queue.name}-{c}" for c in sorted(queue.consumers)]
+            }
+        if queue.engine == "kinesis":
+            streams[queue.name] = {"retention_hours": 24}
+    body: list[Item] = [
+        Attr("name", Expr("local.name")),
+        Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
+        Blank(),
+        Attr("queues", queues),
+        Attr("topics", topics),
+        Attr("streams", streams),
+        Blank(),
+        _tags(),
+    ]
+    return _module("messaging", "messaging", body)
+
+
+def _queue_specs(queue: QueuePlan) -> Iterator[tuple[str, dict[str, Value]]]:
+    spec: dict[str, Value] = {
+        "max_receive_count": queue.max_receive_count,
+        "enable_dead_letter": queue.dead_letter,
+    }
+    if queue.engine == "sqs":
+        yield queue.name, spec
+    elif queue.engine == "sns":
+        for consumer in sorted(queue.consumers):
+            yield f"{queue.name}-{consumer}", spec
+
+
+def _observability(design: Design, env: EnvironmentSizing) -> Block:
+    obs = design.observability
+    prefix = f"/{design.name}/{env.name}/"
+    log_groups = [g.replace(f"/{design.name}/prod/", prefix) for g in obs.log_groups]
+    if not _is_eks(design):  # the ECS module owns the log group of each service
+        services = {prefix + s.name for s in design.compute.services}
+        log_groups = [g for g in log_groups if g not in services]
+    alerts: dict[str, Value] = {}
+    notes: list[Item] = []
+    for alert in obs.alerts:
+        long_s = _window_seconds(alert.long_window)
+        short_s = _window_seconds(alert.short_window)
+        key = f"{alert.severity}-{alert.long_window}-{alert.short_window}"
+        if long_s > MAX_ALARM_PERIOD_SECONDS:
+            notes.append(
+                Comment(
+                    f"{key}: CloudWatch evaluates at most one day per datapoint, so its "
+                    f"{alert.long_window} window is watched as 1d at the same threshold."
+                )
+            )
+            long_s = MAX_ALARM_PERIOD_SECONDS
+        alerts[key] = {
+            "severity": alert.severity,
+            "long_window_seconds": long_s,
+            "short_window_seconds": short_s,
+            "error_rate_percent": alert.error_rate_threshold.value,
+        }
+    body: list[Item] = [
+        Attr("name", Expr("local.name")),
+        Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
+        Attr("log_groups", log_groups),
+        Attr("log_retention_days", obs.log_retention_days),
+        Attr("alert_emails", Expr("var.alert_emails")),
+        Blank(),
+    ]
+    if _alb_in_terraform(design):
+        body += [
+            Comment("SLO symptom: the 5xx ratio at the load balancer, multi-window burn rates."),
+            *notes,
+            Attr("load_balancer_arn_suffix", Expr("module.alb.arn_suffix")),
+            Attr("burn_rate_alerts", alerts),
+        ]
+    else:
+        body.append(
+            Comment(
+                "SLO burn-rate alerts on EKS are PrometheusRules (infra/k8s); CloudWatch "
+                "watches the causes."
+            )
+        )
+    body += [Attr("metric_alarms", _cause_alarms(design, env)), Blank(), _tags()]
+    return _module("observability", "observability", body)
+
+
+def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
+    alarms: dict[str, Value] = {}
+    for store in design.data.stores:
+        if store.kind != "rds":
+            continue
+        size = env.store(store.name)
+        ident = Expr(f"module.{store_module(store)}.instance_id")
+        alarms[f"{store.name}-cpu"] = _alarm(
+            f"{store.name}: CPU above 80% for 15 min",
+            "AWS/RDS",
+            "CPUUtilization",
+            {"DBInstanceIdentifier": ident},
+            "Average",
+            threshold=80,
+            comparison="GreaterThanThreshold",
+        )
+        storage_bytes = max(20, math.ceil(store.storage_gb)) * 1024**3
+        alarms[f"{store.name}-free-storage"] = _alarm(
+            f"{store.name}: free storage below 20% of the allocated for 15 min",
+            "AWS/RDS",
+            "FreeStorageSpace",
+            {"DBInstanceIdentifier": ident},
+            "Minimum",
+            threshold=round(storage_bytes * 0.2),
+            comparison="LessThanThreshold",
+        )
+        del size
+    for queue in design.data.queues:
+        if not (queue.dead_letter and queue.engine in ("sqs", "sns")):
+            continue
+        for name, _ in _queue_specs(queue):
+            alarms[f"{name}-dead-letters"] = _alarm(
+                f"{name}: messages in the dead-letter queue",
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                {"QueueName": Expr(f'module.messaging.dead_letter_queue_names["{name}"]')},
+                "Maximum",
+                threshold=0,
+                comparison="GreaterThanThreshold",
+                periods=1,
+            )
+            alarms[f"{name}-oldest-message"] = _alarm(
+                f"{name}: oldest message older than 5 min",
+                "AWS/SQS",
+                "ApproximateAgeOfOldestMessage",
+                {"QueueName": Expr(f'module.messaging.queue_names["{name}"]')},
+                "Maximum",
+                threshold=300,
+                comparison="GreaterThanThreshold",
+            )
+    if design.network.load_balancer == "alb":
+        alarms["certificate-expiry"] = _alarm(
+            "TLS certificate expiring within 21 days",
+            "AWS/CertificateManager",
+            "DaysToExpiry",
+            {"CertificateArn": Expr("var.certificate_arn")},
+            "Minimum",
+            threshold=21,
+            comparison="LessThanThreshold",
+            period=86_400,
+            periods=1,
+        )
+    return alarms
+
+
+def _alarm(
+    description: str,
+    namespace: str,
+    metric: str,
+    dimensions: dict[str, Value],
+    statistic: str,
+    *,
+    threshold: float,
+    comparison: str,
+    period: int = 300,
+    periods: int = 3,
+) -> dict[str, Value]:
+    return {
+        "description": description,
+        "namespace": namespace,
+        "metric_name": metric,
+        "dimensions": dimensions,
+        "statistic": statistic,
+        "period": period,
+        "evaluation_periods": periods,
+        "threshold": threshold,
+        "comparison_operator": comparison,
+    }
