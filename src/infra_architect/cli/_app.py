@@ -21,7 +21,7 @@ from infra_architect._io import atomic_write_text
 from infra_architect._output import write_tree
 from infra_architect.catalog import load_catalog
 from infra_architect.cli._interview import ask_missing, ask_name, ask_optional_number
-from infra_architect.cli._render import render_constraints, render_design_summary
+from infra_architect.cli._render import render_constraints, render_design_summary, render_validation
 from infra_architect.engine import (
     Constraints,
     ImpossiblePinError,
@@ -52,6 +52,7 @@ from infra_architect.spec import (
 )
 from infra_architect.spec._answers import dump_document, set_answer
 from infra_architect.spec._questions import find_missing
+from infra_architect.validate import Toolchain, validate_tree
 
 EXIT_INFEASIBLE = 1
 EXIT_BAD_INPUT = 2
@@ -208,6 +209,49 @@ def _pin_error(spec: Path | None, source: str, exc: ImpossiblePinError) -> SpecE
             )
         )
     return SpecError(source, problems)
+
+
+@app.command()
+def validate(
+    tree: Annotated[
+        Path,
+        typer.Argument(help="A tree written by `infra-architect design`.", show_default=False),
+    ] = DEFAULT_OUTPUT,
+    plugin_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--plugin-dir",
+            help="Local provider mirror for offline terraform init (default: "
+            "$INFRA_ARCHITECT_PLUGIN_DIR or the usual plugin directories; TF_CLI_CONFIG_FILE "
+            "is honoured when none is found).",
+        ),
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table for people, json for machines")
+    ] = OutputFormat.TABLE,
+    require_tools: Annotated[
+        bool,
+        typer.Option(help="Treat a missing tool as a failure (CI)."),
+    ] = False,
+) -> None:
+    """Check a generated tree with the real tools: terraform fmt -check, init
+    -backend=false and validate per environment, checkov, and infra-architect's own
+    rules. Exit 1 on any failure (or any skip with --require-tools)."""
+    if not tree.is_dir():
+        _fail(f"{tree}: no such directory; run `infra-architect design -o {tree}` first")
+    report = validate_tree(tree, Toolchain.discover(plugin_dir))
+    if output is OutputFormat.JSON:
+        document = {
+            "apiVersion": API_VERSION,
+            "kind": "ValidationReport",
+            "ok": report.ok,
+            **report.model_dump(mode="json"),
+        }
+        sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    else:
+        render_validation(stdout, report)
+    if not report.ok or (require_tools and report.skipped):
+        raise typer.Exit(EXIT_INFEASIBLE)
 
 
 @app.command()

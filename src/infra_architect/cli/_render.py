@@ -11,6 +11,7 @@ from rich.text import Text
 
 from infra_architect._output import WriteReport
 from infra_architect.engine import Constraints, Design, Figure, Severity, number
+from infra_architect.validate import ValidationReport
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -292,3 +293,33 @@ def render_design_summary(
             f"  kept {output / rel}: no longer generated, but you edited it", highlight=False
         )
     console.print(f"start with {output / 'docs' / 'architecture.md'}", highlight=False)
+
+
+def render_validation(console: Console, report: ValidationReport) -> None:
+    """One row per tool and target; the findings of failures under the table."""
+    table = Table(title=f"Validation of {report.tree}", title_justify="left")
+    table.add_column("tool")
+    table.add_column("target")
+    table.add_column("result")
+    table.add_column("detail")
+    style = {"passed": "green", "failed": "bold red", "skipped": "yellow"}
+    for result in report.results:
+        table.add_row(
+            result.tool,
+            result.target,
+            f"[{style[result.status]}]{result.status.upper()}[/]",
+            result.detail,
+        )
+    console.print(table)
+    for result in report.results:
+        if result.findings and result.status != "passed":
+            console.print(f"[bold]{result.tool} {result.target}[/]")
+            for line in result.findings:
+                console.print(f"  {line}", markup=False)
+    verdict = (
+        "[green]all checks passed[/]"
+        if report.ok
+        else (f"[bold red]{len(report.failed)} check(s) failed[/]")
+    )
+    skipped = f"; {len(report.skipped)} skipped (tool absent)" if report.skipped else ""
+    console.print(verdict + skipped)

@@ -74,6 +74,8 @@ data "aws_iam_policy_document" "access" {
 }
 
 resource "aws_opensearch_domain" "this" {
+  #checkov:skip=CKV_AWS_318:The design sizes data nodes only; every data node is master-eligible and zone awareness keeps a quorum through one AZ loss. Add dedicated masters (and their cost) above 10 data nodes.
+  #checkov:skip=CKV2_AWS_59:Same as CKV_AWS_318: master-eligible data nodes across AZs; dedicated masters are a sizing step for larger domains.
   domain_name     = var.domain_name
   engine_version  = var.engine_version
   access_policies = data.aws_iam_policy_document.access.json
@@ -130,12 +132,28 @@ resource "aws_opensearch_domain" "this" {
     automated_snapshot_start_hour = 3
   }
 
-  dynamic "log_publishing_options" {
-    for_each = aws_cloudwatch_log_group.this
-    content {
-      log_type                 = log_publishing_options.key
-      cloudwatch_log_group_arn = log_publishing_options.value.arn
-    }
+  log_publishing_options {
+    log_type                 = "AUDIT_LOGS"
+    enabled                  = true
+    cloudwatch_log_group_arn = aws_cloudwatch_log_group.this["AUDIT_LOGS"].arn
+  }
+
+  log_publishing_options {
+    log_type                 = "ES_APPLICATION_LOGS"
+    enabled                  = true
+    cloudwatch_log_group_arn = aws_cloudwatch_log_group.this["ES_APPLICATION_LOGS"].arn
+  }
+
+  log_publishing_options {
+    log_type                 = "INDEX_SLOW_LOGS"
+    enabled                  = true
+    cloudwatch_log_group_arn = aws_cloudwatch_log_group.this["INDEX_SLOW_LOGS"].arn
+  }
+
+  log_publishing_options {
+    log_type                 = "SEARCH_SLOW_LOGS"
+    enabled                  = true
+    cloudwatch_log_group_arn = aws_cloudwatch_log_group.this["SEARCH_SLOW_LOGS"].arn
   }
 
   tags = var.tags

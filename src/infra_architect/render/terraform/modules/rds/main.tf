@@ -143,6 +143,7 @@ resource "aws_db_instance" "this" {
 }
 
 resource "aws_db_instance" "replica" {
+  #checkov:skip=CKV_AWS_157:A read replica serves reads only; availability comes from the Multi-AZ primary, and a lost replica is recreated from it.
   count = var.read_replicas
 
   identifier          = "${var.identifier}-replica-${count.index + 1}"

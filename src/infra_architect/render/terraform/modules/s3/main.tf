@@ -1,6 +1,7 @@
 data "aws_caller_identity" "current" {}
 
 resource "aws_s3_bucket" "this" {
+  #checkov:skip=CKV2_AWS_62:Nothing in the design consumes object events; notifications are added with their consumer.
   bucket        = var.bucket
   force_destroy = var.force_destroy
 

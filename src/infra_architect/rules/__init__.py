@@ -1,0 +1,28 @@
+"""Architecture rules over a resource graph: the same rules guard generated output and
+review existing infrastructure."""
+
+from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
+from infra_architect.rules._registry import (
+    TERRAFORM_RULES,
+    DuplicateRuleError,
+    Rule,
+    registry,
+    rules_table,
+    run_rules,
+)
+from infra_architect.rules.terraform._graph import TerraformGraph, load_terraform
+
+__all__ = [
+    "TERRAFORM_RULES",
+    "DuplicateRuleError",
+    "Finding",
+    "Rule",
+    "RuleContext",
+    "RuleMeta",
+    "Severity",
+    "TerraformGraph",
+    "load_terraform",
+    "registry",
+    "rules_table",
+    "run_rules",
+]

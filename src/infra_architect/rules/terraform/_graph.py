@@ -1,0 +1,368 @@
+"""A resource graph of a Terraform root and the local modules it calls, for rules.
+
+HCL is parsed with python-hcl2, never executed. Module calls with a local ``source``
+are instantiated with their arguments; expressions are evaluated only as far as they
+are static (literals, ``var.``, ``local.``, module outputs, simple conditionals and
+``length``); anything else is :data:`UNKNOWN`, never guessed. References are followed
+through variables, locals and outputs to the resources they name, which is what the
+reachability rules need.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hcl2.api import load as load_hcl
+
+_INTERPOLATION = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
+_REFERENCE = re.compile(
+    r"(?<![\w.\"])(?:(var|local)\.([A-Za-z_][\w-]*)|module\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)"
+    r"|(data\.)?(aws_[a-z0-9_]+)\.([A-Za-z_][\w-]*))"
+)
+_CONDITIONAL = re.compile(r"^(.+?)\s*\?\s*(.+?)\s*:\s*(.+)$", re.DOTALL)
+_META_KEYS = {"__start_line__", "__end_line__"}
+MAX_DEPTH = 24
+
+
+class Unknown:
+    """A value that depends on something only known at plan or apply time."""
+
+    _instance: Unknown | None = None
+
+    def __new__(cls) -> Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = Unknown()
+_LITERALS: dict[str, object] = {"true": True, "false": False, "null": None}
+
+
+def _literal(expr: str) -> object:
+    if expr in _LITERALS:
+        return _LITERALS[expr]
+    if re.fullmatch(r"-?\d+", expr):
+        return int(expr)
+    if re.fullmatch(r"-?\d+\.\d+", expr):
+        return float(expr)
+    if re.fullmatch(r'"[^"$]*"', expr):
+        return expr[1:-1]
+    return UNKNOWN
+
+
+@dataclass
+class Scope:
+    """One module instance: its directory, address prefix and the caller's arguments."""
+
+    path: str  # "" for the root, "module.x" or "module.x.module.y"
+    directory: Path
+    arguments: dict[str, object]
+    caller: Scope | None
+    variables: dict[str, object] = field(default_factory=dict)
+    locals: dict[str, object] = field(default_factory=dict)
+    outputs: dict[str, object] = field(default_factory=dict)
+    modules: dict[str, Scope] = field(default_factory=dict)
+
+    def address(self, local: str) -> str:
+        return f"{self.path}.{local}" if self.path else local
+
+
+@dataclass
+class Resource:
+    address: str
+    type: str
+    name: str
+    mode: str  # "managed" or "data"
+    body: dict[str, object]
+    scope: Scope
+    file: str
+    line: int
+
+    def get(self, key: str, default: object = None) -> object:
+        return self.body.get(key, default)
+
+
+@dataclass
+class Variable:
+    name: str
+    default: object
+    scope: Scope
+    file: str
+    line: int
+
+
+@dataclass
+class TerraformGraph:
+    root: Path
+    resources: list[Resource]
+    skipped: list[str]
+    variables: list[Variable] = field(default_factory=list)
+
+    def of_type(self, *types: str) -> Iterator[Resource]:
+        return (r for r in self.resources if r.type in types and r.mode == "managed")
+
+    def data_of_type(self, *types: str) -> Iterator[Resource]:
+        return (r for r in self.resources if r.type in types and r.mode == "data")
+
+    def by_address(self, address: str) -> Resource | None:
+        return next((r for r in self.resources if r.address == address), None)
+
+    # --- evaluation -----------------------------------------------------------------
+
+    def value(self, raw: object, scope: Scope, depth: int = 0) -> object:
+        """The static value of an attribute, or UNKNOWN."""
+        if depth > MAX_DEPTH:
+            return UNKNOWN
+        if isinstance(raw, list):
+            return [self.value(v, scope, depth + 1) for v in raw]
+        if isinstance(raw, dict):
+            return {
+                k: self.value(v, scope, depth + 1) for k, v in raw.items() if k not in _META_KEYS
+            }
+        if not isinstance(raw, str):
+            return raw
+        match = _INTERPOLATION.match(raw)
+        if match is None:
+            return UNKNOWN if "${" in raw else raw
+        return self._expression(match.group(1).strip(), scope, depth + 1)
+
+    def _expression(self, expr: str, scope: Scope, depth: int) -> object:
+        literal = _literal(expr)
+        if not isinstance(literal, Unknown):
+            return literal
+        if expr.startswith("!"):
+            inner = self._expression(expr[1:].strip(), scope, depth + 1)
+            return (not inner) if isinstance(inner, bool) else UNKNOWN
+        conditional = _CONDITIONAL.match(expr)
+        if conditional and "?" not in conditional.group(1):
+            test = self._condition(conditional.group(1).strip(), scope, depth + 1)
+            if isinstance(test, bool):
+                chosen = conditional.group(2) if test else conditional.group(3)
+                return self._expression(chosen.strip(), scope, depth + 1)
+            return UNKNOWN
+        length = re.fullmatch(r"length\((.+)\)", expr)
+        if length:
+            inner = self._expression(length.group(1).strip(), scope, depth + 1)
+            return len(inner) if isinstance(inner, (list, dict, str)) else UNKNOWN
+        ref = re.fullmatch(r"(var|local)\.([A-Za-z_][\w-]*)", expr)
+        if ref:
+            return self._named(ref.group(1), ref.group(2), scope, depth + 1)
+        out = re.fullmatch(r"module\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)", expr)
+        if out and out.group(1) in scope.modules:
+            child = scope.modules[out.group(1)]
+            if out.group(2) in child.outputs:
+                return self.value(child.outputs[out.group(2)], child, depth + 1)
+        return UNKNOWN
+
+    def _condition(self, expr: str, scope: Scope, depth: int) -> object:
+        for op in ("==", "!=", ">=", "<=", ">", "<"):
+            if op in expr:
+                left, right = (s.strip() for s in expr.split(op, 1))
+                a = self._expression(left, scope, depth)
+                b = self._expression(right, scope, depth)
+                if isinstance(a, Unknown) or isinstance(b, Unknown):
+                    return UNKNOWN
+                return _compare(a, b, op)
+        return self._expression(expr, scope, depth)
+
+    def _named(self, kind: str, name: str, scope: Scope, depth: int) -> object:
+        if kind == "local":
+            return self.value(scope.locals[name], scope, depth) if name in scope.locals else UNKNOWN
+        if name in scope.arguments and scope.caller is not None:
+            return self.value(scope.arguments[name], scope.caller, depth)
+        if name in scope.variables:
+            return self.value(scope.variables[name], scope, depth)
+        return UNKNOWN
+
+    def references(self, raw: object, scope: Scope, depth: int = 0) -> set[str]:
+        """Addresses of the resources an attribute refers to, through variables, locals
+        and module outputs."""
+        if depth > MAX_DEPTH:
+            return set()
+        if isinstance(raw, list):
+            return (
+                set().union(*(self.references(v, scope, depth + 1) for v in raw)) if raw else set()
+            )
+        if isinstance(raw, dict):
+            found: set[str] = set()
+            for key, v in raw.items():
+                if key not in _META_KEYS:
+                    found |= self.references(v, scope, depth + 1)
+            return found
+        if not isinstance(raw, str) or "${" not in raw:
+            return set()
+        return self._string_references(raw, scope, depth)
+
+    def _string_references(self, raw: str, scope: Scope, depth: int) -> set[str]:
+        found: set[str] = set()
+        for match in _REFERENCE.finditer(raw):
+            kind, name, module, output, data, rtype, rname = match.groups()
+            if kind == "local" and name in scope.locals:
+                found |= self.references(scope.locals[name], scope, depth + 1)
+            elif kind == "var":
+                if name in scope.arguments and scope.caller is not None:
+                    found |= self.references(scope.arguments[name], scope.caller, depth + 1)
+                elif name in scope.variables:
+                    found |= self.references(scope.variables[name], scope, depth + 1)
+            elif module and module in scope.modules:
+                child = scope.modules[module]
+                if output in child.outputs:
+                    found |= self.references(child.outputs[output], child, depth + 1)
+            elif rtype:
+                local = f"data.{rtype}.{rname}" if data else f"{rtype}.{rname}"
+                found.add(scope.address(local))
+        return found
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+
+
+def _compare(a: object, b: object, op: str) -> object:
+    try:
+        return bool(_OPERATORS[op](a, b))
+    except TypeError:
+        return UNKNOWN
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def _parse_dir(
+    directory: Path, skipped: list[str], root: Path
+) -> list[tuple[Path, dict[str, object]]]:
+    parsed = []
+    for path in sorted(directory.glob("*.tf")):
+        try:
+            with path.open(encoding="utf-8") as handle:
+                parsed.append((path, load_hcl(handle, with_meta=True)))
+        except Exception as exc:  # noqa: BLE001 - any parser failure is a skip, reported
+            skipped.append(f"{_relative(path, root)}: not parsed ({type(exc).__name__})")
+    return parsed
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _labelled(blocks: object) -> Iterator[tuple[str, dict[str, object]]]:
+    for block in blocks if isinstance(blocks, list) else []:
+        if isinstance(block, dict):
+            for label, body in block.items():
+                if isinstance(body, dict):
+                    yield label, body
+
+
+def load_terraform(root: Path, base: Path | None = None) -> TerraformGraph:
+    """The graph of the root module at ``root`` with its local module calls expanded.
+    ``base`` is what file paths are reported relative to (default: ``root``)."""
+    base = base or root
+    graph = TerraformGraph(root=root, resources=[], skipped=[])
+    _load_scope(graph, Scope(path="", directory=root, arguments={}, caller=None), base, 0)
+    return graph
+
+
+def _load_scope(graph: TerraformGraph, scope: Scope, base: Path, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        graph.skipped.append(f"{scope.path}: modules nested deeper than {MAX_DEPTH}")
+        return
+    calls: list[tuple[str, dict[str, object]]] = []
+    for path, document in _parse_dir(scope.directory, graph.skipped, base):
+        _load_document(graph, scope, _relative(path, base), document)
+        calls += list(_labelled(document.get("module")))
+    for name, body in calls:
+        child = _module_scope(graph, scope, name, body)
+        if child is not None:
+            scope.modules[name] = child
+            _load_scope(graph, child, base, depth + 1)
+    _drop_disabled(graph, scope)
+
+
+def _load_document(
+    graph: TerraformGraph, scope: Scope, rel: str, document: dict[str, object]
+) -> None:
+    for name, body in _labelled(document.get("variable")):
+        if "default" in body:
+            scope.variables[name] = body["default"]
+            graph.variables.append(Variable(name, body["default"], scope, rel, _line(body)))
+    for block in _dicts(document.get("locals")):
+        scope.locals.update({k: v for k, v in block.items() if k not in _META_KEYS})
+    for name, body in _labelled(document.get("output")):
+        if "value" in body:
+            scope.outputs[name] = body["value"]
+    for mode, key in (("managed", "resource"), ("data", "data")):
+        for rtype, named in _labelled(document.get(key)):
+            for rname, rbody in named.items():
+                if not isinstance(rbody, dict):
+                    continue
+                local = f"{rtype}.{rname}" if mode == "managed" else f"data.{rtype}.{rname}"
+                graph.resources.append(
+                    Resource(
+                        address=scope.address(local),
+                        type=rtype,
+                        name=rname,
+                        mode=mode,
+                        body=rbody,
+                        scope=scope,
+                        file=rel,
+                        line=_line(rbody),
+                    )
+                )
+
+
+def _module_scope(
+    graph: TerraformGraph, scope: Scope, name: str, body: dict[str, object]
+) -> Scope | None:
+    source = body.get("source")
+    address = scope.address(f"module.{name}")
+    if not isinstance(source, str) or not source.startswith(("./", "../")):
+        graph.skipped.append(f"{address}: source {source!r} is not a local path (not fetched)")
+        return None
+    directory = (scope.directory / source).resolve()
+    if not directory.is_dir():
+        graph.skipped.append(f"{address}: {source} not found")
+        return None
+    arguments = {k: v for k, v in body.items() if k not in _META_KEYS | {"source", "providers"}}
+    return Scope(path=address, directory=directory, arguments=arguments, caller=scope)
+
+
+def _line(body: Mapping[str, object]) -> int:
+    line = body.get("__start_line__", 1)
+    return line if isinstance(line, int) else 1
+
+
+def _dicts(value: object) -> list[dict[str, object]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _drop_disabled(graph: TerraformGraph, scope: Scope) -> None:
+    """Resources whose count is statically 0 do not exist."""
+    graph.resources = [
+        r
+        for r in graph.resources
+        if r.scope is not scope or graph.value(r.body.get("count", 1), scope) != 0
+    ]
+
+
+def blocks(body: Mapping[str, object], name: str) -> list[dict[str, object]]:
+    """The nested blocks ``name`` of a resource body (python-hcl2 gives lists)."""
+    value = body.get(name)
+    return [value] if isinstance(value, dict) else _dicts(value)

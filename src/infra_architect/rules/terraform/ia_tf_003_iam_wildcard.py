@@ -1,0 +1,105 @@
+"""IA-TF-003: IAM statements allowing every action, or writes on every resource."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
+from infra_architect.rules.terraform._graph import Resource, TerraformGraph
+from infra_architect.rules.terraform._helpers import finding, nested
+
+META = RuleMeta(
+    id="IA-TF-003",
+    title="Wildcard IAM action or resource",
+    severity=Severity.HIGH,
+    rationale="`*` actions grant everything a service will ever add; writes on `*` "
+    "resources let one compromised workload change every bucket, queue or secret in the "
+    "account. Least privilege names actions and resources.",
+    remediation="List the actions the workload calls and the ARNs it calls them on; keep "
+    "`Resource: *` only for read-only Describe/List/Get calls or under a condition.",
+)
+
+_READ = re.compile(r"^[a-z0-9-]+:(Describe|List|Get|BatchGet|Head|Query|Scan|Lookup)", re.I)
+_POLICY_RESOURCES = (
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+)
+
+
+def _problems(actions: list[object], resources: list[object], conditional: bool) -> list[str]:
+    texts = [a for a in actions if isinstance(a, str)]
+    wild = sorted(a for a in texts if a == "*" or a.endswith(":*"))
+    if wild:
+        return [f"allows every action: {', '.join(wild)}"]
+    writes = [a for a in texts if not _READ.match(a)]
+    if "*" in resources and writes and not conditional:
+        return [f"allows {', '.join(sorted(writes)[:3])} on every resource"]
+    return []
+
+
+def _key_policies(graph: TerraformGraph) -> set[str]:
+    """Policy documents used as KMS key policies, where Resource "*" means the key."""
+    used: set[str] = set()
+    for key in graph.of_type("aws_kms_key", "aws_kms_key_policy"):
+        used |= graph.references(key.get("policy"), key.scope)
+    return used
+
+
+def _document(graph: TerraformGraph, doc: Resource) -> Iterator[str]:
+    for statement in nested(doc, "statement"):
+        if graph.value(statement.get("effect", "Allow"), doc.scope) == "Deny":
+            continue
+        actions = graph.value(statement.get("actions", []), doc.scope)
+        resources = graph.value(statement.get("resources", []), doc.scope)
+        if not isinstance(actions, list) or not isinstance(resources, list):
+            continue
+        yield from _problems(actions, resources, bool(statement.get("condition")))
+
+
+def _json_policy(text: str) -> Iterator[str]:
+    try:
+        policy = json.loads(text)
+    except json.JSONDecodeError:
+        return
+    statements = policy.get("Statement", []) if isinstance(policy, dict) else []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action", [])
+        resources = statement.get("Resource", [])
+        yield from _problems(
+            actions if isinstance(actions, list) else [actions],
+            resources if isinstance(resources, list) else [resources],
+            "Condition" in statement,
+        )
+
+
+_ENCODED_WILDCARD = re.compile(
+    r"""["']?Action["']?\s*[=:]\s*\[?[^\]]*?["'](\*|[a-z0-9-]+:\*)["']"""
+)
+
+
+def check(graph: TerraformGraph, context: RuleContext) -> Iterator[Finding]:
+    del context
+    exempt = _key_policies(graph)
+    for doc in graph.data_of_type("aws_iam_policy_document"):
+        if doc.address in exempt:
+            continue
+        for problem in _document(graph, doc):
+            yield finding(META, doc, f"{doc.address} {problem}")
+    for policy in graph.of_type(*_POLICY_RESOURCES):
+        raw = policy.get("policy")
+        text = graph.value(raw, policy.scope)
+        if isinstance(text, str):
+            for problem in _json_policy(text):
+                yield finding(META, policy, f"{policy.address} {problem}")
+        elif isinstance(raw, str):
+            match = _ENCODED_WILDCARD.search(raw)
+            if match:
+                yield finding(
+                    META, policy, f"{policy.address} allows every action: {match.group(1)}"
+                )

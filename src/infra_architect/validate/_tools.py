@@ -1,0 +1,262 @@
+"""Run the real tools on a generated tree: terraform fmt/init/validate, checkov.
+
+Each tool gives one :class:`ToolResult` per target; a tool that is not installed is a
+``skipped`` result that says so, never a silent pass. Tools run on a private copy of
+the tree so nothing (``.terraform/``, lock files) is written into the user's output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Status = Literal["passed", "failed", "skipped"]
+MIRROR_ROOTS = (
+    "/opt/tf-plugins",
+    "~/.terraform.d/plugins",
+    "~/.local/share/terraform/plugins",
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+)
+TOOL_TIMEOUT_SECONDS = 900
+
+
+class ToolResult(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tool: str
+    target: str
+    status: Status
+    detail: str
+    findings: list[str] = []
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    """Where the tools are; ``None`` when absent."""
+
+    terraform: str | None
+    checkov: str | None
+    plugin_dir: Path | None
+
+    @classmethod
+    def discover(
+        cls, plugin_dir: Path | None = None, env: Mapping[str, str] | None = None
+    ) -> Toolchain:
+        environ = os.environ if env is None else env
+        checkov = environ.get("INFRA_ARCHITECT_CHECKOV") or shutil.which("checkov")
+        mirror = plugin_dir or find_provider_mirror(environ)
+        return cls(terraform=shutil.which("terraform"), checkov=checkov, plugin_dir=mirror)
+
+
+def find_provider_mirror(env: Mapping[str, str]) -> Path | None:
+    """A local provider mirror holding hashicorp/aws: $INFRA_ARCHITECT_PLUGIN_DIR, else one
+    of the usual plugin directories."""
+    candidates = (
+        [env["INFRA_ARCHITECT_PLUGIN_DIR"]] if env.get("INFRA_ARCHITECT_PLUGIN_DIR") else []
+    )
+    candidates += list(MIRROR_ROOTS)
+    for candidate in candidates:
+        root = Path(candidate).expanduser()
+        if (root / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
+            return root
+    return None
+
+
+def _cli_config(plugin_dir: Path, work: Path) -> Path:
+    """A CLI config installing providers from the mirror (symlinked, not copied)."""
+    path = work / "terraformrc"
+    path.write_text(
+        "provider_installation {\n"
+        "  filesystem_mirror {\n"
+        f'    path    = "{plugin_dir}"\n'
+        '    include = ["registry.terraform.io/*/*"]\n'
+        "  }\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _run(args: list[str], cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=TOOL_TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
+def terraform_environments(tree: Path) -> list[Path]:
+    root = tree / "infra" / "terraform" / "environments"
+    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
+def run_terraform(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResult]:
+    """``fmt -check`` on the whole Terraform tree, then ``init -backend=false`` and
+    ``validate`` per environment, in ``work`` (a private copy)."""
+    source = tree / "infra" / "terraform"
+    if tools.terraform is None:
+        yield ToolResult(
+            tool="terraform",
+            target=str(source),
+            status="skipped",
+            detail="terraform is not installed (https://developer.hashicorp.com/terraform/install)",
+        )
+        return
+    copy = work / "terraform"
+    shutil.copytree(
+        source, copy, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl")
+    )
+    env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
+    if tools.plugin_dir is not None:
+        env["TF_CLI_CONFIG_FILE"] = str(_cli_config(tools.plugin_dir, work))
+    fmt = _run([tools.terraform, "fmt", "-check", "-recursive", "-no-color", "."], copy, env)
+    unformatted = [line for line in fmt.stdout.splitlines() if line.strip()]
+    yield ToolResult(
+        tool="terraform fmt",
+        target="infra/terraform",
+        status="passed" if fmt.returncode == 0 else "failed",
+        detail="formatted" if fmt.returncode == 0 else f"{len(unformatted)} file(s) not formatted",
+        findings=unformatted or ([fmt.stderr.strip()] if fmt.returncode else []),
+    )
+    for env_dir in terraform_environments(tree):
+        target = f"infra/terraform/environments/{env_dir.name}"
+        cwd = copy / "environments" / env_dir.name
+        init = _run(
+            [tools.terraform, "init", "-backend=false", "-input=false", "-no-color"], cwd, env
+        )
+        if init.returncode != 0:
+            yield ToolResult(
+                tool="terraform init",
+                target=target,
+                status="failed",
+                detail="init failed (offline? set TF_CLI_CONFIG_FILE or --plugin-dir)",
+                findings=_tail(init.stderr or init.stdout),
+            )
+            continue
+        yield ToolResult(
+            tool="terraform init", target=target, status="passed", detail="providers installed"
+        )
+        validate = _run([tools.terraform, "validate", "-json", "-no-color"], cwd, env)
+        yield _validate_result(target, validate)
+
+
+def _validate_result(target: str, proc: subprocess.CompletedProcess[str]) -> ToolResult:
+    try:
+        report = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        return ToolResult(
+            tool="terraform validate",
+            target=target,
+            status="failed",
+            detail="no JSON report",
+            findings=_tail(proc.stderr),
+        )
+    diagnostics = [
+        f"{d.get('severity')}: {d.get('summary')}"
+        + (f" ({d['range']['filename']}:{d['range']['start']['line']})" if d.get("range") else "")
+        for d in report.get("diagnostics", [])
+    ]
+    valid = bool(report.get("valid")) and proc.returncode == 0
+    errors = report.get("error_count", 0)
+    warnings = report.get("warning_count", 0)
+    return ToolResult(
+        tool="terraform validate",
+        target=target,
+        status="passed" if valid else "failed",
+        detail=f"valid ({warnings} warning(s))" if valid else f"{errors} error(s)",
+        findings=diagnostics,
+    )
+
+
+def _tail(text: str, lines: int = 15) -> list[str]:
+    return [line for line in text.strip().splitlines() if line.strip()][-lines:]
+
+
+def run_checkov(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResult]:
+    """checkov on the Terraform, offline; every failed check is a finding, every inline
+    skip is listed with its reason."""
+    source = tree / "infra" / "terraform"
+    if tools.checkov is None:
+        yield ToolResult(
+            tool="checkov",
+            target="infra/terraform",
+            status="skipped",
+            detail="checkov is not installed (pip install checkov in its own "
+            "virtualenv; set INFRA_ARCHITECT_CHECKOV to its path)",
+        )
+        return
+    copy = work / "checkov"
+    shutil.copytree(
+        source, copy, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl")
+    )
+    proc = _run(
+        [
+            tools.checkov,
+            "-d",
+            ".",
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--quiet",
+            "--compact",
+            "-o",
+            "json",
+        ],
+        copy,
+        dict(os.environ, BC_SKIP_MAPPING="TRUE"),
+    )
+    try:
+        payload = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        yield ToolResult(
+            tool="checkov",
+            target="infra/terraform",
+            status="failed",
+            detail="checkov produced no report",
+            findings=_tail(proc.stderr or proc.stdout),
+        )
+        return
+    yield checkov_result(payload)
+
+
+def checkov_result(payload: object) -> ToolResult:
+    reports = payload if isinstance(payload, list) else [payload]
+    failed: list[str] = []
+    skipped: list[str] = []
+    passed = 0
+    for report in reports:
+        if not isinstance(report, dict) or "results" not in report:
+            continue  # an empty scan is reported as a bare summary
+        results = report["results"]
+        passed += int(report.get("summary", {}).get("passed", 0))
+        failed += [_failed_check(c) for c in results.get("failed_checks", [])]
+        skipped += [
+            f"{c['check_id']} {c['resource']}: "
+            + str((c.get("check_result") or {}).get("suppress_comment", ""))
+            for c in results.get("skipped_checks", [])
+        ]
+    return ToolResult(
+        tool="checkov",
+        target="infra/terraform",
+        status="failed" if failed else "passed",
+        detail=f"{passed} passed, {len(failed)} failed, {len(skipped)} skipped with a reason",
+        findings=sorted(failed) + [f"skipped {s}" for s in sorted(set(skipped))],
+    )
+
+
+def _failed_check(check: dict[str, Any]) -> str:
+    where = f"{str(check['file_path']).lstrip('/')}:{check['file_line_range'][0]}"
+    return f"{check['check_id']} {check['resource']} ({where}): {check['check_name']}"

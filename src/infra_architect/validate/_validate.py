@@ -1,0 +1,96 @@
+"""``validate``: every tool's verdict on a generated tree, in one report."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from infra_architect.rules import RuleContext, load_terraform, run_rules
+from infra_architect.validate._tools import (
+    Toolchain,
+    ToolResult,
+    run_checkov,
+    run_terraform,
+    terraform_environments,
+)
+
+
+class ValidationReport(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tree: str
+    results: list[ToolResult]
+
+    @property
+    def failed(self) -> list[ToolResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def skipped(self) -> list[ToolResult]:
+        return [r for r in self.results if r.status == "skipped"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def design_slo(tree: Path) -> float | None:
+    """The SLO the design states (design.json), which availability rules hold prod to."""
+    path = tree / "design.json"
+    if not path.is_file():
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return float(document["design"]["constraints"]["error_budget"]["slo"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def run_our_rules(tree: Path) -> list[ToolResult]:
+    results = []
+    slo = design_slo(tree)
+    base = tree / "infra" / "terraform"
+    for env_dir in terraform_environments(tree):
+        # Staging is prod's shape at minimum size: it carries no availability target.
+        context = RuleContext(slo=slo if env_dir.name == "prod" else None)
+        graph = load_terraform(env_dir, base)
+        findings = run_rules(graph, context)
+        results.append(
+            ToolResult(
+                tool="infra-architect rules",
+                target=f"infra/terraform/environments/{env_dir.name}",
+                status="failed" if findings else "passed",
+                detail=f"{len(graph.resources)} resources, {len(findings)} finding(s)"
+                + (f", SLO {slo:g}%" if context.slo is not None else ""),
+                findings=[
+                    f"{f.rule_id} [{f.severity.value}] {f.file}:{f.line} {f.message}"
+                    for f in findings
+                ]
+                + [f"skipped {s}" for s in graph.skipped],
+            )
+        )
+    return results
+
+
+def validate_tree(tree: Path, tools: Toolchain) -> ValidationReport:
+    if not (tree / "infra" / "terraform").is_dir():
+        return ValidationReport(
+            tree=str(tree),
+            results=[
+                ToolResult(
+                    tool="terraform",
+                    target=str(tree),
+                    status="failed",
+                    detail="no infra/terraform here: run `infra-architect design` first",
+                )
+            ],
+        )
+    results: list[ToolResult] = []
+    with tempfile.TemporaryDirectory(prefix="infra-architect-validate-") as work:
+        results += run_terraform(tools, tree, Path(work))
+        results += run_checkov(tools, tree, Path(work))
+    results += run_our_rules(tree)
+    return ValidationReport(tree=str(tree), results=results)

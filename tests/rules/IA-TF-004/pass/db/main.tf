@@ -1,0 +1,16 @@
+variable "multi_az" {
+  type    = bool
+  default = false
+}
+
+resource "aws_db_instance" "this" {
+  identifier                  = "orders"
+  engine                      = "postgres"
+  instance_class              = "db.t4g.medium"
+  allocated_storage           = 20
+  username                    = "app"
+  manage_master_user_password = true
+  storage_encrypted           = true
+  multi_az                    = var.multi_az
+  backup_retention_period     = 7
+}

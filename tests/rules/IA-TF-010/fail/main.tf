@@ -1,0 +1,11 @@
+resource "aws_db_instance" "this" {
+  identifier                  = "orders"
+  engine                      = "postgres"
+  instance_class              = "db.t4g.medium"
+  allocated_storage           = 20
+  username                    = "app"
+  manage_master_user_password = true
+  storage_encrypted           = true
+  backup_retention_period     = 7
+  publicly_accessible         = true
+}
