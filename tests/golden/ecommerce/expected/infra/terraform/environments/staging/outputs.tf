@@ -1,0 +1,79 @@
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = module.vpc.vpc_id
+}
+
+output "kms_key_arn" {
+  description = "Customer-managed key for data at rest."
+  value       = module.security.kms_key_arn
+}
+
+output "service_role_arns" {
+  description = "Workload role per service (IRSA annotations, ECS task roles)."
+  value       = module.security.service_role_arns
+}
+
+output "alert_topic_arn" {
+  description = "Topic every alarm notifies."
+  value       = module.observability.alert_topic_arn
+}
+
+output "image_repositories" {
+  description = "ECR repository per service."
+  value       = module.ecr.repository_urls
+}
+
+output "cluster_name" {
+  description = "Name of the EKS cluster."
+  value       = module.eks.cluster_name
+}
+
+output "cluster_endpoint" {
+  description = "API server endpoint."
+  value       = module.eks.cluster_endpoint
+}
+
+output "oidc_provider_arn" {
+  description = "IAM OIDC provider for IRSA."
+  value       = module.eks.oidc_provider_arn
+}
+
+output "waf_acl_arn" {
+  description = "WAF web ACL in front of the public entry."
+  value       = module.waf.arn
+}
+
+output "access_log_bucket" {
+  description = "Bucket for load balancer access logs."
+  value       = module.s3_logs.bucket_id
+}
+
+output "orders_db_endpoint" {
+  description = "orders-db: endpoint."
+  value       = module.rds_orders_db.endpoint
+}
+
+output "catalog_db_endpoint" {
+  description = "catalog-db: endpoint."
+  value       = module.rds_catalog_db.endpoint
+}
+
+output "sessions_primary_endpoint" {
+  description = "sessions: primary_endpoint."
+  value       = module.elasticache_sessions.primary_endpoint
+}
+
+output "catalog_cache_primary_endpoint" {
+  description = "catalog-cache: primary_endpoint."
+  value       = module.elasticache_catalog_cache.primary_endpoint
+}
+
+output "search_index_endpoint" {
+  description = "search-index: endpoint."
+  value       = module.opensearch_search_index.endpoint
+}
+
+output "assets_bucket_id" {
+  description = "assets: bucket_id."
+  value       = module.s3_assets.bucket_id
+}
