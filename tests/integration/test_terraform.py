@@ -9,20 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from infra_architect._output import write_tree
 from infra_architect.validate import Toolchain, ToolResult, validate_tree
 from infra_architect.validate._tools import run_checkov, run_terraform
 from infra_architect.validate._validate import run_our_rules
 from tests.conftest import EXAMPLES, generate
 
 pytestmark = pytest.mark.integration
-
-
-def _write(tree: Path, spec: Path) -> Path:
-    for relpath, text in generate(spec).items():
-        path = tree / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return tree
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +26,9 @@ def tools() -> Toolchain:
 @pytest.fixture(scope="module", params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def tree(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     spec: Path = request.param
-    return _write(tmp_path_factory.mktemp(spec.stem), spec)
+    tree = tmp_path_factory.mktemp(spec.stem)
+    write_tree(tree, generate(spec), force=False)
+    return tree
 
 
 def _need(tool: str | None, name: str) -> None:

@@ -73,7 +73,7 @@ def render_terraform(design: Design) -> dict[str, str]:
     for env in design.environments:
         base = f"{ROOT}/environments/{env.name}"
         files[f"{base}/main.tf"] = render_hcl(_main(design, env))
-        files[f"{base}/variables.tf"] = render_hcl(_variables(design, env))
+        files[f"{base}/variables.tf"] = render_hcl(_variables(design))
         files[f"{base}/outputs.tf"] = render_hcl(_outputs(design))
         files[f"{base}/versions.tf"] = render_hcl(_versions())
         files[f"{base}/backend.tf"] = render_hcl(_backend(design, env))
@@ -208,7 +208,7 @@ def _variable(
     return Block("variable", (name,), tuple(body))
 
 
-def _variables(design: Design, env: EnvironmentSizing) -> list[Item]:
+def _variables(design: Design) -> list[Item]:
     parts = [
         _variable("region", "AWS region of this environment.", "string", design.region),
         _variable(
@@ -241,7 +241,6 @@ def _variables(design: Design, env: EnvironmentSizing) -> list[Item]:
                 [],
             )
         )
-    del env
     return blocks(*parts)
 
 
@@ -341,7 +340,7 @@ def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
         _ecr(design),
     ]
     if design.network.waf:
-        parts.append(_waf(design, env))
+        parts.append(_waf(design))
     if _is_eks(design):
         parts.append(_eks(design, env))
     else:
@@ -488,7 +487,7 @@ def _ecr(design: Design) -> Block:
     return _module("ecr", "ecr", body)
 
 
-def _waf(design: Design, env: EnvironmentSizing) -> Block:
+def _waf(design: Design) -> Block:
     peak = design.constraints.traffic.peak_rps.value
     # A client may send 1% of peak traffic for five minutes, never less than 2,000.
     limit = max(2000, math.ceil(peak * 300 * 0.01 / 100) * 100)
@@ -500,7 +499,6 @@ def _waf(design: Design, env: EnvironmentSizing) -> Block:
         Blank(),
         _tags(),
     ]
-    del env
     return _module("waf", "waf", body)
 
 
@@ -609,7 +607,9 @@ def _secrets(design: Design, service: ServicePlan) -> dict[str, Value]:
     return secrets
 
 
-def _ecs_service(design: Design, env: EnvironmentSizing, service: ServicePlan) -> dict[str, Value]:
+def _ecs_service(
+    design: Design, env: EnvironmentSizing, service: ServicePlan, *, behind_alb: bool
+) -> dict[str, Value]:
     size = env.service(service.name)
     spec: dict[str, Value] = {
         "image": Expr(f'"${{module.ecr.repository_urls["{service.name}"]}}:${{var.image_tag}}"'),
@@ -643,8 +643,7 @@ def _ecs_service(design: Design, env: EnvironmentSizing, service: ServicePlan) -
         if metric == "queue":
             queue = next(q for q in design.data.queues if q.name in service.uses)
             spec["scaling_queue_name"] = Expr(f'module.messaging.queue_names["{queue.name}"]')
-    public = _alb_in_terraform(design) and service in _fronted_services(design)
-    if public:
+    if behind_alb:
         spec["target_group_arn"] = Expr(f'module.alb.target_group_arns["{service.name}-blue"]')
         colours = ["blue", "green"] if design.delivery.strategy != "rolling" else ["blue"]
         spec["target_group_names"] = [
@@ -653,7 +652,7 @@ def _ecs_service(design: Design, env: EnvironmentSizing, service: ServicePlan) -
         spec["target_group_arn_suffixes"] = [
             Expr(f'module.alb.target_group_arn_suffixes["{service.name}-{c}"]') for c in colours
         ]
-    if public and design.delivery.strategy != "rolling":
+    if behind_alb and design.delivery.strategy != "rolling":
         first = design.delivery.canary_steps[0] if design.delivery.strategy == "canary" else 100
         spec["deployment"] = "codedeploy"
         spec["canary_percent"] = first
@@ -674,7 +673,11 @@ def _aws_cron(schedule: str) -> str:
 
 def _ecs(design: Design, env: EnvironmentSizing) -> Block:
     alb = _alb_in_terraform(design)
-    services = {s.name: _ecs_service(design, env, s) for s in design.compute.services}
+    fronted = {s.name for s in _fronted_services(design)} if alb else set()
+    services = {
+        s.name: _ecs_service(design, env, s, behind_alb=s.name in fronted)
+        for s in design.compute.services
+    }
     body: list[Item] = [
         Attr("name", Expr("local.name")),
         Attr("vpc_id", Expr("module.vpc.vpc_id")),
@@ -864,16 +867,15 @@ def _observability(design: Design, env: EnvironmentSizing) -> Block:
                 "watches the causes."
             )
         )
-    body += [Attr("metric_alarms", _cause_alarms(design, env)), Blank(), _tags()]
+    body += [Attr("metric_alarms", _cause_alarms(design)), Blank(), _tags()]
     return _module("observability", "observability", body)
 
 
-def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
+def _cause_alarms(design: Design) -> dict[str, Value]:
     alarms: dict[str, Value] = {}
     for store in design.data.stores:
         if store.kind != "rds":
             continue
-        size = env.store(store.name)
         ident = Expr(f"module.{store_module(store)}.instance_id")
         alarms[f"{store.name}-cpu"] = _alarm(
             f"{store.name}: CPU above 80% for 15 min",
@@ -894,7 +896,6 @@ def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
             threshold=round(storage_bytes * 0.2),
             comparison="LessThanThreshold",
         )
-        del size
     for queue in design.data.queues:
         if not (queue.dead_letter and queue.engine in ("sqs", "sns")):
             continue

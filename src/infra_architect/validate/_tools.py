@@ -86,6 +86,14 @@ def _cli_config(plugin_dir: Path, work: Path) -> Path:
     return path
 
 
+def _private_copy(source: Path, destination: Path) -> Path:
+    """The Terraform tree without init state, so tools write nothing into the user's."""
+    shutil.copytree(
+        source, destination, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl")
+    )
+    return destination
+
+
 def _run(args: list[str], cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         args,

@@ -38,8 +38,8 @@ def _prod(compute: ComputeDesign, network: NetworkDesign, data: DataDesign) -> E
     return EnvironmentSizing(
         name="prod",
         nat_gateways=network.nat_gateways,
-        node_min=int(pool.min_nodes.value) if pool else None,
-        node_max=int(pool.max_nodes.value) if pool else None,
+        node_min=pool.min_nodes.whole if pool else None,
+        node_max=pool.max_nodes.whole if pool else None,
         services=[
             ServiceSize(name=s.name, min_replicas=s.min_replicas, max_replicas=s.max_replicas)
             for s in compute.services

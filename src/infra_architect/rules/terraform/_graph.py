@@ -285,20 +285,24 @@ def _load_scope(graph: TerraformGraph, scope: Scope, base: Path, depth: int) -> 
         graph.skipped.append(f"{scope.path}: modules nested deeper than {MAX_DEPTH}")
         return
     calls: list[tuple[str, dict[str, object]]] = []
+    resources: list[Resource] = []
     for path, document in _parse_dir(scope.directory, graph.skipped, base):
-        _load_document(graph, scope, _relative(path, base), document)
+        resources += _load_document(graph, scope, _relative(path, base), document)
         calls += list(_labelled(document.get("module")))
+    # Resources whose count is statically 0 do not exist.
+    graph.resources += [r for r in resources if graph.value(r.body.get("count", 1), scope) != 0]
     for name, body in calls:
         child = _module_scope(graph, scope, name, body)
         if child is not None:
             scope.modules[name] = child
             _load_scope(graph, child, base, depth + 1)
-    _drop_disabled(graph, scope)
 
 
 def _load_document(
     graph: TerraformGraph, scope: Scope, rel: str, document: dict[str, object]
-) -> None:
+) -> list[Resource]:
+    """Record the variables, locals and outputs of one file; return its resources."""
+    resources: list[Resource] = []
     for name, body in _labelled(document.get("variable")):
         if "default" in body:
             scope.variables[name] = body["default"]
@@ -314,7 +318,7 @@ def _load_document(
                 if not isinstance(rbody, dict):
                     continue
                 local = f"{rtype}.{rname}" if mode == "managed" else f"data.{rtype}.{rname}"
-                graph.resources.append(
+                resources.append(
                     Resource(
                         address=scope.address(local),
                         type=rtype,
@@ -326,6 +330,7 @@ def _load_document(
                         line=_line(rbody),
                     )
                 )
+    return resources
 
 
 def _module_scope(
@@ -351,15 +356,6 @@ def _line(body: Mapping[str, object]) -> int:
 
 def _dicts(value: object) -> list[dict[str, object]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _drop_disabled(graph: TerraformGraph, scope: Scope) -> None:
-    """Resources whose count is statically 0 do not exist."""
-    graph.resources = [
-        r
-        for r in graph.resources
-        if r.scope is not scope or graph.value(r.body.get("count", 1), scope) != 0
-    ]
 
 
 def blocks(body: Mapping[str, object], name: str) -> list[dict[str, object]]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.terraform._graph import TerraformGraph
+from infra_architect.rules.terraform._graph import Resource, TerraformGraph
 from infra_architect.rules.terraform._helpers import finding, nested
 
 META = RuleMeta(
@@ -30,12 +30,21 @@ def check(graph: TerraformGraph, context: RuleContext) -> Iterator[Finding]:
             yield finding(META, service, f"{service.address} has no autoscaling target")
     for group in graph.of_type("aws_eks_node_group"):
         for config in nested(group, "scaling_config"):
-            low = graph.value(config.get("min_size"), group.scope)
-            high = graph.value(config.get("max_size"), group.scope)
-            if isinstance(low, int) and isinstance(high, int) and high <= low:
+            low = _fixed_size(graph, group, config)
+            if low is not None:
                 yield finding(META, group, f"{group.address} is fixed at {low} nodes")
     for asg in graph.of_type("aws_autoscaling_group"):
-        low = graph.value(asg.get("min_size"), asg.scope)
-        high = graph.value(asg.get("max_size"), asg.scope)
-        if isinstance(low, int) and isinstance(high, int) and high <= low:
+        low = _fixed_size(graph, asg, asg.body)
+        if low is not None:
             yield finding(META, asg, f"{asg.address} is fixed at {low} instances")
+
+
+def _fixed_size(
+    graph: TerraformGraph, resource: Resource, sizes: Mapping[str, object]
+) -> int | None:
+    """The size when max_size is statically no greater than min_size, else None."""
+    low = graph.value(sizes.get("min_size"), resource.scope)
+    high = graph.value(sizes.get("max_size"), resource.scope)
+    if isinstance(low, int) and isinstance(high, int) and high <= low:
+        return low
+    return None
