@@ -56,16 +56,16 @@ def test_terraform_fmt_init_validate_pass(tools: Toolchain, tree: Path, tmp_path
     assert all(r.status == "passed" for r in results), _report(results)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CKV_AWS_144: S3 replication to the recovery region is not generated yet",
-)
 def test_checkov_finds_no_failed_check(tools: Toolchain, tree: Path, tmp_path: Path) -> None:
     _need(tools.checkov, "checkov")
     (result,) = run_checkov(tools, tree, tmp_path)
     assert result.status == "passed", _report([result])
     skipped = [f for f in result.findings if f.startswith("skipped ")]
-    assert all(len(f.split(": ", 1)[1]) > 40 for f in skipped), "every skip needs a reason"
+    # The generated modules carry inline skips (key policies, read replicas...): a report
+    # without any means checkov's skipped checks were lost on the way.
+    assert skipped, "checkov reported no skipped check: the report dropped them"
+    short = [f for f in skipped if len(f.split(": ", 1)[1]) < 40]
+    assert not short, "every skip needs a reason a reviewer can accept:\n" + "\n".join(short)
 
 
 def test_our_rules_find_nothing_in_generated_terraform(tree: Path) -> None:

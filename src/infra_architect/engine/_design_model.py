@@ -185,6 +185,17 @@ class NetworkDesign(_Out):
 
 
 StoreKind = Literal["rds", "memorydb", "elasticache", "opensearch", "s3", "dynamodb"]
+# How a store's data reaches the recovery region (what the Terraform builds in prod).
+RecoveryMechanism = Literal[
+    "read-replica",  # a cross-region read replica, promoted on disaster
+    "backup-replication",  # automated backups (and their PITR logs) copied continuously
+    "bucket-replication",  # S3 replication of every new object version
+    "global-table",  # a DynamoDB global-table replica
+    "backup-copy",  # scheduled backups copied by AWS Backup
+    "snapshot-copy",  # daily snapshots copied
+    "rebuild",  # nothing copied: rebuilt from the source of truth (or users sign in again)
+    "none",  # not protected beyond its region
+]
 
 
 class StorePlan(_Out):
@@ -201,6 +212,9 @@ class StorePlan(_Out):
     backup_retention_days: int
     point_in_time_recovery: bool
     cross_region: str
+    recovery: RecoveryMechanism = Field(
+        description="How the data reaches the recovery region (cross_region says it in words)."
+    )
     persistence: str
     port: int | None
     rpo_in_region: Figure
@@ -342,6 +356,10 @@ class SecurityDesign(_Out):
     secret_rotation_days: int
     encryption_at_rest: str
     encryption_in_transit: str
+    tls_to_services: bool = Field(
+        description="Traffic is encrypted up to each service (the load balancer re-encrypts "
+        "to its targets), not only to the load balancer."
+    )
     controls: list[ComplianceControl]
 
 
@@ -373,6 +391,9 @@ class EnvironmentSizing(_Out):
     services: list[ServiceSize]
     stores: list[StoreSize]
     deletion_protection: bool
+    cross_region_recovery: bool = Field(
+        description="Whether this environment builds the stores' recovery-region copies."
+    )
     why: str
 
     def service(self, name: str) -> ServiceSize:

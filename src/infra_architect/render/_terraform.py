@@ -7,6 +7,7 @@ style); the environment roots are built as data from the Design and printed by
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from collections.abc import Iterator
@@ -49,6 +50,9 @@ _SCALING_METRIC = {
     "queue-backlog-per-replica": "queue",
 }
 _ENGINE_VERSIONS = {"postgres": ("16", "postgres16"), "mysql": ("8.0", "mysql8.0")}
+# checkov suppressions on one module call: (check id, the reason a reviewer reads).
+Skips = tuple[tuple[str, str], ...]
+_NO_REPLICATION = "CKV_AWS_144"
 
 
 class UnsupportedDesignError(InfraArchitectError):
@@ -73,8 +77,8 @@ def render_terraform(design: Design) -> dict[str, str]:
     for env in design.environments:
         base = f"{ROOT}/environments/{env.name}"
         files[f"{base}/main.tf"] = render_hcl(_main(design, env))
-        files[f"{base}/variables.tf"] = render_hcl(_variables(design))
-        files[f"{base}/outputs.tf"] = render_hcl(_outputs(design))
+        files[f"{base}/variables.tf"] = render_hcl(_variables(design, env))
+        files[f"{base}/outputs.tf"] = render_hcl(_outputs(design, env))
         files[f"{base}/versions.tf"] = render_hcl(_versions())
         files[f"{base}/backend.tf"] = render_hcl(_backend(design, env))
     return files
@@ -127,6 +131,21 @@ def snake(name: str) -> str:
 
 def store_module(store: StorePlan) -> str:
     return f"{store.kind}_{snake(store.name)}"
+
+
+# The store recovery mechanisms the Terraform builds in the recovery region.
+_COPIED = ("read-replica", "backup-replication", "bucket-replication")
+
+
+def recovered_stores(design: Design, env: EnvironmentSizing) -> list[StorePlan]:
+    """The stores whose data this environment copies to the recovery region."""
+    if not env.cross_region_recovery:
+        return []
+    return [s for s in design.data.stores if s.recovery in _COPIED]
+
+
+def _needs_recovery_network(design: Design, env: EnvironmentSizing) -> bool:
+    return any(s.recovery == "read-replica" for s in recovered_stores(design, env))
 
 
 def _is_eks(design: Design) -> bool:
@@ -208,9 +227,20 @@ def _variable(
     return Block("variable", (name,), tuple(body))
 
 
-def _variables(design: Design) -> list[Item]:
+def _variables(design: Design, env: EnvironmentSizing) -> list[Item]:
     parts = [
         _variable("region", "AWS region of this environment.", "string", design.region),
+    ]
+    if recovered_stores(design, env):
+        parts.append(
+            _variable(
+                "recovery_region",
+                "Region holding the copies that survive the loss of this one.",
+                "string",
+                design.data.recovery_region,
+            )
+        )
+    parts += [
         _variable(
             "image_tag",
             "Immutable image tag deployed on first apply; the pipeline deploys later ones.",
@@ -248,7 +278,7 @@ def _output(name: str, description: str, value: str) -> Block:
     return Block("output", (name,), (Attr("description", description), Attr("value", Expr(value))))
 
 
-def _outputs(design: Design) -> list[Item]:
+def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
     parts = [
         _output("vpc_id", "ID of the VPC.", "module.vpc.vpc_id"),
         _output(
@@ -306,19 +336,59 @@ def _outputs(design: Design) -> list[Item]:
                 f"module.{module}.{value}",
             )
         )
+    for store in recovered_stores(design, env):
+        if store.recovery == "read-replica":
+            parts.append(
+                _output(
+                    f"{snake(store.name)}_recovery_endpoint",
+                    f"{store.name}: the cross-region replica the DR runbook promotes.",
+                    f"module.{store_module(store)}_recovery.endpoint",
+                )
+            )
+        elif store.recovery == "bucket-replication":
+            parts.append(
+                _output(
+                    f"{snake(store.name)}_recovery_bucket_id",
+                    f"{store.name}: the replica bucket in the recovery region.",
+                    f"module.{store_module(store)}_recovery.bucket_id",
+                )
+            )
     return blocks(*parts)
 
 
 # --- main.tf ----------------------------------------------------------------------------
 
 
-def _module(name: str, source: str, body: list[Item]) -> Block:
-    return Block("module", (name,), (Attr("source", f"../../modules/{source}"), Blank(), *body))
+def _module(
+    name: str,
+    source: str,
+    body: list[Item],
+    *,
+    skips: Skips = (),
+    provider: str | None = None,
+) -> Block:
+    """A module call; ``skips`` are checkov suppressions (check id, the reviewer's reason)
+    that checkov applies to every resource of this one call, ``provider`` an aliased
+    provider (the recovery region)."""
+    head: list[Item] = [Comment(f"checkov:skip={check}:{reason}") for check, reason in skips]
+    head.append(Attr("source", f"../../modules/{source}"))
+    if provider is not None:
+        head.append(Attr("providers", {"aws": Expr(f"aws.{provider}")}))
+    return Block("module", (name,), (*head, Blank(), *body))
 
 
 def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
-    parts: list[Block] = [
-        Block("provider", ("aws",), (Attr("region", Expr("var.region")),)),
+    recovery = recovered_stores(design, env)
+    parts: list[Block] = [Block("provider", ("aws",), (Attr("region", Expr("var.region")),))]
+    if recovery:
+        parts.append(
+            Block(
+                "provider",
+                ("aws",),
+                (Attr("alias", "recovery"), Attr("region", Expr("var.recovery_region"))),
+            )
+        )
+    parts += [
         Block(
             "locals",
             body=(
@@ -348,6 +418,12 @@ def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
             parts.append(_alb(design, env))
         parts.append(_ecs(design, env))
     parts += [_store(design, env, store) for store in design.data.stores]
+    if recovery:
+        parts.append(_security_recovery(env))
+        if _needs_recovery_network(design, env):
+            parts.append(_vpc_recovery(design))
+        for store in recovery:
+            parts.append(_store_recovery(design, env, store))
     if design.data.queues:
         parts.append(_messaging(design))
     parts.append(_observability(design, env))
@@ -469,11 +545,29 @@ def _logs_bucket(design: Design, env: EnvironmentSizing) -> Block:
         Attr("noncurrent_version_expiration_days", 30),
         Attr("log_delivery_services", ["logging.s3.amazonaws.com"]),
         Attr("log_delivery_accounts", [Expr("data.aws_elb_service_account.this.arn")]),
+        Attr("enable_access_logging", value=False),
         Attr("force_destroy", not env.deletion_protection),
         Blank(),
         _tags(),
     ]
-    return _module("s3_logs", "s3", body)
+    skips = (
+        (
+            "CKV_AWS_18",
+            (
+                "This is the access-log bucket of the environment; logging its own access into "
+                "itself would loop."
+            ),
+        ),
+        (
+            "CKV_AWS_144",
+            (
+                "Access logs are operational telemetry kept "
+                f"{design.observability.log_retention_days} days in this region; restoring "
+                "service in the recovery region does not need them."
+            ),
+        ),
+    )
+    return _module("s3_logs", "s3", body, skips=skips)
 
 
 def _ecr(design: Design) -> Block:
@@ -573,8 +667,10 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
         ),
         Attr("ingress_cidrs", ["0.0.0.0/0"] if internet else [design.network.vpc_cidr]),
         Attr("certificate_arn", Expr("var.certificate_arn")),
+        Attr("target_protocol", "HTTPS" if design.security.tls_to_services else "HTTP"),
         Attr("enable_deletion_protection", env.deletion_protection),
         Attr("access_log_bucket", Expr("module.s3_logs.bucket_id")),
+        Attr("enable_waf", design.network.waf),
         Attr("waf_acl_arn", Expr("module.waf.arn") if design.network.waf else None),
         Blank(),
         Attr("default_target", default.name),
@@ -644,6 +740,7 @@ def _ecs_service(
             queue = next(q for q in design.data.queues if q.name in service.uses)
             spec["scaling_queue_name"] = Expr(f'module.messaging.queue_names["{queue.name}"]')
     if behind_alb:
+        spec["load_balanced"] = True
         spec["target_group_arn"] = Expr(f'module.alb.target_group_arns["{service.name}-blue"]')
         colours = ["blue", "green"] if design.delivery.strategy != "rolling" else ["blue"]
         spec["target_group_names"] = [
@@ -698,11 +795,13 @@ def _ecs(design: Design, env: EnvironmentSizing) -> Block:
     return _module("ecs", "ecs", body)
 
 
-def _clients(design: Design, store: str) -> list[Expr]:
+def _clients(design: Design, store: str) -> dict[str, Value]:
+    """Client name → security group; the names are static so the rules plan before the
+    groups exist."""
     if _is_eks(design):
-        return [Expr("module.eks.cluster_security_group_id")]
+        return {"eks-nodes": Expr("module.eks.cluster_security_group_id")}
     users = sorted(s.name for s in design.compute.services if store in s.uses)
-    return [Expr(f'module.ecs.security_group_ids["{u}"]') for u in users]
+    return {u: Expr(f'module.ecs.security_group_ids["{u}"]') for u in users}
 
 
 def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
@@ -711,11 +810,12 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
     common_network: list[Item] = [
         Attr("vpc_id", Expr("module.vpc.vpc_id")),
         Attr("subnet_ids", Expr("module.vpc.data_subnet_ids")),
-        Attr("allowed_security_group_ids", _clients(design, store.name)),
+        Attr("allowed_security_groups", _clients(design, store.name)),
     ]
     kms = Attr("kms_key_arn", Expr("module.security.kms_key_arn"))
     retention = Attr("log_retention_days", design.observability.log_retention_days)
     body: list[Item]
+    skips: Skips = ()
     if store.kind == "rds":
         version, family = _ENGINE_VERSIONS[store.engine]
         storage = max(20, math.ceil(store.storage_gb))
@@ -775,10 +875,177 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             Attr("access_log_bucket", Expr("module.s3_logs.bucket_id")),
             Attr("force_destroy", not env.deletion_protection),
         ]
+        if store in recovered_stores(design, env):
+            replica = f"module.{store_module(store)}_recovery"
+            body += [
+                Blank(),
+                Attr("enable_replication", value=True),
+                Attr("replication_destination_bucket_arn", Expr(f"{replica}.bucket_arn")),
+                Attr(
+                    "replication_destination_kms_key_arn",
+                    Expr("module.security_recovery.kms_key_arn"),
+                ),
+            ]
+        else:
+            skips = ((_NO_REPLICATION, _no_replication_reason(design, env, store)),)
     else:
         body = [Attr("name", ident), kms, Attr("deletion_protection", env.deletion_protection)]
     body += [Blank(), _tags()]
-    return _module(store_module(store), store.kind, body)
+    return _module(store_module(store), store.kind, body, skips=skips)
+
+
+def _no_replication_reason(design: Design, env: EnvironmentSizing, store: StorePlan) -> str:
+    if store.recovery == "bucket-replication":
+        return (
+            f"{env.name} holds no data that must survive a region loss; prod replicates "
+            f"this bucket to {design.data.recovery_region}."
+        )
+    return (
+        f"The design keeps {store.name} in one region: {store.cross_region}. The recovery "
+        f"strategy ({design.constraints.recovery.strategy}) does not copy it."
+    )
+
+
+def _security_recovery(env: EnvironmentSizing) -> Block:
+    body: list[Item] = [
+        Comment("The recovery region's key: replicas and copied backups are encrypted there."),
+        Attr("name", Expr('"${local.name}-recovery"')),
+        Attr("workload_platform", "ecs"),
+        Attr("kms_deletion_window_days", 30 if env.deletion_protection else 7),
+        Attr("service_roles", {}),
+        Blank(),
+        _tags(),
+    ]
+    return _module("security_recovery", "security", body, provider="recovery")
+
+
+def _recovery_network(design: Design) -> tuple[str, dict[str, list[str]], list[str]]:
+    """The recovery VPC: the next block of the primary's size (no overlap, so the two can
+    be peered), the same subnet layout, the same AZ letters in the recovery region."""
+    primary = ipaddress.ip_network(design.network.vpc_cidr)
+    shift = primary.num_addresses
+    cidr = ipaddress.ip_network(f"{primary.network_address + shift}/{primary.prefixlen}")
+    subnets = sorted(design.network.subnets, key=lambda s: s.availability_zone)
+    tiers: dict[str, list[str]] = {}
+    for subnet in subnets:
+        net = ipaddress.ip_network(subnet.cidr)
+        tiers.setdefault(subnet.tier, []).append(f"{net.network_address + shift}/{net.prefixlen}")
+    letters = sorted({s.availability_zone.removeprefix(design.region) for s in subnets})
+    azs = [design.data.recovery_region + letter for letter in letters]
+    return str(cidr), tiers, azs
+
+
+def _vpc_recovery(design: Design) -> Block:
+    cidr, tiers, azs = _recovery_network(design)
+    body: list[Item] = [
+        Comment("Pilot light: the network the replicas live in. No NAT gateway until failover"),
+        Comment("starts compute here (the DR runbook sets enable_nat_gateway)."),
+        Attr("name", Expr('"${local.name}-recovery"')),
+        Attr("cidr", cidr),
+        Attr("azs", azs),
+        Attr("public_subnets", tiers.get("public", [])),
+        Attr("private_subnets", tiers.get("private", [])),
+        Attr("data_subnets", tiers.get("data", [])),
+        Blank(),
+        Attr("enable_nat_gateway", value=False),
+        Attr("gateway_endpoints", ["s3"]),
+        Attr("interface_endpoints", []),
+        Blank(),
+        Attr("enable_flow_log", value=True),
+        Attr("flow_log_retention_days", design.observability.log_retention_days),
+        Attr("kms_key_arn", Expr("module.security_recovery.kms_key_arn")),
+        Blank(),
+        _tags(),
+    ]
+    return _module("vpc_recovery", "vpc", body, provider="recovery")
+
+
+def _store_recovery(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
+    size = env.store(store.name)
+    module = store_module(store)
+    kms = Attr("kms_key_arn", Expr("module.security_recovery.kms_key_arn"))
+    retention = Attr("log_retention_days", design.observability.log_retention_days)
+    if store.recovery == "bucket-replication":
+        body: list[Item] = [
+            Attr("bucket", Expr(f'"${{local.name}}-{store.name}-${{var.recovery_region}}"')),
+            kms,
+            Attr("noncurrent_version_expiration_days", store.backup_retention_days),
+            Attr("enable_access_logging", value=False),
+            Attr("force_destroy", not env.deletion_protection),
+            Blank(),
+            _tags(),
+        ]
+        replica_skips: Skips = (
+            (
+                "CKV_AWS_144",
+                (
+                    "This bucket is the cross-region replica; replicating it onwards would only "
+                    "copy the copy."
+                ),
+            ),
+            (
+                "CKV_AWS_18",
+                (
+                    "Only S3 replication writes here (CloudTrail records it); server access "
+                    "logging is switched on by the DR runbook when clients fail over to this "
+                    "bucket."
+                ),
+            ),
+        )
+        return _module(f"{module}_recovery", "s3", body, skips=replica_skips, provider="recovery")
+    if store.recovery == "backup-replication":
+        return Block(
+            "resource",
+            ("aws_db_instance_automated_backups_replication", snake(store.name)),
+            (
+                Comment(
+                    f"{store.name}: automated backups and transaction logs copied to the "
+                    "recovery region; a restore there is the DR runbook's first step."
+                ),
+                Attr("provider", Expr("aws.recovery")),
+                Blank(),
+                Attr("source_db_instance_arn", Expr(f"module.{module}.instance_arn")),
+                Attr("kms_key_id", Expr("module.security_recovery.kms_key_arn")),
+                Attr("retention_period", size.backup_retention_days),
+            ),
+        )
+    version, family = _ENGINE_VERSIONS[store.engine]
+    storage = max(20, math.ceil(store.storage_gb))
+    body = [
+        Attr("identifier", Expr(f'"${{local.name}}-{store.name}-recovery"')),
+        Attr("replicate_source_db", Expr(f"module.{module}.instance_arn")),
+        Attr("engine", store.engine),
+        Attr("engine_version", version),
+        Attr("parameter_group_family", family),
+        Attr("instance_class", size.instance_class),
+        Attr("allocated_storage", storage),
+        Attr("max_allocated_storage", storage * 4),
+        Attr("multi_az", value=False),
+        Attr("database_name", snake(store.name)),
+        Attr("port", store.port),
+        Blank(),
+        Attr("vpc_id", Expr("module.vpc_recovery.vpc_id")),
+        Attr("subnet_ids", Expr("module.vpc_recovery.data_subnet_ids")),
+        Attr("allowed_security_groups", {}),
+        kms,
+        Blank(),
+        Attr("backup_retention_days", size.backup_retention_days),
+        Attr("deletion_protection", env.deletion_protection),
+        Attr("skip_final_snapshot", value=True),
+        retention,
+        Blank(),
+        _tags(),
+    ]
+    skips = (
+        (
+            "CKV_AWS_157",
+            (
+                "Pilot-light standby of the primary: it only receives replication until "
+                "the DR runbook promotes it and turns Multi-AZ on."
+            ),
+        ),
+    )
+    return _module(f"{module}_recovery", "rds", body, skips=skips, provider="recovery")
 
 
 def _messaging(design: Design) -> Block:

@@ -71,7 +71,7 @@ def find_provider_mirror(env: Mapping[str, str]) -> Path | None:
     return None
 
 
-def _cli_config(plugin_dir: Path, work: Path) -> Path:
+def write_cli_config(plugin_dir: Path, work: Path) -> Path:
     """A CLI config installing providers from the mirror (symlinked, not copied)."""
     path = work / "terraformrc"
     path.write_text(
@@ -129,7 +129,7 @@ def run_terraform(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResu
     )
     env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
     if tools.plugin_dir is not None:
-        env["TF_CLI_CONFIG_FILE"] = str(_cli_config(tools.plugin_dir, work))
+        env["TF_CLI_CONFIG_FILE"] = str(write_cli_config(tools.plugin_dir, work))
     fmt = _run([tools.terraform, "fmt", "-check", "-recursive", "-no-color", "."], copy, env)
     unformatted = [line for line in fmt.stdout.splitlines() if line.strip()]
     yield ToolResult(
@@ -195,7 +195,8 @@ def _tail(text: str, lines: int = 15) -> list[str]:
 
 def run_checkov(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResult]:
     """checkov on the Terraform, offline; every failed check is a finding, every inline
-    skip is listed with its reason."""
+    skip is listed with its reason (not --quiet: that drops the skipped checks from the
+    report)."""
     source = tree / "infra" / "terraform"
     if tools.checkov is None:
         yield ToolResult(
@@ -218,7 +219,6 @@ def run_checkov(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResult
             "--framework",
             "terraform",
             "--skip-download",
-            "--quiet",
             "--compact",
             "-o",
             "json",

@@ -116,6 +116,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
                 if replicate
                 else f"automated backups replicated to {dr_region} ({strategy})"
             ),
+            recovery="read-replica" if replicate else "backup-replication",
             persistence="gp3 with storage autoscaling; PITR to any second within "
             f"{retention} days (about {design.pitr_lag_minutes:g} min behind)",
             port=STORE_PORTS[engine],
@@ -144,6 +145,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
                 backup_retention_days=retention,
                 point_in_time_recovery=False,
                 cross_region=f"daily snapshots copied to {dr_region}",
+                recovery="snapshot-copy",
                 persistence="Multi-AZ transaction log: a write is acknowledged once durable",
                 port=6379,
                 rpo_in_region=given(0.0, "min", "MemoryDB's durable Multi-AZ transaction log"),
@@ -170,6 +172,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             cross_region="none: rebuilt in the recovery region"
             if not is_session
             else "none: users sign in again after a regional failover",
+            recovery="rebuild",
             persistence="daily snapshot; asynchronous replicas (a failover loses the last "
             "writes: users may sign in again)"
             if is_session
@@ -201,6 +204,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             backup_retention_days=14,
             point_in_time_recovery=False,
             cross_region=f"index rebuilt from the source of truth in {dr_region}",
+            recovery="rebuild",
             persistence="hourly automated snapshots; zone awareness with one replica per shard",
             port=443,
             rpo_in_region=given(0.0, "min", "a replica of each shard in another AZ")
@@ -211,6 +215,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             price_key=search_class.price_key,
         )
     if engine is DatastoreEngine.S3:
+        copy = replicate or req.availability.slo >= policy.automation_slo
         return StorePlan(
             kind="s3",
             name=store.name,
@@ -225,8 +230,9 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             backup_retention_days=30,
             point_in_time_recovery=False,
             cross_region=f"replication to a bucket in {dr_region}"
-            if replicate or req.availability.slo >= policy.automation_slo
+            if copy
             else "none (11 nines durability in-region; versioning covers deletes)",
+            recovery="bucket-replication" if copy else "none",
             persistence="versioning on, noncurrent versions kept 30 days, public access blocked",
             port=None,
             rpo_in_region=given(0.0, "min", "S3 stores every object in 3+ AZs"),
@@ -248,7 +254,8 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         point_in_time_recovery=True,
         cross_region=f"global table replica in {dr_region}"
         if constraints.topology.regions > 1
-        else f"PITR; on-demand backups copied to {dr_region}",
+        else f"PITR; daily backups copied to {dr_region} by AWS Backup",
+        recovery="global-table" if constraints.topology.regions > 1 else "backup-copy",
         persistence="on-demand capacity; point-in-time recovery (35 days)",
         port=None,
         rpo_in_region=given(0.0, "min", "DynamoDB replicates across 3 AZs synchronously"),

@@ -46,6 +46,7 @@ def _prod(compute: ComputeDesign, network: NetworkDesign, data: DataDesign) -> E
         ],
         stores=[_prod_store(s) for s in data.stores],
         deletion_protection=True,
+        cross_region_recovery=True,
         why="the design's sizes: capacity for peak traffic and the failures it must survive",
     )
 
@@ -85,11 +86,12 @@ def _staging(
         services=services,
         stores=[_staging_store(catalog, s) for s in data.stores],
         deletion_protection=False,
+        cross_region_recovery=False,
         why=(
             "prod's shape at its minimum: every component and mechanism (autoscaling, cache "
             "failover, the deployment strategy) at the smallest size that exercises it; one NAT "
             "gateway, single-AZ databases, no read replicas, "
-            f"{STAGING_BACKUP_DAYS}-day backups"
+            f"{STAGING_BACKUP_DAYS}-day backups, no copies in the recovery region"
         ),
     )
 

@@ -223,6 +223,7 @@ def choose_security(
         "(ELBSecurityPolicy-TLS13-1-2-2021-06); TLS to RDS (force_ssl) and ElastiCache "
         "(in-transit encryption)"
         + ("; TLS between services too (hipaa)" if tls_everywhere else ""),
+        tls_to_services=tls_everywhere,
         controls=controls,
     )
 

@@ -36,14 +36,16 @@ resource "aws_vpc_security_group_ingress_rule" "http_redirect" {
   ip_protocol       = "tcp"
 }
 
+# One rule per distinct target port: services sharing a port share the rule (AWS refuses
+# duplicates).
 resource "aws_vpc_security_group_egress_rule" "targets" {
-  for_each = { for key, target in var.targets : key => target.port }
+  for_each = toset([for target in var.targets : tostring(target.port)])
 
   security_group_id = aws_security_group.this.id
-  description       = "To the ${each.key} targets"
+  description       = "To targets on port ${each.value}"
   cidr_ipv4         = data.aws_vpc.this.cidr_block
-  from_port         = each.value
-  to_port           = each.value
+  from_port         = tonumber(each.value)
+  to_port           = tonumber(each.value)
   ip_protocol       = "tcp"
 }
 
@@ -70,11 +72,12 @@ resource "aws_lb" "this" {
 }
 
 resource "aws_lb_target_group" "this" {
+  #checkov:skip=CKV_AWS_378:Clients reach the ALB over TLS only (HTTPS listener, HTTP redirects); the hop to a target is inside private subnets whose security groups admit only the ALB. The design sets target_protocol = "HTTPS" when it asks for TLS up to each service (e.g. HIPAA).
   for_each = local.groups
 
   name                 = substr("${var.name}-${each.key}", 0, 32)
   port                 = each.value.port
-  protocol             = "HTTP"
+  protocol             = var.target_protocol
   target_type          = "ip"
   vpc_id               = var.vpc_id
   deregistration_delay = var.deregistration_delay_seconds
@@ -85,6 +88,7 @@ resource "aws_lb_target_group" "this" {
     timeout             = each.value.timeout_seconds
     healthy_threshold   = each.value.healthy_threshold
     unhealthy_threshold = each.value.unhealthy_threshold
+    protocol            = var.target_protocol
     matcher             = "200-399"
   }
 
@@ -154,7 +158,7 @@ resource "aws_lb_listener_rule" "this" {
 }
 
 resource "aws_wafv2_web_acl_association" "this" {
-  count = var.waf_acl_arn == null ? 0 : 1
+  count = var.enable_waf ? 1 : 0
 
   resource_arn = aws_lb.this.arn
   web_acl_arn  = var.waf_acl_arn

@@ -19,7 +19,7 @@ variable "subnet_ids" {
 }
 
 variable "kms_key_arn" {
-  description = "KMS key of the secrets the tasks read."
+  description = "KMS key of the secrets the tasks read, their log groups and the schedules' target input."
   type        = string
 }
 
@@ -60,30 +60,31 @@ variable "alarm_topic_arn" {
 variable "services" {
   description = "Long-running services and scheduled tasks, sized by the design."
   type = map(object({
-    image                = string
-    cpu                  = number
-    memory               = number
-    port                 = optional(number)
-    min_tasks            = number
-    max_tasks            = number
-    task_role_arn        = string
-    callers              = optional(list(string), [])
-    egress_ports         = optional(list(number), [])
-    secrets              = optional(map(string), {})
-    health_check_path    = optional(string, "/healthz")
-    target_group_arn     = optional(string)
-    green_target_group   = optional(string)
-    blue_target_group    = optional(string)
-    scaling_metric       = optional(string, "cpu")
-    scaling_target       = optional(number, 60)
-    scaling_queue_name   = optional(string)
-    scale_in_cooldown    = optional(number, 300)
-    scale_out_cooldown   = optional(number, 60)
-    deployment           = optional(string, "rolling")
-    canary_percent       = optional(number, 10)
-    canary_minutes       = optional(number, 5)
-    rollback_alarm_names = optional(list(string), [])
-    schedule             = optional(string)
+    image                     = string
+    cpu                       = number
+    memory                    = number
+    port                      = optional(number)
+    min_tasks                 = number
+    max_tasks                 = number
+    task_role_arn             = string
+    callers                   = optional(list(string), [])
+    egress_ports              = optional(list(number), [])
+    secrets                   = optional(map(string), {})
+    health_check_path         = optional(string, "/healthz")
+    load_balanced             = optional(bool, false)
+    target_group_arn          = optional(string)
+    target_group_names        = optional(list(string), [])
+    target_group_arn_suffixes = optional(list(string), [])
+    scaling_metric            = optional(string, "cpu")
+    scaling_target            = optional(number, 60)
+    scaling_queue_name        = optional(string)
+    scale_in_cooldown         = optional(number, 300)
+    scale_out_cooldown        = optional(number, 60)
+    deployment                = optional(string, "rolling")
+    canary_percent            = optional(number, 10)
+    canary_minutes            = optional(number, 5)
+    rollback_alarm_names      = optional(list(string), [])
+    schedule                  = optional(string)
   }))
 }
 

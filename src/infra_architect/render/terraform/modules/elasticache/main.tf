@@ -20,10 +20,10 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients" {
-  for_each = toset(var.allowed_security_group_ids)
+  for_each = var.allowed_security_groups
 
   security_group_id            = aws_security_group.this.id
-  description                  = "Cache port from a client service"
+  description                  = "Cache port from ${each.key}"
   referenced_security_group_id = each.value
   from_port                    = var.port
   to_port                      = var.port

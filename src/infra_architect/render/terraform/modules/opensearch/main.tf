@@ -17,10 +17,10 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients" {
-  for_each = toset(var.allowed_security_group_ids)
+  for_each = var.allowed_security_groups
 
   security_group_id            = aws_security_group.this.id
-  description                  = "HTTPS from a client service"
+  description                  = "HTTPS from ${each.key}"
   referenced_security_group_id = each.value
   from_port                    = 443
   to_port                      = 443

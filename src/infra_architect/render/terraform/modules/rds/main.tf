@@ -1,4 +1,5 @@
 locals {
+  is_replica  = var.replicate_source_db != null
   log_exports = var.engine == "postgres" ? ["postgresql", "upgrade"] : ["audit", "error", "general", "slowquery"]
   # TLS is required on every connection; slow statements are logged.
   parameters = var.engine == "postgres" ? {
@@ -30,10 +31,10 @@ resource "aws_security_group" "this" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "clients" {
-  for_each = toset(var.allowed_security_group_ids)
+  for_each = var.allowed_security_groups
 
   security_group_id            = aws_security_group.this.id
-  description                  = "Database port from a client service"
+  description                  = "Database port from ${each.key}"
   referenced_security_group_id = each.value
   from_port                    = var.port
   to_port                      = var.port
@@ -94,20 +95,23 @@ resource "aws_iam_role_policy_attachment" "monitoring" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
 }
 
+# A primary, or (with replicate_source_db) a read replica of a primary in another region,
+# kept in sync as the recovery region's pilot light and promoted by the DR runbook.
 resource "aws_db_instance" "this" {
-  identifier     = var.identifier
-  engine         = var.engine
-  engine_version = var.engine_version
-  instance_class = var.instance_class
-  db_name        = var.database_name
-  port           = var.port
+  identifier          = var.identifier
+  replicate_source_db = var.replicate_source_db
+  engine              = local.is_replica ? null : var.engine
+  engine_version      = local.is_replica ? null : var.engine_version
+  instance_class      = var.instance_class
+  db_name             = local.is_replica ? null : var.database_name
+  port                = var.port
 
-  username                            = var.master_username
-  manage_master_user_password         = true
-  master_user_secret_kms_key_id       = var.kms_key_arn
+  username                            = local.is_replica ? null : var.master_username
+  manage_master_user_password         = local.is_replica ? null : true
+  master_user_secret_kms_key_id       = local.is_replica ? null : var.kms_key_arn
   iam_database_authentication_enabled = true
 
-  allocated_storage     = var.allocated_storage
+  allocated_storage     = local.is_replica ? null : var.allocated_storage
   max_allocated_storage = var.max_allocated_storage
   storage_type          = "gp3"
   storage_encrypted     = true

@@ -19,8 +19,8 @@ output "replica_endpoints" {
 }
 
 output "master_user_secret_arn" {
-  description = "Secrets Manager secret holding the RDS-managed master credentials."
-  value       = aws_db_instance.this.master_user_secret[0].secret_arn
+  description = "Secrets Manager secret holding the RDS-managed master credentials (null on a cross-region replica until it is promoted)."
+  value       = try(aws_db_instance.this.master_user_secret[0].secret_arn, null)
 }
 
 output "security_group_id" {

@@ -50,6 +50,12 @@ variable "read_replicas" {
   default     = 0
 }
 
+variable "replicate_source_db" {
+  description = "ARN of a primary in another region: this instance is then its cross-region read replica (engine, database and master user come from the primary). Null for a primary."
+  type        = string
+  default     = null
+}
+
 variable "database_name" {
   description = "Name of the database created on the instance."
   type        = string
@@ -76,10 +82,10 @@ variable "subnet_ids" {
   type        = list(string)
 }
 
-variable "allowed_security_group_ids" {
-  description = "Security groups allowed to connect (the services that use this database)."
-  type        = list(string)
-  default     = []
+variable "allowed_security_groups" {
+  description = "Security groups allowed to connect, by client name (static keys, so the rules plan before the groups exist): security groups allowed to connect (the services that use this database)."
+  type        = map(string)
+  default     = {}
 }
 
 variable "kms_key_arn" {

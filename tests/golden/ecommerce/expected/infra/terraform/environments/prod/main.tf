@@ -4,6 +4,11 @@ provider "aws" {
   region = var.region
 }
 
+provider "aws" {
+  alias  = "recovery"
+  region = var.recovery_region
+}
+
 locals {
   name = "shopfront-prod"
   tags = {
@@ -186,6 +191,8 @@ module "vpc" {
 }
 
 module "s3_logs" {
+  # checkov:skip=CKV_AWS_18:This is the access-log bucket of the environment; logging its own access into itself would loop.
+  # checkov:skip=CKV_AWS_144:Access logs are operational telemetry kept 365 days in this region; restoring service in the recovery region does not need them.
   source = "../../modules/s3"
 
   # Access logs of the load balancer and the buckets. ELB log delivery writes only
@@ -196,6 +203,7 @@ module "s3_logs" {
   noncurrent_version_expiration_days = 30
   log_delivery_services              = ["logging.s3.amazonaws.com"]
   log_delivery_accounts              = [data.aws_elb_service_account.this.arn]
+  enable_access_logging              = false
   force_destroy                      = false
 
   tags = local.tags
@@ -262,10 +270,12 @@ module "rds_orders_db" {
   database_name          = "orders_db"
   port                   = 5432
 
-  vpc_id                     = module.vpc.vpc_id
-  subnet_ids                 = module.vpc.data_subnet_ids
-  allowed_security_group_ids = [module.eks.cluster_security_group_id]
-  kms_key_arn                = module.security.kms_key_arn
+  vpc_id     = module.vpc.vpc_id
+  subnet_ids = module.vpc.data_subnet_ids
+  allowed_security_groups = {
+    eks-nodes = module.eks.cluster_security_group_id
+  }
+  kms_key_arn = module.security.kms_key_arn
 
   backup_retention_days = 35
   deletion_protection   = true
@@ -290,10 +300,12 @@ module "rds_catalog_db" {
   database_name          = "catalog_db"
   port                   = 5432
 
-  vpc_id                     = module.vpc.vpc_id
-  subnet_ids                 = module.vpc.data_subnet_ids
-  allowed_security_group_ids = [module.eks.cluster_security_group_id]
-  kms_key_arn                = module.security.kms_key_arn
+  vpc_id     = module.vpc.vpc_id
+  subnet_ids = module.vpc.data_subnet_ids
+  allowed_security_groups = {
+    eks-nodes = module.eks.cluster_security_group_id
+  }
+  kms_key_arn = module.security.kms_key_arn
 
   backup_retention_days = 35
   deletion_protection   = true
@@ -311,10 +323,12 @@ module "elasticache_sessions" {
   num_cache_clusters = 3
   port               = 6379
 
-  vpc_id                     = module.vpc.vpc_id
-  subnet_ids                 = module.vpc.data_subnet_ids
-  allowed_security_group_ids = [module.eks.cluster_security_group_id]
-  kms_key_arn                = module.security.kms_key_arn
+  vpc_id     = module.vpc.vpc_id
+  subnet_ids = module.vpc.data_subnet_ids
+  allowed_security_groups = {
+    eks-nodes = module.eks.cluster_security_group_id
+  }
+  kms_key_arn = module.security.kms_key_arn
 
   snapshot_retention_days = 1
   auth_secret_name        = "shopfront/prod/sessions/auth-token"
@@ -331,10 +345,12 @@ module "elasticache_catalog_cache" {
   num_cache_clusters = 3
   port               = 6379
 
-  vpc_id                     = module.vpc.vpc_id
-  subnet_ids                 = module.vpc.data_subnet_ids
-  allowed_security_group_ids = [module.eks.cluster_security_group_id]
-  kms_key_arn                = module.security.kms_key_arn
+  vpc_id     = module.vpc.vpc_id
+  subnet_ids = module.vpc.data_subnet_ids
+  allowed_security_groups = {
+    eks-nodes = module.eks.cluster_security_group_id
+  }
+  kms_key_arn = module.security.kms_key_arn
 
   snapshot_retention_days = 0
   auth_secret_name        = "shopfront/prod/catalog-cache/auth-token"
@@ -352,11 +368,13 @@ module "opensearch_search_index" {
   availability_zones = 3
   volume_size_gb     = 27
 
-  vpc_id                     = module.vpc.vpc_id
-  subnet_ids                 = module.vpc.data_subnet_ids
-  allowed_security_group_ids = [module.eks.cluster_security_group_id]
-  kms_key_arn                = module.security.kms_key_arn
-  log_retention_days         = 365
+  vpc_id     = module.vpc.vpc_id
+  subnet_ids = module.vpc.data_subnet_ids
+  allowed_security_groups = {
+    eks-nodes = module.eks.cluster_security_group_id
+  }
+  kms_key_arn        = module.security.kms_key_arn
+  log_retention_days = 365
 
   tags = local.tags
 }
@@ -368,6 +386,132 @@ module "s3_assets" {
   kms_key_arn                        = module.security.kms_key_arn
   noncurrent_version_expiration_days = 30
   access_log_bucket                  = module.s3_logs.bucket_id
+  force_destroy                      = false
+
+  enable_replication                  = true
+  replication_destination_bucket_arn  = module.s3_assets_recovery.bucket_arn
+  replication_destination_kms_key_arn = module.security_recovery.kms_key_arn
+
+  tags = local.tags
+}
+
+module "security_recovery" {
+  source = "../../modules/security"
+  providers = {
+    aws = aws.recovery
+  }
+
+  # The recovery region's key: replicas and copied backups are encrypted there.
+  name                     = "${local.name}-recovery"
+  workload_platform        = "ecs"
+  kms_deletion_window_days = 30
+  service_roles            = {}
+
+  tags = local.tags
+}
+
+module "vpc_recovery" {
+  source = "../../modules/vpc"
+  providers = {
+    aws = aws.recovery
+  }
+
+  # Pilot light: the network the replicas live in. No NAT gateway until failover
+  # starts compute here (the DR runbook sets enable_nat_gateway).
+  name            = "${local.name}-recovery"
+  cidr            = "10.1.0.0/16"
+  azs             = ["us-east-2a", "us-east-2b", "us-east-2c"]
+  public_subnets  = ["10.1.0.0/24", "10.1.1.0/24", "10.1.2.0/24"]
+  private_subnets = ["10.1.32.0/19", "10.1.64.0/19", "10.1.96.0/19"]
+  data_subnets    = ["10.1.16.0/24", "10.1.17.0/24", "10.1.18.0/24"]
+
+  enable_nat_gateway  = false
+  gateway_endpoints   = ["s3"]
+  interface_endpoints = []
+
+  enable_flow_log         = true
+  flow_log_retention_days = 365
+  kms_key_arn             = module.security_recovery.kms_key_arn
+
+  tags = local.tags
+}
+
+module "rds_orders_db_recovery" {
+  # checkov:skip=CKV_AWS_157:Pilot-light standby of the primary: it only receives replication until the DR runbook promotes it and turns Multi-AZ on.
+  source = "../../modules/rds"
+  providers = {
+    aws = aws.recovery
+  }
+
+  identifier             = "${local.name}-orders-db-recovery"
+  replicate_source_db    = module.rds_orders_db.instance_arn
+  engine                 = "postgres"
+  engine_version         = "16"
+  parameter_group_family = "postgres16"
+  instance_class         = "db.m6g.large"
+  allocated_storage      = 200
+  max_allocated_storage  = 800
+  multi_az               = false
+  database_name          = "orders_db"
+  port                   = 5432
+
+  vpc_id                  = module.vpc_recovery.vpc_id
+  subnet_ids              = module.vpc_recovery.data_subnet_ids
+  allowed_security_groups = {}
+  kms_key_arn             = module.security_recovery.kms_key_arn
+
+  backup_retention_days = 35
+  deletion_protection   = true
+  skip_final_snapshot   = true
+  log_retention_days    = 365
+
+  tags = local.tags
+}
+
+module "rds_catalog_db_recovery" {
+  # checkov:skip=CKV_AWS_157:Pilot-light standby of the primary: it only receives replication until the DR runbook promotes it and turns Multi-AZ on.
+  source = "../../modules/rds"
+  providers = {
+    aws = aws.recovery
+  }
+
+  identifier             = "${local.name}-catalog-db-recovery"
+  replicate_source_db    = module.rds_catalog_db.instance_arn
+  engine                 = "postgres"
+  engine_version         = "16"
+  parameter_group_family = "postgres16"
+  instance_class         = "db.r6g.xlarge"
+  allocated_storage      = 50
+  max_allocated_storage  = 200
+  multi_az               = false
+  database_name          = "catalog_db"
+  port                   = 5432
+
+  vpc_id                  = module.vpc_recovery.vpc_id
+  subnet_ids              = module.vpc_recovery.data_subnet_ids
+  allowed_security_groups = {}
+  kms_key_arn             = module.security_recovery.kms_key_arn
+
+  backup_retention_days = 35
+  deletion_protection   = true
+  skip_final_snapshot   = true
+  log_retention_days    = 365
+
+  tags = local.tags
+}
+
+module "s3_assets_recovery" {
+  # checkov:skip=CKV_AWS_144:This bucket is the cross-region replica; replicating it onwards would only copy the copy.
+  # checkov:skip=CKV_AWS_18:Only S3 replication writes here (CloudTrail records it); server access logging is switched on by the DR runbook when clients fail over to this bucket.
+  source = "../../modules/s3"
+  providers = {
+    aws = aws.recovery
+  }
+
+  bucket                             = "${local.name}-assets-${var.recovery_region}"
+  kms_key_arn                        = module.security_recovery.kms_key_arn
+  noncurrent_version_expiration_days = 30
+  enable_access_logging              = false
   force_destroy                      = false
 
   tags = local.tags

@@ -77,3 +77,18 @@ output "assets_bucket_id" {
   description = "assets: bucket_id."
   value       = module.s3_assets.bucket_id
 }
+
+output "orders_db_recovery_endpoint" {
+  description = "orders-db: the cross-region replica the DR runbook promotes."
+  value       = module.rds_orders_db_recovery.endpoint
+}
+
+output "catalog_db_recovery_endpoint" {
+  description = "catalog-db: the cross-region replica the DR runbook promotes."
+  value       = module.rds_catalog_db_recovery.endpoint
+}
+
+output "assets_recovery_bucket_id" {
+  description = "assets: the replica bucket in the recovery region."
+  value       = module.s3_assets_recovery.bucket_id
+}

@@ -4,6 +4,12 @@ variable "region" {
   default     = "us-east-1"
 }
 
+variable "recovery_region" {
+  description = "Region holding the copies that survive the loss of this one."
+  type        = string
+  default     = "us-east-2"
+}
+
 variable "image_tag" {
   description = "Immutable image tag deployed on first apply; the pipeline deploys later ones."
   type        = string

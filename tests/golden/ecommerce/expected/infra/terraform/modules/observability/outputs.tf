@@ -20,5 +20,5 @@ output "cause_alarm_names" {
 
 output "deployment_alarm_names" {
   description = "Short-window alarms of the paging burn rates: a deployment that trips one is rolled back."
-  value       = [for key, alarm in aws_cloudwatch_metric_alarm.burn_rate : alarm.alarm_name if endswith(key, "-short") && var.burn_rate_alerts[trimsuffix(key, "-short")].severity == "page"]
+  value       = [for key, window in local.burn_windows : aws_cloudwatch_metric_alarm.burn_rate[key].alarm_name if window.window == "short" && window.severity == "page"]
 }

@@ -39,10 +39,10 @@ variable "subnet_ids" {
   type        = list(string)
 }
 
-variable "allowed_security_group_ids" {
-  description = "Security groups allowed to reach the domain over HTTPS."
-  type        = list(string)
-  default     = []
+variable "allowed_security_groups" {
+  description = "Security groups allowed to connect, by client name (static keys, so the rules plan before the groups exist): security groups allowed to reach the domain over HTTPS."
+  type        = map(string)
+  default     = {}
 }
 
 variable "kms_key_arn" {

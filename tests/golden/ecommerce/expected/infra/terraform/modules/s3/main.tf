@@ -82,7 +82,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 }
 
 resource "aws_s3_bucket_logging" "this" {
-  count = var.access_log_bucket == null ? 0 : 1
+  count = var.enable_access_logging ? 1 : 0
 
   bucket        = aws_s3_bucket.this.id
   target_bucket = var.access_log_bucket
@@ -148,4 +148,128 @@ resource "aws_s3_bucket_policy" "this" {
   policy = data.aws_iam_policy_document.this.json
 
   depends_on = [aws_s3_bucket_public_access_block.this]
+}
+
+# Replication of every new object version (and delete marker) to a bucket in the
+# recovery region, re-encrypted there under that region's key.
+locals {
+  replicate = var.enable_replication
+}
+
+data "aws_iam_policy_document" "replication_assume" {
+  count = local.replicate ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "replication" {
+  count = local.replicate ? 1 : 0
+
+  name               = substr("${var.bucket}-replication", 0, 64)
+  description        = "S3 replication of ${var.bucket} to the recovery region"
+  assume_role_policy = data.aws_iam_policy_document.replication_assume[0].json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "replication" {
+  count = local.replicate ? 1 : 0
+
+  statement {
+    sid       = "ReadSourceConfiguration"
+    actions   = ["s3:GetReplicationConfiguration", "s3:ListBucket"]
+    resources = [aws_s3_bucket.this.arn]
+  }
+
+  statement {
+    sid       = "ReadSourceVersions"
+    actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    resources = ["${aws_s3_bucket.this.arn}/*"]
+  }
+
+  statement {
+    sid       = "WriteReplicas"
+    actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    resources = ["${var.replication_destination_bucket_arn}/*"]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "DecryptSource"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.replication_destination_kms_key_arn == null ? [] : [var.replication_destination_kms_key_arn]
+    content {
+      sid       = "EncryptReplicas"
+      actions   = ["kms:Encrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "replication" {
+  count = local.replicate ? 1 : 0
+
+  name   = "replicate-to-recovery-region"
+  role   = aws_iam_role.replication[0].id
+  policy = data.aws_iam_policy_document.replication[0].json
+}
+
+resource "aws_s3_bucket_replication_configuration" "this" {
+  count = local.replicate ? 1 : 0
+
+  role   = aws_iam_role.replication[0].arn
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    id     = "recovery-region"
+    status = "Enabled"
+
+    filter {}
+
+    delete_marker_replication {
+      status = "Enabled"
+    }
+
+    dynamic "source_selection_criteria" {
+      for_each = var.kms_key_arn == null ? [] : [1]
+      content {
+        sse_kms_encrypted_objects {
+          status = "Enabled"
+        }
+      }
+    }
+
+    destination {
+      bucket        = var.replication_destination_bucket_arn
+      storage_class = "STANDARD"
+
+      dynamic "encryption_configuration" {
+        for_each = var.replication_destination_kms_key_arn == null ? [] : [var.replication_destination_kms_key_arn]
+        content {
+          replica_kms_key_id = encryption_configuration.value
+        }
+      }
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.this]
 }

@@ -4,6 +4,11 @@ provider "aws" {
   region = var.region
 }
 
+provider "aws" {
+  alias  = "recovery"
+  region = var.recovery_region
+}
+
 locals {
   name = "leave-planner-prod"
   tags = {
@@ -61,6 +66,8 @@ module "vpc" {
 }
 
 module "s3_logs" {
+  # checkov:skip=CKV_AWS_18:This is the access-log bucket of the environment; logging its own access into itself would loop.
+  # checkov:skip=CKV_AWS_144:Access logs are operational telemetry kept 30 days in this region; restoring service in the recovery region does not need them.
   source = "../../modules/s3"
 
   # Access logs of the load balancer and the buckets. ELB log delivery writes only
@@ -71,6 +78,7 @@ module "s3_logs" {
   noncurrent_version_expiration_days = 30
   log_delivery_services              = ["logging.s3.amazonaws.com"]
   log_delivery_accounts              = [data.aws_elb_service_account.this.arn]
+  enable_access_logging              = false
   force_destroy                      = false
 
   tags = local.tags
@@ -95,8 +103,10 @@ module "alb" {
   subnet_ids                 = module.vpc.private_subnet_ids
   ingress_cidrs              = ["10.0.0.0/16"]
   certificate_arn            = var.certificate_arn
+  target_protocol            = "HTTP"
   enable_deletion_protection = true
   access_log_bucket          = module.s3_logs.bucket_id
+  enable_waf                 = false
   waf_acl_arn                = null
 
   default_target = "planner"
@@ -147,6 +157,7 @@ module "ecs" {
       scaling_metric            = "cpu"
       scaling_target            = 60
       scale_in_cooldown         = 300
+      load_balanced             = true
       target_group_arn          = module.alb.target_group_arns["planner-blue"]
       target_group_names        = [module.alb.target_group_names["planner-blue"]]
       target_group_arn_suffixes = [module.alb.target_group_arn_suffixes["planner-blue"]]
@@ -172,10 +183,12 @@ module "rds_planner_db" {
   database_name          = "planner_db"
   port                   = 5432
 
-  vpc_id                     = module.vpc.vpc_id
-  subnet_ids                 = module.vpc.data_subnet_ids
-  allowed_security_group_ids = [module.ecs.security_group_ids["planner"]]
-  kms_key_arn                = module.security.kms_key_arn
+  vpc_id     = module.vpc.vpc_id
+  subnet_ids = module.vpc.data_subnet_ids
+  allowed_security_groups = {
+    planner = module.ecs.security_group_ids["planner"]
+  }
+  kms_key_arn = module.security.kms_key_arn
 
   backup_retention_days = 7
   deletion_protection   = true
@@ -183,6 +196,30 @@ module "rds_planner_db" {
   log_retention_days    = 30
 
   tags = local.tags
+}
+
+module "security_recovery" {
+  source = "../../modules/security"
+  providers = {
+    aws = aws.recovery
+  }
+
+  # The recovery region's key: replicas and copied backups are encrypted there.
+  name                     = "${local.name}-recovery"
+  workload_platform        = "ecs"
+  kms_deletion_window_days = 30
+  service_roles            = {}
+
+  tags = local.tags
+}
+
+resource "aws_db_instance_automated_backups_replication" "planner_db" {
+  # planner-db: automated backups and transaction logs copied to the recovery region; a restore there is the DR runbook's first step.
+  provider = aws.recovery
+
+  source_db_instance_arn = module.rds_planner_db.instance_arn
+  kms_key_id             = module.security_recovery.kms_key_arn
+  retention_period       = 7
 }
 
 module "observability" {

@@ -46,8 +46,14 @@ variable "access_log_bucket" {
   type        = string
 }
 
+variable "enable_waf" {
+  description = "Associate waf_acl_arn with the load balancer."
+  type        = bool
+  default     = false
+}
+
 variable "waf_acl_arn" {
-  description = "WAFv2 web ACL to associate (null: none)."
+  description = "WAFv2 web ACL to associate when enable_waf is set."
   type        = string
   default     = null
 }
@@ -82,4 +88,15 @@ variable "tags" {
   description = "Tags applied to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "target_protocol" {
+  description = "Protocol from the ALB to the targets: HTTP (TLS ends at the ALB) or HTTPS (the targets serve TLS themselves)."
+  type        = string
+  default     = "HTTP"
+
+  validation {
+    condition     = contains(["HTTP", "HTTPS"], var.target_protocol)
+    error_message = "target_protocol must be HTTP or HTTPS."
+  }
 }

@@ -3,10 +3,12 @@ data "aws_region" "current" {}
 locals {
   long_running = { for name, service in var.services : name => service if service.schedule == null }
   scheduled    = { for name, service in var.services : name => service if service.schedule != null }
-  public       = { for name, service in local.long_running : name => service if service.target_group_arn != null }
+  public       = { for name, service in local.long_running : name => service if service.load_balanced }
   autoscaled   = { for name, service in local.long_running : name => service if service.scaling_metric != "none" }
   codedeploy   = { for name, service in local.public : name => service if service.deployment == "codedeploy" }
   secret_arns  = distinct(flatten([for service in var.services : values(service.secrets)]))
+  # Decided on the secrets' names, which are known at plan time (their ARNs may not be).
+  has_secrets = length(flatten([for service in var.services : keys(service.secrets)])) > 0
 
   caller_rules = merge([
     for name, service in local.long_running : {
@@ -85,7 +87,7 @@ resource "aws_iam_role_policy_attachment" "execution" {
 }
 
 data "aws_iam_policy_document" "execution_secrets" {
-  count = length(local.secret_arns) > 0 ? 1 : 0
+  count = local.has_secrets ? 1 : 0
 
   statement {
     sid       = "ReadServiceSecrets"
@@ -101,7 +103,7 @@ data "aws_iam_policy_document" "execution_secrets" {
 }
 
 resource "aws_iam_role_policy" "execution_secrets" {
-  count = length(local.secret_arns) > 0 ? 1 : 0
+  count = local.has_secrets ? 1 : 0
 
   name   = "read-service-secrets"
   role   = aws_iam_role.execution.id
@@ -225,7 +227,7 @@ resource "aws_ecs_service" "this" {
   platform_version                  = "LATEST"
   propagate_tags                    = "SERVICE"
   enable_ecs_managed_tags           = true
-  health_check_grace_period_seconds = each.value.target_group_arn == null ? null : 60
+  health_check_grace_period_seconds = each.value.load_balanced ? 60 : null
 
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200
@@ -260,7 +262,7 @@ resource "aws_ecs_service" "this" {
   }
 
   dynamic "load_balancer" {
-    for_each = each.value.target_group_arn == null ? [] : [each.value.target_group_arn]
+    for_each = each.value.load_balanced ? [each.value.target_group_arn] : []
     content {
       target_group_arn = load_balancer.value
       container_name   = each.key
@@ -613,6 +615,13 @@ data "aws_iam_policy_document" "scheduler" {
     actions   = ["iam:PassRole"]
     resources = distinct(concat([aws_iam_role.execution.arn], [for service in local.scheduled : service.task_role_arn]))
   }
+
+  # The schedules' target input is encrypted under the key; the scheduler decrypts it as this role.
+  statement {
+    sid       = "DecryptScheduleInput"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+  }
 }
 
 resource "aws_iam_role_policy" "scheduler" {
@@ -629,6 +638,7 @@ resource "aws_scheduler_schedule" "this" {
   name                         = "${var.name}-${each.key}"
   schedule_expression          = "cron(${each.value.schedule})"
   schedule_expression_timezone = "UTC"
+  kms_key_arn                  = var.kms_key_arn
 
   flexible_time_window {
     mode = "OFF"

@@ -24,10 +24,10 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 locals {
-  burn_windows = var.load_balancer_arn_suffix == "" ? {} : merge([
+  burn_windows = length(var.burn_rate_alerts) == 0 ? {} : merge([
     for name, alert in var.burn_rate_alerts : {
-      "${name}-long"  = { alert = name, period = alert.long_window_seconds, threshold = alert.error_rate_percent }
-      "${name}-short" = { alert = name, period = alert.short_window_seconds, threshold = alert.error_rate_percent }
+      "${name}-long"  = { alert = name, window = "long", severity = alert.severity, period = alert.long_window_seconds, threshold = alert.error_rate_percent }
+      "${name}-short" = { alert = name, window = "short", severity = alert.severity, period = alert.short_window_seconds, threshold = alert.error_rate_percent }
     }
   ]...)
 }
@@ -87,7 +87,7 @@ resource "aws_cloudwatch_metric_alarm" "burn_rate" {
 }
 
 resource "aws_cloudwatch_composite_alarm" "burn_rate" {
-  for_each = var.load_balancer_arn_suffix == "" ? {} : var.burn_rate_alerts
+  for_each = var.burn_rate_alerts
 
   alarm_name        = "${var.name}-slo-burn-${each.key}"
   alarm_description = "${upper(each.value.severity)}: error budget burning (long and short windows above ${each.value.error_rate_percent}% errors)"

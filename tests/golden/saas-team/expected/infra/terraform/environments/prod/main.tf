@@ -4,6 +4,11 @@ provider "aws" {
   region = var.region
 }
 
+provider "aws" {
+  alias  = "recovery"
+  region = var.recovery_region
+}
+
 locals {
   name = "tasklane-prod"
   tags = {
@@ -121,6 +126,8 @@ module "vpc" {
 }
 
 module "s3_logs" {
+  # checkov:skip=CKV_AWS_18:This is the access-log bucket of the environment; logging its own access into itself would loop.
+  # checkov:skip=CKV_AWS_144:Access logs are operational telemetry kept 365 days in this region; restoring service in the recovery region does not need them.
   source = "../../modules/s3"
 
   # Access logs of the load balancer and the buckets. ELB log delivery writes only
@@ -131,6 +138,7 @@ module "s3_logs" {
   noncurrent_version_expiration_days = 30
   log_delivery_services              = ["logging.s3.amazonaws.com"]
   log_delivery_accounts              = [data.aws_elb_service_account.this.arn]
+  enable_access_logging              = false
   force_destroy                      = false
 
   tags = local.tags
@@ -166,8 +174,10 @@ module "alb" {
   subnet_ids                 = module.vpc.public_subnet_ids
   ingress_cidrs              = ["0.0.0.0/0"]
   certificate_arn            = var.certificate_arn
+  target_protocol            = "HTTP"
   enable_deletion_protection = true
   access_log_bucket          = module.s3_logs.bucket_id
+  enable_waf                 = true
   waf_acl_arn                = module.waf.arn
 
   default_target = "app"
@@ -229,6 +239,7 @@ module "ecs" {
       scaling_metric     = "requests"
       scaling_target     = 1200
       scale_in_cooldown  = 300
+      load_balanced      = true
       target_group_arn   = module.alb.target_group_arns["app-blue"]
       target_group_names = [module.alb.target_group_names["app-blue"], module.alb.target_group_names["app-green"]]
       target_group_arn_suffixes = [
@@ -258,6 +269,7 @@ module "ecs" {
       scaling_metric     = "requests"
       scaling_target     = 1800
       scale_in_cooldown  = 300
+      load_balanced      = true
       target_group_arn   = module.alb.target_group_arns["api-blue"]
       target_group_names = [module.alb.target_group_names["api-blue"], module.alb.target_group_names["api-green"]]
       target_group_arn_suffixes = [
@@ -321,11 +333,11 @@ module "rds_main_db" {
 
   vpc_id     = module.vpc.vpc_id
   subnet_ids = module.vpc.data_subnet_ids
-  allowed_security_group_ids = [
-    module.ecs.security_group_ids["api"],
-    module.ecs.security_group_ids["billing-run"],
-    module.ecs.security_group_ids["jobs-worker"],
-  ]
+  allowed_security_groups = {
+    api         = module.ecs.security_group_ids["api"]
+    billing-run = module.ecs.security_group_ids["billing-run"]
+    jobs-worker = module.ecs.security_group_ids["jobs-worker"]
+  }
   kms_key_arn = module.security.kms_key_arn
 
   backup_retention_days = 35
@@ -344,10 +356,13 @@ module "elasticache_app_cache" {
   num_cache_clusters = 3
   port               = 6379
 
-  vpc_id                     = module.vpc.vpc_id
-  subnet_ids                 = module.vpc.data_subnet_ids
-  allowed_security_group_ids = [module.ecs.security_group_ids["api"], module.ecs.security_group_ids["app"]]
-  kms_key_arn                = module.security.kms_key_arn
+  vpc_id     = module.vpc.vpc_id
+  subnet_ids = module.vpc.data_subnet_ids
+  allowed_security_groups = {
+    api = module.ecs.security_group_ids["api"]
+    app = module.ecs.security_group_ids["app"]
+  }
+  kms_key_arn = module.security.kms_key_arn
 
   snapshot_retention_days = 0
   auth_secret_name        = "tasklane/prod/app-cache/auth-token"
@@ -357,6 +372,7 @@ module "elasticache_app_cache" {
 }
 
 module "s3_uploads" {
+  # checkov:skip=CKV_AWS_144:The design keeps uploads in one region: none (11 nines durability in-region; versioning covers deletes). The recovery strategy (backup-and-restore) does not copy it.
   source = "../../modules/s3"
 
   bucket                             = "${local.name}-uploads"
@@ -366,6 +382,30 @@ module "s3_uploads" {
   force_destroy                      = false
 
   tags = local.tags
+}
+
+module "security_recovery" {
+  source = "../../modules/security"
+  providers = {
+    aws = aws.recovery
+  }
+
+  # The recovery region's key: replicas and copied backups are encrypted there.
+  name                     = "${local.name}-recovery"
+  workload_platform        = "ecs"
+  kms_deletion_window_days = 30
+  service_roles            = {}
+
+  tags = local.tags
+}
+
+resource "aws_db_instance_automated_backups_replication" "main_db" {
+  # main-db: automated backups and transaction logs copied to the recovery region; a restore there is the DR runbook's first step.
+  provider = aws.recovery
+
+  source_db_instance_arn = module.rds_main_db.instance_arn
+  kms_key_id             = module.security_recovery.kms_key_arn
+  retention_period       = 35
 }
 
 module "messaging" {

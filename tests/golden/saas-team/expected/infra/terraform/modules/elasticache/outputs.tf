@@ -1,16 +1,16 @@
 output "replication_group_id" {
   description = "ID of the replication group."
-  value       = aws_elasticache_replication_group.this.id
+  value       = one(aws_elasticache_replication_group.this[*].id)
 }
 
 output "primary_endpoint" {
   description = "Primary endpoint address."
-  value       = aws_elasticache_replication_group.this.primary_endpoint_address
+  value       = one(aws_elasticache_replication_group.this[*].primary_endpoint_address)
 }
 
 output "reader_endpoint" {
   description = "Reader endpoint address."
-  value       = aws_elasticache_replication_group.this.reader_endpoint_address
+  value       = one(aws_elasticache_replication_group.this[*].reader_endpoint_address)
 }
 
 output "auth_secret_arn" {

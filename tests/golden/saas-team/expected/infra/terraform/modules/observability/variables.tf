@@ -26,7 +26,7 @@ variable "alert_emails" {
 }
 
 variable "load_balancer_arn_suffix" {
-  description = "ARN suffix of the load balancer whose 5xx ratio is the SLO's symptom (empty: no burn-rate alarms here)."
+  description = "ARN suffix of the load balancer whose 5xx ratio is the SLO's symptom (required with burn_rate_alerts)."
   type        = string
   default     = ""
 }

@@ -33,8 +33,14 @@ variable "transition_to_ia_days" {
   default     = 0
 }
 
+variable "enable_access_logging" {
+  description = "Send server access logs to access_log_bucket."
+  type        = bool
+  default     = true
+}
+
 variable "access_log_bucket" {
-  description = "Bucket receiving the server access logs of this one (null for the log bucket itself)."
+  description = "Bucket receiving the server access logs of this one (when enable_access_logging)."
   type        = string
   default     = null
 }
@@ -49,6 +55,24 @@ variable "log_delivery_accounts" {
   description = "AWS principals (ARNs) allowed to write logs into the bucket, e.g. the regional ELB account from data.aws_elb_service_account."
   type        = list(string)
   default     = []
+}
+
+variable "enable_replication" {
+  description = "Replicate every object version to replication_destination_bucket_arn."
+  type        = bool
+  default     = false
+}
+
+variable "replication_destination_bucket_arn" {
+  description = "Versioned bucket in the recovery region that receives a copy of every object version (when enable_replication)."
+  type        = string
+  default     = null
+}
+
+variable "replication_destination_kms_key_arn" {
+  description = "Key in the recovery region that encrypts the replicas (required when the destination bucket uses SSE-KMS)."
+  type        = string
+  default     = null
 }
 
 variable "force_destroy" {
