@@ -21,6 +21,7 @@ from infra_architect.engine._design_model import (
     QueuePlan,
     ServicePlan,
     StorePlan,
+    StoreSize,
 )
 from infra_architect.errors import InfraArchitectError
 from infra_architect.render._hcl import (
@@ -52,7 +53,6 @@ _SCALING_METRIC = {
 _ENGINE_VERSIONS = {"postgres": ("16", "postgres16"), "mysql": ("8.0", "mysql8.0")}
 # checkov suppressions on one module call: (check id, the reason a reviewer reads).
 Skips = tuple[tuple[str, str], ...]
-_NO_REPLICATION = "CKV_AWS_144"
 
 
 class UnsupportedDesignError(InfraArchitectError):
@@ -137,15 +137,14 @@ def store_module(store: StorePlan) -> str:
 _COPIED = ("read-replica", "backup-replication", "bucket-replication")
 
 
+def _copied(env: EnvironmentSizing, store: StorePlan) -> bool:
+    """Whether this environment copies the store's data to the recovery region."""
+    return env.cross_region_recovery and store.recovery in _COPIED
+
+
 def recovered_stores(design: Design, env: EnvironmentSizing) -> list[StorePlan]:
     """The stores whose data this environment copies to the recovery region."""
-    if not env.cross_region_recovery:
-        return []
-    return [s for s in design.data.stores if s.recovery in _COPIED]
-
-
-def _needs_recovery_network(design: Design, env: EnvironmentSizing) -> bool:
-    return any(s.recovery == "read-replica" for s in recovered_stores(design, env))
+    return [s for s in design.data.stores if _copied(env, s)]
 
 
 def _is_eks(design: Design) -> bool:
@@ -420,7 +419,7 @@ def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
     parts += [_store(design, env, store) for store in design.data.stores]
     if recovery:
         parts.append(_security_recovery(env))
-        if _needs_recovery_network(design, env):
+        if any(s.recovery == "read-replica" for s in recovery):
             parts.append(_vpc_recovery(design))
         for store in recovery:
             parts.append(_store_recovery(design, env, store))
@@ -817,16 +816,9 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
     body: list[Item]
     skips: Skips = ()
     if store.kind == "rds":
-        version, family = _ENGINE_VERSIONS[store.engine]
-        storage = max(20, math.ceil(store.storage_gb))
         body = [
             Attr("identifier", ident),
-            Attr("engine", store.engine),
-            Attr("engine_version", version),
-            Attr("parameter_group_family", family),
-            Attr("instance_class", size.instance_class),
-            Attr("allocated_storage", storage),
-            Attr("max_allocated_storage", storage * 4),
+            *_rds_instance(store, size),
             Attr("multi_az", size.multi_az),
             Attr("read_replicas", size.read_replicas),
             Attr("database_name", snake(store.name)),
@@ -875,7 +867,7 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             Attr("access_log_bucket", Expr("module.s3_logs.bucket_id")),
             Attr("force_destroy", not env.deletion_protection),
         ]
-        if store in recovered_stores(design, env):
+        if _copied(env, store):
             replica = f"module.{store_module(store)}_recovery"
             body += [
                 Blank(),
@@ -887,11 +879,31 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
                 ),
             ]
         else:
-            skips = ((_NO_REPLICATION, _no_replication_reason(design, env, store)),)
+            skips = (("CKV_AWS_144", _no_replication_reason(design, env, store)),)
     else:
         body = [Attr("name", ident), kms, Attr("deletion_protection", env.deletion_protection)]
     body += [Blank(), _tags()]
     return _module(store_module(store), store.kind, body, skips=skips)
+
+
+def _rds_storage_gb(store: StorePlan) -> int:
+    """Allocated gp3 storage: the design's figure, at least RDS's 20 GiB minimum."""
+    return max(20, math.ceil(store.storage_gb))
+
+
+def _rds_instance(store: StorePlan, size: StoreSize) -> list[Item]:
+    """Engine, class and storage of an RDS instance, the same for a primary and its
+    cross-region replica; storage autoscales up to four times the allocation."""
+    version, family = _ENGINE_VERSIONS[store.engine]
+    storage = _rds_storage_gb(store)
+    return [
+        Attr("engine", store.engine),
+        Attr("engine_version", version),
+        Attr("parameter_group_family", family),
+        Attr("instance_class", size.instance_class),
+        Attr("allocated_storage", storage),
+        Attr("max_allocated_storage", storage * 4),
+    ]
 
 
 def _no_replication_reason(design: Design, env: EnvironmentSizing, store: StorePlan) -> str:
@@ -1009,17 +1021,10 @@ def _store_recovery(design: Design, env: EnvironmentSizing, store: StorePlan) ->
                 Attr("retention_period", size.backup_retention_days),
             ),
         )
-    version, family = _ENGINE_VERSIONS[store.engine]
-    storage = max(20, math.ceil(store.storage_gb))
     body = [
         Attr("identifier", Expr(f'"${{local.name}}-{store.name}-recovery"')),
         Attr("replicate_source_db", Expr(f"module.{module}.instance_arn")),
-        Attr("engine", store.engine),
-        Attr("engine_version", version),
-        Attr("parameter_group_family", family),
-        Attr("instance_class", size.instance_class),
-        Attr("allocated_storage", storage),
-        Attr("max_allocated_storage", storage * 4),
+        *_rds_instance(store, size),
         Attr("multi_az", value=False),
         Attr("database_name", snake(store.name)),
         Attr("port", store.port),
@@ -1153,7 +1158,7 @@ def _cause_alarms(design: Design) -> dict[str, Value]:
             threshold=80,
             comparison="GreaterThanThreshold",
         )
-        storage_bytes = max(20, math.ceil(store.storage_gb)) * 1024**3
+        storage_bytes = _rds_storage_gb(store) * 1024**3
         alarms[f"{store.name}-free-storage"] = _alarm(
             f"{store.name}: free storage below 20% of the allocated for 15 min",
             "AWS/RDS",

@@ -22,11 +22,18 @@ from tests.conftest import EXAMPLES
 ENV = "infra/terraform/environments"
 
 
-@pytest.fixture(scope="module", params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def design(request: pytest.FixtureRequest) -> Design:
+@pytest.fixture(scope="module")
+def designs() -> dict[Path, Design]:
     catalog = load_catalog()
+    return {
+        spec: design_system(load_requirements(spec, catalog.regions), catalog) for spec in EXAMPLES
+    }
+
+
+@pytest.fixture(params=EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def design(request: pytest.FixtureRequest, designs: dict[Path, Design]) -> Design:
     spec: Path = request.param
-    return design_system(load_requirements(spec, catalog.regions), catalog)
+    return designs[spec]
 
 
 def _env(design: Design, name: str) -> EnvironmentSizing:
@@ -60,14 +67,9 @@ def test_prod_copies_exactly_the_stores_the_design_copies(design: Design) -> Non
     assert ('module "vpc_recovery"' in main) == any(s.recovery == "read-replica" for s in copied)
 
 
-def test_every_example_exercises_a_recovery_mechanism() -> None:
-    """Guard for the fixture above: the examples between them cover all three."""
-    catalog = load_catalog()
-    seen = {
-        s.recovery
-        for spec in EXAMPLES
-        for s in design_system(load_requirements(spec, catalog.regions), catalog).data.stores
-    }
+def test_every_example_exercises_a_recovery_mechanism(designs: dict[Path, Design]) -> None:
+    """Guard for the tests above: the examples between them cover all three."""
+    seen = {s.recovery for design in designs.values() for s in design.data.stores}
     assert {"read-replica", "backup-replication"} <= seen
     assert "bucket-replication" in seen
 

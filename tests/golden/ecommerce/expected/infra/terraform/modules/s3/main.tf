@@ -152,12 +152,8 @@ resource "aws_s3_bucket_policy" "this" {
 
 # Replication of every new object version (and delete marker) to a bucket in the
 # recovery region, re-encrypted there under that region's key.
-locals {
-  replicate = var.enable_replication
-}
-
 data "aws_iam_policy_document" "replication_assume" {
-  count = local.replicate ? 1 : 0
+  count = var.enable_replication ? 1 : 0
 
   statement {
     actions = ["sts:AssumeRole"]
@@ -176,7 +172,7 @@ data "aws_iam_policy_document" "replication_assume" {
 }
 
 resource "aws_iam_role" "replication" {
-  count = local.replicate ? 1 : 0
+  count = var.enable_replication ? 1 : 0
 
   name               = substr("${var.bucket}-replication", 0, 64)
   description        = "S3 replication of ${var.bucket} to the recovery region"
@@ -186,7 +182,7 @@ resource "aws_iam_role" "replication" {
 }
 
 data "aws_iam_policy_document" "replication" {
-  count = local.replicate ? 1 : 0
+  count = var.enable_replication ? 1 : 0
 
   statement {
     sid       = "ReadSourceConfiguration"
@@ -226,7 +222,7 @@ data "aws_iam_policy_document" "replication" {
 }
 
 resource "aws_iam_role_policy" "replication" {
-  count = local.replicate ? 1 : 0
+  count = var.enable_replication ? 1 : 0
 
   name   = "replicate-to-recovery-region"
   role   = aws_iam_role.replication[0].id
@@ -234,7 +230,7 @@ resource "aws_iam_role_policy" "replication" {
 }
 
 resource "aws_s3_bucket_replication_configuration" "this" {
-  count = local.replicate ? 1 : 0
+  count = var.enable_replication ? 1 : 0
 
   role   = aws_iam_role.replication[0].arn
   bucket = aws_s3_bucket.this.id
