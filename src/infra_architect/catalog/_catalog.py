@@ -182,12 +182,29 @@ class Control(_Data):
     how: str
 
 
+class Workloads(_Data):
+    liveness_period_seconds: int = Field(ge=1)
+    liveness_failure_threshold: int = Field(ge=1)
+    startup_budget_seconds: int = Field(ge=1)
+    startup_period_seconds: int = Field(ge=1)
+    metrics_port: int = Field(ge=1, le=65535)
+    metrics_path: str
+    worker_health_path: str
+    sli_requests: str
+    sli_errors: str
+    sli_latency_bucket: str
+    latency_p99_seconds: float = Field(gt=0)
+    termination_grace_seconds: int = Field(ge=1)
+    pre_stop_sleep_seconds: int = Field(ge=0)
+
+
 class DesignData(_Data):
     """Published SLAs, platform timings, shapes and control catalogues (design.yaml)."""
 
     version: Literal[1]
     slas: dict[str, Sla]
     timings: Timings
+    workloads: Workloads
     change_failure_rate: float = Field(gt=0, lt=1)
     deploy_budget_share: float = Field(gt=0, le=1)
     canary_weights: list[float] = Field(min_length=1)

@@ -33,6 +33,7 @@ from infra_architect.render import (
     UnsupportedDesignError,
     design_json_schema,
     render_docs,
+    render_kubernetes,
     render_terraform,
 )
 from infra_architect.spec import (
@@ -179,6 +180,7 @@ def design(
     except ImpossiblePinError as exc:
         raise _pin_error(spec, source, exc) from None
     files = render_docs(result)
+    files.update(render_kubernetes(result))
     unsupported: UnsupportedDesignError | None = None
     try:
         files.update(render_terraform(result))

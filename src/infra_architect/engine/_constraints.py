@@ -15,7 +15,12 @@ from infra_architect.engine._topology import (
 )
 from infra_architect.engine._traffic import derive_load_factors, derive_traffic
 from infra_architect.spec import Requirements
-from infra_architect.spec._assumptions import group_assumptions, spec_defaults
+from infra_architect.spec._assumptions import (
+    AppliedDefault,
+    found,
+    group_assumptions,
+    spec_defaults,
+)
 
 SLO_LADDER = (99.99, 99.95, 99.9, 99.5, 99.0, 95.0)
 """SLOs offered as trades when the budget cannot buy the one asked for."""
@@ -51,7 +56,13 @@ def _derive(req: Requirements, catalog: Catalog, *, offer_trades: bool) -> Const
         cost_floor=floor,
         cheaper=cheaper,
     )
-    notes = spec_defaults(req) + factors.assumptions + capacity_notes + recovery_notes
+    notes = (
+        spec_defaults(req)
+        + factors.assumptions
+        + capacity_notes
+        + recovery_notes
+        + _repository_notes(req)
+    )
     return Constraints(
         name=req.metadata.name,
         error_budget=budget,
@@ -65,6 +76,28 @@ def _derive(req: Requirements, catalog: Catalog, *, offer_trades: bool) -> Const
         conflicts=derive_conflicts(req, catalog, derived),
         assumptions=group_assumptions(notes),
     )
+
+
+def repository(req: Requirements) -> str:
+    """Where the generated tree lives: stated, else GitHub under the owner (or the name)."""
+    if req.delivery.repository is not None:
+        return req.delivery.repository
+    owner = req.metadata.owner or req.metadata.name
+    slug = "".join(c if c.isalnum() or c in "-_." else "-" for c in owner.lower())
+    return f"https://github.com/{slug}/{req.metadata.name}.git"
+
+
+def _repository_notes(req: Requirements) -> list[AppliedDefault]:
+    if req.delivery.repository is not None:
+        return []
+    return [
+        found(
+            ("delivery", "repository"),
+            repository(req),
+            "Argo CD syncs the manifests and the pipelines commit image tags to this "
+            "repository; state delivery.repository if it lives elsewhere",
+        )
+    ]
 
 
 def derive_error_budget(req: Requirements) -> ErrorBudget:

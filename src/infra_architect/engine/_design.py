@@ -80,7 +80,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         security=security,
         cost=cost,
         environments=size_environments(
-            catalog, compute, network, data, availability.availability_zones
+            req, catalog, compute, network, data, availability.availability_zones
         ),
         definition_of_done=definition_of_done(
             constraints, availability, delivery, observability, cost, feasible=feasible

@@ -95,6 +95,20 @@ class Autoscaling(_Out):
     scale_in_stabilisation_seconds: int
 
 
+class Probes(_Out):
+    """Readiness, liveness and startup probes: one HTTP endpoint, three questions."""
+
+    port: int
+    path: str
+    readiness_period_seconds: int
+    readiness_failure_threshold: int
+    liveness_period_seconds: int
+    liveness_failure_threshold: int
+    startup_period_seconds: int
+    startup_failure_threshold: int
+    out_of_rotation: Figure = Field(description="A failing pod leaves the endpoints after this.")
+
+
 class ServicePlan(_Out):
     name: str
     type: ServiceType
@@ -111,6 +125,8 @@ class ServicePlan(_Out):
     pod_disruption_min_available: int | None
     calls: list[str]
     uses: list[str]
+    metrics_port: int | None = Field(description="Prometheus metrics (None: a cron job).")
+    probes: Probes | None
 
 
 class NodePool(_Out):
@@ -129,6 +145,14 @@ class ComputeDesign(_Out):
     services: list[ServicePlan]
     replica_start_seconds: int
     capacity_start_seconds: int
+    kubernetes_version: str | None = Field(description="Control plane and nodes (EKS only).")
+    pod_toleration_seconds: int = Field(
+        description="Pods leave a NotReady or unreachable node after this (not the 300 s default)."
+    )
+    termination_grace_seconds: int
+    pre_stop_sleep_seconds: int = Field(
+        description="Pods keep serving while the load balancer deregisters them."
+    )
 
     def service(self, name: str) -> ServicePlan:
         return next(s for s in self.services if s.name == name)
@@ -284,6 +308,12 @@ class DeliveryDesign(_Out):
     detection: Figure
     rollback: Figure
     emergency_rollback: Figure
+    analysis_interval_seconds: int
+    analysis_failure_limit: int
+    repository: str = Field(description="Git repository Argo CD syncs from.")
+    manual_prod_approval: bool = Field(
+        description="A named person approves each production release (change management)."
+    )
 
 
 # --- observability -------------------------------------------------------------------
@@ -298,6 +328,16 @@ class SloAlert(_Out):
     budget_spent_percent: float
 
 
+class Sli(_Out):
+    """The request SLI as PromQL selectors; ``{selector}`` stands for a service's labels."""
+
+    requests: str
+    errors: str
+    latency_bucket: str
+    latency_p99_seconds: float
+    metrics_path: str
+
+
 class ObservabilityDesign(_Out):
     decision: Decision
     metrics: str
@@ -309,6 +349,7 @@ class ObservabilityDesign(_Out):
     cause_alerts: list[str]
     log_retention_days: int
     retention_why: str
+    sli: Sli
 
 
 # --- security -----------------------------------------------------------------------
@@ -370,6 +411,7 @@ class ServiceSize(_Out):
     name: str
     min_replicas: int
     max_replicas: int
+    pod_disruption_min_available: int | None
 
 
 class StoreSize(_Out):
@@ -385,6 +427,8 @@ class EnvironmentSizing(_Out):
     """What one environment runs: prod as designed, staging in its shape at minimum size."""
 
     name: Literal["staging", "prod"]
+    account_id: str
+    namespace: str = Field(description="Kubernetes namespace of the workloads (and IRSA trust).")
     nat_gateways: int
     node_min: int | None
     node_max: int | None

@@ -24,6 +24,7 @@ from infra_architect.engine._design_model import (
     StoreSize,
 )
 from infra_architect.errors import InfraArchitectError
+from infra_architect.render._bindings import infrastructure_bindings
 from infra_architect.render._hcl import (
     Attr,
     Blank,
@@ -35,6 +36,7 @@ from infra_architect.render._hcl import (
     blocks,
     render_hcl,
 )
+from infra_architect.render._names import SEPARATORS, snake, store_module
 
 TERRAFORM_VERSION = ">= 1.6.0"
 AWS_PROVIDER_VERSION = ">= 5.70.0, < 7.0.0"
@@ -44,7 +46,6 @@ ROOT = "infra/terraform"
 MAX_ALARM_PERIOD_SECONDS = 86_400
 _WINDOW = re.compile(r"^(\d+)([mhd])$")
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86_400}
-_SNAKE = re.compile(r"[^a-z0-9]+")
 _SCALING_METRIC = {
     "cpu-utilisation": "cpu",
     "alb-requests-per-target": "requests",
@@ -123,14 +124,6 @@ def modules_used(design: Design) -> set[str]:
 
 
 # --- naming -----------------------------------------------------------------------------
-
-
-def snake(name: str) -> str:
-    return _SNAKE.sub("_", name.lower()).strip("_")
-
-
-def store_module(store: StorePlan) -> str:
-    return f"{store.kind}_{snake(store.name)}"
 
 
 # The store recovery mechanisms the Terraform builds in the recovery region.
@@ -277,6 +270,11 @@ def _output(name: str, description: str, value: str) -> Block:
     return Block("output", (name,), (Attr("description", description), Attr("value", Expr(value))))
 
 
+def _infrastructure_env(design: Design) -> str:
+    lines = ", ".join(f'"{b.key}=${{{b.expression}}}"' for b in infrastructure_bindings(design))
+    return f'join("\\n", [{lines}, ""])'
+
+
 def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
     parts = [
         _output("vpc_id", "ID of the VPC.", "module.vpc.vpc_id"),
@@ -299,6 +297,11 @@ def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
             _output("cluster_endpoint", "API server endpoint.", "module.eks.cluster_endpoint"),
             _output(
                 "oidc_provider_arn", "IAM OIDC provider for IRSA.", "module.eks.oidc_provider_arn"
+            ),
+            _output(
+                "kubernetes_infrastructure_env",
+                "What the Kubernetes overlay reads (infra/k8s/overlays/<env>/infrastructure.env).",
+                _infrastructure_env(design),
             ),
         ]
     else:
@@ -450,7 +453,7 @@ def _security(design: Design, env: EnvironmentSizing) -> Block:
         ]
         role: dict[str, Value] = {}
         if _is_eks(design):
-            role["namespace"] = design.name
+            role["namespace"] = env.namespace
             role["service_account"] = identity.service
         role["kms_decrypt"] = bool(identity.permissions)
         role["statements"] = statements
@@ -475,7 +478,7 @@ def _security(design: Design, env: EnvironmentSizing) -> Block:
 
 
 def _sid(text: str) -> str:
-    return "".join(part.capitalize() for part in _SNAKE.split(text.lower()) if part)
+    return "".join(part.capitalize() for part in SEPARATORS.split(text.lower()) if part)
 
 
 def _permission_resources(design: Design, permission: Permission) -> list[Value]:

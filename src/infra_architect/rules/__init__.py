@@ -3,6 +3,8 @@ review existing infrastructure."""
 
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
 from infra_architect.rules._registry import (
+    ALL_RULES,
+    KUBERNETES_RULES,
     TERRAFORM_RULES,
     DuplicateRuleError,
     Rule,
@@ -10,17 +12,22 @@ from infra_architect.rules._registry import (
     rules_table,
     run_rules,
 )
+from infra_architect.rules.kubernetes._objects import KubernetesGraph, load_manifests
 from infra_architect.rules.terraform._graph import TerraformGraph, load_terraform
 
 __all__ = [
+    "ALL_RULES",
+    "KUBERNETES_RULES",
     "TERRAFORM_RULES",
     "DuplicateRuleError",
     "Finding",
+    "KubernetesGraph",
     "Rule",
     "RuleContext",
     "RuleMeta",
     "Severity",
     "TerraformGraph",
+    "load_manifests",
     "load_terraform",
     "registry",
     "rules_table",

@@ -9,8 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
+from infra_architect.rules.kubernetes import (
+    ia_k8s_001_single_replica,
+    ia_k8s_002_probes_and_limits,
+    ia_k8s_003_no_network_policy,
+    ia_k8s_004_secret_in_env,
+    ia_k8s_005_privileged_or_root,
+)
+from infra_architect.rules.kubernetes._objects import KubernetesGraph
 from infra_architect.rules.terraform import (
     ia_tf_001_data_store_internet_route,
     ia_tf_002_hard_coded_secret,
@@ -25,7 +34,9 @@ from infra_architect.rules.terraform import (
 )
 from infra_architect.rules.terraform._graph import TerraformGraph
 
-Check = Callable[[TerraformGraph, RuleContext], Iterable[Finding]]
+Graph = TerraformGraph | KubernetesGraph
+Check = Callable[[Any, RuleContext], Iterable[Finding]]
+"""A rule's check: its graph type (Terraform or Kubernetes) is the area it belongs to."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +76,19 @@ TERRAFORM_RULES = registry(
 )
 
 
+KUBERNETES_RULES = registry(
+    ia_k8s_001_single_replica,
+    ia_k8s_002_probes_and_limits,
+    ia_k8s_003_no_network_policy,
+    ia_k8s_004_secret_in_env,
+    ia_k8s_005_privileged_or_root,
+)
+
+ALL_RULES = (*TERRAFORM_RULES, *KUBERNETES_RULES)
+
+
 def run_rules(
-    graph: TerraformGraph, context: RuleContext, rules: Sequence[Rule] = TERRAFORM_RULES
+    graph: Graph, context: RuleContext, rules: Sequence[Rule] = TERRAFORM_RULES
 ) -> list[Finding]:
     """Every finding of every rule, in a stable order."""
     findings: list[Finding] = []
@@ -80,7 +102,7 @@ def run_rules(
                     severity=Severity.HIGH,
                     title=f"{rule.meta.title} (rule crashed)",
                     message=f"the rule raised {type(exc).__name__}: {exc}; its check did not run",
-                    file=str(graph.root),
+                    file=str(getattr(graph, "root", "")),
                     line=1,
                     resources=(),
                     remediation="report this with the Terraform that triggers it",
@@ -89,7 +111,7 @@ def run_rules(
     return sorted(findings, key=lambda f: (f.file, f.line, f.rule_id, f.message))
 
 
-def rules_table(rules: Sequence[Rule] = TERRAFORM_RULES) -> str:
+def rules_table(rules: Sequence[Rule] = ALL_RULES) -> str:
     """The Markdown table of the rules, generated from their metadata."""
     lines = [
         "# Rules",

@@ -14,6 +14,7 @@ from infra_architect.spec._locate import format_path, locate
 from infra_architect.spec._models import (
     API_VERSION,
     KIND,
+    Accounts,
     Availability,
     Budget,
     Call,
@@ -52,6 +53,7 @@ __all__ = [
     "MAX_SPEC_BYTES",
     "SCHEMA_FILENAME",
     "SCHEMA_ID",
+    "Accounts",
     "Assumption",
     "Availability",
     "Budget",

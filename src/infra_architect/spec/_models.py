@@ -345,6 +345,14 @@ class Delivery(_Model):
         Field(description="Deploys must not interrupt users."),
         Assumed("deploys must not interrupt users"),
     ] = True
+    repository: Annotated[
+        str | None,
+        StringConstraints(pattern=r"^(https://|git@|ssh://)\S+$", max_length=300),
+        Field(
+            description="Git repository holding this output (Argo CD syncs from it). "
+            "Unset: https://github.com/<metadata.owner or name>/<name>.git, recorded as assumed.",
+        ),
+    ] = None
 
 
 class Team(_Model):
@@ -361,6 +369,24 @@ class Budget(_Model):
     monthly_usd: Float = Field(gt=0, le=100_000_000, description="Monthly infrastructure budget.")
 
 
+AccountId = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{12}$"),
+    Field(description="A 12-digit AWS account id (quoted in YAML: it is not a number)."),
+]
+
+
+class Accounts(_Model):
+    """The AWS account of each environment: IRSA role ARNs and image registries name it."""
+
+    staging: AccountId
+    prod: AccountId
+
+
+EXAMPLE_ACCOUNTS = Accounts(staging="111122223333", prod="444455556666")
+"""The AWS documentation's example account ids: visibly not a real account."""
+
+
 class Cloud(_Model):
     provider: Literal["aws"] = "aws"
     region: Annotated[
@@ -375,6 +401,14 @@ class Cloud(_Model):
         le=6,
         description="Pin the number of AZs. Unset: derived from the SLO.",
     )
+    accounts: Annotated[
+        Accounts,
+        Field(description="AWS account per environment: {staging: '...', prod: '...'}."),
+        Assumed(
+            "the AWS documentation's example account ids stand in until you state yours "
+            "(they appear in the IRSA annotations and image names of the Kubernetes overlays)"
+        ),
+    ] = EXAMPLE_ACCOUNTS
 
 
 class ComputeChoice(StrEnum):

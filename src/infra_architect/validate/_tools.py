@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,9 @@ class Toolchain:
     terraform: str | None
     checkov: str | None
     plugin_dir: Path | None
+    kubectl: str | None = None
+    check_jsonschema: str | None = None
+    zizmor: str | None = None
 
     @classmethod
     def discover(
@@ -54,7 +58,20 @@ class Toolchain:
         environ = os.environ if env is None else env
         checkov = environ.get("INFRA_ARCHITECT_CHECKOV") or shutil.which("checkov")
         mirror = plugin_dir or find_provider_mirror(environ)
-        return cls(terraform=shutil.which("terraform"), checkov=checkov, plugin_dir=mirror)
+        return cls(
+            terraform=shutil.which("terraform"),
+            checkov=checkov,
+            plugin_dir=mirror,
+            kubectl=shutil.which("kubectl"),
+            check_jsonschema=_beside_python("check-jsonschema"),
+            zizmor=_beside_python("zizmor"),
+        )
+
+
+def _beside_python(name: str) -> str | None:
+    """A console script of this environment (installed with infra-architect), else PATH."""
+    local = Path(sys.executable).parent / name
+    return str(local) if local.is_file() else shutil.which(name)
 
 
 def find_provider_mirror(env: Mapping[str, str]) -> Path | None:
@@ -240,7 +257,7 @@ def run_checkov(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResult
     yield checkov_result(payload)
 
 
-def checkov_result(payload: object) -> ToolResult:
+def checkov_result(payload: object, target: str = "infra/terraform") -> ToolResult:
     reports = payload if isinstance(payload, list) else [payload]
     failed: list[str] = []
     skipped: list[str] = []
@@ -258,7 +275,7 @@ def checkov_result(payload: object) -> ToolResult:
         ]
     return ToolResult(
         tool="checkov",
-        target="infra/terraform",
+        target=target,
         status="failed" if failed else "passed",
         detail=f"{passed} passed, {len(failed)} failed, {len(skipped)} skipped with a reason",
         findings=sorted(failed) + [f"skipped {s}" for s in sorted(set(skipped))],

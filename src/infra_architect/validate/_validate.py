@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from infra_architect.rules import RuleContext, load_terraform, run_rules
+from infra_architect.validate._kubernetes import run_kubernetes
 from infra_architect.validate._tools import (
     Toolchain,
     ToolResult,
@@ -93,4 +94,5 @@ def validate_tree(tree: Path, tools: Toolchain) -> ValidationReport:
         results += run_terraform(tools, tree, Path(work))
         results += run_checkov(tools, tree, Path(work))
     results += run_our_rules(tree)
+    results += run_kubernetes(tools, tree, design_slo(tree))
     return ValidationReport(tree=str(tree), results=results)

@@ -17,6 +17,7 @@ from infra_architect.engine._design_model import (
     Decision,
     NodePool,
     Platform,
+    Probes,
     ServicePlan,
 )
 from infra_architect.engine._figures import Figure, figure
@@ -162,6 +163,10 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
         services=plans,
         replica_start_seconds=replica_start,
         capacity_start_seconds=capacity_start,
+        kubernetes_version=KUBERNETES_VERSION if platform.startswith("eks") else None,
+        pod_toleration_seconds=timings.pod_toleration_seconds,
+        termination_grace_seconds=design.workloads.termination_grace_seconds,
+        pre_stop_sleep_seconds=design.workloads.pre_stop_sleep_seconds,
     )
 
 
@@ -231,6 +236,40 @@ def fargate_task_size(vcpu: float, memory_mb: int) -> tuple[float, int]:
     return units / 1024, memories[-1]
 
 
+def disruption_min_available(min_replicas: int) -> int | None:
+    """Voluntary disruptions (node drains, upgrades) take at most a quarter of the minimum
+    at once; a single replica gets no budget (it would block every drain)."""
+    return max(1, min_replicas - max(1, min_replicas // 4)) if min_replicas >= 2 else None
+
+
+KUBERNETES_VERSION = "1.32"
+"""The EKS version the Terraform pins and the manifests are validated against."""
+
+
+def _probes(catalog: Catalog, port: int | None, path: str | None) -> Probes | None:
+    """One health endpoint asked three questions: started? ready for traffic? alive?"""
+    if port is None or path is None:
+        return None
+    t, w = catalog.design.timings, catalog.design.workloads
+    return Probes(
+        port=port,
+        path=path,
+        readiness_period_seconds=t.readiness_period_seconds,
+        readiness_failure_threshold=t.readiness_failure_threshold,
+        liveness_period_seconds=w.liveness_period_seconds,
+        liveness_failure_threshold=w.liveness_failure_threshold,
+        startup_period_seconds=w.startup_period_seconds,
+        startup_failure_threshold=math.ceil(w.startup_budget_seconds / w.startup_period_seconds),
+        out_of_rotation=figure(
+            float(t.readiness_period_seconds * t.readiness_failure_threshold),
+            "s",
+            "{period_s} × {failures}",
+            period_s=float(t.readiness_period_seconds),
+            failures=float(t.readiness_failure_threshold),
+        ),
+    )
+
+
 def _plan(
     req: Requirements,
     capacity: ServiceCapacity,
@@ -265,11 +304,19 @@ def _plan(
     memory_mb = round(capacity.memory_mb_per_replica.value)
     if platform == "ecs-fargate":
         vcpu, memory_mb = fargate_task_size(vcpu, memory_mb)
+    workloads = catalog.design.workloads
+    port = (service.port or profile.port) if serves else None
+    metrics_port = None if service.type is ServiceType.CRON else workloads.metrics_port
+    probe_port, probe_path = (
+        (port, service.health_check_path)
+        if serves
+        else (metrics_port, workloads.worker_health_path)
+    )
     return ServicePlan(
         name=service.name,
         type=service.type,
         public=service.public,
-        port=(service.port or profile.port) if serves else None,
+        port=port,
         protocol=service.protocol.value,
         health_check_path=service.health_check_path if serves else None,
         schedule=service.schedule,
@@ -278,11 +325,11 @@ def _plan(
         min_replicas=minimum,
         max_replicas=capacity.max_replicas.whole,
         autoscaling=autoscaling,
-        pod_disruption_min_available=(
-            max(1, minimum - max(1, minimum // 4)) if minimum >= 2 else None
-        ),
+        pod_disruption_min_available=disruption_min_available(minimum),
         calls=[c.service for c in service.calls],
         uses=list(service.uses),
+        metrics_port=metrics_port,
+        probes=_probes(catalog, probe_port, probe_path),
     )
 
 

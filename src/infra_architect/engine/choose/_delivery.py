@@ -9,6 +9,7 @@ fits the deploy share of the error budget wins.
 from __future__ import annotations
 
 from infra_architect.catalog import Catalog
+from infra_architect.engine._constraints import repository
 from infra_architect.engine._design_model import (
     Alternative,
     ComputeDesign,
@@ -193,6 +194,10 @@ def choose_delivery(
         detection=detection,
         rollback=rollback,
         emergency_rollback=emergency,
+        analysis_interval_seconds=catalog.design.timings.analysis_interval_seconds,
+        analysis_failure_limit=catalog.design.timings.analysis_failure_limit,
+        repository=repository(req),
+        manual_prod_approval=bool(req.compliance),
     )
 
 

@@ -20,28 +20,48 @@ from infra_architect.engine._design_model import (
     StorePlan,
     StoreSize,
 )
-from infra_architect.spec import ServiceType
+from infra_architect.engine.choose._compute import disruption_min_available
+from infra_architect.spec import Requirements, ServiceType
 
 STAGING_BACKUP_DAYS = 7
 STAGING_MAX_REPLICAS = 4
 
 
-def size_environments(
-    catalog: Catalog, compute: ComputeDesign, network: NetworkDesign, data: DataDesign, azs: int
+def size_environments(  # noqa: PLR0917  (the design's parts, in pipeline order)
+    req: Requirements,
+    catalog: Catalog,
+    compute: ComputeDesign,
+    network: NetworkDesign,
+    data: DataDesign,
+    azs: int,
 ) -> list[EnvironmentSizing]:
     """Staging then prod, in promotion order."""
-    return [_staging(catalog, compute, data, azs), _prod(compute, network, data)]
+    return [_staging(req, catalog, compute, data, azs), _prod(req, compute, network, data)]
 
 
-def _prod(compute: ComputeDesign, network: NetworkDesign, data: DataDesign) -> EnvironmentSizing:
+def namespace(req: Requirements, env: str) -> str:
+    """One namespace per environment: a kubectl context mix-up fails loudly, not silently."""
+    return f"{req.metadata.name}-{env}"
+
+
+def _prod(
+    req: Requirements, compute: ComputeDesign, network: NetworkDesign, data: DataDesign
+) -> EnvironmentSizing:
     pool = compute.node_pool
     return EnvironmentSizing(
         name="prod",
+        account_id=req.cloud.accounts.prod,
+        namespace=namespace(req, "prod"),
         nat_gateways=network.nat_gateways,
         node_min=pool.min_nodes.whole if pool else None,
         node_max=pool.max_nodes.whole if pool else None,
         services=[
-            ServiceSize(name=s.name, min_replicas=s.min_replicas, max_replicas=s.max_replicas)
+            ServiceSize(
+                name=s.name,
+                min_replicas=s.min_replicas,
+                max_replicas=s.max_replicas,
+                pod_disruption_min_available=s.pod_disruption_min_available,
+            )
             for s in compute.services
         ],
         stores=[_prod_store(s) for s in data.stores],
@@ -63,7 +83,7 @@ def _prod_store(store: StorePlan) -> StoreSize:
 
 
 def _staging(
-    catalog: Catalog, compute: ComputeDesign, data: DataDesign, azs: int
+    req: Requirements, catalog: Catalog, compute: ComputeDesign, data: DataDesign, azs: int
 ) -> EnvironmentSizing:
     services = [_staging_service(s) for s in compute.services]
     pool = compute.node_pool
@@ -80,6 +100,8 @@ def _staging(
         node_max = 2 * node_min
     return EnvironmentSizing(
         name="staging",
+        account_id=req.cloud.accounts.staging,
+        namespace=namespace(req, "staging"),
         nat_gateways=1,
         node_min=node_min,
         node_max=node_max,
@@ -98,11 +120,18 @@ def _staging(
 
 def _staging_service(plan: ServicePlan) -> ServiceSize:
     if plan.type is ServiceType.CRON:
-        return ServiceSize(name=plan.name, min_replicas=0, max_replicas=1)
+        return ServiceSize(
+            name=plan.name, min_replicas=0, max_replicas=1, pod_disruption_min_available=None
+        )
     floor = 1 if plan.type is ServiceType.WORKER else 2
     low = min(plan.min_replicas, floor)
     high = max(low, min(plan.max_replicas, STAGING_MAX_REPLICAS))
-    return ServiceSize(name=plan.name, min_replicas=low, max_replicas=high)
+    return ServiceSize(
+        name=plan.name,
+        min_replicas=low,
+        max_replicas=high,
+        pod_disruption_min_available=disruption_min_available(low),
+    )
 
 
 def _staging_store(catalog: Catalog, store: StorePlan) -> StoreSize:

@@ -13,6 +13,7 @@ from infra_architect.engine._design_model import (
     Permission,
     SecurityDesign,
     ServiceIdentity,
+    Sli,
     SloAlert,
 )
 from infra_architect.engine._figures import figure
@@ -26,6 +27,7 @@ def choose_observability(
 ) -> ObservabilityDesign:
     name = req.metadata.name
     design = catalog.design
+    workloads = design.workloads
     slo = req.availability.slo
     k8s = compute.platform.startswith("eks")
     if k8s:
@@ -131,6 +133,13 @@ def choose_observability(
         cause_alerts=cause_alerts,
         log_retention_days=days,
         retention_why=f"{days} days ({source})",
+        sli=Sli(
+            requests=workloads.sli_requests,
+            errors=workloads.sli_errors,
+            latency_bucket=workloads.sli_latency_bucket,
+            latency_p99_seconds=workloads.latency_p99_seconds,
+            metrics_path=workloads.metrics_path,
+        ),
     )
 
 

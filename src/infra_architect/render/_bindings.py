@@ -1,0 +1,90 @@
+"""What Kubernetes needs from Terraform, and where each value comes from.
+
+Some values exist only once Terraform has applied (a database endpoint, the ARN of an
+RDS-managed secret, the WAF ACL). Each is one binding: an environment-variable name the
+workloads read, the Terraform expression that produces it, and what it is. The
+Terraform environment root prints every binding as one ``KEY=value`` document
+(``terraform output -raw kubernetes_infrastructure_env``); the Kubernetes overlay reads
+that file (``infrastructure.env``) into a ConfigMap the pods load and the kustomize
+replacements copy from. One list feeds both sides, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from infra_architect.engine._design_model import Design
+from infra_architect.render._names import store_module
+
+PENDING = "pending-terraform-apply"
+"""What ``infrastructure.env`` holds for a value until Terraform has produced it."""
+
+
+@dataclass(frozen=True)
+class Binding:
+    key: str
+    expression: str
+    description: str
+
+
+def env_key(name: str) -> str:
+    """``orders-db`` → ``ORDERS_DB``."""
+    return name.upper().replace("-", "_")
+
+
+_ENDPOINT = {
+    "rds": ("ENDPOINT", "endpoint", "host:port of the primary"),
+    "elasticache": ("ENDPOINT", "primary_endpoint", "primary endpoint (TLS)"),
+    "opensearch": ("ENDPOINT", "endpoint", "domain endpoint (HTTPS)"),
+    "s3": ("BUCKET", "bucket_id", "bucket name"),
+    "dynamodb": ("TABLE", "table_name", "table name"),
+}
+
+
+_SECRET = {
+    "rds": ("master_user_secret_arn", "RDS-managed master secret (username, password)"),
+    "elasticache": ("auth_secret_arn", "AUTH token secret"),
+}
+
+
+def infrastructure_bindings(design: Design) -> list[Binding]:
+    """Every value the Kubernetes overlays take from Terraform, in a stable order."""
+    out: list[Binding] = []
+    if any(s.public for s in design.compute.services):
+        out.append(
+            Binding(
+                "CERTIFICATE_ARN", "var.certificate_arn", "ACM certificate of the HTTPS listener"
+            )
+        )
+    if design.network.waf:
+        out.append(
+            Binding("WAF_ACL_ARN", "module.waf.arn", "WAF web ACL the ALB is associated with")
+        )
+    for store in design.data.stores:
+        if store.kind not in _ENDPOINT:
+            continue
+        suffix, output, what = _ENDPOINT[store.kind]
+        module = store_module(store)
+        out.append(
+            Binding(
+                f"{env_key(store.name)}_{suffix}",
+                f"module.{module}.{output}",
+                f"{store.name}: {what}",
+            )
+        )
+        secret = _SECRET.get(store.kind)
+        if secret is not None:
+            output, what = secret
+            out.append(
+                Binding(f"{env_key(store.name)}_SECRET_ARN", f"module.{module}.{output}", what)
+            )
+    out.extend(
+        Binding(
+            f"{env_key(queue.name)}_QUEUE_URL",
+            f'module.messaging.queue_urls["{queue.name}"]',
+            f"{queue.name}: queue URL",
+        )
+        for queue in design.data.queues
+        if queue.engine == "sqs"
+    )
+    return out

@@ -1,0 +1,1 @@
+"""Rules over Kubernetes objects (generated manifests and a user's YAML alike)."""

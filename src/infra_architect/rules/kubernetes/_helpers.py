@@ -1,0 +1,19 @@
+"""Building findings for Kubernetes objects."""
+
+from __future__ import annotations
+
+from infra_architect.rules._model import Finding, RuleMeta
+from infra_architect.rules.kubernetes._objects import K8sObject
+
+
+def finding(meta: RuleMeta, obj: K8sObject, message: str) -> Finding:
+    return Finding(
+        rule_id=meta.id,
+        severity=meta.severity,
+        title=meta.title,
+        message=message,
+        file=obj.file,
+        line=obj.line,
+        resources=(obj.address,),
+        remediation=meta.remediation,
+    )
