@@ -34,6 +34,7 @@ from infra_architect.render import (
     design_json_schema,
     render_docs,
     render_kubernetes,
+    render_pipelines,
     render_terraform,
 )
 from infra_architect.spec import (
@@ -181,6 +182,7 @@ def design(
         raise _pin_error(spec, source, exc) from None
     files = render_docs(result)
     files.update(render_kubernetes(result))
+    files.update(render_pipelines(result))
     unsupported: UnsupportedDesignError | None = None
     try:
         files.update(render_terraform(result))

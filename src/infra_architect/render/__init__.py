@@ -2,6 +2,7 @@
 
 from infra_architect.render._docs import design_json, design_json_schema, render_docs
 from infra_architect.render._kubernetes import render_kubernetes
+from infra_architect.render._pipelines import render_pipelines
 from infra_architect.render._terraform import UnsupportedDesignError, render_terraform
 
 __all__ = [
@@ -10,5 +11,6 @@ __all__ = [
     "design_json_schema",
     "render_docs",
     "render_kubernetes",
+    "render_pipelines",
     "render_terraform",
 ]

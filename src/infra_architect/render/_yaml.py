@@ -21,6 +21,9 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, indentless=False)  # lists indented under their key
 
+    def ignore_aliases(self, data: object) -> bool:
+        return True  # every value written out in full: no &anchors / *aliases
+
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None

@@ -1,0 +1,104 @@
+"""Validate the GitHub Actions workflows: the workflow schema and the zizmor audit."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from infra_architect.validate._tools import Toolchain, ToolResult, _run, _tail
+
+FAIL_AT = ("High",)
+"""zizmor severities that fail validation; lower ones are reported, not fatal."""
+
+
+def workflows(tree: Path) -> list[Path]:
+    folder = tree / ".github" / "workflows"
+    return sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def run_workflows(tools: Toolchain, tree: Path) -> Iterator[ToolResult]:
+    files = workflows(tree)
+    if not files:
+        return
+    target = ".github/workflows"
+    if tools.check_jsonschema is None:
+        yield ToolResult(
+            tool="check-jsonschema",
+            target=target,
+            status="skipped",
+            detail="check-jsonschema is not installed (pip install check-jsonschema)",
+        )
+    else:
+        proc = _run(
+            [
+                tools.check_jsonschema,
+                "--builtin-schema",
+                "vendor.github-workflows",
+                "--output-format",
+                "text",
+                *[str(f) for f in files],
+            ],
+            tree,
+            os.environ,
+        )
+        yield ToolResult(
+            tool="check-jsonschema",
+            target=target,
+            status="passed" if proc.returncode == 0 else "failed",
+            detail=f"{len(files)} workflow(s) against the GitHub workflow schema",
+            findings=[] if proc.returncode == 0 else _tail(proc.stdout + proc.stderr, 30),
+        )
+    if tools.zizmor is None:
+        yield ToolResult(
+            tool="zizmor",
+            target=target,
+            status="skipped",
+            detail="zizmor is not installed (pip install zizmor)",
+        )
+        return
+    proc = _run(
+        [tools.zizmor, "--offline", "--no-progress", "--format", "json", str(tree / target)],
+        tree,
+        os.environ,
+    )
+    yield zizmor_result(proc.stdout, proc.stderr, target)
+
+
+def zizmor_result(stdout: str, stderr: str, target: str) -> ToolResult:
+    try:
+        report = json.loads(stdout)
+    except json.JSONDecodeError:
+        return ToolResult(
+            tool="zizmor",
+            target=target,
+            status="failed",
+            detail="zizmor produced no report",
+            findings=_tail(stderr or stdout),
+        )
+    lines, failing = [], 0
+    for item in report:
+        severity = item["determinations"]["severity"]
+        where = (
+            item["locations"][0]["symbolic"]["key"]["Local"]["given_path"]
+            if item.get("locations")
+            else "?"
+        )
+        failing += severity in FAIL_AT
+        lines.append(f"{item['ident']} [{severity}] {where}: {item['desc']}")
+    return ToolResult(
+        tool="zizmor",
+        target=target,
+        status="failed" if failing else "passed",
+        detail=f"{len(report)} finding(s), {failing} at {'/'.join(FAIL_AT)}",
+        findings=sorted(lines),
+    )
+
+
+def _where(item: dict[str, object]) -> str:
+    try:
+        location = item["locations"][0]  # type: ignore[index]
+        return str(location["symbolic"]["key"]["Local"]["given_path"])
+    except (KeyError, IndexError, TypeError):
+        return "?"
