@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, settings
 
 from infra_architect.catalog import Catalog, load_catalog
 from infra_architect.engine import design_system
-from infra_architect.render import render_docs, render_terraform
+from infra_architect.render import render_all
 from infra_architect.spec import load_requirements
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,4 +71,6 @@ def generate(spec: Path) -> dict[str, str]:
     """The whole generated tree for ``spec``, as `infra-architect design` writes it."""
     catalog = load_catalog()
     design = design_system(load_requirements(spec, catalog.regions), catalog)
-    return render_docs(design) | render_terraform(design)
+    files, unsupported = render_all(design)
+    assert unsupported is None, unsupported
+    return files

@@ -63,8 +63,13 @@ def _safe_relative(rel: str) -> None:
         raise ValueError(f"generated path escapes the output directory: {rel}")
 
 
-def write_tree(out: Path, files: dict[str, str], *, force: bool) -> WriteReport:
-    """Write ``files`` (relative path → text) under ``out``; see the module docstring."""
+def write_tree(
+    out: Path, files: dict[str, str], *, force: bool, keep_edited: bool = False
+) -> WriteReport:
+    """Write ``files`` (relative path → text) under ``out``; see the module docstring.
+
+    ``keep_edited``: instead of refusing, leave every file the user edited as it is (and
+    name it in the report); the manifest keeps its old hash, so it stays protected."""
     if out.exists() and not out.is_dir():
         raise InfraArchitectError(
             f"{out}: exists and is not a directory\n  fix: choose another --output directory"
@@ -82,9 +87,13 @@ def write_tree(out: Path, files: dict[str, str], *, force: bool) -> WriteReport:
         if current is not None and recorded.get(rel) != current:
             conflicts.append(rel)
         to_write.append(rel)
-    if conflicts and not force:
+    if conflicts and keep_edited and not force:
+        to_write = [rel for rel in to_write if rel not in conflicts]
+        report.kept_edited += sorted(conflicts)
+    elif conflicts and not force:
         raise OutputConflictError([str(out / rel) for rel in conflicts])
-    report.forced = sorted(conflicts)
+    else:
+        report.forced = sorted(conflicts)
     for rel in to_write:
         atomic_write_text(out / rel, files[rel])
         report.written.append(rel)
@@ -99,10 +108,13 @@ def write_tree(out: Path, files: dict[str, str], *, force: bool) -> WriteReport:
             report.removed.append(rel)
         else:
             report.kept_edited.append(rel)
+    kept = set(report.kept_edited)
+    hashes = {rel: recorded.get(rel, "") if rel in kept else digest(files[rel]) for rel in files}
+    hashes = {rel: h for rel, h in hashes.items() if h}
     manifest = {
         "version": MANIFEST_VERSION,
         "generator": "infra-architect",
-        "files": {rel: digest(files[rel]) for rel in sorted(files)},
+        "files": dict(sorted(hashes.items())),
     }
     atomic_write_text(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return report

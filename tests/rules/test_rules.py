@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 
 from infra_architect.rules import (
+    ALL_RULES,
+    KUBERNETES_RULES,
     TERRAFORM_RULES,
     DuplicateRuleError,
     Finding,
+    KubernetesGraph,
     Rule,
     RuleContext,
+    load_manifests,
     load_terraform,
     registry,
     rules_table,
@@ -25,21 +29,31 @@ from infra_architect.rules.terraform import ia_tf_010_public_database
 FIXTURES = Path(__file__).parent
 ROOT = FIXTURES.parents[1]
 _SLO = re.compile(r"#\s*infra-architect:\s*slo=([\d.]+)")
-IDS = [r.meta.id for r in TERRAFORM_RULES]
+IDS = [r.meta.id for r in ALL_RULES]
+MANIFESTS = "manifests.yaml"
+
+
+def _main(directory: Path) -> Path:
+    return directory / (MANIFESTS if directory.parent.name.startswith("IA-K8S") else "main.tf")
 
 
 def _context(directory: Path) -> RuleContext:
-    match = _SLO.search((directory / "main.tf").read_text(encoding="utf-8"))
+    match = _SLO.search(_main(directory).read_text(encoding="utf-8"))
     return RuleContext(slo=float(match.group(1)) if match else None)
 
 
 def _run(rule: Rule, directory: Path) -> list[Finding]:
-    graph = load_terraform(directory)
-    assert not graph.skipped, graph.skipped
-    return [f for f in run_rules(graph, _context(directory), [rule]) if f.rule_id == rule.meta.id]
+    if rule in KUBERNETES_RULES:
+        text = (directory / MANIFESTS).read_text(encoding="utf-8")
+        graph: object = KubernetesGraph(load_manifests(text, MANIFESTS))
+    else:
+        graph = load_terraform(directory)
+        assert not graph.skipped, graph.skipped
+    found = run_rules(graph, _context(directory), [rule])  # type: ignore[arg-type]
+    return [f for f in found if f.rule_id == rule.meta.id]
 
 
-@pytest.mark.parametrize("rule", TERRAFORM_RULES, ids=IDS)
+@pytest.mark.parametrize("rule", ALL_RULES, ids=IDS)
 def test_fail_fixture_gives_exactly_the_expected_findings(rule: Rule) -> None:
     directory = FIXTURES / rule.meta.id / "fail"
     expected = json.loads((directory / "expected.json").read_text(encoding="utf-8"))
@@ -48,18 +62,18 @@ def test_fail_fixture_gives_exactly_the_expected_findings(rule: Rule) -> None:
     assert found, "a fail fixture must fail"
 
 
-@pytest.mark.parametrize("rule", TERRAFORM_RULES, ids=IDS)
+@pytest.mark.parametrize("rule", ALL_RULES, ids=IDS)
 def test_pass_fixture_gives_no_finding(rule: Rule) -> None:
     assert _run(rule, FIXTURES / rule.meta.id / "pass") == []
 
 
-@pytest.mark.parametrize("rule", TERRAFORM_RULES, ids=IDS)
+@pytest.mark.parametrize("rule", ALL_RULES, ids=IDS)
 def test_rule_is_documented(rule: Rule) -> None:
     meta = rule.meta
-    assert re.fullmatch(r"IA-TF-\d{3}", meta.id)
+    assert re.fullmatch(r"IA-(TF|K8S)-\d{3}", meta.id)
     assert len(meta.rationale) > 40
     assert len(meta.remediation) > 20
-    assert (FIXTURES / meta.id / "pass" / "main.tf").is_file()
+    assert _main(FIXTURES / meta.id / "pass").is_file()
     assert (FIXTURES / meta.id / "fail" / "expected.json").is_file()
 
 

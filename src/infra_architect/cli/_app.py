@@ -30,12 +30,8 @@ from infra_architect.engine import (
 )
 from infra_architect.errors import InfraArchitectError, InterviewAbortedError, Problem, SpecError
 from infra_architect.render import (
-    UnsupportedDesignError,
     design_json_schema,
-    render_docs,
-    render_kubernetes,
-    render_pipelines,
-    render_terraform,
+    render_all,
 )
 from infra_architect.spec import (
     API_VERSION,
@@ -53,6 +49,7 @@ from infra_architect.spec import (
     validate_document,
 )
 from infra_architect.spec._answers import dump_document, set_answer
+from infra_architect.spec._onboard import NewService, add_service
 from infra_architect.spec._questions import find_missing
 from infra_architect.validate import Toolchain, validate_tree
 
@@ -180,16 +177,81 @@ def design(
         result = design_system(requirements, load_catalog())
     except ImpossiblePinError as exc:
         raise _pin_error(spec, source, exc) from None
-    files = render_docs(result)
-    files.update(render_kubernetes(result))
-    files.update(render_pipelines(result))
-    unsupported: UnsupportedDesignError | None = None
-    try:
-        files.update(render_terraform(result))
-    except UnsupportedDesignError as exc:
-        unsupported = exc
+    files, unsupported = render_all(result)
     report = write_tree(output, files, force=force)
     render_design_summary(stdout, result, source, output, report)
+    if unsupported is not None:
+        stderr.print(f"[bold red]Terraform not generated:[/] {unsupported}")
+    if not result.feasible or unsupported is not None:
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+class ServiceKind(StrEnum):
+    WEB = "web"
+    API = "api"
+    WORKER = "worker"
+    CRON = "cron"
+
+
+@app.command("add-service")
+def add_service_command(
+    name: Annotated[str, typer.Argument(help="The new service (a DNS label).")],
+    *,
+    kind: Annotated[ServiceKind, typer.Option("--type", help="web | api | worker | cron")],
+    spec: Annotated[
+        Path, typer.Option("--spec", help="The requirements spec to add it to.")
+    ] = Path("infra-architect.yaml"),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The generated tree to update.")
+    ] = DEFAULT_OUTPUT,
+    public: Annotated[bool, typer.Option(help="Reachable from the internet.")] = False,
+    port: Annotated[int | None, typer.Option(help="Port it serves on (web/api).")] = None,
+    calls: Annotated[list[str] | None, typer.Option(help="A service it calls (repeat).")] = None,
+    uses: Annotated[
+        list[str] | None, typer.Option(help="A datastore or queue it uses (repeat).")
+    ] = None,
+    called_by: Annotated[
+        list[str] | None, typer.Option(help="A service that calls it (repeat).")
+    ] = None,
+    schedule: Annotated[str | None, typer.Option(help="Cron schedule (cron services).")] = None,
+    cpu_ms_per_request: Annotated[
+        float | None, typer.Option(help="CPU milliseconds per request (web/api).")
+    ] = None,
+    memory_mb: Annotated[int | None, typer.Option(help="Memory per replica in MiB.")] = None,
+) -> None:
+    """Onboard a service in one step: add it to the spec, then regenerate its design-doc
+    section, Dockerfile, Kubernetes manifests (base and overlays), pipeline and Argo CD
+    sync, Terraform (role, repository) — leaving every file you edited as it is."""
+    if not spec.is_file():
+        _fail(f"{spec}: no such spec\n  fix: pass --spec, or run `infra-architect init`")
+    document = read_document(spec)
+    new = NewService(
+        name=name,
+        type=kind.value,
+        public=public,
+        port=port,
+        calls=list(calls or []),
+        uses=list(uses or []),
+        called_by=list(called_by or []),
+        schedule=schedule,
+        cpu_ms_per_request=cpu_ms_per_request,
+        memory_mb=memory_mb,
+    )
+    add_service(document.tree, new, document.source)
+    text = dump_document(document.tree)
+    requirements = validate_document(parse_document(text, document.source), load_catalog().regions)
+    try:
+        result = design_system(requirements, load_catalog())
+    except ImpossiblePinError as exc:
+        raise _pin_error(spec, document.source, exc) from None
+    files, unsupported = render_all(result)
+    atomic_write_text(spec, text)
+    stderr.print(f"added {name} ({kind.value}) to {spec}")
+    report = write_tree(output, files, force=False, keep_edited=True)
+    render_design_summary(stdout, result, document.source, output, report)
+    for rel in sorted(report.written):
+        if f"/{name}" in rel or rel.endswith(f"{name}.yml"):
+            stdout.print(f"  + {rel}", highlight=False)
     if unsupported is not None:
         stderr.print(f"[bold red]Terraform not generated:[/] {unsupported}")
     if not result.feasible or unsupported is not None:

@@ -290,7 +290,7 @@ def render_design_summary(
     console.print(f"{output}: " + ", ".join(parts), highlight=False)
     for rel in report.kept_edited:
         console.print(
-            f"  kept {output / rel}: no longer generated, but you edited it", highlight=False
+            f"  kept {output / rel}: you edited it, so it was left as it is", highlight=False
         )
     console.print(f"start with {output / 'docs' / 'architecture.md'}", highlight=False)
 

@@ -31,7 +31,7 @@ module "security" {
 
   service_roles = {
     storefront = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-prod"
       service_account = "storefront"
       kms_decrypt     = true
       statements = [
@@ -43,7 +43,7 @@ module "security" {
       ]
     }
     catalog = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-prod"
       service_account = "catalog"
       kms_decrypt     = true
       statements = [
@@ -60,7 +60,7 @@ module "security" {
       ]
     }
     search = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-prod"
       service_account = "search"
       kms_decrypt     = true
       statements = [
@@ -72,7 +72,7 @@ module "security" {
       ]
     }
     cart = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-prod"
       service_account = "cart"
       kms_decrypt     = true
       statements = [
@@ -89,7 +89,7 @@ module "security" {
       ]
     }
     checkout = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-prod"
       service_account = "checkout"
       kms_decrypt     = true
       statements = [
@@ -106,7 +106,7 @@ module "security" {
       ]
     }
     payments = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-prod"
       service_account = "payments"
       kms_decrypt     = true
       statements = [
@@ -118,7 +118,7 @@ module "security" {
       ]
     }
     fulfilment = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-prod"
       service_account = "fulfilment"
       kms_decrypt     = true
       statements = [
@@ -140,7 +140,7 @@ module "security" {
       ]
     }
     sitemap = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-prod"
       service_account = "sitemap"
       kms_decrypt     = true
       statements = [

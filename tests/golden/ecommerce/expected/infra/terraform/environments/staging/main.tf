@@ -26,7 +26,7 @@ module "security" {
 
   service_roles = {
     storefront = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-staging"
       service_account = "storefront"
       kms_decrypt     = true
       statements = [
@@ -38,7 +38,7 @@ module "security" {
       ]
     }
     catalog = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-staging"
       service_account = "catalog"
       kms_decrypt     = true
       statements = [
@@ -55,7 +55,7 @@ module "security" {
       ]
     }
     search = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-staging"
       service_account = "search"
       kms_decrypt     = true
       statements = [
@@ -67,7 +67,7 @@ module "security" {
       ]
     }
     cart = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-staging"
       service_account = "cart"
       kms_decrypt     = true
       statements = [
@@ -84,7 +84,7 @@ module "security" {
       ]
     }
     checkout = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-staging"
       service_account = "checkout"
       kms_decrypt     = true
       statements = [
@@ -101,7 +101,7 @@ module "security" {
       ]
     }
     payments = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-staging"
       service_account = "payments"
       kms_decrypt     = true
       statements = [
@@ -113,7 +113,7 @@ module "security" {
       ]
     }
     fulfilment = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-staging"
       service_account = "fulfilment"
       kms_decrypt     = true
       statements = [
@@ -135,7 +135,7 @@ module "security" {
       ]
     }
     sitemap = {
-      namespace       = "shopfront"
+      namespace       = "shopfront-staging"
       service_account = "sitemap"
       kms_decrypt     = true
       statements = [

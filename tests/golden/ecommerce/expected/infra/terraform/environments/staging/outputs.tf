@@ -38,6 +38,11 @@ output "oidc_provider_arn" {
   value       = module.eks.oidc_provider_arn
 }
 
+output "kubernetes_infrastructure_env" {
+  description = "What the Kubernetes overlay reads (infra/k8s/overlays/<env>/infrastructure.env)."
+  value       = join("\n", ["CERTIFICATE_ARN=${var.certificate_arn}", "WAF_ACL_ARN=${module.waf.arn}", "ORDERS_DB_ENDPOINT=${module.rds_orders_db.endpoint}", "ORDERS_DB_SECRET_ARN=${module.rds_orders_db.master_user_secret_arn}", "CATALOG_DB_ENDPOINT=${module.rds_catalog_db.endpoint}", "CATALOG_DB_SECRET_ARN=${module.rds_catalog_db.master_user_secret_arn}", "SESSIONS_ENDPOINT=${module.elasticache_sessions.primary_endpoint}", "SESSIONS_SECRET_ARN=${module.elasticache_sessions.auth_secret_arn}", "CATALOG_CACHE_ENDPOINT=${module.elasticache_catalog_cache.primary_endpoint}", "CATALOG_CACHE_SECRET_ARN=${module.elasticache_catalog_cache.auth_secret_arn}", "SEARCH_INDEX_ENDPOINT=${module.opensearch_search_index.endpoint}", "ASSETS_BUCKET=${module.s3_assets.bucket_id}", "ORDER_EVENTS_QUEUE_URL=${module.messaging.queue_urls["order-events"]}", ""])
+}
+
 output "waf_acl_arn" {
   description = "WAF web ACL in front of the public entry."
   value       = module.waf.arn
