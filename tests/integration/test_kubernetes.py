@@ -87,7 +87,8 @@ def test_every_overlay_builds_and_every_object_validates(eks_results: list[ToolR
     assert all(r.status == "passed" for r in builds + schemas), _report(eks_results)
     for result in schemas[1:]:
         built_in, custom = (int(n) for n in re.findall(r"(\d+) (?:built-in|custom)", result.detail))
-        assert built_in > 20 and custom > 10, result.detail
+        assert built_in > 20, result.detail
+        assert custom > 10, result.detail
 
 
 def test_checkov_passes_the_rendered_manifests(eks_results: list[ToolResult]) -> None:
@@ -201,15 +202,12 @@ def test_add_service_adds_it_everywhere_and_validate_still_passes(
     for env in ("staging", "prod"):
         overlay = (out / f"infra/k8s/overlays/{env}/kustomization.yaml").read_text()
         assert f"shopfront-{env}/reviews" in overlay
-    assert (
-        "## reviews" in (out / "docs/tech-spec.md").read_text()
-        or "reviews" in (out / "docs/tech-spec.md").read_text()
-    )
-    assert "shopfront-reviews" in (
-        out / "infra/terraform/environments/prod/main.tf"
-    ).read_text() or (
-        "reviews = {" in (out / "infra/terraform/environments/prod/main.tf").read_text()
-    )
+    tech_spec = (out / "docs/tech-spec.md").read_text()
+    assert "| reviews | api |" in tech_spec  # its sizing row in the design document
+    assert "| storefront | reviews | 8080 |" in tech_spec  # and its flow
+    terraform = (out / "infra/terraform/environments/prod/main.tf").read_text()
+    assert 'service_account = "reviews"' in terraform  # its IRSA role
+    assert '"reviews",' in terraform  # its image repository
     results = list(run_kubernetes(tools, out, slo=99.9)) + list(run_workflows(tools, out))
     failed = [r for r in results if r.status != "passed"]
     # The hand-edited file is still valid YAML: the edit was a comment.

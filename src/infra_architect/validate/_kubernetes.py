@@ -66,8 +66,8 @@ def validate_object(doc: dict[str, Any], version: str) -> list[str]:
     except kubernetes_validate.SchemaNotFoundError:
         return [f"no schema for {doc.get('apiVersion')} {doc.get('kind')} (unknown kind?)"]
     except kubernetes_validate.ValidationError as error:
-        where = ".".join(str(p) for p in error.caused_by.path) or "<root>"
-        return [f"{where}: {error.caused_by.message}"]
+        where = ".".join(str(p) for p in error.absolute_path) or "<root>"
+        return [f"{where}: {error.message}"]
     return []
 
 

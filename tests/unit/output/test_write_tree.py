@@ -75,3 +75,15 @@ def test_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
 def test_paths_escaping_the_output_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="escapes"):
         write_tree(tmp_path, {"../evil.md": "x"}, force=False)
+
+
+def test_keep_edited_writes_the_rest_and_keeps_protecting_the_edit(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.md": "old\n", "b.md": "old\n"}, force=False)
+    (tmp_path / "a.md").write_text("mine\n")
+    report = write_tree(tmp_path, {"a.md": "x\n", "b.md": "x\n"}, force=False, keep_edited=True)
+    assert report.kept_edited == ["a.md"]
+    assert report.written == ["b.md"]
+    assert (tmp_path / "a.md").read_text() == "mine\n"
+    # The manifest still records the generated hash: the edit stays protected next time.
+    with pytest.raises(OutputConflictError):
+        write_tree(tmp_path, {"a.md": "y\n", "b.md": "x\n"}, force=False)
