@@ -1259,8 +1259,8 @@ def _application(design: Design, env: EnvironmentSizing) -> Doc:
             finalizers=["resources-finalizer.argocd.argoproj.io"],
             annotations={
                 "infra-architect.dev/sync": (
-                    "manual: production syncs only when the approved promote job (or a release "
-                    "approver) runs `argocd app sync`"
+                    "manual: production syncs only when the approved deploy-prod job (or a release "
+                    "approver) triggers a sync"
                     if prod
                     else "automated from main"
                 )
