@@ -26,7 +26,7 @@ from infra_architect.catalog import load_catalog
 from infra_architect.cli import app
 from infra_architect.rules import load_manifests
 from infra_architect.spec import load_requirements
-from infra_architect.validate import Toolchain, ToolResult
+from infra_architect.validate import Toolchain, ToolResult, validate_tree
 from infra_architect.validate._kubernetes import build_overlay, run_kubernetes
 from infra_architect.validate._workflows import run_workflows
 from tests.conftest import EXAMPLES, ROOT, generate
@@ -208,10 +208,16 @@ def test_add_service_adds_it_everywhere_and_validate_still_passes(
     terraform = (out / "infra/terraform/environments/prod/main.tf").read_text()
     assert 'service_account = "reviews"' in terraform  # its IRSA role
     assert '"reviews",' in terraform  # its image repository
-    results = list(run_kubernetes(tools, out, slo=99.9)) + list(run_workflows(tools, out))
-    failed = [r for r in results if r.status != "passed"]
-    # The hand-edited file is still valid YAML: the edit was a comment.
-    assert not failed, _report(failed)
+    # The whole of `validate`: Terraform (fmt, init, validate), checkov, our rules, every
+    # overlay, schemas, PromQL, workflows. The hand-edited file was a comment: still valid.
+    if tools.terraform is None or tools.plugin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("terraform and a provider mirror are required in CI")
+        pytest.skip("terraform or a provider mirror is absent")
+    report = validate_tree(out, tools)
+    assert report.ok, _report(report.failed)
+    assert not report.skipped, _report(report.skipped)
+    assert any(r.target == "infra/k8s/overlays/prod" for r in report.results)
     network = yaml.safe_load((out / "infra/k8s/base/reviews/networkpolicy.yaml").read_text())
     callers = network["spec"]["ingress"][0]["from"]
     assert callers == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "storefront"}}}]
