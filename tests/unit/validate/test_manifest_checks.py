@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,10 @@ from infra_architect.validate._crds import crd_schemas, extract_crd_schemas
 from infra_architect.validate._kubernetes import parse_problems, validate_object
 from infra_architect.validate._workflows import zizmor_result
 
-UPSTREAM = Path(__file__).resolve().parents[3].parent / "shared" / "schemas" / "crds"
+UPSTREAM = Path(
+    os.environ.get("INFRA_ARCHITECT_UPSTREAM_CRDS")
+    or Path(__file__).resolve().parents[3].parent / "shared" / "schemas" / "crds"
+)
 
 DEPLOYMENT = {
     "apiVersion": "apps/v1",
