@@ -513,24 +513,18 @@ def _service(design: Design, service: ServicePlan) -> list[Doc]:
                 "protocol": "TCP",
             }
         )
-    docs = [
+    names = [service.name]
+    if uses_rollout(design, service) and design.delivery.strategy == "blue-green":
+        names.append(f"{service.name}-preview")  # blue-green's preview of the new version
+    return [
         {
             "apiVersion": "v1",
             "kind": "Service",
-            "metadata": _meta(service.name, _labels(design, service)),
+            "metadata": _meta(name, _labels(design, service)),
             "spec": {"type": "ClusterIP", "selector": _selector(service), "ports": ports},
         }
+        for name in names
     ]
-    if uses_rollout(design, service) and design.delivery.strategy == "blue-green":
-        docs.append(
-            {
-                "apiVersion": "v1",
-                "kind": "Service",
-                "metadata": _meta(f"{service.name}-preview", _labels(design, service)),
-                "spec": {"type": "ClusterIP", "selector": _selector(service), "ports": ports},
-            }
-        )
-    return docs
 
 
 def _hpa_metric(design: Design, service: ServicePlan, env: str) -> Doc:
@@ -676,11 +670,7 @@ def network_policy(design: Design, service: ServicePlan) -> Doc:
             "ports": [{"protocol": "TCP", "port": 443}],
         }
     )
-    if any(
-        design.data.store(u).kind in ("s3", "dynamodb")
-        for u in service.uses
-        if any(s.name == u for s in design.data.stores)
-    ):
+    if any(s.name in service.uses and s.kind in ("s3", "dynamodb") for s in design.data.stores):
         # S3 and DynamoDB gateway endpoints route to the services' public address ranges.
         egress.append(
             {
@@ -800,7 +790,7 @@ def error_ratio(design: Design, selector: str, window: str) -> str:
     )
 
 
-def burn_threshold(design: Design, alert: SloAlert) -> float:
+def burn_threshold(alert: SloAlert) -> float:
     """The error ratio at which the budget burns ``burn_rate`` times too fast."""
     return alert.error_rate_threshold.value / 100
 
@@ -832,7 +822,7 @@ def prometheus_rule(design: Design, service: ServicePlan) -> Doc:
     ]
     alerts = []
     for alert in design.observability.alerts:
-        threshold = f"{burn_threshold(design, alert):g}"
+        threshold = f"{burn_threshold(alert):g}"
         label = f'{{service="{service.name}"}}'
         alerts.append(
             {
@@ -896,7 +886,7 @@ def analysis_template(design: Design) -> Doc:
                     **common,
                     # No traffic yet is not a failure: an empty result counts as 0.
                     "successCondition": f"len(result) == 0 || result[0] <= "
-                    f"{burn_threshold(design, page):g}",
+                    f"{burn_threshold(page):g}",
                     "provider": {
                         "prometheus": {
                             "address": PROMETHEUS_URL,
@@ -984,13 +974,15 @@ def role_arn(design: Design, env: EnvironmentSizing, service: str) -> str:
     return f"arn:{_partition(design)}:iam::{env.account_id}:role/{design.name}-{env.name}-{service}"
 
 
+def registry(design: Design, env: EnvironmentSizing) -> str:
+    """The environment's ECR registry host."""
+    suffix = ".cn" if design.region.startswith("cn-") else ""
+    return f"{env.account_id}.dkr.ecr.{design.region}.amazonaws.com{suffix}"
+
+
 def image_repository(design: Design, env: EnvironmentSizing, service: str) -> str:
     """The ECR repository the Terraform ecr module creates in this environment."""
-    suffix = ".cn" if design.region.startswith("cn-") else ""
-    return (
-        f"{env.account_id}.dkr.ecr.{design.region}.amazonaws.com{suffix}/"
-        f"{design.name}-{env.name}/{service}"
-    )
+    return f"{registry(design, env)}/{design.name}-{env.name}/{service}"
 
 
 FIRST_RELEASE_TAG = "unreleased"
@@ -1199,7 +1191,7 @@ def _argocd(design: Design) -> dict[str, str]:
 
 def _project(design: Design) -> Doc:
     namespaces = [env.namespace for env in design.environments]
-    prod = next(e for e in design.environments if e.name == "prod")
+    prod = design.environment("prod")
     return {
         "apiVersion": ARGO,
         "kind": "AppProject",
@@ -1219,8 +1211,8 @@ def _project(design: Design) -> Doc:
             "roles": [
                 {
                     "name": "release",
-                    "description": "Syncs production: held by the approved promote job and "
-                    "the release approvers, nobody else.",
+                    "description": "Syncs production: held by the approved deploy-prod job "
+                    "and the release approvers, nobody else.",
                     "policies": [
                         (
                             f"p, proj:{design.name}:release, applications, sync, "

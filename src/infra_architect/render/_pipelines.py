@@ -11,7 +11,13 @@ is the AWS CLI, docker, kubectl, jq and yq that GitHub's Ubuntu runners ship.
 from __future__ import annotations
 
 from infra_architect.engine._design_model import Design, EnvironmentSizing, ServicePlan
-from infra_architect.render._kubernetes import K8S, is_kubernetes, uses_rollout
+from infra_architect.render._kubernetes import (
+    K8S,
+    image_repository,
+    is_kubernetes,
+    registry,
+    uses_rollout,
+)
 from infra_architect.render._yaml import Doc, dump
 from infra_architect.spec import ServiceType
 
@@ -37,10 +43,6 @@ def render_pipelines(design: Design) -> dict[str, str]:
     return files
 
 
-def _env(design: Design, name: str) -> EnvironmentSizing:
-    return design.environment(name)
-
-
 def _checkout(*, persist: bool = False) -> Doc:
     return {
         "name": "Check out",
@@ -61,16 +63,8 @@ def _aws(env: str) -> Doc:
     }
 
 
-def _registry(design: Design, env: EnvironmentSizing) -> str:
-    return f"{env.account_id}.dkr.ecr.{design.region}.amazonaws.com"
-
-
-def _repository(design: Design, env: EnvironmentSizing, service: ServicePlan) -> str:
-    return f"{_registry(design, env)}/{design.name}-{env.name}/{service.name}"
-
-
 def workflow(design: Design, service: ServicePlan) -> Doc:
-    staging, prod = _env(design, "staging"), _env(design, "prod")
+    staging, prod = design.environment("staging"), design.environment("prod")
     paths = [f"services/{service.name}/**", f".github/workflows/{service.name}.yml"]
     jobs: Doc = {
         "test": _test_job(service),
@@ -113,7 +107,7 @@ def _test_job(service: ServicePlan) -> Doc:
 
 
 def _build_job(design: Design, service: ServicePlan, staging: EnvironmentSizing) -> Doc:
-    repository = _repository(design, staging, service)
+    repository = image_repository(design, staging, service.name)
     return {
         "name": "Build, scan and push",
         "needs": ["test"],
@@ -129,7 +123,7 @@ def _build_job(design: Design, service: ServicePlan, staging: EnvironmentSizing)
             {
                 "name": "Log in to ECR",
                 "run": "aws ecr get-login-password | docker login --username AWS "
-                f"--password-stdin {_registry(design, staging)}",
+                f"--password-stdin {registry(design, staging)}",
             },
             {
                 "id": "push",
@@ -186,15 +180,22 @@ def _gitops_commit(design: Design, service: ServicePlan, env: EnvironmentSizing)
     ]
 
 
+def _sync_application(design: Design, env: EnvironmentSizing) -> str:
+    """Ask Argo CD to sync the environment's application now (an operation on it)."""
+    return (
+        f"kubectl -n argocd patch application {design.name}-{env.name} --type merge "
+        '-p \'{"operation":{"initiatedBy":{"username":"github-actions"},'
+        '"sync":{"revision":"main"}}}\'\n'
+    )
+
+
 def _argocd_sync(design: Design, env: EnvironmentSizing) -> Doc:
     # Production does not sync on its own: the approved job asks Argo CD to sync.
     return {
         "name": "Sync the production application (the approved release)",
         "run": (
             f"aws eks update-kubeconfig --name {design.name}-{env.name}\n"
-            f"kubectl -n argocd patch application {design.name}-{env.name} --type merge "
-            '-p \'{"operation":{"initiatedBy":{"username":"github-actions"},'
-            '"sync":{"revision":"main"}}}\'\n'
+            + _sync_application(design, env)
         ),
     }
 
@@ -202,7 +203,7 @@ def _argocd_sync(design: Design, env: EnvironmentSizing) -> Doc:
 def _ecs_deploy(design: Design, service: ServicePlan, env: EnvironmentSizing) -> Doc:
     cluster = f"{design.name}-{env.name}"
     family = f"{cluster}-{service.name}"
-    image = f"{_repository(design, env, service)}@${{DIGEST}}"
+    image = f"{image_repository(design, env, service.name)}@${{DIGEST}}"
     register = (
         f"aws ecs describe-task-definition --task-definition {family} "
         "--query taskDefinition > current.json\n"
@@ -340,8 +341,8 @@ def _verify_job(
 def _promote_job(
     design: Design, service: ServicePlan, staging: EnvironmentSizing, prod: EnvironmentSizing
 ) -> Doc:
-    source = f"{_repository(design, staging, service)}@${{DIGEST}}"
-    target = f"{_repository(design, prod, service)}:${{GITHUB_SHA}}"
+    source = f"{image_repository(design, staging, service.name)}@${{DIGEST}}"
+    target = f"{image_repository(design, prod, service.name)}:${{GITHUB_SHA}}"
     gate = (
         "required reviewers on the prod environment approve this job"
         if design.delivery.manual_prod_approval
@@ -367,7 +368,7 @@ def _promote_job(
             {
                 "name": "Log in to the staging registry",
                 "run": "aws ecr get-login-password | docker login --username AWS "
-                f"--password-stdin {_registry(design, staging)}",
+                f"--password-stdin {registry(design, staging)}",
             },
             _aws("prod"),
             {
@@ -375,7 +376,7 @@ def _promote_job(
                 "env": {"DIGEST": "${{ needs.build.outputs.digest }}"},
                 "run": (
                     "aws ecr get-login-password | docker login --username AWS "
-                    f"--password-stdin {_registry(design, prod)}\n"
+                    f"--password-stdin {registry(design, prod)}\n"
                     f'docker buildx imagetools create --tag "{target}" "{source}"\n'
                 ),
             },
@@ -409,9 +410,7 @@ def _rollback_job(design: Design, service: ServicePlan, prod: EnvironmentSizing)
                         if uses_rollout(design, service)
                         else ""
                     )
-                    + f"kubectl -n argocd patch application {cluster} --type merge "
-                    '-p \'{"operation":{"initiatedBy":{"username":"github-actions"},'
-                    '"sync":{"revision":"main"}}}\'\n'
+                    + _sync_application(design, prod)
                 ),
             },
         ]

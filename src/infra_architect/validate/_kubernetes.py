@@ -22,7 +22,7 @@ import promql_parser
 
 from infra_architect.rules import KUBERNETES_RULES, KubernetesGraph, RuleContext, run_rules
 from infra_architect.rules.kubernetes._objects import K8sObject, load_manifests
-from infra_architect.validate._crds import validate_custom_resource
+from infra_architect.validate._crds import custom_resource_kinds, validate_custom_resource
 from infra_architect.validate._tools import Toolchain, ToolResult, _run, _tail, checkov_result
 
 DEFAULT_KUBERNETES_VERSION = "1.32"
@@ -147,7 +147,8 @@ def run_kubernetes(tools: Toolchain, tree: Path, slo: float | None) -> Iterator[
 
 def _schemas(target: str, objects: list[K8sObject], version: str) -> ToolResult:
     problems = [f"{obj.address}: {p}" for obj in objects for p in validate_object(obj.doc, version)]
-    custom = sum(1 for o in objects if validate_custom_resource(o.doc) is not None)
+    kinds = custom_resource_kinds()
+    custom = sum(1 for o in objects if f"{o.doc.get('apiVersion')}/{o.kind}" in kinds)
     return ToolResult(
         tool="schemas",
         target=target,
