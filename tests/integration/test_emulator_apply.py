@@ -103,7 +103,10 @@ provider "aws" {
   skip_metadata_api_check     = true
   skip_region_validation      = true
   s3_use_path_style           = true
-  max_retries                 = 1
+  # A few retries: moto's threaded server sometimes closes a kept-alive connection
+  # under parallel load ("use of closed network connection"); one attempt made the
+  # destroy flaky. Still low, so an API moto lacks fails in seconds, not minutes.
+  max_retries                 = 4
 }
 """
 
