@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ruamel.yaml import YAML
 
+from infra_architect.catalog._prices import PriceCatalog, PriceList
 from infra_architect.spec._models import Experience, KubernetesExperience, ServiceType
 
 
@@ -95,24 +96,6 @@ class Policy(_Data):
 
     def capability(self, name: str) -> Capability:
         return next(c for c in self.capabilities if c.name == name)
-
-
-class PriceEntry(_Data):
-    usd: float = Field(ge=0)
-    unit: str
-    source: str
-
-
-class PriceList(_Data):
-    version: Literal[1]
-    as_of: str
-    region: str
-    currency: Literal["USD"]
-    hours_per_month: float = Field(gt=0)
-    prices: dict[str, PriceEntry]
-
-    def usd(self, key: str) -> float:
-        return self.prices[key].usd
 
 
 class RegionTable(_Data):
@@ -234,8 +217,13 @@ class Catalog(_Data):
 
     regions: dict[str, Region]
     policy: Policy
-    prices: PriceList
+    price_catalog: PriceCatalog
     design: DesignData
+
+    @property
+    def prices(self) -> PriceList:
+        """On-demand prices in the floor region: the lowest list prices, for lower bounds."""
+        return self.price_catalog.in_region(self.price_catalog.floor_region)
 
 
 def _read(name: str) -> object:
@@ -249,6 +237,6 @@ def load_catalog() -> Catalog:
     return Catalog(
         regions=RegionTable.model_validate(_read("regions.yaml")).regions,
         policy=Policy.model_validate(_read("policy.yaml")),
-        prices=PriceList.model_validate(_read("prices.yaml")),
+        price_catalog=PriceCatalog.model_validate(_read("prices.yaml")),
         design=DesignData.model_validate(_read("design.yaml")),
     )

@@ -1,9 +1,9 @@
 """The engine: pure functions from requirements to constraints (and, later, designs)."""
 
+from infra_architect._figures import Figure, capital, figure, given, number
 from infra_architect.engine._constraints import derive_constraints, derive_error_budget
 from infra_architect.engine._design import design_system
 from infra_architect.engine._design_model import Decision, Design, DodAnswer, FailureScenario
-from infra_architect.engine._figures import Figure, capital, figure, given, number
 from infra_architect.engine._model import (
     CapabilityFit,
     CapacityTotals,

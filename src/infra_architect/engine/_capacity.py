@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from infra_architect._figures import Figure, ceil_count, figure, given, product
 from infra_architect.catalog import Policy
-from infra_architect.engine._figures import Figure, ceil_count, figure, given, product
 from infra_architect.engine._model import (
     CapacityTotals,
     LoadUnit,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from infra_architect._figures import number
 from infra_architect.catalog import Catalog
-from infra_architect.engine._figures import number
 from infra_architect.engine._model import (
     Complexity,
     Conflict,

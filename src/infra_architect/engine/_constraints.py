@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from infra_architect._figures import figure
 from infra_architect.catalog import Catalog
 from infra_architect.engine._capacity import derive_capacity, total_capacity
 from infra_architect.engine._conflicts import Cheaper, Derived, derive_conflicts
-from infra_architect.engine._figures import figure
 from infra_architect.engine._floor import derive_cost_floor
 from infra_architect.engine._model import Constraints, CostFloor, ErrorBudget
 from infra_architect.engine._topology import (

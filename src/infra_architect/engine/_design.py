@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from infra_architect._figures import capital, number
 from infra_architect.catalog import Catalog
 from infra_architect.engine._constraints import derive_constraints
 from infra_architect.engine._design_model import (
@@ -13,7 +14,6 @@ from infra_architect.engine._design_model import (
     FailureScenario,
     ObservabilityDesign,
 )
-from infra_architect.engine._figures import capital, number
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine.choose._availability import (
     choose_topology,

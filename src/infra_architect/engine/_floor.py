@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from infra_architect._figures import Figure, figure
 from infra_architect.catalog import Catalog, Policy, PriceList
-from infra_architect.engine._figures import Figure, figure
 from infra_architect.engine._model import CostFloor, CostLine, Recovery, ServiceCapacity, Topology
 from infra_architect.engine._topology import store_is_multi_az
 from infra_architect.spec import Datastore, DatastoreEngine, QueueEngine, Requirements

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from infra_architect.engine._figures import Figure
+from infra_architect._figures import Figure
 from infra_architect.spec import Assumption, ServiceType
 
 

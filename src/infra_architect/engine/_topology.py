@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from infra_architect._figures import Figure, figure, given
 from infra_architect.catalog import Catalog, Policy
-from infra_architect.engine._figures import Figure, figure, given
 from infra_architect.engine._model import CapabilityFit, Complexity, Recovery, Topology
 from infra_architect.spec import Availability, DatastoreEngine, Requirements
 from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found

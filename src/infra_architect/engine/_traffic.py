@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from infra_architect.engine._figures import Figure, figure, given, product
+from infra_architect._figures import Figure, figure, given, product
 from infra_architect.engine._model import TrafficFigures
 from infra_architect.spec import Requirements, ServiceType, entry_services
 from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found

@@ -7,6 +7,7 @@ the page, including when it is *not* enough.
 
 from __future__ import annotations
 
+from infra_architect._figures import figure
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     Alternative,
@@ -15,7 +16,6 @@ from infra_architect.engine._design_model import (
     Platform,
     SlaTerm,
 )
-from infra_architect.engine._figures import figure
 from infra_architect.engine._model import Constraints
 from infra_architect.engine._topology import store_is_multi_az
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem

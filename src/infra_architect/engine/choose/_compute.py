@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from infra_architect._figures import Figure, figure
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     Alternative,
@@ -20,7 +21,6 @@ from infra_architect.engine._design_model import (
     Probes,
     ServicePlan,
 )
-from infra_architect.engine._figures import Figure, figure
 from infra_architect.engine._model import Constraints, ServiceCapacity
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 from infra_architect.spec import ComputeChoice, Protocol, Requirements, ServiceType

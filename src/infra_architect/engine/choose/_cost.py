@@ -6,6 +6,7 @@ full cost model (regional prices, commitments, usage curves) refines it.
 
 from __future__ import annotations
 
+from infra_architect._figures import figure
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     ComputeDesign,
@@ -14,7 +15,6 @@ from infra_architect.engine._design_model import (
     NetworkDesign,
     SecurityDesign,
 )
-from infra_architect.engine._figures import figure
 from infra_architect.engine._floor import (
     Pricer,
     compute_line,

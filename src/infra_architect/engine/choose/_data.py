@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from infra_architect._figures import Figure, given
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     Alternative,
@@ -11,7 +12,6 @@ from infra_architect.engine._design_model import (
     QueuePlan,
     StorePlan,
 )
-from infra_architect.engine._figures import Figure, given
 from infra_architect.engine._model import Constraints
 from infra_architect.engine._topology import store_is_multi_az
 from infra_architect.engine.choose._network import STORE_PORTS

@@ -8,6 +8,7 @@ fits the deploy share of the error budget wins.
 
 from __future__ import annotations
 
+from infra_architect._figures import Figure, figure, product
 from infra_architect.catalog import Catalog
 from infra_architect.engine._constraints import repository
 from infra_architect.engine._design_model import (
@@ -19,7 +20,6 @@ from infra_architect.engine._design_model import (
     Stage,
     StrategyRisk,
 )
-from infra_architect.engine._figures import Figure, figure, product
 from infra_architect.engine._model import Constraints
 from infra_architect.spec import Requirements
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from infra_architect._figures import Figure, figure, given
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     ComputeDesign,
@@ -11,7 +12,6 @@ from infra_architect.engine._design_model import (
     NetworkDesign,
     ObservabilityDesign,
 )
-from infra_architect.engine._figures import Figure, figure, given
 from infra_architect.engine._model import Constraints
 from infra_architect.spec import Requirements
 

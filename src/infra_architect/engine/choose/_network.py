@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from infra_architect._figures import figure
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     Alternative,
@@ -16,7 +17,6 @@ from infra_architect.engine._design_model import (
     Scheme,
     Subnet,
 )
-from infra_architect.engine._figures import figure
 from infra_architect.engine._model import Constraints
 from infra_architect.spec import (
     Compliance,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from infra_architect._figures import figure
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     Alternative,
@@ -16,7 +17,6 @@ from infra_architect.engine._design_model import (
     Sli,
     SloAlert,
 )
-from infra_architect.engine._figures import figure
 from infra_architect.spec import Compliance, Requirements, ServiceType
 
 SECRET_ROTATION_DAYS = 30
