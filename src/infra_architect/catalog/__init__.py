@@ -13,6 +13,7 @@ from infra_architect.catalog._catalog import (
     Region,
     ServiceProfile,
     SloTier,
+    UsageAssumptions,
     load_catalog,
 )
 from infra_architect.catalog._prices import (
@@ -41,5 +42,6 @@ __all__ = [
     "ServiceProfile",
     "SloTier",
     "Term",
+    "UsageAssumptions",
     "load_catalog",
 ]

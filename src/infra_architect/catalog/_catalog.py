@@ -181,6 +181,22 @@ class Workloads(_Data):
     pre_stop_sleep_seconds: int = Field(ge=0)
 
 
+class UsageAssumptions(_Data):
+    log_bytes_per_request: float = Field(ge=0)
+    log_storage_ratio: float = Field(gt=0, le=1)
+    requests_per_lcu_second: float = Field(gt=0)
+    response_bytes_per_request: float = Field(ge=0)
+    free_data_transfer_out_gb: float = Field(ge=0)
+    nat_bytes_per_request: float = Field(ge=0)
+    internal_call_bytes: float = Field(ge=0)
+    node_volume_gb: float = Field(gt=0)
+    sqs_requests_per_message: float = Field(gt=0)
+    cron_run_minutes: float = Field(gt=0)
+    staging_traffic_share: float = Field(gt=0, lt=1)
+    waf_rule_groups: int = Field(ge=0)
+    warm_standby_share: float = Field(gt=0, le=1)
+
+
 class DesignData(_Data):
     """Published SLAs, platform timings, shapes and control catalogues (design.yaml)."""
 
@@ -202,8 +218,7 @@ class DesignData(_Data):
     backup_retention_days: int = Field(ge=1, le=35)
     burn_rate_alerts: list[BurnRateAlert] = Field(min_length=1)
     log_retention_days: dict[str, int]
-    log_bytes_per_request: float = Field(ge=0)
-    requests_per_lcu_second: float = Field(gt=0)
+    usage: UsageAssumptions
     compliance_controls: dict[str, list[Control]]
     kubernetes_min_services: int = Field(ge=1)
     karpenter_min_vcpu: float = Field(gt=0)

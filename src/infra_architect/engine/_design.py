@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from infra_architect._figures import capital, number
 from infra_architect.catalog import Catalog
+from infra_architect.cost import CostModel
 from infra_architect.engine._constraints import derive_constraints
 from infra_architect.engine._design_model import (
     AvailabilityDesign,
-    CostEstimate,
     DeliveryDesign,
     Design,
     DodAnswer,
@@ -61,7 +61,12 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         composite=composite_availability(req, constraints, catalog, compute.platform, regions),
         scenarios=scenarios,
     )
-    cost = estimate_cost(req, constraints, catalog, compute, network, data, security)
+    environments = size_environments(
+        req, catalog, compute, network, data, availability.availability_zones
+    )
+    cost = estimate_cost(
+        req, constraints, catalog, compute, network, data, observability, security, environments
+    )
     conflicts = constraints.conflicts + _design_conflicts(
         req, catalog, availability, delivery, cost
     )
@@ -79,9 +84,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         observability=observability,
         security=security,
         cost=cost,
-        environments=size_environments(
-            req, catalog, compute, network, data, availability.availability_zones
-        ),
+        environments=environments,
         definition_of_done=definition_of_done(
             constraints, availability, delivery, observability, cost, feasible=feasible
         ),
@@ -95,7 +98,7 @@ def _design_conflicts(
     catalog: Catalog,
     availability: AvailabilityDesign,
     delivery: DeliveryDesign,
-    cost: CostEstimate,
+    cost: CostModel,
 ) -> list[Conflict]:
     out: list[Conflict] = []
     slo = req.availability.slo
@@ -149,21 +152,7 @@ def _design_conflicts(
                 fields=["decisions.nat"],
             )
         )
-    if cost.within_budget is False and cost.budget_monthly_usd is not None:
-        over = cost.total_monthly_usd.value - cost.budget_monthly_usd
-        out.append(
-            Conflict(
-                id="estimate-over-budget",
-                severity=Severity.ERROR,
-                title=f"The design's estimate (${number(round(cost.total_monthly_usd.value))}/"
-                f"month) exceeds the budget (${number(cost.budget_monthly_usd)})",
-                detail=f"over by ${number(round(over))}/month; the largest line is "
-                f"{cost.largest.component} (${number(round(cost.largest.monthly_usd.value))})",
-                fix="raise budget.monthly_usd, lower availability.slo or the traffic "
-                "figures, or apply the levers in docs/definition-of-done.md",
-                fields=["budget.monthly_usd"],
-            )
-        )
+    out.extend(budget_conflicts(cost))
     return out
 
 
@@ -176,7 +165,7 @@ def definition_of_done(
     availability: AvailabilityDesign,
     delivery: DeliveryDesign,
     observability: ObservabilityDesign,
-    cost: CostEstimate,
+    cost: CostModel,
     *,
     feasible: bool,
 ) -> list[DodAnswer]:
@@ -232,20 +221,86 @@ def definition_of_done(
     ]
 
 
-def _cost_answer(cost: CostEstimate, conflicted: str, *, feasible: bool) -> DodAnswer:
-    share = cost.largest.monthly_usd.value / max(cost.total_monthly_usd.value, 1e-9) * 100
+def budget_conflicts(cost: CostModel) -> list[Conflict]:
+    """Over budget today: an error naming the levers that close the gap (or saying they
+    cannot). Within budget today but not along the growth curve: a warning."""
+    check = cost.budget
+    if check is None:
+        return []
+    levers = {lever.id: lever for lever in cost.levers}
+    if not check.within_budget:
+        chosen = [levers[i] for i in check.closing_levers]
+        named = "; ".join(
+            f"{lv.action} on {lv.component} (-${number(round(lv.saving_usd.value))})"
+            for lv in chosen
+        )
+        if check.closes_gap:
+            fix = (
+                f"apply these levers (together -${number(round(check.closed_usd))}/month): "
+                f"{named}; or raise budget.monthly_usd"
+            )
+        else:
+            fix = (
+                f"the levers save only ${number(round(check.closed_usd))} of the "
+                f"${number(round(check.gap_usd))} gap ({named}); the rest must come from "
+                "the requirements: a lower availability.slo (fewer AZs, no recovery "
+                "region), lower traffic figures, or a larger budget.monthly_usd"
+            )
+        return [
+            Conflict(
+                id="estimate-over-budget",
+                severity=Severity.ERROR,
+                title=f"The design costs ${number(round(check.total_monthly_usd))}/month "
+                f"(prod and staging), over the ${number(check.budget_monthly_usd)} budget",
+                detail=f"over by ${number(round(check.gap_usd))}/month; the largest line is "
+                f"{cost.largest.component} (${number(round(cost.largest.monthly_usd.value))}, "
+                f"{cost.largest_share:.0%} of prod)",
+                fix=fix,
+                fields=["budget.monthly_usd"],
+            )
+        ]
+    if check.first_month_over is not None:
+        point = next(p for p in cost.growth if p.month == check.first_month_over)
+        return [
+            Conflict(
+                id="growth-over-budget",
+                severity=Severity.WARNING,
+                title=f"Growth takes the bill over budget by month {point.month} "
+                f"(${number(round(point.total_monthly_usd))}/month)",
+                detail=f"at {number(round(point.average_rps))} requests/s on average; today "
+                f"${number(round(check.total_monthly_usd))} of ${number(check.budget_monthly_usd)}",
+                fix="plan the levers in docs/cost.md before then, or raise budget.monthly_usd",
+                fields=["budget.monthly_usd", "traffic.growth"],
+            )
+        ]
+    return []
+
+
+def _cost_answer(cost: CostModel, conflicted: str, *, feasible: bool) -> DodAnswer:
+    prod = cost.environment("prod")
     budget = (
-        f" against a budget of ${number(cost.budget_monthly_usd)}"
-        if cost.budget_monthly_usd is not None
+        f" against a budget of ${number(cost.budget.budget_monthly_usd)}"
+        if cost.budget is not None
         else " (no budget stated)"
     )
-    over = cost.within_budget is False
+    over = cost.budget is not None and not cost.budget.within_budget
+    prod_levers = [lv for lv in cost.levers if lv.environment == "prod"]
+    own = [lv for lv in prod_levers if lv.component == cost.largest.component][:3]
+    others = [lv for lv in prod_levers if lv.component != cost.largest.component][:2]
+    levers = (
+        "; ".join(f"{lv.action} (-${number(round(lv.saving_usd.value))}/month)" for lv in own)
+        or "none priced for this line beyond rightsizing it from measured load"
+    )
+    also = "; ".join(
+        f"{lv.action} on {lv.component} (-${number(round(lv.saving_usd.value))})" for lv in others
+    )
     return DodAnswer(
         question="What is the largest cost driver, and what are its levers?",
         done=feasible and not over,
         answer=f"{cost.largest.component}: ${number(round(cost.largest.monthly_usd.value))}/month, "
-        f"{share:.0f}% of the ${number(round(cost.total_monthly_usd.value))}/month estimate"
-        f"{budget}. Levers: {'; '.join(cost.levers)}.",
-        figures=[cost.largest.monthly_usd, cost.total_monthly_usd],
+        f"{cost.largest_share:.0%} of prod's ${number(round(prod.total_monthly_usd.value))}/month "
+        f"(${number(round(cost.total_monthly_usd.value))} with staging{budget}). "
+        f"Its levers: {levers}." + (f" Next largest savings: {also}." if also else ""),
+        figures=[cost.largest.monthly_usd, prod.total_monthly_usd, cost.total_monthly_usd],
         missing=conflicted + ("the estimate exceeds the budget" if over else ""),
     )

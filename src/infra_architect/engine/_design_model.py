@@ -13,7 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from infra_architect._figures import Figure
-from infra_architect.engine._model import Conflict, Constraints, CostLine, Severity
+from infra_architect.cost import CostModel
+from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.spec import Assumption, ServiceType
 
 DESIGN_VERSION = "1"
@@ -450,17 +451,6 @@ class EnvironmentSizing(_Out):
 # --- cost and the whole ---------------------------------------------------------------
 
 
-class CostEstimate(_Out):
-    lines: list[CostLine]
-    total_monthly_usd: Figure
-    budget_monthly_usd: float | None
-    within_budget: bool | None
-    largest: CostLine
-    levers: list[str]
-    prices_as_of: str
-    note: str
-
-
 class DodAnswer(_Out):
     question: str
     done: bool
@@ -484,7 +474,7 @@ class Design(_Out):
     delivery: DeliveryDesign
     observability: ObservabilityDesign
     security: SecurityDesign
-    cost: CostEstimate
+    cost: CostModel
     environments: list[EnvironmentSizing]
     definition_of_done: list[DodAnswer]
     conflicts: list[Conflict]

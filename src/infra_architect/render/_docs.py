@@ -82,6 +82,7 @@ def render_docs(design: Design) -> dict[str, str]:
         ),
         "docs/tech-spec.md": _render("tech-spec.md.j2", design=design),
         "docs/tradeoffs.md": _render("tradeoffs.md.j2", design=design),
+        "docs/cost.md": _render("cost.md.j2", design=design),
         "docs/definition-of-done.md": _render("definition-of-done.md.j2", design=design),
     }
     for scenario in design.availability.scenarios:

@@ -385,6 +385,64 @@ def cron_problem(expression: str) -> str | None:
     return None
 
 
+DAYS_PER_MONTH = 365 / 12
+_MACRO_RUNS = {
+    "@yearly": 1 / 12,
+    "@annually": 1 / 12,
+    "@monthly": 1.0,
+    "@weekly": DAYS_PER_MONTH / 7,
+    "@daily": DAYS_PER_MONTH,
+    "@midnight": DAYS_PER_MONTH,
+    "@hourly": DAYS_PER_MONTH * 24,
+}
+
+
+def cron_runs_per_month(expression: str) -> float:
+    """How often a valid schedule runs in an average month (cron ORs day-of-month and
+    day-of-week when both are restricted)."""
+    text = expression.strip().lower()
+    if text in _MACRO_RUNS:
+        return _MACRO_RUNS[text]
+    minute, hour, day, month, weekday = text.split()
+    runs_per_day = len(_cron_values(minute, 0, 59, {})) * len(_cron_values(hour, 0, 23, {}))
+    days = _cron_values(day, 1, 31, {})
+    weekdays = {d % 7 for d in _cron_values(weekday, 0, 7, _CRON_NAMES[4])}
+    # Days of the month that exist in an average month (29-31 are missing in some).
+    by_date = sum(_MONTHS_WITH_DAY.get(d, 1.0) for d in days)
+    by_weekday = len(weekdays) * DAYS_PER_MONTH / 7
+    if day == "*" and weekday == "*":
+        per_month = DAYS_PER_MONTH
+    elif weekday == "*":
+        per_month = by_date
+    elif day == "*":
+        per_month = by_weekday
+    else:
+        per_month = by_date + by_weekday
+    months = len(_cron_values(month, 1, 12, _CRON_NAMES[3]))
+    return runs_per_day * per_month * months / 12
+
+
+_MONTHS_WITH_DAY = {29: 11.25 / 12, 30: 11 / 12, 31: 7 / 12}
+
+
+def _cron_values(raw: str, low: int, high: int, names: dict[str, int]) -> set[int]:
+    values: set[int] = set()
+    for item in raw.split(","):
+        match = _CRON_ITEM.match(item)
+        if match is None:
+            continue
+        step = int(match.group(4) or 1)
+        if match.group(1) == "*":
+            start, end = low, high
+        else:
+            bounds = [names[b] if not b.isdigit() else int(b) for b in match.group(1).split("-")]
+            start = bounds[0]
+            # "5/15" runs from 5 to the end of the range; "5" alone is just 5.
+            end = bounds[-1] if len(bounds) > 1 or match.group(4) is None else high
+        values.update(range(start, end + 1, step))
+    return values
+
+
 def _suggest(value: str, options: Collection[str], what: str) -> str:
     close = difflib.get_close_matches(value, sorted(options), n=1, cutoff=0.6)
     if close:

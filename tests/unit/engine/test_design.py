@@ -184,8 +184,10 @@ def test_cost_lines_follow_the_store_engine_not_its_name(catalog: Catalog) -> No
             "system": req.system.model_copy(update={"datastores": [store], "services": [service]})
         }
     )
-    lines = [line.component for line in design_system(req, catalog).cost.lines]
+    prod = design_system(req, catalog).cost.environment("prod")
+    lines = [line.component for line in prod.lines]
     assert [c for c in lines if c.startswith("s3-archive")] == [
         "s3-archive (db.t4g.medium)",
-        "s3-archive storage",
+        "s3-archive storage (gp3)",
+        "s3-archive backups in the recovery region",
     ]

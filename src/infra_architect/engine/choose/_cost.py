@@ -1,44 +1,83 @@
-"""A first-order monthly estimate of the chosen design, to check it against the budget.
+"""The design's bill of materials: what each environment runs and uses a month.
 
-On-demand list prices (us-east-1) at the steady-state minimum of every component; the
-full cost model (regional prices, commitments, usage curves) refines it.
+Quantities come from the design (node pool, replicas, store sizes, gateways, endpoints)
+and the spec's traffic (requests, bytes, logs, messages, storage); what the spec cannot
+say is a usage assumption from the catalog, printed with the estimate. The cost package
+prices them. Prod is built at any traffic scale, so the growth curve is the same
+arithmetic at each month's traffic; staging is built from its sizing at its own traffic.
 """
 
 from __future__ import annotations
 
-from infra_architect._figures import figure
-from infra_architect.catalog import Catalog
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from infra_architect._figures import Figure, figure, number
+from infra_architect.catalog import Catalog, UsageAssumptions
+from infra_architect.cost import (
+    Category,
+    Commitment,
+    CostModel,
+    EnvironmentCost,
+    Lever,
+    Usage,
+    build_cost_model,
+    slug,
+)
 from infra_architect.engine._design_model import (
     ComputeDesign,
-    CostEstimate,
     DataDesign,
+    EnvironmentSizing,
     NetworkDesign,
+    ObservabilityDesign,
     SecurityDesign,
+    ServicePlan,
 )
-from infra_architect.engine._floor import (
-    Pricer,
-    compute_line,
-    messaging_lines,
-    object_store_line,
-    sum_lines,
-)
-from infra_architect.engine._model import Constraints, CostLine
-from infra_architect.spec import Requirements
+from infra_architect.engine._model import Constraints, ServiceCapacity
+from infra_architect.spec import QueueEngine, Requirements, ServiceType
+from infra_architect.spec._semantic import cron_runs_per_month
 
-SECONDS_PER_MONTH = 2_628_000
-MANAGED_RULE_GROUPS = 4
-WARM_STANDBY_COMPUTE_SHARE = 0.5
+SECONDS_PER_MONTH = 2_628_000  # 730 h
+GB = 1e9
+GROWTH_STEPS = 4
+"""The growth curve is priced at today, each quarter of the way, and the target."""
 
-LEVERS = {
-    "compute": "Compute Savings Plans (1 year, about 30% off); Graviton (about 20% cheaper); "
-    "measure cpu_ms_per_request and rightsize; Spot for workers",
-    "database": "Reserved Instances after 3 months of stable sizing (about 35% off); "
-    "rightsize the class from measured CPU; Aurora I/O-Optimized only if I/O dominates",
-    "logs": "drop debug and health-check logs at the source, sample access logs, "
-    "Infrequent Access log class for audit logs (half the ingest price)",
-    "network": "VPC gateway endpoints for S3/DynamoDB (free) take API traffic off NAT",
-    "other": "review usage monthly against this estimate",
-}
+
+@dataclass(frozen=True)
+class Sizes:
+    """What one environment runs (prod: the design; staging: its sizing)."""
+
+    name: str
+    replicas_min: dict[str, int]
+    replicas_max: dict[str, int]
+    node_min: int | None
+    nat_gateways: int
+    stores: dict[str, tuple[str | None, int, int, str | None]]  # class, nodes, replicas, key
+    recovery_region: bool
+
+
+@dataclass(frozen=True)
+class Parts:
+    req: Requirements
+    constraints: Constraints
+    catalog: Catalog
+    compute: ComputeDesign
+    network: NetworkDesign
+    data: DataDesign
+    observability: ObservabilityDesign
+    security: SecurityDesign
+
+    @property
+    def usage(self) -> UsageAssumptions:
+        return self.catalog.design.usage
+
+    @property
+    def azs(self) -> int:
+        return self.constraints.topology.availability_zones.whole
+
+    def capacity(self, name: str) -> ServiceCapacity:
+        return next(s for s in self.constraints.services if s.name == name)
 
 
 def estimate_cost(  # noqa: PLR0917  (one argument per design part)
@@ -48,208 +87,889 @@ def estimate_cost(  # noqa: PLR0917  (one argument per design part)
     compute: ComputeDesign,
     network: NetworkDesign,
     data: DataDesign,
+    observability: ObservabilityDesign,
     security: SecurityDesign,
-) -> CostEstimate:
-    prices = catalog.prices
-    pricer = Pricer(prices)
-    lines: list[CostLine] = []
-    pool = compute.node_pool
-    if pool is not None:
-        lines.append(pricer.hourly("EKS control plane", 1.0, "eks_cluster_hour", "one cluster"))
-        node_type = next(n for n in catalog.design.node_types if n.name == pool.instance_type)
-        lines.append(
-            pricer.hourly(
-                f"EKS nodes ({pool.instance_type})",
-                pool.min_nodes.value,
-                node_type.price_key,
-                f"{pool.min_nodes.whole} nodes at minimum, up to {pool.max_nodes.whole} at spike",
-            )
-        )
-    else:
-        lines.append(
-            compute_line(pricer, constraints.services).model_copy(
-                update={
-                    "component": "ECS on Fargate (minimum replicas)",
-                    "note": "tasks at minimum replicas; the spike is billed per second on top",
-                }
-            )
-        )
-    if network.load_balancer == "alb":
-        lines.append(pricer.hourly("Application Load Balancer", 1.0, "alb_hour", "hourly charge"))
-        lcus = constraints.traffic.average_rps.value / catalog.design.requests_per_lcu_second
-        lines.append(
-            pricer.hourly(
-                "ALB capacity units",
-                lcus,
-                "alb_lcu_hour",
-                f"{lcus:.1f} LCU at the average rate (new connections dominate)",
-            )
-        )
-    lines.append(
-        pricer.hourly(
-            "NAT gateways",
-            float(network.nat_gateways),
-            "nat_gateway_hour",
-            f"{network.nat_decision.selected}; data processing extra",
-        )
+    environments: Sequence[EnvironmentSizing],
+) -> CostModel:
+    parts = Parts(req, constraints, catalog, compute, network, data, observability, security)
+    sizes = {env.name: _sizes(parts, env) for env in environments}
+    share = parts.usage.staging_traffic_share
+    prices = catalog.price_catalog
+    return build_cost_model(
+        region=req.cloud.region,
+        prices=prices,
+        staging=bill_of_materials(parts, sizes["staging"], share),
+        prod_at=lambda scale: bill_of_materials(parts, sizes["prod"], scale),
+        growth=_growth(constraints),
+        budget=req.budget.monthly_usd if req.budget else None,
+        extra_levers=lambda envs: _spot_worker_levers(parts, envs),
+        assumptions=_assumptions(parts, prices.covers(req.cloud.region), prices.floor_region),
     )
-    if network.waf:
-        requests = constraints.traffic.average_rps.value * SECONDS_PER_MONTH / 1e6
-        waf = (
-            prices.usd("waf_web_acl_month")
-            + MANAGED_RULE_GROUPS * prices.usd("waf_rule_month")
-            + requests * prices.usd("waf_million_requests")
-        )
-        lines.append(
-            CostLine(
-                component="AWS WAF",
-                monthly_usd=figure(
-                    waf,
-                    "USD/month",
-                    "{acl} + {rule_groups} × {per_rule} + {million_requests} × {per_million}",
-                    acl=prices.usd("waf_web_acl_month"),
-                    rule_groups=float(MANAGED_RULE_GROUPS),
-                    per_rule=prices.usd("waf_rule_month"),
-                    million_requests=requests,
-                    per_million=prices.usd("waf_million_requests"),
-                ),
-                note="web ACL, 4 managed rule groups, requests inspected",
+
+
+def _sizes(parts: Parts, env: EnvironmentSizing) -> Sizes:
+    keys = {s.name: s.price_key for s in parts.data.stores}
+    design = parts.catalog.design
+    class_keys = {c.class_: c.price_key for c in design.db_classes}
+    class_keys |= {c.class_: c.price_key for c in [*design.cache_classes, *design.search_classes]}
+    return Sizes(
+        name=env.name,
+        replicas_min={s.name: s.min_replicas for s in env.services},
+        replicas_max={s.name: s.max_replicas for s in env.services},
+        node_min=env.node_min,
+        nat_gateways=env.nat_gateways,
+        stores={
+            s.name: (
+                s.instance_class,
+                s.nodes,
+                s.read_replicas,
+                class_keys.get(s.instance_class or "", keys[s.name]),
+            )
+            for s in env.stores
+        },
+        recovery_region=env.cross_region_recovery,
+    )
+
+
+def _growth(constraints: Constraints) -> list[tuple[int, float, float]]:
+    """(month, average requests/s, scale) from today to the growth target, geometric."""
+    traffic = constraints.traffic
+    today = traffic.average_rps.value
+    months = traffic.growth_months
+    if not months or today <= 0:
+        return [(0, today, 1.0)]
+    target = traffic.growth_average_rps.value / today
+    steps = sorted({round(months * i / GROWTH_STEPS) for i in range(GROWTH_STEPS + 1)})
+    return [(m, today * target ** (m / months), target ** (m / months)) for m in steps]
+
+
+# --- the bill of materials -----------------------------------------------------------
+
+
+def bill_of_materials(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
+    """Everything ``sizes`` runs a month at ``scale`` × today's average traffic."""
+    rps = parts.constraints.traffic.average_rps.value * scale
+    usages = [
+        *_compute(parts, sizes, scale),
+        *_edge(parts, rps),
+        *_network(parts, sizes, rps, scale),
+        *_stores(parts, sizes, scale),
+        *_queues(parts, scale),
+        *_observability(parts, rps),
+        *_security(parts),
+    ]
+    if sizes.recovery_region:
+        usages.extend(_recovery_region(parts, sizes, usages, scale))
+    return usages
+
+
+def _hours(count: float, what: str) -> Figure:
+    return figure(
+        count * 730,
+        "hours/month",
+        "{%s} × {hours_per_month}" % what,  # noqa: UP031  (braces are the template)
+        **{what: count, "hours_per_month": 730.0},
+    )
+
+
+def _replicas_at(parts: Parts, sizes: Sizes, plan: ServicePlan, scale: float) -> int:
+    """Replicas running at the month's average load: the autoscaler follows load, never
+    below the environment's minimum nor above its maximum."""
+    low = sizes.replicas_min[plan.name]
+    capacity = parts.capacity(plan.name)
+    per_replica = capacity.load_per_replica.value
+    if per_replica <= 0:
+        return low
+    needed = math.ceil(round(capacity.average_load.value * scale / per_replica, 6))
+    return min(max(low, needed), max(low, sizes.replicas_max[plan.name]))
+
+
+def _compute(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
+    running = [p for p in parts.compute.services if p.type is not ServiceType.CRON]
+    replicas = {p.name: _replicas_at(parts, sizes, p, scale) for p in running}
+    pool = parts.compute.node_pool
+    if pool is not None and sizes.node_min is not None:
+        return _nodes(parts, sizes, running, replicas)
+    if parts.compute.platform == "lambda":
+        return _lambda(parts, scale)
+    return _fargate(parts, sizes, running, replicas)
+
+
+def _nodes(
+    parts: Parts, sizes: Sizes, running: list[ServicePlan], replicas: dict[str, int]
+) -> list[Usage]:
+    pool = parts.compute.node_pool
+    assert pool is not None  # noqa: S101  (checked by the caller)
+    assert sizes.node_min is not None  # noqa: S101
+    packing = parts.catalog.design.node_packing
+    vcpu = sum(p.vcpu * replicas[p.name] for p in running)
+    memory = sum(p.memory_mb / 1024 * replicas[p.name] for p in running)
+    needed = math.ceil(
+        round(max(vcpu / (pool.vcpu * packing), memory / (pool.memory_gib * packing)), 6)
+    )
+    above = max(0, needed - sizes.node_min)
+    key = next(n.price_key for n in parts.catalog.design.node_types if n.name == pool.instance_type)
+    out = [
+        Usage(
+            component="EKS control plane",
+            category="control-plane",
+            price_key="eks_cluster_hour",
+            quantity=_hours(1.0, "clusters"),
+            commitment="steady",
+            traffic_scaled=False,
+            note="one cluster per environment",
+        ),
+        Usage(
+            component=f"EKS nodes ({pool.instance_type}), baseline",
+            category="compute",
+            price_key=key,
+            quantity=_hours(float(sizes.node_min), "nodes"),
+            commitment="steady",
+            traffic_scaled=False,
+            note=f"the minimum the node group keeps ({sizes.node_min}: spread over "
+            f"{parts.azs} AZs)",
+        ),
+    ]
+    if above:
+        out.append(
+            Usage(
+                component=f"EKS nodes ({pool.instance_type}), autoscaled",
+                category="compute",
+                price_key=key,
+                quantity=_hours(float(above), "nodes"),
+                commitment="variable",
+                traffic_scaled=True,
+                note=f"{needed} nodes carry the average load ({number(round(vcpu, 2))} vCPU, "
+                f"{number(round(memory, 2))} GiB at {packing:.0%} packing); "
+                f"{above} above the baseline",
             )
         )
-    if network.interface_endpoints:
-        azs = constraints.topology.availability_zones.whole
-        lines.append(
-            pricer.hourly(
-                "VPC interface endpoints",
-                float(len(network.interface_endpoints) * azs),
-                "vpc_interface_endpoint_hour",
-                f"{len(network.interface_endpoints)} endpoints × {azs} AZs",
-            )
-        )
-    data_lines = _data_lines(req, data, pricer)
-    lines.extend(data_lines)
-    lines.extend(
-        messaging_lines(pricer, req, catalog.policy, constraints.topology.availability_zones.whole)
-    )
-    gb = (
-        constraints.traffic.average_rps.value
-        * catalog.design.log_bytes_per_request
-        * SECONDS_PER_MONTH
-        / 1e9
-    )
-    lines.append(
-        CostLine(
-            component="CloudWatch Logs ingestion",
-            monthly_usd=figure(
-                gb * prices.usd("cloudwatch_logs_ingest_gb"),
-                "USD/month",
-                "{gb_per_month} × {usd_per_gb}",
-                gb_per_month=gb,
-                usd_per_gb=prices.usd("cloudwatch_logs_ingest_gb"),
+    nodes = sizes.node_min + above
+    out.append(
+        Usage(
+            component="EKS node volumes (gp3)",
+            category="storage",
+            price_key="ebs_gp3_gb_month",
+            quantity=figure(
+                nodes * parts.usage.node_volume_gb,
+                "GB-month",
+                "{nodes} × {gb_per_node}",
+                nodes=float(nodes),
+                gb_per_node=parts.usage.node_volume_gb,
             ),
-            note=f"{catalog.design.log_bytes_per_request:g} bytes of logs per request "
-            "(assumed; measure it)",
+            commitment="usage",
+            traffic_scaled=True,
+            note="root volume of each node",
         )
     )
-    lines.append(
-        pricer.flat(
-            "Secrets Manager",
-            float(len(security.secrets)),
-            "secrets_manager_secret_month",
-            f"{len(security.secrets)} secrets",
-        )
-    )
-    lines.append(pricer.flat("KMS keys", 1.0, "kms_key_month", "one customer-managed key"))
-    region = _second_region(constraints, lines, data_lines)
-    if region is not None:
-        lines.append(region)
-    total = sum_lines(lines)
-    largest = max(lines, key=lambda line: (line.monthly_usd.value, line.component))
-    budget = req.budget.monthly_usd if req.budget else None
-    return CostEstimate(
-        lines=lines,
-        total_monthly_usd=total,
-        budget_monthly_usd=budget,
-        within_budget=None if budget is None else total.value <= budget,
-        largest=largest,
-        levers=_levers(largest.component),
-        prices_as_of=prices.as_of,
-        note=" ".join((__doc__ or "").split("\n\n")[1].split()),
-    )
-
-
-def _data_lines(req: Requirements, data: DataDesign, pricer: Pricer) -> list[CostLine]:
-    out: list[CostLine] = []
-    specs = {d.name: d for d in req.system.datastores}
-    for store in data.stores:
-        relational = store.engine in ("postgres", "mysql")
-        if store.price_key is not None:
-            count = store.nodes + (store.read_replicas if relational else 0)
-            note = f"{store.nodes} node(s)"
-            if relational and store.read_replicas:
-                note += f" + {store.read_replicas} read replica"
-            out.append(
-                pricer.hourly(
-                    f"{store.name} ({store.instance_class})", float(count), store.price_key, note
-                )
-            )
-        if relational:
-            copies = float(store.nodes + store.read_replicas)
-            out.append(
-                pricer.storage(
-                    f"{store.name} storage", store.storage_gb, copies, "rds_gp3_gb_month", "gp3"
-                )
-            )
-        elif store.engine in ("s3", "dynamodb"):
-            out.append(object_store_line(pricer, specs[store.name], store.storage_gb))
     return out
 
 
-def _second_region(
-    constraints: Constraints, lines: list[CostLine], data_lines: list[CostLine]
-) -> CostLine | None:
-    strategy = constraints.recovery.strategy
-    first = sum(line.monthly_usd.value for line in lines)
-    data_total = sum(line.monthly_usd.value for line in data_lines)
-    if constraints.topology.regions > 1 and constraints.topology.multi_region == "active-active":
-        return CostLine(
-            component="Second region (active-active)",
-            monthly_usd=figure(first, "USD/month", "{first_region}", first_region=first),
-            note="a full copy serving traffic",
-        )
-    if constraints.topology.regions > 1 or strategy == "warm-standby":
-        value = data_total + WARM_STANDBY_COMPUTE_SHARE * (first - data_total)
-        return CostLine(
-            component="Second region (warm standby)",
-            monthly_usd=figure(
-                value,
-                "USD/month",
-                "{data} + {share} × ({first_region} - {data})",
-                data=data_total,
-                share=WARM_STANDBY_COMPUTE_SHARE,
-                first_region=first,
+def _fargate(
+    parts: Parts, sizes: Sizes, running: list[ServicePlan], replicas: dict[str, int]
+) -> list[Usage]:
+    out: list[Usage] = []
+    serving = [p for p in running if p.type is not ServiceType.WORKER]
+    workers = [p for p in running if p.type is ServiceType.WORKER]
+    groups: list[tuple[str, Commitment, list[ServicePlan], dict[str, int]]] = [
+        ("baseline", "steady", serving, {p.name: sizes.replicas_min[p.name] for p in serving}),
+        (
+            "autoscaled",
+            "variable",
+            serving,
+            {p.name: replicas[p.name] - sizes.replicas_min[p.name] for p in serving},
+        ),
+        ("workers", "interruptible", workers, {p.name: replicas[p.name] for p in workers}),
+    ]
+    for label, commitment, plans, tasks in groups:
+        vcpu = sum(p.vcpu * tasks[p.name] for p in plans)
+        memory = sum(p.memory_mb / 1024 * tasks[p.name] for p in plans)
+        if vcpu > 0:
+            note = f"{sum(tasks.values())} tasks"
+            out.extend(_fargate_pair(f"Fargate, {label}", commitment, vcpu, memory, note))
+    for plan in parts.compute.services:
+        if plan.type is ServiceType.CRON and plan.schedule:
+            out.extend(_cron_runs(parts, plan))
+    return out
+
+
+def _cron_runs(parts: Parts, plan: ServicePlan) -> list[Usage]:
+    """A scheduled job on Fargate: billed for each run's minutes."""
+    runs = cron_runs_per_month(plan.schedule or "")
+    hours = parts.usage.cron_run_minutes / 60
+    note = f"{plan.schedule}: {number(round(runs, 2))} runs a month"
+    return [
+        Usage(
+            component=f"Fargate, {plan.name} runs ({resource})",
+            category="compute",
+            price_key=key,
+            quantity=figure(
+                runs * hours * size,
+                unit,
+                "{runs} × {hours_per_run} × {%s}" % per,  # noqa: UP031  (braces are the template)
+                **{"runs": runs, "hours_per_run": hours, per: size},
             ),
-            note="replicated data plus a scaled-down copy of the rest",
+            commitment="usage",
+            traffic_scaled=False,
+            workload=plan.name,
+            note=note,
         )
-    if constraints.recovery.needs_second_region:
-        return CostLine(
-            component="Second region (pilot light)",
-            monthly_usd=figure(data_total, "USD/month", "{data}", data=data_total),
-            note="data stores replicated; compute started on disaster",
+        for resource, key, unit, per, size in (
+            ("vCPU", "fargate_vcpu_hour", "vCPU-hours", "vcpu", plan.vcpu),
+            ("memory", "fargate_gb_hour", "GB-hours", "memory_gb", plan.memory_mb / 1024),
         )
-    return None
+    ]
 
 
-def _levers(component: str) -> list[str]:
-    lowered = component.lower()
-    if "node" in lowered or "fargate" in lowered or "compute" in lowered:
-        key = "compute"
-    elif "log" in lowered:
-        key = "logs"
-    elif "nat" in lowered:
-        key = "network"
-    elif "region" in lowered:
-        key = "other"
-    else:
-        key = "database"
-    return [LEVERS[key]]
+def _fargate_pair(
+    label: str, commitment: Commitment, vcpu: float, memory: float, note: str
+) -> list[Usage]:
+    return [
+        Usage(
+            component=f"{label} (vCPU)",
+            category="compute",
+            price_key="fargate_vcpu_hour",
+            quantity=_hours(vcpu, "vcpu"),
+            commitment=commitment,
+            traffic_scaled=commitment != "steady",
+            note=note,
+        ),
+        Usage(
+            component=f"{label} (memory)",
+            category="compute",
+            price_key="fargate_gb_hour",
+            quantity=_hours(memory, "memory_gb"),
+            commitment=commitment,
+            traffic_scaled=commitment != "steady",
+            note=note,
+        ),
+    ]
+
+
+def _lambda(parts: Parts, scale: float) -> list[Usage]:
+    out: list[Usage] = []
+    for plan in parts.compute.services:
+        capacity = parts.capacity(plan.name)
+        requests = capacity.average_load.value * scale * SECONDS_PER_MONTH
+        seconds = capacity.cpu_ms_per_request.value / 1000
+        out.append(
+            Usage(
+                component=f"Lambda {plan.name} (duration)",
+                category="compute",
+                price_key="lambda_gb_second",
+                quantity=figure(
+                    requests * seconds * plan.memory_mb / 1024,
+                    "GB-seconds",
+                    "{requests} × {seconds} × {memory_gb}",
+                    requests=requests,
+                    seconds=seconds,
+                    memory_gb=plan.memory_mb / 1024,
+                ),
+                commitment="usage",
+                traffic_scaled=True,
+                workload=plan.name,
+            )
+        )
+        out.append(
+            _per_million(
+                f"Lambda {plan.name} (requests)", "compute", "lambda_million_requests", requests
+            )
+        )
+    return out
+
+
+def _per_million(
+    component: str, category: Category, key: str, count: float, note: str = ""
+) -> Usage:
+    return Usage(
+        component=component,
+        category=category,
+        price_key=key,
+        quantity=figure(count / 1e6, "million", "{count} / 1,000,000", count=count),
+        commitment="usage",
+        traffic_scaled=True,
+        note=note,
+    )
+
+
+def _gigabytes(rps: float, bytes_per: float, what: str) -> Figure:
+    return figure(
+        rps * bytes_per * SECONDS_PER_MONTH / GB,
+        "GB",
+        "{requests_per_second} × {%s} × {seconds_per_month} / 1e9" % what,  # noqa: UP031
+        **{"requests_per_second": rps, what: bytes_per, "seconds_per_month": SECONDS_PER_MONTH},
+    )
+
+
+def _edge(parts: Parts, rps: float) -> list[Usage]:
+    usage = parts.usage
+    out: list[Usage] = []
+    if parts.network.load_balancer == "alb":
+        out.append(
+            Usage(
+                component="Application Load Balancer",
+                category="network",
+                price_key="alb_hour",
+                quantity=_hours(1.0, "load_balancers"),
+                commitment="usage",
+                traffic_scaled=False,
+            )
+        )
+        out.append(
+            Usage(
+                component="ALB capacity units",
+                category="network",
+                price_key="alb_lcu_hour",
+                quantity=figure(
+                    rps / usage.requests_per_lcu_second * 730,
+                    "LCU-hours",
+                    "{requests_per_second} / {requests_per_lcu} × {hours_per_month}",
+                    requests_per_second=rps,
+                    requests_per_lcu=usage.requests_per_lcu_second,
+                    hours_per_month=730.0,
+                ),
+                commitment="usage",
+                traffic_scaled=True,
+                note="new connections dominate short HTTPS requests",
+            )
+        )
+    elif parts.network.load_balancer == "nlb":
+        out.append(
+            Usage(
+                component="Network Load Balancer",
+                category="network",
+                price_key="nlb_hour",
+                quantity=_hours(1.0, "load_balancers"),
+                commitment="usage",
+                traffic_scaled=False,
+            )
+        )
+    elif parts.network.load_balancer == "api-gateway":
+        out.append(
+            _per_million(
+                "API Gateway requests",
+                "network",
+                "api_gateway_http_million_requests",
+                rps * SECONDS_PER_MONTH,
+            )
+        )
+    if parts.network.waf:
+        out.append(
+            Usage(
+                component="AWS WAF web ACL",
+                category="security",
+                price_key="waf_web_acl_month",
+                quantity=figure(1.0, "web ACLs", "{web_acls}", web_acls=1.0),
+                commitment="usage",
+                traffic_scaled=False,
+            )
+        )
+        out.append(
+            Usage(
+                component="AWS WAF managed rule groups",
+                category="security",
+                price_key="waf_rule_month",
+                quantity=figure(
+                    float(usage.waf_rule_groups),
+                    "rule groups",
+                    "{rule_groups}",
+                    rule_groups=float(usage.waf_rule_groups),
+                ),
+                commitment="usage",
+                traffic_scaled=False,
+            )
+        )
+        out.append(
+            _per_million(
+                "AWS WAF requests",
+                "security",
+                "waf_million_requests",
+                rps * SECONDS_PER_MONTH,
+                "every request inspected",
+            )
+        )
+    if parts.network.load_balancer_scheme == "internet-facing":
+        gb = _gigabytes(rps, usage.response_bytes_per_request, "response_bytes")
+        billable = max(0.0, gb.value - usage.free_data_transfer_out_gb)
+        out.append(
+            Usage(
+                component="Data transfer out to the internet",
+                category="network",
+                price_key="data_transfer_out_gb",
+                quantity=figure(
+                    billable,
+                    "GB",
+                    "max(0, {gb} - {free_gb})",
+                    gb=gb.value,
+                    free_gb=usage.free_data_transfer_out_gb,
+                ),
+                commitment="usage",
+                traffic_scaled=True,
+                note=f"{number(usage.response_bytes_per_request)} bytes a response; "
+                f"{gb.worked} GB before the free tier",
+            )
+        )
+    return out
+
+
+def _network(parts: Parts, sizes: Sizes, rps: float, scale: float) -> list[Usage]:
+    usage = parts.usage
+    out = [
+        Usage(
+            component="NAT gateways",
+            category="network",
+            price_key="nat_gateway_hour",
+            quantity=_hours(float(sizes.nat_gateways), "gateways"),
+            commitment="usage",
+            traffic_scaled=False,
+            note="one per AZ" if sizes.nat_gateways > 1 else "one shared",
+        ),
+        Usage(
+            component="NAT data processed",
+            category="network",
+            price_key="nat_gateway_gb",
+            quantity=_gigabytes(rps, usage.nat_bytes_per_request, "nat_bytes"),
+            commitment="usage",
+            traffic_scaled=True,
+            note="third-party calls and AWS APIs without an endpoint",
+        ),
+    ]
+    endpoints = len(parts.network.interface_endpoints)
+    if endpoints:
+        out.append(
+            Usage(
+                component="VPC interface endpoints",
+                category="network",
+                price_key="vpc_interface_endpoint_hour",
+                quantity=figure(
+                    endpoints * parts.azs * 730.0,
+                    "endpoint-AZ-hours",
+                    "{endpoints} × {azs} × {hours_per_month}",
+                    endpoints=float(endpoints),
+                    azs=float(parts.azs),
+                    hours_per_month=730.0,
+                ),
+                commitment="usage",
+                traffic_scaled=False,
+                note=", ".join(parts.network.interface_endpoints),
+            )
+        )
+    internal = _internal_calls(parts) * scale
+    if parts.azs > 1 and internal > 0:
+        crossing = (parts.azs - 1) / parts.azs
+        out.append(
+            Usage(
+                component="Cross-AZ traffic between services",
+                category="network",
+                price_key="data_transfer_inter_az_gb",
+                quantity=figure(
+                    internal * usage.internal_call_bytes * SECONDS_PER_MONTH / GB * crossing * 2,
+                    "GB",
+                    "{calls_per_second} × {call_bytes} × {seconds_per_month} / 1e9 × "
+                    "{share_crossing} × {directions}",
+                    calls_per_second=internal,
+                    call_bytes=usage.internal_call_bytes,
+                    seconds_per_month=SECONDS_PER_MONTH,
+                    share_crossing=crossing,
+                    directions=2.0,
+                ),
+                commitment="usage",
+                traffic_scaled=True,
+                note="calls land in another AZ (AZs - 1) / AZs of the time; billed both ways",
+            )
+        )
+    return out
+
+
+def _internal_calls(parts: Parts) -> float:
+    """Requests/s services receive from other services (not from the internet)."""
+    entry = parts.constraints.traffic.average_rps.value
+    serving = sum(
+        c.average_load.value for c in parts.constraints.services if c.load_unit == "requests/s"
+    )
+    return max(0.0, serving - entry)
+
+
+def _stores(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
+    out: list[Usage] = []
+    for plan in parts.data.stores:
+        instance_class, nodes, replicas, key = sizes.stores[plan.name]
+        gb = plan.storage_gb * scale
+        if plan.kind == "rds":
+            copies = nodes + replicas
+            out.append(
+                _instances(
+                    f"{plan.name} ({instance_class})",
+                    "database",
+                    key,
+                    copies,
+                    plan.name,
+                    f"{nodes} instance(s)"
+                    + (f" + {replicas} read replica(s)" if replicas else "")
+                    + (", Multi-AZ" if nodes > 1 else ""),
+                )
+            )
+            out.append(
+                _storage(
+                    f"{plan.name} storage (gp3)",
+                    "database",
+                    "rds_gp3_gb_month",
+                    gb,
+                    copies,
+                    plan.name,
+                )
+            )
+        elif plan.kind in ("elasticache", "memorydb"):
+            out.append(
+                _instances(
+                    f"{plan.name} ({instance_class})",
+                    "cache",
+                    key,
+                    nodes,
+                    plan.name,
+                    f"{nodes} node(s)",
+                )
+            )
+        elif plan.kind == "opensearch":
+            out.append(
+                _instances(
+                    f"{plan.name} ({instance_class})",
+                    "search",
+                    key,
+                    nodes,
+                    plan.name,
+                    f"{nodes} data node(s)",
+                )
+            )
+            out.append(
+                _storage(
+                    f"{plan.name} storage (gp3)",
+                    "search",
+                    "opensearch_gp3_gb_month",
+                    gb,
+                    nodes,
+                    plan.name,
+                )
+            )
+        elif plan.kind == "s3":
+            out.append(
+                _storage(
+                    f"{plan.name} (S3 Standard)",
+                    "storage",
+                    "s3_standard_gb_month",
+                    gb,
+                    1,
+                    plan.name,
+                )
+            )
+        elif plan.kind == "dynamodb":
+            out.append(
+                _storage(
+                    f"{plan.name} (DynamoDB)",
+                    "database",
+                    "dynamodb_storage_gb_month",
+                    max(0.0, gb - 25),
+                    1,
+                    plan.name,
+                    "first 25 GB free; requests extra",
+                )
+            )
+    return out
+
+
+def _instances(  # noqa: PLR0917  (one line of the bill)
+    component: str, category: Category, key: str | None, count: int, workload: str, note: str
+) -> Usage:
+    return Usage(
+        component=component,
+        category=category,
+        price_key=key or "",
+        quantity=_hours(float(count), "instances"),
+        commitment="steady",
+        traffic_scaled=False,
+        workload=workload,
+        note=note,
+    )
+
+
+def _storage(  # noqa: PLR0917  (one line of the bill)
+    component: str,
+    category: Category,
+    key: str,
+    gb: float,
+    copies: int,
+    workload: str,
+    note: str = "",
+) -> Usage:
+    return Usage(
+        component=component,
+        category=category,
+        price_key=key,
+        quantity=figure(gb * copies, "GB-month", "{gb} × {copies}", gb=gb, copies=float(copies)),
+        commitment="usage",
+        traffic_scaled=True,
+        workload=workload,
+        note=note or "stored data grows with traffic",
+    )
+
+
+def _queues(parts: Parts, scale: float) -> list[Usage]:
+    out: list[Usage] = []
+    rates = {q.name: q for q in parts.req.system.queues}
+    for queue in parts.data.queues:
+        spec = rates[queue.name]
+        if spec.engine is not QueueEngine.SQS:
+            continue
+        per_second = _queue_rate(parts, queue.name) * scale
+        calls = per_second * SECONDS_PER_MONTH * parts.usage.sqs_requests_per_message
+        out.append(
+            _per_million(
+                f"{queue.name} (SQS requests)",
+                "messaging",
+                "sqs_million_requests",
+                calls,
+                f"{parts.usage.sqs_requests_per_message:g} API calls a message "
+                "(the first million a month are free, not deducted)",
+            )
+        )
+    return out
+
+
+def _queue_rate(parts: Parts, name: str) -> float:
+    consumers = [
+        c
+        for c in parts.constraints.services
+        if c.load_unit == "messages/s" and name in parts.compute.service(c.name).uses
+    ]
+    return max((c.average_load.value for c in consumers), default=0.0)
+
+
+def _observability(parts: Parts, rps: float) -> list[Usage]:
+    usage = parts.usage
+    ingest = _gigabytes(rps, usage.log_bytes_per_request, "log_bytes")
+    months = parts.observability.log_retention_days / 30
+    return [
+        Usage(
+            component="CloudWatch Logs ingestion",
+            category="observability",
+            price_key="cloudwatch_logs_ingest_gb",
+            quantity=ingest,
+            commitment="usage",
+            traffic_scaled=True,
+            note=f"{number(usage.log_bytes_per_request)} bytes of logs a request",
+        ),
+        Usage(
+            component="CloudWatch Logs storage",
+            category="observability",
+            price_key="cloudwatch_logs_storage_gb_month",
+            quantity=figure(
+                ingest.value * months * usage.log_storage_ratio,
+                "GB-month",
+                "{ingested_gb} × {retention_months} × {compressed_ratio}",
+                ingested_gb=ingest.value,
+                retention_months=months,
+                compressed_ratio=usage.log_storage_ratio,
+            ),
+            commitment="usage",
+            traffic_scaled=True,
+            note=f"{parts.observability.log_retention_days} days kept (steady state once "
+            "the retention window is full)",
+        ),
+    ]
+
+
+def _security(parts: Parts) -> list[Usage]:
+    secrets = len(parts.security.secrets)
+    out = [
+        Usage(
+            component="KMS keys",
+            category="security",
+            price_key="kms_key_month",
+            quantity=figure(1.0, "keys", "{keys}", keys=1.0),
+            commitment="usage",
+            traffic_scaled=False,
+            note="one customer-managed key",
+        )
+    ]
+    if secrets:
+        out.append(
+            Usage(
+                component="Secrets Manager",
+                category="security",
+                price_key="secrets_manager_secret_month",
+                quantity=figure(float(secrets), "secrets", "{secrets}", secrets=float(secrets)),
+                commitment="usage",
+                traffic_scaled=False,
+            )
+        )
+    return out
+
+
+def _recovery_region(parts: Parts, sizes: Sizes, first: list[Usage], scale: float) -> list[Usage]:
+    topology = parts.constraints.topology
+    strategy = parts.constraints.recovery.strategy
+    if topology.regions > 1 and topology.multi_region == "active-active":
+        return [
+            u.model_copy(
+                update={"component": f"{u.component} (second region)", "category": "recovery"}
+            )
+            for u in first
+        ]
+    out: list[Usage] = []
+    if topology.regions > 1 or strategy == "warm-standby":
+        share = parts.usage.warm_standby_share
+        for u in first:
+            if u.category in ("database", "cache", "search", "storage") or u.commitment == "usage":
+                continue
+            out.append(
+                u.model_copy(
+                    update={
+                        "component": f"{u.component} (standby region)",
+                        "category": "recovery",
+                        "quantity": figure(
+                            u.quantity.value * share,
+                            u.quantity.unit,
+                            "{quantity} × {standby_share}",
+                            quantity=u.quantity.value,
+                            standby_share=share,
+                        ),
+                    }
+                )
+            )
+    for plan in parts.data.stores:
+        instance_class, _, _, key = sizes.stores[plan.name]
+        gb = plan.storage_gb * scale
+        if plan.recovery == "read-replica":
+            out.append(
+                _instances(
+                    f"{plan.name} cross-region replica ({instance_class})",
+                    "recovery",
+                    key,
+                    1,
+                    plan.name,
+                    "promoted on disaster",
+                )
+            )
+            out.append(
+                _storage(
+                    f"{plan.name} cross-region replica storage",
+                    "recovery",
+                    "rds_gp3_gb_month",
+                    gb,
+                    1,
+                    plan.name,
+                )
+            )
+        elif plan.recovery in ("backup-replication", "backup-copy", "snapshot-copy"):
+            out.append(
+                _storage(
+                    f"{plan.name} backups in the recovery region",
+                    "recovery",
+                    "rds_backup_gb_month",
+                    gb,
+                    1,
+                    plan.name,
+                    "one full copy of the data",
+                )
+            )
+        elif plan.recovery == "bucket-replication":
+            out.append(
+                _storage(
+                    f"{plan.name} replica bucket",
+                    "recovery",
+                    "s3_standard_gb_month",
+                    gb,
+                    1,
+                    plan.name,
+                    "every object version replicated",
+                )
+            )
+        elif plan.recovery == "global-table":
+            out.append(
+                _storage(
+                    f"{plan.name} global-table replica",
+                    "recovery",
+                    "dynamodb_storage_gb_month",
+                    gb,
+                    1,
+                    plan.name,
+                )
+            )
+    return out
+
+
+# --- design-specific levers and assumptions -----------------------------------------
+
+
+def _spot_worker_levers(parts: Parts, environments: Sequence[EnvironmentCost]) -> list[Lever]:
+    """Queue workers on a Spot node group: their share of prod's node cost, at Spot."""
+    pool = parts.compute.node_pool
+    workers = [p for p in parts.compute.services if p.type is ServiceType.WORKER]
+    if pool is None or not workers:
+        return []
+    prod = next(e for e in environments if e.name == "prod")
+    nodes = [
+        ln for ln in prod.lines if ln.category == "compute" and ln.price_key.startswith("ec2_")
+    ]
+    node_cost = sum(ln.monthly_usd.value for ln in nodes)
+    running = [p for p in parts.compute.services if p.type is not ServiceType.CRON]
+    total_vcpu = sum(p.vcpu * p.min_replicas for p in running)
+    worker_vcpu = sum(p.vcpu * p.min_replicas for p in workers)
+    discount = (
+        parts.catalog.price_catalog.items[nodes[0].price_key].spot_discount if nodes else None
+    )
+    if not nodes or total_vcpu <= 0 or discount is None:
+        return []
+    share = worker_vcpu / total_vcpu
+    return [
+        Lever(
+            id="spot-workers",
+            environment="prod",
+            component=nodes[0].component,
+            action="run the queue workers ("
+            + ", ".join(p.name for p in workers)
+            + ") on a Spot node group",
+            saving_usd=figure(
+                node_cost * share * discount,
+                "USD/month",
+                "{node_cost} × {worker_share} × {spot_discount}",
+                node_cost=node_cost,
+                worker_share=share,
+                spot_discount=discount,
+            ),
+            reliability="a reclaimed node delays queue work by a pod restart; the queue keeps "
+            "the messages (two minutes' notice)",
+        )
+    ]
+
+
+def _assumptions(parts: Parts, covered: bool, floor: str) -> list[str]:
+    u = parts.usage
+    out = [
+        (
+            f"{number(u.log_bytes_per_request)} bytes of logs and "
+            f"{number(u.response_bytes_per_request)} bytes of response per request"
+        ),
+        (
+            f"{number(u.nat_bytes_per_request)} bytes per request leave through NAT; a call "
+            f"between services carries {number(u.internal_call_bytes)} bytes"
+        ),
+        f"staging carries {u.staging_traffic_share:.0%} of prod's average traffic",
+        (
+            "compute follows the average load (the autoscaler adds replicas above the minimum and "
+            "removes them after); peaks add little to the monthly bill"
+        ),
+        "stored data grows in proportion to traffic along the growth curve",
+        f"a {number(u.cron_run_minutes)}-minute run for each scheduled job",
+        "free tiers are not deducted, except the first 100 GB of data transfer out",
+    ]
+    if not covered:
+        out.insert(
+            0,
+            f"{parts.req.cloud.region} is not in the price catalog: priced at {floor} list "
+            "prices, the lowest of any region, so the figures are a lower bound",
+        )
+    return out
+
+
+__all__ = ["bill_of_materials", "estimate_cost", "slug"]

@@ -1,0 +1,44 @@
+"""The cost model: usage priced at a dated catalog, commitments, levers, the growth curve
+and the budget check; pricing an existing Terraform tree; explaining a bill's change."""
+
+from infra_architect.cost._model import (
+    BudgetCheck,
+    Category,
+    Commitment,
+    CommitmentOption,
+    CostModel,
+    EnvironmentCost,
+    GrowthPoint,
+    Lever,
+    LineItem,
+    Usage,
+)
+from infra_architect.cost._price import (
+    build_cost_model,
+    catalog_levers,
+    check_budget,
+    commitment_options,
+    environment_cost,
+    price_line,
+    slug,
+)
+
+__all__ = [
+    "BudgetCheck",
+    "Category",
+    "Commitment",
+    "CommitmentOption",
+    "CostModel",
+    "EnvironmentCost",
+    "GrowthPoint",
+    "Lever",
+    "LineItem",
+    "Usage",
+    "build_cost_model",
+    "catalog_levers",
+    "check_budget",
+    "commitment_options",
+    "environment_cost",
+    "price_line",
+    "slug",
+]
