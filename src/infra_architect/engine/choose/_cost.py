@@ -23,7 +23,6 @@ from infra_architect.cost import (
     Lever,
     Usage,
     build_cost_model,
-    slug,
 )
 from infra_architect.engine._design_model import (
     ComputeDesign,
@@ -92,7 +91,7 @@ def estimate_cost(  # noqa: PLR0917  (one argument per design part)
     environments: Sequence[EnvironmentSizing],
 ) -> CostModel:
     parts = Parts(req, constraints, catalog, compute, network, data, observability, security)
-    sizes = {env.name: _sizes(parts, env) for env in environments}
+    sizes = {env.name: environment_sizes(parts, env) for env in environments}
     share = parts.usage.staging_traffic_share
     prices = catalog.price_catalog
     return build_cost_model(
@@ -107,7 +106,7 @@ def estimate_cost(  # noqa: PLR0917  (one argument per design part)
     )
 
 
-def _sizes(parts: Parts, env: EnvironmentSizing) -> Sizes:
+def environment_sizes(parts: Parts, env: EnvironmentSizing) -> Sizes:
     keys = {s.name: s.price_key for s in parts.data.stores}
     design = parts.catalog.design
     class_keys = {c.class_: c.price_key for c in design.db_classes}
@@ -972,4 +971,4 @@ def _assumptions(parts: Parts, covered: bool, floor: str) -> list[str]:
     return out
 
 
-__all__ = ["bill_of_materials", "estimate_cost", "slug"]
+__all__ = ["Parts", "Sizes", "bill_of_materials", "environment_sizes", "estimate_cost"]

@@ -1,0 +1,252 @@
+"""The design's cost: a hand calculation, properties, and the budget conflict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from infra_architect.catalog import Catalog
+from infra_architect.cost import LineItem, environment_cost
+from infra_architect.engine import Design, Severity, design_system
+from infra_architect.engine.choose._cost import Parts, bill_of_materials, environment_sizes
+from infra_architect.spec import Requirements, load_requirements
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "src" / "infra_architect" / "examples" / "ecommerce.yaml"
+SECONDS = 730 * 3600
+
+
+def _req(path: Path, catalog: Catalog) -> Requirements:
+    return load_requirements(path, catalog.regions)
+
+
+def _hand_calculation(design: Design, catalog: Catalog) -> dict[str, float]:
+    """The bundled example's prod bill, worked out from the catalog by hand: every figure
+    below is read off the design (sizes) or the catalog (prices, usage assumptions)."""
+    p = catalog.price_catalog
+    region = design.region
+    usd = {key: p.usd(key, region) for key in p.items}
+    reserved = catalog.design.usage
+    rps = design.constraints.traffic.average_rps.value  # 1,000 requests/s
+    pool = design.compute.node_pool
+    assert pool is not None
+    assert pool.instance_type == "m6i.4xlarge"
+    assert pool.min_nodes.whole == 9
+    assert rps == 1000
+    entry = rps
+    internal = (
+        sum(
+            s.average_load.value for s in design.constraints.services if s.load_unit == "requests/s"
+        )
+        - entry
+    )
+    return {
+        "EKS control plane": 730 * 0.10,
+        "EKS nodes (m6i.4xlarge), baseline": 9 * 730 * usd["ec2_m6i_4xlarge_hour"],
+        "EKS node volumes (gp3)": 9 * 50 * usd["ebs_gp3_gb_month"],
+        "Application Load Balancer": 730 * usd["alb_hour"],
+        "ALB capacity units": 1000 / 25 * 730 * usd["alb_lcu_hour"],
+        "AWS WAF web ACL": 5.0,
+        "AWS WAF managed rule groups": 4 * 1.0,
+        "AWS WAF requests": 1000 * SECONDS / 1e6 * 0.60,
+        # 20 kB a response, the first 100 GB free, $0.09/GB
+        "Data transfer out to the internet": (1000 * 20_000 * SECONDS / 1e9 - 100) * 0.09,
+        "NAT gateways": 3 * 730 * 0.045,
+        "NAT data processed": 1000 * 500 * SECONDS / 1e9 * 0.045,
+        # ecr.api, ecr.dkr, logs, sts, secretsmanager, kms, sqs in 3 AZs
+        "VPC interface endpoints": 7 * 3 * 730 * 0.01,
+        # two thirds of internal calls cross an AZ, billed $0.01/GB each way
+        "Cross-AZ traffic between services": internal
+        * reserved.internal_call_bytes
+        * SECONDS
+        / 1e9
+        * (2 / 3)
+        * 2
+        * 0.01,
+        # orders-db: Multi-AZ db.m6g.large (2 instances), 200 GB on each
+        "orders-db (db.m6g.large)": 2 * 730 * 0.159,
+        "orders-db storage (gp3)": 200 * 2 * 0.115,
+        # catalog-db: Multi-AZ db.r6g.xlarge + one read replica, 50 GB on each
+        "catalog-db (db.r6g.xlarge)": 3 * 730 * 0.449,
+        "catalog-db storage (gp3)": 50 * 3 * 0.115,
+        "sessions (cache.m6g.large)": 3 * 730 * 0.149,
+        "catalog-cache (cache.r6g.large)": 3 * 730 * 0.206,
+        "search-index (m6g.large.search)": 3 * 730 * 0.128,
+        "search-index storage (gp3)": 40 * 3 * 0.08,
+        "assets (S3 Standard)": 500 * 0.023,
+        # one message per checkout (5% of requests), 3 API calls each, $0.40/million
+        "order-events (SQS requests)": 1000 * 0.05 * SECONDS * 3 / 1e6 * 0.40,
+        "CloudWatch Logs ingestion": 1000 * 1000 * SECONDS / 1e9 * 0.50,
+        # PCI DSS keeps logs 365 days: 365/30 months of ingest, stored at 15 %
+        "CloudWatch Logs storage": 1000 * 1000 * SECONDS / 1e9 * (365 / 30) * 0.15 * 0.03,
+        "KMS keys": 1.0,
+        "Secrets Manager": 4 * 0.40,
+        # pilot light: one cross-region replica per database, the bucket replicated
+        "orders-db cross-region replica (db.m6g.large)": 730 * 0.159,
+        "orders-db cross-region replica storage": 200 * 0.115,
+        "catalog-db cross-region replica (db.r6g.xlarge)": 730 * 0.449,
+        "catalog-db cross-region replica storage": 50 * 0.115,
+        "assets replica bucket": 500 * 0.023,
+    }
+
+
+def test_bundled_example_prod_estimate_equals_the_hand_calculation(catalog: Catalog) -> None:
+    design = design_system(_req(EXAMPLE, catalog), catalog)
+    prod = design.cost.environment("prod")
+    expected = _hand_calculation(design, catalog)
+    got = {line.component: line.monthly_usd.value for line in prod.lines}
+    assert list(got) == list(expected), "the bill's lines, in order"
+    for component, value in expected.items():
+        assert got[component] == pytest.approx(value, rel=1e-6, abs=1e-4), component
+    assert prod.total_monthly_usd.value == pytest.approx(sum(expected.values()), rel=1e-9)
+    assert round(prod.total_monthly_usd.value) == 16_707
+
+
+def _scaled(req: Requirements, users: int) -> Requirements:
+    traffic = req.traffic.model_copy(update={"concurrent_users": users, "growth": None})
+    return req.model_copy(update={"traffic": traffic})
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    low=st.integers(min_value=100, max_value=200_000),
+    factor=st.floats(min_value=1.0, max_value=5.0),
+)
+def test_cost_is_monotonic_in_traffic(catalog: Catalog, low: int, factor: float) -> None:
+    req = _req(EXAMPLE, catalog)
+    cheap = design_system(_scaled(req, low), catalog).cost
+    dear = design_system(_scaled(req, int(low * factor)), catalog).cost
+    assert (
+        dear.environment("prod").total_monthly_usd.value
+        >= cheap.environment("prod").total_monthly_usd.value - 1e-6
+    )
+    assert dear.total_monthly_usd.value >= cheap.total_monthly_usd.value - 1e-6
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    spec=st.sampled_from(["ecommerce", "saas-team", "internal-tool"]),
+    extra=st.integers(1, 20),
+    pick=st.integers(0, 50),
+)
+def test_cost_is_monotonic_in_replica_counts(
+    catalog: Catalog, spec: str, extra: int, pick: int
+) -> None:
+    req = _req(ROOT / "src" / "infra_architect" / "examples" / f"{spec}.yaml", catalog)
+    design = design_system(req, catalog)
+    parts = Parts(
+        req,
+        design.constraints,
+        catalog,
+        design.compute,
+        design.network,
+        design.data,
+        design.observability,
+        design.security,
+    )
+    prices = catalog.price_catalog
+    for env in design.environments:
+        target = env.services[pick % len(env.services)].name
+        more = [
+            s.model_copy(
+                update={
+                    "min_replicas": s.min_replicas + extra,
+                    "max_replicas": max(s.max_replicas, s.min_replicas + extra),
+                }
+            )
+            if s.name == target
+            else s
+            for s in env.services
+        ]
+        base = environment_sizes(parts, env)
+        bumped = environment_sizes(parts, env.model_copy(update={"services": more}))
+        scale = 1.0 if env.name == "prod" else catalog.design.usage.staging_traffic_share
+        before = environment_cost(
+            env.name, bill_of_materials(parts, base, scale), prices, req.cloud.region
+        )
+        after = environment_cost(
+            env.name, bill_of_materials(parts, bumped, scale), prices, req.cloud.region
+        )
+        assert after.total_monthly_usd.value >= before.total_monthly_usd.value - 1e-9, (
+            env.name,
+            target,
+        )
+
+
+@pytest.mark.parametrize("spec", ["ecommerce", "saas-team", "internal-tool"])
+def test_staging_costs_less_than_prod(catalog: Catalog, spec: str) -> None:
+    cost = design_system(
+        _req(ROOT / "src" / "infra_architect" / "examples" / f"{spec}.yaml", catalog), catalog
+    ).cost
+    staging, prod = cost.environment("staging"), cost.environment("prod")
+    assert staging.total_monthly_usd.value < prod.total_monthly_usd.value
+
+    # and no kind of spending is larger in staging
+    def by_category(lines: list[LineItem]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for line in lines:
+            out[line.category] = out.get(line.category, 0.0) + line.monthly_usd.value
+        return out
+
+    prod_categories = by_category(prod.lines)
+    for category, value in by_category(staging.lines).items():
+        assert value <= prod_categories[category] + 1e-9, category
+
+
+def test_over_budget_design_reports_the_levers_that_close_the_gap(catalog: Catalog) -> None:
+    req = _req(EXAMPLE, catalog)
+    req = req.model_copy(update={"budget": req.budget.model_copy(update={"monthly_usd": 17_000})})  # type: ignore[union-attr]
+    design = design_system(req, catalog)
+    check = design.cost.budget
+    assert check is not None
+    assert not check.within_budget
+    assert check.gap_usd == pytest.approx(design.cost.total_monthly_usd.value - 17_000)
+    levers = {lv.id: lv for lv in design.cost.levers}
+    chosen = [levers[i] for i in check.closing_levers]
+    # largest reliability-neutral savings first, just enough to close the gap
+    assert check.closes_gap
+    assert sum(lv.saving_usd.value for lv in chosen) >= check.gap_usd
+    assert sum(lv.saving_usd.value for lv in chosen[:-1]) < check.gap_usd
+    assert all(lv.reliability == "none" for lv in chosen)
+    (conflict,) = [c for c in design.conflicts if c.id == "estimate-over-budget"]
+    assert conflict.severity is Severity.ERROR
+    assert not design.feasible
+    for lever in chosen:
+        assert lever.action in conflict.fix
+    dod = design.definition_of_done[4]
+    assert not dod.done
+    assert "exceeds the budget" in dod.missing
+
+
+def test_budget_no_lever_can_close_names_the_requirements_to_trade(catalog: Catalog) -> None:
+    req = _req(EXAMPLE, catalog)
+    req = req.model_copy(update={"budget": req.budget.model_copy(update={"monthly_usd": 2_000})})  # type: ignore[union-attr]
+    design = design_system(req, catalog)
+    check = design.cost.budget
+    assert check is not None
+    assert not check.closes_gap
+    (conflict,) = [c for c in design.conflicts if c.id == "estimate-over-budget"]
+    assert "availability.slo" in conflict.fix
+    assert f"{round(check.closed_usd):,}" in conflict.fix
+
+
+def test_growth_past_the_budget_is_a_warning_with_the_month(catalog: Catalog) -> None:
+    design = design_system(_req(EXAMPLE, catalog), catalog)
+    check = design.cost.budget
+    assert check is not None
+    assert check.within_budget
+    first = next(p for p in design.cost.growth if p.within_budget is False)
+    assert check.first_month_over == first.month
+    (conflict,) = [c for c in design.conflicts if c.id == "growth-over-budget"]
+    assert conflict.severity is Severity.WARNING
+    assert f"month {first.month}" in conflict.title
+    # the curve rises with traffic
+    totals = [p.total_monthly_usd for p in design.cost.growth]
+    assert totals == sorted(totals)
