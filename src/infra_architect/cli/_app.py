@@ -21,7 +21,13 @@ from infra_architect._io import atomic_write_text
 from infra_architect._output import write_tree
 from infra_architect.catalog import load_catalog
 from infra_architect.cli._interview import ask_missing, ask_name, ask_optional_number
-from infra_architect.cli._render import render_constraints, render_design_summary, render_validation
+from infra_architect.cli._render import (
+    render_constraints,
+    render_design_summary,
+    render_explanation,
+    render_validation,
+)
+from infra_architect.cost import explain as explain_bill
 from infra_architect.engine import (
     Constraints,
     ImpossiblePinError,
@@ -341,6 +347,42 @@ def schema(
     else:
         atomic_write_text(output, text)
         stderr.print(f"wrote {output}")
+
+
+cost_app = typer.Typer(
+    help="Price and explain infrastructure cost.", no_args_is_help=True, add_completion=False
+)
+app.add_typer(cost_app, name="cost")
+
+
+@cost_app.command("explain")
+def cost_explain(
+    export: Annotated[Path, typer.Argument(help="An AWS cost export (CUR or Cost Explorer CSV).")],
+    before: Annotated[
+        str | None, typer.Option("--before", help="Month to compare from (YYYY-MM).")
+    ] = None,
+    after: Annotated[
+        str | None, typer.Option("--after", help="Month to compare to (default: the last).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Movers to list.")] = 10,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Why did the bill change? Month-over-month change by service and usage type, the
+    top movers with their share of the increase, and the levers for each (none of them
+    removes redundancy)."""
+    if output_format not in ("table", "json"):
+        _fail(f"--format {output_format!r}: use table or json")
+    try:
+        text = export.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{export}: cannot be read ({exc})\n  fix: pass a CSV file exported from AWS")
+    result = explain_bill(text, str(export), before, after, top)
+    if output_format == "json":
+        sys.stdout.write(
+            json.dumps(result.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+        )
+        return
+    render_explanation(stdout, result)
 
 
 EXAMPLES = ("ecommerce", "saas-team", "internal-tool")

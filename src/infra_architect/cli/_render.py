@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from infra_architect._output import WriteReport
+from infra_architect.cost import Explanation
 from infra_architect.engine import Constraints, Design, Figure, Severity, number
 from infra_architect.validate import ValidationReport
 
@@ -323,3 +324,38 @@ def render_validation(console: Console, report: ValidationReport) -> None:
     )
     skipped = f"; {len(report.skipped)} skipped (tool absent)" if report.skipped else ""
     console.print(verdict + skipped)
+
+
+def render_explanation(console: Console, e: Explanation) -> None:
+    """The bill's change, its top movers (share of the increase) and their levers."""
+    direction = "rose" if e.change_usd > 0 else "fell"
+    console.print(
+        f"{e.source} ({e.format}): the bill {direction} {abs(e.change_ratio):.0%} from "
+        f"{e.before_month} (${e.before_usd:,.2f}) to {e.after_month} (${e.after_usd:,.2f}), "
+        f"{e.change_usd:+,.2f} USD",
+        markup=False,
+    )
+    table = _table("Top movers (service and usage type)")
+    for column in ("Service", "Usage type", e.before_month, e.after_month, "Change", "Share"):
+        table.add_column(
+            column,
+            justify="right" if column[0].isdigit() or column in ("Change", "Share") else "left",
+        )
+    for m in e.movers:
+        table.add_row(
+            m.service,
+            m.usage_type,
+            f"{m.before_usd:,.2f}",
+            f"{m.after_usd:,.2f}",
+            f"{m.change_usd:+,.2f}",
+            f"{m.share_of_increase:.0%}" if m.share_of_increase else "",
+        )
+    console.print(table)
+    for rank, m in enumerate([m for m in e.movers if m.change_usd > 0][:3], start=1):
+        console.print(
+            f"{rank}. {m.service} {m.usage_type}: {m.change_usd:+,.2f} USD, "
+            f"{m.share_of_increase:.0%} of the increase",
+            markup=False,
+        )
+        for lever in m.levers:
+            console.print(f"   - {lever}", markup=False)

@@ -1,6 +1,7 @@
 """The cost model: usage priced at a dated catalog, commitments, levers, the growth curve
 and the budget check; pricing an existing Terraform tree; explaining a bill's change."""
 
+from infra_architect.cost._explain import Explanation, ExportError, Mover, explain, levers_for
 from infra_architect.cost._model import (
     BudgetCheck,
     Category,
@@ -30,15 +31,20 @@ __all__ = [
     "CommitmentOption",
     "CostModel",
     "EnvironmentCost",
+    "Explanation",
+    "ExportError",
     "GrowthPoint",
     "Lever",
     "LineItem",
+    "Mover",
     "Usage",
     "build_cost_model",
     "catalog_levers",
     "check_budget",
     "commitment_options",
     "environment_cost",
+    "explain",
+    "levers_for",
     "price_line",
     "slug",
 ]
