@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,7 @@ from infra_architect.cli._render import (
     render_validation,
 )
 from infra_architect.cost import explain as explain_bill
+from infra_architect.cost._refresh import dump_price_catalog, read_price_catalog, refresh_catalog
 from infra_architect.engine import (
     Constraints,
     ImpossiblePinError,
@@ -173,14 +175,23 @@ def design(
         typer.Option(help="Overwrite generated files even where you edited them."),
     ] = False,
     interactive: InteractiveOption = None,
+    prices: Annotated[
+        Path | None,
+        typer.Option(
+            "--prices", help="A price catalog from `prices refresh` instead of the shipped one."
+        ),
+    ] = None,
 ) -> None:
     """Design the infrastructure: decisions with alternatives, reasons and risks, failure
     scenarios with timings, and the documents (architecture, tech spec, runbooks,
     trade-offs, ADRs, Definition of Done, design.json). Exit 1 when the requirements
     conflict (the documents then say so loudly), 2 on bad input."""
     source, requirements = _load(spec, interactive)
+    catalog = load_catalog()
+    if prices is not None:
+        catalog = catalog.model_copy(update={"price_catalog": read_price_catalog(prices)})
     try:
-        result = design_system(requirements, load_catalog())
+        result = design_system(requirements, catalog)
     except ImpossiblePinError as exc:
         raise _pin_error(spec, source, exc) from None
     files, unsupported = render_all(result)
@@ -347,6 +358,70 @@ def schema(
     else:
         atomic_write_text(output, text)
         stderr.print(f"wrote {output}")
+
+
+prices_app = typer.Typer(
+    help="The price catalog: show it, refresh it from the AWS Price List API.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(prices_app, name="prices")
+
+
+@prices_app.command("show")
+def prices_show() -> None:
+    """The shipped catalog: version, date, regions and item count."""
+    prices = load_catalog().price_catalog
+    stdout.print(
+        f"price catalog version {prices.version}, prices as of {prices.as_of}, "
+        f"{len(prices.items)} items in {', '.join(prices.regions)}",
+        markup=False,
+    )
+
+
+@prices_app.command("refresh")
+def prices_refresh(
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Where to write the refreshed catalog (YAML)."),
+    ] = Path("prices.yaml"),
+) -> None:
+    """Rewrite the catalog's figures from the AWS Price List API (needs boto3 and AWS
+    credentials; the API is free). Without credentials it says it is offline and shows
+    the catalog's date. Use the result with `design --prices FILE`."""
+    prices = load_catalog().price_catalog
+    shipped = f"the shipped catalog is version {prices.version}, prices as of {prices.as_of}"
+    try:
+        import boto3  # type: ignore[import-untyped]  # noqa: PLC0415  (only this command talks to AWS)
+        from botocore.exceptions import (  # type: ignore[import-untyped]  # noqa: PLC0415
+            BotoCoreError,
+            ClientError,
+        )
+    except ImportError:
+        stderr.print(f"offline: boto3 is not installed (pip install boto3); {shipped}")
+        return
+    session = boto3.Session()
+    if session.get_credentials() is None:
+        stderr.print(f"offline: no AWS credentials found; {shipped}")
+        return
+    client = session.client("pricing", region_name="us-east-1")
+    try:
+        result = refresh_catalog(prices, client, datetime.now(UTC).date().isoformat())
+    except (BotoCoreError, ClientError) as exc:
+        stderr.print(f"offline: the Price List API did not answer ({exc}); {shipped}")
+        raise typer.Exit(1) from None
+    atomic_write_text(output, dump_price_catalog(result.catalog))
+    stderr.print(
+        f"wrote {output}: version {result.catalog.version}, {len(result.changes)} prices "
+        f"changed, {result.unchanged} unchanged, {len(result.kept)} kept (listed below)"
+    )
+    for change in result.changes:
+        stdout.print(
+            f"{change.item} {change.region} {change.term}: {change.old:g} -> {change.new:g}",
+            markup=False,
+        )
+    for kept in result.kept:
+        stdout.print(f"kept: {kept}", markup=False)
 
 
 cost_app = typer.Typer(
