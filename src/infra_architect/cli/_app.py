@@ -26,10 +26,12 @@ from infra_architect.cli._render import (
     render_constraints,
     render_design_summary,
     render_explanation,
+    render_terraform_cost,
     render_validation,
 )
 from infra_architect.cost import explain as explain_bill
 from infra_architect.cost._refresh import dump_price_catalog, read_price_catalog, refresh_catalog
+from infra_architect.cost._terraform import price_terraform
 from infra_architect.engine import (
     Constraints,
     ImpossiblePinError,
@@ -424,40 +426,68 @@ def prices_refresh(
         stdout.print(f"kept: {kept}", markup=False)
 
 
-cost_app = typer.Typer(
-    help="Price and explain infrastructure cost.", no_args_is_help=True, add_completion=False
-)
-app.add_typer(cost_app, name="cost")
-
-
-@cost_app.command("explain")
-def cost_explain(
-    export: Annotated[Path, typer.Argument(help="An AWS cost export (CUR or Cost Explorer CSV).")],
+@app.command("cost")
+def cost(  # noqa: PLR0917  (Typer: arguments and options)
+    target: Annotated[
+        str,
+        typer.Argument(
+            metavar="DIR | explain",
+            help="A Terraform root module to price, or `explain` followed by a cost export.",
+        ),
+    ],
+    export: Annotated[
+        Path | None,
+        typer.Argument(metavar="[EXPORT.csv]", help="With `explain`: a CUR or Cost Explorer CSV."),
+    ] = None,
+    region: Annotated[
+        str, typer.Option("--region", help="DIR: the region whose list prices apply.")
+    ] = "us-east-1",
     before: Annotated[
-        str | None, typer.Option("--before", help="Month to compare from (YYYY-MM).")
+        str | None, typer.Option("--before", help="explain: month to compare from (YYYY-MM).")
     ] = None,
     after: Annotated[
-        str | None, typer.Option("--after", help="Month to compare to (default: the last).")
+        str | None, typer.Option("--after", help="explain: month to compare to (default: last).")
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="Movers to list.")] = 10,
+    top: Annotated[int, typer.Option("--top", min=1, help="explain: movers to list.")] = 10,
     output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
-    """Why did the bill change? Month-over-month change by service and usage type, the
-    top movers with their share of the increase, and the levers for each (none of them
-    removes redundancy)."""
+    """Price an existing Terraform tree (`cost DIR`), or explain a bill's change
+    (`cost explain EXPORT.csv`).
+
+    DIR: the resources the model knows, with the counts and sizes in the code; what
+    depends on traffic, is not static or is not known is listed, never guessed (parsed,
+    never executed). explain: month-over-month change by service and usage type, the top
+    movers with their share of the increase, and the levers for each (none removes
+    redundancy)."""
     if output_format not in ("table", "json"):
         _fail(f"--format {output_format!r}: use table or json")
-    try:
-        text = export.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{export}: cannot be read ({exc})\n  fix: pass a CSV file exported from AWS")
-    result = explain_bill(text, str(export), before, after, top)
-    if output_format == "json":
-        sys.stdout.write(
-            json.dumps(result.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
-        )
+    if target == "explain":
+        if export is None:
+            _fail("cost explain: name the export\n  fix: infra-architect cost explain cur.csv")
+        try:
+            text = export.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"{export}: cannot be read ({exc})\n  fix: pass a CSV file exported from AWS")
+        result = explain_bill(text, str(export), before, after, top)
+        if output_format == "json":
+            _print_json(result.model_dump(mode="json"))
+            return
+        render_explanation(stdout, result)
         return
-    render_explanation(stdout, result)
+    directory = Path(target)
+    if export is not None:
+        _fail(f"cost {target} {export}: one directory at a time\n  fix: infra-architect cost DIR")
+    if not directory.is_dir() or not any(directory.glob("*.tf")):
+        _fail(f"{directory}: not a directory with .tf files\n  fix: pass a Terraform root module")
+    priced = price_terraform(directory, load_catalog().price_catalog, region)
+    if output_format == "json":
+        _print_json(priced.model_dump(mode="json"))
+        return
+    render_terraform_cost(stdout, priced)
+
+
+def _print_json(document: object) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
 EXAMPLES = ("ecommerce", "saas-team", "internal-tool")

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from infra_architect._output import WriteReport
 from infra_architect.cost import Explanation
+from infra_architect.cost._terraform import TerraformCost
 from infra_architect.engine import Constraints, Design, Figure, Severity, number
 from infra_architect.validate import ValidationReport
 
@@ -359,3 +360,33 @@ def render_explanation(console: Console, e: Explanation) -> None:
         )
         for lever in m.levers:
             console.print(f"   - {lever}", markup=False)
+
+
+def render_terraform_cost(console: Console, cost: TerraformCost) -> None:
+    table = _table(
+        f"{cost.root}: list prices in {cost.priced_region} as of {cost.prices_as_of}",
+        caption=f"total {cost.total_monthly_usd:,.2f} USD/month for what is priced",
+    )
+    for column in ("Resource", "Component", "Quantity", "USD/month"):
+        table.add_column(column, justify="right" if column == "USD/month" else "left")
+    for resource in cost.resources:
+        for line in resource.lines:
+            table.add_row(
+                f"{resource.address} ({resource.file}:{resource.line})",
+                line.component,
+                f"{line.quantity.worked} {line.quantity.unit}",
+                f"{line.monthly_usd.value:,.2f}",
+            )
+    console.print(table)
+    console.print(
+        f"{cost.free} resources are free (configuration, identity, routing).", markup=False
+    )
+    for title, items in (
+        ("Priced without usage (traffic decides the rest)", cost.usage_priced),
+        ("Not priced (not static, or not in the model): never guessed", cost.unknown),
+        ("Skipped", cost.skipped),
+    ):
+        if items:
+            console.print(f"{title}:", markup=False)
+            for item in items:
+                console.print(f"  - {item}", markup=False)

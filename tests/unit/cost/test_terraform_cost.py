@@ -1,0 +1,142 @@
+"""``cost DIR``: an existing Terraform tree priced from its code, unknowns listed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from infra_architect.catalog import load_catalog
+from infra_architect.cost._terraform import price_terraform
+
+MAIN = """
+variable "web_count" {
+  default = 2
+}
+variable "db_class" {
+  default = "db.m6g.large"
+}
+variable "mystery_type" {}
+
+locals {
+  multi_az = true
+}
+
+resource "aws_instance" "web" {
+  count         = var.web_count
+  instance_type = "m6i.large"
+  root_block_device {
+    volume_size = 20
+    volume_type = "gp3"
+  }
+}
+
+resource "aws_instance" "batch" {
+  instance_type = var.mystery_type
+}
+
+resource "aws_db_instance" "main" {
+  instance_class    = var.db_class
+  multi_az          = local.multi_az
+  allocated_storage = 100
+  storage_type      = "gp3"
+}
+
+resource "aws_nat_gateway" "a" {
+  allocation_id = "eipalloc-1"
+  subnet_id     = "subnet-1"
+}
+
+resource "aws_lb" "public" {
+  load_balancer_type = "application"
+}
+
+resource "aws_security_group" "web" {
+  name = "web"
+}
+
+resource "aws_mq_broker" "legacy" {
+  broker_name = "legacy"
+}
+
+module "cache" {
+  source = "./modules/cache"
+  nodes  = 3
+}
+"""
+CACHE = """
+variable "nodes" {}
+resource "aws_elasticache_replication_group" "this" {
+  replication_group_id = "c"
+  description          = "c"
+  node_type            = "cache.r6g.large"
+  num_cache_clusters   = var.nodes
+}
+"""
+
+
+def _tree(tmp_path: Path) -> Path:
+    (tmp_path / "modules" / "cache").mkdir(parents=True)
+    (tmp_path / "main.tf").write_text(MAIN, encoding="utf-8")
+    (tmp_path / "modules" / "cache" / "main.tf").write_text(CACHE, encoding="utf-8")
+    return tmp_path
+
+
+def test_prices_what_the_code_states_and_lists_the_rest(tmp_path: Path) -> None:
+    prices = load_catalog().price_catalog
+    result = price_terraform(_tree(tmp_path), prices, "eu-west-1")
+    by_address = {r.address: r for r in result.resources}
+    usd = {r.address: sum(line.monthly_usd.value for line in r.lines) for r in result.resources}
+    region = "eu-west-1"
+    assert usd["aws_instance.web"] == pytest.approx(
+        2
+        * (
+            730 * prices.usd("ec2_m6i_large_hour", region)
+            + 20 * prices.usd("ebs_gp3_gb_month", region)
+        )
+    )
+    assert usd["aws_db_instance.main"] == pytest.approx(
+        2 * 730 * prices.usd("rds_db_m6g_large_hour", region)
+        + 2 * 100 * prices.usd("rds_gp3_gb_month", region)
+    )
+    assert usd["aws_nat_gateway.a"] == pytest.approx(730 * prices.usd("nat_gateway_hour", region))
+    assert usd["aws_lb.public"] == pytest.approx(730 * prices.usd("alb_hour", region))
+    assert usd["module.cache.aws_elasticache_replication_group.this"] == pytest.approx(
+        3 * 730 * prices.usd("elasticache_cache_r6g_large_hour", region)
+    )
+    assert result.total_monthly_usd == pytest.approx(sum(usd.values()))
+    assert by_address["aws_instance.web"].file == "main.tf"
+    assert by_address["aws_instance.web"].line == 14
+    # never guessed: a size that is not static, a type the model does not know
+    assert any(
+        u.startswith("aws_instance.batch (main.tf:") and "instance_type is not static" in u
+        for u in result.unknown
+    )
+    assert any(
+        u.startswith("aws_mq_broker.legacy") and "not in the cost model" in u
+        for u in result.unknown
+    )
+    assert "aws_instance.batch" not in usd
+    # traffic-dependent parts are named
+    assert any(
+        u.startswith("aws_nat_gateway.a") and "data processed" in u for u in result.usage_priced
+    )
+    assert result.free == 1
+
+
+def test_cli_cost_dir_json(tmp_path: Path) -> None:
+    exe = (
+        shutil.which("infra-architect", path=str(Path(sys.executable).parent)) or "infra-architect"
+    )
+    tree = _tree(tmp_path / "tree")
+    shown = subprocess.run(
+        [exe, "cost", str(tree), "-f", "json"], capture_output=True, text=True, check=False
+    )
+    assert shown.returncode == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    assert document["region"] == "us-east-1"
+    assert len(document["unknown"]) == 2
