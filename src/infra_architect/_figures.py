@@ -7,6 +7,7 @@ the working ("(100 - 99.9) / 100 x 30 x 1440 = 43.2 min") and tests can check it
 from __future__ import annotations
 
 import math
+import re
 
 from pydantic import BaseModel, ConfigDict
 
@@ -69,6 +70,14 @@ def given(value: float, unit: str, source: str) -> Figure:
 def ceil_count(value: float) -> int:
     """Round a required count up, ignoring float noise just above an integer."""
     return math.ceil(round(value, PRECISION))
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """Lower-case words joined by hyphens, for file names and ids."""
+    return _SLUG.sub("-", text.lower()).strip("-")
 
 
 def capital(text: str) -> str:

@@ -332,7 +332,7 @@ def validate(
             "ok": report.ok,
             **report.model_dump(mode="json"),
         }
-        sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        _print_json(document)
     else:
         render_validation(stdout, report)
     if not report.ok or (require_tools and report.skipped):

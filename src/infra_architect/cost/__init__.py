@@ -21,7 +21,7 @@ from infra_architect.cost._price import (
     commitment_options,
     environment_cost,
     price_line,
-    slug,
+    total,
 )
 
 __all__ = [
@@ -46,5 +46,5 @@ __all__ = [
     "explain",
     "levers_for",
     "price_line",
-    "slug",
+    "total",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from infra_architect._figures import Figure, figure, number
+from infra_architect._figures import Figure, figure, number, slug
 from infra_architect.catalog import PriceCatalog
 from infra_architect.cost._model import (
     BudgetCheck,
@@ -40,10 +40,6 @@ COMMITMENT_RISK = {
     "search": "bound to this instance type and region: buy after three months at a stable size",
     "messaging": "bound to this broker type and region",
 }
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def price_line(usage: Usage, prices: PriceCatalog, region: str) -> LineItem:
@@ -177,9 +173,13 @@ def _saving_option(env: str, line: LineItem, term: str, cost: float, risk: str) 
 
 
 def catalog_levers(
-    environments: Sequence[EnvironmentCost], prices: PriceCatalog, region: str
+    environments: Sequence[EnvironmentCost],
+    options: Sequence[CommitmentOption],
+    prices: PriceCatalog,
+    region: str,
 ) -> list[Lever]:
-    """Levers any priced bill has: commitments, Graviton, staging schedules, log class."""
+    """Levers any priced bill has: ``options``' commitments, Graviton, staging
+    schedules, log class."""
     out = [
         Lever(
             id=f"commit-{slug(option.component)}",
@@ -189,7 +189,7 @@ def catalog_levers(
             saving_usd=option.saving_usd,
             reliability="none",
         )
-        for option in commitment_options(environments, prices, region)
+        for option in options
         if option.saving_usd.value > 0 and option.environment == "prod"
     ]
     for env in environments:
@@ -314,9 +314,13 @@ def build_cost_model(
         environment_cost("prod", prod_at(1.0), prices, region),
     ]
     staging_total = environments[0].total_monthly_usd.value
+    prod = environments[1]
     points = []
     for month, rps, scale in growth:
-        prod_total = environment_cost("prod", prod_at(scale), prices, region).total_monthly_usd
+        at_scale = (
+            prod if scale == 1.0 else environment_cost("prod", prod_at(scale), prices, region)
+        )
+        prod_total = at_scale.total_monthly_usd
         month_total = prod_total.value + staging_total
         points.append(
             GrowthPoint(
@@ -327,10 +331,10 @@ def build_cost_model(
                 within_budget=None if budget is None else month_total <= budget,
             )
         )
-    prod = environments[1]
+    options = commitment_options(environments, prices, region)
     largest = max(prod.lines, key=lambda line: (line.monthly_usd.value, line.component))
     levers = sorted(
-        [*catalog_levers(environments, prices, region), *extra_levers(environments)],
+        [*catalog_levers(environments, options, prices, region), *extra_levers(environments)],
         key=lambda lv: (-lv.saving_usd.value, lv.id),
     )
     whole = total([e.total_monthly_usd.value for e in environments], [e.name for e in environments])
@@ -343,7 +347,7 @@ def build_cost_model(
         total_monthly_usd=whole,
         largest=largest,
         largest_share=round(largest.monthly_usd.value / max(prod.total_monthly_usd.value, 1e-9), 6),
-        commitments=commitment_options(environments, prices, region),
+        commitments=options,
         levers=[lv for lv in levers if lv.saving_usd.value > 0],
         growth=points,
         budget=None if budget is None else check_budget(budget, whole.value, levers, points),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,9 +20,7 @@ from infra_architect._figures import figure
 from infra_architect.catalog import PriceCatalog
 from infra_architect.cost._model import Category, LineItem, Usage
 from infra_architect.cost._price import price_line, total
-
-if TYPE_CHECKING:
-    from infra_architect.rules.terraform._graph import Resource, TerraformGraph
+from infra_architect.rules.terraform._graph import Resource, TerraformGraph, Unknown, load_terraform
 
 HOURS = 730.0
 FREE = frozenset(
@@ -136,8 +133,6 @@ class _Unpriced(Exception):  # noqa: N818  (a control-flow signal, not an error)
 
 
 def price_terraform(root: Path, prices: PriceCatalog, region: str) -> TerraformCost:
-    from infra_architect.rules.terraform._graph import load_terraform  # noqa: PLC0415
-
     graph = load_terraform(root)
     resources: list[PricedResource] = []
     usage_priced: list[str] = []
@@ -225,7 +220,7 @@ def _static(graph: TerraformGraph, resource: Resource, name: str, default: objec
             raise _Unpriced(f"{name} is not set")
         return default
     value = graph.value(raw, resource.scope)
-    if value is None or type(value).__name__ == "Unknown":
+    if value is None or isinstance(value, Unknown):
         raise _Unpriced(f"{name} is not static ({raw})")
     return value
 
@@ -265,20 +260,12 @@ def _key(prefix: str, size: str, suffix: str = "_hour") -> str:
     return prefix + size.replace(".", "_").replace("-", "_") + suffix
 
 
-Handler = Callable[["TerraformGraph", "Resource"], tuple[list[Usage], str]]
-
-
-def _known(prices_key: str) -> str:
-    from infra_architect.catalog import load_catalog  # noqa: PLC0415
-
-    if prices_key not in load_catalog().price_catalog.items:
-        raise _Unpriced(f"{prices_key.removesuffix('_hour')} is not in the price catalog")
-    return prices_key
+Handler = Callable[[TerraformGraph, Resource], tuple[list[Usage], str]]
 
 
 def _instance(graph: TerraformGraph, r: Resource) -> tuple[list[Usage], str]:
     size = str(_static(graph, r, "instance_type"))
-    out = [_hourly(f"EC2 {size}", "compute", _known(_key("ec2_", size)), 1)]
+    out = [_hourly(f"EC2 {size}", "compute", _key("ec2_", size), 1)]
     root = _block(r, "root_block_device")
     gb = graph.value(root.get("volume_size", 8), r.scope)
     kind = graph.value(root.get("volume_type", "gp3"), r.scope)
@@ -296,7 +283,7 @@ def _db_instance(graph: TerraformGraph, r: Resource) -> tuple[list[Usage], str]:
     multi = graph.value(r.body.get("multi_az", False), r.scope) is True
     copies = 2.0 if multi else 1.0
     label = f"RDS {size}{' Multi-AZ' if multi else ''}"
-    out = [_hourly(label, "database", _known(_key("rds_", size)), copies)]
+    out = [_hourly(label, "database", _key("rds_", size), copies)]
     gb = _static(graph, r, "allocated_storage")
     kind = graph.value(r.body.get("storage_type", "gp3"), r.scope)
     if not isinstance(gb, int | float):
@@ -324,7 +311,7 @@ def _replication_group(graph: TerraformGraph, r: Resource) -> tuple[list[Usage],
     if not isinstance(nodes, int):
         raise _Unpriced("the node count is not static")
     return [
-        _hourly(f"ElastiCache {size} × {nodes}", "cache", _known(_key("elasticache_", size)), nodes)
+        _hourly(f"ElastiCache {size} × {nodes}", "cache", _key("elasticache_", size), nodes)
     ], ""
 
 
@@ -334,7 +321,7 @@ def _cache_cluster(graph: TerraformGraph, r: Resource) -> tuple[list[Usage], str
     if not isinstance(nodes, int):
         raise _Unpriced("num_cache_nodes is not static")
     return [
-        _hourly(f"ElastiCache {size} × {nodes}", "cache", _known(_key("elasticache_", size)), nodes)
+        _hourly(f"ElastiCache {size} × {nodes}", "cache", _key("elasticache_", size), nodes)
     ], ""
 
 
@@ -344,7 +331,7 @@ def _opensearch(graph: TerraformGraph, r: Resource) -> tuple[list[Usage], str]:
     count = graph.value(config.get("instance_count", 1), r.scope)
     if not isinstance(size, str) or not isinstance(count, int):
         raise _Unpriced("cluster_config is not static")
-    key = _known("opensearch_" + size.removesuffix(".search").replace(".", "_") + "_hour")
+    key = "opensearch_" + size.removesuffix(".search").replace(".", "_") + "_hour"
     out = [_hourly(f"OpenSearch {size} × {count}", "search", key, count)]
     ebs = _block(r, "ebs_options")
     gb = graph.value(ebs.get("volume_size", 10), r.scope)
@@ -370,9 +357,7 @@ def _node_group(graph: TerraformGraph, r: Resource) -> tuple[list[Usage], str]:
     capacity = graph.value(r.body.get("capacity_type", "ON_DEMAND"), r.scope)
     note = "priced at on-demand; Spot varies by the hour" if capacity == "SPOT" else ""
     return [
-        _hourly(
-            f"EKS nodes {types[0]} × {desired}", "compute", _known(_key("ec2_", types[0])), desired
-        )
+        _hourly(f"EKS nodes {types[0]} × {desired}", "compute", _key("ec2_", types[0]), desired)
     ], note
 
 

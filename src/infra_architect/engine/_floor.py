@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from infra_architect._figures import Figure, figure
 from infra_architect.catalog import Catalog, Policy, PriceList
+from infra_architect.cost import total
 from infra_architect.engine._model import CostFloor, CostLine, Recovery, ServiceCapacity, Topology
 from infra_architect.engine._topology import store_is_multi_az
 from infra_architect.spec import Datastore, DatastoreEngine, QueueEngine, Requirements
@@ -71,12 +72,8 @@ class Pricer:
 
 def sum_lines(lines: list[CostLine]) -> Figure:
     """The monthly total of ``lines``, its working naming each line by position."""
-    values = {f"line_{i + 1}": line.monthly_usd.value for i, line in enumerate(lines)}
-    return figure(
-        sum(values.values()),
-        "USD/month",
-        " + ".join("{%s}" % key for key in values),  # noqa: UP031  (braces are the template)
-        **values,
+    return total(
+        [line.monthly_usd.value for line in lines], [f"line_{i + 1}" for i in range(len(lines))]
     )
 
 

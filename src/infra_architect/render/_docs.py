@@ -12,6 +12,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from infra_architect._figures import slug
 from infra_architect.engine import Design, capital, number
 from infra_architect.render._mermaid import (
     compute_diagram,
@@ -20,8 +21,6 @@ from infra_architect.render._mermaid import (
     failover_diagram,
     network_diagram,
 )
-
-_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def _cell(text: object) -> str:
@@ -54,10 +53,6 @@ def _environment() -> Environment:
     env.filters["code"] = lambda text: f"`{text}`"
     env.filters["capital"] = capital
     return env
-
-
-def slug(text: str) -> str:
-    return _SLUG.sub("-", text.lower()).strip("-")
 
 
 def _render(template: str, **context: object) -> str:
