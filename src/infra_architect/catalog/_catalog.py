@@ -197,6 +197,37 @@ class UsageAssumptions(_Data):
     warm_standby_share: float = Field(gt=0, le=1)
 
 
+class AutoscalingData(_Data):
+    """The autoscalers' behaviour the design configures and the simulation runs."""
+
+    hpa_tolerance: float = Field(ge=0, lt=1)
+    hpa_up_percent: int = Field(ge=1)
+    hpa_up_pods: int = Field(ge=1)
+    hpa_up_period_seconds: int = Field(ge=1)
+    hpa_down_percent: int = Field(ge=1, le=100)
+    hpa_down_period_seconds: int = Field(ge=1)
+    ecs_metric_period_seconds: int = Field(ge=1)
+    ecs_alarm_datapoints: int = Field(ge=1)
+    ecs_scale_out_cooldown_seconds: int = Field(ge=0)
+    surge_share: float = Field(gt=0, le=1)
+
+
+class SimulationData(_Data):
+    spike_start_seconds: int = Field(ge=0)
+    spike_hold_seconds: int = Field(ge=60)
+    ramp_seconds: int = Field(ge=1)
+    horizon_seconds: int = Field(ge=300)
+    monte_carlo_trials: int = Field(ge=100)
+    seed: int
+    replicas_modelled: int = Field(ge=1)
+
+
+class Reliability(_Data):
+    incidents_per_year: float = Field(ge=0)
+    repair_minutes: float = Field(gt=0)
+    source: str
+
+
 class DesignData(_Data):
     """Published SLAs, platform timings, shapes and control catalogues (design.yaml)."""
 
@@ -206,6 +237,10 @@ class DesignData(_Data):
     workloads: Workloads
     change_failure_rate: float = Field(gt=0, lt=1)
     deploy_budget_share: float = Field(gt=0, le=1)
+    spike_budget_share: float = Field(gt=0, le=1)
+    autoscaling: AutoscalingData
+    simulation: SimulationData
+    reliability: dict[str, Reliability]
     canary_weights: list[float] = Field(min_length=1)
     node_packing: float = Field(gt=0, le=1)
     node_types: list[NodeType] = Field(min_length=1)

@@ -20,12 +20,13 @@ from ruamel.yaml.comments import CommentedMap
 from infra_architect import __version__
 from infra_architect._io import atomic_write_text
 from infra_architect._output import write_tree
-from infra_architect.catalog import load_catalog
+from infra_architect.catalog import Catalog, load_catalog
 from infra_architect.cli._interview import ask_missing, ask_name, ask_optional_number
 from infra_architect.cli._render import (
     render_constraints,
     render_design_summary,
     render_explanation,
+    render_simulation,
     render_terraform_cost,
     render_validation,
 )
@@ -34,15 +35,18 @@ from infra_architect.cost._refresh import dump_price_catalog, read_price_catalog
 from infra_architect.cost._terraform import price_terraform
 from infra_architect.engine import (
     Constraints,
+    Design,
     ImpossiblePinError,
     derive_constraints,
     design_system,
 )
+from infra_architect.engine.choose._resilience import spike_run
 from infra_architect.errors import InfraArchitectError, InterviewAbortedError, Problem, SpecError
 from infra_architect.render import (
     design_json_schema,
     render_all,
 )
+from infra_architect.simulate import plot as spike_plot
 from infra_architect.spec import (
     API_VERSION,
     KIND,
@@ -484,6 +488,75 @@ def cost(  # noqa: PLR0917  (Typer: arguments and options)
         _print_json(priced.model_dump(mode="json"))
         return
     render_terraform_cost(stdout, priced)
+
+
+DEFAULT_SIMULATION = Path("infra-architect-simulation")
+
+
+@app.command()
+def simulate(  # noqa: PLR0917  (Typer: arguments and options)
+    spec: SpecArgument = None,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Directory for the spike plot (spike.png, spike.svg)."),
+    ] = DEFAULT_SIMULATION,
+    trials: Annotated[
+        int | None,
+        typer.Option("--trials", min=100, help="Monte Carlo months (default: the catalog's)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Monte Carlo seed.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    interactive: InteractiveOption = None,
+) -> None:
+    """Simulate the design: availability of every request path (closed form and Monte
+    Carlo, under the chosen topology and the other one), the 10x spike against the
+    autoscaling (step and ramp, 1 s steps; the settings it raised), a lost node and AZ
+    at peak, a bad deploy under each strategy, an emergency rollback. Plots the spike
+    (load, capacity, replicas) as PNG and SVG. Exit 2 on bad input."""
+    if output_format not in ("table", "json"):
+        _fail(f"--format {output_format!r}: use table or json")
+    source, requirements = _load(spec, interactive)
+    catalog = load_catalog()
+    overrides = {k: v for k, v in (("monte_carlo_trials", trials), ("seed", seed)) if v is not None}
+    if overrides:
+        simulation = catalog.design.simulation.model_copy(update=overrides)
+        catalog = catalog.model_copy(
+            update={"design": catalog.design.model_copy(update={"simulation": simulation})}
+        )
+    try:
+        result = design_system(requirements, catalog)
+    except ImpossiblePinError as exc:
+        raise _pin_error(spec, source, exc) from None
+    plots = [str(p) for p in _write_spike_plot(requirements, result, catalog, output)]
+    if output_format == "json":
+        _print_json(
+            {
+                "apiVersion": API_VERSION,
+                "kind": "Simulation",
+                "spec": source,
+                "plots": plots,
+                "simulation": result.simulation.model_dump(mode="json"),
+            }
+        )
+        return
+    render_simulation(stdout, result, source, plots)
+
+
+def _write_spike_plot(
+    requirements: Requirements, result: Design, catalog: Catalog, out: Path
+) -> list[Path]:
+    found = spike_run(requirements, result, catalog)
+    if found is None:
+        return []
+    run, name, index = found
+    study = result.simulation.spike
+    assert study is not None  # noqa: S101  (a run means a study)
+    unit = result.constraints.service(name).load_unit
+    title = (
+        f"{result.name}: {name} through a {study.multiplier:g}x step at "
+        f"{study.start_seconds} s (simulated, 1 s steps)"
+    )
+    return spike_plot.save(spike_plot.plot_data(run, index, name, unit, title), out)
 
 
 def _print_json(document: object) -> None:

@@ -13,6 +13,7 @@ from infra_architect._output import WriteReport
 from infra_architect.cost import Explanation
 from infra_architect.cost._terraform import TerraformCost
 from infra_architect.engine import Constraints, Design, Figure, Severity, number
+from infra_architect.engine._design_model import FaultStudy
 from infra_architect.validate import ValidationReport
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -390,3 +391,105 @@ def render_terraform_cost(console: Console, cost: TerraformCost) -> None:
             console.print(f"{title}:", markup=False)
             for item in items:
                 console.print(f"  - {item}", markup=False)
+
+
+def _share(value: float) -> str:
+    return f"{value * 100:.2f}%" if value < 0.1 else f"{value * 100:.0f}%"
+
+
+def render_simulation(console: Console, design: Design, source: str, plots: list[str]) -> None:
+    """The simulations of ``design`` as tables."""
+    sim = design.simulation
+    console.print(
+        Panel(Group(Text(f"{design.name}: simulation", style="bold"), Text(source)), expand=False)
+    )
+    for path in sim.availability:
+        table = _table(
+            f"Availability of {path.path}'s path",
+            f"{number(path.monte_carlo.trials)} simulated months, seed {path.monte_carlo.seed}; "
+            "closed form = steady state of the same structure",
+        )
+        for column in ("topology", "closed form", "Monte Carlo (95% CI)", "downtime p50 / p99",
+                       "months within budget"):  # fmt: skip
+            table.add_column(column)
+        for label, mc in ((path.topology, path.monte_carlo),
+                          (path.alternative_topology, path.alternative)):  # fmt: skip
+            table.add_row(
+                label,
+                f"{mc.closed_form * 100:.4f}%",
+                f"{mc.mean * 100:.4f}% ({mc.ci_low * 100:.4f}-{mc.ci_high * 100:.4f})",
+                f"{mc.downtime_p50_minutes:.1f} / {mc.downtime_p99_minutes:.1f} min",
+                f"{mc.meets_slo:.1%} (≤ {number(mc.budget_minutes)} min)",
+            )
+        console.print(table)
+    study = sim.spike
+    if study is not None:
+        table = _table(
+            f"{number(study.multiplier)}x step at {study.start_seconds} s, held "
+            f"{study.hold_seconds} s (1 s steps)",
+            f"limit: {study.budget_share_limit:.0%} of each service's monthly error budget",
+        )
+        for column in ("service", "min replicas", "to capacity", "shed", "budget spent",
+                       "first sizing", "ramp"):  # fmt: skip
+            table.add_column(column)
+        for first, tuned, ramp in zip(study.designed, study.tuned, study.ramp, strict=True):
+            reached = (
+                "never" if tuned.seconds_to_capacity is None else f"{tuned.seconds_to_capacity} s"
+            )
+            shed = (
+                f"{number(round(tuned.shed))}"
+                if tuned.max_backlog == 0
+                else f"0 (queue ≤ {number(round(tuned.max_backlog))})"
+            )
+            table.add_row(
+                tuned.service,
+                f"{first.min_replicas} → {tuned.min_replicas}"
+                if first.min_replicas != tuned.min_replicas
+                else str(tuned.min_replicas),
+                reached,
+                shed,
+                _share(tuned.budget_share),
+                _share(first.budget_share),
+                _share(ramp.budget_share),
+            )
+        console.print(table)
+        if study.changes:
+            console.print("settings raised: " + "; ".join(study.changes), markup=False)
+    if sim.faults is not None:
+        console.print(_faults_table(sim.faults, design.delivery.strategy))
+    for plot in plots:
+        console.print(f"wrote {plot}", markup=False)
+
+
+def _faults_table(faults: FaultStudy, strategy: str) -> Table:
+    table = _table("Faults at peak")
+    for column in ("fault", "lost", "failed + shed", "budget spent", "restored"):
+        table.add_column(column)
+    for loss in (faults.node, faults.zone):
+        if loss is None:
+            continue
+        table.add_row(
+            "one node" if loss.event == "node" else "one AZ",
+            f"{loss.pods_lost} pods ({loss.capacity_lost_share:.0%})",
+            number(round(loss.failed_before_detection + loss.shed_after_detection)),
+            _share(loss.budget_share),
+            f"{loss.seconds_to_restore} s",
+        )
+    for r in faults.rollouts:
+        chosen = " (chosen)" if r.strategy == strategy else ""
+        table.add_row(
+            f"bad deploy, {r.strategy}{chosen}",
+            f"{r.exposure_peak:.0%} of requests",
+            number(round(r.failed)),
+            _share(r.budget_share),
+            f"{number(r.seconds_to_recover)} s",
+        )
+    e = faults.emergency
+    table.add_row(
+        "emergency rollback",
+        f"{e.replicas} replicas, batches of {e.surge_pods}",
+        "-",
+        "-",
+        f"{number(e.seconds)} s" + (" (waits for a node)" if e.waits_for_nodes else ""),
+    )
+    return table

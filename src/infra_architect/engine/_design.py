@@ -13,6 +13,7 @@ from infra_architect.engine._design_model import (
     DodAnswer,
     FailureScenario,
     ObservabilityDesign,
+    Simulation,
 )
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine.choose._availability import (
@@ -25,9 +26,18 @@ from infra_architect.engine.choose._cost import estimate_cost
 from infra_architect.engine.choose._data import choose_data
 from infra_architect.engine.choose._delivery import choose_delivery
 from infra_architect.engine.choose._environments import size_environments
-from infra_architect.engine.choose._failure import failure_scenarios
+from infra_architect.engine.choose._failure import (
+    detection_figure,
+    failure_scenarios,
+    reschedule_figure,
+)
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
+from infra_architect.engine.choose._resilience import (
+    availability_study,
+    fault_study,
+    tune_for_spike,
+)
 from infra_architect.spec import NatChoice, Requirements
 
 
@@ -37,12 +47,27 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     constraints = derive_constraints(req, catalog)
     topology = choose_topology(req, constraints, catalog)
     regions = region_count(topology)
-    compute = choose_compute(req, constraints, catalog)
+    compute, spike = tune_for_spike(
+        req, constraints, catalog, choose_compute(req, constraints, catalog)
+    )
     network = choose_network(req, constraints, catalog, compute)
     data = choose_data(req, constraints, catalog, compute)
     delivery = choose_delivery(req, constraints, catalog, compute)
     observability = choose_observability(req, catalog, compute, data)
     security = choose_security(req, catalog, compute, data)
+    reschedule = reschedule_figure(catalog, compute).value
+    faults = fault_study(
+        req,
+        constraints,
+        catalog,
+        compute,
+        delivery,
+        detection_seconds=detection_figure(catalog, network).value,
+        reschedule_seconds=reschedule,
+    )
+    paths = availability_study(
+        req, constraints, catalog, compute, data, regions=regions, reschedule_seconds=reschedule
+    )
     scenarios = failure_scenarios(
         req,
         constraints,
@@ -53,6 +78,9 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         data=data,
         delivery=delivery,
         observability=observability,
+        faults=faults,
+        spike_study=spike,
+        paths=paths,
     )
     availability = AvailabilityDesign(
         decision=topology,
@@ -67,6 +95,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     cost = estimate_cost(
         req, constraints, catalog, compute, network, data, observability, security, environments
     )
+    simulation = Simulation(spike=spike, availability=paths, faults=faults)
     conflicts = constraints.conflicts + _design_conflicts(
         req, catalog, availability, delivery, cost
     )
@@ -84,9 +113,16 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         observability=observability,
         security=security,
         cost=cost,
+        simulation=simulation,
         environments=environments,
         definition_of_done=definition_of_done(
-            constraints, availability, delivery, observability, cost, feasible=feasible
+            constraints,
+            availability,
+            delivery,
+            observability,
+            cost,
+            simulation=simulation,
+            feasible=feasible,
         ),
         conflicts=conflicts,
         assumptions=constraints.assumptions,
@@ -167,6 +203,7 @@ def definition_of_done(
     observability: ObservabilityDesign,
     cost: CostModel,
     *,
+    simulation: Simulation,
     feasible: bool,
 ) -> list[DodAnswer]:
     """The five questions every production design must answer with figures."""
@@ -180,7 +217,7 @@ def definition_of_done(
             done=node.covered and feasible,
             answer=f"{capital(node.mechanism)}. Detected in {node.detection.show()} "
             f"({node.detection.worked}); replacement serving in {node.recovery.show()} "
-            f"({node.recovery.worked}). {capital(node.impact)}.",
+            f"({node.recovery.worked}). {capital(node.impact)}." + _node_simulated(simulation),
             figures=[node.detection, node.recovery],
             missing=conflicted + node.gap,
         ),
@@ -191,7 +228,7 @@ def definition_of_done(
             f"{spike.detection.show()} and completes in {spike.recovery.show()} "
             f"({spike.recovery.worked}). "
             f"{capital(spike.impact)}. Spike: {constraints.traffic.spike_rps.show()} "
-            f"({constraints.traffic.spike_rps.worked}).",
+            f"({constraints.traffic.spike_rps.worked})." + _spike_simulated(simulation),
             figures=[constraints.traffic.spike_rps, spike.detection, spike.recovery],
             missing=conflicted + spike.gap,
         ),
@@ -200,7 +237,8 @@ def definition_of_done(
             done=feasible,
             answer=f"{capital(rollout.mechanism)}. Detected in {rollout.detection.show()}, "
             f"rolled back in {rollout.recovery.show()}; {rollout.impact}. Expected "
-            f"{delivery.bad_deploys_per_month.show()} ({delivery.bad_deploys_per_month.worked}).",
+            f"{delivery.bad_deploys_per_month.show()} ({delivery.bad_deploys_per_month.worked})."
+            + _rollout_simulated(simulation, delivery.strategy),
             figures=[rollout.detection, rollout.recovery, delivery.bad_deploys_per_month],
             missing=conflicted,
         ),
@@ -219,6 +257,79 @@ def definition_of_done(
         ),
         _cost_answer(cost, conflicted, feasible=feasible),
     ]
+
+
+def _share(value: float) -> str:
+    return f"{value * 100:.2f}%" if value < 0.1 else f"{value * 100:.0f}%"
+
+
+def _node_simulated(simulation: Simulation) -> str:
+    faults = simulation.faults
+    text = ""
+    if faults is not None and faults.node is not None:
+        n = faults.node
+        text += (
+            f" Simulated at peak: one node takes {n.pods_lost} pods "
+            f"({n.capacity_lost_share:.0%} of serving capacity); "
+            f"{number(round(n.failed_before_detection))} requests fail before detection and "
+            f"{number(round(n.shed_after_detection))} after it ({_share(n.budget_share)} of the "
+            f"monthly error budget); the survivors "
+            + ("carry the peak at once" if n.absorbs_peak else "cannot carry the peak at once")
+            + f"; every replica serves again after {n.seconds_to_restore} s."
+        )
+    for path in simulation.availability[:1]:
+        mc = path.monte_carlo
+        text += (
+            f" Availability of {path.path}'s path over {number(mc.trials)} simulated months: "
+            f"{mc.mean * 100:.4f}% (95% CI {mc.ci_low * 100:.4f}-{mc.ci_high * 100:.4f}%, closed "
+            f"form {mc.closed_form * 100:.4f}%); {mc.meets_slo:.1%} of months stay within the "
+            f"{number(mc.budget_minutes)} min budget."
+        )
+    return text
+
+
+def _spike_simulated(simulation: Simulation) -> str:
+    study = simulation.spike
+    if study is None:
+        return ""
+    serving = [o for o in study.tuned if o.max_backlog == 0]
+    queued = [o for o in study.tuned if o.max_backlog > 0]
+    slowest = max((o.seconds_to_capacity or 0 for o in serving), default=0)
+    backlog = "".join(
+        f" {o.service}'s queue peaks at {number(round(o.max_backlog))} messages and drains "
+        f"after {o.seconds_to_capacity} s, none lost."
+        for o in queued
+    )
+    worst = max(study.tuned, key=lambda o: (o.budget_share, o.service))
+    first = max(study.designed, key=lambda o: (o.budget_share, o.service))
+    shed = sum(o.shed for o in study.tuned)
+    changed = "; ".join(study.changes) if study.changes else "nothing: the first sizing fits"
+    return (
+        f" Simulated {number(study.multiplier)}x step (1 s steps, every service at once): "
+        f"capacity covers the load after {slowest} s; {number(round(shed))} requests shed, at "
+        f"most {_share(worst.budget_share)} of a service's monthly error budget ({worst.service}; "
+        f"limit {study.budget_share_limit:.0%}). The first sizing would have spent "
+        f"{_share(first.budget_share)} ({first.service}), so the design set: {changed}." + backlog
+    )
+
+
+def _rollout_simulated(simulation: Simulation, strategy: str) -> str:
+    faults = simulation.faults
+    if faults is None:
+        return ""
+    chosen = next(r for r in faults.rollouts if r.strategy == strategy)
+    others = "; ".join(
+        f"{r.strategy} {number(round(r.failed))} ({_share(r.budget_share)})"
+        for r in faults.rollouts
+        if r.strategy != strategy
+    )
+    return (
+        f" Simulated bad version at peak, every request to it failing: under {strategy} "
+        f"{number(round(chosen.failed))} requests fail ({_share(chosen.budget_share)} of the "
+        f"monthly error budget), none reach it after {number(chosen.seconds_to_recover)} s; "
+        f"the alternatives: {others}. Emergency rollback of every replica: "
+        f"{number(faults.emergency.seconds)} s."
+    )
 
 
 def budget_conflicts(cost: CostModel) -> list[Conflict]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from infra_architect._figures import Figure
 from infra_architect.cost import CostModel
 from infra_architect.engine._model import Conflict, Constraints, Severity
+from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout, SpikeOutcome
 from infra_architect.spec import Assumption, ServiceType
 
 DESIGN_VERSION = "1"
@@ -61,6 +62,13 @@ class CompositeAvailability(_Out):
     meets_slo: bool
 
 
+class Measured(_Out):
+    """One simulated figure, worded for a runbook table."""
+
+    what: str
+    value: str
+
+
 class FailureScenario(_Out):
     """A failure the design must survive, the mechanism that covers it, and its timings."""
 
@@ -74,6 +82,64 @@ class FailureScenario(_Out):
     look_at: list[str]
     covered: bool
     gap: str = ""
+    simulated: list[Measured] = Field(
+        default_factory=list, description="What the simulation of this failure measured."
+    )
+
+
+class PathAvailability(_Out):
+    """One request path's availability: structure, closed form, Monte Carlo, and the
+    same path under the other topology (the single- vs multi-region argument)."""
+
+    path: str
+    topology: str
+    structure: list[str] = Field(description="Components: failures a year, repair, source.")
+    monte_carlo: MonteCarlo
+    alternative_topology: str
+    alternative: MonteCarlo
+
+
+class SpikeSeries(_Out):
+    """The spike plot's data: one service, sampled every ``step`` seconds."""
+
+    service: str
+    unit: str
+    step_seconds: int
+    seconds: list[int]
+    load: list[float]
+    capacity: list[float]
+    ready: list[int]
+    desired: list[int]
+
+
+class SpikeStudy(_Out):
+    """The 10x spike simulated against the design's autoscaling, and what it changed."""
+
+    multiplier: float
+    start_seconds: int
+    hold_seconds: int
+    ramp_seconds: int
+    budget_share_limit: float
+    designed: list[SpikeOutcome] = Field(description="The step, under the first sizing.")
+    tuned: list[SpikeOutcome] = Field(description="The step, under the settings chosen.")
+    ramp: list[SpikeOutcome] = Field(description="The ramp, under the settings chosen.")
+    buffer_nodes: int
+    within: bool
+    changes: list[str]
+    series: SpikeSeries | None
+
+
+class FaultStudy(_Out):
+    node: CapacityLoss | None
+    zone: CapacityLoss | None
+    rollouts: list[Rollout]
+    emergency: Redeploy
+
+
+class Simulation(_Out):
+    spike: SpikeStudy | None
+    availability: list[PathAvailability]
+    faults: FaultStudy | None
 
 
 class AvailabilityDesign(_Out):
@@ -94,6 +160,11 @@ class Autoscaling(_Out):
     target: float
     scale_out_seconds: Figure
     scale_in_stabilisation_seconds: int
+    scale_up_percent: int = Field(description="HPA: grow by this share per period, ...")
+    scale_up_pods: int = Field(description="... or by this many pods, whichever is more.")
+    scale_up_period_seconds: int
+    scale_down_percent: int
+    scale_down_period_seconds: int
 
 
 class Probes(_Out):
@@ -137,6 +208,9 @@ class NodePool(_Out):
     min_nodes: Figure
     max_nodes: Figure
     scaler: str
+    buffer_nodes: int = Field(
+        default=0, description="Spare nodes in min_nodes so a spike's pods start at once."
+    )
 
 
 class ComputeDesign(_Out):
@@ -475,6 +549,7 @@ class Design(_Out):
     observability: ObservabilityDesign
     security: SecurityDesign
     cost: CostModel
+    simulation: Simulation
     environments: list[EnvironmentSizing]
     definition_of_done: list[DodAnswer]
     conflicts: list[Conflict]

@@ -20,6 +20,7 @@ from infra_architect.render._mermaid import (
     delivery_diagram,
     failover_diagram,
     network_diagram,
+    spike_charts,
 )
 
 
@@ -82,7 +83,10 @@ def render_docs(design: Design) -> dict[str, str]:
     }
     for scenario in design.availability.scenarios:
         files[f"docs/runbooks/{scenario.id}.md"] = _render(
-            "runbook.md.j2", design=design, s=scenario
+            "runbook.md.j2",
+            design=design,
+            s=scenario,
+            charts=spike_charts(design) if scenario.id == "traffic-spike" else [],
         )
     for index, decision in enumerate(design.decisions, start=1):
         files[f"docs/adr/{index:04d}-{slug(decision.id)}.md"] = _render(

@@ -573,17 +573,32 @@ def _hpa(design: Design, service: ServicePlan) -> Doc:
             "metrics": [metric],
             "behavior": {
                 "scaleUp": {
-                    # Double, or add four pods, every sync: whichever is more.
+                    # The design's policy (the spike simulation ran this): a share or a
+                    # number of pods per period, whichever is more.
                     "stabilizationWindowSeconds": 0,
                     "selectPolicy": "Max",
                     "policies": [
-                        {"type": "Percent", "value": 100, "periodSeconds": 15},
-                        {"type": "Pods", "value": 4, "periodSeconds": 15},
+                        {
+                            "type": "Percent",
+                            "value": scaling.scale_up_percent,
+                            "periodSeconds": scaling.scale_up_period_seconds,
+                        },
+                        {
+                            "type": "Pods",
+                            "value": scaling.scale_up_pods,
+                            "periodSeconds": scaling.scale_up_period_seconds,
+                        },
                     ],
                 },
                 "scaleDown": {
                     "stabilizationWindowSeconds": scaling.scale_in_stabilisation_seconds,
-                    "policies": [{"type": "Percent", "value": 10, "periodSeconds": 60}],
+                    "policies": [
+                        {
+                            "type": "Percent",
+                            "value": scaling.scale_down_percent,
+                            "periodSeconds": scaling.scale_down_period_seconds,
+                        }
+                    ],
                 },
             },
         },

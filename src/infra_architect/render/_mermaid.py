@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 
 from infra_architect.engine import Design
@@ -156,3 +157,35 @@ def failover_diagram(design: Design) -> str:
     for left, right in itertools.pairwise(zones):
         lines.append(f"  {node_id('az', left)} <-->|sync| {node_id('az', right)}")
     return "\n".join(lines)
+
+
+def spike_charts(design: Design) -> list[str]:
+    """The simulated spike as two Mermaid xy charts: load and capacity, then replicas."""
+    study = design.simulation.spike
+    if study is None or study.series is None:
+        return []
+    s = study.series
+    end = s.seconds[-1] if s.seconds else 0
+
+    def values(points: list[float] | list[int]) -> str:
+        return "[" + ", ".join(f"{round(v, 1):g}" for v in points) + "]"
+
+    top = max([*s.load, *s.capacity, 1.0])
+    load = [
+        "xychart-beta",
+        f'  title "{s.service}: {study.multiplier:g}x step at {study.start_seconds} s ({s.unit})"',
+        f'  x-axis "seconds" 0 --> {end}',
+        f'  y-axis "{s.unit}" 0 --> {math.ceil(top * 1.1)}',
+        f"  line {values(s.load)}",
+        f"  line {values(s.capacity)}",
+    ]
+    most = max([*s.ready, *s.desired, 1])
+    replicas = [
+        "xychart-beta",
+        f'  title "{s.service}: replicas (desired by the autoscaler, then ready)"',
+        f'  x-axis "seconds" 0 --> {end}',
+        f'  y-axis "replicas" 0 --> {math.ceil(most * 1.1)}',
+        f"  line {values(s.desired)}",
+        f"  line {values(s.ready)}",
+    ]
+    return ["\n".join(load), "\n".join(replicas)]

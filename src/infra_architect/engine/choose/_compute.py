@@ -298,6 +298,11 @@ def _plan(
                 capacity, platform, catalog, replica_start, request_metric=by_requests or not serves
             ),
             scale_in_stabilisation_seconds=SCALE_IN_STABILISATION_SECONDS,
+            scale_up_percent=catalog.design.autoscaling.hpa_up_percent,
+            scale_up_pods=catalog.design.autoscaling.hpa_up_pods,
+            scale_up_period_seconds=catalog.design.autoscaling.hpa_up_period_seconds,
+            scale_down_percent=catalog.design.autoscaling.hpa_down_percent,
+            scale_down_period_seconds=catalog.design.autoscaling.hpa_down_period_seconds,
         )
     minimum = capacity.min_replicas.whole
     vcpu = capacity.vcpu_per_replica.value

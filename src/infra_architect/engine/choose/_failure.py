@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from infra_architect._figures import Figure, figure, given
+from infra_architect._figures import Figure, figure, given, number
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,
     DeliveryDesign,
     FailureScenario,
+    FaultStudy,
+    Measured,
     NetworkDesign,
     ObservabilityDesign,
+    PathAvailability,
+    SpikeStudy,
 )
 from infra_architect.engine._model import Constraints
+from infra_architect.simulate import CapacityLoss
 from infra_architect.spec import Requirements
 
 
@@ -27,33 +32,20 @@ def failure_scenarios(
     data: DataDesign,
     delivery: DeliveryDesign,
     observability: ObservabilityDesign,
+    faults: FaultStudy | None = None,
+    spike_study: SpikeStudy | None = None,
+    paths: list[PathAvailability] | None = None,
 ) -> list[FailureScenario]:
     t = catalog.design.timings
     dash = observability.dashboards
-    detection = (
-        network.health_check.detection
-        if network.health_check
-        else figure(
-            float(t.readiness_period_seconds * t.readiness_failure_threshold),
-            "s",
-            "{period_s} × {failure_threshold}",
-            period_s=float(t.readiness_period_seconds),
-            failure_threshold=float(t.readiness_failure_threshold),
-        )
-    )
+    detection = detection_figure(catalog, network)
     k8s = compute.platform.startswith("eks")
     serving = [s for s in compute.services if s.type.serves_requests]
     thin = [s.name for s in compute.services if s.type.value != "cron" and s.min_replicas < 2]
     pool = compute.node_pool
+    node_rows = _loss_rows(faults.node if faults else None) + _path_rows(paths or [])
     if k8s and pool is not None:
-        reschedule = figure(
-            float(t.node_monitor_grace_seconds + t.pod_toleration_seconds + t.pod_start_seconds),
-            "s",
-            "{node_monitor_grace_s} + {toleration_s} + {pod_start_s}",
-            node_monitor_grace_s=float(t.node_monitor_grace_seconds),
-            toleration_s=float(t.pod_toleration_seconds),
-            pod_start_s=float(t.pod_start_seconds),
-        )
+        reschedule = reschedule_figure(catalog, compute)
         node_failure = FailureScenario(
             id="node-failure",
             title="A pod, task or node fails",
@@ -71,6 +63,7 @@ def failure_scenarios(
             look_at=[dash[2], "Kubernetes events: kubectl get events -A --sort-by=.lastTimestamp"],
             covered=not thin,
             gap=f"single replica: {', '.join(thin)}" if thin else "",
+            simulated=node_rows,
         )
     else:
         recovery = figure(
@@ -93,6 +86,7 @@ def failure_scenarios(
             look_at=[dash[2], "ECS service events (aws ecs describe-services)"],
             covered=not thin,
             gap=f"single replica: {', '.join(thin)}" if thin else "",
+            simulated=node_rows,
         )
     entry = serving[0].name if serving else None
     slowest = max(
@@ -122,18 +116,28 @@ def failure_scenarios(
     spike_impact = "capacity follows within the scale-out time"
     if entry is not None:
         cap = constraints.service(entry)
+        held = next(p.min_replicas for p in compute.services if p.name == entry)
         served = (
-            cap.min_replicas.value
+            held
             * cap.load_per_replica.value
             / catalog.policy.target_utilisation
             / max(cap.spike_load.value, 1e-9)
             * 100
         )
         spike_impact = (
-            f"{cap.min_replicas.whole} replicas of {entry} at 100% CPU serve "
+            f"{held} replicas of {entry} at 100% CPU serve "
             f"{min(served, 100):.0f}% of the {cap.spike_load.value:,.0f} {cap.load_unit} spike "
             "until scale-out completes; the rest queue or are shed (429/503)"
         )
+    if spike_study is not None:
+        steady = [o for o in spike_study.tuned if o.max_backlog == 0]
+        reached = [o.seconds_to_capacity for o in steady]
+        if reached and all(r is not None for r in reached):
+            scale_time = given(
+                float(max(r or 0 for r in reached)),
+                "s",
+                f"simulated {spike_study.multiplier:g}x step, slowest request-serving service",
+            )
     spike = FailureScenario(
         id="traffic-spike",
         title=f"{req.traffic.spike_multiplier:g}x traffic spike",
@@ -165,8 +169,15 @@ def failure_scenarios(
             "before a planned event: pre-scale min replicas and pre-warm the load balancer",
         ],
         look_at=[dash[2], dash[0]],
-        covered=not short,
-        gap=f"max replicas below the spike: {', '.join(short)}" if short else "",
+        covered=not short and (spike_study is None or spike_study.within),
+        gap=f"max replicas below the spike: {', '.join(short)}"
+        if short
+        else (
+            "the simulated spike spends more than its share of the error budget"
+            if spike_study is not None and not spike_study.within
+            else ""
+        ),
+        simulated=_spike_rows(spike_study),
     )
     exposure = next(r for r in delivery.comparison if r.strategy == delivery.strategy).exposure
     rollout = FailureScenario(
@@ -188,6 +199,7 @@ def failure_scenarios(
         ],
         look_at=[dash[4], dash[1]],
         covered=True,
+        simulated=_rollout_rows(faults, delivery.strategy),
     )
     multi_stores = [s.name for s in data.stores if s.engine in ("postgres", "mysql") and s.multi_az]
     single = [s.name for s in data.stores if not s.multi_az]
@@ -214,6 +226,7 @@ def failure_scenarios(
             "if a single-AZ component was in the failed AZ: follow its restore procedure",
         ],
         look_at=[dash[0], dash[3], "AWS Health Dashboard"],
+        simulated=_loss_rows(faults.zone if faults else None),
         covered=azs >= 2 and not single,
         gap=""
         if azs >= 2 and not single
@@ -250,6 +263,7 @@ def failure_scenarios(
         if regions == 1
         else ["confirm DNS moved; scale the standby up; freeze deploys until failback"],
         look_at=["AWS Health Dashboard", dash[0]],
+        simulated=_region_rows(paths or []),
         covered=dr.meets_stated,
         gap="" if dr.meets_stated else "no recovery strategy meets the stated RTO/RPO",
     )
@@ -270,5 +284,192 @@ def failure_scenarios(
         ],
         look_at=[dash[4]],
         covered=True,
+        simulated=_redeploy_rows(faults),
     )
     return [node_failure, spike, rollout, az, region, emergency]
+
+
+def detection_figure(catalog: Catalog, network: NetworkDesign) -> Figure:
+    """Until a failed replica stops receiving requests: health checks, or readiness."""
+    t = catalog.design.timings
+    if network.health_check:
+        return network.health_check.detection
+    return figure(
+        float(t.readiness_period_seconds * t.readiness_failure_threshold),
+        "s",
+        "{period_s} × {failure_threshold}",
+        period_s=float(t.readiness_period_seconds),
+        failure_threshold=float(t.readiness_failure_threshold),
+    )
+
+
+def reschedule_figure(catalog: Catalog, compute: ComputeDesign) -> Figure:
+    """Until a lost replica serves again elsewhere."""
+    t = catalog.design.timings
+    if compute.platform.startswith("eks"):
+        return figure(
+            float(t.node_monitor_grace_seconds + t.pod_toleration_seconds + t.pod_start_seconds),
+            "s",
+            "{node_monitor_grace_s} + {toleration_s} + {pod_start_s}",
+            node_monitor_grace_s=float(t.node_monitor_grace_seconds),
+            toleration_s=float(t.pod_toleration_seconds),
+            pod_start_s=float(t.pod_start_seconds),
+        )
+    return figure(
+        float(compute.replica_start_seconds),
+        "s",
+        "{replica_start_s}",
+        replica_start_s=float(compute.replica_start_seconds),
+    )
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.2f}%" if share < 0.1 else f"{share * 100:.0f}%"
+
+
+def _count(value: float) -> str:
+    return number(round(value))
+
+
+def _loss_rows(loss: CapacityLoss | None) -> list[Measured]:
+    if loss is None:
+        return []
+    what = "one node" if loss.event == "node" else "one AZ"
+    return [
+        Measured(
+            what=f"Pods lost with {what} (at peak)",
+            value=f"{loss.pods_lost} ({loss.capacity_lost_share:.0%} of serving capacity)",
+        ),
+        Measured(
+            what="Surviving replicas carry the peak at once",
+            value="yes" if loss.absorbs_peak else "no: the autoscaler must add replicas first",
+        ),
+        Measured(
+            what="Requests failed before detection",
+            value=f"{_count(loss.failed_before_detection)} (sent to the lost pods)",
+        ),
+        Measured(
+            what="Requests shed after detection",
+            value=_count(loss.shed_after_detection),
+        ),
+        Measured(
+            what="Error budget spent",
+            value=f"{_pct(loss.budget_share)} of the month's (most exposed: {loss.worst_service})",
+        ),
+        Measured(what="Every lost replica serving again", value=f"{loss.seconds_to_restore} s"),
+    ]
+
+
+def _path_rows(paths: list[PathAvailability]) -> list[Measured]:
+    rows: list[Measured] = []
+    for path in paths:
+        mc = path.monte_carlo
+        rows.append(
+            Measured(
+                what=f"Availability of {path.path}'s path "
+                f"(Monte Carlo, {number(mc.trials)} months)",
+                value=f"{mc.mean * 100:.4f}% (95% CI {mc.ci_low * 100:.4f}-{mc.ci_high * 100:.4f}; "
+                f"closed form {mc.closed_form * 100:.4f}%); months within the budget "
+                f"{mc.meets_slo:.1%}",
+            )
+        )
+    return rows
+
+
+def _region_rows(paths: list[PathAvailability]) -> list[Measured]:
+    rows: list[Measured] = []
+    for path in paths:
+        for label, mc in ((path.topology, path.monte_carlo), (path.alternative_topology,
+                                                               path.alternative)):  # fmt: skip
+            rows.append(
+                Measured(
+                    what=f"{path.path}, {label}",
+                    value=f"mean downtime {number(round(mc.downtime_mean_minutes, 1))} min/month, "
+                    f"p99 {number(round(mc.downtime_p99_minutes, 1))} min; months within the "
+                    f"{number(mc.budget_minutes)} min budget: {mc.meets_slo:.1%}",
+                )
+            )
+    return rows
+
+
+def _spike_rows(study: SpikeStudy | None) -> list[Measured]:
+    if study is None:
+        return []
+    rows: list[Measured] = []
+    for label, found in (("first sizing", study.designed), ("design", study.tuned)):
+        serving = [o for o in found if o.max_backlog == 0]
+        slowest = max((o.seconds_to_capacity or 0 for o in serving), default=0)
+        never = [o.service for o in serving if o.seconds_to_capacity is None]
+        worst = max(found, key=lambda o: (o.budget_share, o.service))
+        rows.append(
+            Measured(
+                what=f"{number(study.multiplier)}x step, {label}",
+                value=(
+                    f"capacity in {slowest} s"
+                    if not never
+                    else "never reaches capacity: " + ", ".join(never)
+                )
+                + f"; {_count(sum(o.shed for o in found))} requests shed; worst "
+                f"{worst.service} spends {_pct(worst.budget_share)} of its monthly error budget",
+            )
+        )
+    ramp = study.ramp
+    worst = max(ramp, key=lambda o: (o.budget_share, o.service))
+    rows.append(
+        Measured(
+            what=f"Ramp to {number(study.multiplier)}x over {study.ramp_seconds} s, design",
+            value=f"{_count(sum(o.shed for o in ramp))} requests shed; worst {worst.service} "
+            f"{_pct(worst.budget_share)} of its budget",
+        )
+    )
+    queued = [o for o in study.tuned if o.max_backlog > 0]
+    rows.extend(
+        Measured(
+            what=f"Queue backlog of {o.service} (step)",
+            value=f"at most {_count(o.max_backlog)} messages, none lost",
+        )
+        for o in queued
+    )
+    rows.append(
+        Measured(
+            what="Settings the simulation set",
+            value="; ".join(study.changes) if study.changes else "none: the first sizing fits",
+        )
+    )
+    rows.append(
+        Measured(
+            what="Budget share a spike may spend",
+            value=f"{study.budget_share_limit:.0%}"
+            + ("" if study.within else " (not met: see the gap)"),
+        )
+    )
+    return rows
+
+
+def _rollout_rows(faults: FaultStudy | None, chosen: str) -> list[Measured]:
+    if faults is None:
+        return []
+    return [
+        Measured(
+            what=f"{r.strategy}" + (" (chosen)" if r.strategy == chosen else ""),
+            value=f"up to {r.exposure_peak:.0%} of requests on the bad version; detected at "
+            f"{number(r.seconds_to_detect)} s, none on it after {number(r.seconds_to_recover)} s; "
+            f"{_count(r.failed)} requests fail at peak ({_pct(r.budget_share)} of the monthly "
+            "error budget)",
+        )
+        for r in faults.rollouts
+    ]
+
+
+def _redeploy_rows(faults: FaultStudy | None) -> list[Measured]:
+    if faults is None:
+        return []
+    e = faults.emergency
+    return [
+        Measured(
+            what="Previous version on every replica",
+            value=f"{number(e.seconds)} s for {e.replicas} replicas in batches of "
+            f"{e.surge_pods}"
+            + (" (the first batch waits for a new node)" if e.waits_for_nodes else ""),
+        )
+    ]

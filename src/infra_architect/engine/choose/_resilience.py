@@ -1,0 +1,578 @@
+"""The simulations run against the design, and what they change in it.
+
+- the 10x spike against the chosen autoscaling: min replicas and spare nodes are
+  raised until the spike spends at most the catalog's share of the monthly error
+  budget (max replicas up to what the scaler settles on), so "10x with no manual
+  step" is true of the settings the Terraform and manifests carry;
+- availability per request path: closed form and Monte Carlo, under the chosen
+  topology and the other one;
+- faults at peak: a node, a zone, a bad deploy under each strategy, an emergency
+  rollback.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from infra_architect._figures import figure, number
+from infra_architect.catalog import Catalog
+from infra_architect.engine._design_model import (
+    ComputeDesign,
+    DataDesign,
+    DeliveryDesign,
+    Design,
+    FaultStudy,
+    PathAvailability,
+    SpikeSeries,
+    SpikeStudy,
+)
+from infra_architect.engine._model import Constraints
+from infra_architect.engine.choose._compute import disruption_min_available
+from infra_architect.simulate import (
+    Block,
+    Cluster,
+    Component,
+    Run,
+    Scaler,
+    Settings,
+    SimService,
+    Spike,
+    bad_rollout,
+    capacity_loss,
+    emergency_rollback,
+    k_of_n,
+    minimum_settings,
+    monte_carlo,
+    outcomes,
+    parallel,
+    series,
+    simulate,
+)
+from infra_architect.spec import Requirements, ServiceType, entry_services
+
+SECONDS_PER_MONTH = 30 * 86_400
+PLOT_STEP_SECONDS = 15
+PLOT_SECONDS = 1200
+
+
+@dataclass(frozen=True)
+class SpikeSetup:
+    """The spike simulation's inputs, built from a design's compute."""
+
+    names: list[str]
+    services: list[SimService]
+    scaler: Scaler
+    cluster: Cluster
+    step: Spike
+    ramp: Spike
+    replica_cost: list[float]
+    node_cost: float
+    buffer_step: int
+
+
+def spike_setup(
+    req: Requirements, constraints: Constraints, catalog: Catalog, compute: ComputeDesign
+) -> SpikeSetup | None:
+    """What the spike runs against; None when nothing autoscales."""
+    design = catalog.design
+    t, a, sim = design.timings, design.autoscaling, design.simulation
+    target = catalog.policy.target_utilisation
+    pool = compute.node_pool
+    kubernetes = compute.platform.startswith("eks") and pool is not None
+    plans = [p for p in compute.services if p.autoscaling is not None]
+    if not plans:
+        return None
+    budget_fraction = (100 - req.availability.slo) / 100
+    services: list[SimService] = []
+    costs: list[float] = []
+    for plan in plans:
+        cap = constraints.service(plan.name)
+        share = 0.0
+        if kubernetes and pool is not None:
+            packing = design.node_packing
+            share = max(
+                plan.vcpu / (pool.vcpu * packing),
+                plan.memory_mb / 1024 / (pool.memory_gib * packing),
+            )
+        scaling = plan.autoscaling
+        assert scaling is not None  # noqa: S101  (filtered above)
+        services.append(
+            SimService(
+                name=plan.name,
+                baseline=cap.average_load.value,
+                capacity_per_replica=cap.load_per_replica.value / target,
+                target=target,
+                saturates=scaling.metric == "cpu-utilisation",
+                min_replicas=max(plan.min_replicas, 1),
+                max_replicas=max(plan.max_replicas, plan.min_replicas, 1),
+                node_share=share,
+                queued=plan.type is ServiceType.WORKER,
+                monthly_budget=max(cap.average_load.value, 1e-9)
+                * SECONDS_PER_MONTH
+                * budget_fraction,
+            )
+        )
+        costs.append(plan.vcpu)
+    policy = plans[0].autoscaling
+    assert policy is not None  # noqa: S101  (filtered above)
+    if kubernetes and pool is not None:
+        scaler = Scaler(
+            kind="hpa",
+            sync_seconds=t.hpa_sync_seconds,
+            metric_delay_seconds=t.metrics_resolution_seconds,
+            tolerance=a.hpa_tolerance,
+            up_percent=policy.scale_up_percent,
+            up_pods=policy.scale_up_pods,
+            down_stabilisation_seconds=policy.scale_in_stabilisation_seconds,
+            down_percent=policy.scale_down_percent,
+            down_period_seconds=policy.scale_down_period_seconds,
+            pod_start_seconds=compute.replica_start_seconds,
+            node_provision_seconds=compute.capacity_start_seconds,
+        )
+        cluster = Cluster(nodes=pool.min_nodes.whole, max_nodes=pool.max_nodes.whole)
+        node_cost = pool.vcpu
+    else:
+        scaler = Scaler(
+            kind="target-tracking",
+            sync_seconds=a.ecs_metric_period_seconds,
+            metric_delay_seconds=a.ecs_metric_period_seconds,
+            alarm_periods=a.ecs_alarm_datapoints,
+            cooldown_seconds=a.ecs_scale_out_cooldown_seconds,
+            down_stabilisation_seconds=policy.scale_in_stabilisation_seconds,
+            down_percent=a.hpa_down_percent,
+            down_period_seconds=a.hpa_down_period_seconds,
+            pod_start_seconds=compute.replica_start_seconds,
+        )
+        cluster = Cluster(nodes=0, max_nodes=0)
+        node_cost = 0.0
+    multiplier = req.traffic.spike_multiplier
+    step = Spike(
+        shape="step",
+        multiplier=multiplier,
+        start_seconds=sim.spike_start_seconds,
+        hold_seconds=sim.spike_hold_seconds,
+        horizon_seconds=sim.horizon_seconds,
+    )
+    ramp = step.model_copy(update={"shape": "ramp", "ramp_seconds": sim.ramp_seconds})
+    return SpikeSetup(
+        names=[p.name for p in plans],
+        services=services,
+        scaler=scaler,
+        cluster=cluster,
+        step=step,
+        ramp=ramp,
+        replica_cost=costs,
+        node_cost=node_cost,
+        buffer_step=constraints.topology.availability_zones.whole if kubernetes else 0,
+    )
+
+
+def tune_for_spike(
+    req: Requirements, constraints: Constraints, catalog: Catalog, compute: ComputeDesign
+) -> tuple[ComputeDesign, SpikeStudy | None]:
+    """Simulate the spike under the first sizing, find the least settings that keep it
+    within the budget share, and return the compute design carrying them."""
+    setup = spike_setup(req, constraints, catalog, compute)
+    if setup is None:
+        return compute, None
+    share = catalog.design.spike_budget_share
+    first = _own(setup)
+    designed = outcomes(
+        simulate(setup.services, setup.scaler, setup.cluster, setup.step),
+        setup.services,
+        setup.step,
+        first,
+    )
+    tuned = minimum_settings(
+        setup.services,
+        setup.scaler,
+        setup.cluster,
+        setup.step,
+        share,
+        setup.replica_cost,
+        setup.node_cost,
+        setup.buffer_step,
+    )
+    changes: list[str] = []
+    updated = _apply(compute, setup, tuned.settings, changes)
+    # What the Terraform and manifests will carry, simulated again: the figures quoted.
+    final = spike_setup(req, constraints, catalog, updated)
+    assert final is not None  # noqa: S101  (the same services autoscale)
+    step_run = simulate(final.services, final.scaler, final.cluster, final.step)
+    settings = _own(final)
+    step = outcomes(step_run, final.services, final.step, settings)
+    ramp = outcomes(
+        simulate(final.services, final.scaler, final.cluster, final.ramp),
+        final.services,
+        final.ramp,
+        settings,
+    )
+    entry = plotted(req, final)
+    return updated, SpikeStudy(
+        multiplier=final.step.multiplier,
+        start_seconds=final.step.start_seconds,
+        hold_seconds=final.step.hold_seconds,
+        ramp_seconds=final.ramp.ramp_seconds,
+        budget_share_limit=share,
+        designed=designed,
+        tuned=step,
+        ramp=ramp,
+        buffer_nodes=updated.node_pool.buffer_nodes if updated.node_pool else 0,
+        within=all(o.budget_share <= share + 1e-12 for o in step),
+        changes=changes,
+        series=_series(step_run, final, entry, constraints) if entry is not None else None,
+    )
+
+
+def spike_run(req: Requirements, design: Design, catalog: Catalog) -> tuple[Run, str, int] | None:
+    """The design's spike, every second of the horizon, for the plot: the run, and the
+    plotted service's name and index (None when nothing autoscales)."""
+    setup = spike_setup(req, design.constraints, catalog, design.compute)
+    if setup is None:
+        return None
+    index = plotted(req, setup)
+    if index is None:
+        return None
+    run = simulate(setup.services, setup.scaler, setup.cluster, setup.step)
+    return run, setup.names[index], index
+
+
+def _own(setup: SpikeSetup) -> Settings:
+    return Settings(
+        min_replicas=[s.min_replicas for s in setup.services],
+        max_replicas=[s.max_replicas for s in setup.services],
+        buffer_nodes=setup.cluster.buffer_nodes,
+    )
+
+
+def _apply(
+    compute: ComputeDesign,
+    setup: SpikeSetup,
+    chosen: Settings,
+    changes: list[str],
+) -> ComputeDesign:
+    by_name = dict(zip(setup.names, zip(chosen.min_replicas, chosen.max_replicas, strict=True),
+                       strict=True))  # fmt: skip
+    plans = []
+    for plan in compute.services:
+        if plan.name not in by_name:
+            plans.append(plan)
+            continue
+        low, high = by_name[plan.name]
+        if low != plan.min_replicas:
+            changes.append(f"{plan.name}: min replicas {plan.min_replicas} → {low}")
+        if high != plan.max_replicas:
+            changes.append(f"{plan.name}: max replicas {plan.max_replicas} → {high}")
+        plans.append(
+            plan.model_copy(
+                update={
+                    "min_replicas": low,
+                    "max_replicas": high,
+                    "pod_disruption_min_available": disruption_min_available(low),
+                }
+            )
+        )
+    pool = compute.node_pool
+    if pool is not None:
+        shares = dict(zip(setup.names, (s.node_share for s in setup.services), strict=True))
+        held = sum(p.min_replicas * shares.get(p.name, 0.0) for p in plans)
+        azs = max(setup.buffer_step, 1)
+        needed = math.ceil(round(held, 6) / azs) * azs
+        buffer = math.ceil(chosen.buffer_nodes / azs) * azs
+        minimum = figure(
+            float(max(pool.min_nodes.value, needed) + buffer),
+            "nodes",
+            "max({design_min_nodes}, {nodes_for_min_replicas}) + {spike_buffer_nodes}",
+            design_min_nodes=pool.min_nodes.value,
+            nodes_for_min_replicas=float(needed),
+            spike_buffer_nodes=float(buffer),
+        )
+        maximum = pool.max_nodes
+        if maximum.value < minimum.value:
+            maximum = figure(
+                minimum.value, "nodes", "{min_nodes}", min_nodes=minimum.value
+            )  # fmt: skip
+        if minimum.value != pool.min_nodes.value:
+            changes.append(
+                f"node group: min {pool.min_nodes.whole} → {minimum.whole} nodes"
+                + (f" ({buffer} spare for the spike)" if buffer else "")
+            )
+        pool = pool.model_copy(
+            update={"min_nodes": minimum, "max_nodes": maximum, "buffer_nodes": buffer}
+        )
+    return compute.model_copy(update={"services": plans, "node_pool": pool})
+
+
+def plotted(req: Requirements, setup: SpikeSetup) -> int | None:
+    """The service the plot shows: the busiest entry service that autoscales."""
+    entries = [n for n in entry_services(req) if n in setup.names]
+    pool = entries or setup.names
+    if not pool:
+        return None
+    best = max(pool, key=lambda n: (setup.services[setup.names.index(n)].baseline, n))
+    return setup.names.index(best)
+
+
+def _series(run: Run, setup: SpikeSetup, index: int, constraints: Constraints) -> SpikeSeries:
+    horizon = min(PLOT_SECONDS, run.load.shape[2])
+    seconds = list(range(0, horizon, PLOT_STEP_SECONDS))
+    name = setup.names[index]
+    return SpikeSeries(
+        service=name,
+        unit=constraints.service(name).load_unit,
+        step_seconds=PLOT_STEP_SECONDS,
+        seconds=seconds,
+        load=[round(float(run.load[0, index, t]), 3) for t in seconds],
+        capacity=[round(float(run.capacity[0, index, t]), 3) for t in seconds],
+        ready=[int(run.ready[0, index, t]) for t in seconds],
+        desired=[int(run.desired[0, index, t]) for t in seconds],
+    )
+
+
+# --- faults -------------------------------------------------------------------------
+
+
+def fault_study(
+    req: Requirements,
+    constraints: Constraints,
+    catalog: Catalog,
+    compute: ComputeDesign,
+    delivery: DeliveryDesign,
+    *,
+    detection_seconds: float,
+    reschedule_seconds: float,
+) -> FaultStudy:
+    design = catalog.design
+    t = design.timings
+    setup = spike_setup(req, constraints, catalog, compute)
+    node = zone = None
+    if setup is not None:
+        cluster = setup.cluster.model_copy(
+            update={"buffer_nodes": compute.node_pool.buffer_nodes if compute.node_pool else 0}
+        )
+        peaks = [constraints.service(n).peak_load.value for n in setup.names]
+        node = capacity_loss(
+            setup.services,
+            peaks,
+            setup.scaler,
+            cluster,
+            "node",
+            zones=constraints.topology.availability_zones.whole,
+            detection_seconds=detection_seconds,
+            reschedule_seconds=math.ceil(reschedule_seconds),
+        )
+        if constraints.topology.availability_zones.whole >= 2:
+            zone = capacity_loss(
+                setup.services,
+                peaks,
+                setup.scaler,
+                cluster,
+                "zone",
+                zones=constraints.topology.availability_zones.whole,
+                detection_seconds=detection_seconds,
+                reschedule_seconds=math.ceil(reschedule_seconds),
+            )
+    peak = constraints.traffic.peak_rps.value
+    budget = (
+        constraints.traffic.average_rps.value
+        * SECONDS_PER_MONTH
+        * (100 - req.availability.slo)
+        / 100
+    )
+    canary_weight = (delivery.canary_steps[0] / 100) if delivery.canary_steps else 0.1
+    detect = {
+        r.strategy: r.detect_and_revert.inputs.get("detect_s", 0.0) for r in delivery.comparison
+    }
+    rollouts = [
+        bad_rollout(
+            strategy,
+            peak,
+            max(budget, 1e-9),
+            pod_start_seconds=compute.replica_start_seconds,
+            batches=round(1 / design.autoscaling.surge_share),
+            detect_seconds=detect[strategy],
+            shift_seconds=float(t.traffic_shift_seconds),
+            canary_weight=canary_weight,
+        )
+        for strategy in ("rolling", "blue-green", "canary")
+    ]
+    entry = max(
+        (p for p in compute.services if p.type.serves_requests),
+        key=lambda p: (p.min_replicas, p.name),
+        default=None,
+    )
+    replicas = entry.min_replicas if entry is not None else 1
+    spare = 0
+    pool = compute.node_pool
+    if pool is not None and entry is not None:
+        per_node = int(pool.vcpu * design.node_packing / max(entry.vcpu, 1e-9))
+        spare = pool.buffer_nodes * per_node + _slack_pods(compute, design.node_packing)
+    emergency = emergency_rollback(
+        replicas,
+        surge_share=design.autoscaling.surge_share,
+        pod_start_seconds=compute.replica_start_seconds,
+        node_provision_seconds=compute.capacity_start_seconds if pool is not None else 0,
+        spare_pods=spare,
+        trigger_seconds=float(t.traffic_shift_seconds),
+    )
+    return FaultStudy(node=node, zone=zone, rollouts=rollouts, emergency=emergency)
+
+
+def _slack_pods(compute: ComputeDesign, packing: float) -> int:
+    """Pods of the largest service that fit in the node group's unused minimum."""
+    pool = compute.node_pool
+    if pool is None:
+        return 0
+    used = sum(p.vcpu * p.min_replicas for p in compute.services)
+    free = pool.min_nodes.value * pool.vcpu * packing - used
+    biggest = max((p.vcpu for p in compute.services), default=1.0)
+    return max(0, int(free / biggest))
+
+
+# --- availability -------------------------------------------------------------------
+
+
+def availability_study(
+    req: Requirements,
+    constraints: Constraints,
+    catalog: Catalog,
+    compute: ComputeDesign,
+    data: DataDesign,
+    *,
+    regions: int,
+    reschedule_seconds: float,
+) -> list[PathAvailability]:
+    design = catalog.design
+    sim = design.simulation
+    budget = constraints.error_budget.per_30_days.value
+    strategies = {s.name: s for s in catalog.policy.recovery_strategies}
+    chosen_rto = constraints.recovery.strategy_rto_minutes
+    standby = strategies["warm-standby"].rto_minutes if "warm-standby" in strategies else 15.0
+    backup = max(s.rto_minutes for s in strategies.values())
+    out: list[PathAvailability] = []
+    for entry in entry_services(req):
+        chosen_label = "two regions" if regions > 1 else "one region"
+        other_label = "one region" if regions > 1 else "two regions (warm standby)"
+        other_rto = backup if regions > 1 else standby
+        tree = _path(
+            req, catalog, compute, data, entry, chosen_rto, reschedule_seconds, constraints
+        )
+        other = _path(
+            req, catalog, compute, data, entry, other_rto, reschedule_seconds, constraints
+        )
+        out.append(
+            PathAvailability(
+                path=entry,
+                topology=f"{chosen_label}: a region-wide outage ends after at most "
+                f"{number(chosen_rto)} min ({constraints.recovery.strategy})",
+                structure=_describe(tree),
+                monte_carlo=monte_carlo(
+                    tree, trials=sim.monte_carlo_trials, seed=sim.seed, budget_minutes=budget
+                ),
+                alternative_topology=f"{other_label}: region-wide outages capped at "
+                f"{number(other_rto)} min",
+                alternative=monte_carlo(
+                    other, trials=sim.monte_carlo_trials, seed=sim.seed, budget_minutes=budget
+                ),
+            )
+        )
+    return out
+
+
+def _component(catalog: Catalog, key: str, name: str, repair: float | None = None,
+               cap: float | None = None) -> Component:  # fmt: skip
+    figures = catalog.design.reliability[key]
+    return Component(
+        name=name,
+        incidents_per_year=figures.incidents_per_year,
+        repair_minutes=repair if repair is not None else figures.repair_minutes,
+        cap_minutes=cap,
+        source=figures.source,
+    )
+
+
+def _path(  # noqa: PLR0917
+    req: Requirements,
+    catalog: Catalog,
+    compute: ComputeDesign,
+    data: DataDesign,
+    entry: str,
+    region_cap: float,
+    reschedule_seconds: float,
+    constraints: Constraints,
+) -> Block:
+    from infra_architect.engine.choose._availability import (  # noqa: PLC0415
+        _queue_sla,
+        _reachable,
+    )
+
+    azs = constraints.topology.availability_zones.whole
+    zones = [_component(catalog, "availability-zone", f"zone-{chr(97 + i)}") for i in range(azs)]
+    front = "api-gateway" if compute.platform == "lambda" else "alb"
+    parts: list[Component | Block] = [
+        _component(catalog, "region", "region", cap=region_cap),
+        _component(catalog, front, front),
+        k_of_n("zones", 1, zones),
+    ]
+    replica = "node" if compute.platform.startswith("eks") else "task"
+    repair = max(reschedule_seconds / 60, 0.1)
+    modelled = catalog.design.simulation.replicas_modelled
+    reached = _reachable(req, entry)
+    for name in reached:
+        plan = next(p for p in compute.services if p.name == name)
+        count = max(1, min(plan.min_replicas, modelled))
+        copies = [
+            _component(catalog, replica, f"{name}-replica-{i + 1}", repair=repair)
+            for i in range(count)
+        ]
+        parts.append(parallel(f"{name} replicas", *copies) if count > 1 else copies[0])
+    used: list[str] = []
+    for name in reached:
+        for use in req.service(name).uses:
+            if use not in used:
+                used.append(use)
+    stores = {s.name: s for s in data.stores}
+    queues = {q.name: q for q in req.system.queues}
+    for name in used:
+        if name in stores:
+            store = stores[name]
+            key = _store_key(store.engine, store.role, multi=store.multi_az)
+            component = _component(catalog, key, name)
+            parts.append(component if store.multi_az else series(f"{name} in its zone",
+                                                                 zones[0], component))  # fmt: skip
+        elif name in queues:
+            parts.append(_component(catalog, _queue_sla(queues[name].engine), name))
+    return series(entry, *parts)
+
+
+def _store_key(engine: str, role: str, *, multi: bool) -> str:
+    if engine in ("postgres", "mysql", "aurora-postgres", "aurora-mysql"):
+        return "rds-multi-az" if multi else "rds-single-az"
+    if engine == "redis":
+        if role == "primary":
+            return "memorydb"
+        return "elasticache-multi-az" if multi else "elasticache-single-az"
+    return {"opensearch": "opensearch", "s3": "s3", "dynamodb": "dynamodb"}.get(engine, "s3")
+
+
+def _describe(node: Component | Block) -> list[str]:
+    lines: list[str] = []
+
+    def walk(n: Component | Block, depth: int) -> None:
+        pad = "  " * depth
+        if isinstance(n, Component):
+            cap = f", ends by failover within {number(n.cap_minutes)} min" if n.cap_minutes else ""
+            lines.append(
+                f"{pad}{n.name}: {number(n.incidents_per_year)}/year, repair "
+                f"{number(round(n.repair_minutes, 2))} min{cap} "
+                f"(A = {n.availability * 100:.5f}%)"
+            )
+            return
+        label = {"series": "all of", "parallel": "any of", "k-of-n": f"at least {n.k} of"}[n.kind]
+        lines.append(f"{pad}{n.name}: {label}")
+        for child in n.children:
+            walk(child, depth + 1)
+
+    walk(node, 0)
+    return lines

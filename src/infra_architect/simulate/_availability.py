@@ -1,0 +1,304 @@
+"""Availability: closed forms and a Monte Carlo over component failures and repairs.
+
+A system is a tree of blocks: a component (fails at a rate, is repaired after a time),
+a series block (down when any child is down), a parallel block (down when every child
+is down) and a k-of-n block (up while at least k children are up). The closed forms
+give the steady-state availability; the Monte Carlo samples a month of failures and
+repairs for every component (exponential times between failures, exponential repairs,
+optionally capped by a failover that ends the outage sooner) and measures the
+system's downtime, so the *distribution* of monthly downtime and the probability of
+meeting the SLO come out, not just the mean.
+
+Everything is NumPy-vectorised over trials: each component's month is a row of
+transition times; the system is evaluated once per interval between transitions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+
+MINUTES_PER_YEAR = 525_600.0
+MONTH_MINUTES = 30 * 1440.0
+Z95 = 1.959964
+"""Two-sided 95% normal quantile, for the Monte Carlo's confidence interval."""
+
+Bools = NDArray[np.bool_]
+Floats = NDArray[np.float64]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Component(_Model):
+    """One failing part: incidents a year, mean repair, and an optional failover cap."""
+
+    name: str
+    incidents_per_year: float = Field(ge=0)
+    repair_minutes: float = Field(gt=0)
+    cap_minutes: float | None = Field(
+        default=None, gt=0, description="A failover ends every outage after at most this long."
+    )
+    source: str = ""
+
+    @property
+    def mean_down_minutes(self) -> float:
+        """E[min(X, cap)] for X exponential with the repair mean."""
+        if self.cap_minutes is None:
+            return self.repair_minutes
+        return self.repair_minutes * (1 - math.exp(-self.cap_minutes / self.repair_minutes))
+
+    @property
+    def mean_up_minutes(self) -> float:
+        if self.incidents_per_year == 0:
+            return math.inf
+        return MINUTES_PER_YEAR / self.incidents_per_year
+
+    @property
+    def availability(self) -> float:
+        """Steady state of the alternating renewal process: E[up] / (E[up] + E[down])."""
+        if self.incidents_per_year == 0:
+            return 1.0
+        up = self.mean_up_minutes
+        return up / (up + self.mean_down_minutes)
+
+
+class Block(_Model):
+    """Series, parallel or k-of-n over children (components or blocks)."""
+
+    kind: Literal["series", "parallel", "k-of-n"]
+    name: str
+    children: list[Component | Block] = Field(min_length=1)
+    k: int = Field(default=1, ge=1, description="k-of-n: children that must be up.")
+
+
+Node = Component | Block
+
+
+def series(name: str, *children: Node) -> Block:
+    return Block(kind="series", name=name, children=list(children))
+
+
+def parallel(name: str, *children: Node) -> Block:
+    return Block(kind="parallel", name=name, children=list(children))
+
+
+def k_of_n(name: str, k: int, children: Sequence[Node]) -> Block:
+    return Block(kind="k-of-n", name=name, children=list(children), k=k)
+
+
+def closed_form(node: Node) -> float:
+    """Steady-state availability of ``node``. Components are independent, except that
+    one named twice is the same component (a zone under the compute and under a
+    single-AZ store): the closed form conditions on every such shared component's
+    state, exactly."""
+    shared = _shared(node)
+    total = 0.0
+    for states in itertools.product((True, False), repeat=len(shared)):
+        weight = math.prod(
+            c.availability if up else 1 - c.availability
+            for c, up in zip(shared, states, strict=True)
+        )
+        if weight > 0:
+            fixed = {c.name: up for c, up in zip(shared, states, strict=True)}
+            total += weight * _independent(node, fixed)
+    return total
+
+
+def _shared(node: Node) -> list[Component]:
+    seen: dict[str, Component] = {}
+    twice: dict[str, Component] = {}
+    for c in components(node):
+        if c.name in seen:
+            twice[c.name] = c
+        seen[c.name] = c
+    return [twice[name] for name in sorted(twice)]
+
+
+def _independent(node: Node, fixed: dict[str, bool]) -> float:
+    if isinstance(node, Component):
+        if node.name in fixed:
+            return 1.0 if fixed[node.name] else 0.0
+        return node.availability
+    parts = [_independent(c, fixed) for c in node.children]
+    if node.kind == "series":
+        return math.prod(parts)
+    if node.kind == "parallel":
+        return 1 - math.prod(1 - a for a in parts)
+    return _at_least(node.k, parts)
+
+
+def _at_least(k: int, availabilities: Sequence[float]) -> float:
+    """P(at least k of independent children are up): the Poisson-binomial tail."""
+    up = [1.0] + [0.0] * len(availabilities)
+    for a in availabilities:
+        for count in range(len(up) - 1, 0, -1):
+            up[count] = up[count] * (1 - a) + up[count - 1] * a
+        up[0] *= 1 - a
+    return sum(up[k:])
+
+
+def components(node: Node) -> list[Component]:
+    """Every component occurrence of the tree, depth first, in order."""
+    if isinstance(node, Component):
+        return [node]
+    return [c for child in node.children for c in components(child)]
+
+
+class MonteCarlo(_Model):
+    """The distribution of one month's downtime over ``trials`` sampled months."""
+
+    trials: int
+    seed: int
+    closed_form: float = Field(description="Steady-state availability (fraction).")
+    mean: float = Field(description="Mean availability over the trials (fraction).")
+    ci_low: float
+    ci_high: float
+    downtime_mean_minutes: float
+    downtime_p50_minutes: float
+    downtime_p90_minutes: float
+    downtime_p99_minutes: float
+    months_with_downtime: float = Field(description="Share of months with any downtime.")
+    budget_minutes: float
+    meets_slo: float = Field(description="Share of months within the error budget.")
+
+    @property
+    def closed_form_in_ci(self) -> bool:
+        return self.ci_low <= self.closed_form <= self.ci_high
+
+
+def monte_carlo(
+    node: Node,
+    *,
+    trials: int,
+    seed: int,
+    budget_minutes: float,
+    horizon_minutes: float = MONTH_MINUTES,
+) -> MonteCarlo:
+    """Sample ``trials`` months of ``node`` and summarise its downtime."""
+    rng = np.random.default_rng(seed)
+    unique: dict[str, Component] = {}
+    for c in components(node):
+        unique.setdefault(c.name, c)
+    timelines = {name: _timeline(rng, c, trials, horizon_minutes) for name, c in unique.items()}
+    downtime = _downtime(node, timelines, trials, horizon_minutes)
+    availability = 1 - downtime / horizon_minutes
+    mean = float(availability.mean())
+    half = Z95 * float(availability.std(ddof=1)) / math.sqrt(trials) if trials > 1 else 0.0
+    p50, p90, p99 = (float(v) for v in np.percentile(downtime, [50, 90, 99]))
+    return MonteCarlo(
+        trials=trials,
+        seed=seed,
+        closed_form=closed_form(node),
+        mean=mean,
+        ci_low=mean - half,
+        ci_high=mean + half,
+        downtime_mean_minutes=float(downtime.mean()),
+        downtime_p50_minutes=p50,
+        downtime_p90_minutes=p90,
+        downtime_p99_minutes=p99,
+        months_with_downtime=float((downtime > 0).mean()),
+        budget_minutes=budget_minutes,
+        meets_slo=float((downtime <= budget_minutes + 1e-9).mean()),
+    )
+
+
+class _Timeline:
+    """One component's month per trial: transition times (rows ascending) and the
+    state before the first transition."""
+
+    def __init__(self, transitions: Floats, starts_down: Bools) -> None:
+        self.transitions = transitions
+        self.starts_down = starts_down
+
+
+def _timeline(
+    rng: np.random.Generator, component: Component, trials: int, horizon: float
+) -> _Timeline:
+    if component.incidents_per_year == 0:
+        return _Timeline(np.full((trials, 0), horizon), np.zeros(trials, dtype=bool))
+    up_mean = component.mean_up_minutes
+    cycle = up_mean + component.mean_down_minutes
+    expected = horizon / cycle
+    cycles = math.ceil(expected + 6 * math.sqrt(expected) + 3)
+    starts_down = rng.random(trials) < 1 - component.availability
+    while True:
+        up = rng.exponential(up_mean, (trials, cycles))
+        down = rng.exponential(component.repair_minutes, (trials, cycles))
+        if component.cap_minutes is not None:
+            down = np.minimum(down, component.cap_minutes)
+        intervals = np.empty((trials, 2 * cycles))
+        # Months that start up alternate up, down, ...; months that start in an outage
+        # (stationary start) alternate down, up, ... (the residual of an exponential
+        # repair is again exponential).
+        intervals[:, 0::2] = np.where(starts_down[:, None], down, up)
+        intervals[:, 1::2] = np.where(starts_down[:, None], up, down)
+        transitions = np.cumsum(intervals, axis=1)
+        if bool((transitions[:, -1] >= horizon).all()):
+            break
+        cycles *= 2
+    inside = int((transitions < horizon).sum(axis=1).max())
+    return _Timeline(transitions[:, :inside], starts_down)
+
+
+def _downtime(
+    node: Node,
+    timelines: dict[str, _Timeline],
+    trials: int,
+    horizon: float,
+) -> Floats:
+    """Downtime per trial. Failures are sparse, so the month is walked event by event:
+    every transition of every component, sorted by (trial, time), with each
+    component's state after it as a cumulative parity; the system is evaluated once
+    per event and down intervals are summed per trial."""
+    names = list(timelines)
+    trial_ids = [np.arange(trials)]
+    times = [np.zeros(trials)]
+    which = [np.full(trials, -1)]
+    for column, name in enumerate(names):
+        transitions = timelines[name].transitions
+        rows, cols = np.nonzero(transitions < horizon)
+        trial_ids.append(rows)
+        times.append(transitions[rows, cols])
+        which.append(np.full(rows.size, column))
+    trial = np.concatenate(trial_ids)
+    time = np.concatenate(times)
+    comp = np.concatenate(which)
+    # each trial's start (component -1) sorts first among its time-0 events
+    order = np.lexsort((comp, time, trial))
+    trial, time, comp = trial[order], time[order], comp[order]
+    toggles = np.zeros((trial.size, len(names)), dtype=np.int32)
+    real = comp >= 0
+    toggles[np.flatnonzero(real), comp[real]] = 1
+    flips = np.cumsum(toggles, axis=0)
+    starts = np.flatnonzero(comp == -1)
+    flips -= flips[starts][trial]
+    initial = np.stack([timelines[n].starts_down for n in names], axis=1)[trial]
+    down_each = (flips % 2 == 1) ^ initial
+    states = {name: down_each[:, i] for i, name in enumerate(names)}
+    down = _evaluate(node, states)
+    following = np.append(time[1:], horizon)
+    last = np.append(trial[1:] != trial[:-1], True)
+    following[last] = horizon
+    lengths = following - time
+    return np.bincount(trial, weights=lengths * down, minlength=trials).astype(np.float64)
+
+
+def _evaluate(node: Node, states: dict[str, Bools]) -> Bools:
+    """Down-state of ``node`` at each interval, from its components' (by name)."""
+    if isinstance(node, Component):
+        return states[node.name]
+    children = [_evaluate(c, states) for c in node.children]
+    if node.kind == "series":
+        return np.asarray(np.logical_or.reduce(children), dtype=np.bool_)
+    if node.kind == "parallel":
+        return np.asarray(np.logical_and.reduce(children), dtype=np.bool_)
+    up = np.sum([~c for c in children], axis=0)
+    return np.asarray(up < node.k)

@@ -1,0 +1,212 @@
+"""Faults, second by second: a lost node, a lost AZ, a bad deploy, an emergency rollback.
+
+Each is a per-second series over every service at once (NumPy), so the figures the
+runbooks cite come from the same arithmetic whatever the number of services.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
+
+from infra_architect.simulate._spike import (
+    Cluster,
+    Scaler,
+    SimService,
+    Spike,
+    simulate,
+)
+
+Floats = NDArray[np.float64]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CapacityLoss(_Model):
+    """What one lost node or zone does to the services at their peak."""
+
+    event: Literal["node", "zone"]
+    pods_lost: int
+    capacity_lost_share: float = Field(description="Share of serving capacity gone at once.")
+    failed_before_detection: float = Field(description="Requests sent to dead pods.")
+    shed_after_detection: float = Field(description="Requests over the remaining capacity.")
+    budget_share: float = Field(description="Failed + shed, as a share of the monthly budget.")
+    absorbs_peak: bool = Field(description="The surviving replicas carry the peak at 100 %.")
+    seconds_to_restore: int = Field(description="Until every lost replica serves again.")
+    worst_service: str
+
+
+def capacity_loss(
+    services: list[SimService],
+    peak: list[float],
+    scaler: Scaler,
+    cluster: Cluster,
+    event: Literal["node", "zone"],
+    *,
+    zones: int,
+    detection_seconds: float,
+    reschedule_seconds: int,
+) -> CapacityLoss:
+    """Lose one node (its share of every service's pods) or one zone (1/zones of every
+    service) at peak load; requests routed to dead pods fail until detection, then the
+    survivors serve what they can while the scaler (and the node autoscaler) refill.
+
+    Replicas at peak are what the scaler holds for it; a node holds
+    ceil(replicas / nodes) of a service at worst (topology spread keeps the skew at one).
+    """
+    serving = [i for i, s in enumerate(services) if not s.queued]
+    if not serving:
+        serving = list(range(len(services)))
+    chosen = [services[i] for i in serving]
+    loads = np.array([peak[i] for i in serving])
+    replicas = np.array(
+        [max(s.min_replicas, math.ceil(round(p / (s.capacity_per_replica * s.target), 6)))
+         for s, p in zip(chosen, loads, strict=True)]
+    )  # fmt: skip
+    nodes_running = max(cluster.nodes, 1)
+    if event == "node":
+        lost = np.minimum(replicas, np.ceil(replicas / nodes_running)).astype(int)
+        nodes_left = max(cluster.nodes - 1, 0)
+    else:
+        lost = np.ceil(replicas / max(zones, 1)).astype(int)
+        nodes_left = cluster.nodes - math.ceil(cluster.nodes / max(zones, 1))
+    left = replicas - lost
+    cap = np.array([s.capacity_per_replica for s in chosen])
+    share_before = loads * lost / replicas * detection_seconds
+    # After detection the survivors take the whole load; the lost pods are replaced when
+    # their node is declared dead, and the scaler adds more if the survivors run hot.
+    at_peak = [
+        s.model_copy(
+            update={
+                "baseline": float(p),
+                "min_replicas": int(r),
+                "max_replicas": max(s.max_replicas, int(r)),
+                "lost_replicas": int(n),
+            }
+        )
+        for s, p, r, n in zip(chosen, loads, replicas, lost, strict=True)
+    ]
+    horizon = 1800
+    run = simulate(
+        at_peak,
+        scaler,
+        Cluster(nodes=nodes_left, max_nodes=cluster.max_nodes, buffer_nodes=cluster.buffer_nodes),
+        Spike(
+            shape="step", multiplier=1.0, start_seconds=0, hold_seconds=horizon,
+            horizon_seconds=horizon,
+        ),
+        evict_seconds=reschedule_seconds,
+    )  # fmt: skip
+    after = run.shed[0].copy()
+    after[:, : math.ceil(detection_seconds)] = 0.0  # counted as routed to dead pods
+    shed_each = after.sum(axis=1)
+    back = run.ready[0] >= replicas[:, None]
+    restore = max((int(np.argmax(row)) if row.any() else horizon for row in back), default=0)
+    budgets = np.array([s.monthly_budget for s in chosen])
+    share_each = (share_before + shed_each) / budgets
+    worst = chosen[int(np.argmax(share_each))].name
+    failed_before = float(share_before.sum())
+    shed = float(shed_each.sum())
+    return CapacityLoss(
+        event=event,
+        pods_lost=int(lost.sum()),
+        capacity_lost_share=float((lost * cap).sum() / (replicas * cap).sum()),
+        failed_before_detection=failed_before,
+        shed_after_detection=shed,
+        budget_share=(failed_before + shed) / float(budgets.sum()),
+        absorbs_peak=bool(((left * cap) >= loads - 1e-9).all()),
+        seconds_to_restore=int(restore),
+        worst_service=worst,
+    )
+
+
+class Rollout(_Model):
+    """A bad version shipped under one strategy, at peak load, every request to it failing."""
+
+    strategy: str
+    exposure_peak: float = Field(description="Largest share of requests on the bad version.")
+    seconds_to_detect: float
+    seconds_to_recover: float = Field(description="Until no request reaches the bad version.")
+    failed: float = Field(description="Requests failed.")
+    outage_minutes: float = Field(description="Failed requests as minutes of full outage.")
+    budget_share: float
+
+
+def bad_rollout(
+    strategy: Literal["rolling", "blue-green", "canary"],
+    load: float,
+    monthly_budget: float,
+    *,
+    pod_start_seconds: int,
+    batches: int,
+    detect_seconds: float,
+    shift_seconds: float,
+    canary_weight: float,
+    horizon_seconds: int = 3600,
+) -> Rollout:
+    """Share of traffic on the bad version per second, until detection and reversal.
+
+    rolling: a quarter of the replicas (maxSurge 25 %) turns over each pod start;
+    the alarm watches the new pods from the first batch; rollback is another
+    rolling update (the bad share falls a batch per pod start). blue-green: all
+    traffic at once, back in one shift. canary: the first weight until the analysis
+    fails, back in one shift."""
+    t = np.arange(horizon_seconds, dtype=np.float64)
+    step = 1.0 / batches
+    if strategy == "rolling":
+        rising = np.minimum(np.floor(t / pod_start_seconds + 1) * step, 1.0)
+        at_detect = float(min(math.floor(detect_seconds / pod_start_seconds + 1) * step, 1.0))
+        falling = np.maximum(
+            at_detect - np.floor((t - detect_seconds) / pod_start_seconds) * step, 0.0
+        )
+        exposure = np.where(t < detect_seconds, rising, falling)
+    else:
+        weight = 1.0 if strategy == "blue-green" else canary_weight
+        exposure = np.where(t < detect_seconds + shift_seconds, weight, 0.0)
+    failed = float((exposure * load).sum())
+    gone = np.flatnonzero(exposure > 0)
+    recover = float(gone[-1] + 1) if gone.size else 0.0
+    return Rollout(
+        strategy=strategy,
+        exposure_peak=float(exposure.max()),
+        seconds_to_detect=detect_seconds,
+        seconds_to_recover=recover,
+        failed=failed,
+        outage_minutes=failed / load / 60 if load else 0.0,
+        budget_share=failed / monthly_budget,
+    )
+
+
+class Redeploy(_Model):
+    """Rolling the previous version back onto every replica."""
+
+    replicas: int
+    surge_pods: int
+    waits_for_nodes: bool
+    seconds: float
+
+
+def emergency_rollback(
+    replicas: int,
+    *,
+    surge_share: float,
+    pod_start_seconds: int,
+    node_provision_seconds: int,
+    spare_pods: int,
+    trigger_seconds: float,
+) -> Redeploy:
+    """maxSurge ``surge_share``, maxUnavailable 0: batches of surge pods, each a pod
+    start; the first batch waits for a node when the cluster has no room for it."""
+    surge = max(1, math.ceil(replicas * surge_share))
+    batches = math.ceil(replicas / surge)
+    waits = spare_pods < surge and node_provision_seconds > 0
+    seconds = (
+        trigger_seconds + batches * pod_start_seconds + (node_provision_seconds if waits else 0)
+    )
+    return Redeploy(replicas=replicas, surge_pods=surge, waits_for_nodes=waits, seconds=seconds)

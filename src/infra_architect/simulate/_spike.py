@@ -1,0 +1,368 @@
+"""A traffic spike against the autoscaling settings, one-second steps.
+
+What is simulated, per service (vectorised over services and over a batch of
+alternative settings):
+
+- load: the service's baseline (its average), then a step to ``multiplier`` × baseline
+  at ``start`` (or a linear ramp to it), held, then back;
+- the scaler, every ``sync`` seconds: the Kubernetes HPA (desired = ceil(ready × observed
+  utilisation / target), a CPU metric saturating at 100 %, ±10 % tolerance, the
+  scale-up policy "100 % or 4 pods per 15 s, whichever is more", a 300 s scale-in
+  stabilisation) or ECS target tracking (one-minute datapoints, an alarm of three, a
+  scale-out cooldown); a request-count or backlog metric sees the whole load;
+- pods: ready ``pod_start`` seconds after creation when a node has room; otherwise the
+  node autoscaler orders nodes (up to the maximum) which join after
+  ``node_provision`` seconds; pods that fit nowhere stay pending;
+- service: each ready replica serves ``capacity_per_replica`` (its 100 % CPU rate);
+  load above capacity is shed (request-serving services) or waits in the queue
+  (workers).
+
+Outputs: time to capacity, requests shed, the share of the month's error budget they
+spend, queue backlog, and the per-second series behind the plot.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Ints = NDArray[np.int64]
+Floats = NDArray[np.float64]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scaler(_Model):
+    """How replicas follow load: the HPA, or ECS service target tracking."""
+
+    kind: Literal["hpa", "target-tracking"]
+    sync_seconds: int = Field(ge=1, description="HPA sync period / metric period.")
+    metric_delay_seconds: int = Field(
+        ge=0, description="Age of the metric the scaler reads (a multiple of the sync)."
+    )
+    alarm_periods: int = Field(
+        default=1, ge=1, description="Consecutive syncs above target before scaling out."
+    )
+    tolerance: float = Field(default=0.0, ge=0, lt=1)
+    up_percent: float | None = Field(default=None, gt=0, description="HPA scale-up policy.")
+    up_pods: int | None = Field(default=None, ge=1, description="HPA scale-up policy.")
+    cooldown_seconds: int = Field(default=0, ge=0, description="After a scale-out (ECS).")
+    down_stabilisation_seconds: int = Field(ge=0)
+    down_percent: float = Field(gt=0, le=100)
+    down_period_seconds: int = Field(default=60, ge=1)
+    pod_start_seconds: int = Field(ge=1)
+    node_provision_seconds: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _delay_on_the_grid(self) -> Scaler:
+        if self.metric_delay_seconds % self.sync_seconds:
+            raise ValueError("metric_delay_seconds must be a multiple of sync_seconds")
+        return self
+
+
+class SimService(_Model):
+    name: str
+    baseline: float = Field(ge=0, description="Load before the spike (per second).")
+    capacity_per_replica: float = Field(gt=0, description="Load one replica serves at 100 %.")
+    target: float = Field(gt=0, le=1, description="Utilisation the scaler aims for.")
+    saturates: bool = Field(description="The metric is CPU: it cannot read above 100 %.")
+    min_replicas: int = Field(ge=1)
+    max_replicas: int = Field(ge=1)
+    node_share: float = Field(ge=0, description="Share of a node one replica takes (0: none).")
+    queued: bool = Field(description="Excess load waits in a queue instead of failing.")
+    monthly_budget: float = Field(gt=0, description="Failed requests the month's budget allows.")
+    lost_replicas: int = Field(
+        default=0, ge=0, description="Replicas dead at the start (a fault), replaced on eviction."
+    )
+
+
+class Cluster(_Model):
+    nodes: int = Field(ge=0, description="Nodes running before the spike.")
+    max_nodes: int = Field(ge=0)
+    buffer_nodes: int = Field(default=0, ge=0, description="Spare nodes kept beyond the need.")
+
+
+class Spike(_Model):
+    shape: Literal["step", "ramp"]
+    multiplier: float = Field(ge=1)
+    start_seconds: int = Field(ge=0)
+    ramp_seconds: int = Field(default=0, ge=0)
+    hold_seconds: int = Field(ge=1)
+    horizon_seconds: int = Field(ge=1)
+
+    def profile(self) -> Floats:
+        """Load multiplier for every second of the horizon."""
+        t = np.arange(self.horizon_seconds, dtype=np.float64)
+        rise = (
+            np.clip((t - self.start_seconds + 1) / self.ramp_seconds, 0, 1)
+            if self.shape == "ramp" and self.ramp_seconds > 0
+            else (t >= self.start_seconds).astype(np.float64)
+        )
+        end = self.start_seconds + self.ramp_seconds + self.hold_seconds
+        rise[t >= end] = 0.0
+        return np.asarray(1 + (self.multiplier - 1) * rise, dtype=np.float64)
+
+
+class Settings(_Model):
+    """One alternative: per service min and max replicas, and the cluster's buffer."""
+
+    min_replicas: list[int]
+    max_replicas: list[int]
+    buffer_nodes: int = 0
+
+
+@dataclass(frozen=True)
+class Run:
+    """The per-second result of one batch: arrays shaped (batch, services, seconds);
+    ``nodes`` is (batch, seconds)."""
+
+    load: Floats
+    ready: Ints
+    desired: Ints
+    capacity: Floats
+    shed: Floats
+    backlog: Floats
+    nodes: Ints
+
+
+def initial_replicas(service: SimService, minimum: int) -> int:
+    """What the scaler holds at the baseline: enough for it at target, at least min."""
+    needed = math.ceil(round(service.baseline / (service.capacity_per_replica * service.target), 6))
+    return max(minimum, min(needed, service.max_replicas))
+
+
+def simulate(  # noqa: PLR0917
+    services: list[SimService],
+    scaler: Scaler,
+    cluster: Cluster,
+    spike: Spike,
+    batch: list[Settings] | None = None,
+    evict_seconds: int = 0,
+) -> Run:
+    """Run the spike for every settings alternative of ``batch`` (default: the services'
+    own), all services at once. Replicas lost at the start (``lost_replicas``) count as
+    running until ``evict_seconds``, when their controller replaces them."""
+    batch = batch or [
+        Settings(
+            min_replicas=[s.min_replicas for s in services],
+            max_replicas=[s.max_replicas for s in services],
+            buffer_nodes=cluster.buffer_nodes,
+        )
+    ]
+    return _Simulation(
+        services, scaler, cluster, spike, batch=batch, evict_seconds=evict_seconds
+    ).run()
+
+
+class _Simulation:
+    def __init__(
+        self,
+        services: list[SimService],
+        scaler: Scaler,
+        cluster: Cluster,
+        spike: Spike,
+        *,
+        batch: list[Settings],
+        evict_seconds: int = 0,
+    ) -> None:
+        self.scaler = scaler
+        self.lost = np.array([x.lost_replicas for x in services], dtype=np.int64)
+        self.evict_seconds = evict_seconds
+        self.horizon = spike.horizon_seconds
+        b, s = len(batch), len(services)
+        self.shape = (b, s)
+        self.minimum = np.array([x.min_replicas for x in batch], dtype=np.int64)
+        self.maximum = np.array([x.max_replicas for x in batch], dtype=np.int64)
+        self.capacity_each = np.array([x.capacity_per_replica for x in services])
+        self.target = np.array([x.target for x in services])
+        self.saturates = np.array([x.saturates for x in services])
+        self.share = np.array([x.node_share for x in services])
+        self.queued = np.array([x.queued for x in services])
+        self.load = np.array([x.baseline for x in services])[:, None] * spike.profile()[None, :]
+        initial = np.array(
+            [[initial_replicas(sv, int(m)) for sv, m in zip(services, row, strict=True)]
+             for row in self.minimum]
+        ).reshape(self.shape)  # fmt: skip
+        self.initial = initial
+        used = ((initial - self.lost) * self.share).sum(axis=1)
+        kubernetes = bool((self.share > 0).any())
+        base_nodes = np.full(b, float(cluster.nodes))
+        if kubernetes:
+            base_nodes = np.maximum(base_nodes, np.ceil(used - 1e-9))
+        self.nodes_ready = base_nodes + np.array([x.buffer_nodes for x in batch], dtype=float)
+        self.max_nodes = np.maximum(
+            float(cluster.max_nodes) + np.array([x.buffer_nodes for x in batch]), self.nodes_ready
+        )
+        self.kubernetes = kubernetes
+        self.used = used
+        pad = scaler.pod_start_seconds + scaler.node_provision_seconds + 1
+        self.arrivals = np.zeros((b, s, self.horizon + pad), dtype=np.int64)
+        self.node_arrivals = np.zeros((b, self.horizon + pad), dtype=np.float64)
+        self.spare_arrivals = np.zeros((b, self.horizon + pad), dtype=np.float64)
+
+    def run(self) -> Run:  # noqa: PLR0915  (one control loop; its state stays together)
+        sc = self.scaler
+        b, s = self.shape
+        spec = self.initial.copy()
+        created = self.initial.copy()
+        ready = self.initial - self.lost
+        evicted = not self.lost.any()
+        history: list[Floats] = []
+        above = np.zeros((b, s), dtype=np.int64)
+        last_out = np.full((b, s), -(10**9), dtype=np.int64)
+        last_in = np.full((b, s), -(10**9), dtype=np.int64)
+        desired_log: list[Ints] = []
+        spec_at = np.zeros((b, s, self.horizon), dtype=np.int64)
+        upcoming = np.zeros(b)
+        free_ready = self.nodes_ready - self.used
+        in_flight = np.zeros(b)
+        ready_nodes = self.nodes_ready.copy()
+        nodes_at = np.zeros((b, self.horizon), dtype=np.int64)
+        t_prev = -1
+        lag = sc.metric_delay_seconds // sc.sync_seconds
+        window = max(1, sc.down_stabilisation_seconds // sc.sync_seconds)
+        for t in range(0, self.horizon, sc.sync_seconds):
+            # what happened since the last sync: pods became ready, nodes joined
+            ready = ready + self.arrivals[:, :, t_prev + 1 : t + 1].sum(axis=2)
+            joined = self.node_arrivals[:, t_prev + 1 : t + 1].sum(axis=1)
+            spare = self.spare_arrivals[:, t_prev + 1 : t + 1].sum(axis=1)
+            ready_nodes += joined
+            in_flight -= joined
+            upcoming -= spare
+            free_ready += spare
+            t_prev = t
+            if not evicted and t >= self.evict_seconds:
+                created = created - self.lost
+                evicted = True
+            history.append(self._metric(ready, t))
+            observed = history[max(0, len(history) - 1 - lag)]
+            raw = np.ceil(observed - 1e-9).astype(np.int64)
+            ratio = raw / np.maximum(spec, 1)
+            outside = np.abs(ratio - 1) > sc.tolerance
+            want_up = (raw > spec) & outside
+            above = np.where(want_up, above + 1, 0)
+            desired_log.append(np.where(outside, raw, spec))
+            # scale out
+            up = want_up & (above >= sc.alarm_periods) & (t - last_out >= sc.cooldown_seconds)
+            limit = self._up_limit(spec)
+            new_spec = np.where(up, np.minimum(np.maximum(raw, spec), limit), spec)
+            # scale in: the highest recommendation of the stabilisation window
+            recent = np.max(np.stack(desired_log[-window:]), axis=0)
+            down = ~up & (recent < spec) & (t - last_in >= sc.down_period_seconds)
+            floor_step = spec - np.ceil(spec * sc.down_percent / 100).astype(np.int64)
+            new_spec = np.where(down, np.maximum(recent, floor_step), new_spec)
+            new_spec = np.clip(new_spec, self.minimum, self.maximum)
+            last_out = np.where(new_spec > spec, t, last_out)
+            last_in = np.where(new_spec < spec, t, last_in)
+            # removals come out of the ready pods at once
+            removed = np.minimum(np.maximum(spec - new_spec, 0), ready)
+            if removed.any():
+                ready = ready - removed
+                created = created - removed
+                self.arrivals[:, :, t] -= removed  # counted already at this sync
+                free_ready += (removed * self.share).sum(axis=1)
+            spec = new_spec
+            new = np.maximum(spec - created, 0)
+            if new.any():
+                created, free_ready, upcoming, in_flight = self._place(
+                    t, new, created, free_ready, upcoming, in_flight, ready_nodes
+                )
+            end = min(self.horizon, t + sc.sync_seconds)
+            spec_at[:, :, t:end] = spec[:, :, None]
+            nodes_at[:, t:end] = np.rint(ready_nodes).astype(np.int64)[:, None]
+        return self._series(spec_at, nodes_at)
+
+    def _metric(self, ready: Ints, t: int) -> Floats:
+        """Replicas the metric asks for at ``t`` (before rounding)."""
+        load = self.load[None, :, t]
+        per = self.capacity_each * self.target
+        sees_all = load / per
+        cpu = np.minimum(load / np.maximum(ready * self.capacity_each, 1e-12), 1.0)
+        saturated = ready * cpu / self.target
+        return np.asarray(np.where(self.saturates, saturated, sees_all), dtype=np.float64)
+
+    def _up_limit(self, spec: Ints) -> Ints:
+        sc = self.scaler
+        if sc.up_percent is None and sc.up_pods is None:
+            return np.full(spec.shape, np.iinfo(np.int64).max // 4, dtype=np.int64)
+        by_percent = np.floor(spec * (1 + (sc.up_percent or 0) / 100)).astype(np.int64)
+        return np.asarray(np.maximum(by_percent, spec + (sc.up_pods or 0)), dtype=np.int64)
+
+    def _place(  # noqa: PLR0917  (the cluster's state, threaded through one sync)
+        self,
+        t: int,
+        new: Ints,
+        created: Ints,
+        free_ready: Floats,
+        upcoming: Floats,
+        in_flight: Floats,
+        ready_nodes: Floats,
+    ) -> tuple[Ints, Floats, Floats, Floats]:
+        sc = self.scaler
+        fast_at = t + sc.pod_start_seconds
+        if not self.kubernetes:
+            self.arrivals[:, :, fast_at] += new
+            return created + new, free_ready, upcoming, in_flight
+        fast = _fit(new, self.share, free_ready)
+        free_ready = free_ready - (fast * self.share).sum(axis=1)
+        rest = new - fast
+        slow_at = t + sc.node_provision_seconds + sc.pod_start_seconds
+        on_upcoming = _fit(rest, self.share, upcoming)
+        upcoming = upcoming - (on_upcoming * self.share).sum(axis=1)
+        rest = rest - on_upcoming
+        need = (rest * self.share).sum(axis=1)
+        room = np.maximum(self.max_nodes - ready_nodes - in_flight, 0)
+        order = np.minimum(np.ceil(need - 1e-9), room)
+        on_new = _fit(rest, self.share, order)
+        spare = order - (on_new * self.share).sum(axis=1)
+        join_at = t + sc.node_provision_seconds
+        self.node_arrivals[:, join_at] += order
+        self.spare_arrivals[:, join_at] += spare
+        upcoming = upcoming + spare
+        in_flight = in_flight + order
+        self.arrivals[:, :, fast_at] += fast
+        self.arrivals[:, :, slow_at] += on_upcoming + on_new
+        return created + fast + on_upcoming + on_new, free_ready, upcoming, in_flight
+
+    def _series(self, spec_at: Ints, nodes_at: Ints) -> Run:
+        arrivals = self.arrivals[:, :, : self.horizon]
+        ready = (self.initial - self.lost)[:, :, None] + np.cumsum(arrivals, axis=2)
+        capacity = ready * self.capacity_each[None, :, None]
+        load = np.broadcast_to(self.load[None, :, :], capacity.shape)
+        excess = load - capacity
+        backlog = _lindley(excess)
+        shed = np.where(self.queued[None, :, None], 0.0, np.maximum(excess, 0.0))
+        backlog = np.where(self.queued[None, :, None], backlog, 0.0)
+        return Run(
+            load=np.asarray(load),
+            ready=ready,
+            desired=spec_at,
+            capacity=capacity,
+            shed=shed,
+            backlog=backlog,
+            nodes=nodes_at,
+        )
+
+
+def _fit(new: Ints, share: Floats, room: Floats) -> Ints:
+    """Pods of each service that fit in ``room`` node units, services in order."""
+    demand = new * share
+    before = np.cumsum(demand, axis=1) - demand
+    left = np.maximum(room[:, None] - before, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fits = np.where(share > 0, np.floor(left / np.where(share > 0, share, 1) + 1e-9), new)
+    return np.asarray(np.minimum(new, fits).astype(np.int64))
+
+
+def _lindley(excess: Floats) -> Floats:
+    """Queue length per second: B_t = max(0, B_{t-1} + excess_t), vectorised."""
+    total = np.cumsum(excess, axis=-1)
+    lowest = np.minimum.accumulate(np.minimum(total, 0.0), axis=-1)
+    return np.asarray(total - lowest, dtype=np.float64)
