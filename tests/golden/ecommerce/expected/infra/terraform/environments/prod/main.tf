@@ -246,9 +246,9 @@ module "eks" {
     general = {
       instance_types = ["m6i.4xlarge"]
       capacity_type  = "ON_DEMAND"
-      min_size       = 9
+      min_size       = 27
       max_size       = 186
-      desired_size   = 9
+      desired_size   = 27
     }
   }
 

@@ -229,7 +229,7 @@ module "ecs" {
       memory            = 1024
       port              = 8080
       health_check_path = "/healthz"
-      min_tasks         = 6
+      min_tasks         = 23
       max_tasks         = 53
       task_role_arn     = module.security.service_role_arns["app"]
       egress_ports      = [6379, 8080]
@@ -257,7 +257,7 @@ module "ecs" {
       memory            = 1024
       port              = 8080
       health_check_path = "/healthz"
-      min_tasks         = 5
+      min_tasks         = 24
       max_tasks         = 50
       task_role_arn     = module.security.service_role_arns["api"]
       callers           = ["app"]
