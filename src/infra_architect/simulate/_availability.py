@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -30,6 +31,7 @@ Z95 = 1.959964
 """Two-sided 95% normal quantile, for the Monte Carlo's confidence interval."""
 
 Bools = NDArray[np.bool_]
+Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
 
 
@@ -248,57 +250,70 @@ def _timeline(
     return _Timeline(transitions[:, :inside], starts_down)
 
 
+@dataclass(frozen=True)
+class _Events:
+    """A part's state changes: per event its trial, time and state after it, sorted by
+    (trial, time); and its state at the start of each trial."""
+
+    trial: Ints
+    time: Floats
+    down_after: Bools
+    initial: Bools
+
+
 def _downtime(
     node: Node,
     timelines: dict[str, _Timeline],
     trials: int,
     horizon: float,
 ) -> Floats:
-    """Downtime per trial. Failures are sparse, so the month is walked event by event:
-    every transition of every component, sorted by (trial, time), with each
-    component's state after it as a cumulative parity; the system is evaluated once
-    per event and down intervals are summed per trial."""
-    names = list(timelines)
-    trial_ids = [np.arange(trials)]
-    times = [np.zeros(trials)]
-    which = [np.full(trials, -1)]
-    for column, name in enumerate(names):
-        transitions = timelines[name].transitions
-        rows, cols = np.nonzero(transitions < horizon)
-        trial_ids.append(rows)
-        times.append(transitions[rows, cols])
-        which.append(np.full(rows.size, column))
-    trial = np.concatenate(trial_ids)
-    time = np.concatenate(times)
-    comp = np.concatenate(which)
-    # each trial's start (component -1) sorts first among its time-0 events
-    order = np.lexsort((comp, time, trial))
-    trial, time, comp = trial[order], time[order], comp[order]
-    toggles = np.zeros((trial.size, len(names)), dtype=np.int32)
-    real = comp >= 0
-    toggles[np.flatnonzero(real), comp[real]] = 1
-    flips = np.cumsum(toggles, axis=0)
-    starts = np.flatnonzero(comp == -1)
-    flips -= flips[starts][trial]
-    initial = np.stack([timelines[n].starts_down for n in names], axis=1)[trial]
-    down_each = (flips % 2 == 1) ^ initial
-    states = {name: down_each[:, i] for i, name in enumerate(names)}
-    down = _evaluate(node, states)
-    following = np.append(time[1:], horizon)
-    last = np.append(trial[1:] != trial[:-1], True)
+    """Downtime per trial. Failures are sparse, so nothing is evaluated on a grid: each
+    block's state changes are derived from its children's (a running count of children
+    down, compared with the block's threshold) and only the root's are summed."""
+    events = _events(node, timelines, horizon)
+    following = np.append(events.time[1:], horizon)
+    last = np.append(events.trial[1:] != events.trial[:-1], True)[: events.trial.size]
     following[last] = horizon
-    lengths = following - time
-    return np.bincount(trial, weights=lengths * down, minlength=trials).astype(np.float64)
+    down = np.bincount(
+        events.trial, weights=(following - events.time) * events.down_after, minlength=trials
+    )
+    first = np.full(trials, horizon)
+    if events.trial.size:
+        starts = np.append(True, events.trial[1:] != events.trial[:-1])
+        first[events.trial[starts]] = events.time[starts]
+    return np.asarray(down + events.initial * first, dtype=np.float64)
 
 
-def _evaluate(node: Node, states: dict[str, Bools]) -> Bools:
-    """Down-state of ``node`` at each interval, from its components' (by name)."""
+def _events(node: Node, timelines: dict[str, _Timeline], horizon: float) -> _Events:
     if isinstance(node, Component):
-        return states[node.name]
-    children = [_evaluate(c, states) for c in node.children]
-    if node.kind == "series":
-        return np.asarray(np.logical_or.reduce(children), dtype=np.bool_)
-    if node.kind == "parallel":
-        return np.asarray(np.logical_and.reduce(children), dtype=np.bool_)
-    up = np.sum([~c for c in children], axis=0)
-    return np.asarray(up < node.k)
+        timeline = timelines[node.name]
+        rows, cols = np.nonzero(timeline.transitions < horizon)
+        times = timeline.transitions[rows, cols]
+        return _Events(
+            trial=rows.astype(np.int64),
+            time=times,
+            down_after=timeline.starts_down[rows] ^ (cols % 2 == 0),
+            initial=timeline.starts_down,
+        )
+    children = [_events(c, timelines, horizon) for c in node.children]
+    n = len(children)
+    threshold = {"series": 1, "parallel": n, "k-of-n": n - node.k + 1}[node.kind]
+    initial_count: Ints = np.asarray(
+        np.sum([c.initial for c in children], axis=0, dtype=np.int64), dtype=np.int64
+    )
+    trial = np.concatenate([c.trial for c in children])
+    time = np.concatenate([c.time for c in children])
+    delta = np.concatenate([np.where(c.down_after, 1, -1) for c in children])
+    order = np.lexsort((time, trial))
+    trial, time, delta = trial[order], time[order], delta[order]
+    running = np.cumsum(delta)
+    first = np.searchsorted(trial, trial, side="left")
+    before = np.where(first > 0, running[np.maximum(first - 1, 0)], 0)
+    count = initial_count[trial] + running - before
+    down_after = count >= threshold
+    initial: Bools = np.asarray(initial_count >= threshold, dtype=np.bool_)
+    previous = np.where(first == np.arange(trial.size), initial[trial], np.roll(down_after, 1))
+    changed = down_after != previous
+    return _Events(
+        trial=trial[changed], time=time[changed], down_after=down_after[changed], initial=initial
+    )
