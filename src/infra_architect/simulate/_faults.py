@@ -51,7 +51,7 @@ def capacity_loss(
     *,
     zones: int,
     detection_seconds: float,
-    reschedule_seconds: int,
+    evict_seconds: int,
 ) -> CapacityLoss:
     """Lose one node (its share of every service's pods) or one zone (1/zones of every
     service) at peak load; requests routed to dead pods fail until detection, then the
@@ -101,7 +101,7 @@ def capacity_loss(
             shape="step", multiplier=1.0, start_seconds=0, hold_seconds=horizon,
             horizon_seconds=horizon,
         ),
-        evict_seconds=reschedule_seconds,
+        evict_seconds=evict_seconds,
     )  # fmt: skip
     after = run.shed[0].copy()
     after[:, : math.ceil(detection_seconds)] = 0.0  # counted as routed to dead pods

@@ -352,6 +352,11 @@ def fault_study(
             update={"buffer_nodes": compute.node_pool.buffer_nodes if compute.node_pool else 0}
         )
         peaks = [constraints.service(n).peak_load.value for n in setup.names]
+        # the lost replicas are recreated once the failure is noticed (node NotReady +
+        # toleration, or the health check for tasks), then take a pod start to serve
+        evict = math.ceil(
+            max(detection_seconds, reschedule_seconds - compute.replica_start_seconds)
+        )
         node = capacity_loss(
             setup.services,
             peaks,
@@ -360,7 +365,7 @@ def fault_study(
             "node",
             zones=constraints.topology.availability_zones.whole,
             detection_seconds=detection_seconds,
-            reschedule_seconds=math.ceil(reschedule_seconds),
+            evict_seconds=evict,
         )
         if constraints.topology.availability_zones.whole >= 2:
             zone = capacity_loss(
@@ -371,7 +376,7 @@ def fault_study(
                 "zone",
                 zones=constraints.topology.availability_zones.whole,
                 detection_seconds=detection_seconds,
-                reschedule_seconds=math.ceil(reschedule_seconds),
+                evict_seconds=evict,
             )
     peak = constraints.traffic.peak_rps.value
     budget = (
