@@ -21,11 +21,33 @@ from infra_architect.engine._design_model import (
     StrategyRisk,
 )
 from infra_architect.engine._model import Constraints
+from infra_architect.simulate import bad_rollout
 from infra_architect.spec import Requirements
 
 STRATEGIES = ("rolling", "blue-green", "canary")
-ROLLING_EXPOSURE = 0.5
-"""On average half the replicas run the new version when a rolling deploy is stopped."""
+
+
+def rolling_exposure(catalog: Catalog, replica_start: int) -> tuple[float, float]:
+    """A bad rolling deploy simulated second by second: a batch of replicas turns over
+    each pod start until the alarm, then the rollback turns back the batches that went
+    out, one per pod start. Returns the average share of requests on the bad version
+    over the detect-and-revert window, and the revert's seconds."""
+    t = catalog.design.timings
+    run = bad_rollout(
+        "rolling",
+        1.0,
+        1.0,
+        pod_start_seconds=replica_start,
+        batches=t.rolling_batches,
+        detect_seconds=float(t.deploy_alarm_seconds),
+        shift_seconds=float(t.traffic_shift_seconds),
+        canary_weight=0.0,
+    )
+    if not run.seconds_to_recover:
+        return 0.0, 0.0
+    return round(
+        run.failed / run.seconds_to_recover, 6
+    ), run.seconds_to_recover - run.seconds_to_detect
 
 
 def choose_delivery(
@@ -47,9 +69,9 @@ def choose_delivery(
         "deploy_share",
         "min/month",
     )
-    rolling_revert = float(t.rolling_batches * compute.replica_start_seconds)
+    rolling_share, rolling_revert = rolling_exposure(catalog, compute.replica_start_seconds)
     options: dict[str, tuple[float, float, float]] = {
-        "rolling": (ROLLING_EXPOSURE, float(t.deploy_alarm_seconds), rolling_revert),
+        "rolling": (rolling_share, float(t.deploy_alarm_seconds), rolling_revert),
         "blue-green": (1.0, float(t.deploy_alarm_seconds), float(t.traffic_shift_seconds)),
     }
     analysis = float(t.analysis_interval_seconds * t.analysis_failure_limit)
