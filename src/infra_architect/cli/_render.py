@@ -409,11 +409,18 @@ def render_simulation(console: Console, design: Design, source: str, plots: list
             f"{number(path.monte_carlo.trials)} simulated months, seed {path.monte_carlo.seed}; "
             "closed form = steady state of the same structure",
         )
-        for column in ("topology", "closed form", "Monte Carlo (95% CI)", "downtime p50 / p99",
-                       "months within budget"):  # fmt: skip
+        for column in (
+            "topology",
+            "closed form",
+            "Monte Carlo (95% CI)",
+            "downtime p50 / p99",
+            "months within budget",
+        ):
             table.add_column(column)
-        for label, mc in ((path.topology, path.monte_carlo),
-                          (path.alternative_topology, path.alternative)):  # fmt: skip
+        for label, mc in (
+            (path.topology, path.monte_carlo),
+            (path.alternative_topology, path.alternative),
+        ):
             table.add_row(
                 label,
                 f"{mc.closed_form * 100:.4f}%",
@@ -429,8 +436,15 @@ def render_simulation(console: Console, design: Design, source: str, plots: list
             f"{study.hold_seconds} s (1 s steps)",
             f"limit: {study.budget_share_limit:.0%} of each service's monthly error budget",
         )
-        for column in ("service", "min replicas", "to capacity", "shed", "budget spent",
-                       "first sizing", "ramp"):  # fmt: skip
+        for column in (
+            "service",
+            "min replicas",
+            "to capacity",
+            "shed",
+            "budget spent",
+            "first sizing",
+            "ramp",
+        ):
             table.add_column(column)
         for first, tuned, ramp in zip(study.designed, study.tuned, study.ramp, strict=True):
             reached = (

@@ -66,9 +66,11 @@ def capacity_loss(
     chosen = [services[i] for i in serving]
     loads = np.array([peak[i] for i in serving])
     replicas = np.array(
-        [max(s.min_replicas, math.ceil(round(p / (s.capacity_per_replica * s.target), 6)))
-         for s, p in zip(chosen, loads, strict=True)]
-    )  # fmt: skip
+        [
+            max(s.min_replicas, math.ceil(round(p / (s.capacity_per_replica * s.target), 6)))
+            for s, p in zip(chosen, loads, strict=True)
+        ]
+    )
     nodes_running = max(cluster.nodes, 1)
     if event == "node":
         lost = np.minimum(replicas, np.ceil(replicas / nodes_running)).astype(int)
@@ -98,11 +100,14 @@ def capacity_loss(
         scaler,
         Cluster(nodes=nodes_left, max_nodes=cluster.max_nodes, buffer_nodes=cluster.buffer_nodes),
         Spike(
-            shape="step", multiplier=1.0, start_seconds=0, hold_seconds=horizon,
+            shape="step",
+            multiplier=1.0,
+            start_seconds=0,
+            hold_seconds=horizon,
             horizon_seconds=horizon,
         ),
         evict_seconds=evict_seconds,
-    )  # fmt: skip
+    )
     after = run.shed[0].copy()
     after[:, : math.ceil(detection_seconds)] = 0.0  # counted as routed to dead pods
     shed_each = after.sum(axis=1)

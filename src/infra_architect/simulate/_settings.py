@@ -96,8 +96,8 @@ class Tuned(_Model):
 
 def spike_need(service: SimService, multiplier: float) -> int:
     """Replicas that serve the whole spike at 100 % (nothing shed from the first second)."""
-    return max(service.min_replicas, math.ceil(round(service.baseline * multiplier /
-                                                     service.capacity_per_replica, 6)))  # fmt: skip
+    whole = math.ceil(round(service.baseline * multiplier / service.capacity_per_replica, 6))
+    return max(service.min_replicas, whole)
 
 
 def target_need(service: SimService, multiplier: float) -> int:
@@ -127,12 +127,10 @@ def minimum_settings(  # noqa: PLR0917  (the spike's whole context)
     grids = [_grid(s.min_replicas, spike_need(s, spike.multiplier)) for s in services]
     buffers = _buffers(services, cluster, spike, buffer_step)
     batch = [
-        Settings(
-            min_replicas=[g[j] for g in grids], max_replicas=maxima, buffer_nodes=buffer
-        )
+        Settings(min_replicas=[g[j] for g in grids], max_replicas=maxima, buffer_nodes=buffer)
         for buffer in buffers
         for j in range(GRID)
-    ]  # fmt: skip
+    ]
     short = spike.model_copy(
         update={
             "horizon_seconds": min(

@@ -187,9 +187,11 @@ class _Simulation:
         self.queued = np.array([x.queued for x in services])
         self.load = np.array([x.baseline for x in services])[:, None] * spike.profile()[None, :]
         initial = np.array(
-            [[initial_replicas(sv, int(m)) for sv, m in zip(services, row, strict=True)]
-             for row in self.minimum]
-        ).reshape(self.shape)  # fmt: skip
+            [
+                [initial_replicas(sv, int(m)) for sv, m in zip(services, row, strict=True)]
+                for row in self.minimum
+            ]
+        ).reshape(self.shape)
         self.initial = initial
         used = ((initial - self.lost) * self.share).sum(axis=1)
         kubernetes = bool((self.share > 0).any())

@@ -64,15 +64,22 @@ def draw(data: PlotData) -> object:
     top.plot(t, load, label=f"load ({data.unit})", color="#d62728", gid="load")
     top.plot(t, capacity, label="capacity of ready replicas", color="#1f77b4", gid="capacity")
     top.fill_between(
-        t, capacity, load, where=load > capacity, color="#d62728", alpha=0.2,
-        label=f"shed: {sum(data.shed):,.0f}", gid="shed",
-    )  # fmt: skip
+        t,
+        capacity,
+        load,
+        where=load > capacity,
+        color="#d62728",
+        alpha=0.2,
+        label=f"shed: {sum(data.shed):,.0f}",
+        gid="shed",
+    )
     top.set_ylabel(data.unit)
     top.set_title(data.title)
     top.legend(loc="lower right")
     top.grid(alpha=0.3)
-    bottom.step(t, data.desired, where="post", label="desired (autoscaler)", color="#ff7f0e",
-                gid="desired")  # fmt: skip
+    bottom.step(
+        t, data.desired, where="post", label="desired (autoscaler)", color="#ff7f0e", gid="desired"
+    )
     bottom.step(t, data.ready, where="post", label="ready", color="#2ca02c", gid="ready")
     bottom.set_ylabel("replicas")
     bottom.set_xlabel("seconds")

@@ -190,7 +190,7 @@ def _path_terms(
         "lambda": "lambda",
     }[platform]
     terms = [term(front, front), term(f"compute ({platform})", compute)]
-    reached = _reachable(req, entry)
+    reached = reachable(req, entry)
     used: list[str] = []
     for name in reached:
         for use in req.service(name).uses:
@@ -202,13 +202,13 @@ def _path_terms(
         if name in stores:
             store = stores[name]
             multi = store_is_multi_az(store.multi_az, req.availability.slo, catalog.policy, azs)
-            terms.append(term(name, _store_sla(store.engine, store.role, multi=multi)))
+            terms.append(term(name, store_sla(store.engine, store.role, multi=multi)))
         elif name in queues:
-            terms.append(term(name, _queue_sla(queues[name].engine)))
+            terms.append(term(name, queue_sla(queues[name].engine)))
     return terms
 
 
-def _reachable(req: Requirements, entry: str) -> list[str]:
+def reachable(req: Requirements, entry: str) -> list[str]:
     seen = [entry]
     frontier = [entry]
     while frontier:
@@ -220,7 +220,7 @@ def _reachable(req: Requirements, entry: str) -> list[str]:
     return seen
 
 
-def _store_sla(engine: DatastoreEngine, role: DatastoreRole | None, *, multi: bool) -> str:
+def store_sla(engine: DatastoreEngine, role: DatastoreRole | None, *, multi: bool) -> str:
     if engine.relational:
         return "rds-multi-az" if multi else "rds-single-az"
     if engine is DatastoreEngine.REDIS:
@@ -234,7 +234,7 @@ def _store_sla(engine: DatastoreEngine, role: DatastoreRole | None, *, multi: bo
     }[engine]
 
 
-def _queue_sla(engine: QueueEngine) -> str:
+def queue_sla(engine: QueueEngine) -> str:
     return {
         QueueEngine.SQS: "sqs",
         QueueEngine.SNS: "sns",

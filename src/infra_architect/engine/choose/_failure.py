@@ -379,8 +379,10 @@ def _path_rows(paths: list[PathAvailability]) -> list[Measured]:
 def _region_rows(paths: list[PathAvailability]) -> list[Measured]:
     rows: list[Measured] = []
     for path in paths:
-        for label, mc in ((path.topology, path.monte_carlo), (path.alternative_topology,
-                                                               path.alternative)):  # fmt: skip
+        for label, mc in (
+            (path.topology, path.monte_carlo),
+            (path.alternative_topology, path.alternative),
+        ):
             rows.append(
                 Measured(
                     what=f"{path.path}, {label}",

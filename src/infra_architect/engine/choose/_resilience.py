@@ -28,6 +28,7 @@ from infra_architect.engine._design_model import (
     SpikeStudy,
 )
 from infra_architect.engine._model import Constraints
+from infra_architect.engine.choose._availability import queue_sla, reachable, store_sla
 from infra_architect.engine.choose._compute import disruption_min_available
 from infra_architect.simulate import (
     Block,
@@ -49,7 +50,13 @@ from infra_architect.simulate import (
     series,
     simulate,
 )
-from infra_architect.spec import Requirements, ServiceType, entry_services
+from infra_architect.spec import (
+    DatastoreEngine,
+    DatastoreRole,
+    Requirements,
+    ServiceType,
+    entry_services,
+)
 
 SECONDS_PER_MONTH = 30 * 86_400
 PLOT_STEP_SECONDS = 15
@@ -252,8 +259,8 @@ def _apply(
     chosen: Settings,
     changes: list[str],
 ) -> ComputeDesign:
-    by_name = dict(zip(setup.names, zip(chosen.min_replicas, chosen.max_replicas, strict=True),
-                       strict=True))  # fmt: skip
+    bounds = zip(chosen.min_replicas, chosen.max_replicas, strict=True)
+    by_name = dict(zip(setup.names, bounds, strict=True))
     plans = []
     for plan in compute.services:
         if plan.name not in by_name:
@@ -290,9 +297,7 @@ def _apply(
         )
         maximum = pool.max_nodes
         if maximum.value < minimum.value:
-            maximum = figure(
-                minimum.value, "nodes", "{min_nodes}", min_nodes=minimum.value
-            )  # fmt: skip
+            maximum = figure(minimum.value, "nodes", "{min_nodes}", min_nodes=minimum.value)
         if minimum.value != pool.min_nodes.value:
             changes.append(
                 f"node group: min {pool.min_nodes.whole} → {minimum.whole} nodes"
@@ -485,8 +490,9 @@ def availability_study(
     return out
 
 
-def _component(catalog: Catalog, key: str, name: str, repair: float | None = None,
-               cap: float | None = None) -> Component:  # fmt: skip
+def _component(
+    catalog: Catalog, key: str, name: str, repair: float | None = None, cap: float | None = None
+) -> Component:
     figures = catalog.design.reliability[key]
     return Component(
         name=name,
@@ -507,11 +513,6 @@ def _path(  # noqa: PLR0917
     reschedule_seconds: float,
     constraints: Constraints,
 ) -> Block:
-    from infra_architect.engine.choose._availability import (  # noqa: PLC0415
-        _queue_sla,
-        _reachable,
-    )
-
     azs = constraints.topology.availability_zones.whole
     zones = [_component(catalog, "availability-zone", f"zone-{chr(97 + i)}") for i in range(azs)]
     front = "api-gateway" if compute.platform == "lambda" else "alb"
@@ -523,7 +524,7 @@ def _path(  # noqa: PLR0917
     replica = "node" if compute.platform.startswith("eks") else "task"
     repair = max(reschedule_seconds / 60, 0.1)
     modelled = catalog.design.simulation.replicas_modelled
-    reached = _reachable(req, entry)
+    reached = reachable(req, entry)
     for name in reached:
         plan = next(p for p in compute.services if p.name == name)
         count = max(1, min(plan.min_replicas, modelled))
@@ -542,23 +543,16 @@ def _path(  # noqa: PLR0917
     for name in used:
         if name in stores:
             store = stores[name]
-            key = _store_key(store.engine, store.role, multi=store.multi_az)
+            key = store_sla(
+                DatastoreEngine(store.engine), DatastoreRole(store.role), multi=store.multi_az
+            )
             component = _component(catalog, key, name)
-            parts.append(component if store.multi_az else series(f"{name} in its zone",
-                                                                 zones[0], component))  # fmt: skip
+            parts.append(
+                component if store.multi_az else series(f"{name} in its zone", zones[0], component)
+            )
         elif name in queues:
-            parts.append(_component(catalog, _queue_sla(queues[name].engine), name))
+            parts.append(_component(catalog, queue_sla(queues[name].engine), name))
     return series(entry, *parts)
-
-
-def _store_key(engine: str, role: str, *, multi: bool) -> str:
-    if engine in ("postgres", "mysql", "aurora-postgres", "aurora-mysql"):
-        return "rds-multi-az" if multi else "rds-single-az"
-    if engine == "redis":
-        if role == "primary":
-            return "memorydb"
-        return "elasticache-multi-az" if multi else "elasticache-single-az"
-    return {"opensearch": "opensearch", "s3": "s3", "dynamodb": "dynamodb"}.get(engine, "s3")
 
 
 def _describe(node: Component | Block) -> list[str]:
