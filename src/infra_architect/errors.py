@@ -46,6 +46,8 @@ class Problem:
 class SpecError(InfraArchitectError):
     """The spec cannot be used as given; carries every problem found, in file order."""
 
+    what = "the requirements spec"
+
     def __init__(self, source: str, problems: list[Problem]) -> None:
         self.source = source
         self.problems = tuple(sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.field)))
@@ -55,7 +57,13 @@ class SpecError(InfraArchitectError):
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         body = "\n".join(p.render(self.source) for p in self.problems)
-        return f"{self.source}: {count} {noun} in the requirements spec\n{body}"
+        return f"{self.source}: {count} {noun} in {self.what}\n{body}"
+
+
+class ReviewInputError(SpecError):
+    """A review's own input (suppressions file, baseline) cannot be used as given."""
+
+    what = "the review input"
 
 
 class OutputConflictError(InfraArchitectError):

@@ -26,6 +26,7 @@ from infra_architect.cli._render import (
     render_constraints,
     render_design_summary,
     render_explanation,
+    render_review,
     render_simulation,
     render_terraform_cost,
     render_validation,
@@ -46,6 +47,16 @@ from infra_architect.render import (
     design_json_schema,
     render_all,
 )
+from infra_architect.review import (
+    IGNORE_FILE,
+    Limits,
+    baseline_json,
+    read_baseline,
+    read_ignore_file,
+    review,
+)
+from infra_architect.review._report import report_json, report_markdown, report_sarif
+from infra_architect.rules import Severity
 from infra_architect.simulate import plot as spike_plot
 from infra_architect.spec import (
     API_VERSION,
@@ -488,6 +499,87 @@ def cost(  # noqa: PLR0917  (Typer: arguments and options)
         _print_json(priced.model_dump(mode="json"))
         return
     render_terraform_cost(stdout, priced)
+
+
+FAIL_LEVELS = ("critical", "high", "medium", "low", "none")
+
+
+@app.command("review")
+def review_command(  # noqa: PLR0917  (Typer: arguments and options)
+    path: Annotated[Path, typer.Argument(help="The repository or directory to review.")],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, sarif or markdown.")
+    ] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here (not stdout).")
+    ] = None,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on", help="Exit 1 on a new finding this severe: " + ", ".join(FAIL_LEVELS) + "."
+        ),
+    ] = "high",
+    slo: Annotated[
+        float | None,
+        typer.Option(
+            "--slo",
+            min=0,
+            max=100,
+            help="The system's availability SLO (enables the availability rules).",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Accepted findings: only new ones count.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Record today's findings as accepted."),
+    ] = None,
+    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.001)] = 5.0,
+    max_files: Annotated[int, typer.Option("--max-files", min=1)] = 50_000,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds.")] = 120.0,
+) -> None:
+    """Review existing infrastructure code: Terraform (local modules, variables, locals,
+    count; parsed, never run), Kubernetes YAML and kustomizations, with the rules that
+    guard generated output. Suppress with a reason (inline `# infra-architect:ignore ID --
+    why`, or .infra-architect-ignore.yaml); adopt on a legacy repo with a baseline. Exit 1
+    when a new finding reaches --fail-on, 2 on bad input."""
+    if output_format not in ("table", "json", "sarif", "markdown"):
+        _fail(f"--format {output_format!r}: use table, json, sarif or markdown")
+    if fail_on not in FAIL_LEVELS:
+        _fail(f"--fail-on {fail_on!r}: use one of {', '.join(FAIL_LEVELS)}")
+    if not path.is_dir():
+        _fail(f"{path}: not a directory\n  fix: pass the repository's root directory")
+    ignore_path = path / IGNORE_FILE
+    ignore = read_ignore_file(ignore_path) if ignore_path.is_file() else None
+    accepted = read_baseline(baseline) if baseline is not None else None
+    limits = Limits(
+        max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files, seconds=timeout
+    )
+    report = review(path, slo=slo, limits=limits, ignore=ignore, baseline=accepted)
+    if write_baseline is not None:
+        atomic_write_text(
+            write_baseline,
+            baseline_json(
+                [(r.fingerprint, r.finding) for r in report.findings if r.suppressed is None]
+            ),
+        )
+    text = {
+        "json": report_json,
+        "sarif": report_sarif,
+        "markdown": report_markdown,
+    }.get(output_format)
+    if text is not None:
+        rendered = text(report)
+        if output is not None:
+            atomic_write_text(output, rendered)
+        else:
+            sys.stdout.write(rendered)
+    else:
+        render_review(stdout, report, fail_on)
+    level = None if fail_on == "none" else Severity(fail_on)
+    if report.fails(level):
+        raise typer.Exit(1)
 
 
 DEFAULT_SIMULATION = Path("infra-architect-simulation")

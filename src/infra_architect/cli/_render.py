@@ -14,6 +14,7 @@ from infra_architect.cost import Explanation
 from infra_architect.cost._terraform import TerraformCost
 from infra_architect.engine import Constraints, Design, Figure, Severity, number
 from infra_architect.engine._design_model import FaultStudy
+from infra_architect.review import ReviewReport
 from infra_architect.validate import ValidationReport
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -507,3 +508,53 @@ def _faults_table(faults: FaultStudy, strategy: str) -> Table:
         f"{number(e.seconds)} s" + (" (waits for a node)" if e.waits_for_nodes else ""),
     )
     return table
+
+
+_REVIEW_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+
+
+def render_review(console: Console, report: ReviewReport, fail_on: str) -> None:
+    """The review as a table, then what was not read."""
+    console.print(
+        Panel(
+            Group(
+                Text(f"review: {report.root}", style="bold"),
+                Text(
+                    f"{report.files_read} files, {report.resources} Terraform resources in "
+                    f"{len(report.terraform_roots)} root modules, {report.kubernetes_objects} "
+                    f"Kubernetes objects, {report.seconds:g} s"
+                ),
+            ),
+            expand=False,
+        )
+    )
+    active = sorted(report.active, key=lambda r: (-r.finding.severity.rank, r.finding.file))
+    if active:
+        table = _table(f"{len(active)} findings", f"fails on {fail_on} and above")
+        for column in ("severity", "rule", "where", "finding", "fix"):
+            table.add_column(column, overflow="fold")
+        for r in active:
+            f = r.finding
+            table.add_row(
+                Text(f.severity.value, style=_REVIEW_STYLE[f.severity.value]),
+                f.rule_id,
+                f"{f.file}:{f.line}",
+                f.message,
+                f.remediation,
+            )
+        console.print(table)
+    else:
+        console.print(Text("no findings", style="green"))
+    quiet = [r for r in report.findings if not r.active]
+    if quiet:
+        console.print(
+            f"{sum(1 for r in quiet if r.suppressed)} suppressed, "
+            f"{sum(1 for r in quiet if r.baselined)} in the baseline",
+            markup=False,
+        )
+    for text in report.invalid_suppressions:
+        console.print(f"suppression not applied: {text}", markup=False, style="yellow")
+    if report.stopped:
+        console.print(f"walk stopped: {report.stopped}", markup=False, style="yellow")
+    for s in report.skipped:
+        console.print(f"skipped {s.path}: {s.reason}", markup=False)

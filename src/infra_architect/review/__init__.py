@@ -1,6 +1,49 @@
-"""Review a user's existing infrastructure: read (never execute) Terraform, plans,
-Kubernetes YAML and workflows, bounded and safely, and run the rules over them."""
+"""Review a user's existing infrastructure: read (never execute) Terraform, Kubernetes
+YAML and workflows, bounded and safely, and run the rules over them; suppressions with
+reasons and a baseline let a legacy repository fail only on new findings."""
 
+from infra_architect.review._review import (
+    Reviewed,
+    ReviewReport,
+    kubernetes_objects,
+    review,
+    terraform_roots,
+)
+from infra_architect.review._suppress import (
+    IGNORE_FILE,
+    Baseline,
+    IgnoreEntry,
+    IgnoreFile,
+    Suppression,
+    baseline_json,
+    fingerprint,
+    inline_suppressions,
+    read_baseline,
+    read_ignore_file,
+)
 from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, classify, walk
 
-__all__ = ["Found", "Kind", "Limits", "Skipped", "Walk", "classify", "walk"]
+__all__ = [
+    "IGNORE_FILE",
+    "Baseline",
+    "Found",
+    "IgnoreEntry",
+    "IgnoreFile",
+    "Kind",
+    "Limits",
+    "ReviewReport",
+    "Reviewed",
+    "Skipped",
+    "Suppression",
+    "Walk",
+    "baseline_json",
+    "classify",
+    "fingerprint",
+    "inline_suppressions",
+    "kubernetes_objects",
+    "read_baseline",
+    "read_ignore_file",
+    "review",
+    "terraform_roots",
+    "walk",
+]

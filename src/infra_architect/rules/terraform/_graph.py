@@ -10,6 +10,7 @@ reachability rules need.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hcl2.api import load as load_hcl
+from hcl2.api import loads as load_hcl
 
 _INTERPOLATION = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
 _REFERENCE = re.compile(
@@ -27,6 +28,8 @@ _REFERENCE = re.compile(
 _CONDITIONAL = re.compile(r"^(.+?)\s*\?\s*(.+?)\s*:\s*(.+)$", re.DOTALL)
 _META_KEYS = {"__start_line__", "__end_line__"}
 MAX_DEPTH = 24
+MAX_MODULES = 2_000
+"""Module instances one root may expand to: bounds fan-out, not only depth."""
 
 
 class Unknown:
@@ -106,6 +109,12 @@ class TerraformGraph:
     resources: list[Resource]
     skipped: list[str]
     variables: list[Variable] = field(default_factory=list)
+    sources: Mapping[Path, str] | None = None
+    """The texts to parse, by absolute path (a review's bounded walk); None: read disk."""
+    boundary: Path | None = None
+    """Module calls may not leave this directory (a review's root)."""
+    modules: list[Path] = field(default_factory=list)
+    """Every module directory loaded (the root first)."""
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources if r.type in types and r.mode == "managed")
@@ -244,15 +253,26 @@ def _compare(a: object, b: object, op: str) -> object:
 
 
 def _parse_dir(
-    directory: Path, skipped: list[str], root: Path
+    directory: Path, skipped: list[str], root: Path, sources: Mapping[Path, str] | None
 ) -> list[tuple[Path, dict[str, object]]]:
     parsed = []
-    for path in sorted(directory.glob("*.tf")):
+    if sources is None:
+        texts = [(p, p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.tf"))]
+    else:
+        texts = sorted((p, t) for p, t in sources.items() if p.parent == directory)
+    for path, text in texts:
         try:
-            with path.open(encoding="utf-8") as handle:
-                parsed.append((path, load_hcl(handle, with_meta=True)))
+            parsed.append((path, _parse(text)))
         except Exception as exc:  # noqa: BLE001 - any parser failure is a skip, reported
             skipped.append(f"{_relative(path, root)}: not parsed ({type(exc).__name__})")
+    return parsed
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> dict[str, object]:
+    """One parse per distinct text: a module called from several places (or roots) is
+    parsed once. The result is shared, so nothing may modify it."""
+    parsed: dict[str, object] = load_hcl(text, with_meta=True)
     return parsed
 
 
@@ -271,11 +291,23 @@ def _labelled(blocks: object) -> Iterator[tuple[str, dict[str, object]]]:
                     yield label, body
 
 
-def load_terraform(root: Path, base: Path | None = None) -> TerraformGraph:
+def load_terraform(
+    root: Path,
+    base: Path | None = None,
+    sources: Mapping[Path, str] | None = None,
+) -> TerraformGraph:
     """The graph of the root module at ``root`` with its local module calls expanded.
-    ``base`` is what file paths are reported relative to (default: ``root``)."""
+    ``base`` is what file paths are reported relative to (default: ``root``). With
+    ``sources`` (absolute path → text) only those texts are parsed and module calls may
+    not leave ``base``: how a review reads a tree it does not trust."""
     base = base or root
-    graph = TerraformGraph(root=root, resources=[], skipped=[])
+    graph = TerraformGraph(
+        root=root,
+        resources=[],
+        skipped=[],
+        sources=sources,
+        boundary=base.resolve() if sources is not None else None,
+    )
     _load_scope(graph, Scope(path="", directory=root, arguments={}, caller=None), base, 0)
     return graph
 
@@ -286,7 +318,8 @@ def _load_scope(graph: TerraformGraph, scope: Scope, base: Path, depth: int) -> 
         return
     calls: list[tuple[str, dict[str, object]]] = []
     resources: list[Resource] = []
-    for path, document in _parse_dir(scope.directory, graph.skipped, base):
+    graph.modules.append(scope.directory)
+    for path, document in _parse_dir(scope.directory, graph.skipped, base, graph.sources):
         resources += _load_document(graph, scope, _relative(path, base), document)
         calls += list(_labelled(document.get("module")))
     # Resources whose count is statically 0 do not exist.
@@ -342,8 +375,21 @@ def _module_scope(
         graph.skipped.append(f"{address}: source {source!r} is not a local path (not fetched)")
         return None
     directory = (scope.directory / source).resolve()
+    boundary = graph.boundary
+    if boundary is not None and directory != boundary and boundary not in directory.parents:
+        graph.skipped.append(f"{address}: source {source} leaves the reviewed tree (not read)")
+        return None
     if not directory.is_dir():
         graph.skipped.append(f"{address}: {source} not found")
+        return None
+    caller: Scope | None = scope
+    while caller is not None:
+        if caller.directory.resolve() == directory:
+            graph.skipped.append(f"{address}: {source} calls a module already being loaded")
+            return None
+        caller = caller.caller
+    if len(graph.modules) >= MAX_MODULES:
+        graph.skipped.append(f"{address}: more than {MAX_MODULES} module instances (not read)")
         return None
     arguments = {k: v for k, v in body.items() if k not in _META_KEYS | {"source", "providers"}}
     return Scope(path=address, directory=directory, arguments=arguments, caller=scope)

@@ -1,0 +1,250 @@
+"""Review a tree: walk it (bounded), parse what it holds, run the rules, then apply the
+suppressions and the baseline. Reads only; runs nothing."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from infra_architect.review._suppress import (
+    Baseline,
+    IgnoreFile,
+    Suppression,
+    fingerprint,
+    inline_suppressions,
+)
+from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, walk
+from infra_architect.rules import (
+    KUBERNETES_RULES,
+    TERRAFORM_RULES,
+    Finding,
+    KubernetesGraph,
+    RuleContext,
+    Severity,
+    load_manifests,
+    load_terraform,
+    run_rules,
+)
+from infra_architect.rules.kubernetes._objects import K8sObject
+
+_MODULE_SOURCE = re.compile(r"""source\s*=\s*"(\.{1,2}/[^"]*)\"""")
+_PATCH_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902")
+
+
+class Reviewed(BaseModel):
+    """One finding with its fate: reported, suppressed (and why) or in the baseline."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    finding: Finding
+    fingerprint: str
+    suppressed: str | None = Field(default=None, description="The reason, when suppressed.")
+    suppression_kind: str | None = Field(default=None, description="inSource or external.")
+    baselined: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.suppressed is None and not self.baselined
+
+
+class ReviewReport(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    root: str
+    files_read: int
+    terraform_roots: list[str]
+    resources: int
+    kubernetes_objects: int
+    findings: list[Reviewed]
+    skipped: list[Skipped]
+    stopped: str | None
+    invalid_suppressions: list[str]
+    seconds: float
+
+    @property
+    def active(self) -> list[Reviewed]:
+        return [r for r in self.findings if r.active]
+
+    def fails(self, level: Severity | None) -> bool:
+        """Whether an active finding reaches ``level`` (None: never fail)."""
+        if level is None:
+            return False
+        return any(r.finding.severity.rank >= level.rank for r in self.active)
+
+
+def review(
+    root: Path,
+    *,
+    slo: float | None = None,
+    limits: Limits | None = None,
+    ignore: IgnoreFile | None = None,
+    baseline: Baseline | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+) -> ReviewReport:
+    """Review the tree at ``root``."""
+    start = clock()
+    base = root.resolve()
+    walked = walk(base, limits)
+    skipped = list(walked.skipped)
+    context = RuleContext(slo=slo)
+    findings: list[Finding] = []
+    roots = terraform_roots(walked)
+    sources = {base / f.path: f.text for f in walked.files if f.kind is Kind.TERRAFORM}
+    resources = 0
+    for directory in roots:
+        graph = load_terraform(base / directory, base=base, sources=sources)
+        resources += len(graph.resources)
+        skipped += [_skip(s) for s in graph.skipped]
+        findings += [_via(f, directory) for f in run_rules(graph, context, TERRAFORM_RULES)]
+    objects, k8s_skips = kubernetes_objects(walked)
+    skipped += k8s_skips
+    if objects:
+        findings += run_rules(KubernetesGraph(objects), context, KUBERNETES_RULES)
+    texts = {f.path: f.text for f in walked.files}
+    inline, invalid = inline_suppressions(texts)
+    reviewed = [
+        _fate(f, inline, ignore, baseline)
+        for f in sorted(_unique(findings), key=lambda f: (f.file, f.line, f.rule_id, f.message))
+    ]
+    return ReviewReport(
+        root=str(root),
+        files_read=len(walked.files),
+        terraform_roots=roots,
+        resources=resources,
+        kubernetes_objects=len(objects),
+        findings=reviewed,
+        skipped=sorted(set(skipped), key=lambda s: (s.path, s.reason)),
+        stopped=walked.stopped,
+        invalid_suppressions=invalid,
+        seconds=round(clock() - start, 3),
+    )
+
+
+def _via(finding: Finding, root: str) -> Finding:
+    """A finding in a module names the root module that instantiated it."""
+    inside = root == "." or finding.file.startswith(f"{root}/")
+    if inside:
+        return finding
+    return finding.model_copy(update={"message": f"{finding.message} (root module: {root})"})
+
+
+def _skip(text: str) -> Skipped:
+    path, _, reason = text.partition(": ")
+    return Skipped(path=path, reason=reason or text)
+
+
+def _unique(findings: Iterable[Finding]) -> list[Finding]:
+    """A module read by two roots reports its findings once."""
+    seen: set[tuple[str, str, int, tuple[str, ...], str]] = set()
+    out = []
+    for f in findings:
+        key = (f.rule_id, f.file, f.line, f.resources, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _fate(
+    finding: Finding,
+    inline: list[Suppression],
+    ignore: IgnoreFile | None,
+    baseline: Baseline | None,
+) -> Reviewed:
+    print_ = fingerprint(finding)
+    for s in inline:
+        if s.matches(finding):
+            return Reviewed(
+                finding=finding,
+                fingerprint=print_,
+                suppressed=s.reason,
+                suppression_kind="inSource",
+            )
+    if ignore is not None:
+        reason = ignore.reason_for(finding)
+        if reason is not None:
+            return Reviewed(
+                finding=finding, fingerprint=print_, suppressed=reason, suppression_kind="external"
+            )
+    return Reviewed(
+        finding=finding,
+        fingerprint=print_,
+        baselined=baseline is not None and print_ in baseline.fingerprints,
+    )
+
+
+def terraform_roots(walked: Walk) -> list[str]:
+    """Directories holding .tf files that no other directory calls as a local module."""
+    directories: dict[str, list[Found]] = {}
+    for found in walked.files:
+        if found.kind is Kind.TERRAFORM:
+            directories.setdefault(found.path.rpartition("/")[0] or ".", []).append(found)
+    called: set[str] = set()
+    for directory, files in directories.items():
+        for found in files:
+            for source in _MODULE_SOURCE.findall(found.text):
+                target = _normalise(f"{directory}/{source}" if directory != "." else source)
+                if target is not None and target != directory:
+                    called.add(target)
+    return sorted(d for d in directories if d not in called)
+
+
+def _normalise(path: str) -> str | None:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts) or "."
+
+
+def kubernetes_objects(walked: Walk) -> tuple[list[K8sObject], list[Skipped]]:
+    """Every Kubernetes object of the YAML files; patch files named by a kustomization
+    are partial objects and are left out."""
+    patches: set[str] = set()
+    skipped: list[Skipped] = []
+    for found in walked.files:
+        if found.kind is Kind.KUSTOMIZATION:
+            patches |= _patch_files(found)
+    objects: list[K8sObject] = []
+    for found in walked.files:
+        if found.kind is not Kind.KUBERNETES or found.path in patches:
+            continue
+        try:
+            loaded = load_manifests(found.text, found.path)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1})" if mark is not None else ""
+            skipped.append(Skipped(path=found.path, reason=f"not YAML{where}: a template?"))
+            continue
+        objects += [o for o in loaded if "apiVersion" in o.doc]
+    return objects, skipped
+
+
+def _patch_files(found: Found) -> set[str]:
+    directory = found.path.rpartition("/")[0]
+    try:
+        document = yaml.safe_load(found.text)
+    except yaml.YAMLError:
+        return set()
+    if not isinstance(document, dict):
+        return set()
+    out: set[str] = set()
+    for key in _PATCH_KEYS:
+        for entry in document.get(key) or []:
+            name = entry.get("path") if isinstance(entry, dict) else entry
+            if isinstance(name, str) and "\n" not in name:
+                target = _normalise(f"{directory}/{name}" if directory else name)
+                if target is not None:
+                    out.add(target)
+    return out
