@@ -67,12 +67,17 @@ class KubernetesGraph:
 def load_manifests(text: str, file: str) -> list[K8sObject]:
     """Every mapping document of a (multi-document) YAML text, with its first line."""
     out: list[K8sObject] = []
-    for node in yaml.compose_all(text, Loader=yaml.CSafeLoader):
-        if node is None or not isinstance(node, yaml.MappingNode):
-            continue
-        doc = yaml.load(yaml.serialize(node), Loader=yaml.CSafeLoader)
-        if isinstance(doc, dict) and "kind" in doc:
-            out.append(K8sObject(file=file, line=node.start_mark.line + 1, doc=doc))
+    loader = yaml.CSafeLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if not isinstance(node, yaml.MappingNode):
+                continue
+            doc = loader.construct_document(node)
+            if isinstance(doc, dict) and "kind" in doc:
+                out.append(K8sObject(file=file, line=node.start_mark.line + 1, doc=doc))
+    finally:
+        loader.dispose()
     return out
 
 

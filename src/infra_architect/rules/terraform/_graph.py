@@ -1,11 +1,11 @@
 """A resource graph of a Terraform root and the local modules it calls, for rules.
 
-HCL is parsed with python-hcl2, never executed. Module calls with a local ``source``
-are instantiated with their arguments; expressions are evaluated only as far as they
-are static (literals, ``var.``, ``local.``, module outputs, simple conditionals and
-``length``); anything else is :data:`UNKNOWN`, never guessed. References are followed
-through variables, locals and outputs to the resources they name, which is what the
-reachability rules need.
+HCL is parsed (tree-sitter, in python-hcl2's shape: see ``_hcl``), never executed.
+Module calls with a local ``source`` are instantiated with their arguments;
+expressions are evaluated only as far as they are static (literals, ``var.``,
+``local.``, module outputs, simple conditionals and ``length``); anything else is
+:data:`UNKNOWN`, never guessed. References are followed through variables, locals and
+outputs to the resources they name, which is what the reachability rules need.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hcl2.api import loads as load_hcl
+from infra_architect.rules.terraform._hcl import HclSyntaxError, parse_hcl
 
 _INTERPOLATION = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
 _REFERENCE = re.compile(
@@ -263,8 +263,8 @@ def _parse_dir(
     for path, text in texts:
         try:
             parsed.append((path, _parse(text)))
-        except Exception as exc:  # noqa: BLE001 - any parser failure is a skip, reported
-            skipped.append(f"{_relative(path, root)}: not parsed ({type(exc).__name__})")
+        except HclSyntaxError as exc:
+            skipped.append(f"{_relative(path, root)}: not parsed ({exc})")
     return parsed
 
 
@@ -272,8 +272,7 @@ def _parse_dir(
 def _parse(text: str) -> dict[str, object]:
     """One parse per distinct text: a module called from several places (or roots) is
     parsed once. The result is shared, so nothing may modify it."""
-    parsed: dict[str, object] = load_hcl(text, with_meta=True)
-    return parsed
+    return parse_hcl(text)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -405,6 +404,6 @@ def _dicts(value: object) -> list[dict[str, object]]:
 
 
 def blocks(body: Mapping[str, object], name: str) -> list[dict[str, object]]:
-    """The nested blocks ``name`` of a resource body (python-hcl2 gives lists)."""
+    """The nested blocks ``name`` of a resource body (a list, one entry per block)."""
     value = body.get(name)
     return [value] if isinstance(value, dict) else _dicts(value)
