@@ -94,7 +94,11 @@ def review(
     context = RuleContext(slo=slo)
     findings: list[Finding] = []
     roots = terraform_roots(walked)
-    sources = {base / f.path: f.text for f in walked.files if f.kind is Kind.TERRAFORM}
+    sources: dict[Path, list[tuple[Path, str]]] = {}
+    for f in walked.files:
+        if f.kind is Kind.TERRAFORM:
+            path = base / f.path
+            sources.setdefault(path.parent, []).append((path, f.text))
     resources = 0
     for directory in roots:
         graph = load_terraform(base / directory, base=base, sources=sources)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,8 +109,9 @@ class TerraformGraph:
     resources: list[Resource]
     skipped: list[str]
     variables: list[Variable] = field(default_factory=list)
-    sources: Mapping[Path, str] | None = None
-    """The texts to parse, by absolute path (a review's bounded walk); None: read disk."""
+    sources: Mapping[Path, Sequence[tuple[Path, str]]] | None = None
+    """The texts to parse by directory, as (absolute path, text) (a review's bounded
+    walk); None: read the disk."""
     boundary: Path | None = None
     """Module calls may not leave this directory (a review's root)."""
     modules: list[Path] = field(default_factory=list)
@@ -253,13 +254,16 @@ def _compare(a: object, b: object, op: str) -> object:
 
 
 def _parse_dir(
-    directory: Path, skipped: list[str], root: Path, sources: Mapping[Path, str] | None
+    directory: Path,
+    skipped: list[str],
+    root: Path,
+    sources: Mapping[Path, Sequence[tuple[Path, str]]] | None,
 ) -> list[tuple[Path, dict[str, object]]]:
     parsed = []
     if sources is None:
         texts = [(p, p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.tf"))]
     else:
-        texts = sorted((p, t) for p, t in sources.items() if p.parent == directory)
+        texts = sorted(sources.get(directory, ()))
     for path, text in texts:
         try:
             parsed.append((path, _parse(text)))
@@ -293,11 +297,12 @@ def _labelled(blocks: object) -> Iterator[tuple[str, dict[str, object]]]:
 def load_terraform(
     root: Path,
     base: Path | None = None,
-    sources: Mapping[Path, str] | None = None,
+    sources: Mapping[Path, Sequence[tuple[Path, str]]] | None = None,
 ) -> TerraformGraph:
     """The graph of the root module at ``root`` with its local module calls expanded.
     ``base`` is what file paths are reported relative to (default: ``root``). With
-    ``sources`` (absolute path → text) only those texts are parsed and module calls may
+    ``sources`` (directory → its files' absolute paths and texts) only those texts are
+    parsed and module calls may
     not leave ``base``: how a review reads a tree it does not trust."""
     base = base or root
     graph = TerraformGraph(
