@@ -13,13 +13,16 @@ from infra_architect.rules import (
     ALL_RULES,
     KUBERNETES_RULES,
     TERRAFORM_RULES,
+    WORKFLOW_RULES,
     DuplicateRuleError,
     Finding,
     KubernetesGraph,
     Rule,
     RuleContext,
+    WorkflowGraph,
     load_manifests,
     load_terraform,
+    load_workflow,
     registry,
     rules_table,
     run_rules,
@@ -33,8 +36,14 @@ IDS = [r.meta.id for r in ALL_RULES]
 MANIFESTS = "manifests.yaml"
 
 
+WORKFLOW = "workflow.yml"
+
+
 def _main(directory: Path) -> Path:
-    return directory / (MANIFESTS if directory.parent.name.startswith("IA-K8S") else "main.tf")
+    area = directory.parent.name
+    if area.startswith("IA-K8S"):
+        return directory / MANIFESTS
+    return directory / (WORKFLOW if area.startswith("IA-CI") else "main.tf")
 
 
 def _context(directory: Path) -> RuleContext:
@@ -46,6 +55,9 @@ def _run(rule: Rule, directory: Path) -> list[Finding]:
     if rule in KUBERNETES_RULES:
         text = (directory / MANIFESTS).read_text(encoding="utf-8")
         graph: object = KubernetesGraph(load_manifests(text, MANIFESTS))
+    elif rule in WORKFLOW_RULES:
+        text = (directory / WORKFLOW).read_text(encoding="utf-8")
+        graph = WorkflowGraph([load_workflow(text, WORKFLOW)])
     else:
         graph = load_terraform(directory)
         assert not graph.skipped, graph.skipped
@@ -70,7 +82,7 @@ def test_pass_fixture_gives_no_finding(rule: Rule) -> None:
 @pytest.mark.parametrize("rule", ALL_RULES, ids=IDS)
 def test_rule_is_documented(rule: Rule) -> None:
     meta = rule.meta
-    assert re.fullmatch(r"IA-(TF|K8S)-\d{3}", meta.id)
+    assert re.fullmatch(r"IA-(TF|K8S|CI)-\d{3}", meta.id)
     assert len(meta.rationale) > 40
     assert len(meta.remediation) > 20
     assert _main(FIXTURES / meta.id / "pass").is_file()

@@ -22,12 +22,15 @@ from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, wal
 from infra_architect.rules import (
     KUBERNETES_RULES,
     TERRAFORM_RULES,
+    WORKFLOW_RULES,
     Finding,
     KubernetesGraph,
     RuleContext,
     Severity,
+    WorkflowGraph,
     load_manifests,
     load_terraform,
+    load_workflow,
     run_rules,
 )
 from infra_architect.rules.kubernetes._objects import K8sObject
@@ -105,6 +108,15 @@ def review(
         resources += len(graph.resources)
         skipped += [_skip(s) for s in graph.skipped]
         findings += [_via(f, directory) for f in run_rules(graph, context, TERRAFORM_RULES)]
+    flows = WorkflowGraph()
+    for found in walked.files:
+        if found.kind is Kind.WORKFLOW:
+            try:
+                flows.workflows.append(load_workflow(found.text, found.path))
+            except yaml.YAMLError:
+                skipped.append(Skipped(path=found.path, reason="not YAML"))
+    if flows.workflows:
+        findings += run_rules(flows, context, WORKFLOW_RULES)
     objects, k8s_skips = kubernetes_objects(walked)
     skipped += k8s_skips
     if objects:

@@ -6,6 +6,7 @@ from infra_architect.rules._registry import (
     ALL_RULES,
     KUBERNETES_RULES,
     TERRAFORM_RULES,
+    WORKFLOW_RULES,
     DuplicateRuleError,
     Rule,
     registry,
@@ -14,11 +15,13 @@ from infra_architect.rules._registry import (
 )
 from infra_architect.rules.kubernetes._objects import KubernetesGraph, load_manifests
 from infra_architect.rules.terraform._graph import TerraformGraph, load_terraform
+from infra_architect.rules.workflows._workflows import WorkflowGraph, load_workflow
 
 __all__ = [
     "ALL_RULES",
     "KUBERNETES_RULES",
     "TERRAFORM_RULES",
+    "WORKFLOW_RULES",
     "DuplicateRuleError",
     "Finding",
     "KubernetesGraph",
@@ -27,8 +30,10 @@ __all__ = [
     "RuleMeta",
     "Severity",
     "TerraformGraph",
+    "WorkflowGraph",
     "load_manifests",
     "load_terraform",
+    "load_workflow",
     "registry",
     "rules_table",
     "run_rules",

@@ -31,10 +31,14 @@ from infra_architect.rules.terraform import (
     ia_tf_008_unencrypted_storage,
     ia_tf_009_database_without_backups,
     ia_tf_010_public_database,
+    ia_tf_011_replicas_one_az,
+    ia_tf_012_no_symptom_alarm,
 )
 from infra_architect.rules.terraform._graph import TerraformGraph
+from infra_architect.rules.workflows import ia_ci_001_no_rollback, ia_ci_002_plaintext_secret
+from infra_architect.rules.workflows._workflows import WorkflowGraph
 
-Graph = TerraformGraph | KubernetesGraph
+Graph = TerraformGraph | KubernetesGraph | WorkflowGraph
 Check = Callable[[Any, RuleContext], Iterable[Finding]]
 """A rule's check: its graph type (Terraform or Kubernetes) is the area it belongs to."""
 
@@ -73,6 +77,8 @@ TERRAFORM_RULES = registry(
     ia_tf_008_unencrypted_storage,
     ia_tf_009_database_without_backups,
     ia_tf_010_public_database,
+    ia_tf_011_replicas_one_az,
+    ia_tf_012_no_symptom_alarm,
 )
 
 
@@ -84,7 +90,9 @@ KUBERNETES_RULES = registry(
     ia_k8s_005_privileged_or_root,
 )
 
-ALL_RULES = (*TERRAFORM_RULES, *KUBERNETES_RULES)
+WORKFLOW_RULES = registry(ia_ci_001_no_rollback, ia_ci_002_plaintext_secret)
+
+ALL_RULES = (*TERRAFORM_RULES, *KUBERNETES_RULES, *WORKFLOW_RULES)
 
 
 def run_rules(

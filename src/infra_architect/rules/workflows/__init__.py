@@ -1,0 +1,1 @@
+"""Rules over CI/CD workflows (GitHub Actions)."""
