@@ -87,8 +87,8 @@ def check(graph: TerraformGraph, context: RuleContext) -> Iterator[Finding]:
     yield finding(
         META,
         alarms[0],
-        f"{len(alarms)} alarms watch {', '.join(causes)}; none watches errors or latency at "
-        f"{entries[0].address}",
+        f"{len(alarms)} alarm{'s' if len(alarms) > 1 else ''} on {', '.join(causes)}; none "
+        f"on errors or latency at {entries[0].address}",
         *(a.address for a in alarms[1:]),
         entries[0].address,
     )

@@ -1,5 +1,5 @@
 # A legacy production stack, vulnerable by design: every problem below is planted and
-# listed in ../../expected.json with its file and line.
+# listed in tests/review/expected.json with its file and line.
 
 variable "db_password" {
   type    = string
@@ -68,4 +68,34 @@ module "vpc" {
 
 module "outside" {
   source = "../../../outside"
+}
+
+resource "aws_lb" "public" {
+  name               = "shop"
+  load_balancer_type = "application"
+  subnets            = ["subnet-0a", "subnet-0b"]
+}
+
+resource "aws_cloudwatch_metric_alarm" "db_cpu" {
+  alarm_name          = "orders-db-cpu"
+  namespace           = "AWS/RDS"
+  metric_name         = "CPUUtilization"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 3
+  period              = 60
+  statistic           = "Average"
+  threshold           = 80
+}
+
+resource "aws_subnet" "only" {
+  vpc_id            = "vpc-0abc"
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "eu-west-1a"
+}
+
+resource "aws_autoscaling_group" "api" {
+  name                = "api"
+  min_size            = 3
+  max_size            = 9
+  vpc_zone_identifier = [aws_subnet.only.id]
 }
