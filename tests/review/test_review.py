@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from infra_architect.cli import app
@@ -172,3 +173,34 @@ def test_people_formats_name_the_findings(fmt: str) -> None:
     assert result.exit_code == 0
     assert "IA-TF-010" in result.output
     assert "infra/live/main.tf" in result.output
+
+
+def test_markdown_shows_the_architecture_found_and_its_cost() -> None:
+    result = CliRunner().invoke(
+        app, ["review", str(VULNERABLE), "-f", "markdown", "--fail-on", "none"]
+    )
+    assert result.exit_code == 0
+    text = result.output
+    diagram = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert diagram.startswith("flowchart LR")
+    assert "aws_db_instance.orders" in diagram
+    assert "module.cache.aws_elasticache_cluster.this" in diagram
+    assert "## Monthly cost at list prices (us-east-1" in text
+    _, report = _review_json(VULNERABLE, "--fail-on", "none")
+    parts = {p["address"]: p["role"] for p in report["architecture"]["parts"]}  # type: ignore[index]
+    assert parts["aws_lb.public"] == "entry"
+    assert parts["aws_autoscaling_group.api"] == "compute"
+    assert parts["aws_db_instance.orders"] == "data"
+    cost = report["cost"]  # type: ignore[index]
+    assert cost["monthly_usd"] > 0  # a db.t4g.medium, a load balancer, a cache node
+    assert cost["roots"][0]["root"] == "infra/live"
+
+
+def test_the_pre_commit_hook_runs_the_review() -> None:
+    (hook,) = yaml.safe_load((HERE.parents[1] / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "infra-architect-review"
+    assert hook["pass_filenames"] is False
+    command = hook["entry"].split()
+    assert command[:2] == ["infra-architect", "review"]
+    result = CliRunner().invoke(app, [*command[1:-1], str(VULNERABLE), *hook["args"]])
+    assert result.exit_code == 1, "high findings block the commit"

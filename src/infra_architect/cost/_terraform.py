@@ -133,7 +133,13 @@ class _Unpriced(Exception):  # noqa: N818  (a control-flow signal, not an error)
 
 
 def price_terraform(root: Path, prices: PriceCatalog, region: str) -> TerraformCost:
-    graph = load_terraform(root)
+    return price_graph(load_terraform(root), prices, region, str(root))
+
+
+def price_graph(
+    graph: TerraformGraph, prices: PriceCatalog, region: str, root: str
+) -> TerraformCost:
+    """The list-price bill of a parsed root module (what review and cost DIR print)."""
     resources: list[PricedResource] = []
     usage_priced: list[str] = []
     unknown: list[str] = []
@@ -170,7 +176,7 @@ def price_terraform(root: Path, prices: PriceCatalog, region: str) -> TerraformC
             )
     values = [ln.monthly_usd.value for r in resources for ln in r.lines]
     return TerraformCost(
-        root=str(root),
+        root=root,
         region=region,
         priced_region=prices.priced_region(region),
         prices_as_of=prices.as_of,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from infra_architect import __version__
+from infra_architect.review._inventory import mermaid
 from infra_architect.review._review import Reviewed, ReviewReport
 from infra_architect.rules import ALL_RULES, Severity
 
@@ -41,6 +42,16 @@ def report_json(report: ReviewReport) -> str:
             for r in report.findings
         ],
         "skipped": [s.model_dump(mode="json") for s in report.skipped],
+        "architecture": {
+            "parts": [p.model_dump(mode="json") for p in report.parts],
+            "links": [link.model_dump(mode="json") for link in report.links],
+        },
+        "cost": {
+            "region": report.region,
+            "prices_as_of": report.prices_as_of,
+            "monthly_usd": round(sum(c.monthly_usd for c in report.costs), 2),
+            "roots": [c.model_dump(mode="json") for c in report.costs],
+        },
         "invalid_suppressions": report.invalid_suppressions,
         "stopped": report.stopped,
     }
@@ -168,6 +179,42 @@ def report_markdown(report: ReviewReport) -> str:
         ]
     else:
         lines.append("No findings.")
+    if report.parts:
+        lines += [
+            "",
+            "## What it found",
+            "",
+            (
+                f"{len(report.parts)} notable resources (entry points, compute, queues, "
+                "data stores) and the references between them:"
+            ),
+            "",
+            "```mermaid",
+            mermaid(report.parts, report.links),
+            "```",
+        ]
+    if report.costs:
+        total = sum(c.monthly_usd for c in report.costs)
+        lines += [
+            "",
+            (
+                f"## Monthly cost at list prices ({report.region}, prices of "
+                f"{report.prices_as_of}): ${total:,.0f}"
+            ),
+            "",
+            (
+                "What the code fixes (instances, nodes, databases, load balancers ...); "
+                "usage-priced parts (requests, transfer, storage growth) and sizes that are "
+                "not static are counted, not guessed."
+            ),
+            "",
+            "| Root module | $/month | Priced | Usage-priced | Unknown |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{c.root}` | {c.monthly_usd:,.0f} | {c.priced} | {c.usage_priced} | {c.unknown} |"
+            for c in report.costs
+        ]
     if report.skipped or report.stopped:
         lines += ["", "## Not read", ""]
         if report.stopped:

@@ -11,6 +11,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from infra_architect.catalog import load_catalog
+from infra_architect.cost._terraform import price_graph
+from infra_architect.review._inventory import Link, Part, inventory
 from infra_architect.review._suppress import (
     Baseline,
     IgnoreFile,
@@ -55,6 +58,18 @@ class Reviewed(BaseModel):
         return self.suppressed is None and not self.baselined
 
 
+class RootCost(BaseModel):
+    """A root module's list-price bill as its code states it (no usage, no growth)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    root: str
+    monthly_usd: float
+    priced: int
+    usage_priced: int
+    unknown: int
+
+
 class ReviewReport(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -68,6 +83,11 @@ class ReviewReport(BaseModel):
     stopped: str | None
     invalid_suppressions: list[str]
     seconds: float
+    parts: list[Part] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    costs: list[RootCost] = Field(default_factory=list)
+    region: str = "us-east-1"
+    prices_as_of: str = ""
 
     @property
     def active(self) -> list[Reviewed]:
@@ -87,6 +107,7 @@ def review(
     limits: Limits | None = None,
     ignore: IgnoreFile | None = None,
     baseline: Baseline | None = None,
+    region: str = "us-east-1",
     clock: Callable[[], float] = time.perf_counter,
 ) -> ReviewReport:
     """Review the tree at ``root``."""
@@ -103,10 +124,27 @@ def review(
             path = base / f.path
             sources.setdefault(path.parent, []).append((path, f.text))
     resources = 0
+    parts: list[Part] = []
+    links: list[Link] = []
+    costs: list[RootCost] = []
+    prices = load_catalog().price_catalog
     for directory in roots:
         graph = load_terraform(base / directory, base=base, sources=sources)
         resources += len(graph.resources)
         skipped += [_skip(s) for s in graph.skipped]
+        found_parts, found_links = inventory(graph, directory)
+        parts += found_parts
+        links += found_links
+        bill = price_graph(graph, prices, region, directory)
+        costs.append(
+            RootCost(
+                root=directory,
+                monthly_usd=bill.total_monthly_usd,
+                priced=len(bill.resources),
+                usage_priced=len(bill.usage_priced),
+                unknown=len(bill.unknown),
+            )
+        )
         findings += [_via(f, directory) for f in run_rules(graph, context, TERRAFORM_RULES)]
     flows = WorkflowGraph()
     for found in walked.files:
@@ -138,6 +176,11 @@ def review(
         stopped=walked.stopped,
         invalid_suppressions=invalid,
         seconds=round(clock() - start, 3),
+        parts=parts,
+        links=links,
+        costs=costs,
+        region=region,
+        prices_as_of=prices.as_of,
     )
 
 
