@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from infra_architect.review import review
+from infra_architect.review._report import report_markdown
 from tests.conftest import EXAMPLES, ROOT, generate
 
 pytestmark = pytest.mark.integration
@@ -64,6 +66,13 @@ def test_every_generated_mermaid_block_renders() -> None:
                 diagrams.append({"id": f"{spec.stem}:{name}#{index}", "definition": block})
     # architecture.md's five diagrams for each spec, at least
     assert len(diagrams) >= 5 * len(SPECS)
+    # and what `review` draws of a repository it reads (the fixture repo, our own output)
+    for tree in (ROOT / "tests" / "review" / "vulnerable", ROOT / "tests" / "golden" / "ecommerce"):
+        markdown = report_markdown(review(tree, slo=99.9))
+        diagrams += [
+            {"id": f"review:{tree.name}#{i}", "definition": block}
+            for i, block in enumerate(BLOCK.findall(markdown))
+        ]
     results = _render(diagrams)
     failures = [f"{r['id']}: {r['error']}" for r in results if not r["ok"]]
     assert not failures, "\n".join(failures)
