@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra_architect.rules.terraform._expr import evaluate
 from infra_architect.rules.terraform._hcl import HclSyntaxError, parse_hcl
+from infra_architect.rules.terraform._values import UNKNOWN
 
 _INTERPOLATION = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
 _REFERENCE = re.compile(
@@ -32,21 +34,6 @@ MAX_MODULES = 2_000
 """Module instances one root may expand to: bounds fan-out, not only depth."""
 
 
-class Unknown:
-    """A value that depends on something only known at plan or apply time."""
-
-    _instance: Unknown | None = None
-
-    def __new__(cls) -> Unknown:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN = Unknown()
 _LITERALS: dict[str, object] = {"true": True, "false": False, "null": None}
 
 
@@ -141,48 +128,28 @@ class TerraformGraph:
         if not isinstance(raw, str):
             return raw
         match = _INTERPOLATION.match(raw)
-        if match is None:
-            return UNKNOWN if "${" in raw else raw
-        return self._expression(match.group(1).strip(), scope, depth + 1)
+        if match is not None:
+            return self._expression(match.group(1).strip(), scope, depth + 1)
+        if "${" not in raw:
+            return raw
+        if "\n" in raw or '"' in raw:
+            return UNKNOWN  # a heredoc or a template with quotes: not worth the risk
+        return self._expression(f'"{raw}"', scope, depth + 1)
 
     def _expression(self, expr: str, scope: Scope, depth: int) -> object:
-        literal = _literal(expr)
-        if not isinstance(literal, Unknown):
-            return literal
-        if expr.startswith("!"):
-            inner = self._expression(expr[1:].strip(), scope, depth + 1)
-            return (not inner) if isinstance(inner, bool) else UNKNOWN
-        conditional = _CONDITIONAL.match(expr)
-        if conditional and "?" not in conditional.group(1):
-            test = self._condition(conditional.group(1).strip(), scope, depth + 1)
-            if isinstance(test, bool):
-                chosen = conditional.group(2) if test else conditional.group(3)
-                return self._expression(chosen.strip(), scope, depth + 1)
-            return UNKNOWN
-        length = re.fullmatch(r"length\((.+)\)", expr)
-        if length:
-            inner = self._expression(length.group(1).strip(), scope, depth + 1)
-            return len(inner) if isinstance(inner, (list, dict, str)) else UNKNOWN
-        ref = re.fullmatch(r"(var|local)\.([A-Za-z_][\w-]*)", expr)
-        if ref:
-            return self._named(ref.group(1), ref.group(2), scope, depth + 1)
-        out = re.fullmatch(r"module\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)", expr)
-        if out and out.group(1) in scope.modules:
-            child = scope.modules[out.group(1)]
-            if out.group(2) in child.outputs:
-                return self.value(child.outputs[out.group(2)], child, depth + 1)
-        return UNKNOWN
+        """Evaluate one expression; references resolve through this module instance."""
 
-    def _condition(self, expr: str, scope: Scope, depth: int) -> object:
-        for op in ("==", "!=", ">=", "<=", ">", "<"):
-            if op in expr:
-                left, right = (s.strip() for s in expr.split(op, 1))
-                a = self._expression(left, scope, depth)
-                b = self._expression(right, scope, depth)
-                if isinstance(a, Unknown) or isinstance(b, Unknown):
-                    return UNKNOWN
-                return _compare(a, b, op)
-        return self._expression(expr, scope, depth)
+        def resolve(word: str, name: str) -> object:
+            if word in ("var", "local"):
+                return self._named(word, name, scope, depth + 1)
+            child = scope.modules.get(name)
+            if child is None:
+                return UNKNOWN
+            return {
+                output: self.value(raw, child, depth + 1) for output, raw in child.outputs.items()
+            }
+
+        return evaluate(expr, resolve)
 
     def _named(self, kind: str, name: str, scope: Scope, depth: int) -> object:
         if kind == "local":

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.terraform._graph import Resource, TerraformGraph, Unknown
+from infra_architect.rules.terraform._graph import Resource, TerraformGraph
 from infra_architect.rules.terraform._helpers import finding, value
+from infra_architect.rules.terraform._values import Unknown
 
 META = RuleMeta(
     id="IA-TF-011",
