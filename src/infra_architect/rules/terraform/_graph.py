@@ -11,12 +11,10 @@ outputs to the resources they name, which is what the reachability rules need.
 from __future__ import annotations
 
 import functools
-import operator
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from infra_architect.rules.terraform._expr import evaluate
 from infra_architect.rules.terraform._hcl import HclSyntaxError, parse_hcl
@@ -27,26 +25,10 @@ _REFERENCE = re.compile(
     r"(?<![\w.\"])(?:(var|local)\.([A-Za-z_][\w-]*)|module\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)"
     r"|(data\.)?(aws_[a-z0-9_]+)\.([A-Za-z_][\w-]*))"
 )
-_CONDITIONAL = re.compile(r"^(.+?)\s*\?\s*(.+?)\s*:\s*(.+)$", re.DOTALL)
 _META_KEYS = {"__start_line__", "__end_line__"}
 MAX_DEPTH = 24
 MAX_MODULES = 2_000
 """Module instances one root may expand to: bounds fan-out, not only depth."""
-
-
-_LITERALS: dict[str, object] = {"true": True, "false": False, "null": None}
-
-
-def _literal(expr: str) -> object:
-    if expr in _LITERALS:
-        return _LITERALS[expr]
-    if re.fullmatch(r"-?\d+", expr):
-        return int(expr)
-    if re.fullmatch(r"-?\d+\.\d+", expr):
-        return float(expr)
-    if re.fullmatch(r'"[^"$]*"', expr):
-        return expr[1:-1]
-    return UNKNOWN
 
 
 @dataclass
@@ -198,23 +180,6 @@ class TerraformGraph:
                 local = f"data.{rtype}.{rname}" if data else f"{rtype}.{rname}"
                 found.add(scope.address(local))
         return found
-
-
-_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    ">=": operator.ge,
-    "<=": operator.le,
-    ">": operator.gt,
-    "<": operator.lt,
-}
-
-
-def _compare(a: object, b: object, op: str) -> object:
-    try:
-        return bool(_OPERATORS[op](a, b))
-    except TypeError:
-        return UNKNOWN
 
 
 # --- loading -------------------------------------------------------------------------------
