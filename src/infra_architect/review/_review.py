@@ -3,6 +3,7 @@ suppressions and the baseline. Reads only; runs nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -11,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from infra_architect.catalog import load_catalog
+from infra_architect.catalog import PriceCatalog, load_catalog
 from infra_architect.cost._terraform import price_graph
 from infra_architect.review._inventory import Link, Part, inventory
 from infra_architect.review._suppress import (
@@ -37,6 +38,7 @@ from infra_architect.rules import (
     run_rules,
 )
 from infra_architect.rules.kubernetes._objects import K8sObject
+from infra_architect.rules.terraform._graph import load_plan
 
 _MODULE_SOURCE = re.compile(r"""source\s*=\s*"(\.{1,2}/[^"]*)\"""")
 _PATCH_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902")
@@ -100,6 +102,18 @@ class ReviewReport(BaseModel):
         return any(r.finding.severity.rank >= level.rank for r in self.active)
 
 
+class _Found:
+    """What the readers collect while a review runs (one per review)."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.skipped: list[Skipped] = []
+        self.resources = 0
+        self.parts: list[Part] = []
+        self.links: list[Link] = []
+        self.costs: list[RootCost] = []
+
+
 def review(
     root: Path,
     *,
@@ -114,29 +128,67 @@ def review(
     start = clock()
     base = root.resolve()
     walked = walk(base, limits)
-    skipped = list(walked.skipped)
     context = RuleContext(slo=slo)
-    findings: list[Finding] = []
+    found = _Found()
+    found.skipped += walked.skipped
+    prices = load_catalog().price_catalog
     roots = terraform_roots(walked)
+    _terraform(walked, base, roots, context, prices, region, found)
+    _plans(walked, context, found)
+    _workflows(walked, context, found)
+    objects, k8s_skips = kubernetes_objects(walked)
+    found.skipped += k8s_skips
+    if objects:
+        found.findings += run_rules(KubernetesGraph(objects), context, KUBERNETES_RULES)
+    inline, invalid = inline_suppressions({f.path: f.text for f in walked.files})
+    reviewed = [
+        _fate(f, inline, ignore, baseline)
+        for f in sorted(
+            _unique(found.findings), key=lambda f: (f.file, f.line, f.rule_id, f.message)
+        )
+    ]
+    return ReviewReport(
+        root=str(root),
+        files_read=len(walked.files),
+        terraform_roots=roots,
+        resources=found.resources,
+        kubernetes_objects=len(objects),
+        findings=reviewed,
+        skipped=sorted(set(found.skipped), key=lambda s: (s.path, s.reason)),
+        stopped=walked.stopped,
+        invalid_suppressions=invalid,
+        seconds=round(clock() - start, 3),
+        parts=found.parts,
+        links=found.links,
+        costs=found.costs,
+        region=region,
+        prices_as_of=prices.as_of,
+    )
+
+
+def _terraform(  # noqa: PLR0917  (one review's context)
+    walked: Walk,
+    base: Path,
+    roots: list[str],
+    context: RuleContext,
+    prices: PriceCatalog,
+    region: str,
+    found: _Found,
+) -> None:
     sources: dict[Path, list[tuple[Path, str]]] = {}
     for f in walked.files:
         if f.kind is Kind.TERRAFORM:
             path = base / f.path
             sources.setdefault(path.parent, []).append((path, f.text))
-    resources = 0
-    parts: list[Part] = []
-    links: list[Link] = []
-    costs: list[RootCost] = []
-    prices = load_catalog().price_catalog
     for directory in roots:
         graph = load_terraform(base / directory, base=base, sources=sources)
-        resources += len(graph.resources)
-        skipped += [_skip(s) for s in graph.skipped]
-        found_parts, found_links = inventory(graph, directory)
-        parts += found_parts
-        links += found_links
+        found.resources += len(graph.resources)
+        found.skipped += [_skip(s) for s in graph.skipped]
+        parts, links = inventory(graph, directory)
+        found.parts += parts
+        found.links += links
         bill = price_graph(graph, prices, region, directory)
-        costs.append(
+        found.costs.append(
             RootCost(
                 root=directory,
                 monthly_usd=bill.total_monthly_usd,
@@ -145,43 +197,39 @@ def review(
                 unknown=len(bill.unknown),
             )
         )
-        findings += [_via(f, directory) for f in run_rules(graph, context, TERRAFORM_RULES)]
+        rules = run_rules(graph, context, TERRAFORM_RULES)
+        found.findings += [_via(f, directory) for f in rules]
+
+
+def _plans(walked: Walk, context: RuleContext, found: _Found) -> None:
+    for file in walked.files:
+        if file.kind is not Kind.PLAN:
+            continue
+        try:
+            document = json.loads(file.text)
+        except ValueError:
+            found.skipped.append(Skipped(path=file.path, reason="not JSON"))
+            continue
+        if not isinstance(document, dict) or "planned_values" not in document:
+            found.skipped.append(
+                Skipped(path=file.path, reason="not a plan (terraform show -json PLAN)")
+            )
+            continue
+        plan = load_plan(document, file.path)
+        found.resources += len(plan.resources)
+        found.findings += run_rules(plan, context, TERRAFORM_RULES)
+
+
+def _workflows(walked: Walk, context: RuleContext, found: _Found) -> None:
     flows = WorkflowGraph()
-    for found in walked.files:
-        if found.kind is Kind.WORKFLOW:
+    for file in walked.files:
+        if file.kind is Kind.WORKFLOW:
             try:
-                flows.workflows.append(load_workflow(found.text, found.path))
+                flows.workflows.append(load_workflow(file.text, file.path))
             except yaml.YAMLError:
-                skipped.append(Skipped(path=found.path, reason="not YAML"))
+                found.skipped.append(Skipped(path=file.path, reason="not YAML"))
     if flows.workflows:
-        findings += run_rules(flows, context, WORKFLOW_RULES)
-    objects, k8s_skips = kubernetes_objects(walked)
-    skipped += k8s_skips
-    if objects:
-        findings += run_rules(KubernetesGraph(objects), context, KUBERNETES_RULES)
-    texts = {f.path: f.text for f in walked.files}
-    inline, invalid = inline_suppressions(texts)
-    reviewed = [
-        _fate(f, inline, ignore, baseline)
-        for f in sorted(_unique(findings), key=lambda f: (f.file, f.line, f.rule_id, f.message))
-    ]
-    return ReviewReport(
-        root=str(root),
-        files_read=len(walked.files),
-        terraform_roots=roots,
-        resources=resources,
-        kubernetes_objects=len(objects),
-        findings=reviewed,
-        skipped=sorted(set(skipped), key=lambda s: (s.path, s.reason)),
-        stopped=walked.stopped,
-        invalid_suppressions=invalid,
-        seconds=round(clock() - start, 3),
-        parts=parts,
-        links=links,
-        costs=costs,
-        region=region,
-        prices_as_of=prices.as_of,
-    )
+        found.findings += run_rules(flows, context, WORKFLOW_RULES)
 
 
 def _via(finding: Finding, root: str) -> Finding:

@@ -344,3 +344,39 @@ def blocks(body: Mapping[str, object], name: str) -> list[dict[str, object]]:
     """The nested blocks ``name`` of a resource body (a list, one entry per block)."""
     value = body.get(name)
     return [value] if isinstance(value, dict) else _dicts(value)
+
+
+def load_plan(document: Mapping[str, object], file: str) -> TerraformGraph:
+    """The graph of a plan as ``terraform show -json`` prints it: planned values, every
+    module flattened, addresses as Terraform writes them. Values known only after apply
+    are absent from the plan and read as UNKNOWN; a plan has no line numbers, so
+    findings point at the plan file."""
+    graph = TerraformGraph(root=Path(file), resources=[], skipped=[])
+    scope = Scope(path="", directory=Path(file).parent, arguments={}, caller=None)
+    planned = document.get("planned_values")
+    stack = [planned.get("root_module")] if isinstance(planned, Mapping) else []
+    while stack:
+        module = stack.pop()
+        if not isinstance(module, Mapping):
+            continue
+        for item in _dicts(module.get("resources")):
+            address, values = item.get("address"), item.get("values")
+            if not isinstance(address, str) or not isinstance(values, dict):
+                continue
+            graph.resources.append(
+                Resource(
+                    address=address,
+                    type=str(item.get("type", "")),
+                    name=str(item.get("name", "")),
+                    mode="data" if item.get("mode") == "data" else "managed",
+                    body={k: v for k, v in values.items() if v is not None},
+                    scope=scope,
+                    file=file,
+                    line=1,
+                )
+            )
+        stack.extend(_dicts(module.get("child_modules")))
+    if not isinstance(planned, Mapping):
+        graph.skipped.append(f"{file}: no planned_values (not `terraform show -json` of a plan)")
+    graph.resources.sort(key=lambda r: r.address)
+    return graph
