@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from infra_architect.cli import app
 from infra_architect.review import review
+from infra_architect.review._kustomize import kubectl_build
 
 HERE = Path(__file__).parent
 VULNERABLE = HERE / "vulnerable"
@@ -45,6 +46,45 @@ def test_the_vulnerable_repo_gives_exactly_the_planted_findings() -> None:
     messages = " ".join(f["message"] for f in report["findings"])  # type: ignore[attr-defined]
     assert "unused" not in messages
     assert "replicas.yaml" not in messages
+
+
+def test_overlays_are_reviewed_as_kustomize_builds_them() -> None:
+    """The base says one replica, the prod overlay patches it to three: with kubectl the
+    review sees three (no single-replica finding); without it, the raw base and a note."""
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl is not installed")
+    built = review(VULNERABLE, slo=99.9, build=kubectl_build(kubectl))
+    assert "IA-K8S-001" not in {r.finding.rule_id for r in built.findings}
+    raw = review(VULNERABLE, slo=99.9)
+    assert "IA-K8S-001" in {r.finding.rule_id for r in raw.findings}
+    assert any(
+        s.path == "k8s/overlays/prod" and "kubectl not found" in s.reason for s in raw.skipped
+    )
+
+
+def test_an_overlay_with_a_remote_base_is_not_built(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(VULNERABLE, repo)
+    overlay = repo / "k8s" / "overlays" / "prod" / "kustomization.yaml"
+    overlay.write_text(
+        overlay.read_text().replace(
+            "resources: [../../base]",
+            "resources:\n  - ../../base\n  - https://github.com/example/app//deploy?ref=v1",
+        )
+    )
+    calls: list[Path] = []
+
+    def build(directory: Path) -> tuple[str | None, str]:
+        calls.append(directory)
+        return None, "should not run"
+
+    report = review(repo, slo=99.9, build=build)
+    assert calls == [], "nothing is built: the overlay names a remote base"
+    # its base's files are still reviewed as they are
+    assert "IA-K8S-001" in {r.finding.rule_id for r in report.findings}
+    reasons = {s.path: s.reason for s in report.skipped}
+    assert "remote resource" in reasons["k8s/overlays/prod/kustomization.yaml"]
 
 
 def test_without_an_slo_the_availability_rules_stay_quiet() -> None:

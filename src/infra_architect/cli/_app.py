@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ from infra_architect.review import (
     read_ignore_file,
     review,
 )
+from infra_architect.review._kustomize import kubectl_build
 from infra_architect.review._report import report_json, report_markdown, report_sarif
 from infra_architect.rules import Severity
 from infra_architect.simulate import plot as spike_plot
@@ -556,7 +558,15 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     limits = Limits(
         max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files, seconds=timeout
     )
-    report = review(path, slo=slo, limits=limits, ignore=ignore, baseline=accepted)
+    kubectl = shutil.which("kubectl")
+    report = review(
+        path,
+        slo=slo,
+        limits=limits,
+        ignore=ignore,
+        baseline=accepted,
+        build=kubectl_build(kubectl) if kubectl else None,
+    )
     if write_baseline is not None:
         atomic_write_text(
             write_baseline,

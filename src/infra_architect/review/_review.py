@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from infra_architect.catalog import PriceCatalog, load_catalog
 from infra_architect.cost._terraform import price_graph
 from infra_architect.review._inventory import Link, Part, inventory
+from infra_architect.review._kustomize import Build, built_objects
 from infra_architect.review._suppress import (
     Baseline,
     IgnoreFile,
@@ -122,9 +123,11 @@ def review(
     ignore: IgnoreFile | None = None,
     baseline: Baseline | None = None,
     region: str = "us-east-1",
+    build: Build | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> ReviewReport:
-    """Review the tree at ``root``."""
+    """Review the tree at ``root``. ``build`` renders kustomize overlays (see
+    :func:`kubectl_build`); without it their raw files are reviewed."""
     start = clock()
     base = root.resolve()
     walked = walk(base, limits)
@@ -136,8 +139,10 @@ def review(
     _terraform(walked, base, roots, context, prices, region, found)
     _plans(walked, context, found)
     _workflows(walked, context, found)
-    objects, k8s_skips = kubernetes_objects(walked)
+    raw, k8s_skips = kubernetes_objects(walked)
     found.skipped += k8s_skips
+    objects, build_skips = built_objects(walked, base, raw, build)
+    found.skipped += build_skips
     if objects:
         found.findings += run_rules(KubernetesGraph(objects), context, KUBERNETES_RULES)
     inline, invalid = inline_suppressions({f.path: f.text for f in walked.files})
