@@ -244,3 +244,18 @@ def test_the_pre_commit_hook_runs_the_review() -> None:
     assert command[:2] == ["infra-architect", "review"]
     result = CliRunner().invoke(app, [*command[1:-1], str(VULNERABLE), *hook["args"]])
     assert result.exit_code == 1, "high findings block the commit"
+
+
+def test_reachability_through_routing_and_security_groups_across_modules() -> None:
+    """The second fixture repo: nothing is flagged public, yet the database sits in
+    subnets routed to an internet gateway (network module) behind a security group a
+    local opens to 0.0.0.0/0 (passed down to the database module)."""
+    expected = json.loads((HERE / "exposed.expected.json").read_text(encoding="utf-8"))
+    code, report = _review_json(HERE / "exposed", "--slo", "99.9")
+    findings = report["findings"]  # type: ignore[index]
+    found = [[f["status"], f["rule_id"], f["file"], f["line"], f["resources"][0]]
+             for f in findings]  # fmt: skip
+    assert found == expected["findings"]
+    for text in expected["message_contains"]:
+        assert text in findings[0]["message"]
+    assert code == 1

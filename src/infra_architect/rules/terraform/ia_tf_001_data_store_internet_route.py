@@ -74,11 +74,47 @@ def check(graph: TerraformGraph, context: RuleContext) -> Iterator[Finding]:
     for store in graph.of_type(*DATA_STORES):
         exposed = sorted(s for s in _subnets(graph, store.type, store) if s in routed)
         if exposed:
+            open_groups = _open_groups(graph, store)
+            admitted = (
+                f"; and {', '.join(open_groups)} admits 0.0.0.0/0: one "
+                "publicly_accessible flag from the internet"
+                if open_groups
+                else ""
+            )
             yield finding(
                 META,
                 store,
                 f"{store.address} is placed in {', '.join(exposed)}, routed to an internet "
-                f"gateway by {routed[exposed[0]]}",
+                f"gateway by {routed[exposed[0]]}{admitted}",
                 *exposed,
                 routed[exposed[0]],
+                *open_groups,
             )
+
+
+_GROUP_KEYS = ("vpc_security_group_ids", "security_group_ids")
+
+
+def _open_groups(graph: TerraformGraph, store: Resource) -> list[str]:
+    """The store's security groups with an ingress rule from anywhere (static CIDRs)."""
+    groups: set[str] = set()
+    for key in _GROUP_KEYS:
+        groups |= graph.references(store.get(key), store.scope)
+    open_: list[str] = []
+    for address in sorted(groups):
+        group = graph.by_address(address)
+        if group is None:
+            continue
+        for rule in nested(group, "ingress"):
+            cidrs = graph.value(rule.get("cidr_blocks", []), group.scope)
+            if isinstance(cidrs, list) and any(c in _DEFAULT for c in cidrs):
+                open_.append(address)
+                break
+    for extra in graph.of_type("aws_security_group_rule", "aws_vpc_security_group_ingress_rule"):
+        target = graph.references(extra.get("security_group_id"), extra.scope) & groups
+        kind = graph.value(extra.get("type", "ingress"), extra.scope)
+        cidrs = graph.value(extra.get("cidr_blocks", extra.get("cidr_ipv4", [])), extra.scope)
+        listed = cidrs if isinstance(cidrs, list) else [cidrs]
+        if target and kind == "ingress" and any(c in _DEFAULT for c in listed):
+            open_ += sorted(target - set(open_))
+    return open_
