@@ -1,5 +1,6 @@
 """Review a tree: walk it (bounded), parse what it holds, run the rules, then apply the
-suppressions and the baseline. Reads only; runs nothing."""
+suppressions and the baseline. It reads; the one program it may run is
+``kubectl kustomize`` on local overlays (see ``_kustomize``), never terraform."""
 
 from __future__ import annotations
 
