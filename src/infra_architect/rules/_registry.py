@@ -18,6 +18,7 @@ from infra_architect.rules.kubernetes import (
     ia_k8s_003_no_network_policy,
     ia_k8s_004_secret_in_env,
     ia_k8s_005_privileged_or_root,
+    ia_k8s_006_replicas_one_zone,
 )
 from infra_architect.rules.kubernetes._objects import KubernetesGraph
 from infra_architect.rules.terraform import (
@@ -88,6 +89,7 @@ KUBERNETES_RULES = registry(
     ia_k8s_003_no_network_policy,
     ia_k8s_004_secret_in_env,
     ia_k8s_005_privileged_or_root,
+    ia_k8s_006_replicas_one_zone,
 )
 
 WORKFLOW_RULES = registry(ia_ci_001_no_rollback, ia_ci_002_plaintext_secret)
