@@ -90,7 +90,7 @@ class IgnoreEntry(_Model):
     def matches(self, finding: Finding) -> bool:
         if not fnmatchcase(finding.rule_id, self.rule):
             return False
-        if not (fnmatchcase(finding.file, self.path) or fnmatchcase(finding.file, f"{self.path}")):
+        if not fnmatchcase(finding.file, self.path):  # `*` crosses `/`: `infra/*` is a subtree
             return False
         return self.resource is None or any(
             fnmatchcase(r, self.resource) for r in finding.resources

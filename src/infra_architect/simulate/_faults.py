@@ -55,7 +55,8 @@ def capacity_loss(
 ) -> CapacityLoss:
     """Lose one node (its share of every service's pods) or one zone (1/zones of every
     service) at peak load; requests routed to dead pods fail until detection, then the
-    survivors serve what they can while the scaler (and the node autoscaler) refill.
+    survivors serve what they can while the scaler (and the node autoscaler) refill; the
+    lost replicas are recreated at ``evict_seconds`` (when their node is declared dead).
 
     Replicas at peak are what the scaler holds for it; a node holds
     ceil(replicas / nodes) of a service at worst (topology spread keeps the skew at one).
