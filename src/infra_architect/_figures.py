@@ -72,6 +72,16 @@ def ceil_count(value: float) -> int:
     return math.ceil(round(value, PRECISION))
 
 
+def share(fraction: float) -> str:
+    """A share as a percentage: two decimals below 10 % (0.10%), whole above (24%)."""
+    return f"{fraction * 100:.2f}%" if fraction < 0.1 else f"{fraction * 100:.0f}%"
+
+
+def table_cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from infra_architect._figures import share
 from infra_architect._output import WriteReport
 from infra_architect.cost import Explanation
 from infra_architect.cost._terraform import TerraformCost
@@ -394,10 +395,6 @@ def render_terraform_cost(console: Console, cost: TerraformCost) -> None:
                 console.print(f"  - {item}", markup=False)
 
 
-def _share(value: float) -> str:
-    return f"{value * 100:.2f}%" if value < 0.1 else f"{value * 100:.0f}%"
-
-
 def render_simulation(console: Console, design: Design, source: str, plots: list[str]) -> None:
     """The simulations of ``design`` as tables."""
     sim = design.simulation
@@ -463,9 +460,9 @@ def render_simulation(console: Console, design: Design, source: str, plots: list
                 else str(tuned.min_replicas),
                 reached,
                 shed,
-                _share(tuned.budget_share),
-                _share(first.budget_share),
-                _share(ramp.budget_share),
+                share(tuned.budget_share),
+                share(first.budget_share),
+                share(ramp.budget_share),
             )
         console.print(table)
         if study.changes:
@@ -487,7 +484,7 @@ def _faults_table(faults: FaultStudy, strategy: str) -> Table:
             "one node" if loss.event == "node" else "one AZ",
             f"{loss.pods_lost} pods ({loss.capacity_lost_share:.0%})",
             number(round(loss.failed_before_detection + loss.shed_after_detection)),
-            _share(loss.budget_share),
+            share(loss.budget_share),
             f"{loss.seconds_to_restore} s",
         )
     for r in faults.rollouts:
@@ -496,7 +493,7 @@ def _faults_table(faults: FaultStudy, strategy: str) -> Table:
             f"bad deploy, {r.strategy}{chosen}",
             f"{r.exposure_peak:.0%} of requests",
             number(round(r.failed)),
-            _share(r.budget_share),
+            share(r.budget_share),
             f"{number(r.seconds_to_recover)} s",
         )
     e = faults.emergency

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra_architect._figures import capital, number
+from infra_architect._figures import capital, number, share
 from infra_architect.catalog import Catalog
 from infra_architect.cost import CostModel
 from infra_architect.engine._constraints import derive_constraints
@@ -259,10 +259,6 @@ def definition_of_done(
     ]
 
 
-def _share(value: float) -> str:
-    return f"{value * 100:.2f}%" if value < 0.1 else f"{value * 100:.0f}%"
-
-
 def _node_simulated(simulation: Simulation) -> str:
     faults = simulation.faults
     text = ""
@@ -272,7 +268,7 @@ def _node_simulated(simulation: Simulation) -> str:
             f" Simulated at peak: one node takes {n.pods_lost} pods "
             f"({n.capacity_lost_share:.0%} of serving capacity); "
             f"{number(round(n.failed_before_detection))} requests fail before detection and "
-            f"{number(round(n.shed_after_detection))} after it ({_share(n.budget_share)} of the "
+            f"{number(round(n.shed_after_detection))} after it ({share(n.budget_share)} of the "
             f"monthly error budget); the survivors "
             + ("carry the peak at once" if n.absorbs_peak else "cannot carry the peak at once")
             + f"; every replica serves again after {n.seconds_to_restore} s."
@@ -307,9 +303,9 @@ def _spike_simulated(simulation: Simulation) -> str:
     return (
         f" Simulated {number(study.multiplier)}x step (1 s steps, every service at once): "
         f"capacity covers the load after {slowest} s; {number(round(shed))} requests shed, at "
-        f"most {_share(worst.budget_share)} of a service's monthly error budget ({worst.service}; "
+        f"most {share(worst.budget_share)} of a service's monthly error budget ({worst.service}; "
         f"limit {study.budget_share_limit:.0%}). The first sizing would have spent "
-        f"{_share(first.budget_share)} ({first.service}), so the design set: {changed}." + backlog
+        f"{share(first.budget_share)} ({first.service}), so the design set: {changed}." + backlog
     )
 
 
@@ -319,13 +315,13 @@ def _rollout_simulated(simulation: Simulation, strategy: str) -> str:
         return ""
     chosen = next(r for r in faults.rollouts if r.strategy == strategy)
     others = "; ".join(
-        f"{r.strategy} {number(round(r.failed))} ({_share(r.budget_share)})"
+        f"{r.strategy} {number(round(r.failed))} ({share(r.budget_share)})"
         for r in faults.rollouts
         if r.strategy != strategy
     )
     return (
         f" Simulated bad version at peak, every request to it failing: under {strategy} "
-        f"{number(round(chosen.failed))} requests fail ({_share(chosen.budget_share)} of the "
+        f"{number(round(chosen.failed))} requests fail ({share(chosen.budget_share)} of the "
         f"monthly error budget), none reach it after {number(chosen.seconds_to_recover)} s; "
         f"the alternatives: {others}. Emergency rollback of every replica: "
         f"{number(faults.emergency.seconds)} s."

@@ -12,7 +12,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from infra_architect._figures import slug
+from infra_architect._figures import slug, table_cell
 from infra_architect.engine import Design, capital, number
 from infra_architect.render._mermaid import (
     compute_diagram,
@@ -22,11 +22,6 @@ from infra_architect.render._mermaid import (
     network_diagram,
     spike_charts,
 )
-
-
-def _cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _pct(value: float) -> str:
@@ -47,7 +42,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["cell"] = _cell
+    env.filters["cell"] = table_cell
     env.filters["num"] = number
     env.filters["pct"] = _pct
     env.filters["usd"] = _usd

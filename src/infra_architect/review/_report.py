@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from infra_architect import __version__
+from infra_architect._figures import table_cell
 from infra_architect.review._inventory import mermaid
 from infra_architect.review._review import Reviewed, ReviewReport
 from infra_architect.rules import ALL_RULES, Severity
@@ -174,7 +175,7 @@ def report_markdown(report: ReviewReport) -> str:
         lines += [
             f"| {r.finding.severity.value} | {r.finding.rule_id} | `{r.finding.file}:"
             f"{r.finding.line}` | {', '.join(f'`{x}`' for x in r.finding.resources)} | "
-            f"{_cell(r.finding.message)} | {_cell(r.finding.remediation)} |"
+            f"{table_cell(r.finding.message)} | {table_cell(r.finding.remediation)} |"
             for r in sorted(report.active, key=lambda r: (-r.finding.severity.rank, r.finding.file))
         ]
     else:
@@ -224,7 +225,3 @@ def report_markdown(report: ReviewReport) -> str:
         lines += ["", "## Suppressions not applied", ""]
         lines += [f"- {text}" for text in report.invalid_suppressions]
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra_architect._figures import Figure, figure, given, number
+from infra_architect._figures import Figure, figure, given, number, share
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     ComputeDesign,
@@ -323,10 +323,6 @@ def reschedule_figure(catalog: Catalog, compute: ComputeDesign) -> Figure:
     )
 
 
-def _pct(share: float) -> str:
-    return f"{share * 100:.2f}%" if share < 0.1 else f"{share * 100:.0f}%"
-
-
 def _count(value: float) -> str:
     return number(round(value))
 
@@ -354,7 +350,7 @@ def _loss_rows(loss: CapacityLoss | None) -> list[Measured]:
         ),
         Measured(
             what="Error budget spent",
-            value=f"{_pct(loss.budget_share)} of the month's (most exposed: {loss.worst_service})",
+            value=f"{share(loss.budget_share)} of the month's (most exposed: {loss.worst_service})",
         ),
         Measured(what="Every lost replica serving again", value=f"{loss.seconds_to_restore} s"),
     ]
@@ -412,7 +408,7 @@ def _spike_rows(study: SpikeStudy | None) -> list[Measured]:
                     else "never reaches capacity: " + ", ".join(never)
                 )
                 + f"; {_count(sum(o.shed for o in found))} requests shed; worst "
-                f"{worst.service} spends {_pct(worst.budget_share)} of its monthly error budget",
+                f"{worst.service} spends {share(worst.budget_share)} of its monthly error budget",
             )
         )
     ramp = study.ramp
@@ -421,7 +417,7 @@ def _spike_rows(study: SpikeStudy | None) -> list[Measured]:
         Measured(
             what=f"Ramp to {number(study.multiplier)}x over {study.ramp_seconds} s, design",
             value=f"{_count(sum(o.shed for o in ramp))} requests shed; worst {worst.service} "
-            f"{_pct(worst.budget_share)} of its budget",
+            f"{share(worst.budget_share)} of its budget",
         )
     )
     queued = [o for o in study.tuned if o.max_backlog > 0]
@@ -456,7 +452,7 @@ def _rollout_rows(faults: FaultStudy | None, chosen: str) -> list[Measured]:
             what=f"{r.strategy}" + (" (chosen)" if r.strategy == chosen else ""),
             value=f"up to {r.exposure_peak:.0%} of requests on the bad version; detected at "
             f"{number(r.seconds_to_detect)} s, none on it after {number(r.seconds_to_recover)} s; "
-            f"{_count(r.failed)} requests fail at peak ({_pct(r.budget_share)} of the monthly "
+            f"{_count(r.failed)} requests fail at peak ({share(r.budget_share)} of the monthly "
             "error budget)",
         )
         for r in faults.rollouts
