@@ -11,21 +11,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from infra_architect.rules.terraform._graph import Resource, TerraformGraph
-from infra_architect.rules.terraform._helpers import DATA_STORES
+from infra_architect.rules.terraform._helpers import DATA_STORES, ENTRY_POINTS
 
 Role = Literal["entry", "compute", "data", "queue"]
 ROLES: dict[str, Role] = {
-    **dict.fromkeys(
-        (
-            "aws_lb",
-            "aws_alb",
-            "aws_elb",
-            "aws_api_gateway_rest_api",
-            "aws_apigatewayv2_api",
-            "aws_cloudfront_distribution",
-        ),
-        "entry",
-    ),
+    **dict.fromkeys(ENTRY_POINTS, "entry"),
     **dict.fromkeys(
         (
             "aws_instance",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from infra_architect.review._walk import Kind, Skipped, Walk
+from infra_architect.review._walk import Kind, Skipped, Walk, join, parent
 from infra_architect.rules.kubernetes._objects import K8sObject, load_manifests
 
 _REFERENCE_KEYS = ("resources", "bases", "components")
@@ -41,29 +41,11 @@ def kubectl_build(kubectl: str) -> Build:
     return build
 
 
-def _directory(path: str) -> str:
-    return path.rpartition("/")[0] or "."
-
-
-def _join(directory: str, relative: str) -> str | None:
-    parts = [] if directory == "." else directory.split("/")
-    for part in relative.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        else:
-            parts.append(part)
-    return "/".join(parts) or "."
-
-
 def overlays(walked: Walk) -> tuple[list[str], list[Skipped]]:
     """Kustomization directories to build: those no other kustomization includes, whose
     references are all local and inside the tree."""
     files = {f.path: f for f in walked.files}
-    kustomizations = {_directory(f.path): f for f in walked.files if f.kind is Kind.KUSTOMIZATION}
+    kustomizations = {parent(f.path): f for f in walked.files if f.kind is Kind.KUSTOMIZATION}
     included: set[str] = set()
     refused: dict[str, str] = {}
     for directory, found in kustomizations.items():
@@ -79,7 +61,7 @@ def overlays(walked: Walk) -> tuple[list[str], list[Skipped]]:
                 if "://" in entry or entry.startswith(("github.com/", "git@")) or "?ref=" in entry:
                     refused[directory] = f"names a remote resource ({entry}): not fetched"
                     continue
-                target = _join(directory, entry)
+                target = join(directory, entry)
                 if target is None:
                     refused[directory] = f"{entry} leaves the reviewed tree"
                     continue

@@ -24,7 +24,7 @@ from infra_architect.review._suppress import (
     fingerprint,
     inline_suppressions,
 )
-from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, walk
+from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, join, parent, walk
 from infra_architect.rules import (
     KUBERNETES_RULES,
     TERRAFORM_RULES,
@@ -296,29 +296,15 @@ def terraform_roots(walked: Walk) -> list[str]:
     directories: dict[str, list[Found]] = {}
     for found in walked.files:
         if found.kind is Kind.TERRAFORM:
-            directories.setdefault(found.path.rpartition("/")[0] or ".", []).append(found)
+            directories.setdefault(parent(found.path), []).append(found)
     called: set[str] = set()
     for directory, files in directories.items():
         for found in files:
             for source in _MODULE_SOURCE.findall(found.text):
-                target = _normalise(f"{directory}/{source}" if directory != "." else source)
+                target = join(directory, source)
                 if target is not None and target != directory:
                     called.add(target)
     return sorted(d for d in directories if d not in called)
-
-
-def _normalise(path: str) -> str | None:
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        else:
-            parts.append(part)
-    return "/".join(parts) or "."
 
 
 def kubernetes_objects(walked: Walk) -> tuple[list[K8sObject], list[Skipped]]:
@@ -345,7 +331,7 @@ def kubernetes_objects(walked: Walk) -> tuple[list[K8sObject], list[Skipped]]:
 
 
 def _patch_files(found: Found) -> set[str]:
-    directory = found.path.rpartition("/")[0]
+    directory = parent(found.path)
     try:
         document = yaml.safe_load(found.text)
     except yaml.YAMLError:
@@ -357,7 +343,7 @@ def _patch_files(found: Found) -> set[str]:
         for entry in document.get(key) or []:
             name = entry.get("path") if isinstance(entry, dict) else entry
             if isinstance(name, str) and "\n" not in name:
-                target = _normalise(f"{directory}/{name}" if directory else name)
+                target = join(directory, name)
                 if target is not None:
                     out.add(target)
     return out

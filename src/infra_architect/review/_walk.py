@@ -169,6 +169,27 @@ class _Walker:
         self.files.append(Found(path=rel, kind=kind, text=text))
 
 
+def parent(path: str) -> str:
+    """The directory of a walked path ("." at the root)."""
+    return path.rpartition("/")[0] or "."
+
+
+def join(directory: str, relative: str) -> str | None:
+    """A path relative to a walked directory, normalised; None when it climbs out of the
+    reviewed root."""
+    parts: list[str] = []
+    for part in f"{directory}/{relative}".split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts) or "."
+
+
 def _identity(directory: Path) -> tuple[int, int] | None:
     try:
         info = directory.stat()

@@ -22,15 +22,6 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class RuleMeta(_Frozen):
-    id: str
-    title: str
-    severity: Severity
-    rationale: str
-    remediation: str
-    references: tuple[str, ...] = ()
-
-
 class Finding(_Frozen):
     rule_id: str
     severity: Severity
@@ -40,6 +31,28 @@ class Finding(_Frozen):
     line: int
     resources: tuple[str, ...]
     remediation: str
+
+
+class RuleMeta(_Frozen):
+    id: str
+    title: str
+    severity: Severity
+    rationale: str
+    remediation: str
+    references: tuple[str, ...] = ()
+
+    def finding(self, message: str, file: str, line: int, resources: tuple[str, ...]) -> Finding:
+        """A finding of this rule: its id, severity, title and fix, with what was found."""
+        return Finding(
+            rule_id=self.id,
+            severity=self.severity,
+            title=self.title,
+            message=message,
+            file=file,
+            line=line,
+            resources=resources,
+            remediation=self.remediation,
+        )
 
 
 class RuleContext(_Frozen):

@@ -7,13 +7,4 @@ from infra_architect.rules.kubernetes._objects import K8sObject
 
 
 def finding(meta: RuleMeta, obj: K8sObject, message: str) -> Finding:
-    return Finding(
-        rule_id=meta.id,
-        severity=meta.severity,
-        title=meta.title,
-        message=message,
-        file=obj.file,
-        line=obj.line,
-        resources=(obj.address,),
-        remediation=meta.remediation,
-    )
+    return meta.finding(message, obj.file, obj.line, (obj.address,))

@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-import tree_sitter_hcl
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Node
 
+from infra_architect.rules.terraform._hcl import parser
 from infra_architect.rules.terraform._values import UNKNOWN, Unknown
 
 Resolve = Callable[[str, str], object]
@@ -32,14 +32,9 @@ MAX_DEPTH = 64
 
 
 @cache
-def _parser() -> Parser:
-    return Parser(Language(tree_sitter_hcl.language()))
-
-
-@cache
 def _parsed(text: str) -> tuple[bytes, Node] | None:
     source = f"x = {text}\n".encode()
-    tree = _parser().parse(source)
+    tree = parser().parse(source)
     if tree.root_node.has_error:
         return None
     body = tree.root_node.named_children[0]

@@ -28,14 +28,15 @@ class HclSyntaxError(ValueError):
 
 
 @cache
-def _parser() -> Parser:
+def parser() -> Parser:
+    """The one tree-sitter HCL parser (files here, expressions in ``_expr``)."""
     return Parser(Language(tree_sitter_hcl.language()))
 
 
 def parse_hcl(text: str) -> dict[str, object]:
     """A Terraform file as python-hcl2 would give it (``with_meta=True``)."""
     source = text.encode("utf-8")
-    tree = _parser().parse(source)
+    tree = parser().parse(source)
     root = tree.root_node
     if root.has_error:
         raise HclSyntaxError(_first_error(root))

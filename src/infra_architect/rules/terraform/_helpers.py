@@ -19,17 +19,19 @@ DATA_STORES = (
 )
 
 
+ENTRY_POINTS = (
+    "aws_lb",
+    "aws_alb",
+    "aws_elb",
+    "aws_api_gateway_rest_api",
+    "aws_apigatewayv2_api",
+    "aws_cloudfront_distribution",
+)
+"""Where users' requests enter: load balancers, API gateways, CDN distributions."""
+
+
 def finding(meta: RuleMeta, resource: Resource, message: str, *others: str) -> Finding:
-    return Finding(
-        rule_id=meta.id,
-        severity=meta.severity,
-        title=meta.title,
-        message=message,
-        file=resource.file,
-        line=resource.line,
-        resources=(resource.address, *others),
-        remediation=meta.remediation,
-    )
+    return meta.finding(message, resource.file, resource.line, (resource.address, *others))
 
 
 def value(graph: TerraformGraph, resource: Resource, key: str, default: object = None) -> object:

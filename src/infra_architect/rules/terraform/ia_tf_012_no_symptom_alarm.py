@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
 from infra_architect.rules.terraform._graph import Resource, TerraformGraph
-from infra_architect.rules.terraform._helpers import finding, nested, value
+from infra_architect.rules.terraform._helpers import ENTRY_POINTS, finding, nested, value
 
 META = RuleMeta(
     id="IA-TF-012",
@@ -20,14 +20,6 @@ META = RuleMeta(
     "canary or a Route 53 health check; keep cause alarms as tickets.",
 )
 
-_ENTRY = (
-    "aws_lb",
-    "aws_alb",
-    "aws_elb",
-    "aws_api_gateway_rest_api",
-    "aws_apigatewayv2_api",
-    "aws_cloudfront_distribution",
-)
 _SYMPTOM_METRICS = (
     "5XX",
     "5xx",
@@ -74,7 +66,7 @@ def _symptom(graph: TerraformGraph, alarm: Resource) -> bool:
 
 def check(graph: TerraformGraph, context: RuleContext) -> Iterator[Finding]:
     del context
-    entries = sorted(graph.of_type(*_ENTRY), key=lambda r: (r.file, r.line))
+    entries = sorted(graph.of_type(*ENTRY_POINTS), key=lambda r: (r.file, r.line))
     alarms = sorted(
         graph.of_type("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm"),
         key=lambda r: (r.file, r.line),

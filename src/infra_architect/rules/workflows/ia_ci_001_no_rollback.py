@@ -56,14 +56,10 @@ def check(graph: WorkflowGraph, context: RuleContext) -> Iterator[Finding]:
         if not deploys or any(_rolls_back(s) for s in steps):
             continue
         first = deploys[0]
-        yield Finding(
-            rule_id=META.id,
-            severity=META.severity,
-            title=META.title,
-            message=f"{workflow.file} deploys (job {first.job}, {first.label}) and has no "
-            "rollback step or automatic rollback",
-            file=workflow.file,
-            line=first.line,
-            resources=(f"job {first.job}",),
-            remediation=META.remediation,
+        yield META.finding(
+            f"{workflow.file} deploys (job {first.job}, {first.label}) and has no rollback "
+            "step or automatic rollback",
+            workflow.file,
+            first.line,
+            (f"job {first.job}",),
         )

@@ -38,14 +38,9 @@ def check(graph: WorkflowGraph, context: RuleContext) -> Iterator[Finding]:
             if _EXPRESSION.match(value) or value.lower() in _PLACEHOLDER:
                 continue
             if _VALUE.search(value) or (_NAME.search(entry.name) and "${{" not in value):
-                yield Finding(
-                    rule_id=META.id,
-                    severity=META.severity,
-                    title=META.title,
-                    message=f"{workflow.file}: {entry.name} ({entry.scope}) is set to a "
-                    "literal value",
-                    file=workflow.file,
-                    line=entry.line,
-                    resources=(f"{entry.scope}: {entry.name}",),
-                    remediation=META.remediation,
+                yield META.finding(
+                    f"{workflow.file}: {entry.name} ({entry.scope}) is set to a literal value",
+                    workflow.file,
+                    entry.line,
+                    (f"{entry.scope}: {entry.name}",),
                 )
