@@ -13,6 +13,7 @@ import yaml
 
 from infra_architect.review._walk import Kind, Skipped, Walk, join, parent
 from infra_architect.rules.kubernetes._objects import K8sObject, load_manifests
+from infra_architect.validate._kubernetes import build_overlay
 
 _REFERENCE_KEYS = ("resources", "bases", "components")
 BUILD_SECONDS = 60
@@ -24,19 +25,10 @@ Build = Callable[[Path], tuple[str | None, str]]
 def kubectl_build(kubectl: str) -> Build:
     def build(directory: Path) -> tuple[str | None, str]:
         try:
-            proc = subprocess.run(
-                [kubectl, "kustomize", str(directory)],
-                capture_output=True,
-                text=True,
-                timeout=BUILD_SECONDS,
-                check=False,
-            )
+            rendered, errors = build_overlay(kubectl, directory, BUILD_SECONDS)
         except subprocess.TimeoutExpired:
             return None, f"kubectl kustomize took over {BUILD_SECONDS} s"
-        if proc.returncode != 0:
-            lines = (proc.stderr or proc.stdout).strip().splitlines()
-            return None, lines[-1] if lines else f"kubectl exited {proc.returncode}"
-        return proc.stdout, ""
+        return rendered, errors[-1] if errors else ""
 
     return build
 

@@ -23,7 +23,14 @@ import promql_parser
 from infra_architect.rules import KUBERNETES_RULES, KubernetesGraph, RuleContext, run_rules
 from infra_architect.rules.kubernetes._objects import K8sObject, load_manifests
 from infra_architect.validate._crds import custom_resource_kinds, validate_custom_resource
-from infra_architect.validate._tools import Toolchain, ToolResult, _run, _tail, checkov_result
+from infra_architect.validate._tools import (
+    TOOL_TIMEOUT_SECONDS,
+    Toolchain,
+    ToolResult,
+    _run,
+    _tail,
+    checkov_result,
+)
 
 DEFAULT_KUBERNETES_VERSION = "1.32"
 _ARGUMENT = re.compile(r"\{\{\s*args\.([\w-]+)\s*\}\}")
@@ -48,11 +55,14 @@ def kubernetes_version(tree: Path) -> str:
     return str(version) if version else DEFAULT_KUBERNETES_VERSION
 
 
-def build_overlay(kubectl: str, overlay: Path) -> tuple[str | None, list[str]]:
-    """The rendered YAML of one overlay, or None and kubectl's error."""
-    proc = _run([kubectl, "kustomize", str(overlay)], overlay, os.environ)
+def build_overlay(
+    kubectl: str, overlay: Path, timeout: int = TOOL_TIMEOUT_SECONDS
+) -> tuple[str | None, list[str]]:
+    """The rendered YAML of one overlay, or None and kubectl's error (its last lines, or
+    its exit status when it printed nothing)."""
+    proc = _run([kubectl, "kustomize", str(overlay)], overlay, os.environ, timeout)
     if proc.returncode != 0:
-        return None, _tail(proc.stderr or proc.stdout)
+        return None, _tail(proc.stderr or proc.stdout) or [f"kubectl exited {proc.returncode}"]
     return proc.stdout, []
 
 

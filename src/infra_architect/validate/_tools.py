@@ -111,14 +111,16 @@ def _private_copy(source: Path, destination: Path) -> Path:
     return destination
 
 
-def _run(args: list[str], cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], cwd: Path, env: Mapping[str, str], timeout: int = TOOL_TIMEOUT_SECONDS
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         args,
         cwd=cwd,
         env=dict(env),
         capture_output=True,
         text=True,
-        timeout=TOOL_TIMEOUT_SECONDS,
+        timeout=timeout,
         check=False,
     )
 
