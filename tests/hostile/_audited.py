@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-_LOG = open(sys.argv[1], "a", encoding="utf-8", buffering=1)  # noqa: SIM115  (held for the run)
+_LOG = open(sys.argv[1], "a", encoding="utf-8", buffering=1)  # noqa: SIM115, PTH123  (held for the run; pathlib is not imported before the hook)
 _BUSY = False
 
 _PATH_EVENTS = {

@@ -90,7 +90,8 @@ class Run:
         ]
 
     def processes(self) -> list[dict[str, object]]:
-        return [e for e in self.events if str(e["event"]).startswith(("subprocess", "os.exec", "os.posix_spawn", "os.spawn", "os.system"))]
+        kinds = ("subprocess", "os.exec", "os.posix_spawn", "os.spawn", "os.system")
+        return [e for e in self.events if str(e["event"]).startswith(kinds)]
 
     def connections(self) -> list[dict[str, object]]:
         return [e for e in self.events if str(e["event"]).startswith("socket.")]
@@ -98,8 +99,17 @@ class Run:
     def writes(self) -> list[str]:
         """Paths opened for writing or changed in place (removed, renamed, made)."""
         changed = self.paths(
-            "os.remove", "os.rmdir", "os.rename", "os.mkdir", "os.chmod", "os.chown",
-            "os.symlink", "os.link", "os.truncate", "os.utime", "shutil.rmtree",
+            "os.remove",
+            "os.rmdir",
+            "os.rename",
+            "os.mkdir",
+            "os.chmod",
+            "os.chown",
+            "os.symlink",
+            "os.link",
+            "os.truncate",
+            "os.utime",
+            "shutil.rmtree",
         )
         for e in self.events:
             if e["event"] != "open":
@@ -149,7 +159,7 @@ class Sandbox:
         for path in sorted(self.outside.rglob("*")):
             rel = str(path.relative_to(self.outside))
             if path.is_symlink():
-                found[rel] = "link:" + os.readlink(path)
+                found[rel] = "link:" + str(path.readlink())
             elif path.is_file():
                 data = path.read_bytes()
                 found[rel] = f"file:{oct(path.stat().st_mode)}:{hashlib.sha256(data).hexdigest()}"
@@ -218,9 +228,14 @@ class Sandbox:
         touched = sorted({p for p in result.paths() if _inside(p, (outside,))})
         assert not touched, f"touched the canary directory: {touched}"
         assert self.snapshot_outside() == self._before, "the canary directory changed"
-        assert not self.listener.connections, f"requests reached 127.0.0.1: {self.listener.connections}"
-        writes = sorted({p for p in result.writes() if not _inside(p, (os.path.realpath(self.out), os.path.realpath(self.home), *(os.path.realpath(p) for p in allowed)))})
-        assert not writes or all(p.startswith(("/dev/null", "/dev/tty", "/dev/pts/")) for p in writes), f"wrote outside the output: {writes}"
+        reached = self.listener.connections
+        assert not reached, f"requests reached 127.0.0.1: {reached}"
+        writable = tuple(os.path.realpath(p) for p in (self.out, self.home, *allowed))
+        devices = ("/dev/null", "/dev/tty", "/dev/pts/")
+        writes = sorted(
+            {p for p in result.writes() if not _inside(p, writable) and not p.startswith(devices)}
+        )
+        assert not writes, f"wrote outside the output: {writes}"
 
 
 @pytest.fixture
