@@ -83,7 +83,10 @@ def repository(req: Requirements) -> str:
     if req.delivery.repository is not None:
         return req.delivery.repository
     owner = req.metadata.owner or req.metadata.name
-    slug = "".join(c if c.isalnum() or c in "-_." else "-" for c in owner.lower())
+    # The owner is free text; the URL it becomes lands in Argo CD manifests, so it keeps
+    # to the characters delivery.repository itself is held to (ASCII, no leading '-').
+    slug = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in owner)
+    slug = slug.lower().strip("-.") or req.metadata.name
     return f"https://github.com/{slug}/{req.metadata.name}.git"
 
 

@@ -26,7 +26,7 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 
 from infra_architect.errors import Problem, SpecError
 from infra_architect.spec._locate import Loc, format_path, locate
-from infra_architect.spec._models import API_VERSION, KIND, Requirements
+from infra_architect.spec._models import API_VERSION, KIND, Requirements, charset_for
 from infra_architect.spec._questions import MissingInputsError, Question, find_missing
 from infra_architect.spec._semantic import check_semantics
 
@@ -410,16 +410,14 @@ def _not_allowed(c: _ErrorContext) -> tuple[str, str]:
 
 
 def _pattern(c: _ErrorContext) -> tuple[str, str]:
-    if c.name == "region":
-        return f"{_show(c.value)} is not an AWS region code", "use a code such as eu-central-1"
-    if c.name == "health_check_path":
-        return f"{_show(c.value)} is not a URL path", "use a path such as /healthz"
+    # The charset says what the value must be and which characters it may hold: these
+    # values reach generated scripts, so the set is strict and the message spells it out.
+    charset = charset_for(str(c.ctx.get("pattern", "")))
+    if charset is None:
+        return f"{_show(c.value)} does not match {c.ctx.get('pattern')}", f"correct it{c.about}"
     return (
-        f"{_show(c.value)} is not a valid name",
-        (
-            "use a DNS label: lowercase letters, digits and '-', starting with a letter and "
-            "not ending with '-', at most 63 characters (e.g. `checkout-api`)"
-        ),
+        f"{_show(c.value)} is not {charset.what}",
+        f"use {charset.allowed} (e.g. `{charset.example}`)",
     )
 
 

@@ -8,6 +8,7 @@ marked with :class:`Assumed`, so the engine can report it as a named assumption.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -24,11 +25,105 @@ from pydantic import (
 API_VERSION = "infra-architect/v1"
 KIND = "Requirements"
 
+
+@dataclass(frozen=True)
+class Charset:
+    """The characters a spec value may hold, and how to tell the user.
+
+    A value with a charset reaches what the tool generates: shell steps of the
+    pipelines, Dockerfiles, Terraform strings and expressions, kubectl/yq/aws command
+    lines, manifests. Restricting it here, once, is what keeps a spec from injecting
+    into any of them (escaping at every use is a promise each new renderer would have
+    to keep). Every class is ASCII and spelt out: ``\\d`` and ``\\s`` match far more than
+    digits and spaces in Unicode-aware regex engines (pydantic's among them).
+    """
+
+    pattern: str
+    what: str
+    allowed: str
+    example: str
+
+
 _DNS_LABEL_PATTERN = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"
+
+DNS_LABEL = Charset(
+    pattern=_DNS_LABEL_PATTERN,
+    what="a valid name",
+    allowed="a DNS label: lowercase letters, digits and '-', starting with a letter and "
+    "not ending with '-', at most 63 characters",
+    example="checkout-api",
+)
+URL_PATH = Charset(
+    pattern=r"^/[A-Za-z0-9._~/-]{0,199}$",
+    what="a plain URL path",
+    allowed="'/' followed by letters, digits and - . _ ~ / only (no spaces, quotes, $, "
+    "backticks, ;, &, ? or other characters a shell or a URL gives meaning to), "
+    "at most 200 characters",
+    example="/healthz",
+)
+CRON_SCHEDULE = Charset(
+    pattern=r"^(@[a-z]{1,16}|[A-Za-z0-9*/,-]{1,64}( {1,4}[A-Za-z0-9*/,-]{1,64}){0,9})$",
+    what="a cron schedule",
+    allowed="cron fields of letters, digits and * / , - separated by spaces, or a macro "
+    "such as @hourly",
+    example="*/15 * * * *",
+)
+AWS_REGION = Charset(
+    pattern=r"^[a-z]{2}(-gov)?-[a-z]{1,16}-[0-9]$",
+    what="an AWS region code",
+    allowed="an AWS region code: lowercase letters, '-' and one digit",
+    example="eu-central-1",
+)
+AWS_ACCOUNT_ID = Charset(
+    pattern=r"^[0-9]{12}$",
+    what="a 12-digit AWS account id",
+    allowed="exactly 12 ASCII digits, quoted in YAML",
+    example="'123456789012'",
+)
+GIT_URL = Charset(
+    pattern=(
+        r"^(https://[A-Za-z0-9][A-Za-z0-9.-]{0,252}(:[0-9]{1,5})?/"
+        r"|ssh://([A-Za-z0-9][A-Za-z0-9._-]{0,63}@)?[A-Za-z0-9][A-Za-z0-9.-]{0,252}"
+        r"(:[0-9]{1,5})?/"
+        r"|[A-Za-z0-9][A-Za-z0-9._-]{0,63}@[A-Za-z0-9][A-Za-z0-9.-]{0,252}:)"
+        r"[A-Za-z0-9_~/][A-Za-z0-9._~/-]{0,199}$"
+    ),
+    what="a Git URL of plain characters",
+    allowed="https://host/path, ssh://user@host/path or user@host:path, with letters, "
+    "digits and - . _ ~ / in the host and path (a host or path may not start with '-')",
+    example="https://github.com/acme/shop.git",
+)
+# Free text (descriptions, owner) goes into documents, escaped there; what it may not
+# hold are characters no document shows: control characters (they rewrite terminals and
+# break parsers) and bidirectional overrides (they make text read differently than it is).
+_INVISIBLE = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff"
+TEXT = Charset(
+    pattern=f"^[^{_INVISIBLE}]*$",
+    what="plain text",
+    allowed="printable text, line breaks and tabs (no control characters, no "
+    "bidirectional or zero-width formatting characters)",
+    example="Online store - catalogue, search and checkout.",
+)
+LINE = Charset(
+    pattern=f"^[^{_INVISIBLE}\\n\\t]*$",
+    what="one line of plain text",
+    allowed="printable text on one line (no line breaks, tabs or control characters)",
+    example="platform-team",
+)
+CHARSETS = {
+    c.pattern: c
+    for c in (DNS_LABEL, URL_PATH, CRON_SCHEDULE, AWS_REGION, AWS_ACCOUNT_ID, GIT_URL, TEXT, LINE)
+}
+"""Every charset by its pattern: what the loader's message names when a value breaks one."""
+
+
+def charset_for(pattern: str) -> Charset | None:
+    return CHARSETS.get(pattern)
+
 
 DnsLabel = Annotated[
     str,
-    StringConstraints(pattern=_DNS_LABEL_PATTERN, max_length=63),
+    StringConstraints(pattern=DNS_LABEL.pattern, max_length=63),
     Field(
         description="A DNS label: lowercase letters, digits and '-', starting with a letter, "
         "at most 63 characters. It names AWS resources, DNS records and Kubernetes objects.",
@@ -137,10 +232,16 @@ class Compliance(StrEnum):
 
 class Metadata(_Model):
     name: DnsLabel
-    description: str = Field(default="", max_length=2000, description="What the system does.")
-    owner: str | None = Field(
-        default=None, max_length=200, description="Team or person accountable for it."
-    )
+    description: Annotated[
+        str,
+        StringConstraints(pattern=TEXT.pattern, max_length=2000),
+        Field(description="What the system does (free text; escaped in the documents)."),
+    ] = ""
+    owner: Annotated[
+        str | None,
+        StringConstraints(pattern=LINE.pattern, max_length=200),
+        Field(description="Team or person accountable for it (one line of free text)."),
+    ] = None
 
 
 def _call_from_string(value: object) -> object:
@@ -211,11 +312,14 @@ class Service(_Model):
     uses: list[DnsLabel] = Field(
         default_factory=list, description="Datastores and queues this service reads or writes."
     )
-    schedule: str | None = Field(
-        default=None,
-        description="Cron schedule (5 fields or @hourly/@daily/...); cron services only.",
-        examples=["*/15 * * * *"],
-    )
+    schedule: Annotated[
+        str | None,
+        StringConstraints(pattern=CRON_SCHEDULE.pattern, max_length=100),
+        Field(
+            description="Cron schedule (5 fields or @hourly/@daily/...); cron services only.",
+            examples=["*/15 * * * *"],
+        ),
+    ] = None
     cpu_ms_per_request: Annotated[
         Float | None,
         Field(
@@ -240,8 +344,12 @@ class Service(_Model):
     )
     health_check_path: Annotated[
         str,
-        StringConstraints(pattern=r"^/[^\s]*$", max_length=200),
-        Field(description="HTTP path that answers 200 when the service can serve."),
+        StringConstraints(pattern=URL_PATH.pattern, max_length=200),
+        Field(
+            description="HTTP path that answers 200 when the service can serve: '/' then "
+            "letters, digits and - . _ ~ / (it reaches probes, the load balancer and the "
+            "pipeline's smoke test)."
+        ),
         Assumed("services expose their readiness at /healthz", applies=_serves_requests),
     ] = "/healthz"
 
@@ -347,7 +455,7 @@ class Delivery(_Model):
     ] = True
     repository: Annotated[
         str | None,
-        StringConstraints(pattern=r"^(https://|git@|ssh://)\S+$", max_length=300),
+        StringConstraints(pattern=GIT_URL.pattern, max_length=300),
         Field(
             description="Git repository holding this output (Argo CD syncs from it). "
             "Unset: https://github.com/<metadata.owner or name>/<name>.git, recorded as assumed.",
@@ -371,7 +479,7 @@ class Budget(_Model):
 
 AccountId = Annotated[
     str,
-    StringConstraints(pattern=r"^\d{12}$"),
+    StringConstraints(pattern=AWS_ACCOUNT_ID.pattern),
     Field(description="A 12-digit AWS account id (quoted in YAML: it is not a number)."),
 ]
 
@@ -391,7 +499,7 @@ class Cloud(_Model):
     provider: Literal["aws"] = "aws"
     region: Annotated[
         str,
-        StringConstraints(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$"),
+        StringConstraints(pattern=AWS_REGION.pattern),
         Field(description="AWS region, e.g. eu-central-1."),
         Assumed("the system runs in us-east-1"),
     ] = "us-east-1"
