@@ -6,6 +6,13 @@ on ECS) → verify (rollout healthy, smoke test, SLO alarms quiet) → promote t
 behind the ``prod`` environment's approval → verify → automated rollback when
 verification fails. Only two third-party actions are used, pinned by commit; the rest
 is the AWS CLI, docker, kubectl, jq and yq that GitHub's Ubuntu runners ship.
+
+No value reaches a ``run:`` script as text: names, registries, paths and ports are set
+in ``env:`` (of the workflow, the job or the step) and the scripts read them as quoted
+``"$VAR"``, the way GitHub's security hardening guide passes untrusted input. The spec
+already holds these values to strict character sets; this keeps a script's meaning
+independent of them, and IA-CI-003 checks that no ``${{ }}`` an attacker controls is
+interpolated into a script.
 """
 
 from __future__ import annotations
@@ -100,14 +107,16 @@ def _test_job(service: ServicePlan) -> Doc:
             _checkout(),
             {
                 "name": "Unit tests (the Dockerfile's test stage)",
-                "run": f"docker build --target test services/{service.name}",
+                "run": 'docker build --target test "services/$SERVICE"',
             },
         ],
     }
 
 
+_LOGIN = 'aws ecr get-login-password | docker login --username AWS --password-stdin "$REGISTRY"'
+
+
 def _build_job(design: Design, service: ServicePlan, staging: EnvironmentSizing) -> Doc:
-    repository = image_repository(design, staging, service.name)
     return {
         "name": "Build, scan and push",
         "needs": ["test"],
@@ -117,21 +126,21 @@ def _build_job(design: Design, service: ServicePlan, staging: EnvironmentSizing)
         "environment": "staging",
         "permissions": {"contents": "read", "id-token": "write"},
         "outputs": {"digest": "${{ steps.push.outputs.digest }}"},
+        "env": {
+            "REGISTRY": registry(design, staging),
+            "IMAGE": image_repository(design, staging, service.name),
+            "REPOSITORY": f"{design.name}-{staging.name}/{service.name}",
+        },
         "steps": [
             _checkout(),
             _aws("staging"),
-            {
-                "name": "Log in to ECR",
-                "run": "aws ecr get-login-password | docker login --username AWS "
-                f"--password-stdin {registry(design, staging)}",
-            },
+            {"name": "Log in to ECR", "run": _LOGIN},
             {
                 "id": "push",
                 "name": "Build once, tag with the commit, push with SBOM and provenance",
-                "env": {"IMAGE": repository},
                 "run": (
                     "docker buildx create --use\n"
-                    f"docker buildx build services/{service.name} --target runtime \\\n"
+                    'docker buildx build "services/$SERVICE" --target runtime \\\n'
                     '  --tag "$IMAGE:$GITHUB_SHA" --sbom=true --provenance=mode=max \\\n'
                     "  --metadata-file build.json --push\n"
                     'echo "digest=$(jq -r \'."containerimage.digest"\' build.json)" '
@@ -141,10 +150,10 @@ def _build_job(design: Design, service: ServicePlan, staging: EnvironmentSizing)
             {
                 "name": "Image scan: no critical vulnerabilities",
                 "run": (
-                    f'repo="{design.name}-staging/{service.name}"\n'
-                    'aws ecr wait image-scan-complete --repository-name "$repo" '
+                    'aws ecr wait image-scan-complete --repository-name "$REPOSITORY" '
                     '--image-id imageTag="$GITHUB_SHA"\n'
-                    'critical=$(aws ecr describe-image-scan-findings --repository-name "$repo" '
+                    "critical=$(aws ecr describe-image-scan-findings "
+                    '--repository-name "$REPOSITORY" '
                     '--image-id imageTag="$GITHUB_SHA" '
                     "--query 'imageScanFindings.findingSeverityCounts.CRITICAL' --output text)\n"
                     'if [ "$critical" != "None" ] && [ "$critical" -gt 0 ]; then\n'
@@ -156,20 +165,19 @@ def _build_job(design: Design, service: ServicePlan, staging: EnvironmentSizing)
     }
 
 
-def _gitops_commit(design: Design, service: ServicePlan, env: EnvironmentSizing) -> list[Doc]:
-    kustomization = f"{K8S}/overlays/{env.name}/kustomization.yaml"
+def _gitops_commit(env: EnvironmentSizing) -> list[Doc]:
     return [
         _checkout(persist=True),
         {
             "name": f"Pin the digest in the {env.name} overlay (GitOps commit)",
             "env": {"DIGEST": "${{ needs.build.outputs.digest }}"},
             "run": (
-                f'yq -i \'(.images[] | select(.name == "{service.name}")) |= '
+                "yq -i '(.images[] | select(.name == strenv(SERVICE))) |= "
                 "(.digest = strenv(DIGEST) | del(.newTag))' "
-                f"{kustomization}\n"
+                '"$KUSTOMIZATION"\n'
                 f"{_GIT_IDENTITY}"
-                f"git add {kustomization}\n"
-                f'git commit -m "deploy {service.name} $DIGEST to {env.name}"\n'
+                'git add "$KUSTOMIZATION"\n'
+                'git commit -m "deploy $SERVICE $DIGEST to $ENVIRONMENT"\n'
                 "for attempt in 1 2 3; do\n"
                 "  git pull --rebase origin main && git push origin HEAD:main && exit 0\n"
                 "  sleep $((attempt * 5))\n"
@@ -180,55 +188,69 @@ def _gitops_commit(design: Design, service: ServicePlan, env: EnvironmentSizing)
     ]
 
 
-def _sync_application(design: Design, env: EnvironmentSizing) -> str:
-    """Ask Argo CD to sync the environment's application now (an operation on it)."""
-    return (
-        f"kubectl -n argocd patch application {design.name}-{env.name} --type merge "
-        '-p \'{"operation":{"initiatedBy":{"username":"github-actions"},'
-        '"sync":{"revision":"main"}}}\'\n'
-    )
+_SYNC_APPLICATION = (
+    # Ask Argo CD to sync the environment's application now (an operation on it).
+    'kubectl -n argocd patch application "$APPLICATION" --type merge '
+    '-p \'{"operation":{"initiatedBy":{"username":"github-actions"},'
+    '"sync":{"revision":"main"}}}\'\n'
+)
+_KUBECONFIG = 'aws eks update-kubeconfig --name "$CLUSTER"\n'
 
 
-def _argocd_sync(design: Design, env: EnvironmentSizing) -> Doc:
+def _argocd_sync() -> Doc:
     # Production does not sync on its own: the approved job asks Argo CD to sync.
     return {
         "name": "Sync the production application (the approved release)",
-        "run": (
-            f"aws eks update-kubeconfig --name {design.name}-{env.name}\n"
-            + _sync_application(design, env)
-        ),
+        "run": _KUBECONFIG + _SYNC_APPLICATION,
     }
 
 
-def _ecs_deploy(design: Design, service: ServicePlan, env: EnvironmentSizing) -> Doc:
+def _target(design: Design, service: ServicePlan, env: EnvironmentSizing) -> Doc:
+    """What a job that acts on one environment names, set once as its ``env:``."""
     cluster = f"{design.name}-{env.name}"
-    family = f"{cluster}-{service.name}"
-    image = f"{image_repository(design, env, service.name)}@${{DIGEST}}"
+    names: Doc = {"ENVIRONMENT": env.name, "CLUSTER": cluster}
+    if is_kubernetes(design):
+        names |= {
+            "NAMESPACE": env.namespace,
+            "APPLICATION": cluster,
+            "KUSTOMIZATION": f"{K8S}/overlays/{env.name}/kustomization.yaml",
+        }
+    else:
+        names |= {
+            "FAMILY": f"{cluster}-{service.name}",
+            "IMAGE": image_repository(design, env, service.name),
+        }
+    return names
+
+
+def _ecs_deploy(design: Design, service: ServicePlan, env: EnvironmentSizing) -> Doc:
+    step_env: Doc = {"DIGEST": "${{ needs.build.outputs.digest }}"}
     register = (
-        f"aws ecs describe-task-definition --task-definition {family} "
+        'aws ecs describe-task-definition --task-definition "$FAMILY" '
         "--query taskDefinition > current.json\n"
-        f'jq --arg image "{image}" \'.containerDefinitions[0].image = $image | '
+        'jq --arg image "$IMAGE@$DIGEST" \'.containerDefinitions[0].image = $image | '
         "del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, "
         ".registeredAt, .registeredBy)' current.json > next.json\n"
         "arn=$(aws ecs register-task-definition --cli-input-json file://next.json "
         "--query taskDefinition.taskDefinitionArn --output text)\n"
     )
     if service.type is ServiceType.CRON:
+        # The EventBridge schedule carries the family's name.
         deploy = (
-            f"aws scheduler get-schedule --name {cluster}-{service.name} > schedule.json\n"
+            'aws scheduler get-schedule --name "$FAMILY" > schedule.json\n'
             'jq --arg arn "$arn" \'.Target.EcsParameters.TaskDefinitionArn = $arn | '
             "del(.Arn, .CreationDate, .LastModificationDate)' schedule.json > next-schedule.json\n"
             "aws scheduler update-schedule --cli-input-json file://next-schedule.json\n"
         )
     elif design.delivery.tool.startswith("CodeDeploy"):
+        step_env["PORT"] = str(service.port or 0)
         deploy = (
-            'jq -n --arg arn "$arn" --arg name "$SERVICE" --argjson port '
-            f"{service.port or 0} "
+            'jq -n --arg arn "$arn" --arg name "$SERVICE" --argjson port "$PORT" '
             '\'{version: 1, Resources: [{TargetService: {Type: "AWS::ECS::Service", '
             "Properties: {TaskDefinition: $arn, LoadBalancerInfo: {ContainerName: $name, "
             "ContainerPort: $port}}}}]}' > appspec.json\n"
-            "id=$(aws deploy create-deployment --application-name "
-            f"{cluster} --deployment-group-name {service.name} "
+            'id=$(aws deploy create-deployment --application-name "$CLUSTER" '
+            '--deployment-group-name "$SERVICE" '
             '--revision "revisionType=AppSpecContent,appSpecContent={content='
             '$(jq -c . appspec.json | jq -Rs .)}" '
             "--query deploymentId --output text)\n"
@@ -237,13 +259,13 @@ def _ecs_deploy(design: Design, service: ServicePlan, env: EnvironmentSizing) ->
         )
     else:
         deploy = (
-            f"aws ecs update-service --cluster {cluster} --service {service.name} "
+            'aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" '
             '--task-definition "$arn" > /dev/null\n'
-            f"aws ecs wait services-stable --cluster {cluster} --services {service.name}\n"
+            'aws ecs wait services-stable --cluster "$CLUSTER" --services "$SERVICE"\n'
         )
     return {
         "name": f"Deploy the digest to ECS ({env.name})",
-        "env": {"DIGEST": "${{ needs.build.outputs.digest }}"},
+        "env": step_env,
         "run": register + deploy,
     }
 
@@ -255,9 +277,9 @@ def _deploy_job(
     permissions = {"contents": "read", "id-token": "write"}
     if is_kubernetes(design):
         permissions["contents"] = "write"  # the GitOps commit
-        steps = _gitops_commit(design, service, env)
+        steps = _gitops_commit(env)
         if env.name == "prod":
-            steps += [_aws(env.name), _argocd_sync(design, env)]
+            steps += [_aws(env.name), _argocd_sync()]
     else:
         steps = [_checkout(), _aws(env.name), _ecs_deploy(design, service, env)]
     return {
@@ -267,6 +289,7 @@ def _deploy_job(
         "timeout-minutes": 60,
         "environment": env.name,
         "permissions": permissions,
+        "env": _target(design, service, env),
         "steps": steps,
     }
 
@@ -275,14 +298,12 @@ def _verify_job(
     design: Design, service: ServicePlan, env: EnvironmentSizing, needs: list[str]
 ) -> Doc:
     checks: list[Doc] = []
-    cluster = f"{design.name}-{env.name}"
     if is_kubernetes(design) and service.type is not ServiceType.CRON:
         kind = "rollout" if uses_rollout(design, service) else "deployment"
         wait = (
-            f"aws eks update-kubeconfig --name {cluster}\n"
-            f"deadline=$((SECONDS + {ROLLOUT_TIMEOUT_SECONDS}))\n"
+            _KUBECONFIG + f"deadline=$((SECONDS + {ROLLOUT_TIMEOUT_SECONDS}))\n"
             "while [ $SECONDS -lt $deadline ]; do\n"
-            f"  phase=$(kubectl -n {env.namespace} get {kind} {service.name} "
+            f'  phase=$(kubectl -n "$NAMESPACE" get {kind} "$SERVICE" '
             + (
                 "-o jsonpath='{.status.phase}')\n"
                 '  echo "rollout: $phase"\n'
@@ -309,10 +330,10 @@ def _verify_job(
         checks.append(
             {
                 "name": "Smoke test through the load balancer",
-                "env": {"BASE_URL": "${{ vars.PUBLIC_URL }}"},
+                "env": {"BASE_URL": "${{ vars.PUBLIC_URL }}", "HEALTH_PATH": service.probes.path},
                 "run": (
-                    f"curl --fail --silent --show-error --retry 5 --retry-delay 5 "
-                    f'"$BASE_URL{service.probes.path}"\n'
+                    "curl --fail --silent --show-error --retry 5 --retry-delay 5 "
+                    '"$BASE_URL$HEALTH_PATH"\n'
                 ),
             }
         )
@@ -320,7 +341,7 @@ def _verify_job(
         {
             "name": "SLO check: no burn-rate alarm firing",
             "run": (
-                f'firing=$(aws cloudwatch describe-alarms --alarm-name-prefix "{cluster}-slo" '
+                'firing=$(aws cloudwatch describe-alarms --alarm-name-prefix "$CLUSTER-slo" '
                 "--state-value ALARM --query 'length(CompositeAlarms)' --output text)\n"
                 'if [ "$firing" != "0" ]; then echo "::error::SLO burn-rate alarm firing"; '
                 "exit 1; fi\n"
@@ -334,6 +355,7 @@ def _verify_job(
         "timeout-minutes": 45,
         "environment": env.name,
         "permissions": {"contents": "read", "id-token": "write"},
+        "env": _target(design, service, env),
         "steps": [_aws(env.name), *checks],
     }
 
@@ -341,8 +363,6 @@ def _verify_job(
 def _promote_job(
     design: Design, service: ServicePlan, staging: EnvironmentSizing, prod: EnvironmentSizing
 ) -> Doc:
-    source = f"{image_repository(design, staging, service.name)}@${{DIGEST}}"
-    target = f"{image_repository(design, prod, service.name)}:${{GITHUB_SHA}}"
     gate = (
         "required reviewers on the prod environment approve this job"
         if design.delivery.manual_prod_approval
@@ -356,6 +376,10 @@ def _promote_job(
         # The approval gate: the prod environment's protection rules hold this job.
         "environment": "prod",
         "permissions": {"contents": "read", "id-token": "write"},
+        "env": {
+            "SOURCE": image_repository(design, staging, service.name),
+            "TARGET": image_repository(design, prod, service.name),
+        },
         "steps": [
             {
                 "name": "AWS credentials (staging registry)",
@@ -367,17 +391,20 @@ def _promote_job(
             },
             {
                 "name": "Log in to the staging registry",
-                "run": "aws ecr get-login-password | docker login --username AWS "
-                f"--password-stdin {registry(design, staging)}",
+                "env": {"REGISTRY": registry(design, staging)},
+                "run": _LOGIN,
             },
             _aws("prod"),
             {
                 "name": "Copy the same digest to the prod registry (never rebuilt)",
-                "env": {"DIGEST": "${{ needs.build.outputs.digest }}"},
+                "env": {
+                    "DIGEST": "${{ needs.build.outputs.digest }}",
+                    "REGISTRY": registry(design, prod),
+                },
                 "run": (
-                    "aws ecr get-login-password | docker login --username AWS "
-                    f"--password-stdin {registry(design, prod)}\n"
-                    f'docker buildx imagetools create --tag "{target}" "{source}"\n'
+                    f"{_LOGIN}\n"
+                    'docker buildx imagetools create --tag "$TARGET:$GITHUB_SHA" '
+                    '"$SOURCE@$DIGEST"\n'
                 ),
             },
         ],
@@ -385,7 +412,6 @@ def _promote_job(
 
 
 def _rollback_job(design: Design, service: ServicePlan, prod: EnvironmentSizing) -> Doc:
-    cluster = f"{design.name}-{prod.name}"
     if is_kubernetes(design):
         steps: list[Doc] = [
             _checkout(persist=True),
@@ -394,7 +420,7 @@ def _rollback_job(design: Design, service: ServicePlan, prod: EnvironmentSizing)
                 "run": (
                     f"{_GIT_IDENTITY}"
                     "git pull --rebase origin main\n"
-                    f'commit=$(git log -1 --format=%H --grep "deploy {service.name} .* to prod")\n'
+                    'commit=$(git log -1 --format=%H --grep "deploy $SERVICE .* to $ENVIRONMENT")\n'
                     'git revert --no-edit "$commit"\n'
                     "git push origin HEAD:main\n"
                 ),
@@ -403,14 +429,14 @@ def _rollback_job(design: Design, service: ServicePlan, prod: EnvironmentSizing)
             {
                 "name": "Abort the rollout and sync the reverted state",
                 "run": (
-                    f"aws eks update-kubeconfig --name {cluster}\n"
+                    _KUBECONFIG
                     + (
-                        f"kubectl -n {prod.namespace} patch rollout {service.name} "
+                        'kubectl -n "$NAMESPACE" patch rollout "$SERVICE" '
                         '--subresource=status --type merge -p \'{"status":{"abort":true}}\'\n'
                         if uses_rollout(design, service)
                         else ""
                     )
-                    + _sync_application(design, prod)
+                    + _SYNC_APPLICATION
                 ),
             },
         ]
@@ -421,12 +447,11 @@ def _rollback_job(design: Design, service: ServicePlan, prod: EnvironmentSizing)
             {
                 "name": "Roll back to the previous task definition",
                 "run": (
-                    f"family={cluster}-{service.name}\n"
-                    'previous=$(aws ecs list-task-definitions --family-prefix "$family" '
+                    'previous=$(aws ecs list-task-definitions --family-prefix "$FAMILY" '
                     "--sort DESC --max-items 2 --query 'taskDefinitionArns[1]' --output text)\n"
-                    f"aws ecs update-service --cluster {cluster} --service {service.name} "
+                    'aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" '
                     '--task-definition "$previous" > /dev/null\n'
-                    f"aws ecs wait services-stable --cluster {cluster} --services {service.name}\n"
+                    'aws ecs wait services-stable --cluster "$CLUSTER" --services "$SERVICE"\n'
                     if service.type is not ServiceType.CRON
                     else 'echo "the schedule keeps the previous revision until a deploy succeeds"\n'
                 ),
@@ -441,6 +466,7 @@ def _rollback_job(design: Design, service: ServicePlan, prod: EnvironmentSizing)
         "timeout-minutes": 30,
         "environment": prod.name,
         "permissions": permissions,
+        "env": _target(design, service, prod),
         "steps": steps,
     }
 
