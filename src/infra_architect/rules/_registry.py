@@ -36,7 +36,11 @@ from infra_architect.rules.terraform import (
     ia_tf_012_no_symptom_alarm,
 )
 from infra_architect.rules.terraform._graph import TerraformGraph
-from infra_architect.rules.workflows import ia_ci_001_no_rollback, ia_ci_002_plaintext_secret
+from infra_architect.rules.workflows import (
+    ia_ci_001_no_rollback,
+    ia_ci_002_plaintext_secret,
+    ia_ci_003_template_injection,
+)
 from infra_architect.rules.workflows._workflows import WorkflowGraph
 
 Graph = TerraformGraph | KubernetesGraph | WorkflowGraph
@@ -92,7 +96,9 @@ KUBERNETES_RULES = registry(
     ia_k8s_006_replicas_one_zone,
 )
 
-WORKFLOW_RULES = registry(ia_ci_001_no_rollback, ia_ci_002_plaintext_secret)
+WORKFLOW_RULES = registry(
+    ia_ci_001_no_rollback, ia_ci_002_plaintext_secret, ia_ci_003_template_injection
+)
 
 ALL_RULES = (*TERRAFORM_RULES, *KUBERNETES_RULES, *WORKFLOW_RULES)
 

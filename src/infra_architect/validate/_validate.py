@@ -17,7 +17,7 @@ from infra_architect.validate._tools import (
     run_terraform,
     terraform_environments,
 )
-from infra_architect.validate._workflows import run_workflows
+from infra_architect.validate._workflows import run_workflow_rules, run_workflows
 
 
 class ValidationReport(BaseModel):
@@ -97,4 +97,5 @@ def validate_tree(tree: Path, tools: Toolchain) -> ValidationReport:
     results += run_our_rules(tree)
     results += run_kubernetes(tools, tree, design_slo(tree))
     results += run_workflows(tools, tree)
+    results += run_workflow_rules(tree)
     return ValidationReport(tree=str(tree), results=results)

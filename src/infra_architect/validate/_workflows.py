@@ -1,4 +1,5 @@
-"""Validate the GitHub Actions workflows: the workflow schema and the zizmor audit."""
+"""Validate the GitHub Actions workflows: the workflow schema, the zizmor audit and
+infra-architect's own workflow rules."""
 
 from __future__ import annotations
 
@@ -7,6 +8,15 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import yaml
+
+from infra_architect.rules import (
+    WORKFLOW_RULES,
+    RuleContext,
+    WorkflowGraph,
+    load_workflow,
+    run_rules,
+)
 from infra_architect.validate._tools import Toolchain, ToolResult, _run, _tail
 
 FAIL_AT = ("High",)
@@ -64,6 +74,38 @@ def run_workflows(tools: Toolchain, tree: Path) -> Iterator[ToolResult]:
         os.environ,
     )
     yield zizmor_result(proc.stdout, proc.stderr, target)
+
+
+def run_workflow_rules(tree: Path) -> list[ToolResult]:
+    """The same workflow rules review applies (rollback path, plaintext secrets, script
+    injection), on the generated workflows; a workflow that cannot be read fails."""
+    files = workflows(tree)
+    if not files:
+        return []
+    graph, unread = WorkflowGraph(), []
+    for path in files:
+        relative = str(path.relative_to(tree))
+        if path.is_symlink() or not path.is_file():
+            # a FIFO would block the read, a link may lead out of the tree
+            unread.append(f"could not read {relative}: not a regular file")
+            continue
+        try:
+            graph.workflows.append(load_workflow(path.read_text(encoding="utf-8"), relative))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
+            unread.append(f"could not read {relative}: {type(exc).__name__}")
+    findings = run_rules(graph, RuleContext(), WORKFLOW_RULES)
+    return [
+        ToolResult(
+            tool="infra-architect rules",
+            target=".github/workflows",
+            status="failed" if findings or unread else "passed",
+            detail=f"{len(graph.workflows)} workflow(s), {len(findings)} finding(s)",
+            findings=[
+                f"{f.rule_id} [{f.severity.value}] {f.file}:{f.line} {f.message}" for f in findings
+            ]
+            + unread,
+        )
+    ]
 
 
 def zizmor_result(stdout: str, stderr: str, target: str) -> ToolResult:

@@ -1,5 +1,5 @@
-"""GitHub Actions workflows as the rules see them: jobs, steps and env entries, each with
-the line it is written on."""
+"""GitHub Actions workflows as the rules see them: triggers and inputs, jobs, steps and env
+entries, each with the line it is written on."""
 
 from __future__ import annotations
 
@@ -7,6 +7,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import yaml
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a scalar's text starts: ``block`` when it is a literal block (``|``), whose
+    lines are the file's lines one for one, so a line inside it can be located."""
+
+    line: int
+    block: bool = False
+
+    def line_of(self, offset: int, text: str) -> int:
+        if not self.block:
+            return self.line
+        return self.line + 1 + text.count("\n", 0, offset)
 
 
 @dataclass(frozen=True)
@@ -19,6 +33,10 @@ class Step:
     run: str
     condition: str
     with_: dict[str, str]
+    id: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+    where: dict[str, Where] = field(default_factory=dict)
+    """Where ``run`` and each ``with.<input>`` are written."""
 
     @property
     def label(self) -> str:
@@ -40,6 +58,8 @@ class Job:
     steps: tuple[Step, ...]
     condition: str
     environment: str
+    env: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,10 +69,18 @@ class Workflow:
     name: str
     jobs: tuple[Job, ...]
     env: tuple[EnvEntry, ...]
+    triggers: tuple[str, ...] = ()
+    inputs: dict[str, str] = field(default_factory=dict)
+    """``workflow_dispatch`` and ``workflow_call`` inputs by name: their type."""
+    variables: dict[str, str] = field(default_factory=dict)
+    """The workflow's own ``env:`` by name."""
 
     def steps(self) -> Iterator[Step]:
         for job in self.jobs:
             yield from job.steps
+
+    def job(self, job_id: str) -> Job | None:
+        return next((j for j in self.jobs if j.id == job_id), None)
 
 
 @dataclass
@@ -71,6 +99,40 @@ def _mapping(node: yaml.Node | None) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {str(k.value): (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
+def _scalars(node: yaml.Node | None) -> dict[str, str]:
+    return {k: v.value for k, (_, v) in _mapping(node).items() if isinstance(v, yaml.ScalarNode)}
+
+
+def _where(node: yaml.Node) -> Where:
+    return Where(
+        line=node.start_mark.line + 1,
+        block=isinstance(node, yaml.ScalarNode) and node.style == "|",
+    )
+
+
+def _triggers(node: yaml.Node | None) -> tuple[str, ...]:
+    if isinstance(node, yaml.ScalarNode):
+        return (str(node.value),)
+    if isinstance(node, yaml.SequenceNode):
+        return tuple(str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode))
+    return tuple(_mapping(node))
+
+
+def _inputs(node: yaml.Node | None) -> dict[str, str]:
+    """Inputs of workflow_dispatch and workflow_call by name: their type (string when
+    unstated, as GitHub takes it)."""
+    found: dict[str, str] = {}
+    for event in ("workflow_dispatch", "workflow_call"):
+        declared = _mapping(
+            _mapping(_mapping(node).get(event, (None, None))[1]).get("inputs", (None, None))[1]
+        )
+        for name, (_, spec) in declared.items():
+            kind = _scalar(_mapping(spec).get("type", (None, None))[1]) or "string"
+            # Declared in both: the looser type decides what can arrive.
+            found[name] = "string" if found.get(name, kind) == "string" else kind
+    return found
+
+
 def _env(node: yaml.Node | None, scope: str) -> list[EnvEntry]:
     return [
         EnvEntry(scope=scope, name=name, value=_scalar(value), line=key.start_mark.line + 1)
@@ -83,6 +145,8 @@ def load_workflow(text: str, file: str) -> Workflow:
     """One workflow file with its jobs, steps and every env entry (workflow, job, step)."""
     root = yaml.compose(text, Loader=yaml.CSafeLoader)
     top = _mapping(root)
+    # YAML 1.1 reads the key `on` as true; compose keeps its text, which is what we match.
+    on = top.get("on", (None, None))[1]
     entries = _env(top.get("env", (None, None))[1], "workflow")
     jobs: list[Job] = []
     for job_id, (key, body) in _mapping(top.get("jobs", (None, None))[1]).items():
@@ -94,9 +158,12 @@ def load_workflow(text: str, file: str) -> Workflow:
             steps_node.value if isinstance(steps_node, yaml.SequenceNode) else []
         ):
             step = _mapping(step_node)
-            with_ = {
-                k: _scalar(v) for k, (_, v) in _mapping(step.get("with", (None, None))[1]).items()
-            }
+            with_node = _mapping(step.get("with", (None, None))[1])
+            with_ = {k: _scalar(v) for k, (_, v) in with_node.items()}
+            where = {f"with.{k}": _where(v) for k, (_, v) in with_node.items()}
+            run_node = step.get("run", (None, None))[1]
+            if run_node is not None:
+                where["run"] = _where(run_node)
             parsed = Step(
                 job=job_id,
                 index=index,
@@ -106,6 +173,9 @@ def load_workflow(text: str, file: str) -> Workflow:
                 run=_scalar(step.get("run", (None, None))[1]),
                 condition=_scalar(step.get("if", (None, None))[1]),
                 with_=with_,
+                id=_scalar(step.get("id", (None, None))[1]),
+                env=_scalars(step.get("env", (None, None))[1]),
+                where=where,
             )
             steps.append(parsed)
             entries += _env(step.get("env", (None, None))[1], f"step {parsed.label}")
@@ -118,6 +188,8 @@ def load_workflow(text: str, file: str) -> Workflow:
                 condition=_scalar(fields.get("if", (None, None))[1]),
                 environment=_scalar(environment)
                 or _scalar(_mapping(environment).get("name", (None, None))[1]),
+                env=_scalars(fields.get("env", (None, None))[1]),
+                outputs=_scalars(fields.get("outputs", (None, None))[1]),
             )
         )
     return Workflow(
@@ -126,4 +198,7 @@ def load_workflow(text: str, file: str) -> Workflow:
         name=_scalar(top.get("name", (None, None))[1]),
         jobs=tuple(jobs),
         env=tuple(entries),
+        triggers=_triggers(on),
+        inputs=_inputs(on),
+        variables=_scalars(top.get("env", (None, None))[1]),
     )
