@@ -28,7 +28,7 @@ EXPECTED = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))
 
 def _review_json(path: Path, *extra: str) -> tuple[int, dict[str, object]]:
     result = CliRunner().invoke(app, ["review", str(path), "-f", "json", *extra])
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code in (0, 1, 3), result.output
     return result.exit_code, json.loads(result.output)
 
 
@@ -39,9 +39,10 @@ def test_the_vulnerable_repo_gives_exactly_the_planted_findings() -> None:
         for f in report["findings"]  # type: ignore[attr-defined]
     ]
     assert found == EXPECTED["findings"]
-    skipped = [[s["path"], s["reason"]] for s in report["skipped"]]  # type: ignore[attr-defined]
+    skipped = [[s["path"], s["reason"], s["by_design"]] for s in report["skipped"]]  # type: ignore[attr-defined]
     assert skipped == EXPECTED["skipped"]
     assert report["invalid_suppressions"] == EXPECTED["invalid_suppressions"]
+    assert report["incomplete"] is False, "everything left out is left out by design"
     assert code == 1, "high findings fail the default --fail-on high"
     messages = " ".join(f["message"] for f in report["findings"])  # type: ignore[attr-defined]
     assert "unused" not in messages
@@ -75,7 +76,7 @@ def test_an_overlay_with_a_remote_base_is_not_built(tmp_path: Path) -> None:
     )
     calls: list[Path] = []
 
-    def build(directory: Path) -> tuple[str | None, str]:
+    def build(directory: Path, seconds: float) -> tuple[str | None, str]:
         calls.append(directory)
         return None, "should not run"
 
@@ -84,7 +85,8 @@ def test_an_overlay_with_a_remote_base_is_not_built(tmp_path: Path) -> None:
     # its base's files are still reviewed as they are
     assert "IA-K8S-001" in {r.finding.rule_id for r in report.findings}
     reasons = {s.path: s.reason for s in report.skipped}
-    assert "remote resource" in reasons["k8s/overlays/prod/kustomization.yaml"]
+    assert "names a remote location" in reasons["k8s/overlays/prod/kustomization.yaml"]
+    assert report.incomplete, "an overlay not built is a review not complete"
 
 
 def test_without_an_slo_the_availability_rules_stay_quiet() -> None:
@@ -194,8 +196,9 @@ def test_a_hostile_tree_is_reviewed_without_hanging(tmp_path: Path) -> None:
     (repo / "self" / "main.tf").write_text(
         'module "a" {\n  source = "./"\n}\nmodule "b" {\n  source = "./"\n}\n', encoding="utf-8"
     )
-    _, report = _review_json(repo, "--timeout", "60")
+    code, report = _review_json(repo, "--timeout", "60")
     reasons = {s["path"]: s["reason"] for s in report["skipped"]}  # type: ignore[attr-defined]
+    by_design = {s["path"]: s["by_design"] for s in report["skipped"]}  # type: ignore[attr-defined]
     assert reasons["escape"] == "symlink leads outside the tree"
     assert reasons["loop"] == "directory already read"
     assert "over the 5,242,880-byte limit" in reasons["infra/huge.tf"]
@@ -205,6 +208,11 @@ def test_a_hostile_tree_is_reviewed_without_hanging(tmp_path: Path) -> None:
     assert any("already being loaded" in r for r in reasons.values())
     assert report["stopped"] is None
     assert "aws_s3_bucket.x" not in json.dumps(report)
+    # what could not be read fails the gate; a directory read once already does not
+    assert by_design["loop"] is True
+    assert not any(by_design[p] for p in ("escape", "infra/huge.tf", "infra/latin1.tf"))
+    assert report["incomplete"] is True
+    assert code == 3
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])

@@ -1,4 +1,5 @@
-"""``infra-architect`` commands. Exit codes: 0 ok, 1 infeasible requirements, 2 bad input."""
+"""``infra-architect`` commands. Exit codes: 0 ok, 1 infeasible requirements (review: a new
+finding at --fail-on), 2 bad input, 3 review incomplete (something could not be read)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ from infra_architect.render import (
 )
 from infra_architect.review import (
     IGNORE_FILE,
+    IgnoreFile,
     Limits,
     baseline_json,
     read_baseline,
@@ -82,6 +84,8 @@ from infra_architect.validate import Toolchain, validate_tree
 
 EXIT_INFEASIBLE = 1
 EXIT_BAD_INPUT = 2
+EXIT_INCOMPLETE = 3
+"""review: something could not be read, so the findings cover only part of the tree."""
 EXIT_INTERNAL = 70
 
 BUNDLED_EXAMPLE = "ecommerce"
@@ -540,20 +544,38 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.001)] = 5.0,
     max_files: Annotated[int, typer.Option("--max-files", min=1)] = 50_000,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds.")] = 120.0,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Do not fail (exit 3) when something could not be read; the report "
+            "still says what.",
+        ),
+    ] = False,
 ) -> None:
     """Review existing infrastructure code: Terraform (local modules, variables, locals,
     count; parsed, never run), Kubernetes YAML and kustomizations, with the rules that
     guard generated output. Suppress with a reason (inline `# infra-architect:ignore ID --
-    why`, or .infra-architect-ignore.yaml); adopt on a legacy repo with a baseline. Exit 1
-    when a new finding reaches --fail-on, 2 on bad input."""
+    why`, or .infra-architect-ignore.yaml); adopt on a legacy repo with a baseline.
+
+    Exit 0: everything was read and no new finding reaches --fail-on. Exit 1: a new
+    finding reaches --fail-on. Exit 2: bad input. Exit 3: the review is incomplete (a file
+    not read: not UTF-8, over --max-file-mb, not parsable, a symlink out of the tree; a
+    kustomize overlay not built: refused, failed or no kubectl; the walk stopped at
+    --max-files, the depth limit or --timeout), whatever the findings; the report lists
+    what and why, --allow-incomplete accepts it. Left out by design, listed but not
+    failing: kustomize patches (reviewed through their overlay), Helm templates, remote
+    and out-of-tree Terraform modules."""
     if output_format not in ("table", "json", "sarif", "markdown"):
         _fail(f"--format {output_format!r}: use table, json, sarif or markdown")
     if fail_on not in FAIL_LEVELS:
         _fail(f"--fail-on {fail_on!r}: use one of {', '.join(FAIL_LEVELS)}")
     if not path.is_dir():
         _fail(f"{path}: not a directory\n  fix: pass the repository's root directory")
-    ignore_path = path / IGNORE_FILE
-    ignore = read_ignore_file(ignore_path) if ignore_path.is_file() else None
+    for option, target in (("--output", output), ("--write-baseline", write_baseline)):
+        if target is not None:
+            _check_writable(option, target)
+    ignore = _review_ignore_file(path)
     accepted = read_baseline(baseline) if baseline is not None else None
     limits = Limits(
         max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files, seconds=timeout
@@ -568,7 +590,8 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         build=kubectl_build(kubectl) if kubectl else None,
     )
     if write_baseline is not None:
-        atomic_write_text(
+        _write_report(
+            "--write-baseline",
             write_baseline,
             baseline_json(
                 [(r.fingerprint, r.finding) for r in report.findings if r.suppressed is None]
@@ -582,14 +605,49 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     if text is not None:
         rendered = text(report)
         if output is not None:
-            atomic_write_text(output, rendered)
+            _write_report("--output", output, rendered)
         else:
             sys.stdout.write(rendered)
     else:
         render_review(stdout, report, fail_on)
+    if report.incomplete and not allow_incomplete:
+        raise typer.Exit(EXIT_INCOMPLETE)
     level = None if fail_on == "none" else Severity(fail_on)
     if report.fails(level):
         raise typer.Exit(1)
+
+
+def _review_ignore_file(root: Path) -> IgnoreFile | None:
+    """The tree's own suppressions file: read only when it is a regular file inside the
+    reviewed tree (the tree is untrusted: a link out of it is refused, not followed)."""
+    ignore_path = root / IGNORE_FILE
+    if not os.path.lexists(ignore_path):
+        return None
+    real, base = ignore_path.resolve(), root.resolve()
+    if base not in real.parents:
+        _fail(
+            f"{ignore_path}: links outside the reviewed tree ({real}): not read\n"
+            "  fix: make it a regular file in the repository"
+        )
+    return read_ignore_file(ignore_path)
+
+
+def _check_writable(option: str, target: Path) -> None:
+    """Refuse before reviewing when a report could not be written where asked."""
+    if target.is_dir():
+        _fail(f"{option} {target}: is a directory\n  fix: name a file to write")
+    if not target.parent.is_dir():
+        _fail(
+            f"{option} {target}: {target.parent} is not a directory\n"
+            "  fix: name a file in an existing directory"
+        )
+
+
+def _write_report(option: str, target: Path, text: str) -> None:
+    try:
+        atomic_write_text(target, text)
+    except OSError as exc:
+        _fail(f"{option} {target}: cannot be written ({exc.strerror or exc})")
 
 
 DEFAULT_SIMULATION = Path("infra-architect-simulation")

@@ -16,6 +16,7 @@ from infra_architect.cost._terraform import TerraformCost
 from infra_architect.engine import Constraints, Design, Figure, Severity, number
 from infra_architect.engine._design_model import FaultStudy
 from infra_architect.review import ReviewReport
+from infra_architect.review._display import printable
 from infra_architect.validate import ValidationReport
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -511,11 +512,12 @@ _REVIEW_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low
 
 
 def render_review(console: Console, report: ReviewReport, fail_on: str) -> None:
-    """The review as a table, then what was not read."""
+    """The review as a table, then what was not read. Every name from the reviewed tree
+    goes through ``printable`` into a ``Text`` (never markup, never a raw control)."""
     console.print(
         Panel(
             Group(
-                Text(f"review: {report.root}", style="bold"),
+                Text(f"review: {printable(report.root)}", style="bold"),
                 Text(
                     f"{report.files_read} files, {report.resources} Terraform resources in "
                     f"{len(report.terraform_roots)} root modules, {report.kubernetes_objects} "
@@ -534,12 +536,14 @@ def render_review(console: Console, report: ReviewReport, fail_on: str) -> None:
             f = r.finding
             table.add_row(
                 Text(f.severity.value, style=_REVIEW_STYLE[f.severity.value]),
-                f.rule_id,
-                f"{f.file}:{f.line}",
-                f.message,
-                f.remediation,
+                *(
+                    Text(printable(cell))
+                    for cell in (f.rule_id, f"{f.file}:{f.line}", f.message, f.remediation)
+                ),
             )
         console.print(table)
+    elif report.incomplete:
+        console.print(Text("no findings in what was read", style="yellow"))
     else:
         console.print(Text("no findings", style="green"))
     quiet = [r for r in report.findings if not r.active]
@@ -550,8 +554,20 @@ def render_review(console: Console, report: ReviewReport, fail_on: str) -> None:
             markup=False,
         )
     for text in report.invalid_suppressions:
-        console.print(f"suppression not applied: {text}", markup=False, style="yellow")
+        console.print(Text(f"suppression not applied: {printable(text)}", style="yellow"))
+    for s in (s for s in report.skipped if s.by_design):
+        console.print(Text(f"left out {printable(s.path)}: {printable(s.reason)}"))
     if report.stopped:
-        console.print(f"walk stopped: {report.stopped}", markup=False, style="yellow")
-    for s in report.skipped:
-        console.print(f"skipped {s.path}: {s.reason}", markup=False)
+        console.print(Text(f"walk stopped: {printable(report.stopped)}", style="yellow"))
+    for s in report.unread:
+        console.print(Text(f"not read {printable(s.path)}: {printable(s.reason)}", style="yellow"))
+    if report.incomplete:
+        console.print(
+            Text(
+                f"INCOMPLETE: {len(report.unread)} files, modules or overlays not read or built"
+                + (" and the walk stopped" if report.stopped else "")
+                + ": the findings cover only what was read (exit 3; --allow-incomplete to "
+                "accept)",
+                style="bold red",
+            )
+        )

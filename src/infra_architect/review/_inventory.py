@@ -109,6 +109,16 @@ _SHAPES = {
 }
 
 
+_LABEL_SAFE = re.compile(r"[^A-Za-z0-9_.:/\[\] -]")
+
+
+def _label(text: str) -> str:
+    """A name from the reviewed tree inside a quoted Mermaid label: anything but plain
+    address characters as an entity code (a quote, a backtick fence, HTML, a newline
+    or a control character cannot end the label, the block or the document)."""
+    return _LABEL_SAFE.sub(lambda m: f"#{ord(m.group())};", text)
+
+
 def mermaid(parts: list[Part], links: list[Link], limit: int = 80) -> str:
     """A flowchart, one subgraph per root module; capped at ``limit`` nodes."""
     shown = parts[:limit]
@@ -116,10 +126,10 @@ def mermaid(parts: list[Part], links: list[Link], limit: int = 80) -> str:
     lines = ["flowchart LR"]
     roots = sorted({p.root for p in shown})
     for index, root in enumerate(roots):
-        lines.append(f'  subgraph r{index}["{root}"]')
+        lines.append(f'  subgraph r{index}["{_label(root)}"]')
         for part in (p for p in shown if p.root == root):
             left, right = _SHAPES[part.role]
-            label = f"{part.address}<br/>{part.type}".replace('"', "#quot;")
+            label = f"{_label(part.address)}<br/>{_label(part.type)}"
             lines.append(f"    {ids[(root, part.address)]}{left}{label}{right}")
         lines.append("  end")
     for link in links:

@@ -1,13 +1,20 @@
-"""A review as JSON, SARIF 2.1.0 (GitHub code scanning) or Markdown."""
+"""A review as JSON, SARIF 2.1.0 (GitHub code scanning) or Markdown.
+
+Each says whether the review is complete. An incomplete one (a file not read, an
+overlay not built, the walk stopped at a limit) is ``"incomplete": true`` in JSON,
+``invocations[0].executionSuccessful: false`` with one tool execution notification per
+unread item in SARIF, and a warning above the findings in Markdown. Names from the
+reviewed tree are escaped for each format (``_display``); JSON keeps them exact."""
 
 from __future__ import annotations
 
 import json
 
 from infra_architect import __version__
-from infra_architect._figures import table_cell
+from infra_architect.review._display import markdown_code, markdown_text, printable, sarif_uri
 from infra_architect.review._inventory import mermaid
 from infra_architect.review._review import Reviewed, ReviewReport
+from infra_architect.review._walk import Skipped
 from infra_architect.rules import ALL_RULES, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -55,6 +62,7 @@ def report_json(report: ReviewReport) -> str:
         },
         "invalid_suppressions": report.invalid_suppressions,
         "stopped": report.stopped,
+        "incomplete": report.incomplete,
     }
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
@@ -79,6 +87,8 @@ def _summary(report: ReviewReport) -> dict[str, object]:
         "suppressed": sum(1 for r in report.findings if r.suppressed is not None),
         "baselined": sum(1 for r in report.findings if r.baselined),
         "skipped": len(report.skipped),
+        "unread": len(report.unread),
+        "incomplete": report.incomplete,
     }
 
 
@@ -110,15 +120,16 @@ def report_sarif(report: ReviewReport) -> str:
         result: dict[str, object] = {
             "ruleId": f.rule_id,
             "level": _LEVEL[f.severity],
-            "message": {"text": f"{f.message}. Fix: {f.remediation}"},
+            "message": {"text": printable(f"{f.message}. Fix: {f.remediation}")},
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": sarif_uri(f.file), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": max(f.line, 1)},
                     },
                     "logicalLocations": [
-                        {"fullyQualifiedName": name, "kind": "resource"} for name in f.resources
+                        {"fullyQualifiedName": printable(name), "kind": "resource"}
+                        for name in f.resources
                     ],
                 }
             ],
@@ -129,7 +140,7 @@ def report_sarif(report: ReviewReport) -> str:
             result["ruleIndex"] = index[f.rule_id]
         if r.suppressed is not None:
             result["suppressions"] = [
-                {"kind": r.suppression_kind or "external", "justification": r.suppressed}
+                {"kind": r.suppression_kind or "external", "justification": printable(r.suppressed)}
             ]
         results.append(result)
     document = {
@@ -146,6 +157,7 @@ def report_sarif(report: ReviewReport) -> str:
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "reviewed root"}}},
+                "invocations": [_invocation(report)],
                 "results": results,
                 "columnKind": "unicodeCodePoints",
             }
@@ -154,11 +166,45 @@ def report_sarif(report: ReviewReport) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
+def _invocation(report: ReviewReport) -> dict[str, object]:
+    """Whether the review read everything: an incomplete review did not succeed (code
+    scanning shows it as a failed analysis), each unread item an error notification, each
+    item left out by design a note."""
+    notes: list[dict[str, object]] = []
+    if report.stopped:
+        notes.append(_notification("error", "walk-stopped", f"the walk stopped: {report.stopped}"))
+    for s in report.skipped:
+        kind = ("note", "left-out") if s.by_design else ("error", "not-read")
+        notes.append(_notification(*kind, f"{s.path}: {s.reason}"))
+    return {"executionSuccessful": not report.incomplete, "toolExecutionNotifications": notes}
+
+
+def _notification(level: str, descriptor: str, text: str) -> dict[str, object]:
+    return {
+        "level": level,
+        "descriptor": {"id": f"infra-architect/{descriptor}"},
+        "message": {"text": printable(text)},
+    }
+
+
 def report_markdown(report: ReviewReport) -> str:
     s = _summary(report)
-    lines = [
-        f"# Infrastructure review: {report.root}",
-        "",
+    lines = [f"# Infrastructure review: {markdown_text(report.root)}", ""]
+    if report.incomplete:
+        lines += [
+            (
+                f"> **Incomplete review**: {len(report.unread)} files, modules or overlays "
+                "could not be read or built"
+                + (
+                    f", and the walk stopped ({markdown_text(report.stopped)})"
+                    if report.stopped
+                    else ""
+                )
+                + ". The findings below cover only what was read; see *Not read*."
+            ),
+            "",
+        ]
+    lines += [
         (
             f"{s['files_read']} files read, {s['resources']} Terraform resources in "
             f"{len(report.terraform_roots)} root modules, {s['kubernetes_objects']} "
@@ -173,9 +219,10 @@ def report_markdown(report: ReviewReport) -> str:
             "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {r.finding.severity.value} | {r.finding.rule_id} | `{r.finding.file}:"
-            f"{r.finding.line}` | {', '.join(f'`{x}`' for x in r.finding.resources)} | "
-            f"{table_cell(r.finding.message)} | {table_cell(r.finding.remediation)} |"
+            f"| {r.finding.severity.value} | {markdown_text(r.finding.rule_id)} | "
+            f"{markdown_code(f'{r.finding.file}:{r.finding.line}', cell=True)} | "
+            f"{', '.join(markdown_code(x, cell=True) for x in r.finding.resources)} | "
+            f"{markdown_text(r.finding.message)} | {markdown_text(r.finding.remediation)} |"
             for r in sorted(report.active, key=lambda r: (-r.finding.severity.rank, r.finding.file))
         ]
     else:
@@ -213,15 +260,31 @@ def report_markdown(report: ReviewReport) -> str:
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| `{c.root}` | {c.monthly_usd:,.0f} | {c.priced} | {c.usage_priced} | {c.unknown} |"
+            f"| {markdown_code(c.root, cell=True)} | {c.monthly_usd:,.0f} | {c.priced} | "
+            f"{c.usage_priced} | {c.unknown} |"
             for c in report.costs
         ]
-    if report.skipped or report.stopped:
-        lines += ["", "## Not read", ""]
-        if report.stopped:
-            lines.append(f"- the walk stopped: {report.stopped}")
-        lines += [f"- `{s.path}`: {s.reason}" for s in report.skipped]
+    lines += _not_read(report)
     if report.invalid_suppressions:
         lines += ["", "## Suppressions not applied", ""]
-        lines += [f"- {text}" for text in report.invalid_suppressions]
+        lines += [f"- {markdown_text(text)}" for text in report.invalid_suppressions]
     return "\n".join(lines) + "\n"
+
+
+def _not_read(report: ReviewReport) -> list[str]:
+    unread = report.unread
+    left_out = [s for s in report.skipped if s.by_design]
+    lines: list[str] = []
+    if unread or report.stopped:
+        lines += ["", "## Not read (the review is incomplete)", ""]
+        if report.stopped:
+            lines.append(f"- the walk stopped: {markdown_text(report.stopped)}")
+        lines += [_bullet(s) for s in unread]
+    if left_out:
+        lines += ["", "## Left out by design", ""]
+        lines += [_bullet(s) for s in left_out]
+    return lines
+
+
+def _bullet(skipped: Skipped) -> str:
+    return f"- {markdown_code(skipped.path)}: {markdown_text(skipped.reason)}"

@@ -1,6 +1,11 @@
 """Review a tree: walk it (bounded), parse what it holds, run the rules, then apply the
 suppressions and the baseline. It reads; the one program it may run is
-``kubectl kustomize`` on local overlays (see ``_kustomize``), never terraform."""
+``kubectl kustomize`` on local overlays (see ``_kustomize``), never terraform.
+
+"Could not read" is never "no findings": every file, module or overlay not reviewed is
+a ``Skipped`` with its reason, and unless it was left out by design (a kustomize patch
+reviewed through its overlay, a Helm template, a remote or out-of-tree module, a module
+cycle) the report is ``incomplete`` and the CLI fails the gate."""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from infra_architect.catalog import PriceCatalog, load_catalog
 from infra_architect.cost._terraform import price_graph
 from infra_architect.review._inventory import Link, Part, inventory
-from infra_architect.review._kustomize import Build, built_objects
+from infra_architect.review._kustomize import Build, built_objects, filesystem_tree
 from infra_architect.review._suppress import (
     Baseline,
     IgnoreFile,
@@ -97,6 +102,17 @@ class ReviewReport(BaseModel):
     def active(self) -> list[Reviewed]:
         return [r for r in self.findings if r.active]
 
+    @property
+    def unread(self) -> list[Skipped]:
+        """What could not be read or built (not what was left out by design)."""
+        return [s for s in self.skipped if not s.by_design]
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether anything could not be read, or the walk stopped at a limit: the
+        findings then cover only part of the tree, and a gate must not pass."""
+        return self.stopped is not None or bool(self.unread)
+
     def fails(self, level: Severity | None) -> bool:
         """Whether an active finding reaches ``level`` (None: never fail)."""
         if level is None:
@@ -130,19 +146,26 @@ def review(
     """Review the tree at ``root``. ``build`` renders kustomize overlays (see
     :func:`kubectl_build`); without it their raw files are reviewed."""
     start = clock()
+    budget = (limits or Limits()).seconds
     base = root.resolve()
     walked = walk(base, limits)
     context = RuleContext(slo=slo)
     found = _Found()
     found.skipped += walked.skipped
     prices = load_catalog().price_catalog
-    roots = terraform_roots(walked)
-    _terraform(walked, base, roots, context, prices, region, found)
+    roots = _terraform(walked, base, terraform_roots(walked), context, prices, region, found)
     _plans(walked, context, found)
     _workflows(walked, context, found)
     raw, k8s_skips = kubernetes_objects(walked)
     found.skipped += k8s_skips
-    objects, build_skips = built_objects(walked, base, raw, build)
+    objects, build_skips = built_objects(
+        walked,
+        base,
+        raw,
+        build,
+        seconds_left=lambda: budget - (clock() - start),
+        tree=filesystem_tree(walked, base),
+    )
     found.skipped += build_skips
     if objects:
         found.findings += run_rules(KubernetesGraph(objects), context, KUBERNETES_RULES)
@@ -180,16 +203,28 @@ def _terraform(  # noqa: PLR0917  (one review's context)
     prices: PriceCatalog,
     region: str,
     found: _Found,
-) -> None:
+) -> list[str]:
+    """Review every root module; return the roots reviewed. A directory of .tf files no
+    root loaded (its caller only seemed to call it, e.g. from a comment) is reviewed as a
+    root of its own: a module nobody loads must not be a module nobody reviews."""
     sources: dict[Path, list[tuple[Path, str]]] = {}
+    real: dict[str, Path] = {}
     for f in walked.files:
         if f.kind is Kind.TERRAFORM:
-            path = base / f.path
-            sources.setdefault(path.parent, []).append((path, f.text))
-    for directory in roots:
-        graph = load_terraform(base / directory, base=base, sources=sources)
+            directory = parent(f.path)
+            if directory not in real:
+                real[directory] = (base / directory).resolve()
+            sources.setdefault(real[directory], []).append((base / f.path, f.text))
+
+    def review_root(directory: str) -> set[Path]:
+        graph = load_terraform(real.get(directory, base / directory), base=base, sources=sources)
         found.resources += len(graph.resources)
         found.skipped += [_skip(s) for s in graph.skipped]
+        found.skipped += [
+            Skipped(path=_relative(m, base), reason="module directory: no Terraform read in it")
+            for m in graph.modules
+            if m not in sources
+        ]
         parts, links = inventory(graph, directory)
         found.parts += parts
         found.links += links
@@ -203,8 +238,25 @@ def _terraform(  # noqa: PLR0917  (one review's context)
                 unknown=len(bill.unknown),
             )
         )
-        rules = run_rules(graph, context, TERRAFORM_RULES)
-        found.findings += [_via(f, directory) for f in rules]
+        found.findings += [_via(f, directory) for f in run_rules(graph, context, TERRAFORM_RULES)]
+        return set(graph.modules)
+
+    loaded: set[Path] = set()
+    reviewed: set[str] = set()
+    pending = list(roots)
+    while pending:
+        for directory in pending:
+            loaded |= review_root(directory)
+        reviewed.update(pending)
+        pending = sorted(d for d, path in real.items() if path not in loaded and d not in reviewed)
+    return sorted(reviewed)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
 
 
 def _plans(walked: Walk, context: RuleContext, found: _Found) -> None:
@@ -213,12 +265,17 @@ def _plans(walked: Walk, context: RuleContext, found: _Found) -> None:
             continue
         try:
             document = json.loads(file.text)
-        except ValueError:
+        except (ValueError, RecursionError):
             found.skipped.append(Skipped(path=file.path, reason="not JSON"))
             continue
         if not isinstance(document, dict) or "planned_values" not in document:
+            # read and parsed: JSON named like a plan that is something else
             found.skipped.append(
-                Skipped(path=file.path, reason="not a plan (terraform show -json PLAN)")
+                Skipped(
+                    path=file.path,
+                    reason="not a plan (terraform show -json PLAN)",
+                    by_design=True,
+                )
             )
             continue
         plan = load_plan(document, file.path)
@@ -232,7 +289,7 @@ def _workflows(walked: Walk, context: RuleContext, found: _Found) -> None:
         if file.kind is Kind.WORKFLOW:
             try:
                 flows.workflows.append(load_workflow(file.text, file.path))
-            except yaml.YAMLError:
+            except (yaml.YAMLError, RecursionError):
                 found.skipped.append(Skipped(path=file.path, reason="not YAML"))
     if flows.workflows:
         found.findings += run_rules(flows, context, WORKFLOW_RULES)
@@ -246,9 +303,19 @@ def _via(finding: Finding, root: str) -> Finding:
     return finding.model_copy(update={"message": f"{finding.message} (root module: {root})"})
 
 
+_TERRAFORM_BY_DESIGN = (
+    "is not a local path (not fetched)",  # a registry or git module: never fetched
+    "leaves the reviewed tree (not read)",  # outside what the review was given
+    "calls a module already being loaded",  # a cycle: each module is read once
+)
+"""What the Terraform reader leaves out on purpose; any other skip (a file not parsed,
+a limit reached, a module not found) means Terraform went unread."""
+
+
 def _skip(text: str) -> Skipped:
     path, _, reason = text.partition(": ")
-    return Skipped(path=path, reason=reason or text)
+    reason = reason or text
+    return Skipped(path=path, reason=reason, by_design=reason.endswith(_TERRAFORM_BY_DESIGN))
 
 
 def _unique(findings: Iterable[Finding]) -> list[Finding]:
@@ -307,24 +374,37 @@ def terraform_roots(walked: Walk) -> list[str]:
     return sorted(d for d in directories if d not in called)
 
 
+_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+
+
 def kubernetes_objects(walked: Walk) -> tuple[list[K8sObject], list[Skipped]]:
-    """Every Kubernetes object of the YAML files; patch files named by a kustomization
-    are partial objects and are left out."""
-    patches: set[str] = set()
+    """Every Kubernetes object of the YAML files. Patch files named by a kustomization
+    are partial objects, reviewed through the overlay's build, and Helm (Go) templates
+    are not objects until rendered: both are left out and listed. A file that is not
+    YAML for any other reason could not be read."""
+    patches: dict[str, str] = {}
     skipped: list[Skipped] = []
     for found in walked.files:
         if found.kind is Kind.KUSTOMIZATION:
-            patches |= _patch_files(found)
+            patches.update(dict.fromkeys(_patch_files(found), parent(found.path)))
     objects: list[K8sObject] = []
     for found in walked.files:
-        if found.kind is not Kind.KUBERNETES or found.path in patches:
+        if found.kind is not Kind.KUBERNETES:
+            continue
+        if found.path in patches:
+            why = f"a kustomize patch, reviewed as {patches[found.path]} builds it"
+            skipped.append(Skipped(path=found.path, reason=why, by_design=True))
             continue
         try:
             loaded = load_manifests(found.text, found.path)
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, RecursionError) as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1})" if mark is not None else ""
-            skipped.append(Skipped(path=found.path, reason=f"not YAML{where}: a template?"))
+            if _TEMPLATE.search(found.text):
+                why = f"a Helm/Go template{where}: not rendered, not reviewed"
+                skipped.append(Skipped(path=found.path, reason=why, by_design=True))
+            else:
+                skipped.append(Skipped(path=found.path, reason=f"not YAML{where}"))
             continue
         objects += [o for o in loaded if "apiVersion" in o.doc]
     return objects, skipped
@@ -334,13 +414,14 @@ def _patch_files(found: Found) -> set[str]:
     directory = parent(found.path)
     try:
         document = yaml.safe_load(found.text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return set()
     if not isinstance(document, dict):
         return set()
     out: set[str] = set()
     for key in _PATCH_KEYS:
-        for entry in document.get(key) or []:
+        entries = document.get(key)
+        for entry in entries if isinstance(entries, list) else []:
             name = entry.get("path") if isinstance(entry, dict) else entry
             if isinstance(name, str) and "\n" not in name:
                 target = join(directory, name)

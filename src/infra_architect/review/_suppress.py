@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -104,15 +106,57 @@ class IgnoreFile(_Model):
         return next((e.reason for e in self.ignore if e.matches(finding)), None)
 
 
+IGNORE_FILE_BYTES = 4 * 1024 * 1024
+BASELINE_BYTES = 64 * 1024 * 1024
+
+
+def read_input_text(path: Path, field: str, limit: int, fix: str) -> str:
+    """A small UTF-8 input file (ignore file, baseline), or one clear error: not a
+    regular file (a directory, a FIFO that would block, a device that never ends), over
+    ``limit`` bytes, unreadable or not UTF-8. Opened without blocking, checked on the
+    open handle, so nothing is swapped in between."""
+
+    def problem(message: str) -> ReviewInputError:
+        return ReviewInputError(str(path), [Problem(field=field, message=message, fix=fix)])
+
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as exc:
+        raise problem(f"cannot be opened ({exc.strerror})") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise problem("not a regular file (a directory, FIFO or device)")
+        if info.st_size > limit:
+            raise problem(f"{info.st_size:,} bytes, over the {limit:,}-byte limit")
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise problem(f"cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(handle)
+    if len(data) > limit:
+        raise problem(f"over the {limit:,}-byte limit")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise problem(f"not UTF-8 text (byte {exc.start:,})") from None
+
+
 def read_ignore_file(path: Path) -> IgnoreFile:
     """The file-based suppressions; bad input is one located error (exit 2)."""
-    text = path.read_text(encoding="utf-8")
+    fix = "write .infra-architect-ignore.yaml as UTF-8 YAML: ignore: [{rule, reason}]"
+    text = read_input_text(path, "ignore", IGNORE_FILE_BYTES, fix)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise ReviewInputError(
             str(path), [Problem(field="ignore", message=str(exc), fix="write valid YAML")]
+        ) from None
+    except RecursionError:
+        raise ReviewInputError(
+            str(path), [Problem(field="ignore", message="nested too deeply", fix=fix)]
         ) from None
     try:
         return IgnoreFile.model_validate(data)
@@ -168,10 +212,12 @@ class Baseline(_Model):
 
 
 def read_baseline(path: Path) -> Baseline:
+    fix = "write one with `infra-architect review PATH --write-baseline FILE`"
+    text = read_input_text(path, "findings", BASELINE_BYTES, fix)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Baseline(fingerprints=frozenset(f["fingerprint"] for f in data["findings"]))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        data = json.loads(text)
+        return Baseline(fingerprints=frozenset(str(f["fingerprint"]) for f in data["findings"]))
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise ReviewInputError(
             str(path),
             [

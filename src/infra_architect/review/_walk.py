@@ -3,7 +3,9 @@
 The walk never follows a symlink out of the root (nor into a loop), skips files over
 the size limit, stops after the file limit or the time budget, bounds the depth, and
 decodes text as UTF-8 or skips the file. Every skip is kept with its reason, so the
-report can say what was not read. Reading is all it does: nothing is executed.
+report can say what was not read; a skip is "by design" only when nothing is lost by it
+(a directory already read through another path): any other makes the review incomplete.
+Reading is all it does: nothing is executed.
 """
 
 from __future__ import annotations
@@ -46,10 +48,17 @@ class Found(BaseModel):
 
 
 class Skipped(BaseModel):
+    """Something the review did not read or build, and why. Unless left out by design
+    (a patch reviewed through its overlay, a Helm template, a remote module), the review
+    is incomplete: a gate must not pass on it."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     path: str
     reason: str
+    by_design: bool = Field(
+        default=False, description="Left out on purpose and reported; else: could not read."
+    )
 
 
 class Walk(BaseModel):
@@ -71,6 +80,8 @@ def classify(relative: str) -> Kind | None:
         return Kind.TERRAFORM
     if lower.endswith((".tfplan.json", ".plan.json")) or lower == "plan.json":
         return Kind.PLAN
+    if name == "Kustomization":  # kustomize's third file name, no extension
+        return Kind.KUSTOMIZATION
     if not lower.endswith((".yaml", ".yml")):
         return None
     if "/.github/workflows/" in f"/{relative}":
@@ -112,13 +123,16 @@ class _Walker:
             stopped=self.stopped,
         )
 
-    def _skip(self, path: Path, reason: str) -> None:
-        self.skipped.append(Skipped(path=_rel(path, self.base), reason=reason))
+    def _skip(self, path: Path, reason: str, *, by_design: bool = False) -> None:
+        self.skipped.append(Skipped(path=_rel(path, self.base), reason=reason, by_design=by_design))
 
     def _directory(self, directory: Path, depth: int) -> None:
         identity = _identity(directory)
-        if identity is None or identity in self.seen:
-            self._skip(directory, "directory already read")
+        if identity is None:
+            self._skip(directory, "unreadable: it vanished or cannot be examined")
+            return
+        if identity in self.seen:
+            self._skip(directory, "directory already read", by_design=True)
             return
         self.seen.add(identity)
         try:

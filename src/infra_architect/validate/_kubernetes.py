@@ -13,7 +13,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +56,22 @@ def kubernetes_version(tree: Path) -> str:
 
 
 def build_overlay(
-    kubectl: str, overlay: Path, timeout: int = TOOL_TIMEOUT_SECONDS
+    kubectl: str,
+    overlay: Path,
+    timeout: float = TOOL_TIMEOUT_SECONDS,
+    *,
+    env: Mapping[str, str] | None = None,
+    flags: Sequence[str] = (),
 ) -> tuple[str | None, list[str]]:
     """The rendered YAML of one overlay, or None and kubectl's error (its last lines, or
-    its exit status when it printed nothing)."""
-    proc = _run([kubectl, "kustomize", str(overlay)], overlay, os.environ, timeout)
+    its exit status when it printed nothing). ``env`` replaces the inherited environment
+    (review runs kubectl on untrusted trees with one that points nowhere)."""
+    proc = _run(
+        [kubectl, "kustomize", *flags, str(overlay)],
+        overlay,
+        os.environ if env is None else env,
+        timeout,
+    )
     if proc.returncode != 0:
         return None, _tail(proc.stderr or proc.stdout) or [f"kubectl exited {proc.returncode}"]
     return proc.stdout, []

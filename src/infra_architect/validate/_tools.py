@@ -112,7 +112,7 @@ def _private_copy(source: Path, destination: Path) -> Path:
 
 
 def _run(
-    args: list[str], cwd: Path, env: Mapping[str, str], timeout: int = TOOL_TIMEOUT_SECONDS
+    args: list[str], cwd: Path, env: Mapping[str, str], timeout: float = TOOL_TIMEOUT_SECONDS
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         args,
