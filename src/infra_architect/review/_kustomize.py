@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -410,6 +411,12 @@ def overlays(walked: Walk, tree: Tree) -> tuple[list[str], list[Skipped]]:
     """Kustomization directories to build: those no other kustomization includes, whose
     every included kustomization, recursively, passes the allow-list."""
     checked = {d: check_kustomization(d, f, tree) for d, f in tree.kustomizations.items()}
+    files_per_directory = Counter(
+        parent(f.path) for f in walked.files if f.kind is Kind.KUSTOMIZATION
+    )
+    for directory, count in files_per_directory.items():
+        if count > 1 and directory in checked:  # which one kustomize reads is its error
+            checked[directory].refused.append(f"{count} kustomization files in one directory")
     included = {target for c in checked.values() for target in c.includes}
     tops = sorted(d for d in checked if d not in included)
     skips: list[Skipped] = []

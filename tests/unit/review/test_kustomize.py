@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from infra_architect.review import Found, Kind, Walk
+from infra_architect.review import Found, Kind, Walk, classify
 from infra_architect.review._kustomize import (
     KNOWN_FIELDS,
     Tree,
@@ -108,7 +108,7 @@ def _tree(files: dict[str, str], outside: frozenset[str] = frozenset()) -> Tree:
     found = {
         path: Found(
             path=path,
-            kind=Kind.KUSTOMIZATION if path.endswith("kustomization.yaml") else Kind.KUBERNETES,
+            kind=classify(path) or Kind.KUBERNETES,
             text=text,
         )
         for path, text in files.items()
@@ -263,6 +263,16 @@ def test_a_refused_base_keeps_every_overlay_including_it_unbuilt() -> None:
     assert reasons["base/kustomization.yaml"].startswith("not built: patches[0].path: names a")
     assert reasons["prod/kustomization.yaml"] == "not built: includes base, which is refused"
     assert all(not s.by_design for s in skips)
+
+
+def test_two_kustomization_files_in_one_directory_are_not_built() -> None:
+    """kustomize refuses the directory; which file the review checked must not matter."""
+    walked, tree = _walk(
+        {"a/kustomization.yaml": "resources: []\n", "a/Kustomization": f"resources: [{URL}]\n"}
+    )
+    tops, skips = overlays(walked, tree)
+    assert tops == []
+    assert "2 kustomization files in one directory" in skips[0].reason
 
 
 def test_an_include_cycle_is_not_built_and_said() -> None:
