@@ -160,9 +160,39 @@ class BurnRateAlert(_Data):
     budget_spent_percent: float = Field(gt=0)
 
 
+Mechanism = Literal[
+    "segmentation",
+    "encryption-at-rest",
+    "encryption-in-transit",
+    "waf",
+    "least-privilege",
+    "audit-trail",
+    "threat-detection",
+    "posture",
+    "flow-logs",
+    "log-retention",
+    "alerting",
+    "change-pipeline",
+    "data-residency",
+]
+"""A part of the design that meets (part of) a compliance control; the engine says what it
+does in a given design and names the generated resources that do it."""
+
+
 class Control(_Data):
     control: str
-    how: str
+    uses: list[Mechanism] = Field(min_length=1)
+    outside: str | None = Field(
+        default=None,
+        description="What the control also needs that no generated file provides (the "
+        "owner's part), so the documents never imply the design covers it.",
+    )
+
+
+class SecurityHubStandard(_Data):
+    name: str
+    arn: str = Field(pattern=r"^(standards|ruleset)/[a-z0-9-]+/v/[0-9.]+$")
+    regimes: list[str] = Field(min_length=1)
 
 
 class Workloads(_Data):
@@ -255,6 +285,7 @@ class DesignData(_Data):
     log_retention_days: dict[str, int]
     usage: UsageAssumptions
     compliance_controls: dict[str, list[Control]]
+    security_hub_standards: dict[str, SecurityHubStandard]
     kubernetes_min_services: int = Field(ge=1)
     karpenter_min_vcpu: float = Field(gt=0)
 

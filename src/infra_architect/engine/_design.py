@@ -54,7 +54,6 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     data = choose_data(req, constraints, catalog, compute)
     delivery = choose_delivery(req, constraints, catalog, compute)
     observability = choose_observability(req, catalog, compute, data)
-    security = choose_security(req, catalog, compute, data)
     reschedule = reschedule_figure(catalog, compute).value
     faults = fault_study(
         req,
@@ -91,6 +90,9 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     )
     environments = size_environments(
         req, catalog, compute, network, data, availability.availability_zones
+    )
+    security = choose_security(
+        req, catalog, compute, data, network, delivery, observability, environments
     )
     cost = estimate_cost(
         req, constraints, catalog, compute, network, data, observability, security, environments

@@ -432,7 +432,7 @@ class ObservabilityDesign(_Out):
 
 PermissionKind = Literal[
     "database-secret",
-    "cache-secret",
+    "cache-iam",
     "bucket",
     "table",
     "search-domain",
@@ -458,10 +458,58 @@ class ServiceIdentity(_Out):
     permissions: list[Permission]
 
 
+class Evidence(_Out):
+    """A generated artefact that implements (part of) a compliance control."""
+
+    kind: Literal["terraform", "file"]
+    ref: str = Field(
+        description="terraform: a resource address in an environment root, e.g. "
+        "module.audit.aws_cloudtrail.this or module.audit.aws_securityhub_standards_"
+        'subscription.this["pci-dss"]; file: a generated file\'s path.'
+    )
+    environments: list[str] = Field(
+        description="terraform: the environment roots that create it; file: empty."
+    )
+
+
 class ComplianceControl(_Out):
+    """One control a compliance regime asks for, and what in this design meets it."""
+
     regime: str
     control: str
+    applies: bool = Field(description="False: the control has nothing to act on here.")
     how: str
+    evidence: list[Evidence] = Field(
+        description="Every generated resource or file the claim in how rests on."
+    )
+    outside: str | None = Field(
+        description="What the control also needs that no generated file provides."
+    )
+
+
+ObjectLockMode = Literal["COMPLIANCE", "GOVERNANCE"]
+
+
+class AuditPlan(_Out):
+    """Account-level detective controls the compliance regimes ask for. GuardDuty,
+    Security Hub and AWS Config are per account and region, and every environment is its
+    own account, so each environment root creates its own set (module ``audit``)."""
+
+    trail: bool
+    retention_days: int = Field(
+        description="Days the trail's log files are locked and kept, and its log group kept."
+    )
+    object_lock_mode: dict[str, ObjectLockMode] = Field(
+        description="Per environment: COMPLIANCE (nobody, root included, can delete or "
+        "shorten) or GOVERNANCE (a principal allowed to bypass it can, to tear staging down)."
+    )
+    guardduty: bool
+    security_hub_standards: dict[str, str] = Field(
+        description="Standard key → its ARN after arn:<partition>:securityhub:<region>::."
+    )
+    config_recorder: bool = Field(
+        description="AWS Config records every resource: most Security Hub controls read it."
+    )
 
 
 class SecurityDesign(_Out):
@@ -470,6 +518,9 @@ class SecurityDesign(_Out):
     segmentation: str
     secrets: list[str]
     secret_rotation_days: int
+    cache_authentication: str | None = Field(
+        description="How clients authenticate to the caches without a password (None: no cache)."
+    )
     encryption_at_rest: str
     encryption_in_transit: str
     tls_to_services: bool = Field(
@@ -477,6 +528,9 @@ class SecurityDesign(_Out):
         "to its targets), not only to the load balancer."
     )
     controls: list[ComplianceControl]
+    audit: AuditPlan | None = Field(
+        description="The account-level audit resources (None: no control asks for them)."
+    )
 
 
 # --- environments ---------------------------------------------------------------------

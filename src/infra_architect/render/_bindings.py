@@ -6,14 +6,16 @@ workloads read, the Terraform expression that produces it, and what it is. The
 Terraform environment root prints every binding as one ``KEY=value`` document
 (``terraform output -raw kubernetes_infrastructure_env``); the Kubernetes overlay reads
 that file (``infrastructure.env``) into a ConfigMap the pods load and the kustomize
-replacements copy from. One list feeds both sides, so they cannot drift apart.
+replacements copy from. One list feeds both sides, so they cannot drift apart. ECS tasks
+get the same values of the stores they use in their environment (and read the secrets
+those values name through the task definition's secrets).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from infra_architect.engine._design_model import Design
+from infra_architect.engine._design_model import Design, QueuePlan, StorePlan
 from infra_architect.render._names import store_module
 
 PENDING = "pending-terraform-apply"
@@ -25,6 +27,8 @@ class Binding:
     key: str
     expression: str
     description: str
+    secret_arn: bool = False
+    """The value names a secret (the workload reads the secret, not this value)."""
 
 
 def env_key(name: str) -> str:
@@ -43,8 +47,31 @@ _ENDPOINT = {
 
 _SECRET = {
     "rds": ("master_user_secret_arn", "RDS-managed master secret (username, password)"),
-    "elasticache": ("auth_secret_arn", "AUTH token secret"),
 }
+
+# ElastiCache has no password: the client signs an IAM token as this user.
+_USER = {
+    "elasticache": ("user_name", "user to AUTH as with an IAM token the role signs"),
+}
+
+
+def store_bindings(store: StorePlan) -> list[Binding]:
+    """What a workload needs to reach one store: where it is, and as whom."""
+    if store.kind not in _ENDPOINT:
+        return []
+    suffix, output, what = _ENDPOINT[store.kind]
+    module = store_module(store)
+    prefix = env_key(store.name)
+    out = [Binding(f"{prefix}_{suffix}", f"module.{module}.{output}", f"{store.name}: {what}")]
+    if store.kind in _USER:
+        output, what = _USER[store.kind]
+        out.append(Binding(f"{prefix}_USER", f"module.{module}.{output}", f"{store.name}: {what}"))
+    if store.kind in _SECRET:
+        output, what = _SECRET[store.kind]
+        out.append(
+            Binding(f"{prefix}_SECRET_ARN", f"module.{module}.{output}", what, secret_arn=True)
+        )
+    return out
 
 
 def infrastructure_bindings(design: Design) -> list[Binding]:
@@ -61,30 +88,20 @@ def infrastructure_bindings(design: Design) -> list[Binding]:
             Binding("WAF_ACL_ARN", "module.waf.arn", "WAF web ACL the ALB is associated with")
         )
     for store in design.data.stores:
-        if store.kind not in _ENDPOINT:
-            continue
-        suffix, output, what = _ENDPOINT[store.kind]
-        module = store_module(store)
-        out.append(
-            Binding(
-                f"{env_key(store.name)}_{suffix}",
-                f"module.{module}.{output}",
-                f"{store.name}: {what}",
-            )
-        )
-        secret = _SECRET.get(store.kind)
-        if secret is not None:
-            output, what = secret
-            out.append(
-                Binding(f"{env_key(store.name)}_SECRET_ARN", f"module.{module}.{output}", what)
-            )
-    out.extend(
+        out.extend(store_bindings(store))
+    for queue in design.data.queues:
+        out.extend(queue_bindings(queue))
+    return out
+
+
+def queue_bindings(queue: QueuePlan) -> list[Binding]:
+    """What a workload needs to reach one queue."""
+    if queue.engine != "sqs":
+        return []
+    return [
         Binding(
             f"{env_key(queue.name)}_QUEUE_URL",
             f'module.messaging.queue_urls["{queue.name}"]',
             f"{queue.name}: queue URL",
         )
-        for queue in design.data.queues
-        if queue.engine == "sqs"
-    )
-    return out
+    ]

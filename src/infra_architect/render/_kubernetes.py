@@ -111,8 +111,7 @@ def secret_keys(design: Design, service: ServicePlan) -> list[tuple[str, str, st
                 (f"{prefix}_USERNAME", f"{prefix}_SECRET_ARN", "username"),
                 (f"{prefix}_PASSWORD", f"{prefix}_SECRET_ARN", "password"),
             ]
-        elif permission.kind == "cache-secret":
-            keys.append((f"{prefix}_AUTH_TOKEN", f"{prefix}_SECRET_ARN", ""))
+    # Caches have no secret: the pod signs an IAM token as {PREFIX}_USER (infrastructure.env).
     return keys
 
 
@@ -274,9 +273,12 @@ def _configmap(design: Design, service: ServicePlan) -> Doc:
     }
 
 
-def _probe(probes: Probes, period: int, failures: int) -> Doc:
+def _probe(probes: Probes, period: int, failures: int, *, tls: bool) -> Doc:
+    get: Doc = {"path": probes.path, "port": probes.port}
+    if tls:  # the port serves TLS; the kubelet does not verify the certificate
+        get["scheme"] = "HTTPS"
     return {
-        "httpGet": {"path": probes.path, "port": probes.port},
+        "httpGet": get,
         "periodSeconds": period,
         "timeoutSeconds": 2,
         "failureThreshold": failures,
@@ -311,12 +313,15 @@ def _container(design: Design, service: ServicePlan) -> Doc:
     }
     if service.probes is not None:
         p = service.probes
-        container["startupProbe"] = _probe(p, p.startup_period_seconds, p.startup_failure_threshold)
+        tls = design.security.tls_to_services
+        container["startupProbe"] = _probe(
+            p, p.startup_period_seconds, p.startup_failure_threshold, tls=tls
+        )
         container["readinessProbe"] = _probe(
-            p, p.readiness_period_seconds, p.readiness_failure_threshold
+            p, p.readiness_period_seconds, p.readiness_failure_threshold, tls=tls
         )
         container["livenessProbe"] = _probe(
-            p, p.liveness_period_seconds, p.liveness_failure_threshold
+            p, p.liveness_period_seconds, p.liveness_failure_threshold, tls=tls
         )
     if service.port is not None and compute.pre_stop_sleep_seconds:
         # Keep serving while the load balancer and kube-proxy stop sending new requests.
@@ -935,6 +940,8 @@ def _ingress(design: Design) -> Doc:
         "alb.ingress.kubernetes.io/listen-ports": json.dumps([{"HTTPS": 443}]),
         "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
         "alb.ingress.kubernetes.io/backend-protocol": scheme,
+        # The controller health-checks over HTTP unless told otherwise, which a TLS port fails.
+        "alb.ingress.kubernetes.io/healthcheck-protocol": scheme,
         # Replaced per environment from infrastructure.env (Terraform outputs).
         "alb.ingress.kubernetes.io/certificate-arn": PENDING,
     }

@@ -23,8 +23,13 @@ from infra_architect.engine._design_model import (
     StorePlan,
     StoreSize,
 )
+from infra_architect.engine.choose._compliance import COPIED_RECOVERY
 from infra_architect.errors import InfraArchitectError
-from infra_architect.render._bindings import infrastructure_bindings
+from infra_architect.render._bindings import (
+    infrastructure_bindings,
+    queue_bindings,
+    store_bindings,
+)
 from infra_architect.render._hcl import (
     Attr,
     Blank,
@@ -36,7 +41,7 @@ from infra_architect.render._hcl import (
     blocks,
     render_hcl,
 )
-from infra_architect.render._names import SEPARATORS, snake, store_module
+from infra_architect.render._names import AUDIT_MODULE, SEPARATORS, snake, store_module
 
 TERRAFORM_VERSION = ">= 1.6.0"
 AWS_PROVIDER_VERSION = ">= 5.70.0, < 7.0.0"
@@ -120,19 +125,17 @@ def modules_used(design: Design) -> set[str]:
         used.add("waf")
     if _alb_in_terraform(design):
         used.add("alb")
+    if design.security.audit is not None:
+        used.add(AUDIT_MODULE)
     return used
 
 
 # --- naming -----------------------------------------------------------------------------
 
 
-# The store recovery mechanisms the Terraform builds in the recovery region.
-_COPIED = ("read-replica", "backup-replication", "bucket-replication")
-
-
 def _copied(env: EnvironmentSizing, store: StorePlan) -> bool:
     """Whether this environment copies the store's data to the recovery region."""
-    return env.cross_region_recovery and store.recovery in _COPIED
+    return env.cross_region_recovery and store.recovery in COPIED_RECOVERY
 
 
 def recovered_stores(design: Design, env: EnvironmentSizing) -> list[StorePlan]:
@@ -411,6 +414,8 @@ def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
         _logs_bucket(design, env),
         _ecr(design),
     ]
+    if design.security.audit is not None:
+        parts.append(_audit(design, env))
     if design.network.waf:
         parts.append(_waf(design))
     if _is_eks(design):
@@ -489,8 +494,11 @@ def _permission_resources(design: Design, permission: Permission) -> list[Value]
     module = store_module(design.data.store(permission.target))
     if kind == "database-secret":
         return [Expr(f"module.{module}.master_user_secret_arn")]
-    if kind == "cache-secret":
-        return [Expr(f"module.{module}.auth_secret_arn")]
+    if kind == "cache-iam":
+        return [
+            Expr(f"module.{module}.replication_group_arn"),
+            Expr(f"module.{module}.user_arn"),
+        ]
     if kind == "bucket":
         return [Expr(f'"${{module.{module}.bucket_arn}}/*"')]
     if kind == "table":
@@ -581,6 +589,35 @@ def _ecr(design: Design) -> Block:
         _tags(),
     ]
     return _module("ecr", "ecr", body)
+
+
+def _audit(design: Design, env: EnvironmentSizing) -> Block:
+    audit = design.security.audit
+    if audit is None:
+        msg = "an audit module without an audit plan"
+        raise UnsupportedDesignError([msg])
+    body: list[Item] = [
+        Comment("Account-level: GuardDuty, Security Hub and AWS Config allow one per account and"),
+        Comment("region. Where your organisation already runs one centrally (Control Tower, a"),
+        Comment("delegated administrator), set its enable_* to false: the control then rests on"),
+        Comment("the organisation's setup, not on this file."),
+        Attr("name", Expr("local.name")),
+        Attr("retention_days", audit.retention_days),
+        Attr("object_lock_mode", audit.object_lock_mode[env.name]),
+        Blank(),
+        Attr("enable_cloudtrail", audit.trail),
+        Attr("enable_guardduty", audit.guardduty),
+        Attr("enable_securityhub", bool(audit.security_hub_standards)),
+        Attr("securityhub_standards", dict(audit.security_hub_standards)),
+        Attr("enable_config", audit.config_recorder),
+        Blank(),
+        Attr("access_log_bucket", Expr("module.s3_logs.bucket_id")),
+        Attr("force_destroy", not env.deletion_protection),
+        Attr("kms_deletion_window_days", 30 if env.deletion_protection else 7),
+        Blank(),
+        _tags(),
+    ]
+    return _module(AUDIT_MODULE, AUDIT_MODULE, body)
 
 
 def _waf(design: Design) -> Block:
@@ -696,13 +733,18 @@ def _secrets(design: Design, service: ServicePlan) -> dict[str, Value]:
     secrets: dict[str, Value] = {}
     identity = next(i for i in design.security.identities if i.service == service.name)
     for permission in identity.permissions:
-        if permission.kind not in ("database-secret", "cache-secret"):
-            continue
-        env_name = snake(permission.target).upper() + (
-            "_CREDENTIALS" if permission.kind == "database-secret" else "_AUTH_TOKEN"
-        )
-        secrets[env_name] = _permission_resources(design, permission)[0]
+        if permission.kind == "database-secret":
+            env_name = snake(permission.target).upper() + "_CREDENTIALS"
+            secrets[env_name] = _permission_resources(design, permission)[0]
     return secrets
+
+
+def _environment(design: Design, service: ServicePlan) -> dict[str, Value]:
+    """Where each store and queue the service uses is, and as whom it connects: the
+    values the Kubernetes pods read from infrastructure.env."""
+    bindings = [b for s in design.data.stores if s.name in service.uses for b in store_bindings(s)]
+    bindings += [b for q in design.data.queues if q.name in service.uses for b in queue_bindings(q)]
+    return {b.key: Expr(b.expression) for b in bindings if not b.secret_arn}
 
 
 def _ecs_service(
@@ -726,6 +768,9 @@ def _ecs_service(
     egress = _egress_ports(design, service)
     if egress:
         spec["egress_ports"] = egress
+    environment = _environment(design, service)
+    if environment:
+        spec["environment"] = environment
     secrets = _secrets(design, service)
     if secrets:
         spec["secrets"] = secrets
@@ -846,7 +891,6 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             kms,
             Blank(),
             Attr("snapshot_retention_days", size.backup_retention_days),
-            Attr("auth_secret_name", f"{design.name}/{env.name}/{store.name}/auth-token"),
             retention,
         ]
     elif store.kind == "opensearch":

@@ -6,10 +6,12 @@ from infra_architect._figures import figure
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     Alternative,
-    ComplianceControl,
     ComputeDesign,
     DataDesign,
     Decision,
+    DeliveryDesign,
+    EnvironmentSizing,
+    NetworkDesign,
     ObservabilityDesign,
     Permission,
     SecurityDesign,
@@ -17,9 +19,17 @@ from infra_architect.engine._design_model import (
     Sli,
     SloAlert,
 )
-from infra_architect.spec import Compliance, Requirements, ServiceType
+from infra_architect.engine.choose._compliance import (
+    Context,
+    audit_plan,
+    compliance_controls,
+    tls_to_services,
+)
+from infra_architect.spec import Requirements, ServiceType
 
-SECRET_ROTATION_DAYS = 30
+# RDS rotates the master secret it manages every seven days unless told otherwise
+# (Amazon RDS User Guide, "Password management with Amazon RDS and AWS Secrets Manager").
+SECRET_ROTATION_DAYS = 7
 
 
 def choose_observability(
@@ -143,8 +153,15 @@ def choose_observability(
     )
 
 
-def choose_security(
-    req: Requirements, catalog: Catalog, compute: ComputeDesign, data: DataDesign
+def choose_security(  # noqa: PLR0917  (the design's parts, in pipeline order)
+    req: Requirements,
+    catalog: Catalog,
+    compute: ComputeDesign,
+    data: DataDesign,
+    network: NetworkDesign,
+    delivery: DeliveryDesign,
+    observability: ObservabilityDesign,
+    environments: list[EnvironmentSizing],
 ) -> SecurityDesign:
     name = req.metadata.name
     mechanism = {
@@ -157,12 +174,12 @@ def choose_security(
     stores = {s.name: s for s in data.stores}
     queues = {q.name: q for q in data.queues}
     identities: list[ServiceIdentity] = []
-    secrets: list[str] = []
-    for store in data.stores:
-        if store.engine in ("postgres", "mysql"):
-            secrets.append(f"{name}/prod/{store.name}/master (RDS-managed, rotated)")
-        elif store.engine == "redis":
-            secrets.append(f"{name}/prod/{store.name}/auth-token")
+    secrets = [
+        f"{name}/prod/{store.name}/master (RDS-managed, rotated)"
+        for store in data.stores
+        if store.engine in ("postgres", "mysql")
+    ]
+    caches = [s.name for s in data.stores if s.kind == "elasticache"]
     for plan in compute.services:
         permissions: list[Permission] = []
         for use in plan.uses:
@@ -181,12 +198,24 @@ def choose_security(
                 permissions=permissions,
             )
         )
-    controls = [
-        ComplianceControl(regime=regime.value, control=c.control, how=c.how)
-        for regime in req.compliance
-        for c in catalog.design.compliance_controls.get(regime.value, [])
-    ]
-    tls_everywhere = Compliance.HIPAA in req.compliance
+    tls_everywhere, tls_why = tls_to_services(req)
+    audit = audit_plan(req, catalog, observability, environments)
+    controls = compliance_controls(
+        Context(
+            req=req,
+            catalog=catalog,
+            compute=compute,
+            network=network,
+            data=data,
+            delivery=delivery,
+            observability=observability,
+            environments=environments,
+            tls_to_services=tls_everywhere,
+            identity_mechanism=mechanism,
+            identities=identities,
+            audit=audit,
+        )
+    )
     decision = Decision(
         id="security",
         title="Identity, secrets and encryption",
@@ -226,14 +255,30 @@ def choose_security(
         ),
         secrets=secrets,
         secret_rotation_days=SECRET_ROTATION_DAYS,
+        cache_authentication=(
+            f"{', '.join(caches)}: no password anywhere. ElastiCache IAM authentication: each "
+            "client signs a 15-minute token with its own role (elasticache:Connect on the "
+            "cache and its user) and presents it in AUTH; Terraform creates the user and the "
+            "user group, and its state holds no credential"
+            if caches
+            else None
+        ),
         encryption_at_rest="a customer-managed KMS key per environment (rotation on) for "
         "RDS, ElastiCache, OpenSearch, S3, SQS, logs and secrets",
         encryption_in_transit="TLS 1.2+ at the load balancer "
         "(ELBSecurityPolicy-TLS13-1-2-2021-06); TLS to RDS (force_ssl) and ElastiCache "
         "(in-transit encryption)"
-        + ("; TLS between services too (hipaa)" if tls_everywhere else ""),
+        + (
+            "; TLS up to each service too: the load balancer re-encrypts to HTTPS targets "
+            "(which it does not verify, so a certificate the service generates at start-up "
+            f"serves) and services call each other over HTTPS ({tls_why})"
+            if tls_everywhere
+            else "; the load balancer forwards to services over HTTP inside private subnets "
+            "that admit only it"
+        ),
         tls_to_services=tls_everywhere,
         controls=controls,
+        audit=audit,
     )
 
 
@@ -246,11 +291,12 @@ def _store_permission(system: str, engine: str, store: str) -> Permission:
             actions=["secretsmanager:GetSecretValue"],
         )
     if engine == "redis":
+        # IAM authentication: connecting as the cache's user is the permission.
         return Permission(
-            kind="cache-secret",
+            kind="cache-iam",
             target=store,
-            resource=f"secret {system}/prod/{store}/auth-token",
-            actions=["secretsmanager:GetSecretValue"],
+            resource=f"cache {system}-prod-{store} as its user",
+            actions=["elasticache:Connect"],
         )
     if engine == "s3":
         return Permission(

@@ -1,0 +1,20 @@
+"""The names the design gives Terraform module calls, so it can name the resources that
+implement what it claims (compliance evidence); the renderers build exactly these."""
+
+from __future__ import annotations
+
+import re
+
+from infra_architect.engine._design_model import StorePlan
+
+SEPARATORS = re.compile(r"[^a-z0-9]+")
+AUDIT_MODULE = "audit"
+
+
+def snake(name: str) -> str:
+    return SEPARATORS.sub("_", name.lower()).strip("_")
+
+
+def store_module(store: StorePlan) -> str:
+    """The Terraform module call of a store, e.g. ``rds_orders_db``."""
+    return f"{store.kind}_{snake(store.name)}"
