@@ -394,6 +394,19 @@ def _ignore_nested(sandbox: Sandbox) -> tuple[list[str], str]:
     return [], ".infra-architect-ignore.yaml"
 
 
+def _ignore_escapes(sandbox: Sandbox) -> tuple[list[str], str]:
+    """Bad YAML whose error message quotes a line holding a bidi override (YAML itself
+    refuses C0 controls, but not this)."""
+    _write(sandbox.tree, {".infra-architect-ignore.yaml": "ignore:\n  - \u202eevil: ] x\n"})
+    return [], "\\u202eevil"
+
+
+def _ignore_links_out_with_escapes(sandbox: Sandbox) -> tuple[list[str], str]:
+    target = sandbox.outside / "nested" / "\x1b[2Jx"
+    (sandbox.tree / ".infra-architect-ignore.yaml").symlink_to(target)
+    return [], "links outside the reviewed tree"
+
+
 def _baseline_non_utf8(sandbox: Sandbox) -> tuple[list[str], str]:
     _write(sandbox.home, {"baseline.json": b'{"findings": [{"fingerprint": "\xff"}]}'})
     return ["--baseline", str(sandbox.home / "baseline.json")], "not UTF-8"
@@ -428,6 +441,8 @@ BAD_INPUT: dict[str, Callable[[Sandbox], tuple[list[str], str]]] = {
     "ignore file is a FIFO": _ignore_fifo,
     "ignore file is a directory": _ignore_directory,
     "ignore file nested 20000 deep": _ignore_nested,
+    "ignore file error quoting escapes": _ignore_escapes,
+    "ignore file links out to a name with escapes": _ignore_links_out_with_escapes,
     "baseline not UTF-8": _baseline_non_utf8,
     "baseline is a FIFO": _baseline_fifo,
     "baseline is a directory": _baseline_directory,
@@ -447,6 +462,8 @@ def test_bad_review_input_is_one_message_and_exit_2(
     assert result.returncode == EXIT_BAD_INPUT, result.stderr
     assert says in result.stderr
     assert "fix:" in result.stderr
+    assert "\x1b" not in result.stderr, "no terminal escape from the tree reaches stderr"
+    assert "\u202e" not in result.stderr
     assert result.stdout == ""
     assert result.seconds < 30
 

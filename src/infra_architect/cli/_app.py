@@ -58,6 +58,7 @@ from infra_architect.review import (
     read_ignore_file,
     review,
 )
+from infra_architect.review._display import printable
 from infra_architect.review._kustomize import kubectl_build
 from infra_architect.review._report import report_json, report_markdown, report_sarif
 from infra_architect.rules import Severity
@@ -626,7 +627,8 @@ def _review_ignore_file(root: Path) -> IgnoreFile | None:
     real, base = ignore_path.resolve(), root.resolve()
     if base not in real.parents:
         _fail(
-            f"{ignore_path}: links outside the reviewed tree ({real}): not read\n"
+            f"{ignore_path}: links outside the reviewed tree ({printable(str(real))}): "
+            "not read\n"
             "  fix: make it a regular file in the repository"
         )
     return read_ignore_file(ignore_path)

@@ -11,11 +11,14 @@ import re
 from urllib.parse import quote
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, newlines: bool = False) -> str:
     """Every character that is not printable (controls, ESC, C1, bidi overrides, line
-    separators, unassigned) shown as its escape: ``\\x1b``, ``\\u202e``. Space stays."""
+    separators, unassigned) shown as its escape: ``\\x1b``, ``\\u202e``. Space stays, and
+    with ``newlines`` so does ``\\n`` (a message of several lines)."""
     if text.isprintable():
         return text
+    if newlines:
+        return "\n".join(printable(line) for line in text.split("\n"))
     return "".join(c if c.isprintable() else _escape(c) for c in text)
 
 

@@ -31,6 +31,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from infra_architect.errors import Problem, ReviewInputError
+from infra_architect.review._display import printable
 from infra_architect.rules import Finding
 
 IGNORE_FILE = ".infra-architect-ignore.yaml"
@@ -152,7 +153,14 @@ def read_ignore_file(path: Path) -> IgnoreFile:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise ReviewInputError(
-            str(path), [Problem(field="ignore", message=str(exc), fix="write valid YAML")]
+            str(path),
+            [
+                Problem(
+                    field="ignore",
+                    message=printable(str(exc), newlines=True),
+                    fix="write valid YAML",
+                )
+            ],
         ) from None
     except RecursionError:
         raise ReviewInputError(
@@ -168,8 +176,8 @@ def read_ignore_file(path: Path) -> IgnoreFile:
             [
                 Problem(
                     line=_line_of(node, location),
-                    field=".".join(str(p) for p in location),
-                    message=error["msg"],
+                    field=printable(".".join(str(p) for p in location)),
+                    message=printable(error["msg"]),
                     fix="each entry needs rule and reason (path and resource are optional "
                     "globs); a suppression without a reason is not accepted",
                 )
