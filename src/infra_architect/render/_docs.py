@@ -2,6 +2,10 @@
 
 Renderers make no decisions; every figure printed is read from the Design. Output is
 deterministic: no timestamps, sorted JSON keys, a fixed file order.
+
+Free text from the spec enters the documents here, escaped once (``_documents_view``):
+templates print ``design.description`` as it is given to them, already inert Markdown.
+design.json keeps the text as written (JSON escapes it).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from infra_architect.render._mermaid import (
     network_diagram,
     spike_charts,
 )
+from infra_architect.render._text import markdown_inline
 
 
 def _pct(value: float) -> str:
@@ -48,6 +53,7 @@ def _environment() -> Environment:
     env.filters["usd"] = _usd
     env.filters["code"] = lambda text: f"`{text}`"
     env.filters["capital"] = capital
+    env.filters["md"] = markdown_inline
     return env
 
 
@@ -58,14 +64,26 @@ def _render(template: str, **context: object) -> str:
     return text.strip("\n") + "\n"
 
 
+def _documents_view(design: Design) -> Design:
+    """The Design as the templates see it: the spec's free text escaped for Markdown.
+
+    The description is the one value of the Design no character set holds (names, paths,
+    schedules, regions and URLs are held to strict sets in the spec). A spec's text with
+    a ``` fence, ``<script>`` or a heading stays text.
+    """
+    return design.model_copy(update={"description": markdown_inline(design.description)})
+
+
 def render_docs(design: Design) -> dict[str, str]:
     """Every document of ``design`` by its path relative to the output directory."""
+    # Diagrams escape for Mermaid from the Design as given; the templates get the view.
+    raw, design = design, _documents_view(design)
     diagrams = {
-        "compute": compute_diagram(design),
-        "network": network_diagram(design),
-        "data": data_diagram(design),
-        "delivery": delivery_diagram(design),
-        "failover": failover_diagram(design),
+        "compute": compute_diagram(raw),
+        "network": network_diagram(raw),
+        "data": data_diagram(raw),
+        "delivery": delivery_diagram(raw),
+        "failover": failover_diagram(raw),
     }
     files = {
         "docs/architecture.md": _render(
@@ -87,7 +105,7 @@ def render_docs(design: Design) -> dict[str, str]:
         files[f"docs/adr/{index:04d}-{slug(decision.id)}.md"] = _render(
             "adr.md.j2", d=decision, number=index
         )
-    files["design.json"] = design_json(design)
+    files["design.json"] = design_json(raw)
     return dict(sorted(files.items()))
 
 

@@ -53,16 +53,22 @@ class Block:
 Item = Attr | Blank | Comment | Block
 
 
+_HCL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_HCL_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029]|\$\{|%\{')
+
+
+def _hcl_escape(match: re.Match[str]) -> str:
+    found = match.group()
+    if found in ("${", "%{"):
+        return found[0] + found  # $${ and %%{: a literal marker, never a template
+    return _HCL_ESCAPES.get(found, f"\\u{ord(found):04x}")
+
+
 def quote(text: str) -> str:
-    """An HCL string literal: escapes quotes and backslashes, and template markers."""
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("${", "$${")
-        .replace("%{", "%%{")
-    )
-    return f'"{escaped}"'
+    """An HCL string literal of ``text`` exactly: quotes, backslashes and control
+    characters escaped, and ``${``/``%{`` doubled so no interpolation or directive runs
+    (a spec's ``${file("/etc/passwd")}`` stays those characters)."""
+    return f'"{_HCL_SPECIAL.sub(_hcl_escape, text)}"'
 
 
 def _key(name: str) -> str:
@@ -143,7 +149,8 @@ def _attribute_lines(items: Sequence[Item], depth: int, *, keys: bool = False) -
             out.append("")
         elif isinstance(item, Comment):
             flush()
-            out.append(f"{pad}# {item.text}")
+            # One comment line per line of text: a line break must not end the comment.
+            out.extend(f"{pad}# {line}".rstrip() for line in item.text.splitlines() or [""])
         else:
             flush()
             out.extend(_block_lines(item, depth))

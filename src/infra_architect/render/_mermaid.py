@@ -1,4 +1,10 @@
-"""Mermaid diagrams of a Design, built as text from the model (no decisions here)."""
+"""Mermaid diagrams of a Design, built as text from the model (no decisions here).
+
+Every value that comes from the spec goes into a quoted label through ``_label``
+(``render._text.mermaid_label``): a name, a schedule or a region cannot close the label,
+open HTML or start a ``click``/``classDef``/``%%`` line, whatever the spec's character
+sets let through.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import math
 import re
 
 from infra_architect.engine import Design
+from infra_architect.render._text import mermaid_label
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
@@ -16,8 +23,8 @@ def node_id(kind: str, name: str) -> str:
     return f"{kind}_{_UNSAFE.sub('_', name)}"
 
 
-def _label(text: str) -> str:
-    return text.replace('"', "#quot;")
+def _label(text: object) -> str:
+    return mermaid_label(str(text))
 
 
 def compute_diagram(design: Design) -> str:
@@ -34,7 +41,7 @@ def compute_diagram(design: Design) -> str:
         replicas = (
             f"{plan.min_replicas}-{plan.max_replicas} replicas"
             if plan.type.value != "cron"
-            else f"cron {plan.schedule}"
+            else f"cron {_label(plan.schedule)}"
         )
         scaling = f"<br/>scales on {plan.autoscaling.metric}" if plan.autoscaling else ""
         lines.append(
@@ -77,14 +84,14 @@ def network_diagram(design: Design) -> str:
         lines.append(f'    subgraph tier_{tier}["{tier} subnets"]')
         for subnet in (s for s in network.subnets if s.tier == tier):
             sid = node_id(f"sn_{tier}", subnet.availability_zone)
-            lines.append(f'      {sid}["{subnet.availability_zone}<br/>{subnet.cidr}"]')
+            lines.append(f'      {sid}["{_label(subnet.availability_zone)}<br/>{subnet.cidr}"]')
         lines.append("    end")
     if network.load_balancer != "none":
         lines.append(
             f'    {entry}["{network.load_balancer.upper()} ({network.load_balancer_scheme})"]'
         )
     for index in range(network.nat_gateways):
-        lines.append(f'    nat{index}["NAT gateway {zones[index]}"]')
+        lines.append(f'    nat{index}["NAT gateway {_label(zones[index])}"]')
     lines.append("  end")
     for index in range(network.nat_gateways):
         lines.append(f"  tier_private -->|egress| nat{index}")
@@ -137,9 +144,9 @@ def failover_diagram(design: Design) -> str:
     availability = design.availability
     zones = sorted({s.availability_zone for s in design.network.subnets})
     lines = ["flowchart TB", '  dns["Route 53"]']
-    lines.append(f'  subgraph primary["{design.region} (primary)"]')
+    lines.append(f'  subgraph primary["{_label(design.region)} (primary)"]')
     for zone in zones:
-        lines.append(f'    {node_id("az", zone)}["{zone}<br/>compute + data replica"]')
+        lines.append(f'    {node_id("az", zone)}["{_label(zone)}<br/>compute + data replica"]')
     lines.append("  end")
     lines.append("  dns --> primary")
     target = design.data.recovery_region
@@ -148,7 +155,7 @@ def failover_diagram(design: Design) -> str:
         if availability.regions > 1
         else design.constraints.recovery.strategy
     )
-    lines.append(f'  subgraph dr["{target} ({_label(label)})"]')
+    lines.append(f'  subgraph dr["{_label(target)} ({_label(label)})"]')
     lines.append('    dr_data[("replicated data")]')
     lines.append("  end")
     lines.append("  primary -.->|replication| dr_data")
@@ -173,16 +180,19 @@ def spike_charts(design: Design) -> list[str]:
     top = max([*s.load, *s.capacity, 1.0])
     load = [
         "xychart-beta",
-        f'  title "{s.service}: {study.multiplier:g}x step at {study.start_seconds} s ({s.unit})"',
+        (
+            f'  title "{_label(s.service)}: {study.multiplier:g}x step at '
+            f'{study.start_seconds} s ({_label(s.unit)})"'
+        ),
         f'  x-axis "seconds" 0 --> {end}',
-        f'  y-axis "{s.unit}" 0 --> {math.ceil(top * 1.1)}',
+        f'  y-axis "{_label(s.unit)}" 0 --> {math.ceil(top * 1.1)}',
         f"  line {values(s.load)}",
         f"  line {values(s.capacity)}",
     ]
     most = max([*s.ready, *s.desired, 1])
     replicas = [
         "xychart-beta",
-        f'  title "{s.service}: replicas (desired by the autoscaler, then ready)"',
+        f'  title "{_label(s.service)}: replicas (desired by the autoscaler, then ready)"',
         f'  x-axis "seconds" 0 --> {end}',
         f'  y-axis "replicas" 0 --> {math.ceil(most * 1.1)}',
         f"  line {values(s.desired)}",
