@@ -53,7 +53,6 @@ def _environment() -> Environment:
     env.filters["usd"] = _usd
     env.filters["code"] = lambda text: f"`{text}`"
     env.filters["capital"] = capital
-    env.filters["md"] = markdown_inline
     return env
 
 
