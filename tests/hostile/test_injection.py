@@ -518,6 +518,24 @@ def test_generated_workflows_read_every_value_from_env(spec: Path, tmp_path: Pat
                 assert not re.search(pattern, step.run), (path.name, step.label, value)
 
 
+def test_review_reports_an_injected_workflow(sandbox: Sandbox) -> None:
+    """The rule runs on reviewed repositories: review of a tree holding the fail fixture
+    reports its findings, critical first, and fails the gate."""
+    fixture = ROOT / "tests" / "rules" / "IA-CI-003" / "fail"
+    workflows = sandbox.tree / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    shutil.copyfile(fixture / "workflow.yml", workflows / "triage.yml")
+
+    result = sandbox.run("review", str(sandbox.tree), "-f", "json", timeout=BOUND)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "IA-CI-003"]
+    expected = json.loads((fixture / "expected.json").read_text())
+    assert [f["line"] for f in found] == [line for _, line, _ in expected]
+    assert found[0]["severity"] == "critical"
+    assert found[0]["file"] == ".github/workflows/triage.yml"
+
+
 def test_validate_runs_the_workflow_rules_on_a_generated_tree(tmp_path: Path) -> None:
     files = generate(ROOT / "examples" / "internal-tool.yaml")
     for path, text in files.items():
