@@ -95,13 +95,15 @@ GIT_URL = Charset(
 )
 # Free text (descriptions, owner) goes into documents, escaped there; what it may not
 # hold are characters no document shows: control characters (they rewrite terminals and
-# break parsers) and bidirectional overrides (they make text read differently than it is).
-_INVISIBLE = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff"
+# break parsers), line/paragraph separators, a byte-order mark, and the bidirectional
+# embeddings, overrides and isolates that make text read differently than it is
+# (CVE-2021-42574). Zero-width joiners and LRM/RLM marks stay: scripts and emoji need them.
+_INVISIBLE = "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028-\\u202e\\u2066-\\u2069\\ufeff"
 TEXT = Charset(
     pattern=f"^[^{_INVISIBLE}]*$",
     what="plain text",
     allowed="printable text, line breaks and tabs (no control characters, no "
-    "bidirectional or zero-width formatting characters)",
+    "bidirectional embedding, override or isolate characters)",
     example="Online store - catalogue, search and checkout.",
 )
 LINE = Charset(
