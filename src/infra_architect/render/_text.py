@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ufeff]")
+"""What the spec's free text may not hold either (see ``spec._models.TEXT``)."""
 
 _MARKDOWN = str.maketrans(
     {
@@ -36,8 +37,8 @@ of a line (``>``, ``*``, ``|``, backticks and ``<`` are escaped everywhere alrea
 
 
 def one_line(text: str) -> str:
-    """Whitespace runs (line breaks, tabs, Unicode separators) as one space; invisible
-    and control characters as U+FFFD, so they show instead of acting."""
+    """Whitespace runs (line breaks, tabs, Unicode separators) as one space; control and
+    bidirectional-override characters as U+FFFD, so they show instead of acting."""
     return _CONTROL.sub("\ufffd", " ".join(text.split()))
 
 
