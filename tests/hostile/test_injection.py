@@ -410,6 +410,16 @@ def test_the_generated_terraform_of_free_text_is_fmt_clean(
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_free_text_keeps_what_scripts_and_emoji_need() -> None:
+    """Joiners and direction marks are text (Persian, emoji); overrides are not."""
+    from infra_architect.spec import Metadata  # noqa: PLC0415
+
+    kept = "nim\u200cfasele, \U0001f469\u200d\U0001f4bb, \u200fmark"
+    assert Metadata(name="shop", description=kept, owner=kept).description == kept
+    with pytest.raises(ValueError, match="pattern"):
+        Metadata(name="shop", description="a\u2066b")
+
+
 # --- the escaping helpers, on their own ------------------------------------------------
 
 
@@ -437,6 +447,7 @@ def test_the_generated_terraform_of_free_text_is_fmt_clean(
         "&lt;kept&gt; &#96; \\*",
         "a\u2028# b\u0085- c",
         "trailing backslash \\",
+        "nim\u200cfasele \U0001f469\u200d\U0001f4bb \u200fRTL mark",
     ],
 )
 def test_markdown_inline_text_renders_as_itself(text: str) -> None:
