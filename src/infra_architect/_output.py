@@ -1,24 +1,86 @@
-"""Writing a generated tree: atomic files and a manifest that protects the user's edits.
+"""Writing a generated tree: atomic, recoverable, and never outside the output directory.
 
 ``.infra-architect/manifest.json`` records the SHA-256 of every file the last run
 wrote. A re-run replaces a file only when it is unchanged since then (or absent, or
 already identical); a file the user edited, or one the tool never wrote, is refused
 unless ``force`` — every such file is named before anything is written.
+
+The output directory may have come from anywhere (it is meant to be committed and
+cloned), so nothing read from it is trusted: manifest entries that are not plain relative
+paths are ignored and named (see :mod:`infra_architect._manifest`); no path is read or
+written through a symbolic link, and only regular files are read. A generated path where
+a link, a pipe, a device or a directory stands is refused like an edit, and ``--force``
+does not override that: the tool cannot know where such a thing leads.
+
+A run is recoverable if it dies at any point (kill -9 included):
+
+1. under an exclusive ``flock`` of the output directory (a second run is refused);
+2. everything is planned and checked before the first write;
+3. ``journal.json`` is written (and flushed) with the hash each file is about to get;
+4. every new file is staged beside its target under a fixed name
+   (``.<name>.infra-architect-tmp``, so leftovers are recognised) and flushed to disk —
+   a path that cannot be written stops the run here, with the tree unchanged;
+5. the staged files replace their targets by rename, stale files are removed;
+6. the new manifest replaces the old one, then the journal is removed.
+
+A later run counts a file as generated when its hash is the manifest's or the journal's,
+so what an interrupted run wrote is finished, not blamed on the user; its leftovers are
+removed. A user's edit matches neither hash, and stays protected.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
-import json
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra_architect._io import atomic_write_text
+from infra_architect._io import (
+    NEW_FILE_MODE,
+    Entry,
+    Kind,
+    create_new,
+    fsync_directory,
+    hash_regular,
+    inspect,
+    kind_of,
+    prepare_write,
+    read_regular,
+    write_all,
+)
+from infra_architect._manifest import (
+    JOURNAL,
+    MANIFEST,
+    MANIFEST_VERSION,
+    Record,
+    dump_record,
+    key_problem,
+    parse_record,
+)
 from infra_architect.errors import InfraArchitectError, OutputConflictError
 
-MANIFEST = ".infra-architect/manifest.json"
-MANIFEST_VERSION = 1
+__all__ = [
+    "MANIFEST",
+    "MANIFEST_VERSION",
+    "OutputBusyError",
+    "OutputWriteError",
+    "UnsafeOutputError",
+    "WriteReport",
+    "digest",
+    "read_manifest",
+    "write_tree",
+]
+
+TEMP_SUFFIX = ".infra-architect-tmp"
+MAX_RECORD_BYTES = 16 << 20
+"""A manifest of the largest design is well under 1 MiB; more is not one the tool wrote."""
+MAX_HASHED_BYTES = 64 << 20
+"""Larger files are not hashed: no file the tool writes comes near this size."""
+_TOO_LARGE = "too-large"
+"""Stands for the hash of a file over :data:`MAX_HASHED_BYTES`; equals no real hash."""
 
 
 @dataclass
@@ -28,6 +90,43 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     kept_edited: list[str] = field(default_factory=list)
     forced: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
+    """Files found as an interrupted run left them (its journal's hash), taken as generated."""
+    notes: list[str] = field(default_factory=list)
+    """Manifest entries ignored, stale paths left alone, and why."""
+
+
+class UnsafeOutputError(InfraArchitectError):
+    """Generated paths are occupied by something other than a regular file in a real
+    directory (a symbolic link, a pipe, a device): nothing is written, even with --force."""
+
+    def __init__(self, hazards: list[str], edited: list[str]) -> None:
+        self.hazards = tuple(sorted(set(hazards)))
+        self.edited = tuple(sorted(edited))
+        listed = "\n".join(f"  {h}" for h in self.hazards)
+        message = f"refusing to write: these paths are not regular files it can replace:\n{listed}"
+        if self.edited:
+            also = "\n".join(f"  {p}" for p in self.edited)
+            message += f"\nand these files were edited since they were generated:\n{also}"
+        super().__init__(
+            message + "\n  fix: remove or rename them (the tool writes regular files in real "
+            "directories only, and never through a link), or choose another --output "
+            "directory; nothing was written"
+        )
+
+
+class OutputBusyError(InfraArchitectError):
+    """Another run holds the output directory."""
+
+    def __init__(self, out: Path) -> None:
+        super().__init__(
+            f"{out}: another infra-architect run is writing this directory; nothing was "
+            "written\n  fix: wait for it to finish, then run again"
+        )
+
+
+class OutputWriteError(InfraArchitectError):
+    """The file system refused a write (read-only, no space, no permission)."""
 
 
 def digest(text: str | bytes) -> str:
@@ -36,57 +135,156 @@ def digest(text: str | bytes) -> str:
 
 
 def read_manifest(out: Path) -> dict[str, str]:
-    """Hashes recorded by the last run; an unreadable manifest protects everything."""
-    path = out / MANIFEST
-    if not path.is_file():
-        return {}
-    try:
-        document = json.loads(path.read_text("utf-8"))
-        files = document["files"]
-        if not isinstance(files, dict):
-            return {}
-        return {str(k): str(v) for k, v in files.items()}
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return {}
-
-
-def _current(path: Path) -> str | None:
-    try:
-        return digest(path.read_bytes())
-    except FileNotFoundError:
-        return None
+    """The valid entries recorded by the last run (an unreadable manifest gives none)."""
+    record, _, _ = _read_record(out, MANIFEST)
+    return record.files
 
 
 def _safe_relative(rel: str) -> None:
-    parts = Path(rel).parts
-    if Path(rel).is_absolute() or ".." in parts:
-        raise ValueError(f"generated path escapes the output directory: {rel}")
+    problem = key_problem(rel)
+    if problem is not None:
+        raise ValueError(f"generated path escapes the output directory: {rel} ({problem})")
 
 
-def write_tree(
-    out: Path, files: dict[str, str], *, force: bool, keep_edited: bool = False
-) -> WriteReport:
-    """Write ``files`` (relative path → text) under ``out``; see the module docstring.
+def _parts(rel: str) -> tuple[str, ...]:
+    return tuple(rel.split("/"))
 
-    ``keep_edited``: instead of refusing, leave every file the user edited as it is (and
-    name it in the report); the manifest keeps its old hash, so it stays protected."""
-    if out.exists() and not out.is_dir():
-        raise InfraArchitectError(
-            f"{out}: exists and is not a directory\n  fix: choose another --output directory"
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}{TEMP_SUFFIX}")
+
+
+def _describe(entry: Entry) -> str:
+    if entry.blocked and entry.kind is Kind.SYMLINK:
+        return f"{entry.path}: is a symbolic link where a directory is expected"
+    if entry.blocked:
+        return f"{entry.path}: is {entry.kind.value} where a directory is expected"
+    return f"{entry.path}: is {entry.kind.value}, not a regular file"
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A path under the output as found: ``hazard`` says why it cannot be used."""
+
+    entry: Entry
+    current: str | None = None
+    hazard: str | None = None
+
+
+def _look(out: Path, rel: str) -> _Found:
+    entry = inspect(out, _parts(rel))
+    if not entry.is_plain:
+        return _Found(entry, hazard=_describe(entry))
+    if entry.kind is Kind.ABSENT or entry.stat is None:
+        return _Found(entry)
+    try:
+        current = hash_regular(entry.path, entry.stat, MAX_HASHED_BYTES)
+    except OSError as exc:
+        return _Found(entry, hazard=f"{entry.path}: cannot be read ({exc.strerror or exc})")
+    return _Found(entry, current=current or _TOO_LARGE)
+
+
+def _read_record(out: Path, rel: str) -> tuple[Record, bytes | None, str | None]:
+    """A state file's valid entries, its bytes, and the hazard at its path if any."""
+    entry = inspect(out, _parts(rel))
+    if not entry.is_plain:
+        return Record(), None, _describe(entry)
+    if entry.kind is Kind.ABSENT or entry.stat is None:
+        return Record(), None, None
+    data = read_regular(entry.path, entry.stat, MAX_RECORD_BYTES)
+    if data is None:
+        note = f"{out / rel}: larger than {MAX_RECORD_BYTES >> 20} MiB; ignored"
+        return Record({}, (note,), readable=False), None, None
+    return parse_record(data, str(out / rel)), data, None
+
+
+@dataclass
+class _Plan:
+    """Everything a run will do, decided before it writes anything."""
+
+    report: WriteReport
+    to_write: list[str]
+    modes: dict[str, int]
+    remove: list[str]
+    leftovers: list[Path]
+    settled: dict[str, str] | None
+    manifest: bytes
+    manifest_before: bytes | None
+    journal_before: bool
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.to_write or self.remove)
+
+
+@dataclass
+class _Survey:
+    """The output directory as found: what the records vouch for and what is on disk."""
+
+    recorded: dict[str, str]
+    intended: dict[str, str]
+    found: dict[str, _Found] = field(default_factory=dict)
+    hazards: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    manifest_bytes: bytes | None = None
+    journal_bytes: bytes | None = None
+
+    def ours(self, rel: str) -> bool:
+        """The file is as this tool last wrote it, or as an interrupted run was writing it."""
+        current = self.found[rel].current
+        return current is not None and current in (
+            self.recorded.get(rel),
+            self.intended.get(rel),
         )
-    recorded = read_manifest(out)
-    report = WriteReport()
+
+    def settled(self) -> dict[str, str] | None:
+        """The manifest with what an interrupted run finished, or None when none was."""
+        if not self.intended:
+            return None
+        finished = {
+            rel: h
+            for rel, h in self.intended.items()
+            if rel in self.found and self.found[rel].current == h
+        }
+        return {**self.recorded, **finished}
+
+
+def _survey(out: Path, data: dict[str, bytes]) -> _Survey:
+    manifest, manifest_bytes, manifest_hazard = _read_record(out, MANIFEST)
+    journal, journal_bytes, journal_hazard = _read_record(out, JOURNAL)
+    survey = _Survey(manifest.files, journal.files, manifest_bytes=manifest_bytes)
+    survey.journal_bytes = journal_bytes
+    survey.hazards += [h for h in (manifest_hazard, journal_hazard) if h]
+    survey.notes += [*manifest.notes, *journal.notes]
+    stale = (set(survey.recorded) | set(survey.intended)) - set(data)
+    for rel in [*data, *sorted(stale)]:
+        survey.found[rel] = _look(out, rel)
+    return survey
+
+
+def _plan(out: Path, data: dict[str, bytes], *, force: bool, keep_edited: bool) -> _Plan:
+    survey = _survey(out, data)
+    report = WriteReport(notes=list(survey.notes))
     conflicts: list[str] = []
     to_write: list[str] = []
-    for rel, text in files.items():
-        _safe_relative(rel)
-        current = _current(out / rel)
-        if current == digest(text):
+    for rel, content in data.items():
+        here = survey.found[rel]
+        if here.hazard is not None:
+            survey.hazards.append(here.hazard)
+            continue
+        if here.current is not None and (
+            here.current == survey.intended.get(rel) != survey.recorded.get(rel)
+        ):
+            report.recovered.append(rel)
+        if here.current == digest(content):
             report.unchanged.append(rel)
             continue
-        if current is not None and recorded.get(rel) != current:
+        if here.current is not None and not survey.ours(rel):
             conflicts.append(rel)
         to_write.append(rel)
+    if survey.hazards:
+        edited = [] if force else [str(out / rel) for rel in conflicts]
+        raise UnsafeOutputError(survey.hazards, edited)
     if conflicts and keep_edited and not force:
         to_write = [rel for rel in to_write if rel not in conflicts]
         report.kept_edited += sorted(conflicts)
@@ -94,27 +292,285 @@ def write_tree(
         raise OutputConflictError([str(out / rel) for rel in conflicts])
     else:
         report.forced = sorted(conflicts)
-    for rel in to_write:
-        atomic_write_text(out / rel, files[rel])
-        report.written.append(rel)
-    for rel in sorted(set(recorded) - set(files)):
-        path = out / rel
-        current = _current(path)
-        if current is None:
+    report.written = list(to_write)
+    _plan_stale(survey, set(data), report)
+    return _Plan(
+        report=report,
+        to_write=to_write,
+        modes={
+            rel: stat.st_mode & 0o777
+            for rel in to_write
+            if (stat := survey.found[rel].entry.stat) is not None
+        },
+        remove=report.removed,
+        leftovers=_leftovers(out, [*survey.found, MANIFEST, JOURNAL]),
+        settled=survey.settled(),
+        manifest=dump_record(_new_manifest(survey, data, set(report.kept_edited))),
+        manifest_before=survey.manifest_bytes,
+        journal_before=survey.journal_bytes is not None,
+    )
+
+
+def _plan_stale(survey: _Survey, generated: set[str], report: WriteReport) -> None:
+    """Files recorded before but no longer generated: removed when still as written."""
+    for rel, here in survey.found.items():
+        if rel in generated or (here.current is None and here.hazard is None):
             continue
-        if current == recorded[rel]:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+        if here.hazard is not None:
+            report.notes.append(f"not removed: {here.hazard}")
+        elif survey.ours(rel):
             report.removed.append(rel)
         else:
             report.kept_edited.append(rel)
-    kept = set(report.kept_edited)
-    hashes = {rel: recorded.get(rel, "") if rel in kept else digest(files[rel]) for rel in files}
-    hashes = {rel: h for rel, h in hashes.items() if h}
-    manifest = {
-        "version": MANIFEST_VERSION,
-        "generator": "infra-architect",
-        "files": dict(sorted(hashes.items())),
+
+
+def _new_manifest(survey: _Survey, data: dict[str, bytes], kept: set[str]) -> dict[str, str]:
+    """Generated files and their hashes; a kept edit keeps the hash it was generated with,
+    so it stays protected."""
+    hashes = {
+        rel: survey.recorded.get(rel) or survey.intended.get(rel) or ""
+        if rel in kept
+        else digest(content)
+        for rel, content in data.items()
     }
-    atomic_write_text(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return report
+    return {rel: h for rel, h in hashes.items() if h}
+
+
+def _leftovers(out: Path, rels: list[str]) -> list[Path]:
+    """Staged files an interrupted run left (fixed names beside the paths it wrote)."""
+    found: list[Path] = []
+    for rel in rels:
+        parts = _parts(rel)
+        entry = inspect(out, (*parts[:-1], f".{parts[-1]}{TEMP_SUFFIX}"))
+        if not entry.blocked and entry.kind not in (Kind.ABSENT, Kind.DIRECTORY):
+            found.append(entry.path)
+    return found
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output directory for the whole run.
+
+    The lock is taken on the directory itself, so a refused run leaves the tree exactly
+    as it was and nothing needs committing or ignoring; the kernel drops it when the
+    process dies, so a killed run never leaves a stale lock. A second run fails at once
+    rather than waiting: two runs into one directory is a mistake in a script, and
+    whichever ran last would silently decide the result."""
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputBusyError(out) from None
+        except OSError:
+            pass  # a file system without locks (some network mounts): the journal still recovers
+        yield
+    finally:
+        os.close(fd)
+
+
+def _ensure_directory(out: Path) -> None:
+    try:
+        if out.is_dir():
+            return
+        if out.is_symlink() and not out.exists():
+            raise InfraArchitectError(
+                f"{out}: is a symbolic link to nothing\n  fix: remove it, or choose another "
+                "--output directory"
+            )
+        if out.exists():
+            raise InfraArchitectError(
+                f"{out}: exists and is not a directory\n  fix: choose another --output directory"
+            )
+        out.mkdir(parents=True, exist_ok=True)
+    except (NotADirectoryError, FileExistsError):
+        blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), out.parent)
+        raise InfraArchitectError(
+            f"{out}: cannot create the output directory: {blocker} is not a directory\n"
+            "  fix: choose an --output path whose parents are directories"
+        ) from None
+    except OSError as exc:
+        raise InfraArchitectError(
+            f"{out}: cannot create the output directory: {exc.strerror or exc}\n"
+            "  fix: choose an --output directory you can write to"
+        ) from None
+
+
+def _cannot(exc: OSError, consequence: str) -> OutputWriteError:
+    where = exc.filename if exc.filename is not None else "the output directory"
+    return OutputWriteError(
+        f"{where}: cannot write ({exc.strerror or exc}); {consequence}\n"
+        "  fix: make the output directory writable (and free some space if it is full), or "
+        "choose another --output directory"
+    )
+
+
+def _make_directories(out: Path, rel: str, created: list[Path]) -> Path:
+    """Create the missing directories above ``rel`` (each checked to be a real directory
+    before anything is made inside it); returns the path of ``rel``."""
+    current = out
+    for part in _parts(rel)[:-1]:
+        current /= part
+        kind = _kind_at(current)
+        if kind is Kind.ABSENT:
+            with contextlib.suppress(FileExistsError):
+                current.mkdir()
+                created.append(current)
+            kind = _kind_at(current)
+        if kind is not Kind.DIRECTORY:
+            raise UnsafeOutputError([_describe(Entry(kind, current, blocked=True))], [])
+    return current / _parts(rel)[-1]
+
+
+def _kind_at(path: Path) -> Kind:
+    try:
+        return kind_of(path.lstat().st_mode)
+    except FileNotFoundError:
+        return Kind.ABSENT
+
+
+@dataclass
+class _Staged:
+    files: list[tuple[Path, Path]] = field(default_factory=list)
+    """(staged file, target) pairs, in the order they are swapped in."""
+    directories: list[Path] = field(default_factory=list)
+
+    def discard(self) -> None:
+        for staged, _ in self.files:
+            with contextlib.suppress(FileNotFoundError):
+                staged.unlink()
+        for directory in reversed(self.directories):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+
+
+def _stage(out: Path, data: dict[str, bytes], plan: _Plan) -> _Staged:
+    staged = _Staged()
+    try:
+        for rel in plan.to_write:
+            target = _make_directories(out, rel, staged.directories)
+            temporary = _temporary(target)
+            fd = create_new(temporary, NEW_FILE_MODE)
+            staged.files.append((temporary, target))
+            try:
+                write_all(fd, data[rel])
+                if rel in plan.modes:
+                    os.fchmod(fd, plan.modes[rel])
+                # Flushed before the rename, so a rename never exposes a file whose data
+                # a power loss could still take (a killed process loses nothing either way).
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def _write_record(out: Path, rel: str, files: dict[str, str]) -> None:
+    _write_state(out, rel, dump_record(files))
+
+
+def _write_state(out: Path, rel: str, content: bytes) -> None:
+    path = out / rel
+    if _kind_at(path.parent) is Kind.ABSENT:  # checked to be a real directory if present
+        path.parent.mkdir(exist_ok=True)
+    prepare_write(path, content, temporary=_temporary(path)).commit()
+    fsync_directory(path.parent)
+
+
+def _apply(
+    out: Path, data: dict[str, bytes], plan: _Plan, before_swap: Callable[[], None] | None
+) -> None:
+    staged = _prepare(out, data, plan)
+    try:
+        if before_swap is not None:
+            before_swap()
+    except BaseException:
+        staged.discard()
+        _forget_journal(out, plan)
+        raise
+    try:
+        _swap(out, plan, staged)
+    except OSError as exc:
+        message = f"{out} is part written; run the same command again to finish it"
+        raise _cannot(exc, message) from None
+    finally:
+        _Staged(staged.files).discard()  # what was not swapped in (none after success)
+
+
+def _prepare(out: Path, data: dict[str, bytes], plan: _Plan) -> _Staged:
+    """Steps 3 and 4 of the module docstring; on any failure the tree is as it was."""
+    try:
+        for leftover in plan.leftovers:
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        if plan.settled is not None and plan.changes:
+            _write_record(out, MANIFEST, plan.settled)
+        if plan.changes:
+            _write_record(out, JOURNAL, {rel: digest(data[rel]) for rel in plan.to_write})
+        return _stage(out, data, plan)
+    except BaseException as exc:
+        _forget_journal(out, plan)
+        if isinstance(exc, OSError):
+            raise _cannot(exc, f"nothing in {out} was changed") from None
+        raise
+
+
+def _forget_journal(out: Path, plan: _Plan) -> None:
+    """Remove the journal of a run that stopped before changing any file (a settled
+    manifest, when one was written, already records what an earlier run finished)."""
+    if plan.changes:
+        with contextlib.suppress(OSError):
+            (out / JOURNAL).unlink()
+
+
+def _swap(out: Path, plan: _Plan, staged: _Staged) -> None:
+    """Steps 5 and 6 of the module docstring."""
+    while staged.files:
+        temporary, target = staged.files[0]
+        temporary.replace(target)
+        staged.files.pop(0)
+    for rel in plan.remove:
+        with contextlib.suppress(FileNotFoundError):
+            (out / rel).unlink()
+    touched = {(out / rel).parent for rel in [*plan.to_write, *plan.remove]}
+    for directory in sorted(touched):
+        fsync_directory(directory)
+    if plan.changes or plan.manifest != plan.manifest_before:
+        _write_state(out, MANIFEST, plan.manifest)
+    if plan.journal_before or plan.changes:
+        with contextlib.suppress(FileNotFoundError):
+            (out / JOURNAL).unlink()
+        fsync_directory((out / JOURNAL).parent)
+
+
+def write_tree(
+    out: Path,
+    files: dict[str, str],
+    *,
+    force: bool,
+    keep_edited: bool = False,
+    before_swap: Callable[[], None] | None = None,
+) -> WriteReport:
+    """Write ``files`` (relative path → text) under ``out``; see the module docstring.
+
+    ``keep_edited``: instead of refusing, leave every file the user edited as it is (and
+    name it in the report); the manifest keeps its old hash, so it stays protected.
+    ``before_swap``: called once every file is staged (so the whole tree is known to be
+    writable) and before the first one replaces its target; if it raises, the tree is left
+    as it was (``add-service`` stages its spec there)."""
+    for rel in files:
+        _safe_relative(rel)
+    data = {rel: text.encode("utf-8") for rel, text in files.items()}
+    _ensure_directory(out)
+    try:
+        with _locked(out):
+            try:
+                plan = _plan(out, data, force=force, keep_edited=keep_edited)
+            except OSError as exc:
+                raise _cannot(exc, "nothing was written") from None
+            _apply(out, data, plan, before_swap)
+    except OSError as exc:  # the directory itself could not be opened for the lock
+        raise _cannot(exc, "nothing was written") from None
+    return plan.report

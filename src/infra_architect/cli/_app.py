@@ -20,8 +20,8 @@ from rich.console import Console
 from ruamel.yaml.comments import CommentedMap
 
 from infra_architect import __version__
-from infra_architect._io import atomic_write_text
-from infra_architect._output import write_tree
+from infra_architect._io import PendingWrite, atomic_write_text, prepare_write
+from infra_architect._output import WriteReport, write_tree
 from infra_architect.catalog import Catalog, load_catalog
 from infra_architect.cli._interview import ask_missing, ask_name, ask_optional_number
 from infra_architect.cli._render import (
@@ -221,6 +221,7 @@ def design(
     files, unsupported = render_all(result)
     report = write_tree(output, files, force=force)
     render_design_summary(stdout, result, source, output, report)
+    _print_write_notes(report)
     if unsupported is not None:
         stderr.print(f"[bold red]Terraform not generated:[/] {unsupported}")
     if not result.feasible or unsupported is not None:
@@ -286,10 +287,10 @@ def add_service_command(
     except ImpossiblePinError as exc:
         raise _pin_error(spec, document.source, exc) from None
     files, unsupported = render_all(result)
-    atomic_write_text(spec, text)
+    report = _write_tree_then_spec(output, files, spec, text)
     stderr.print(f"added {name} ({kind.value}) to {spec}")
-    report = write_tree(output, files, force=False, keep_edited=True)
     render_design_summary(stdout, result, document.source, output, report)
+    _print_write_notes(report)
     for rel in sorted(report.written):
         if f"/{name}" in rel or rel.endswith(f"{name}.yml"):
             stdout.print(f"  + {rel}", highlight=False)
@@ -297,6 +298,54 @@ def add_service_command(
         stderr.print(f"[bold red]Terraform not generated:[/] {unsupported}")
     if not result.feasible or unsupported is not None:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _write_tree_then_spec(
+    output: Path, files: dict[str, str], spec: Path, text: str
+) -> WriteReport:
+    """Update the tree, then the spec, so a failure never leaves a spec that names a
+    service its tree lacks: the spec's new text is staged once the whole tree is (both are
+    known writable), the tree is swapped in, and the spec replaced last. If the tree write
+    stops part way the spec is unchanged and the same command finishes it; if only the
+    spec's rename fails, the same command adds the service again over an up-to-date tree."""
+    staged: list[PendingWrite] = []
+
+    def stage_spec() -> None:
+        try:
+            staged.append(prepare_write(spec, text.encode("utf-8")))
+        except OSError as exc:
+            _fail(
+                f"{spec}: cannot be written ({exc.strerror or exc}); nothing was changed\n"
+                "  fix: make the spec and its directory writable"
+            )
+
+    try:
+        report = write_tree(output, files, force=False, keep_edited=True, before_swap=stage_spec)
+    except BaseException:
+        for pending in staged:
+            pending.discard()
+        raise
+    try:
+        for pending in staged:
+            pending.commit()
+    except OSError as exc:
+        _fail(
+            f"{spec}: cannot be written ({exc.strerror or exc}); {output} was updated\n"
+            "  fix: make the spec writable and run the same command again"
+        )
+    return report
+
+
+def _print_write_notes(report: WriteReport) -> None:
+    """What the write ignored or recovered; on stderr, so --format json stays clean."""
+    for note in report.notes:
+        stderr.print(f"note: {note}", markup=False)
+    if report.recovered:
+        stderr.print(
+            f"note: finished an interrupted run ({len(report.recovered)} files it had "
+            "written were recognised by its journal)",
+            markup=False,
+        )
 
 
 def _pin_error(spec: Path | None, source: str, exc: ImpossiblePinError) -> SpecError:

@@ -87,3 +87,49 @@ def test_keep_edited_writes_the_rest_and_keeps_protecting_the_edit(tmp_path: Pat
     # The manifest still records the generated hash: the edit stays protected next time.
     with pytest.raises(OutputConflictError):
         write_tree(tmp_path, {"a.md": "y\n", "b.md": "x\n"}, force=False)
+
+
+def test_before_swap_runs_once_everything_is_staged_and_nothing_is_replaced(
+    tmp_path: Path,
+) -> None:
+    write_tree(tmp_path, {"a.md": "old\n"}, force=False)
+    seen: list[tuple[str, list[str]]] = []
+
+    def check() -> None:
+        staged = sorted(p.name for p in tmp_path.rglob("*infra-architect-tmp"))
+        seen.append(((tmp_path / "a.md").read_text(), staged))
+
+    write_tree(tmp_path, {"a.md": "new\n", "d/b.md": "b\n"}, force=False, before_swap=check)
+    assert seen == [("old\n", [".a.md.infra-architect-tmp", ".b.md.infra-architect-tmp"])]
+    assert (tmp_path / "a.md").read_text() == "new\n"
+
+
+def test_before_swap_failing_leaves_the_tree_as_it_was(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.md": "old\n"}, force=False)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    def refuse() -> None:
+        raise InfraArchitectError("the spec cannot be written")
+
+    with pytest.raises(InfraArchitectError, match="spec cannot"):
+        write_tree(tmp_path, {"a.md": "new\n", "d/b.md": "b\n"}, force=False, before_swap=refuse)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    assert not (tmp_path / "d").exists(), "a directory made for staging is removed again"
+
+
+def test_a_refused_run_writes_nothing_at_all(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.md": "old\n"}, force=False)
+    (tmp_path / "a.md").write_text("mine\n")
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(OutputConflictError):
+        write_tree(tmp_path, {"a.md": "x\n", "d/b.md": "b\n"}, force=False)
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_nothing_to_do_rewrites_nothing(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a.md": "a\n"}, force=False)
+    manifest = tmp_path / MANIFEST
+    stamp = manifest.stat().st_mtime_ns
+    report = write_tree(tmp_path, {"a.md": "a\n"}, force=False)
+    assert report.unchanged == ["a.md"]
+    assert manifest.stat().st_mtime_ns == stamp
