@@ -42,8 +42,13 @@ EMULATOR_GAPS: dict[str, list[tuple[str, str, str]]] = {
     "elasticache": [
         (
             'resource "aws_elasticache_replication_group" "this"',
-            "count             = 0\n  subnet_group_name = null",
+            "count             = 0\n  subnet_group_name = null\n  user_group_ids    = []",
             "replication groups fail on read",
+        ),
+        (
+            'resource "aws_elasticache_user_group" "this"',
+            "count = 0",
+            "CreateUserGroup is not implemented",
         ),
         (
             'resource "aws_elasticache_subnet_group" "this"',
@@ -85,6 +90,28 @@ EMULATOR_GAPS: dict[str, list[tuple[str, str, str]]] = {
             'resource "aws_sqs_queue_redrive_allow_policy" "dead_letter"',
             "for_each = {}",
             "RedriveAllowPolicy is not stored, so the provider waits for it forever",
+        ),
+    ],
+    "audit": [
+        (
+            'resource "aws_s3_bucket_logging" "this"',
+            "count = 0",
+            'PutBucketLogging crashes on a bucket policy whose Principal is "*"',
+        ),
+        (
+            'resource "aws_cloudtrail" "this"',
+            "count = 0",
+            "the provider's X-Amz-Target CloudTrail_20131101.CreateTrail is not routed (404)",
+        ),
+        (
+            'resource "aws_securityhub_account" "this"',
+            "count = 0",
+            "UpdateSecurityHubConfiguration is not implemented",
+        ),
+        (
+            'resource "aws_securityhub_standards_subscription" "this"',
+            "for_each = {}",
+            "BatchEnableStandards is not implemented",
         ),
     ],
 }
@@ -239,7 +266,14 @@ def test_staging_applies_to_the_emulator_and_destroys(emulator: str, tmp_path: P
     tree = tmp_path / "tree"
     write_tree(tree, generate(EXAMPLE), force=False)
     terraform = tree / "infra" / "terraform"
-    assert _write_overrides(terraform) == ["elasticache", "ecs", "observability", "s3", "messaging"]
+    assert _write_overrides(terraform) == [
+        "elasticache",
+        "ecs",
+        "observability",
+        "s3",
+        "messaging",
+        "audit",
+    ]
     staging = terraform / "environments" / "staging"
     assert f'default     = "{REGION}"' in (staging / "variables.tf").read_text(encoding="utf-8")
 
@@ -280,6 +314,10 @@ def test_staging_applies_to_the_emulator_and_destroys(emulator: str, tmp_path: P
         "module.rds_main_db.aws_db_instance.this",
         'module.messaging.aws_sqs_queue.dead_letter["jobs"]',
         'module.ecs.aws_scheduler_schedule.this["billing-run"]',
+        "module.elasticache_app_cache.aws_elasticache_user.this",
+        "module.audit.aws_s3_bucket_object_lock_configuration.this",
+        "module.audit.aws_guardduty_detector.this[0]",
+        "module.audit.aws_config_configuration_recorder_status.this[0]",
     ):
         assert expected in addresses, f"{expected} was not applied"
     # What the emulator now holds is what the design asked for.

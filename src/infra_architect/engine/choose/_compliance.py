@@ -87,6 +87,8 @@ class Part:
 
     how: str
     evidence: list[Evidence]
+    outside: str | None = None
+    """What this part needs from the owner (application code, settings)."""
 
 
 def _file(path: str) -> Evidence:
@@ -228,7 +230,13 @@ def _encryption_in_transit(ctx: Context) -> Part:
         evidence += ctx.tf(
             *(f"module.{store_module(s)}.aws_s3_bucket_policy.this" for s in buckets)
         )
-    return Part("; ".join(how), evidence)
+    outside = (
+        "each service must serve TLS on its port; a certificate it generates at start-up "
+        "will do, as neither the load balancer nor the kubelet verifies it"
+        if ctx.tls_to_services
+        else None
+    )
+    return Part("; ".join(how), evidence, outside)
 
 
 def _waf(ctx: Context) -> Part | None:
@@ -482,7 +490,7 @@ def compliance_controls(ctx: Context) -> list[ComplianceControl]:
                     applies=bool(met),
                     how=how,
                     evidence=evidence,
-                    outside=_outside(ctx, control.outside, control.uses),
+                    outside=_outside(ctx, control.outside, control.uses, met),
                 )
             )
     return out
@@ -499,8 +507,11 @@ def _unique(evidence: Iterable[Evidence]) -> list[Evidence]:
     return out
 
 
-def _outside(ctx: Context, outside: str | None, uses: Sequence[str]) -> str | None:
+def _outside(
+    ctx: Context, outside: str | None, uses: Sequence[str], parts: Sequence[Part]
+) -> str | None:
     notes = [outside] if outside else []
+    notes += [p.outside for p in parts if p.outside]
     if "data-residency" in uses:
         region, dr = ctx.req.cloud.region, ctx.data.recovery_region
         if any(e.cross_region_recovery for e in ctx.environments) and not same_geography(
