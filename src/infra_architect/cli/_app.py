@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -35,7 +36,7 @@ from infra_architect.cli._render import (
 )
 from infra_architect.cost import explain as explain_bill
 from infra_architect.cost._refresh import dump_price_catalog, read_price_catalog, refresh_catalog
-from infra_architect.cost._terraform import price_terraform
+from infra_architect.cost._terraform import TerraformCost, TreeFiles, price_terraform
 from infra_architect.engine import (
     Constraints,
     Design,
@@ -52,16 +53,20 @@ from infra_architect.render import (
 from infra_architect.review import (
     IGNORE_FILE,
     IgnoreFile,
+    Kind,
     Limits,
     baseline_json,
+    classify,
     read_baseline,
     read_ignore_file,
     review,
+    walk,
 )
 from infra_architect.review._display import printable
 from infra_architect.review._kustomize import kubectl_build
 from infra_architect.review._report import report_json, report_markdown, report_sarif
 from infra_architect.rules import Severity
+from infra_architect.rules.terraform._values import Budget
 from infra_architect.simulate import plot as spike_plot
 from infra_architect.spec import (
     API_VERSION,
@@ -521,13 +526,26 @@ def cost(  # noqa: PLR0917  (Typer: arguments and options)
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="explain: movers to list.")] = 10,
     output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    tree: Annotated[
+        Path | None,
+        typer.Option(
+            "--tree",
+            help="DIR: the repository its modules may come from (default: DIR itself); "
+            "nothing outside it is read.",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="DIR: seconds for reading and evaluating.")
+    ] = 120.0,
 ) -> None:
     """Price an existing Terraform tree (`cost DIR`), or explain a bill's change
     (`cost explain EXPORT.csv`).
 
     DIR: the resources the model knows, with the counts and sizes in the code; what
     depends on traffic, is not static or is not known is listed, never guessed (parsed,
-    never executed). explain: month-over-month change by service and usage type, the top
+    never executed). It reads DIR (or --tree, for modules in `../`) as review reads a
+    tree: regular files, no symlink out, bounded; what it could not read is listed.
+    explain: month-over-month change by service and usage type, the top
     movers with their share of the increase, and the levers for each (none removes
     redundancy)."""
     if output_format not in ("table", "json"):
@@ -550,11 +568,57 @@ def cost(  # noqa: PLR0917  (Typer: arguments and options)
         _fail(f"cost {target} {export}: one directory at a time\n  fix: infra-architect cost DIR")
     if not directory.is_dir() or not any(directory.glob("*.tf")):
         _fail(f"{directory}: not a directory with .tf files\n  fix: pass a Terraform root module")
-    priced = price_terraform(directory, load_catalog().price_catalog, region)
+    priced = _price_directory(directory, tree or directory, region, timeout)
+    if tree is None and any(
+        s.endswith("leaves the reviewed tree (not read)") for s in priced.skipped
+    ):
+        stderr.print(
+            f"note: modules outside {directory} were not read; to price them, name the "
+            "repository that holds them: --tree REPO",
+            markup=False,
+        )
     if output_format == "json":
         _print_json(priced.model_dump(mode="json"))
         return
     render_terraform_cost(stdout, priced)
+
+
+def _price_directory(directory: Path, tree: Path, region: str, seconds: float) -> TerraformCost:
+    """``cost DIR``: the tree walked as a review walks it (the same limits, no link out
+    of it), the root module at DIR priced from what was read, the rest listed."""
+    start = time.monotonic()
+    base, root = tree.resolve(), directory.resolve()
+    if not tree.is_dir() or (root != base and base not in root.parents):
+        _fail(f"--tree {tree}: must be a directory that holds {directory}")
+    walked = walk(base, Limits(seconds=seconds))
+    files: dict[Path, list[tuple[Path, str]]] = {}
+    for found in walked.files:
+        if found.kind is Kind.TERRAFORM:
+            path = base / found.path
+            files.setdefault(path.parent.resolve(), []).append((path, found.text))
+    unread = [
+        f"{s.path}: {s.reason}"
+        for s in walked.skipped
+        if not s.by_design and classify(s.path) in (Kind.TERRAFORM, None)  # not YAML's
+    ]
+    if walked.stopped is not None:
+        unread.append(f"{tree}: the walk stopped early ({walked.stopped})")
+    if root not in files:
+        named = {u.partition(": ")[0] for u in unread}
+        rel = "" if root == base else f"{root.relative_to(base).as_posix()}/"
+        unread += [
+            f"{rel}{p.name}: not a regular file, or unreadable"
+            for p in sorted(directory.glob("*.tf"))
+            if f"{rel}{p.name}" not in named
+        ]
+        listed = "".join(f"\n  {u}" for u in unread)
+        _fail(
+            f"{directory}: none of its .tf files could be read{listed}\n"
+            "  fix: pass a directory of regular .tf files inside the tree"
+        )
+    budget = Budget(deadline=start + seconds)
+    prices = load_catalog().price_catalog
+    return price_terraform(root, prices, region, TreeFiles(base, files, unread), budget)
 
 
 FAIL_LEVELS = ("critical", "high", "medium", "low", "none")

@@ -1,7 +1,10 @@
 """``cost DIR``: the monthly list price of an existing Terraform tree.
 
 The tree is parsed, never executed (the rules' resource graph: local modules expanded,
-variables, locals and simple expressions resolved). Each resource type the model knows
+variables, locals and simple expressions resolved). From the command line it is read
+the way a review reads a tree (:class:`TreeFiles`: regular files only, never through a
+symlink out of the tree, bounded in size and time), and what could not be read is
+listed with the bill: an unread file never passes for a free one. Each resource type the model knows
 becomes usage at catalog prices — instances by the hour, storage by the GB — with the
 counts and sizes written in the code. What depends on traffic (NAT and load balancer
 data, logs, requests, stored objects) is not in the code: it is listed as usage-priced,
@@ -11,7 +14,9 @@ type the model does not know, is listed as such: nothing is guessed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -21,7 +26,7 @@ from infra_architect.catalog import PriceCatalog
 from infra_architect.cost._model import Category, LineItem, Usage
 from infra_architect.cost._price import price_line, total
 from infra_architect.rules.terraform._graph import Resource, TerraformGraph, load_terraform
-from infra_architect.rules.terraform._values import Unknown
+from infra_architect.rules.terraform._values import Budget, Unknown
 
 HOURS = 730.0
 FREE = frozenset(
@@ -133,8 +138,62 @@ class _Unpriced(Exception):  # noqa: N818  (a control-flow signal, not an error)
     """This resource's size is not static: listed, never guessed."""
 
 
-def price_terraform(root: Path, prices: PriceCatalog, region: str) -> TerraformCost:
-    return price_graph(load_terraform(root), prices, region, str(root))
+@dataclass(frozen=True)
+class TreeFiles:
+    """The Terraform of a tree as a bounded, safe walk read it (see ``review.walk``)."""
+
+    base: Path
+    """The tree's root (resolved): module calls may not leave it."""
+    files: Mapping[Path, Sequence[tuple[Path, str]]]
+    """Resolved directory → its .tf files (absolute path, text)."""
+    unread: Sequence[str]
+    """What the walk could not read, as ``path: reason``."""
+
+
+def price_terraform(
+    root: Path,
+    prices: PriceCatalog,
+    region: str,
+    tree: TreeFiles | None = None,
+    budget: Budget | None = None,
+) -> TerraformCost:
+    """The bill of the root module at ``root``: from ``tree``'s files when given (what
+    ``cost DIR`` does), else from the disk (trusted trees: tests, generated output)."""
+    if tree is None:
+        return price_graph(load_terraform(root, budget=budget), prices, region, str(root))
+    graph = load_terraform(root, base=tree.base, sources=tree.files, budget=budget)
+    cost = price_graph(graph, prices, region, str(root))
+    unread = [*tree.unread, *_unlisted(graph, tree)]
+    return cost.model_copy(update={"skipped": _unique([*unread, *cost.skipped])})
+
+
+def _unlisted(graph: TerraformGraph, tree: TreeFiles) -> list[str]:
+    """.tf entries of the directories loaded that no one read and no one reported (a
+    FIFO or a device named .tf is neither a file nor a skip to a walk)."""
+    reported = {u.partition(": ")[0] for u in tree.unread}
+    out: list[str] = []
+    for directory in dict.fromkeys(graph.modules):
+        read = {path.name for path, _ in tree.files.get(directory, ())}
+        try:
+            names = sorted(e.name for e in os.scandir(directory) if e.name.endswith(".tf"))
+        except OSError:
+            continue
+        for name in names:
+            rel = _relative(directory / name, tree.base)
+            if name not in read and rel not in reported:
+                out.append(f"{rel}: not read (not a regular file)")
+    return out
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _unique(items: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def price_graph(
@@ -186,7 +245,7 @@ def price_graph(
         usage_priced=usage_priced,
         unknown=unknown,
         free=free,
-        skipped=list(graph.skipped),
+        skipped=_unique([*graph.skipped, *graph.notes()]),
     )
 
 

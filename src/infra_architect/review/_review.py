@@ -9,7 +9,6 @@ cycle) the report is ``incomplete`` and the CLI fails the gate."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -45,7 +44,8 @@ from infra_architect.rules import (
     run_rules,
 )
 from infra_architect.rules.kubernetes._objects import K8sObject
-from infra_architect.rules.terraform._graph import load_plan
+from infra_architect.rules.terraform._graph import load_plan, plan_json
+from infra_architect.rules.terraform._values import Budget
 
 _MODULE_SOURCE = re.compile(r"""source\s*=\s*"(\.{1,2}/[^"]*)\"""")
 _PATCH_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902")
@@ -153,7 +153,13 @@ def review(
     found = _Found()
     found.skipped += walked.skipped
     prices = load_catalog().price_catalog
-    roots = _terraform(walked, base, terraform_roots(walked), context, prices, region, found)
+
+    def evaluation() -> Budget:  # each root's own bounds; the review's one deadline
+        return Budget(deadline=start + budget, clock=clock)
+
+    roots = _terraform(
+        walked, base, terraform_roots(walked), context, prices, region, found, evaluation
+    )
     _plans(walked, context, found)
     _workflows(walked, context, found)
     raw, k8s_skips = kubernetes_objects(walked)
@@ -203,6 +209,7 @@ def _terraform(  # noqa: PLR0917  (one review's context)
     prices: PriceCatalog,
     region: str,
     found: _Found,
+    evaluation: Callable[[], Budget] = Budget,
 ) -> list[str]:
     """Review every root module; return the roots reviewed. A directory of .tf files no
     root loaded (its caller only seemed to call it, e.g. from a comment) is reviewed as a
@@ -217,7 +224,9 @@ def _terraform(  # noqa: PLR0917  (one review's context)
             sources.setdefault(real[directory], []).append((base / f.path, f.text))
 
     def review_root(directory: str) -> set[Path]:
-        graph = load_terraform(real.get(directory, base / directory), base=base, sources=sources)
+        graph = load_terraform(
+            real.get(directory, base / directory), base=base, sources=sources, budget=evaluation()
+        )
         found.resources += len(graph.resources)
         found.skipped += [_skip(s) for s in graph.skipped]
         found.skipped += [
@@ -239,6 +248,7 @@ def _terraform(  # noqa: PLR0917  (one review's context)
             )
         )
         found.findings += [_via(f, directory) for f in run_rules(graph, context, TERRAFORM_RULES)]
+        found.skipped += [_skip(n) for n in graph.notes()]  # what evaluation left unknown
         return set(graph.modules)
 
     loaded: set[Path] = set()
@@ -264,7 +274,7 @@ def _plans(walked: Walk, context: RuleContext, found: _Found) -> None:
         if file.kind is not Kind.PLAN:
             continue
         try:
-            document = json.loads(file.text)
+            document = plan_json(file.text)
         except (ValueError, RecursionError):
             found.skipped.append(Skipped(path=file.path, reason="not JSON"))
             continue
@@ -281,6 +291,7 @@ def _plans(walked: Walk, context: RuleContext, found: _Found) -> None:
         plan = load_plan(document, file.path)
         found.resources += len(plan.resources)
         found.findings += run_rules(plan, context, TERRAFORM_RULES)
+        found.skipped += [_skip(s) for s in plan.skipped]
 
 
 def _workflows(walked: Walk, context: RuleContext, found: _Found) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from infra_architect.catalog import load_catalog
-from infra_architect.cost._terraform import price_terraform
+from infra_architect.cost._terraform import TreeFiles, price_terraform
 
 MAIN = """
 variable "web_count" {
@@ -140,3 +141,31 @@ def test_cli_cost_dir_json(tmp_path: Path) -> None:
     document = json.loads(shown.stdout)
     assert document["region"] == "us-east-1"
     assert len(document["unknown"]) == 2
+
+
+def test_a_fifo_named_tf_is_listed_not_read(tmp_path: Path) -> None:
+    """Opening a FIFO waits for a writer forever: the disk reader takes regular files."""
+    tree = _tree(tmp_path)
+    os.mkfifo(tree / "network.tf")
+    result = price_terraform(tree, load_catalog().price_catalog, "us-east-1")
+    assert "network.tf: not a regular file (not read)" in result.skipped
+    assert any(r.address == "aws_instance.web" for r in result.resources)
+
+
+def test_a_walked_tree_lists_what_it_could_not_read(tmp_path: Path) -> None:
+    """`cost DIR` prices what its walk read; the walk's skips and any .tf of a loaded
+    directory it did not read are listed with the bill."""
+    tree = _tree(tmp_path)
+    os.mkfifo(tree / "modules" / "cache" / "extra.tf")
+    base = tree.resolve()
+    files = {
+        base: [(base / "main.tf", MAIN)],
+        base / "modules" / "cache": [(base / "modules" / "cache" / "main.tf", CACHE)],
+    }
+    walked = TreeFiles(base, files, ["big.tf: 9,999,999 bytes, over the 5,242,880-byte limit"])
+    result = price_terraform(base, load_catalog().price_catalog, "us-east-1", walked)
+    assert result.skipped[:2] == [
+        "big.tf: 9,999,999 bytes, over the 5,242,880-byte limit",
+        "modules/cache/extra.tf: not read (not a regular file)",
+    ]
+    assert any(r.address.startswith("module.cache.") for r in result.resources)

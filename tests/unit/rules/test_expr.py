@@ -19,7 +19,7 @@ VARIABLES: dict[str, object] = {
 }
 
 
-def _resolve(word: str, name: str) -> object:
+def _resolve(word: str, name: str, _depth: int = 0) -> object:
     return VARIABLES.get(name, UNKNOWN) if word == "var" else UNKNOWN
 
 

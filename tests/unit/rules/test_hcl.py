@@ -68,7 +68,7 @@ def test_there_are_files_to_compare() -> None:
         ("x = string", "string"),
         ('x = ["a", 1]', ["a", 1]),
         ('x = { "k-1" = "v", k2 = var.z }', {"k-1": "v", "k2": "${var.z}"}),
-        ("x = <<-EOT\n    one\n      two\n    EOT\n", "one\n  two"),
+        ("x = <<-EOT\n    one\n      two\n    EOT\n", "one\n  two\n"),
         ("x = a ? b :\n    c", "${a ? b : c}"),
     ],
 )

@@ -3,22 +3,33 @@
 HCL is parsed (tree-sitter, in python-hcl2's shape: see ``_hcl``), never executed.
 Module calls with a local ``source`` are instantiated with their arguments;
 expressions are evaluated only as far as they are static (literals, ``var.``,
-``local.``, module outputs, simple conditionals and ``length``); anything else is
-:data:`UNKNOWN`, never guessed. References are followed through variables, locals and
-outputs to the resources they name, which is what the reachability rules need.
+``local.``, module outputs, conditionals, for expressions, pure functions: see
+``_expr``); anything else is :data:`UNKNOWN`, never guessed. References are followed
+through variables, locals and outputs to the resources they name, which is what the
+reachability rules need.
+
+Each named value (a local, a variable, a module's outputs) is evaluated once per module
+instance and remembered, so locals that each use the one before twice cost one
+evaluation each, not two to the power of their number. The graph's :class:`Budget`
+bounds sizes, nesting and time (a review's ``--timeout``); what it stopped is UNKNOWN
+and listed in :attr:`TerraformGraph.skipped` with the file and line it came from.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import os
 import re
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra_architect.rules.terraform._expr import evaluate
-from infra_architect.rules.terraform._hcl import HclSyntaxError, parse_hcl
-from infra_architect.rules.terraform._values import UNKNOWN
+from infra_architect.rules.terraform._expr import MAX_DEPTH as MAX_EXPRESSION_DEPTH
+from infra_architect.rules.terraform._expr import evaluate, evaluate_template
+from infra_architect.rules.terraform._hcl import HclSyntaxError, Parsed, read_hcl
+from infra_architect.rules.terraform._values import UNKNOWN, Budget, nesting
 
 _INTERPOLATION = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
 _REFERENCE = re.compile(
@@ -27,8 +38,14 @@ _REFERENCE = re.compile(
 )
 _META_KEYS = {"__start_line__", "__end_line__"}
 MAX_DEPTH = 24
+"""Module calls nested in one another."""
+MAX_REFERENCES = 64
+"""References followed from one attribute by :meth:`TerraformGraph.references`."""
 MAX_MODULES = 2_000
 """Module instances one root may expand to: bounds fan-out, not only depth."""
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""A .tf file read from disk (the review's walk has its own, equal limit)."""
+_IN_PROGRESS = object()
 
 
 @dataclass
@@ -43,6 +60,10 @@ class Scope:
     locals: dict[str, object] = field(default_factory=dict)
     outputs: dict[str, object] = field(default_factory=dict)
     modules: dict[str, Scope] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)
+    """Where each named value is written (``local.x`` → ``main.tf:12``), for notes."""
+    where: str = "."
+    """The module's directory, relative to what paths are reported against."""
 
     def address(self, local: str) -> str:
         return f"{self.path}.{local}" if self.path else local
@@ -85,6 +106,11 @@ class TerraformGraph:
     """Module calls may not leave this directory (a review's root)."""
     modules: list[Path] = field(default_factory=list)
     """Every module directory loaded (the root first)."""
+    budget: Budget = field(default_factory=Budget)
+    """Bounds of evaluation (sizes, nesting, deadline), and its notes."""
+    _named_values: dict[tuple[str, str, int], object] = field(default_factory=dict, repr=False)
+    _named_references: dict[tuple[str, str, int], object] = field(default_factory=dict, repr=False)
+    _expressions: dict[tuple[str, int], object] = field(default_factory=dict, repr=False)
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         return (r for r in self.resources if r.type in types and r.mode == "managed")
@@ -95,57 +121,109 @@ class TerraformGraph:
     def by_address(self, address: str) -> Resource | None:
         return next((r for r in self.resources if r.address == address), None)
 
+    def notes(self) -> list[str]:
+        """What evaluation left unknown because a bound was reached (sizes, nesting,
+        time), each with where it happened."""
+        return [f"{n} (evaluated as unknown)" for n in self.budget.summary()]
+
     # --- evaluation -----------------------------------------------------------------
 
     def value(self, raw: object, scope: Scope, depth: int = 0) -> object:
         """The static value of an attribute, or UNKNOWN."""
-        if depth > MAX_DEPTH:
+        self.budget.fallback = f"{scope.where}: {scope.path or 'root module'}"
+        try:
+            found = self._value(raw, scope, depth)
+        except RecursionError:  # the depth bounds keep well inside the stack: a net
+            self.budget.note("nested too deeply to evaluate")
+            return UNKNOWN
+        return self._shallow(found)
+
+    def _shallow(self, value: object) -> object:
+        """``value``, or UNKNOWN when it nests deeper than the rules should walk (values
+        built from remembered ones could otherwise grow a level per local)."""
+        if isinstance(value, list | dict):
+            limit = self.budget.bounds.max_depth
+            if nesting(value, limit) > limit:
+                self.budget.note(f"a value nested deeper than {limit} levels")
+                return UNKNOWN
+        return value
+
+    def _value(self, raw: object, scope: Scope, depth: int) -> object:
+        if depth > MAX_EXPRESSION_DEPTH:
+            self.budget.note(f"references nested deeper than {MAX_EXPRESSION_DEPTH} steps")
             return UNKNOWN
         if isinstance(raw, list):
-            return [self.value(v, scope, depth + 1) for v in raw]
+            return [self._value(v, scope, depth + 1) for v in raw]
         if isinstance(raw, dict):
             return {
-                k: self.value(v, scope, depth + 1) for k, v in raw.items() if k not in _META_KEYS
+                k: self._value(v, scope, depth + 1) for k, v in raw.items() if k not in _META_KEYS
             }
         if not isinstance(raw, str):
             return raw
+        if "${" not in raw and "%{" not in raw:
+            return raw
+        key = (raw, id(scope))
+        if key in self._expressions:
+            return self._expressions[key]
+        found = self._string(raw, scope, depth)
+        self._expressions[key] = found
+        return found
+
+    def _string(self, raw: str, scope: Scope, depth: int) -> object:
+        """An expression (``${...}`` as the converter writes them) or a template (the
+        source between a string's quotes)."""
+
+        def resolve(word: str, name: str, at: int) -> object:
+            if word in ("var", "local"):
+                return self._named(word, name, scope, at + 1)
+            return self._outputs(name, scope, at + 1)
+
         match = _INTERPOLATION.match(raw)
         if match is not None:
-            return self._expression(match.group(1).strip(), scope, depth + 1)
-        if "${" not in raw:
-            return raw
-        if "\n" in raw or '"' in raw:
-            return UNKNOWN  # a heredoc or a template with quotes: not worth the risk
-        return self._expression(f'"{raw}"', scope, depth + 1)
-
-    def _expression(self, expr: str, scope: Scope, depth: int) -> object:
-        """Evaluate one expression; references resolve through this module instance."""
-
-        def resolve(word: str, name: str) -> object:
-            if word in ("var", "local"):
-                return self._named(word, name, scope, depth + 1)
-            child = scope.modules.get(name)
-            if child is None:
-                return UNKNOWN
-            return {
-                output: self.value(raw, child, depth + 1) for output, raw in child.outputs.items()
-            }
-
-        return evaluate(expr, resolve)
+            found = evaluate(match.group(1).strip(), resolve, self.budget, depth + 1)
+            # `${a}-${b}` also matches: its middle is not an expression, it is a template
+            if not (found is UNKNOWN and "${" in match.group(1)):
+                return found
+        if "\n" in raw:
+            return UNKNOWN  # a heredoc's text: its template cannot be told from it
+        return evaluate_template(raw, resolve, self.budget, depth + 1)
 
     def _named(self, kind: str, name: str, scope: Scope, depth: int) -> object:
-        if kind == "local":
-            return self.value(scope.locals[name], scope, depth) if name in scope.locals else UNKNOWN
+        """A local or a variable of one module instance, evaluated once."""
+        key = (kind, name, id(scope))
+        remembered = self._named_values.get(key)
+        if remembered is _IN_PROGRESS:
+            return UNKNOWN  # a cycle: Terraform refuses it, never a value
+        if remembered is not None or key in self._named_values:
+            return remembered
+        self._named_values[key] = _IN_PROGRESS
+        where = scope.origins.get(f"{kind}.{name}", scope.where)
+        with self.budget.subject(f"{where}: {scope.address(f'{kind}.{name}')}"):
+            found = self._shallow(self._unremembered(kind, name, scope, depth))
+        self._named_values[key] = found
+        return found
+
+    def _unremembered(self, kind: str, name: str, scope: Scope, depth: int) -> object:
+        if kind in ("local", "output"):
+            written = scope.locals if kind == "local" else scope.outputs
+            return self._value(written[name], scope, depth) if name in written else UNKNOWN
         if name in scope.arguments and scope.caller is not None:
-            return self.value(scope.arguments[name], scope.caller, depth)
+            return self._value(scope.arguments[name], scope.caller, depth)
         if name in scope.variables:
-            return self.value(scope.variables[name], scope, depth)
+            return self._value(scope.variables[name], scope, depth)
         return UNKNOWN
+
+    def _outputs(self, module: str, scope: Scope, depth: int) -> object:
+        """A module call's outputs as a map, each evaluated once."""
+        child = scope.modules.get(module)
+        if child is None:
+            return UNKNOWN
+        return {output: self._named("output", output, child, depth) for output in child.outputs}
 
     def references(self, raw: object, scope: Scope, depth: int = 0) -> set[str]:
         """Addresses of the resources an attribute refers to, through variables, locals
         and module outputs."""
-        if depth > MAX_DEPTH:
+        if depth > MAX_REFERENCES or self.budget.expired():
             return set()
         if isinstance(raw, list):
             return (
@@ -166,19 +244,33 @@ class TerraformGraph:
         for match in _REFERENCE.finditer(raw):
             kind, name, module, output, data, rtype, rname = match.groups()
             if kind == "local" and name in scope.locals:
-                found |= self.references(scope.locals[name], scope, depth + 1)
+                found |= self._named_refs("local", name, scope, scope.locals[name], depth)
             elif kind == "var":
                 if name in scope.arguments and scope.caller is not None:
-                    found |= self.references(scope.arguments[name], scope.caller, depth + 1)
+                    argument = scope.arguments[name]
+                    found |= self._named_refs("var", name, scope.caller, argument, depth)
                 elif name in scope.variables:
-                    found |= self.references(scope.variables[name], scope, depth + 1)
+                    found |= self._named_refs("default", name, scope, scope.variables[name], depth)
             elif module and module in scope.modules:
                 child = scope.modules[module]
                 if output in child.outputs:
-                    found |= self.references(child.outputs[output], child, depth + 1)
+                    found |= self._named_refs("output", output, child, child.outputs[output], depth)
             elif rtype:
                 local = f"data.{rtype}.{rname}" if data else f"{rtype}.{rname}"
                 found.add(scope.address(local))
+        return found
+
+    def _named_refs(self, kind: str, name: str, scope: Scope, raw: object, depth: int) -> set[str]:
+        """The references of one named value, followed once per module instance."""
+        key = (kind, name, id(scope))
+        remembered = self._named_references.get(key)
+        if remembered is _IN_PROGRESS:
+            return set()
+        if isinstance(remembered, set):
+            return remembered
+        self._named_references[key] = _IN_PROGRESS
+        found = self.references(raw, scope, depth + 1)
+        self._named_references[key] = found
         return found
 
 
@@ -190,32 +282,95 @@ def _parse_dir(
     skipped: list[str],
     root: Path,
     sources: Mapping[Path, Sequence[tuple[Path, str]]] | None,
-) -> list[tuple[Path, dict[str, object]]]:
+) -> list[tuple[Path, Parsed]]:
     parsed = []
-    if sources is None:
-        texts = [(p, p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.tf"))]
-    else:
-        texts = sorted(sources.get(directory, ()))
+    texts = (
+        _read_dir(directory, skipped, root)
+        if sources is None
+        else sorted(sources.get(directory, ()))
+    )
     for path, text in texts:
         try:
-            parsed.append((path, _parse(text)))
+            document = _parse(text)
         except HclSyntaxError as exc:
             skipped.append(f"{_relative(path, root)}: not parsed ({exc})")
+            continue
+        parsed.append((path, document))
+        if document.notes:
+            rel = _relative(path, root)
+            skipped += [f"{rel}:{note.removeprefix('line ')}" for note in document.notes]
     return parsed
 
 
+def _read_dir(directory: Path, skipped: list[str], root: Path) -> list[tuple[Path, str]]:
+    """The .tf files of a directory on disk: regular files only (a FIFO or a device
+    named .tf would block or never end), at most :data:`MAX_FILE_BYTES` each, UTF-8."""
+    texts: list[tuple[Path, str]] = []
+    try:
+        names = sorted(e.name for e in os.scandir(directory) if e.name.endswith(".tf"))
+    except OSError as exc:
+        skipped.append(f"{_relative(directory, root)}: unreadable ({exc.strerror})")
+        return texts
+    for name in names:
+        path = directory / name
+        text = _read_regular(path)
+        if isinstance(text, str):
+            texts.append((path, text))
+        elif text is not None:
+            skipped.append(f"{_relative(path, root)}: {text.reason}")
+    return texts
+
+
+@dataclass(frozen=True)
+class _Unread:
+    reason: str
+
+
+def _read_regular(path: Path) -> str | _Unread | None:
+    """A regular file's text; None for a directory; why not, for anything else."""
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return _Unread("not a regular file (not read)")
+        if info.st_size > MAX_FILE_BYTES:
+            return _Unread(f"{info.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+        # O_NONBLOCK: if it became a FIFO since the stat, opening must not wait
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return _Unread("not a regular file (not read)")
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return _Unread(f"unreadable ({exc.strerror})")
+    if len(data) > MAX_FILE_BYTES:
+        return _Unread(f"over the {MAX_FILE_BYTES:,}-byte limit")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _Unread("not UTF-8 text")
+
+
 @functools.lru_cache(maxsize=4096)
-def _parse(text: str) -> dict[str, object]:
+def _parse(text: str) -> Parsed:
     """One parse per distinct text: a module called from several places (or roots) is
     parsed once. The result is shared, so nothing may modify it."""
-    return parse_hcl(text)
+    return read_hcl(text)
 
 
 def _relative(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return _resolved(path).relative_to(_resolved(root)).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, once per path (paths are reported relative to the real root
+    for every file and module of every root)."""
+    return path.resolve()
 
 
 def _labelled(blocks: object) -> Iterator[tuple[str, dict[str, object]]]:
@@ -230,12 +385,15 @@ def load_terraform(
     root: Path,
     base: Path | None = None,
     sources: Mapping[Path, Sequence[tuple[Path, str]]] | None = None,
+    budget: Budget | None = None,
 ) -> TerraformGraph:
     """The graph of the root module at ``root`` with its local module calls expanded.
     ``base`` is what file paths are reported relative to (default: ``root``). With
     ``sources`` (directory → its files' absolute paths and texts) only those texts are
-    parsed and module calls may
-    not leave ``base``: how a review reads a tree it does not trust."""
+    parsed and module calls may not leave ``base``: how a review reads a tree it does
+    not trust. ``budget``: the bounds and deadline of evaluation (default: no deadline);
+    what it stops is listed in ``skipped``, after loading and after every rule that
+    evaluates (call :meth:`TerraformGraph.notes` for the latest)."""
     base = base or root
     graph = TerraformGraph(
         root=root,
@@ -243,8 +401,10 @@ def load_terraform(
         skipped=[],
         sources=sources,
         boundary=base.resolve() if sources is not None else None,
+        budget=budget or Budget(),
     )
     _load_scope(graph, Scope(path="", directory=root, arguments={}, caller=None), base, 0)
+    graph.skipped += graph.notes()
     return graph
 
 
@@ -255,11 +415,19 @@ def _load_scope(graph: TerraformGraph, scope: Scope, base: Path, depth: int) -> 
     calls: list[tuple[str, dict[str, object]]] = []
     resources: list[Resource] = []
     graph.modules.append(scope.directory)
-    for path, document in _parse_dir(scope.directory, graph.skipped, base, graph.sources):
-        resources += _load_document(graph, scope, _relative(path, base), document)
-        calls += list(_labelled(document.get("module")))
+    scope.where = _relative(scope.directory, base) or "."
+    for path, parsed in _parse_dir(scope.directory, graph.skipped, base, graph.sources):
+        rel = _relative(path, base)
+        resources += _load_document(graph, scope, rel, parsed.document)
+        for name, body in _labelled(parsed.document.get("module")):
+            calls.append((name, body))
+            scope.origins[f"module.{name}"] = f"{rel}:{_line(body)}"
     # Resources whose count is statically 0 do not exist.
-    graph.resources += [r for r in resources if graph.value(r.body.get("count", 1), scope) != 0]
+    for resource in resources:
+        with graph.budget.subject(f"{resource.file}:{resource.line}: {resource.address}"):
+            absent = graph.value(resource.body.get("count", 1), scope) == 0
+        if not absent:
+            graph.resources.append(resource)
     for name, body in calls:
         child = _module_scope(graph, scope, name, body)
         if child is not None:
@@ -273,14 +441,18 @@ def _load_document(
     """Record the variables, locals and outputs of one file; return its resources."""
     resources: list[Resource] = []
     for name, body in _labelled(document.get("variable")):
+        scope.origins[f"var.{name}"] = f"{rel}:{_line(body)}"
         if "default" in body:
             scope.variables[name] = body["default"]
             graph.variables.append(Variable(name, body["default"], scope, rel, _line(body)))
     for block in _dicts(document.get("locals")):
-        scope.locals.update({k: v for k, v in block.items() if k not in _META_KEYS})
+        values = {k: v for k, v in block.items() if k not in _META_KEYS}
+        scope.locals.update(values)
+        scope.origins.update(dict.fromkeys((f"local.{k}" for k in values), f"{rel}:{_line(block)}"))
     for name, body in _labelled(document.get("output")):
         if "value" in body:
             scope.outputs[name] = body["value"]
+            scope.origins[f"output.{name}"] = f"{rel}:{_line(body)}"
     for mode, key in (("managed", "resource"), ("data", "data")):
         for rtype, named in _labelled(document.get(key)):
             for rname, rbody in named.items():
@@ -328,7 +500,10 @@ def _module_scope(
         graph.skipped.append(f"{address}: more than {MAX_MODULES} module instances (not read)")
         return None
     arguments = {k: v for k, v in body.items() if k not in _META_KEYS | {"source", "providers"}}
-    return Scope(path=address, directory=directory, arguments=arguments, caller=scope)
+    child = Scope(path=address, directory=directory, arguments=arguments, caller=scope)
+    where = scope.origins.get(f"module.{name}", "")
+    child.origins.update({f"var.{k}": where for k in arguments})
+    return child
 
 
 def _line(body: Mapping[str, object]) -> int:
@@ -346,15 +521,107 @@ def blocks(body: Mapping[str, object], name: str) -> list[dict[str, object]]:
     return [value] if isinstance(value, dict) else _dicts(value)
 
 
-def load_plan(document: Mapping[str, object], file: str) -> TerraformGraph:
+# --- plans ---------------------------------------------------------------------------------
+
+
+def plan_json(text: str) -> object:
+    """A plan file's JSON (``terraform show -json``), however deeply its modules nest:
+    what the standard parser refuses for its recursion (about 500 nested modules) is
+    read by an iterative one. Raises ValueError when it is not JSON."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        return _deep_json(text)
+
+
+_JSON_TOKEN = re.compile(
+    r"[ \t\n\r]*(?:([\[\]{},:])|(\")|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+    r"|(true|false|null))"
+)
+_JSON_WORDS: dict[str, object] = {"true": True, "false": False, "null": None}
+
+
+def _json_tokens(text: str) -> Iterator[tuple[str, object]]:
+    """(kind, value): a punctuation mark (kind is the mark), a "string" or a "value"."""
+    position = 0
+    while True:
+        match = _JSON_TOKEN.match(text, position)
+        if match is None:
+            if text[position:].strip(" \t\n\r"):
+                raise ValueError(f"not JSON at {position}")
+            return
+        position = match.end()
+        mark, quote, digits, word = match.groups()
+        if mark:
+            yield mark, None
+        elif quote:
+            value, position = json.decoder.scanstring(text, position)  # type: ignore[attr-defined]
+            yield "string", value
+        elif digits is not None:
+            yield "value", json.loads(digits)
+        else:
+            yield "value", _JSON_WORDS[word]
+
+
+def _deep_json(text: str) -> object:  # noqa: PLR0912  (a state machine: a branch per token)
+    """JSON with an explicit stack instead of recursion (``json.loads`` refuses past
+    about a thousand levels). Raises ValueError on anything that is not JSON."""
+    top: list[object] = []
+    stack: list[list[object] | dict[str, object]] = [top]
+    key: str | None = None
+    anything = {"value", "string", "[", "{"}
+    expect = anything
+    for kind, value in _json_tokens(text):
+        if kind not in expect:
+            raise ValueError(f"not JSON: {kind} where {sorted(expect)} belongs")
+        container = stack[-1]
+        if kind in ("]", "}"):
+            stack.pop()
+            expect = _after_value(stack)
+        elif kind == ":":
+            expect = anything
+        elif kind == ",":
+            expect = anything if isinstance(container, list) else {"string"}
+        elif isinstance(container, dict) and key is None:  # an object's key
+            key, expect = str(value), {":"}
+        else:
+            child: object = value
+            if kind in ("[", "{"):
+                child = [] if kind == "[" else {}
+            if isinstance(container, list):
+                container.append(child)
+            else:
+                container[str(key)] = child
+                key = None
+            if isinstance(child, list | dict) and kind in ("[", "{"):
+                stack.append(child)
+                expect = anything | {"]"} if kind == "[" else {"string", "}"}
+            else:
+                expect = _after_value(stack)
+    if len(stack) != 1 or len(top) != 1:
+        raise ValueError("not JSON: unfinished")
+    return top[0]
+
+
+def _after_value(stack: Sequence[list[object] | dict[str, object]]) -> set[str]:
+    if len(stack) == 1:
+        return set()  # one document: nothing may follow it
+    return {",", "]"} if isinstance(stack[-1], list) else {",", "}"}
+
+
+def load_plan(
+    document: Mapping[str, object], file: str, budget: Budget | None = None
+) -> TerraformGraph:
     """The graph of a plan as ``terraform show -json`` prints it: planned values, every
     module flattened, addresses as Terraform writes them. Values known only after apply
     are absent from the plan and read as UNKNOWN; a plan has no line numbers, so
-    findings point at the plan file."""
-    graph = TerraformGraph(root=Path(file), resources=[], skipped=[])
+    findings point at the plan file. Values nested deeper than the budget's bound are
+    UNKNOWN (and noted): the rules walk values recursively."""
+    graph = TerraformGraph(root=Path(file), resources=[], skipped=[], budget=budget or Budget())
     scope = Scope(path="", directory=Path(file).parent, arguments={}, caller=None)
     planned = document.get("planned_values")
     stack = [planned.get("root_module")] if isinstance(planned, Mapping) else []
+    limit = graph.budget.bounds.max_depth
     while stack:
         module = stack.pop()
         if not isinstance(module, Mapping):
@@ -363,13 +630,24 @@ def load_plan(document: Mapping[str, object], file: str) -> TerraformGraph:
             address, values = item.get("address"), item.get("values")
             if not isinstance(address, str) or not isinstance(values, dict):
                 continue
+            body: dict[str, object] = {}
+            for key, value in values.items():
+                if value is None:
+                    continue
+                if nesting(value, limit) > limit:
+                    graph.skipped.append(
+                        f"{file}: {address}.{key} nested deeper than {limit} levels "
+                        "(evaluated as unknown)"
+                    )
+                    value = UNKNOWN  # noqa: PLW2901
+                body[key] = value
             graph.resources.append(
                 Resource(
                     address=address,
                     type=str(item.get("type", "")),
                     name=str(item.get("name", "")),
                     mode="data" if item.get("mode") == "data" else "managed",
-                    body={k: v for k, v in values.items() if v is not None},
+                    body=body,
                     scope=scope,
                     file=file,
                     line=1,
