@@ -41,7 +41,9 @@ from infra_architect.engine import (
     Constraints,
     Design,
     ImpossiblePinError,
+    check_pins,
     derive_constraints,
+    design_only_checks,
     design_system,
 )
 from infra_architect.engine.choose._resilience import spike_run
@@ -170,20 +172,27 @@ def constraints(
     assumptions. Exit 1 when requirements conflict, 2 on bad input."""
     source, requirements = _load(spec, interactive)
     result = derive_constraints(requirements, load_catalog())
+    try:
+        # design refuses a pinned decision that cannot hold (exit 2); so does this
+        check_pins(requirements, result)
+    except ImpossiblePinError as exc:
+        raise _pin_error(spec, source, exc) from None
+    design_checks = design_only_checks(requirements, result)
     if output is OutputFormat.JSON:
-        sys.stdout.write(constraints_json(result, source) + "\n")
+        sys.stdout.write(constraints_json(result, source, design_checks) + "\n")
     else:
-        render_constraints(stdout, result, source, explain=explain)
+        render_constraints(stdout, result, source, explain=explain, design_checks=design_checks)
     if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
 
 
-def constraints_json(result: Constraints, source: str) -> str:
+def constraints_json(result: Constraints, source: str, design_checks: list[str]) -> str:
     document = {
         "apiVersion": API_VERSION,
         "kind": "Constraints",
         "spec": source,
         "feasible": result.feasible,
+        "checked_only_by_design": design_checks,
         "constraints": result.model_dump(mode="json"),
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)

@@ -22,15 +22,26 @@ from infra_architect.validate import ValidationReport
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def render_constraints(console: Console, c: Constraints, source: str, *, explain: bool) -> None:
+def render_constraints(
+    console: Console,
+    c: Constraints,
+    source: str,
+    *,
+    explain: bool,
+    design_checks: list[str] | None = None,
+) -> None:
     verdict = (
         Text("feasible: no conflicting requirements", style="green")
         if c.feasible
         else Text("INFEASIBLE: the requirements conflict (see Conflicts)", style="bold red")
     )
+    later = [
+        Text(f"checked only by `design`: {check}", style="yellow") for check in design_checks or []
+    ]
     console.print(
         Panel(
-            Group(Text(f"{c.name}: constraints", style="bold"), Text(source), verdict), expand=False
+            Group(Text(f"{c.name}: constraints", style="bold"), Text(source), verdict, *later),
+            expand=False,
         )
     )
     console.print(_budget(c))

@@ -3,6 +3,7 @@
 from infra_architect._figures import Figure, capital, figure, given, number
 from infra_architect.engine._constraints import derive_constraints, derive_error_budget
 from infra_architect.engine._design import design_system
+from infra_architect.engine._design_checks import check_pins, design_only_checks
 from infra_architect.engine._design_model import Decision, Design, DodAnswer, FailureScenario
 from infra_architect.engine._model import (
     CapabilityFit,
@@ -43,8 +44,10 @@ __all__ = [
     "Topology",
     "TrafficFigures",
     "capital",
+    "check_pins",
     "derive_constraints",
     "derive_error_budget",
+    "design_only_checks",
     "design_system",
     "figure",
     "given",

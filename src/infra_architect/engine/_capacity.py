@@ -13,6 +13,12 @@ from infra_architect.engine._model import (
 from infra_architect.spec import Requirements, Service, ServiceType
 from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
 
+MAX_REPLICAS = 5000
+"""Replicas one service can run: an ECS service runs at most 5,000 tasks (AWS service
+quota "Tasks per service"), and a Kubernetes cluster is tested to 5,000 nodes and
+150,000 pods in all. A load needing more is beyond one deployment (a conflict), and the
+design's replica bounds stop here."""
+
 _UNIT: dict[ServiceType, LoadUnit] = {
     ServiceType.WEB: "requests/s",
     ServiceType.API: "requests/s",
@@ -238,4 +244,15 @@ def total_capacity(services: list[ServiceCapacity]) -> CapacityTotals:
         vcpu_max=total("vcpu_max", "vCPU"),
         memory_gb_min=total("memory_gb_min", "GiB"),
         memory_gb_max=total("memory_gb_max", "GiB"),
+    )
+
+
+def store_peak_rps(req: Requirements, services: list[ServiceCapacity], store: str) -> float:
+    """Peak requests/s reaching a data store: the peak load of every long-running
+    service that uses it (cron jobs run between peaks)."""
+    by_name = {s.name: s for s in services}
+    return sum(
+        by_name[s.name].peak_load.value
+        for s in req.system.services
+        if store in s.uses and s.type is not ServiceType.CRON and s.name in by_name
     )

@@ -12,18 +12,27 @@ from dataclasses import dataclass
 
 from infra_architect._figures import number
 from infra_architect.catalog import Catalog
+from infra_architect.engine._capacity import MAX_REPLICAS, store_peak_rps
 from infra_architect.engine._model import (
     Complexity,
     Conflict,
     CostFloor,
     ErrorBudget,
     Recovery,
+    ServiceCapacity,
     Severity,
     Topology,
     TrafficFigures,
 )
 from infra_architect.engine._topology import SYNC_REPLICATED
-from infra_architect.spec import Compliance, DatastoreEngine, DatastoreRole, Requirements
+from infra_architect.spec import (
+    Compliance,
+    ComputeChoice,
+    DatastoreEngine,
+    DatastoreRole,
+    QueueEngine,
+    Requirements,
+)
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -40,6 +49,7 @@ class Cheaper:
 class Derived:
     error_budget: ErrorBudget
     traffic: TrafficFigures
+    services: list[ServiceCapacity]
     topology: Topology
     recovery: Recovery
     complexity: Complexity
@@ -59,6 +69,9 @@ def derive_conflicts(req: Requirements, catalog: Catalog, d: Derived) -> list[Co
         _deploy_downtime,
         _compliance_experience,
         _growth,
+        _beyond_one_deployment,
+        _store_beyond_largest_class,
+        _terraform_gaps,
     )
     return [conflict for check in checks for conflict in check(req, catalog, d)]
 
@@ -356,4 +369,80 @@ def _growth(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflic
             f"{number(d.traffic.average_rps.value)} today; capacity is sized for the larger.",
             fix="check traffic.growth; it is the traffic expected at the end of the period",
             fields=["traffic.growth"],
+        )
+
+
+def _beyond_one_deployment(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflict]:
+    for index, service in enumerate(d.services):
+        needed = service.max_replicas
+        if needed.value <= MAX_REPLICAS:
+            continue
+        yield Conflict(
+            id="load-beyond-one-deployment",
+            severity=ERROR,
+            title=f"{service.name} needs {number(needed.value)} replicas at its highest load; "
+            f"one service runs at most {MAX_REPLICAS:,}",
+            detail=f"{service.spike_load.show()} at the spike and "
+            f"{service.growth_peak_load.show()} at the growth peak, "
+            f"{service.load_per_replica.show()} ({service.load_per_replica.worked}). An ECS "
+            f"service runs at most {MAX_REPLICAS:,} tasks and a Kubernetes cluster is tested "
+            "to 150,000 pods: one deployment cannot carry this load. The design stops its "
+            f"replica bounds at {MAX_REPLICAS:,}.",
+            fix="measure cpu_ms_per_request (it sizes everything); check the traffic figures "
+            "and the per_request fan-out into this service; or split the system into cells "
+            "(one spec each) that share the traffic",
+            fields=["traffic", f"system.services[{index}].cpu_ms_per_request"],
+        )
+
+
+def _store_beyond_largest_class(
+    req: Requirements, catalog: Catalog, d: Derived
+) -> Iterator[Conflict]:
+    largest = catalog.design.db_classes[-1]
+    for index, store in enumerate(req.system.datastores):
+        if not store.engine.relational:
+            continue
+        peak = store_peak_rps(req, d.services, store.name)
+        if peak < largest.below_rps:
+            continue
+        yield Conflict(
+            id="store-load-beyond-largest-class",
+            severity=ERROR,
+            title=f"{store.name} must serve {number(peak)} requests/s at peak; the largest "
+            f"database class in the catalog ({largest.class_}) is sized for below "
+            f"{number(largest.below_rps)}",
+            detail=f"{store.name} ({store.engine.value}) is one primary: every request of the "
+            "services that use it reaches it, and no instance class serves this rate.",
+            fix="put a cache in front of it, split the data across several stores (one per "
+            "service or shard), or check the traffic and fan-out figures",
+            fields=[f"system.datastores[{index}]", "traffic"],
+        )
+
+
+def _terraform_gaps(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflict]:
+    """What ``design`` will write no Terraform for (it writes the rest and exits 1), said
+    here so ``constraints`` does not report a spec ``design`` then stops on."""
+    gaps = [
+        f"queue {q.name} on {q.engine.value} (use sqs, sns or kinesis)"
+        for q in req.system.queues
+        if q.engine in (QueueEngine.KAFKA, QueueEngine.RABBITMQ)
+    ]
+    gaps += [
+        f"store {s.name}: redis as primary data runs on MemoryDB (role: cache or session "
+        "keeps it on ElastiCache)"
+        for s in req.system.datastores
+        if s.engine is DatastoreEngine.REDIS and s.role is DatastoreRole.PRIMARY
+    ]
+    if req.decisions.compute is ComputeChoice.LAMBDA:
+        gaps.insert(0, "compute on Lambda (decisions.compute: ecs-fargate or eks)")
+    if gaps:
+        yield Conflict(
+            id="terraform-not-generated",
+            severity=WARNING,
+            title="No Terraform module yet for: " + "; ".join(gaps),
+            detail="`design` writes the documents, manifests and pipelines but no Terraform "
+            "for this design, and exits 1.",
+            fix="choose a component the generator builds (named above), or write that "
+            "module yourself",
+            fields=["system.queues", "system.datastores", "decisions.compute"],
         )

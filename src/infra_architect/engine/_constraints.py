@@ -50,6 +50,7 @@ def _derive(req: Requirements, catalog: Catalog, *, offer_trades: bool) -> Const
     derived = Derived(
         error_budget=budget,
         traffic=traffic,
+        services=services,
         topology=topology,
         recovery=recovery,
         complexity=complexity,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 from infra_architect._figures import Figure, figure, given, product
 from infra_architect.engine._model import TrafficFigures
 from infra_architect.spec import Requirements, ServiceType, entry_services
 from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
 from infra_architect.spec._models import Queue
+from infra_architect.spec._semantic import topological_order
 
 
 def derive_traffic(req: Requirements) -> TrafficFigures:
@@ -100,10 +100,17 @@ def derive_load_factors(req: Requirements, average_rps: float) -> LoadFactors:
         for call in service.calls:
             callers[call.service].append((service.name, call.per_request))
 
-    @cache
+    # callers first, so each factor is final when its callees read it (no recursion:
+    # a call chain may be thousands of services long)
+    graph = {name: [c.service for c in s.calls] for name, s in services.items()}
+    factor_of: dict[str, float] = {}
+    for name in topological_order(graph):
+        factor_of[name] = shares.get(name, 0.0) + sum(
+            factor_of[c] * per for c, per in callers[name]
+        )
+
     def request_factor(name: str) -> float:
-        own = shares.get(name, 0.0)
-        return own + sum(request_factor(c) * per for c, per in callers[name])
+        return factor_of[name]
 
     def request_figure(name: str) -> Figure:
         inputs: dict[str, float] = {}

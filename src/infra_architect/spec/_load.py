@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import types
 import typing
 from collections.abc import Callable, Collection
@@ -21,20 +22,36 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, StreamMark, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarbool import ScalarBoolean
 
 from infra_architect.errors import Problem, SpecError
-from infra_architect.spec._locate import Loc, format_path, locate
+from infra_architect.spec._locate import Loc, format_path, key_text, locate
 from infra_architect.spec._models import API_VERSION, KIND, Requirements, charset_for
 from infra_architect.spec._questions import MissingInputsError, Question, find_missing
 from infra_architect.spec._semantic import check_semantics
 
-MAX_SPEC_BYTES = 1024 * 1024
-"""A requirements spec is a few kilobytes; anything past 1 MiB is not one."""
+MAX_SPEC_BYTES = 256 * 1024
+"""A requirements spec is a few kilobytes (200 services with comments fit in 64 KiB);
+anything past 256 KiB is not one. The bound also bounds parsing: the pure-Python YAML
+reader takes about 1 s per 100 KiB of the densest YAML."""
 
 MAX_EXPANDED_NODES = 100_000
 """Bounds YAML alias expansion ("billion laughs") before validation walks the tree."""
+
+MAX_DEPTH = 16
+"""A spec nests seven levels at most (``system.services[0].calls[0].service``); past
+this it is not one. Flow collections are counted before parsing: the YAML scanner's
+work grows with the square of their depth (400 KiB of ``[[[...`` took 15 s)."""
+
+MAX_NUMBER_CHARS = 100
+"""The longest number a spec may spell. Python refuses to convert integers of more than
+4,300 digits; no figure in a spec needs more than a few."""
+
+YAML_VERSIONS = ("1.1", "1.2")
+"""The ``%YAML`` directives the reader understands (it reads 1.2 when none is given)."""
 
 INIT_HINT = "run `infra-architect init` to write one, or start from a file in examples/"
 
@@ -63,6 +80,8 @@ def parse_document(text: str, source: str) -> SpecDocument:
             "the file is empty",
             f"a spec starts with `apiVersion: {API_VERSION}`; " + INIT_HINT,
         )
+    _check_directives(text, source)
+    _check_flow_depth(text, source)
     documents = _parse_yaml(text, source)
     if not documents or all(doc is None for doc in documents):
         raise _one(source, "the file holds only comments, no spec", INIT_HINT)
@@ -197,9 +216,19 @@ def _decode(data: bytes, source: str) -> str:
 
 def _parse_yaml(text: str, source: str) -> list[Any]:
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _SpecConstructor
     yaml.allow_duplicate_keys = False
     try:
         return list(yaml.load_all(text))
+    except _UnreadableValueError as exc:
+        mark = exc.problem_mark
+        raise _one(
+            source,
+            exc.problem or "this value cannot be read",
+            exc.fix,
+            line=mark.line + 1 if mark is not None else None,
+            column=mark.column + 1 if mark is not None else None,
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or "invalid YAML").strip()
@@ -219,15 +248,227 @@ def _parse_yaml(text: str, source: str) -> list[Any]:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid YAML"
         raise _one(source, f"malformed YAML: {first}", "fix the YAML syntax") from None
     except RecursionError:
+        raise _too_deep(source) from None
+    except (ValueError, TypeError, KeyError, AttributeError, AssertionError, IndexError) as exc:
+        # The YAML library's own failures on odd input (it asserts, or trips over what it
+        # built); _SpecConstructor locates the known ones, this keeps any other to exit 2.
         raise _one(
             source,
-            "the YAML is nested too deeply to be a spec",
-            "flatten the structure; a spec nests a few levels at most",
+            f"the YAML cannot be read ({type(exc).__name__}: {exc})",
+            "write the spec as plain YAML: mappings, lists, text, numbers, true/false",
         ) from None
 
 
+_CORE = "tag:yaml.org,2002:"
+_CORE_TAGS = frozenset(
+    _CORE + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+_PLAIN_TEXT_TAGS = frozenset((_CORE + "merge", _CORE + "value"))
+"""``<<`` and ``=`` written as a value (not a key) are just text."""
+
+
+class _UnreadableValueError(ConstructorError):
+    """A located value the spec cannot hold, with the fix to show beside it."""
+
+    def __init__(self, problem: str, fix: str, mark: StreamMark | None) -> None:
+        super().__init__(None, None, problem, mark)
+        self.fix = fix
+
+
+class _SpecConstructor(RoundTripConstructor):
+    """Round-trip construction of what a spec is made of: YAML's core types only.
+
+    Other tags (``!!python/object``, ``!!binary``, ``!!set``, ``!!omap``, ``!custom``)
+    name types no spec field holds, so they are refused where they are written instead
+    of reaching validation as a stringified object; numbers too long to convert and
+    merge keys that merge a mapping into itself are refused here as well, with their line.
+    """
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:  # noqa: ANN401  (any YAML value)
+        tag = str(node.tag)
+        if tag in _PLAIN_TEXT_TAGS and isinstance(node, ScalarNode):
+            return str(node.value)
+        if tag not in _CORE_TAGS:
+            raise _UnreadableValueError(
+                f"the YAML tag {_short_tag(tag)} is not used in a spec",
+                "remove the tag: a spec holds plain text, numbers, true/false, lists and mappings",
+                node.start_mark,
+            )
+        if (
+            isinstance(node, ScalarNode)
+            and tag in (_CORE + "int", _CORE + "float")
+            and len(str(node.value)) > MAX_NUMBER_CHARS
+        ):
+            raise _UnreadableValueError(
+                f"a number written with {len(str(node.value)):,} characters",
+                f"write a number of at most {MAX_NUMBER_CHARS} characters; the field's "
+                "range is far smaller",
+                node.start_mark,
+            )
+        try:
+            return super().construct_object(node, deep=deep)
+        except YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, OverflowError) as exc:
+            # an explicit tag the value does not fit: `!!int abc`, `!!bool maybe`
+            shown = _show(str(node.value)) if isinstance(node, ScalarNode) else "this value"
+            raise _UnreadableValueError(
+                f"{shown} cannot be read as {_short_tag(tag)} ({type(exc).__name__})",
+                f"remove the {_short_tag(tag)} tag, or write a value of that type",
+                node.start_mark,
+            ) from None
+
+    def flatten_mapping(self, node: MappingNode) -> Any:  # noqa: ANN401  (ruamel's merge list)
+        for key_node, value_node in node.value:
+            if str(key_node.tag) != _CORE + "merge":
+                continue
+            merged = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            # a mapping still being built is the one holding this key, or one around it
+            if any(m in self.recursive_objects for m in merged):
+                raise _UnreadableValueError(
+                    "the merge key `<<` merges a mapping into itself",
+                    "merge a separate anchored mapping, or write the keys out",
+                    key_node.start_mark,
+                )
+        return super().flatten_mapping(node)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+
+
+def _check_directives(text: str, source: str) -> None:
+    """Refuse ``%YAML`` versions the reader would assert on instead of reporting."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("%YAML"):
+            continue
+        version = line.removeprefix("%YAML").split("#", 1)[0].strip()
+        major, _, minor = version.partition(".")
+        if (major.lstrip("0"), minor.lstrip("0")) not in (("1", "1"), ("1", "2")):
+            raise _one(
+                source,
+                f"%YAML {_show(version) if len(version) > 60 else version} is not a YAML "
+                f"version this tool reads ({' or '.join(YAML_VERSIONS)})",
+                "remove the %YAML line (a spec is read as YAML 1.2) or write `%YAML 1.2`",
+                line=number,
+                column=1,
+            )
+
+
+def _check_flow_depth(text: str, source: str) -> None:
+    """Refuse flow collections (``[...]``, ``{...}``) nested past :data:`MAX_DEPTH`
+    before the YAML scanner sees them: its cost grows with the square of their depth."""
+    found = _deep_flow(text, MAX_DEPTH)
+    if found is not None:
+        raise _too_deep(source, line=found[0] + 1, column=found[1] + 1)
+
+
+def _deep_flow(text: str, limit: int) -> tuple[int, int] | None:
+    """Where flow collections first nest deeper than ``limit`` (0-based line, column).
+
+    A lexer just precise enough never to count more than YAML does: brackets in quoted
+    text, comments and block scalars are skipped, and in block context only a bracket
+    that starts a token opens a collection. It may count fewer (the parser's own depth
+    check then still applies), never more.
+    """
+    lexer = _FlowLexer(limit)
+    for number, line in enumerate(text.split("\n")):
+        column = lexer.scan(line)
+        if column is not None:
+            return number, column
+    return None
+
+
+@dataclass
+class _FlowLexer:
+    limit: int
+    depth: int = 0
+    quote: str = ""
+    block_indent: int = -1
+    previous: str = "\n"
+
+    def scan(self, line: str) -> int | None:
+        """Consume one line; the column where nesting passes the limit, if it does."""
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        if self.block_indent >= 0 and not self.quote:
+            if not body.strip() or indent > self.block_indent:
+                return None
+            self.block_indent = -1
+        if not self.quote and not self.depth and not _FLOW_OR_QUOTE.search(line):
+            return None
+        column = 0
+        while column < len(line):
+            char = line[column]
+            if self.quote:
+                column += self._in_quote(line, column)
+            elif char == "#" and (column == 0 or line[column - 1] in " \t"):
+                break
+            elif char not in " \t":
+                if self.depth:
+                    if self._in_flow(char):
+                        return column
+                elif (column == 0 or line[column - 1] in " \t") and self._token_start(char, indent):
+                    break
+                self.previous = char
+            column += 1
+        if not self.quote and not self.depth:
+            self.previous = "\n"
+        return None
+
+    def _in_quote(self, line: str, column: int) -> int:
+        """Characters to skip past the current one inside a quoted scalar."""
+        char = line[column]
+        if self.quote == "'" and char == "'":
+            if line[column + 1 : column + 2] == "'":
+                return 1
+            self.quote = ""
+        elif self.quote == '"' and char == "\\":
+            return 1
+        elif self.quote == '"' and char == '"':
+            self.quote = ""
+        return 0
+
+    def _in_flow(self, char: str) -> bool:
+        """Track one character inside a flow collection; True once too deep."""
+        if char in "[{":
+            self.depth += 1
+            return self.depth > self.limit
+        if char in "]}":
+            self.depth -= 1
+        elif char in "'\"" and self.previous in "[{,:?":
+            self.quote = char
+        return False
+
+    def _token_start(self, char: str, indent: int) -> bool:
+        """Track a token starting in block context; True when the rest of the line is
+        a block scalar header (its content lines are skipped)."""
+        if char in "[{":
+            self.depth = 1
+        elif char in "'\"" and self.previous in ":-?\n":
+            self.quote = char
+        elif char in "|>" and self.previous in ":-?\n":
+            self.block_indent = indent
+            return True
+        return False
+
+
+_FLOW_OR_QUOTE = re.compile(r"[\[{'\"|>]")
+
+
+def _too_deep(source: str, *, line: int | None = None, column: int | None = None) -> SpecError:
+    return _one(
+        source,
+        "the YAML is nested too deeply to be a spec",
+        "flatten the structure; a spec nests a few levels at most",
+        line=line,
+        column=column,
+    )
+
+
 def _check_size(tree: object, source: str) -> None:
-    """Reject documents whose alias-expanded size (or alias cycles) would blow up."""
+    """Reject documents whose alias-expanded size (or alias cycles) would blow up, and
+    keys that are lists or mappings (a spec's keys are field names)."""
     sizes: dict[int, int] = {}
     in_progress: set[int] = set()
 
@@ -243,27 +484,44 @@ def _check_size(tree: object, source: str) -> None:
                 "the YAML refers to itself through an alias (a cycle)",
                 "remove the recursive anchor/alias",
             )
-        if depth > 64:
-            raise _one(
-                source,
-                "the YAML is nested too deeply to be a spec",
-                "flatten the structure; a spec nests a few levels at most",
-            )
+        if depth > MAX_DEPTH:
+            raise _too_deep(source)
         in_progress.add(key)
+        if isinstance(node, dict):
+            _check_keys(node, source)
         children = list(node.values()) if isinstance(node, dict) else node
         total = 1 + sum(size(child, depth + 1) for child in children)
         in_progress.discard(key)
         if total > MAX_EXPANDED_NODES:
             raise _one(
                 source,
-                f"the YAML expands to more than {MAX_EXPANDED_NODES:,} nodes "
-                "(aliases multiply content)",
-                "write the spec without nested aliases",
+                f"the YAML holds more than {MAX_EXPANDED_NODES:,} values once aliases "
+                "are expanded; a spec holds a few hundred",
+                "pass the requirements spec; write it without nested aliases",
             )
         sizes[key] = total
         return total
 
     size(tree, 0)
+
+
+def _check_keys(mapping: dict[Any, Any], source: str) -> None:
+    for key in mapping:
+        if isinstance(key, str | int | float | bool | dt.date) or key is None:
+            continue
+        line, column = (None, None)
+        if isinstance(mapping, CommentedMap):
+            position = mapping.lc.data.get(key)
+            if isinstance(position, list) and len(position) >= 2:
+                line, column = position[0] + 1, position[1] + 1
+        kind = "mapping" if isinstance(key, dict) else "list"
+        raise _one(
+            source,
+            f"a {kind} is used as a key (`? ...` complex key); a spec's keys are field names",
+            "write the field name as the key, e.g. `name: checkout`",
+            line=line,
+            column=column,
+        )
 
 
 def _check_header(tree: CommentedMap, source: str) -> None:
@@ -310,9 +568,10 @@ def _to_plain(node: object) -> object:
     return str(node)
 
 
-def _plain_key(key: object) -> object:
-    plain = _to_plain(key)
-    return plain if isinstance(plain, str | int | float | bool) or plain is None else str(plain)
+def _plain_key(key: object) -> str:
+    """Keys are field names: ``1:``, ``true:`` or ``null:`` become their text, so
+    validation reports them as unknown keys (with the valid ones) at their line."""
+    return key_text(_to_plain(key))
 
 
 # --- pydantic errors -> problems ---------------------------------------------------------
@@ -456,7 +715,16 @@ def _empty(c: _ErrorContext) -> tuple[str, str]:
 
 
 def _too_long(c: _ErrorContext) -> tuple[str, str]:
-    return "is too long", f"shorten it to at most {c.ctx.get('max_length')} characters"
+    limit = c.ctx.get("max_length")
+    if isinstance(c.value, list):
+        return (
+            f"has {len(c.value):,} entries, more than {limit}",
+            (
+                f"list at most {limit}; a spec describes one system (split a larger "
+                "estate into one spec per system)"
+            ),
+        )
+    return "is too long", f"shorten it to at most {limit} characters"
 
 
 def _value_error(c: _ErrorContext) -> tuple[str, str]:

@@ -65,11 +65,20 @@ _ABSENT = object()
 def _matching_key(node: CommentedMap, part: str | int) -> object:
     if part in node:
         return part
-    # pydantic reports non-string keys (``1: x``) as their string form
+    # the loader hands non-string keys (``1: x``, ``true: x``) to validation as their text
     for key in node:
-        if str(key) == str(part):
+        if key_text(key) == str(part):
             return key
     return _ABSENT
+
+
+def key_text(key: object) -> str:
+    """A mapping key as text, spelled as YAML spells it (``true``, ``null``, ``1``)."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return str(key)
 
 
 def _lc_pair(data: object) -> tuple[int, int] | None:

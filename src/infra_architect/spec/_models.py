@@ -325,7 +325,9 @@ class Service(_Model):
     cpu_ms_per_request: Annotated[
         Float | None,
         Field(
-            gt=0,
+            # 1 µs: the fastest servers spend a few µs of CPU per request; below that the
+            # figure is no measurement (and 1e-9 rounded to 0 divided the sizing by zero)
+            ge=0.001,
             le=60000,
             description="CPU milliseconds per request (per message for workers). "
             "Measure it; it sizes everything.",
@@ -392,10 +394,19 @@ class Queue(_Model):
     ] = None
 
 
+MAX_SERVICES = 200
+"""One spec designs one system; an estate of more services is several systems (one spec
+each). The bound also bounds a design's time: about 25 ms per service."""
+MAX_STORES = 100
+"""Datastores, and queues, one spec may hold."""
+
+
 class System(_Model):
-    services: list[Service] = Field(min_length=1, description="Every deployable service.")
-    datastores: list[Datastore] = Field(default_factory=list)
-    queues: list[Queue] = Field(default_factory=list)
+    services: list[Service] = Field(
+        min_length=1, max_length=MAX_SERVICES, description="Every deployable service."
+    )
+    datastores: list[Datastore] = Field(default_factory=list, max_length=MAX_STORES)
+    queues: list[Queue] = Field(default_factory=list, max_length=MAX_STORES)
 
 
 class Growth(_Model):

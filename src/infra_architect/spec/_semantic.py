@@ -12,9 +12,20 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from infra_architect.spec._locate import Loc
-from infra_architect.spec._models import DatastoreEngine, DatastoreRole, Requirements, ServiceType
+from infra_architect.spec._models import (
+    DatastoreEngine,
+    DatastoreRole,
+    Requirements,
+    Service,
+    ServiceType,
+)
 
 SHARE_TOLERANCE = 1e-6
+
+MAX_FAN_OUT = 1000.0
+"""Calls one request entering the system may become at any one service: the bound of a
+single call edge's ``per_request``. Past it the call graph is mis-stated (or no latency
+objective can hold), and chained fan-out overflows every figure derived from it."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,10 @@ def check_semantics(req: Requirements, known_regions: Collection[str]) -> list[S
         _compliance,
     )
     issues = [issue for check in checks for issue in check(req)]
-    issues.extend(_call_cycles(req))
+    cycles = list(_call_cycles(req))
+    issues.extend(cycles)
+    if not cycles:
+        issues.extend(_fan_out(req))
     issues.extend(_region(req, known_regions))
     return issues
 
@@ -296,6 +310,76 @@ def _call_cycles(req: Requirements) -> Iterator[SemanticIssue]:
         )
 
 
+def _fan_out(req: Requirements) -> Iterator[SemanticIssue]:
+    """The first service (callers first) that one incoming request reaches as more than
+    :data:`MAX_FAN_OUT` calls, located at the call edge that carries most of them."""
+    services = {s.name: s for s in req.system.services}
+    index_of = {s.name: i for i, s in enumerate(req.system.services)}
+    graph = {
+        name: [c.service for c in s.calls if c.service in services and c.service != name]
+        for name, s in services.items()
+    }
+    reached = dict.fromkeys(services, 0.0)
+    for name in entry_services(req):
+        reached[name] = 1.0
+    heaviest: dict[str, tuple[str, int, float]] = {}
+    for name in topological_order(graph):
+        for call_index, call in enumerate(services[name].calls):
+            if call.service not in services or call.service == name:
+                continue
+            carried = reached[name] * call.per_request
+            reached[call.service] += carried
+            if carried > heaviest.get(call.service, ("", 0, -1.0))[2]:
+                heaviest[call.service] = (name, call_index, carried)
+        if reached[name] > MAX_FAN_OUT:
+            caller, call_index, _ = heaviest[name]
+            yield SemanticIssue(
+                ("system", "services", index_of[caller], "calls", call_index),
+                f"one request entering the system becomes {_count(reached[name])} calls to "
+                f"{name!r} ({_heaviest_path(name, heaviest, services)})",
+                f"at most {MAX_FAN_OUT:,.0f} calls per incoming request can reach one "
+                "service: lower per_request along the chain, or batch the calls",
+            )
+            return
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}" if value < 1e15 else f"{value:.3g}"
+
+
+def _heaviest_path(
+    target: str, heaviest: dict[str, tuple[str, int, float]], services: dict[str, Service]
+) -> str:
+    """``web ×40 → api ×30 → pricing``: the calls that carry most of the fan-out."""
+    steps = [target]
+    current = target
+    while current in heaviest and len(steps) <= len(services):
+        caller, call_index, _ = heaviest[current]
+        per = services[caller].calls[call_index].per_request
+        steps.append(f"{caller} ×{per:g}")
+        current = caller
+    return " → ".join(reversed(steps))
+
+
+def topological_order(graph: dict[str, list[str]]) -> list[str]:
+    """Nodes of an acyclic ``graph`` with every node before those it points at;
+    deterministic (ties in sorted order). Iterative: call chains can be long."""
+    incoming = dict.fromkeys(graph, 0)
+    for targets in graph.values():
+        for target in targets:
+            incoming[target] = incoming.get(target, 0) + 1
+    ready = sorted((n for n, count in incoming.items() if count == 0), reverse=True)
+    order: list[str] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for target in sorted(set(graph.get(node, [])), reverse=True):
+            incoming[target] -= graph[node].count(target)
+            if incoming[target] == 0:
+                ready.append(target)
+    return order
+
+
 def _region(req: Requirements, known_regions: Collection[str]) -> Iterator[SemanticIssue]:
     region = req.cloud.region
     if known_regions and region not in known_regions:
@@ -307,29 +391,28 @@ def _region(req: Requirements, known_regions: Collection[str]) -> Iterator[Seman
 
 
 def find_cycle(graph: dict[str, list[str]]) -> list[str]:
-    """A cycle in ``graph`` as ``[a, b, ..., a]``, or ``[]``; deterministic (sorted walk)."""
+    """A cycle in ``graph`` as ``[a, b, ..., a]``, or ``[]``; deterministic (sorted walk).
+
+    Iterative depth-first search: a call chain of thousands of services must not
+    exhaust Python's recursion limit."""
     state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str]:
-        state[node] = 1
-        stack.append(node)
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt) :], nxt]
-            if nxt not in state:
-                found = visit(nxt)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return []
-
     for start in sorted(graph):
-        if start not in state:
-            found = visit(start)
-            if found:
-                return found
+        if start in state:
+            continue
+        state[start] = 1
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(graph.get(start, [])))]
+        while stack:
+            node, pending = stack[-1]
+            nxt = next(pending, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                path = [n for n, _ in stack]
+                return [*path[path.index(nxt) :], nxt]
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(graph.get(nxt, []))))
     return []
 
 
@@ -383,6 +466,24 @@ def cron_problem(expression: str) -> str | None:
                 if value is None or not low <= value <= high:
                     return f"{label} field {raw!r} is outside {low}-{high}"
     return None
+
+
+_MACRO_FIELDS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
+}
+
+
+def five_fields(expression: str) -> str:
+    """A valid schedule as its five fields: macros spelled out, spacing normalised.
+    Not every consumer reads macros (EventBridge's cron() does not)."""
+    text = expression.strip()
+    return _MACRO_FIELDS.get(text.lower(), " ".join(text.split()))
 
 
 DAYS_PER_MONTH = 365 / 12

@@ -91,6 +91,12 @@ def choose_topology(req: Requirements, constraints: Constraints, catalog: Catalo
     )
 
 
+def check_topology_pin(req: Requirements, constraints: Constraints) -> None:
+    """Raise :class:`ImpossiblePinError` when ``decisions.topology`` cannot hold."""
+    if req.decisions.topology is not None:
+        _check_pin(req.decisions.topology, req, constraints)
+
+
 def _check_pin(pinned: TopologyChoice, req: Requirements, constraints: Constraints) -> None:
     problem: PinProblem | None = None
     if pinned is TopologyChoice.SINGLE_REGION and constraints.topology.regions > 1:

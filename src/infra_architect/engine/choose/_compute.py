@@ -11,6 +11,7 @@ import math
 
 from infra_architect._figures import Figure, figure
 from infra_architect.catalog import Catalog
+from infra_architect.engine._capacity import MAX_REPLICAS
 from infra_architect.engine._design_model import (
     Alternative,
     Autoscaling,
@@ -24,6 +25,7 @@ from infra_architect.engine._design_model import (
 from infra_architect.engine._model import Constraints, ServiceCapacity
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 from infra_architect.spec import ComputeChoice, Protocol, Requirements, ServiceType
+from infra_architect.spec._semantic import five_fields
 
 LAMBDA_MAX_MEMORY_MB = 10240
 PLATFORMS: dict[ComputeChoice, Platform] = {
@@ -186,6 +188,17 @@ def _lambda_blockers(req: Requirements) -> list[str]:
     return blockers
 
 
+def check_compute_pin(req: Requirements, constraints: Constraints) -> None:
+    """Raise :class:`ImpossiblePinError` when ``decisions.compute`` cannot hold."""
+    if req.decisions.compute is not None:
+        _check_pin(
+            req.decisions.compute,
+            _shortfalls(constraints, "kubernetes"),
+            _shortfalls(constraints, "kubernetes-advanced"),
+            _lambda_blockers(req),
+        )
+
+
 def _check_pin(
     pinned: ComputeChoice,
     k8s_short: list[str],
@@ -284,18 +297,21 @@ def _plan(
     autoscaling = None
     if service.type is not ServiceType.CRON:
         by_requests = serves and service.public and platform == "ecs-fargate"
+        # A worker that consumes no queue (polling a table, holding connections) has no
+        # backlog to scale on; like any busy process it scales on CPU.
+        by_backlog = not serves and any(q.name in service.uses for q in req.system.queues)
         metric, target = (
             ("alb-requests-per-target", capacity.load_per_replica.value * 60)
             if by_requests
-            else ("cpu-utilisation", policy.target_utilisation * 100)
-            if serves
             else ("queue-backlog-per-replica", BACKLOG_PER_REPLICA)
+            if by_backlog
+            else ("cpu-utilisation", policy.target_utilisation * 100)
         )
         autoscaling = Autoscaling(
             metric=metric,
             target=round(target, 1),
             scale_out_seconds=_scale_out(
-                capacity, platform, catalog, replica_start, request_metric=by_requests or not serves
+                capacity, platform, catalog, replica_start, request_metric=by_requests or by_backlog
             ),
             scale_in_stabilisation_seconds=SCALE_IN_STABILISATION_SECONDS,
             scale_up_percent=catalog.design.autoscaling.hpa_up_percent,
@@ -304,7 +320,8 @@ def _plan(
             scale_down_percent=catalog.design.autoscaling.hpa_down_percent,
             scale_down_period_seconds=catalog.design.autoscaling.hpa_down_period_seconds,
         )
-    minimum = capacity.min_replicas.whole
+    # past MAX_REPLICAS the constraints report the load as beyond one deployment
+    minimum = min(capacity.min_replicas.whole, MAX_REPLICAS)
     vcpu = capacity.vcpu_per_replica.value
     memory_mb = round(capacity.memory_mb_per_replica.value)
     if platform == "ecs-fargate":
@@ -324,11 +341,11 @@ def _plan(
         port=port,
         protocol=service.protocol.value,
         health_check_path=service.health_check_path if serves else None,
-        schedule=service.schedule,
+        schedule=five_fields(service.schedule) if service.schedule else None,
         vcpu=vcpu,
         memory_mb=memory_mb,
         min_replicas=minimum,
-        max_replicas=capacity.max_replicas.whole,
+        max_replicas=min(capacity.max_replicas.whole, MAX_REPLICAS),
         autoscaling=autoscaling,
         pod_disruption_min_available=disruption_min_available(minimum),
         calls=[c.service for c in service.calls],

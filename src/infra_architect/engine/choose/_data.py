@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 from infra_architect._figures import Figure, given
 from infra_architect.catalog import Catalog
+from infra_architect.engine._capacity import store_peak_rps
 from infra_architect.engine._design_model import (
     Alternative,
     ComputeDesign,
@@ -27,6 +31,9 @@ from infra_architect.spec import (
 LONG_RETENTION_DAYS = 35
 """RDS's maximum automated-backup retention, used when a compliance regime applies."""
 MAX_RECEIVE_COUNT = 5
+
+
+_Class = TypeVar("_Class")
 
 
 def second_region(region: str, regions: list[str]) -> str:
@@ -79,11 +86,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
     multi = store_is_multi_az(store.multi_az, req.availability.slo, policy, azs)
     gb = store.storage_gb or policy.storage_defaults_gb[store.engine.value]
     users = [s.name for s in req.system.services if store.name in s.uses]
-    peak = sum(
-        constraints.service(name).peak_load.value
-        for name in users
-        if req.service(name).type is not ServiceType.CRON
-    )
+    peak = store_peak_rps(req, constraints.services, store.name)
     retention = LONG_RETENTION_DAYS if req.compliance else design.backup_retention_days
     strategy = constraints.recovery.strategy
     replicate = constraints.recovery.needs_second_region
@@ -95,7 +98,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         else (DatastoreRole.PRIMARY)
     )
     if engine.relational:
-        cls = next(c for c in design.db_classes if peak < c.below_rps)
+        cls = _smallest_fit(design.db_classes, lambda c: peak < c.below_rps)
         replicas = 1 if peak >= design.read_replica_rps else 0
         return StorePlan(
             kind="rds",
@@ -154,7 +157,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
                 "on failover)",
                 price_key="memorydb_db_t4g_small_hour",
             )
-        cache_class = next(c for c in design.cache_classes if gb < c.below_gb)
+        cache_class = _smallest_fit(design.cache_classes, lambda c: gb < c.below_gb)
         is_session = role is DatastoreRole.SESSION
         return StorePlan(
             kind="elasticache",
@@ -188,7 +191,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             price_key=cache_class.price_key,
         )
     if engine is DatastoreEngine.OPENSEARCH:
-        search_class = next(c for c in design.search_classes if gb < c.below_gb)
+        search_class = _smallest_fit(design.search_classes, lambda c: gb < c.below_gb)
         nodes = azs if multi else 1
         return StorePlan(
             kind="opensearch",
@@ -262,6 +265,12 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         why="on-demand capacity follows the spike without provisioning",
         price_key=None,
     )
+
+
+def _smallest_fit(classes: Sequence[_Class], fits: Callable[[_Class], bool]) -> _Class:
+    """The smallest catalog class that fits; past the largest, the largest (the
+    constraints report a load no class serves as a conflict, so the design says so)."""
+    return next((c for c in classes if fits(c)), classes[-1])
 
 
 def _queue(req: Requirements, name: str, engine: QueueEngine, azs: int) -> QueuePlan:
