@@ -393,3 +393,39 @@ def test_tls_up_to_each_service_when_the_design_says_so(generated: Generated) ->
                         if probe in container:
                             scheme = container[probe]["httpGet"].get("scheme", "HTTP")
                             assert scheme == protocol, f"{path} {probe}"
+
+
+def test_logs_and_backups_are_kept_as_long_as_the_documents_say(generated: Generated) -> None:
+    """The tech spec's "logs kept N days" and its per-store backup column, against the
+    Terraform of prod (the environment the design's figures describe)."""
+    design = generated.design
+    days = design.observability.log_retention_days
+    tech_spec = generated.files["docs/tech-spec.md"]
+    assert f"kept {design.observability.retention_why}" in tech_spec
+    for env, graph in generated.graphs.items():
+        for group in graph.of_type("aws_cloudwatch_log_group"):
+            kept = graph.value(group.body.get("retention_in_days"), group.scope)
+            said = days
+            if group.address.startswith("module.audit.") and design.security.audit:
+                said = design.security.audit.retention_days  # the trail: a year at least
+            assert kept == said, f"{env} {group.address}: {kept}, the documents say {said}"
+        logs = graph.by_address("module.s3_logs.aws_s3_bucket_lifecycle_configuration.this")
+        assert logs is not None
+        assert logs.scope.caller is not None
+        # The bucket's lifecycle expires objects after the module's expiration_days.
+        expiration = graph.value(logs.scope.arguments["expiration_days"], logs.scope.caller)
+        assert expiration == days, env
+    prod = generated.graph("prod")
+    for store in design.data.stores:
+        module = f"module.{store.kind}_{re.sub(r'[^a-z0-9]+', '_', store.name)}"
+        attribute = {
+            "rds": ("aws_db_instance.this", "backup_retention_period"),
+            "elasticache": ("aws_elasticache_replication_group.this", "snapshot_retention_limit"),
+        }.get(store.kind)
+        if attribute is None:
+            continue
+        resource = prod.by_address(f"{module}.{attribute[0]}")
+        assert resource is not None, store.name
+        kept = prod.value(resource.body[attribute[1]], resource.scope)
+        assert kept == store.backup_retention_days, f"{store.name}: {kept}"
+        assert f"| {store.backup_retention_days} days" in tech_spec, store.name

@@ -35,6 +35,9 @@ K8S_BASE = "infra/k8s/base"
 # Store recovery mechanisms that copy data into the recovery region (what the Terraform
 # builds there in an environment with cross-region recovery).
 COPIED_RECOVERY = ("read-replica", "backup-replication", "bucket-replication")
+# The audit trail is evidence: kept at least a year whatever the regime (PCI DSS 10.5.1,
+# CIS AWS Foundations), longer when the regime keeps logs longer (HIPAA: six years).
+MIN_AUDIT_RETENTION_DAYS = 365
 # Mechanisms whose resources live in the account-level audit module.
 _AUDIT_MECHANISMS = {"audit-trail", "threat-detection", "posture"}
 
@@ -460,7 +463,7 @@ def audit_plan(
     }
     return AuditPlan(
         trail="audit-trail" in using,
-        retention_days=observability.log_retention_days,
+        retention_days=max(MIN_AUDIT_RETENTION_DAYS, observability.log_retention_days),
         object_lock_mode={
             e.name: "COMPLIANCE" if e.deletion_protection else "GOVERNANCE" for e in environments
         },
