@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from infra_architect.review import Limits, review
 from infra_architect.rules import load_terraform
 from infra_architect.rules.terraform._expr import evaluate
 from infra_architect.rules.terraform._graph import TerraformGraph, _deep_json, load_plan, plan_json
@@ -243,3 +244,16 @@ def test_the_iterative_json_reader_agrees_with_json(text: str) -> None:
 def test_the_iterative_json_reader_refuses_what_is_not_json(text: str) -> None:
     with pytest.raises(ValueError, match="not JSON"):
         _deep_json(text)
+
+
+def test_the_review_deadline_covers_evaluation(tmp_path: Path) -> None:
+    """`review --timeout` is one deadline for the walk and the evaluation: past it
+    every value is UNKNOWN, said so, and the review is incomplete (the gate fails)."""
+    (tmp_path / "main.tf").write_text(
+        'locals {\n  size = "db.t3.micro"\n}\n'
+        'resource "aws_db_instance" "x" {\n  instance_class = local.size\n}\n'
+    )
+    ticks = iter([0.0, *[1000.0] * 10_000])
+    report = review(tmp_path, limits=Limits(seconds=5), clock=lambda: next(ticks))
+    assert any("time limit reached" in s.reason for s in report.skipped), report.skipped
+    assert report.incomplete
