@@ -528,8 +528,9 @@ def _outside(
         ["Security Hub", "AWS Config"] if "posture" in uses else []
     )
     if regional and any(e.cross_region_recovery for e in ctx.environments):
+        runs, them = ("runs", "it") if len(regional) == 1 else ("run", "them")
         notes.append(
-            f"{' and '.join(regional)} run in {ctx.req.cloud.region} only; enable them in "
+            f"{' and '.join(regional)} {runs} in {ctx.req.cloud.region} only; enable {them} in "
             f"{ctx.data.recovery_region} too (e.g. from your organisation's delegated "
             "administrator) before failing over there"
         )
