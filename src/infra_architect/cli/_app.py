@@ -35,6 +35,7 @@ from infra_architect.cli._render import (
     render_validation,
 )
 from infra_architect.cost import explain as explain_bill
+from infra_architect.cost import explanation_json, read_export
 from infra_architect.cost._refresh import dump_price_catalog, read_price_catalog, refresh_catalog
 from infra_architect.cost._terraform import TerraformCost, TreeFiles, price_terraform
 from infra_architect.engine import (
@@ -112,7 +113,7 @@ PIPE_WIDTH = 120
 """Columns used when output is not a terminal (files, CI logs): wide enough for tables."""
 
 stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else PIPE_WIDTH)
-stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+stderr = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 """Messages, errors and interview prompts: stdout stays clean for --format json."""
 
 
@@ -562,13 +563,10 @@ def cost(  # noqa: PLR0917  (Typer: arguments and options)
     if target == "explain":
         if export is None:
             _fail("cost explain: name the export\n  fix: infra-architect cost explain cur.csv")
-        try:
-            text = export.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            _fail(f"{export}: cannot be read ({exc})\n  fix: pass a CSV file exported from AWS")
-        result = explain_bill(text, str(export), before, after, top)
+        # streamed: the export is summed as it is read, never held whole
+        result = explain_bill(read_export(export), before, after, top)
         if output_format == "json":
-            _print_json(result.model_dump(mode="json"))
+            sys.stdout.write(explanation_json(result))
             return
         render_explanation(stdout, result)
         return

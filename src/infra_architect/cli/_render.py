@@ -343,24 +343,33 @@ def render_validation(console: Console, report: ValidationReport) -> None:
 
 
 def render_explanation(console: Console, e: Explanation) -> None:
-    """The bill's change, its top movers (share of the increase) and their levers."""
-    direction = "rose" if e.change_usd > 0 else "fell"
+    """The bill's change, its top movers (share of the increase) and their levers. Names
+    from the export (services, usage types) and its path go through ``printable`` into a
+    ``Text``: never markup, never emoji codes, never a raw terminal control."""
+    if e.change_usd == 0:
+        change = "did not change"
+    else:
+        direction = "rose" if e.change_usd > 0 else "fell"
+        by = f" {abs(e.change_ratio):.0%}" if e.change_ratio is not None else ""
+        change = f"{direction}{by}"
     console.print(
-        f"{e.source} ({e.format}): the bill {direction} {abs(e.change_ratio):.0%} from "
-        f"{e.before_month} (${e.before_usd:,.2f}) to {e.after_month} (${e.after_usd:,.2f}), "
-        f"{e.change_usd:+,.2f} USD",
-        markup=False,
+        Text(
+            f"{printable(e.source)} ({e.format}): the bill {change} from "
+            f"{e.before_month} ({_dollars(e.before_usd)}) to {e.after_month} "
+            f"({_dollars(e.after_usd)}), "
+            f"{e.change_usd:+,.2f} USD"
+        )
     )
     table = _table("Top movers (service and usage type)")
     for column in ("Service", "Usage type", e.before_month, e.after_month, "Change", "Share"):
         table.add_column(
-            column,
+            Text(column),
             justify="right" if column[0].isdigit() or column in ("Change", "Share") else "left",
         )
     for m in e.movers:
         table.add_row(
-            m.service,
-            m.usage_type,
+            Text(printable(m.service)),
+            Text(printable(m.usage_type)),
             f"{m.before_usd:,.2f}",
             f"{m.after_usd:,.2f}",
             f"{m.change_usd:+,.2f}",
@@ -369,12 +378,22 @@ def render_explanation(console: Console, e: Explanation) -> None:
     console.print(table)
     for rank, m in enumerate([m for m in e.movers if m.change_usd > 0][:3], start=1):
         console.print(
-            f"{rank}. {m.service} {m.usage_type}: {m.change_usd:+,.2f} USD, "
-            f"{m.share_of_increase:.0%} of the increase",
-            markup=False,
+            Text(
+                f"{rank}. {printable(m.service)} {printable(m.usage_type)}: "
+                f"{m.change_usd:+,.2f} USD, {m.share_of_increase:.0%} of the increase"
+            )
         )
         for lever in m.levers:
-            console.print(f"   - {lever}", markup=False)
+            console.print(Text(f"   - {lever}"))
+    for note in e.notes:
+        rows = f"{note.rows:,} row" + ("s" if note.rows != 1 else "")
+        console.print(
+            Text(f"{note.what}: {rows} (first at line {note.first_line})"), style="yellow"
+        )
+
+
+def _dollars(value: float) -> str:
+    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
 
 
 def render_terraform_cost(console: Console, cost: TerraformCost) -> None:

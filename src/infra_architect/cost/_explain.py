@@ -1,38 +1,41 @@
 """``cost explain``: why a bill changed month over month, and what to do about it.
 
-Reads an AWS cost export — a Cost and Usage Report (legacy ``lineItem/...`` columns or
-CUR 2.0 ``line_item_...`` columns) or a Cost Explorer CSV grouped by service (a row per
-month, a column per service) — sums cost by month, service and usage type, and ranks
-the changes between two months by how much of the increase each explains. Each mover
-gets the levers that fit its usage type; none of them removes redundancy (Multi-AZ,
-replicas, backups): savings that cost reliability are not offered.
+Compares two months of an export's totals (read by ``_export``), ranks the changes by
+service and usage type by how much of the increase each explains, and gives each mover
+the levers that fit its usage type; none of them removes redundancy (Multi-AZ, replicas,
+backups): savings that cost reliability are not offered.
+
+::
+
+    read_export(path) -> ExportTotals        (_export: streamed, bounded, located errors)
+    explain(totals, before, after, top) -> Explanation
+    explanation_json(explanation) -> str     strict JSON: finite numbers only
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import decimal
+import json
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from infra_architect.errors import InfraArchitectError
+from infra_architect.cost._export import (
+    DECIMALS,
+    NO_USAGE_TYPE,
+    ExportError,
+    ExportTotals,
+    RowNote,
+    quoted,
+)
 
-NO_USAGE_TYPE = "(all usage types)"
-
-
-class ExportError(InfraArchitectError):
-    """The export cannot be read: names the file, the line and the fix."""
-
-    def __init__(self, source: str, message: str, fix: str, line: int | None = None) -> None:
-        where = f"{source}:{line}" if line is not None else source
-        super().__init__(f"{where}: {message}\n  fix: {fix}")
+_MICRO = Decimal("0.000001")
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # a NaN or an infinity can never reach the JSON or the table
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Mover(_Out):
@@ -54,9 +57,12 @@ class Explanation(_Out):
     before_usd: float
     after_usd: float
     change_usd: float
-    change_ratio: float
+    change_ratio: float | None
+    """None when the earlier month's total is zero or a net credit: no ratio means anything."""
     movers: list[Mover]
     services: list[Mover]
+    rows_read: int
+    notes: list[RowNote]
 
 
 # --- levers by usage type (first match wins; none touches redundancy) ---------------
@@ -192,176 +198,140 @@ def levers_for(usage_type: str) -> list[str]:
     return GENERIC
 
 
-# --- reading exports ------------------------------------------------------------------
+# --- explaining -------------------------------------------------------------------------------
 
-_CUR_V1 = ("lineItem/UsageStartDate", "lineItem/ProductCode", "lineItem/UsageType")
-_CUR_V2 = ("line_item_usage_start_date", "line_item_product_code", "line_item_usage_type")
-_COST_V1 = ("lineItem/UnblendedCost", "lineItem/BlendedCost", "lineItem/NetUnblendedCost")
-_COST_V2 = ("line_item_unblended_cost", "line_item_blended_cost", "line_item_net_unblended_cost")
-_MONTH = re.compile(r"^(\d{4}-\d{2})")
-
-Totals = dict[tuple[str, str, str], float]  # (month, service, usage type) -> USD
-
-
-def read_export(text: str, source: str) -> tuple[str, Totals]:
-    """The export's format and its cost by (month, service, usage type)."""
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise ExportError(source, "the file is empty", "export a CSV from Cost Explorer or CUR")
-    header = [cell.strip() for cell in rows[0]]
-    if all(c in header for c in _CUR_V1):
-        return "cur", _read_cur(rows, header, source, _CUR_V1, _COST_V1)
-    if all(c in header for c in _CUR_V2):
-        return "cur2", _read_cur(rows, header, source, _CUR_V2, _COST_V2)
-    if header[0].lower() == "service" and any(h.endswith("($)") for h in header[1:]):
-        return "cost-explorer", _read_cost_explorer(rows, header, source)
-    raise ExportError(
-        source,
-        f"line 1 is not a known cost export header (starts {', '.join(header[:3])!r})",
-        "export a Cost and Usage Report (lineItem/... or line_item_... columns) or a Cost "
-        "Explorer CSV grouped by service (a row per month)",
-        line=1,
-    )
-
-
-def _read_cur(
-    rows: list[list[str]],
-    header: list[str],
-    source: str,
-    names: tuple[str, str, str],
-    costs: tuple[str, ...],
-) -> Totals:
-    cost_column = next((c for c in costs if c in header), None)
-    if cost_column is None:
-        raise ExportError(
-            source, f"no cost column (one of {', '.join(costs)})", "include unblended cost", 1
-        )
-    start, product, usage = (header.index(n) for n in names)
-    cost = header.index(cost_column)
-    totals: Totals = defaultdict(float)
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) < len(header):
-            raise ExportError(
-                source,
-                f"has {len(row)} columns, the header has {len(header)}",
-                "re-export the file",
-                number,
-            )
-        month = _MONTH.match(row[start].strip())
-        if month is None:
-            raise ExportError(
-                source,
-                f"{names[0]} {row[start]!r} is not a date",
-                "dates look like 2025-05-01T00:00:00Z",
-                number,
-            )
-        totals[(month.group(1), row[product].strip(), row[usage].strip())] += _usd(
-            row[cost], source, number, cost_column
-        )
-    return dict(totals)
-
-
-def _read_cost_explorer(rows: list[list[str]], header: list[str], source: str) -> Totals:
-    totals: Totals = defaultdict(float)
-    services = [(i, h[: -len("($)")].strip()) for i, h in enumerate(header) if h.endswith("($)")]
-    for number, row in enumerate(rows[1:], start=2):
-        month = _MONTH.match(row[0].strip()) if row else None
-        if month is None:
-            continue  # "Service total" and blank rows
-        for index, service in services:
-            if service.lower().startswith("total") or index >= len(row) or not row[index].strip():
-                continue
-            totals[(month.group(1), service, NO_USAGE_TYPE)] += _usd(
-                row[index], source, number, header[index]
-            )
-    return dict(totals)
-
-
-def _usd(raw: str, source: str, line: int, column: str) -> float:
-    try:
-        return float(raw.strip().replace(",", "") or 0)
-    except ValueError:
-        raise ExportError(
-            source, f"{column} {raw!r} is not a number", "costs are decimals", line
-        ) from None
-
-
-# --- explaining -------------------------------------------------------------------------
+_MONTH_ARGUMENT = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_NOISE = Decimal("0.005")
+"""Changes under half a cent are rounding, not movers."""
 
 
 def explain(
-    text: str, source: str, before: str | None = None, after: str | None = None, top: int = 10
+    export: ExportTotals, before: str | None = None, after: str | None = None, top: int = 10
 ) -> Explanation:
-    kind, totals = read_export(text, source)
-    months = sorted({m for m, _, _ in totals})
-    if len(months) < 2:
-        raise ExportError(
-            source,
-            f"covers {len(months)} month(s); a change needs two",
-            "export at least the two months to compare",
-        )
-    after = after or months[-1]
-    if before is None and after in months:
-        before = months[max(0, months.index(after) - 1)]
-    for label, month in (("--before", before), ("--after", after)):
-        if month not in months:
+    """The change from ``before`` to ``after`` (default: the last month and the one before
+    it), ranked by how much of the increase each line explains."""
+    with decimal.localcontext(DECIMALS):
+        return _explain(export, before, after, top)
+
+
+def _explain(export: ExportTotals, before: str | None, after: str | None, top: int) -> Explanation:
+    months = sorted({m for m, _, _ in export.totals})
+    _check_months(export, months)
+    after = _month_argument("--after", after, export.source, months) or months[-1]
+    if before is None:
+        position = months.index(after)
+        if position == 0:
             raise ExportError(
-                source, f"{label} {month} is not in the export", f"use one of {', '.join(months)}"
+                export.source,
+                f"--after {after} is the export's first month: nothing comes before it",
+                f"pass --before, or compare later months ({_listing(months)})",
             )
-    assert before is not None  # noqa: S101  (checked above)
-    by_type = _compare(totals, before, after, key=lambda s, u: (s, u))
-    by_service = _compare(totals, before, after, key=lambda s, u: (s, NO_USAGE_TYPE))
-    old = sum(v for (m, _, _), v in totals.items() if m == before)
-    new = sum(v for (m, _, _), v in totals.items() if m == after)
+        before = months[position - 1]
+    before = _month_argument("--before", before, export.source, months)
+    assert before is not None  # noqa: S101  (set above when not given)
+    if before == after:
+        raise ExportError(
+            export.source, f"--before and --after are both {after}", "compare two different months"
+        )
+    old = sum((v for (m, _, _), v in export.totals.items() if m == before), Decimal(0))
+    new = sum((v for (m, _, _), v in export.totals.items() if m == after), Decimal(0))
     return Explanation(
-        source=source,
-        format=kind,
+        source=export.source,
+        format=export.format,
         months=months,
         before_month=before,
         after_month=after,
-        before_usd=round(old, 6),
-        after_usd=round(new, 6),
-        change_usd=round(new - old, 6),
-        change_ratio=round((new - old) / old, 6) if old else 0.0,
-        movers=by_type[:top],
-        services=by_service[:top],
+        before_usd=_money(old),
+        after_usd=_money(new),
+        change_usd=_money(new - old),
+        # a ratio to a zero or net-credit month would read as a fall or as nothing at all
+        change_ratio=_money((new - old) / old) if old > 0 else None,
+        movers=_compare(export.totals, before, after, top, by_usage=True),
+        services=_compare(export.totals, before, after, top, by_usage=False),
+        rows_read=export.rows_read,
+        notes=list(export.notes),
     )
 
 
+def _check_months(export: ExportTotals, months: list[str]) -> None:
+    if not months and export.rows_read == 0:
+        skipped = "; ".join(f"{n.what}: {n.rows:,}" for n in export.notes)
+        raise ExportError(
+            export.source,
+            f"has no row with a cost ({skipped})" if skipped else "has a header but no rows",
+            "export a period with costs in it",
+        )
+    if len(months) < 2:
+        raise ExportError(
+            export.source,
+            f"covers one month ({months[0]}): a change needs two",
+            "export at least the two months to compare",
+        )
+
+
+def _month_argument(option: str, value: str | None, source: str, months: list[str]) -> str | None:
+    if value is None:
+        return None
+    if not _MONTH_ARGUMENT.fullmatch(value):
+        raise ExportError(
+            source, f"{option} {quoted(value)} is not a month", f"use YYYY-MM: {_listing(months)}"
+        )
+    if value not in months:
+        raise ExportError(
+            source, f"{option} {value} is not in the export", f"use one of {_listing(months)}"
+        )
+    return value
+
+
+def _listing(months: list[str]) -> str:
+    if len(months) <= 12:
+        return ", ".join(months)
+    return f"{', '.join(months[:3])}, ..., {', '.join(months[-3:])} ({len(months)} months)"
+
+
+def _money(value: Decimal) -> float:
+    # + 0.0 turns -0.0 into 0.0: the JSON says 0.0 for a change that rounds to nothing
+    return float(value.quantize(_MICRO)) + 0.0
+
+
 def _compare(
-    totals: Totals, before: str, after: str, key: Callable[[str, str], tuple[str, str]]
+    totals: dict[tuple[str, str, str], Decimal],
+    before: str,
+    after: str,
+    top: int,
+    *,
+    by_usage: bool,
 ) -> list[Mover]:
-    grouped: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    grouped: dict[tuple[str, str], list[Decimal]] = {}
     for (month, service, usage), value in totals.items():
         if month in (before, after):
-            slot = key(service, usage)
-            grouped[slot][0 if month == before else 1] += value
-    increase = sum(max(0.0, b - a) for a, b in grouped.values())
-    movers = [
+            slot = grouped.setdefault(
+                (service, usage if by_usage else NO_USAGE_TYPE), [Decimal(0), Decimal(0)]
+            )
+            slot[0 if month == before else 1] += value
+    increase = sum((max(Decimal(0), b - a) for a, b in grouped.values()), Decimal(0))
+    ranked = sorted(
+        ((b - a, service, usage, a, b) for (service, usage), (a, b) in grouped.items()),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    return [
         Mover(
             service=service,
             usage_type=usage,
-            before_usd=round(a, 6),
-            after_usd=round(b, 6),
-            change_usd=round(b - a, 6),
-            share_of_increase=round((b - a) / increase, 6) if increase > 0 and b > a else 0.0,
+            before_usd=_money(a),
+            after_usd=_money(b),
+            change_usd=_money(change),
+            share_of_increase=_money(change / increase) if increase > 0 and change > 0 else 0.0,
             levers=levers_for(usage if usage != NO_USAGE_TYPE else service),
         )
-        for (service, usage), (a, b) in grouped.items()
-        if abs(b - a) > 0.005
-    ]
-    return sorted(movers, key=lambda m: (-m.change_usd, m.service, m.usage_type))
+        for change, service, usage, a, b in ranked
+        if abs(change) > _NOISE
+    ][:top]
 
 
-def rows_for(explanation: Explanation) -> Iterable[tuple[str, str, str, str, str, str]]:
-    for m in explanation.movers:
-        yield (
-            m.service,
-            m.usage_type,
-            f"{m.before_usd:,.2f}",
-            f"{m.after_usd:,.2f}",
-            f"{m.change_usd:+,.2f}",
-            f"{m.share_of_increase:.0%}" if m.share_of_increase else "",
-        )
+def explanation_json(explanation: Explanation) -> str:
+    """The explanation as strict JSON: a number that is not finite is an error, not NaN."""
+    return (
+        json.dumps(explanation.model_dump(mode="json"), indent=2, sort_keys=True, allow_nan=False)
+        + "\n"
+    )

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
+import os
 import random
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from infra_architect.cost import ExportError, explain
+from infra_architect.cost import (
+    Explanation,
+    ExportError,
+    ExportLimits,
+    aggregate,
+    explain,
+    read_export,
+)
+from infra_architect.cost._export import cost_of, month_of
 
 # (product, usage type, monthly USD in April) — a small but realistic account
 BASELINE = [
@@ -31,6 +42,11 @@ BASELINE = [
 ]
 PLANTED = ("AmazonEC2", "USE1-NatGateway-Bytes")
 HEADER = "lineItem/UsageStartDate,lineItem/ProductCode,lineItem/UsageType,lineItem/UnblendedCost\n"
+
+
+def explain_text(text: str, source: str, **options: str | None) -> Explanation:
+    """The pure core on an export held in memory (the CLI streams the file instead)."""
+    return explain(aggregate(io.BytesIO(text.encode()), source), **options)
 
 
 def _cur(jump_share_of_total: float, noise: float = 0.02, seed: int = 7) -> tuple[str, float]:
@@ -79,7 +95,7 @@ def _cur(jump_share_of_total: float, noise: float = 0.02, seed: int = 7) -> tupl
 
 def test_planted_40_percent_jump_is_named_first_with_its_share() -> None:
     text, share = _cur(0.75)
-    result = explain(text, "cur.csv")
+    result = explain_text(text, "cur.csv")
     assert result.format == "cur"
     assert (result.before_month, result.after_month) == ("2025-04", "2025-05")
     assert result.change_ratio == pytest.approx(0.40, abs=1e-6)
@@ -103,7 +119,7 @@ def test_cost_explorer_export_by_service() -> None:
         "2025-04-01,4000,1300,700,6000\n"
         "2025-05-01,5000,1300,1700,8000\n"
     )
-    result = explain(text, "costs.csv")
+    result = explain_text(text, "costs.csv")
     assert result.format == "cost-explorer"
     assert result.change_usd == pytest.approx(2000)
     assert [(m.service, m.share_of_increase) for m in result.movers[:2]] == [
@@ -119,7 +135,7 @@ def test_cur2_columns_are_read() -> None:
         "2025-04-03T00:00:00Z,AmazonEC2,EUC1-EBS:VolumeUsage.gp2,100\n"
         "2025-05-03T00:00:00Z,AmazonEC2,EUC1-EBS:VolumeUsage.gp2,180\n"
     )
-    (mover,) = explain(text, "cur2.csv").movers
+    (mover,) = explain_text(text, "cur2.csv").movers
     assert mover.change_usd == 80
     assert any("gp3" in lever for lever in mover.levers)
 
@@ -128,20 +144,20 @@ def test_cur2_columns_are_read() -> None:
     ("text", "message"),
     [
         ("", "the file is empty"),
-        ("a,b,c\n1,2,3\n", "line 1 is not a known cost export header"),
+        ("a,b,c\n1,2,3\n", "x.csv:1: not a known cost export header (found 3 columns"),
         (
             HEADER + "2025-04-01T00:00:00Z,AmazonEC2,BoxUsage,abc\n",
-            "x.csv:2: lineItem/UnblendedCost 'abc' is not a number",
+            "x.csv:2: lineItem/UnblendedCost (column 4): 'abc' is not a number",
         ),
         (
             HEADER + "2025-04-01T00:00:00Z,AmazonEC2,BoxUsage,1\n",
-            "covers 1 month(s)",
+            "covers one month (2025-04): a change needs two",
         ),
     ],
 )
 def test_bad_exports_get_one_clear_message(text: str, message: str) -> None:
     with pytest.raises(ExportError, match=None) as caught:
-        explain(text, "x.csv")
+        explain_text(text, "x.csv")
     assert message in str(caught.value)
     assert "fix:" in str(caught.value)
 
@@ -168,3 +184,134 @@ def test_cli_explains_and_fails_cleanly(tmp_path: Path) -> None:
     assert failed.returncode == 2
     assert "Traceback" not in failed.stderr
     assert "bad.csv:1:" in failed.stderr
+
+
+# --- the streaming core ----------------------------------------------------------------------
+
+
+class _Recorded(io.RawIOBase):
+    """A stream of ``data`` that records the largest read asked of it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__()
+        self._data = io.BytesIO(data)
+        self.largest = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        self.largest = max(self.largest, size if size >= 0 else 1 << 62)
+        return self._data.read(size)
+
+
+def test_the_core_reads_in_bounded_chunks_never_the_whole_text() -> None:
+    header, body = _cur(0.75)[0].split("\n", 1)
+    stream = _Recorded((header + "\n" + body * 4).encode())
+    totals = aggregate(stream, "cur.csv")  # type: ignore[arg-type]
+    assert totals.rows_read == 4 * 2 * 11 * 30
+    assert 0 < stream.largest <= 1 << 16
+
+
+def test_gzip_is_read_transparently() -> None:
+    text, _ = _cur(0.75)
+    plain = explain(aggregate(io.BytesIO(text.encode()), "cur.csv"))
+    packed = explain(aggregate(io.BytesIO(gzip.compress(text.encode())), "cur.csv"))
+    assert packed == plain
+
+
+SMALL = ExportLimits(line_bytes=200, record_chars=300, name_chars=8, groups=3)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (["2025-04-01,EC2," + "x" * 200 + ",1"], "x.csv:2: the line is longer than 200 bytes"),
+        (['2025-04-01,EC2,"a', *(["b"] * 150), '",1'], "x.csv:2: the row that starts here runs"),
+        (["2025-04-01,EC2,Box,1", "2025-04-01,EC2,123456789,1"], "x.csv:3: lineItem/UsageType"),
+        ([f"2025-04-01,EC2,U{i},1" for i in range(4)], "x.csv:5: more than 3 distinct"),
+        (
+            [f"2025-04-01,S{i},U{i},1" for i in range(9)],
+            "x.csv:9: lineItem/UsageType (column 3): names more than 30",
+        ),
+    ],
+    ids=["line", "record", "name", "groups", "names-total"],
+)
+def test_every_limit_is_a_located_message(rows: list[str], message: str) -> None:
+    export = "\n".join([HEADER.rstrip(), *rows]).encode()
+    limits = SMALL if "names more" not in message else ExportLimits(names_total_chars=30)
+    with pytest.raises(ExportError) as caught:
+        aggregate(io.BytesIO(export), "x.csv", limits)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "thousands", "value"),
+    [
+        ("12.34", True, "12.34"),
+        (" -0.5 ", True, "-0.5"),
+        ("1.2E-05", True, "0.000012"),
+        (".5", True, "0.5"),
+        ("1,234.50", True, "1234.50"),
+        ("", True, None),
+        ("   ", True, None),
+    ],
+)
+def test_cost_cells_that_are_numbers(raw: str, thousands: bool, value: str | None) -> None:
+    expected = Decimal(value) if value is not None else None
+    assert cost_of(raw, thousands=thousands) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "thousands", "reason"),
+    [
+        ("nan", True, "is not a finite number"),
+        ("-Infinity", True, "is not a finite number"),
+        ("sNaN", True, "is not a finite number"),
+        ("1e13", True, "is beyond"),
+        ("1_000", True, "is not a number"),
+        ("١٢", True, "is not a number"),
+        ("$1", True, "is not a number"),
+        ("(1.00)", True, "is not a number"),
+        ("1,5", True, "is not a number"),
+        ("1,5", False, "decimal comma"),
+        ("1,234.50", False, "decimal comma"),
+    ],
+)
+def test_cost_cells_that_are_not(raw: str, thousands: bool, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        cost_of(raw, thousands=thousands)
+
+
+@pytest.mark.parametrize(
+    ("raw", "month"),
+    [
+        ("2025-05-01T00:00:00Z", "2025-05"),
+        ("2025-05-01T00:00:00.000Z", "2025-05"),
+        ("2025-05-31 00:00:00", "2025-05"),
+        ("2025-05", "2025-05"),
+        (" 2024-02-29 ", "2024-02"),
+    ],
+)
+def test_dates_give_their_month(raw: str, month: str) -> None:
+    assert month_of(raw) == month
+
+
+@pytest.mark.parametrize(
+    "raw", ["2025-00-01", "2025-13-01", "2025-02-29", "2025-04-31", "0000-01-01", "25-05-01", "x"]
+)
+def test_dates_that_do_not_exist(raw: str) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011  (the reason is date()'s own words)
+        month_of(raw)
+
+
+def test_read_export_refuses_a_fifo_without_opening_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "cur.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(ExportError, match="is a FIFO"):
+        read_export(fifo)  # opening it would block: no writer
+
+
+def test_a_change_from_nothing_has_no_ratio() -> None:
+    result = explain_text(HEADER + "2025-04-01,EC2,Box,0\n2025-05-01,EC2,Box,10\n", "x.csv")
+    assert (result.before_usd, result.after_usd, result.change_ratio) == (0.0, 10.0, None)
