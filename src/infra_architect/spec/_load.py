@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 import types
 import typing
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, StreamMark, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarbool import ScalarBoolean
+from ruamel.yaml.scanner import RoundTripScanner
 
 from infra_architect.errors import Problem, SpecError
 from infra_architect.spec._locate import Loc, format_path, key_text, locate
@@ -43,8 +43,7 @@ MAX_EXPANDED_NODES = 100_000
 
 MAX_DEPTH = 16
 """A spec nests seven levels at most (``system.services[0].calls[0].service``); past
-this it is not one. Flow collections are counted before parsing: the YAML scanner's
-work grows with the square of their depth (400 KiB of ``[[[...`` took 15 s)."""
+this it is not one. Flow collections are bounded while scanning (see _SpecScanner)."""
 
 MAX_NUMBER_CHARS = 100
 """The longest number a spec may spell. Python refuses to convert integers of more than
@@ -81,7 +80,6 @@ def parse_document(text: str, source: str) -> SpecDocument:
             f"a spec starts with `apiVersion: {API_VERSION}`; " + INIT_HINT,
         )
     _check_directives(text, source)
-    _check_flow_depth(text, source)
     documents = _parse_yaml(text, source)
     if not documents or all(doc is None for doc in documents):
         raise _one(source, "the file holds only comments, no spec", INIT_HINT)
@@ -216,6 +214,7 @@ def _decode(data: bytes, source: str) -> str:
 
 def _parse_yaml(text: str, source: str) -> list[Any]:
     yaml = YAML(typ="rt", pure=True)
+    yaml.Scanner = _SpecScanner
     yaml.Constructor = _SpecConstructor
     yaml.allow_duplicate_keys = False
     try:
@@ -273,6 +272,23 @@ class _UnreadableValueError(ConstructorError):
     def __init__(self, problem: str, fix: str, mark: StreamMark | None) -> None:
         super().__init__(None, None, problem, mark)
         self.fix = fix
+
+
+class _SpecScanner(RoundTripScanner):
+    """Round-trip scanning with flow collections nested at most :data:`MAX_DEPTH` deep.
+
+    The scanner keeps one possible simple key per open flow collection and checks all
+    of them at every token, so its work grows with the square of the nesting: 400 KiB
+    of ``[[[...`` took 15 s. It stops at the first collection past the bound instead."""
+
+    def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:  # noqa: ANN401, N803  (ruamel's signature)
+        if self.flow_level >= MAX_DEPTH:
+            raise _UnreadableValueError(
+                "the YAML is nested too deeply to be a spec",
+                "flatten the structure; a spec nests a few levels at most",
+                self.reader.get_mark(),
+            )
+        super().fetch_flow_collection_start(TokenClass, to_push)
 
 
 class _SpecConstructor(RoundTripConstructor):
@@ -355,107 +371,6 @@ def _check_directives(text: str, source: str) -> None:
             )
 
 
-def _check_flow_depth(text: str, source: str) -> None:
-    """Refuse flow collections (``[...]``, ``{...}``) nested past :data:`MAX_DEPTH`
-    before the YAML scanner sees them: its cost grows with the square of their depth."""
-    found = _deep_flow(text, MAX_DEPTH)
-    if found is not None:
-        raise _too_deep(source, line=found[0] + 1, column=found[1] + 1)
-
-
-def _deep_flow(text: str, limit: int) -> tuple[int, int] | None:
-    """Where flow collections first nest deeper than ``limit`` (0-based line, column).
-
-    A lexer just precise enough never to count more than YAML does: brackets in quoted
-    text, comments and block scalars are skipped, and in block context only a bracket
-    that starts a token opens a collection. It may count fewer (the parser's own depth
-    check then still applies), never more.
-    """
-    lexer = _FlowLexer(limit)
-    for number, line in enumerate(text.split("\n")):
-        column = lexer.scan(line)
-        if column is not None:
-            return number, column
-    return None
-
-
-@dataclass
-class _FlowLexer:
-    limit: int
-    depth: int = 0
-    quote: str = ""
-    block_indent: int = -1
-    previous: str = "\n"
-
-    def scan(self, line: str) -> int | None:
-        """Consume one line; the column where nesting passes the limit, if it does."""
-        body = line.lstrip(" ")
-        indent = len(line) - len(body)
-        if self.block_indent >= 0 and not self.quote:
-            if not body.strip() or indent > self.block_indent:
-                return None
-            self.block_indent = -1
-        if not self.quote and not self.depth and not _FLOW_OR_QUOTE.search(line):
-            return None
-        column = 0
-        while column < len(line):
-            char = line[column]
-            if self.quote:
-                column += self._in_quote(line, column)
-            elif char == "#" and (column == 0 or line[column - 1] in " \t"):
-                break
-            elif char not in " \t":
-                if self.depth:
-                    if self._in_flow(char):
-                        return column
-                elif (column == 0 or line[column - 1] in " \t") and self._token_start(char, indent):
-                    break
-                self.previous = char
-            column += 1
-        if not self.quote and not self.depth:
-            self.previous = "\n"
-        return None
-
-    def _in_quote(self, line: str, column: int) -> int:
-        """Characters to skip past the current one inside a quoted scalar."""
-        char = line[column]
-        if self.quote == "'" and char == "'":
-            if line[column + 1 : column + 2] == "'":
-                return 1
-            self.quote = ""
-        elif self.quote == '"' and char == "\\":
-            return 1
-        elif self.quote == '"' and char == '"':
-            self.quote = ""
-        return 0
-
-    def _in_flow(self, char: str) -> bool:
-        """Track one character inside a flow collection; True once too deep."""
-        if char in "[{":
-            self.depth += 1
-            return self.depth > self.limit
-        if char in "]}":
-            self.depth -= 1
-        elif char in "'\"" and self.previous in "[{,:?":
-            self.quote = char
-        return False
-
-    def _token_start(self, char: str, indent: int) -> bool:
-        """Track a token starting in block context; True when the rest of the line is
-        a block scalar header (its content lines are skipped)."""
-        if char in "[{":
-            self.depth = 1
-        elif char in "'\"" and self.previous in ":-?\n":
-            self.quote = char
-        elif char in "|>" and self.previous in ":-?\n":
-            self.block_indent = indent
-            return True
-        return False
-
-
-_FLOW_OR_QUOTE = re.compile(r"[\[{'\"|>]")
-
-
 def _too_deep(source: str, *, line: int | None = None, column: int | None = None) -> SpecError:
     return _one(
         source,
@@ -478,14 +393,17 @@ def _check_size(tree: object, source: str) -> None:
         key = id(node)
         if key in sizes:
             return sizes[key]
+        line, column = locate(node, ())
         if key in in_progress:
             raise _one(
                 source,
                 "the YAML refers to itself through an alias (a cycle)",
                 "remove the recursive anchor/alias",
+                line=line,
+                column=column,
             )
         if depth > MAX_DEPTH:
-            raise _too_deep(source)
+            raise _too_deep(source, line=line, column=column)
         in_progress.add(key)
         if isinstance(node, dict):
             _check_keys(node, source)
@@ -498,6 +416,8 @@ def _check_size(tree: object, source: str) -> None:
                 f"the YAML holds more than {MAX_EXPANDED_NODES:,} values once aliases "
                 "are expanded; a spec holds a few hundred",
                 "pass the requirements spec; write it without nested aliases",
+                line=line,
+                column=column,
             )
         sizes[key] = total
         return total
@@ -514,7 +434,7 @@ def _check_keys(mapping: dict[Any, Any], source: str) -> None:
             position = mapping.lc.data.get(key)
             if isinstance(position, list) and len(position) >= 2:
                 line, column = position[0] + 1, position[1] + 1
-        kind = "mapping" if isinstance(key, dict) else "list"
+        kind = "mapping" if isinstance(key, Mapping) else "list"
         raise _one(
             source,
             f"a {kind} is used as a key (`? ...` complex key); a spec's keys are field names",
@@ -704,6 +624,11 @@ def _not_list(c: _ErrorContext) -> tuple[str, str]:
 
 
 def _not_mapping(c: _ErrorContext) -> tuple[str, str]:
+    if c.name.isdigit():  # a list entry, not a key
+        return (
+            f"{_show(c.value)} is not a mapping",
+            "write the entry as `key: value` lines after its `- `, e.g. `- name: checkout`",
+        )
     return (
         f"{_show(c.value)} is not a mapping",
         f"write `{c.name}:` followed by indented `key: value` lines{c.about}",

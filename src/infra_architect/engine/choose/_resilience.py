@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from infra_architect._figures import figure, number
 from infra_architect.catalog import Catalog
+from infra_architect.engine._capacity import MAX_REPLICAS
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,
@@ -266,7 +267,8 @@ def _apply(
         if plan.name not in by_name:
             plans.append(plan)
             continue
-        low, high = by_name[plan.name]
+        # the tuner may ask for more than one service can run; the constraints report it
+        low, high = (min(bound, MAX_REPLICAS) for bound in by_name[plan.name])
         if low != plan.min_replicas:
             changes.append(f"{plan.name}: min replicas {plan.min_replicas} → {low}")
         if high != plan.max_replicas:
