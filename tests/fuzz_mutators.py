@@ -626,10 +626,11 @@ class Outcome:
         return True
 
 
-def _internal(stage: str, exc: BaseException) -> Outcome:
+def _internal(stage: str, exc: BaseException, constraints_exit: int = EXIT_INTERNAL) -> Outcome:
     frame = traceback.extract_tb(exc.__traceback__)[-1]
     where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
-    return Outcome(EXIT_INTERNAL, EXIT_INTERNAL, stage, f"{type(exc).__name__}: {exc} @ {where}")
+    error = f"{type(exc).__name__}: {exc} @ {where}"
+    return Outcome(constraints_exit, EXIT_INTERNAL, stage, error)
 
 
 def run(text: str, *, design: bool) -> Outcome:
@@ -670,7 +671,7 @@ def run(text: str, *, design: bool) -> Outcome:
     except InfraArchitectError as exc:
         return Outcome(constraints_exit, EXIT_BAD_INPUT, "design", str(exc), announced)
     except Exception as exc:  # noqa: BLE001
-        return _internal("design", exc)
+        return _internal("design", exc, constraints_exit)
     if unsupported is not None:
         error = f"unsupported: {unsupported}"
         return Outcome(constraints_exit, EXIT_INFEASIBLE, "render", error, announced)

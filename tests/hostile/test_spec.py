@@ -101,6 +101,30 @@ CASES = [
     Case("negative-zero", _edit("deploys_per_day: 2", "deploys_per_day: -0.0"), 0, 0),
     Case("yaml-1.1-directive", lambda: "%YAML 1.1\n---\n" + VALID, 0, 0),
     Case(
+        # the web service was no entry any more: traffic arrived nowhere, the ALB fronted
+        # nothing and design exited 1 without Terraform
+        "worker-calls-the-only-web-service",
+        lambda: VALID.replace("      public: true\n", "").replace(
+            "- {name: worker, type: worker, uses: [events]}",
+            "- {name: worker, type: worker, uses: [events], calls: [web]}",
+        ),
+        0,
+        0,
+    ),
+    Case(
+        # MemoryDB under PCI DSS: the compliance claims looked up its encryption (exit 70)
+        "redis-as-primary-under-pci",
+        lambda: (
+            VALID.replace(
+                "{name: db, engine: postgres}", "{name: db, engine: redis, role: primary}"
+            )
+            + "compliance: [pci-dss]\n"
+        ),
+        0,
+        1,
+        ("No Terraform module yet for", "store db"),
+    ),
+    Case(
         "fan-out-at-the-bound",
         lambda: VALID.replace("calls: [api]", "calls: [{service: api, per_request: 1000}]").replace(
             "requests_per_second: 100", "requests_per_second: 1"

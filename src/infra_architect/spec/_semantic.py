@@ -417,12 +417,14 @@ def find_cycle(graph: dict[str, list[str]]) -> list[str]:
 
 
 def entry_services(req: Requirements) -> list[str]:
-    """Where the system's traffic arrives: public services, else uncalled web/api ones."""
+    """Where the system's traffic arrives: public services, else the web/api ones no
+    other web/api calls (a worker or cron job calling a service does not make it an
+    internal hop: with every entry called by a worker, traffic arrived nowhere)."""
     serving = [s for s in req.system.services if s.type.serves_requests]
     public = [s.name for s in serving if s.public]
     if public:
         return public
-    called = {c.service for s in req.system.services for c in s.calls}
+    called = {c.service for s in serving for c in s.calls}
     return [s.name for s in serving if s.name not in called]
 
 

@@ -17,7 +17,13 @@ from infra_architect.engine import (
 )
 from infra_architect.engine._capacity import MAX_REPLICAS
 from infra_architect.render import render_all
-from infra_architect.spec import Requirements, cron_problem, parse_document, validate_document
+from infra_architect.spec import (
+    Requirements,
+    cron_problem,
+    entry_services,
+    parse_document,
+    validate_document,
+)
 from infra_architect.spec._semantic import cron_runs_per_month, five_fields
 from tests.conftest import VALID
 
@@ -167,3 +173,28 @@ def test_constraints_say_design_prices_the_budget(catalog) -> None:
     below = _requirements(catalog, VALID + "budget: {monthly_usd: 10}\n")
     assert design_only_checks(below, derive_constraints(below, catalog)) == []
     assert design_only_checks(_requirements(catalog, VALID), _constraints(catalog, VALID)) == []
+
+
+def test_a_worker_calling_the_only_web_service_leaves_it_the_entry(catalog) -> None:
+    """Calls from a worker are no request path: the web service still takes the traffic
+    and the load balancer still fronts it (it fronted nothing, and no Terraform came)."""
+    text = VALID.replace("      public: true\n", "").replace(
+        WORKER, "- {name: worker, type: worker, uses: [events], calls: [web]}"
+    )
+    requirements = _requirements(catalog, text)
+    assert entry_services(requirements) == ["web"]
+    design = design_system(requirements, catalog)
+    assert {f.target for f in design.network.flows if f.source == "alb"} == {"web"}
+    _, unsupported = render_all(design)
+    assert unsupported is None
+
+
+def test_redis_as_primary_under_compliance_is_designed_without_terraform(catalog) -> None:
+    text = (
+        VALID.replace("{name: db, engine: postgres}", "{name: db, engine: redis, role: primary}")
+        + "compliance: [pci-dss]\n"
+    )
+    design = design_system(_requirements(catalog, text), catalog)
+    _, unsupported = render_all(design)
+    assert unsupported is not None
+    assert "terraform-not-generated" in {c.id for c in design.conflicts}

@@ -24,6 +24,7 @@ from infra_architect.spec import (
     NatChoice,
     QueueEngine,
     Requirements,
+    entry_services,
 )
 
 VPC_CIDR = "10.0.0.0/16"
@@ -263,13 +264,14 @@ def _flows(req: Requirements, compute: ComputeDesign, load_balancer: str) -> lis
         flows.append(Flow(source="internet", target=entry, port=443, why="public HTTPS entry"))
     elif load_balancer != "none":
         flows.append(Flow(source="vpc", target=entry, port=443, why="internal HTTPS entry"))
-    called = {c for plan in compute.services for c in plan.calls}
     if load_balancer != "none":
-        # Public services, or with none public, the services nothing else calls.
+        # where traffic enters: the public services, or with none public, the ones no
+        # other web/api calls (the same services the traffic model sends it to)
+        entries = set(entry_services(req))
         flows.extend(
             Flow(source=entry, target=plan.name, port=plan.port, why="load balancer to target")
             for plan in compute.services
-            if plan.port is not None and (plan.public if public else plan.name not in called)
+            if plan.port is not None and plan.name in entries
         )
     ports = {p.name: p.port for p in compute.services}
     stores = {d.name: d for d in req.system.datastores}
