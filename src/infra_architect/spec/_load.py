@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import types
 import typing
+import warnings
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, StreamMark, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, StreamMark, YAMLError, YAMLWarning
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scanner import RoundTripScanner
@@ -218,7 +219,12 @@ def _parse_yaml(text: str, source: str) -> list[Any]:
     yaml.Constructor = _SpecConstructor
     yaml.allow_duplicate_keys = False
     try:
-        return list(yaml.load_all(text))
+        with warnings.catch_warnings():
+            # what the reader only warns about reads as YAML 1.2 would: an anchor defined
+            # again applies from there on; 1e-9 under %YAML 1.1 is the number it looks
+            # like. Printed, the warnings were a page of advice addressed to programmers.
+            warnings.simplefilter("ignore", YAMLWarning)
+            return list(yaml.load_all(text))
     except _UnreadableValueError as exc:
         mark = exc.problem_mark
         raise _one(

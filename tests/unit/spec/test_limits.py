@@ -245,3 +245,17 @@ def test_topological_order_puts_callers_first_deterministically() -> None:
     order = topological_order(graph)
     assert order == ["cron", "web", "api", "auth", "db-svc"]
     assert all(order.index(a) < order.index(b) for a, targets in graph.items() for b in targets)
+
+
+def test_what_the_yaml_reader_only_warns_about_reads_as_yaml_1_2() -> None:
+    """An anchor defined twice applies from its second definition on; under %YAML 1.1 a
+    float without a dot (1e2) is still the number. Neither prints the reader's page of
+    advice (and under pytest's warnings-as-errors neither raises)."""
+    text = "%YAML 1.1\n---\n" + VALID.replace(
+        "requests_per_second: 100", "requests_per_second: 1e2"
+    ).replace(
+        "metadata: {name: demo}", "metadata: {name: &n demo, owner: &n team, description: *n}"
+    )
+    requirements = validate_document(parse_document(text, "spec.yaml"), REGIONS)
+    assert requirements.traffic.requests_per_second == 100
+    assert requirements.metadata.description == "team"
