@@ -10,9 +10,9 @@ mutators the CI property test uses (``tests/fuzz_mutators.py``), from
 ``random.Random(f"{seed}:{index}")``, so any input can be rebuilt from its index. Every
 input runs as ``constraints`` and as ``design``. Printed: inputs tried, exit codes of
 each command, disagreements (``constraints`` exit 0, ``design`` exit 1 or 2) by reason,
-internal errors (exit 70: must be 0) and timing. Exit status 1 if any internal error, or
-any disagreement ``constraints`` did not announce (a conflict it reported, or a check it
-said only ``design`` makes).
+internal errors (exit 70, must be 0; a warning counts, as in the test suite) and timing.
+Exit status 1 if any internal error, or any disagreement ``constraints`` did not
+announce (a conflict it reported, or a check it said only ``design`` makes).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import collections
 import random
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -35,6 +36,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=16, help="seed of the run")
     parser.add_argument("--save", type=Path, help="write each internal error's spec here")
     args = parser.parse_args()
+    # as the test suite runs (filterwarnings = error): a warning is a defect too
+    warnings.simplefilter("error")
 
     constraints_exits: collections.Counter[int] = collections.Counter()
     design_exits: collections.Counter[int] = collections.Counter()
