@@ -254,6 +254,12 @@ def _symlink_out(sandbox: Sandbox) -> tuple[list[str], str]:
     return [], "infra/db.tf"
 
 
+def _fifo(sandbox: Sandbox) -> tuple[list[str], str]:
+    (sandbox.tree / "infra").mkdir()
+    os.mkfifo(sandbox.tree / "infra" / "db.tf")
+    return [], "infra/db.tf"
+
+
 def _file_limit(sandbox: Sandbox) -> tuple[list[str], str]:
     _write(sandbox.tree, {"a/main.tf": "", "b/main.tf": PUBLIC_DB})
     return ["--max-files", "1"], "stopped"
@@ -297,6 +303,7 @@ UNREAD: dict[str, Callable[[Sandbox], tuple[list[str], str]]] = {
     "unparsable workflow": _unparsable_workflow,
     "plan JSON nested 100000 deep": _unparsable_plan,
     "symlink out of the tree": _symlink_out,
+    "a FIFO named .tf": _fifo,
     "walk stopped at the file limit": _file_limit,
     "walk stopped at the depth limit": _depth_limit,
     "kustomize build failed": _overlay_build_fails,
@@ -355,12 +362,18 @@ def test_left_out_by_design_does_not_fail_the_gate(sandbox: Sandbox) -> None:
             "infra/main.tf": 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n',
         },
     )
+    # a link out of the tree to a file of a kind review never reads loses nothing
+    (sandbox.tree / "README.md").symlink_to(sandbox.outside / "canary.txt")
     result = sandbox.run("review", str(sandbox.tree), "-f", "json", timeout=60)
     assert result.returncode == 0, result.stdout
     report = _json(result)
     assert report["incomplete"] is False
     assert all(s["by_design"] for s in report["skipped"])  # type: ignore[attr-defined]
-    assert {s["path"] for s in report["skipped"]} == {"chart/templates/cm.yaml", "module.vpc"}  # type: ignore[attr-defined]
+    assert {s["path"] for s in report["skipped"]} == {  # type: ignore[attr-defined]
+        "README.md",
+        "chart/templates/cm.yaml",
+        "module.vpc",
+    }
 
 
 # --- item 8 and bad review input: exit 2, one message ----------------------------------------

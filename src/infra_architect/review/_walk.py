@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -148,7 +149,10 @@ class _Walker:
     def _entry(self, path: Path, name: str, depth: int) -> None:
         target = _inside(path, self.base)
         if target is None:
-            self._skip(path, "symlink leads outside the tree")
+            # A link out of the tree to a file review would not read anyway loses nothing;
+            # one to a directory or to a kind it reads does (its contents are unknown).
+            harmless = classify(_rel(path, self.base)) is None and not path.is_dir()
+            self._skip(path, "symlink leads outside the tree", by_design=harmless)
             return
         try:
             info = target.stat()
@@ -165,7 +169,10 @@ class _Walker:
             return
         rel = _rel(path, self.base)
         kind = classify(rel)
-        if kind is None or not stat.S_ISREG(info.st_mode):
+        if kind is None:
+            return
+        if not stat.S_ISREG(info.st_mode):
+            self._skip(path, "not a regular file (a pipe, socket or device): not read")
             return
         if len(self.files) >= self.limits.max_files:
             self.stopped = f"file limit of {self.limits.max_files:,} reached"
@@ -176,9 +183,9 @@ class _Walker:
                 f"{info.st_size:,} bytes, over the {self.limits.max_file_bytes:,}-byte limit",
             )
             return
-        text = _read(target)
-        if text is None:
-            self._skip(path, "not UTF-8 text")
+        text = _read(target, self.limits.max_file_bytes)
+        if isinstance(text, _Unreadable):
+            self._skip(path, text.reason)
             return
         self.files.append(Found(path=rel, kind=kind, text=text))
 
@@ -230,8 +237,29 @@ def _rel(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def _read(path: Path) -> str | None:
+class _Unreadable(NamedTuple):
+    reason: str
+
+
+def _read(path: Path, limit: int) -> str | _Unreadable:
+    """The file's text, when it is still a regular file of at most ``limit`` bytes: it
+    may have been swapped for a pipe, or grown, since it was examined."""
     try:
-        return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError as exc:
+        return _Unreadable(f"unreadable: {exc.strerror}")
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return _Unreadable("not a regular file (a pipe, socket or device): not read")
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        return _Unreadable(f"unreadable: {exc.strerror}")
+    finally:
+        os.close(handle)
+    if len(data) > limit:
+        return _Unreadable(f"grew over the {limit:,}-byte limit while read")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _Unreadable("not UTF-8 text")
