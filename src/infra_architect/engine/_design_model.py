@@ -189,6 +189,9 @@ class ServicePlan(_Out):
     protocol: str
     health_check_path: str | None
     schedule: str | None
+    eventbridge_schedule: str | None = Field(
+        default=None, description="The schedule as EventBridge's cron(...) body (ECS)."
+    )
     vcpu: float
     memory_mb: int
     min_replicas: int

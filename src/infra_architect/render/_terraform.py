@@ -775,7 +775,7 @@ def _ecs_service(
     if secrets:
         spec["secrets"] = secrets
     if service.schedule:
-        spec["schedule"] = _aws_cron(service.schedule)
+        spec["schedule"] = service.eventbridge_schedule
         return spec
     scaling = service.autoscaling
     if scaling is not None:
@@ -803,16 +803,6 @@ def _ecs_service(
         spec["canary_minutes"] = max(1, math.ceil(design.delivery.detection.value / 60))
     spec["rollback_alarm_names"] = Expr("module.observability.deployment_alarm_names")
     return spec
-
-
-def _aws_cron(schedule: str) -> str:
-    """A five-field crontab line as an EventBridge cron(...) body (six fields, one '?')."""
-    minute, hour, dom, month, dow = schedule.split()
-    if dow == "*":
-        dow = "?"
-    else:
-        dom = "?"
-    return f"{minute} {hour} {dom} {month} {dow} *"
 
 
 def _ecs(design: Design, env: EnvironmentSizing) -> Block:

@@ -467,6 +467,12 @@ def cron_problem(expression: str) -> str | None:
                 value = names.get(bound) if not bound.isdigit() else int(bound)
                 if value is None or not low <= value <= high:
                     return f"{label} field {raw!r} is outside {low}-{high}"
+    if fields[2] != "*" and fields[4] != "*":
+        # cron runs when EITHER field matches; EventBridge (ECS schedules) cannot say so
+        return (
+            "restricts both day of month and day of week (cron runs when either matches, "
+            "which EventBridge cannot express): keep one of them as *"
+        )
     return None
 
 
@@ -486,6 +492,30 @@ def five_fields(expression: str) -> str:
     Not every consumer reads macros (EventBridge's cron() does not)."""
     text = expression.strip()
     return _MACRO_FIELDS.get(text.lower(), " ".join(text.split()))
+
+
+def eventbridge_cron(expression: str) -> str:
+    """A valid schedule as the body of EventBridge's ``cron(...)``: six fields, a ``?`` in
+    whichever day field is unrestricted, and days of the week as names, since EventBridge
+    numbers them 1-7 from Sunday where cron numbers them 0-6 (and 7) from Sunday
+    (EventBridge User Guide, "Cron expressions reference")."""
+    minute, hour, day, month, weekday = five_fields(expression).split()
+    if weekday == "*":
+        return f"{minute} {hour} {day} {month} ? *"
+    days = sorted({d % 7 for d in _cron_values(weekday.lower(), 0, 7, _CRON_NAMES[4])})
+    return f"{minute} {hour} ? {month} {_weekday_names(days)} *"
+
+
+def _weekday_names(days: list[int]) -> str:
+    """Days 0-6 as EventBridge names, consecutive runs as ranges: [1..5] -> MON-FRI."""
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    names = [_WEEKDAYS[d].upper() for d in range(7)]
+    return ",".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}-{names[r[-1]]}" for r in runs)
 
 
 DAYS_PER_MONTH = 365 / 12

@@ -25,7 +25,7 @@ from infra_architect.engine._design_model import (
 from infra_architect.engine._model import Constraints, ServiceCapacity
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 from infra_architect.spec import ComputeChoice, Protocol, Requirements, ServiceType
-from infra_architect.spec._semantic import five_fields
+from infra_architect.spec._semantic import eventbridge_cron, five_fields
 
 LAMBDA_MAX_MEMORY_MB = 10240
 PLATFORMS: dict[ComputeChoice, Platform] = {
@@ -342,6 +342,7 @@ def _plan(
         protocol=service.protocol.value,
         health_check_path=service.health_check_path if serves else None,
         schedule=five_fields(service.schedule) if service.schedule else None,
+        eventbridge_schedule=eventbridge_cron(service.schedule) if service.schedule else None,
         vcpu=vcpu,
         memory_mb=memory_mb,
         min_replicas=minimum,
