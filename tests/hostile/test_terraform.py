@@ -227,7 +227,7 @@ def test_cost_dir_skips_a_fifo_and_says_so(fifo_tree: Sandbox) -> None:
     assert run.returncode == 0, run.stderr
     bill = json.loads(run.stdout)
     assert [r["address"] for r in bill["resources"]] == ["aws_instance.web"]
-    assert "network.tf: not read (not a regular file)" in bill["skipped"]
+    assert "network.tf: not a regular file (a pipe, socket or device): not read" in bill["skipped"]
     assert not [p for p in run.paths("open") if p.endswith("network.tf")]
 
 

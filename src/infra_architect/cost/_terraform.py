@@ -14,7 +14,6 @@ type the model does not know, is listed as such: nothing is guessed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,33 +162,7 @@ def price_terraform(
         return price_graph(load_terraform(root, budget=budget), prices, region, str(root))
     graph = load_terraform(root, base=tree.base, sources=tree.files, budget=budget)
     cost = price_graph(graph, prices, region, str(root))
-    unread = [*tree.unread, *_unlisted(graph, tree)]
-    return cost.model_copy(update={"skipped": _unique([*unread, *cost.skipped])})
-
-
-def _unlisted(graph: TerraformGraph, tree: TreeFiles) -> list[str]:
-    """.tf entries of the directories loaded that no one read and no one reported (a
-    FIFO or a device named .tf is neither a file nor a skip to a walk)."""
-    reported = {u.partition(": ")[0] for u in tree.unread}
-    out: list[str] = []
-    for directory in dict.fromkeys(graph.modules):
-        read = {path.name for path, _ in tree.files.get(directory, ())}
-        try:
-            names = sorted(e.name for e in os.scandir(directory) if e.name.endswith(".tf"))
-        except OSError:
-            continue
-        for name in names:
-            rel = _relative(directory / name, tree.base)
-            if name not in read and rel not in reported:
-                out.append(f"{rel}: not read (not a regular file)")
-    return out
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return cost.model_copy(update={"skipped": _unique([*tree.unread, *cost.skipped])})
 
 
 def _unique(items: Sequence[str]) -> list[str]:
