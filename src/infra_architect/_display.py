@@ -1,9 +1,9 @@
-"""Text from a reviewed repository, made safe to show. File names, resource names,
-kubectl's messages and the values a finding quotes come from a tree nobody vetted: in a
-terminal they must not move the cursor, retitle the window or hide text (control
-characters, bidirectional overrides), in Rich they must not be markup, in Markdown they
-must not open a code block, a table cell, a link or HTML, in SARIF a file name must stay
-one URI."""
+"""Text from untrusted input (a reviewed repository, a cost export, a spec), made safe to
+show. File names, resource names, tool messages and the values a finding quotes come from
+input nobody vetted: in a terminal they must not move the cursor, retitle the window or
+hide text (control characters, bidirectional overrides), in Rich they must not be markup,
+in Markdown they must not open a code block, a table cell, a link or HTML, in SARIF a file
+name must stay one URI."""
 
 from __future__ import annotations
 

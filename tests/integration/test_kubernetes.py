@@ -27,7 +27,8 @@ from infra_architect.cli import app
 from infra_architect.rules import load_manifests
 from infra_architect.spec import load_requirements
 from infra_architect.validate import Toolchain, ToolResult, validate_tree
-from infra_architect.validate._kubernetes import build_overlay, run_kubernetes
+from infra_architect._kubectl import build_overlay
+from infra_architect.validate._kubernetes import run_kubernetes
 from infra_architect.validate._workflows import run_workflows
 from tests.conftest import EXAMPLES, ROOT, generate
 

@@ -21,6 +21,7 @@ from rich.console import Console
 from ruamel.yaml.comments import CommentedMap
 
 from infra_architect import __version__
+from infra_architect._display import printable
 from infra_architect._io import PendingWrite, atomic_write_text, prepare_write
 from infra_architect._output import WriteReport, write_tree
 from infra_architect.catalog import Catalog, load_catalog
@@ -65,7 +66,6 @@ from infra_architect.review import (
     review,
     walk,
 )
-from infra_architect.review._display import printable
 from infra_architect.review._kustomize import kubectl_build
 from infra_architect.review._report import report_json, report_markdown, report_sarif
 from infra_architect.rules import Severity

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from infra_architect._display import printable
 from infra_architect._figures import share
 from infra_architect._output import WriteReport
 from infra_architect.cost import Explanation
@@ -16,7 +17,6 @@ from infra_architect.cost._terraform import TerraformCost
 from infra_architect.engine import Constraints, Design, Figure, Severity, number
 from infra_architect.engine._design_model import FaultStudy
 from infra_architect.review import ReviewReport
-from infra_architect.review._display import printable
 from infra_architect.validate import ValidationReport
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from pydantic import BaseModel, ConfigDict
 
+from infra_architect._display import printable
 from infra_architect.errors import InfraArchitectError
 
 if TYPE_CHECKING:
@@ -92,14 +93,6 @@ class ExportError(InfraArchitectError):
             index, name = column
             where += f": {shorten(name)} (column {index + 1})"
         super().__init__(f"{where}: {message}\n  fix: {fix}")
-
-
-def printable(text: str) -> str:
-    """``text`` with every character a terminal could act on (escape sequences, other
-    controls, bidirectional overrides) shown as its escape instead, ``\\x1b`` for ESC."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -2,6 +2,7 @@
 YAML and workflows, bounded and safely, and run the rules over them; suppressions with
 reasons and a baseline let a legacy repository fail only on new findings."""
 
+from infra_architect.review._preflight import preflight
 from infra_architect.review._review import (
     Reviewed,
     ReviewReport,
@@ -41,6 +42,7 @@ __all__ = [
     "fingerprint",
     "inline_suppressions",
     "kubernetes_objects",
+    "preflight",
     "read_baseline",
     "read_ignore_file",
     "review",

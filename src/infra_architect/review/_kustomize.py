@@ -18,7 +18,6 @@ Helm off, and an environment that points nowhere (no HOME, kubeconfig, proxy or 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections import Counter
@@ -29,18 +28,11 @@ from typing import Literal
 
 import yaml
 
+from infra_architect._kubectl import build_overlay
 from infra_architect.review._walk import Found, Kind, Skipped, Walk, join, parent
 from infra_architect.rules.kubernetes._objects import K8sObject, load_manifests
-from infra_architect.validate._kubernetes import build_overlay
 
 BUILD_SECONDS = 60
-FLAGS = (
-    "--load-restrictor=LoadRestrictionsRootOnly",
-    "--enable-helm=false",
-    "--enable-alpha-plugins=false",
-    "--network=false",
-)
-"""kubectl's defaults, spelled out so a changed default cannot widen what a build reads."""
 
 Build = Callable[[Path, float], tuple[str | None, str]]
 """(directory, seconds allowed) → (rendered YAML, or None and the error)."""
@@ -461,27 +453,11 @@ def _not_built(tree: Tree, directory: str, why: str) -> Skipped:
 # --- building --------------------------------------------------------------------------------
 
 
-def child_environment() -> dict[str, str]:
-    """The environment kubectl runs in: nothing that can point it somewhere (no HOME or
-    kubeconfig to read, no proxy, no PATH to find git or helm with, no plugin home)."""
-    return {
-        "PATH": "",
-        "HOME": "/nonexistent",
-        "KUBECONFIG": os.devnull,
-        "LANG": "C",
-        "LC_ALL": "C",
-        "KUSTOMIZE_PLUGIN_HOME": "/nonexistent",
-        "XDG_CONFIG_HOME": "/nonexistent",
-    }
-
-
 def kubectl_build(kubectl: str) -> Build:
     def build(directory: Path, seconds: float) -> tuple[str | None, str]:
         allowed = min(BUILD_SECONDS, seconds)
         try:
-            rendered, errors = build_overlay(
-                kubectl, directory, allowed, env=child_environment(), flags=FLAGS
-            )
+            rendered, errors = build_overlay(kubectl, directory, allowed)
         except subprocess.TimeoutExpired:
             return None, f"kubectl kustomize took over {allowed:g} s"
         except OSError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from infra_architect import __version__
-from infra_architect.review._display import markdown_code, markdown_text, printable, sarif_uri
+from infra_architect._display import markdown_code, markdown_text, printable, sarif_uri
 from infra_architect.review._inventory import mermaid
 from infra_architect.review._review import Reviewed, ReviewReport
 from infra_architect.review._walk import Skipped

@@ -30,8 +30,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from infra_architect._display import printable
 from infra_architect.errors import Problem, ReviewInputError
-from infra_architect.review._display import printable
 from infra_architect.rules import Finding
 
 IGNORE_FILE = ".infra-architect-ignore.yaml"

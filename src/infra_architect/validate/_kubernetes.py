@@ -13,18 +13,18 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import kubernetes_validate  # type: ignore[import-untyped]
 import promql_parser
 
+from infra_architect._kubectl import build_overlay
 from infra_architect.rules import KUBERNETES_RULES, KubernetesGraph, RuleContext, run_rules
 from infra_architect.rules.kubernetes._objects import K8sObject, load_manifests
 from infra_architect.validate._crds import custom_resource_kinds, validate_custom_resource
 from infra_architect.validate._tools import (
-    TOOL_TIMEOUT_SECONDS,
     Toolchain,
     ToolResult,
     _run,
@@ -53,28 +53,6 @@ def kubernetes_version(tree: Path) -> str:
     except (OSError, ValueError, KeyError, TypeError):
         return DEFAULT_KUBERNETES_VERSION
     return str(version) if version else DEFAULT_KUBERNETES_VERSION
-
-
-def build_overlay(
-    kubectl: str,
-    overlay: Path,
-    timeout: float = TOOL_TIMEOUT_SECONDS,
-    *,
-    env: Mapping[str, str] | None = None,
-    flags: Sequence[str] = (),
-) -> tuple[str | None, list[str]]:
-    """The rendered YAML of one overlay, or None and kubectl's error (its last lines, or
-    its exit status when it printed nothing). ``env`` replaces the inherited environment
-    (review runs kubectl on untrusted trees with one that points nowhere)."""
-    proc = _run(
-        [kubectl, "kustomize", *flags, str(overlay)],
-        overlay,
-        os.environ if env is None else env,
-        timeout,
-    )
-    if proc.returncode != 0:
-        return None, _tail(proc.stderr or proc.stdout) or [f"kubectl exited {proc.returncode}"]
-    return proc.stdout, []
 
 
 def validate_object(doc: dict[str, Any], version: str) -> list[str]:

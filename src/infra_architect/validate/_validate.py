@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from infra_architect._display import printable
+from infra_architect.review import preflight
 from infra_architect.rules import RuleContext, load_terraform, run_rules
 from infra_architect.validate._kubernetes import run_kubernetes
 from infra_architect.validate._tools import (
@@ -87,6 +89,22 @@ def validate_tree(tree: Path, tools: Toolchain) -> ValidationReport:
                     target=str(tree),
                     status="failed",
                     detail="no infra/terraform here: run `infra-architect design` first",
+                )
+            ],
+        )
+    unsafe = preflight(tree)
+    if unsafe:
+        return ValidationReport(
+            tree=str(tree),
+            results=[
+                ToolResult(
+                    tool="preflight",
+                    target=str(tree),
+                    status="failed",
+                    detail=f"{len(unsafe)} thing(s) in the tree no tool is run on: links or "
+                    "paths out of the tree, pipes, unreadable files, remote modules or "
+                    "resources (nothing was run; remove them, or re-run `design`)",
+                    findings=[f"{printable(s.path)}: {printable(s.reason)}" for s in unsafe],
                 )
             ],
         )

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from infra_architect._kubectl import child_environment
 from infra_architect.review import Found, Kind, Walk, classify
 from infra_architect.review._kustomize import (
     KNOWN_FIELDS,
     Tree,
     check_kustomization,
-    child_environment,
     kustomization_loads,
     overlays,
     remote_reason,
