@@ -31,9 +31,9 @@ module "security" {
       kms_decrypt     = true
       statements = [
         {
-          sid       = "CacheSecretSessions"
-          actions   = ["secretsmanager:GetSecretValue"]
-          resources = [module.elasticache_sessions.auth_secret_arn]
+          sid       = "CacheIamSessions"
+          actions   = ["elasticache:Connect"]
+          resources = [module.elasticache_sessions.replication_group_arn, module.elasticache_sessions.user_arn]
         },
       ]
     }
@@ -48,9 +48,12 @@ module "security" {
           resources = [module.rds_catalog_db.master_user_secret_arn]
         },
         {
-          sid       = "CacheSecretCatalogCache"
-          actions   = ["secretsmanager:GetSecretValue"]
-          resources = [module.elasticache_catalog_cache.auth_secret_arn]
+          sid     = "CacheIamCatalogCache"
+          actions = ["elasticache:Connect"]
+          resources = [
+            module.elasticache_catalog_cache.replication_group_arn,
+            module.elasticache_catalog_cache.user_arn,
+          ]
         },
       ]
     }
@@ -72,14 +75,17 @@ module "security" {
       kms_decrypt     = true
       statements = [
         {
-          sid       = "CacheSecretSessions"
-          actions   = ["secretsmanager:GetSecretValue"]
-          resources = [module.elasticache_sessions.auth_secret_arn]
+          sid       = "CacheIamSessions"
+          actions   = ["elasticache:Connect"]
+          resources = [module.elasticache_sessions.replication_group_arn, module.elasticache_sessions.user_arn]
         },
         {
-          sid       = "CacheSecretCatalogCache"
-          actions   = ["secretsmanager:GetSecretValue"]
-          resources = [module.elasticache_catalog_cache.auth_secret_arn]
+          sid     = "CacheIamCatalogCache"
+          actions = ["elasticache:Connect"]
+          resources = [
+            module.elasticache_catalog_cache.replication_group_arn,
+            module.elasticache_catalog_cache.user_arn,
+          ]
         },
       ]
     }
@@ -214,6 +220,33 @@ module "ecr" {
   tags = local.tags
 }
 
+module "audit" {
+  source = "../../modules/audit"
+
+  # Account-level: GuardDuty, Security Hub and AWS Config allow one per account and
+  # region. Where your organisation already runs one centrally (Control Tower, a
+  # delegated administrator), set its enable_* to false: the control then rests on
+  # the organisation's setup, not on this file.
+  name             = local.name
+  retention_days   = 365
+  object_lock_mode = "GOVERNANCE"
+
+  enable_cloudtrail  = true
+  enable_guardduty   = true
+  enable_securityhub = true
+  securityhub_standards = {
+    aws-foundational-security-best-practices = "standards/aws-foundational-security-best-practices/v/1.0.0"
+    pci-dss                                  = "standards/pci-dss/v/4.0.1"
+  }
+  enable_config = true
+
+  access_log_bucket        = module.s3_logs.bucket_id
+  force_destroy            = true
+  kms_deletion_window_days = 7
+
+  tags = local.tags
+}
+
 module "waf" {
   source = "../../modules/waf"
 
@@ -326,7 +359,6 @@ module "elasticache_sessions" {
   kms_key_arn = module.security.kms_key_arn
 
   snapshot_retention_days = 1
-  auth_secret_name        = "shopfront/staging/sessions/auth-token"
   log_retention_days      = 365
 
   tags = local.tags
@@ -348,7 +380,6 @@ module "elasticache_catalog_cache" {
   kms_key_arn = module.security.kms_key_arn
 
   snapshot_retention_days = 0
-  auth_secret_name        = "shopfront/staging/catalog-cache/auth-token"
   log_retention_days      = 365
 
   tags = local.tags

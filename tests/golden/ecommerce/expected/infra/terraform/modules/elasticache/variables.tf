@@ -54,7 +54,7 @@ variable "allowed_security_groups" {
 }
 
 variable "kms_key_arn" {
-  description = "KMS key for data at rest, the auth token secret and the logs."
+  description = "KMS key for data at rest and the logs."
   type        = string
 }
 
@@ -64,9 +64,10 @@ variable "snapshot_retention_days" {
   default     = 0
 }
 
-variable "auth_secret_name" {
-  description = "Secrets Manager name of the generated AUTH token."
+variable "access_string" {
+  description = "What the clients' user may do (Valkey/Redis ACL syntax); the cache is one application's, so every key and command by default."
   type        = string
+  default     = "on ~* +@all"
 }
 
 variable "log_retention_days" {

@@ -146,6 +146,9 @@ module "ecs" {
       max_tasks         = 2
       task_role_arn     = module.security.service_role_arns["planner"]
       egress_ports      = [5432]
+      environment = {
+        PLANNER_DB_ENDPOINT = module.rds_planner_db.endpoint
+      }
       secrets = {
         PLANNER_DB_CREDENTIALS = module.rds_planner_db.master_user_secret_arn
       }

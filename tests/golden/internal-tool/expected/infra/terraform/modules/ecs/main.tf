@@ -196,7 +196,8 @@ resource "aws_ecs_task_definition" "this" {
       portMappings = each.value.port == null ? [] : [
         { name = each.key, containerPort = each.value.port, protocol = "tcp", appProtocol = "http" }
       ]
-      secrets = [for key, arn in each.value.secrets : { name = key, valueFrom = arn }]
+      environment = [for key, value in each.value.environment : { name = key, value = value }]
+      secrets     = [for key, arn in each.value.secrets : { name = key, valueFrom = arn }]
       logConfiguration = {
         logDriver = "awslogs"
         options = {

@@ -58,7 +58,7 @@ variable "alarm_topic_arn" {
 }
 
 variable "services" {
-  description = "Long-running services and scheduled tasks, sized by the design."
+  description = "Long-running services and scheduled tasks, sized by the design; environment holds where the stores a service uses are (and as whom it connects), secrets the Secrets Manager ARNs injected as variables."
   type = map(object({
     image                     = string
     cpu                       = number
@@ -69,6 +69,7 @@ variable "services" {
     task_role_arn             = string
     callers                   = optional(list(string), [])
     egress_ports              = optional(list(number), [])
+    environment               = optional(map(string), {})
     secrets                   = optional(map(string), {})
     health_check_path         = optional(string, "/healthz")
     load_balanced             = optional(bool, false)

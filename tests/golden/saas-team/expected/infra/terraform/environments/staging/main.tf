@@ -27,9 +27,12 @@ module "security" {
       kms_decrypt = true
       statements = [
         {
-          sid       = "CacheSecretAppCache"
-          actions   = ["secretsmanager:GetSecretValue"]
-          resources = [module.elasticache_app_cache.auth_secret_arn]
+          sid     = "CacheIamAppCache"
+          actions = ["elasticache:Connect"]
+          resources = [
+            module.elasticache_app_cache.replication_group_arn,
+            module.elasticache_app_cache.user_arn,
+          ]
         },
       ]
     }
@@ -42,9 +45,12 @@ module "security" {
           resources = [module.rds_main_db.master_user_secret_arn]
         },
         {
-          sid       = "CacheSecretAppCache"
-          actions   = ["secretsmanager:GetSecretValue"]
-          resources = [module.elasticache_app_cache.auth_secret_arn]
+          sid     = "CacheIamAppCache"
+          actions = ["elasticache:Connect"]
+          resources = [
+            module.elasticache_app_cache.replication_group_arn,
+            module.elasticache_app_cache.user_arn,
+          ]
         },
         {
           sid       = "BucketUploads"
@@ -149,6 +155,33 @@ module "ecr" {
   tags = local.tags
 }
 
+module "audit" {
+  source = "../../modules/audit"
+
+  # Account-level: GuardDuty, Security Hub and AWS Config allow one per account and
+  # region. Where your organisation already runs one centrally (Control Tower, a
+  # delegated administrator), set its enable_* to false: the control then rests on
+  # the organisation's setup, not on this file.
+  name             = local.name
+  retention_days   = 365
+  object_lock_mode = "GOVERNANCE"
+
+  enable_cloudtrail  = true
+  enable_guardduty   = true
+  enable_securityhub = true
+  securityhub_standards = {
+    aws-foundational-security-best-practices = "standards/aws-foundational-security-best-practices/v/1.0.0"
+    cis-aws-foundations-benchmark            = "standards/cis-aws-foundations-benchmark/v/3.0.0"
+  }
+  enable_config = true
+
+  access_log_bucket        = module.s3_logs.bucket_id
+  force_destroy            = true
+  kms_deletion_window_days = 7
+
+  tags = local.tags
+}
+
 module "waf" {
   source = "../../modules/waf"
 
@@ -228,8 +261,9 @@ module "ecs" {
       max_tasks         = 4
       task_role_arn     = module.security.service_role_arns["app"]
       egress_ports      = [6379, 8080]
-      secrets = {
-        APP_CACHE_AUTH_TOKEN = module.elasticache_app_cache.auth_secret_arn
+      environment = {
+        APP_CACHE_ENDPOINT = module.elasticache_app_cache.primary_endpoint
+        APP_CACHE_USER     = module.elasticache_app_cache.user_name
       }
       scaling_metric     = "requests"
       scaling_target     = 1200
@@ -257,9 +291,15 @@ module "ecs" {
       task_role_arn     = module.security.service_role_arns["api"]
       callers           = ["app"]
       egress_ports      = [5432, 6379]
+      environment = {
+        MAIN_DB_ENDPOINT   = module.rds_main_db.endpoint
+        APP_CACHE_ENDPOINT = module.elasticache_app_cache.primary_endpoint
+        APP_CACHE_USER     = module.elasticache_app_cache.user_name
+        UPLOADS_BUCKET     = module.s3_uploads.bucket_id
+        JOBS_QUEUE_URL     = module.messaging.queue_urls["jobs"]
+      }
       secrets = {
-        MAIN_DB_CREDENTIALS  = module.rds_main_db.master_user_secret_arn
-        APP_CACHE_AUTH_TOKEN = module.elasticache_app_cache.auth_secret_arn
+        MAIN_DB_CREDENTIALS = module.rds_main_db.master_user_secret_arn
       }
       scaling_metric     = "requests"
       scaling_target     = 1800
@@ -284,6 +324,11 @@ module "ecs" {
       max_tasks     = 4
       task_role_arn = module.security.service_role_arns["jobs-worker"]
       egress_ports  = [5432]
+      environment = {
+        MAIN_DB_ENDPOINT = module.rds_main_db.endpoint
+        UPLOADS_BUCKET   = module.s3_uploads.bucket_id
+        JOBS_QUEUE_URL   = module.messaging.queue_urls["jobs"]
+      }
       secrets = {
         MAIN_DB_CREDENTIALS = module.rds_main_db.master_user_secret_arn
       }
@@ -301,6 +346,9 @@ module "ecs" {
       max_tasks     = 1
       task_role_arn = module.security.service_role_arns["billing-run"]
       egress_ports  = [5432]
+      environment = {
+        MAIN_DB_ENDPOINT = module.rds_main_db.endpoint
+      }
       secrets = {
         MAIN_DB_CREDENTIALS = module.rds_main_db.master_user_secret_arn
       }
@@ -360,7 +408,6 @@ module "elasticache_app_cache" {
   kms_key_arn = module.security.kms_key_arn
 
   snapshot_retention_days = 0
-  auth_secret_name        = "tasklane/staging/app-cache/auth-token"
   log_retention_days      = 365
 
   tags = local.tags

@@ -13,9 +13,19 @@ output "reader_endpoint" {
   value       = one(aws_elasticache_replication_group.this[*].reader_endpoint_address)
 }
 
-output "auth_secret_arn" {
-  description = "Secrets Manager secret holding the AUTH token."
-  value       = aws_secretsmanager_secret.auth.arn
+output "replication_group_arn" {
+  description = "ARN of the replication group, for elasticache:Connect in the clients' policies."
+  value       = "${local.arn_prefix}:replicationgroup:${var.name}"
+}
+
+output "user_name" {
+  description = "User the clients authenticate as, with a token signed by their IAM role."
+  value       = aws_elasticache_user.this.user_name
+}
+
+output "user_arn" {
+  description = "ARN of the clients' user, for elasticache:Connect in their policies."
+  value       = "${local.arn_prefix}:user:${var.name}"
 }
 
 output "security_group_id" {
