@@ -196,7 +196,7 @@ def constraints_json(result: Constraints, source: str, design_checks: list[str])
         "checked_only_by_design": design_checks,
         "constraints": result.model_dump(mode="json"),
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
 
 
 DEFAULT_OUTPUT = Path("infra-architect-out")
@@ -842,7 +842,8 @@ def _write_spike_plot(
 
 
 def _print_json(document: object) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    # strict JSON: a NaN or an infinity is a bug upstream, never printed as non-JSON
+    sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n")
 
 
 EXAMPLES = ("ecommerce", "saas-team", "internal-tool")

@@ -115,7 +115,9 @@ def design_json(design: Design) -> str:
         "feasible": design.feasible,
         "design": design.model_dump(mode="json"),
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    )
 
 
 def design_json_schema() -> dict[str, object]:

@@ -64,7 +64,7 @@ def report_json(report: ReviewReport) -> str:
         "stopped": report.stopped,
         "incomplete": report.incomplete,
     }
-    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+    return json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
 def _status(r: Reviewed) -> str:
@@ -163,7 +163,7 @@ def report_sarif(report: ReviewReport) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+    return json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
 def _invocation(report: ReviewReport) -> dict[str, object]:
