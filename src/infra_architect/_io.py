@@ -133,16 +133,84 @@ def read_regular(path: Path, expected: os.stat_result, limit: int) -> bytes | No
     if expected.st_size > limit:
         return None
     fd = open_regular(path, expected)
-    chunks: list[bytes] = []
-    total = 0
     try:
-        while chunk := os.read(fd, CHUNK):
-            total += len(chunk)
-            if total > limit:
-                return None
-            chunks.append(chunk)
+        return _read_bounded(fd, path, limit)
+    except UnreadableFileError:
+        return None
     finally:
         os.close(fd)
+
+
+class UnreadableFileError(OSError):
+    """An input path that is not a regular file readable within bounds; ``reason`` says
+    what is there in words ("a named pipe (FIFO), not a regular file")."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.reason = reason
+
+
+def open_input(path: Path, *, follow_links: bool = True) -> int:
+    """A descriptor on the regular file at ``path``, an input the user gave (a spec, an
+    export, a reviewed file). What is there is examined first and anything but a regular
+    file is refused unopened (opening a device can act); the open itself cannot block or
+    follow a swapped-in link (O_NONBLOCK, O_NOCTTY, O_NOFOLLOW unless ``follow_links``)
+    and the kind is checked again on the descriptor."""
+    try:
+        found = path.stat(follow_symlinks=follow_links)
+    except FileNotFoundError:
+        raise UnreadableFileError(path, "does not exist") from None
+    except OSError as exc:
+        raise UnreadableFileError(path, f"unreadable ({exc.strerror})") from None
+    _refuse_unless_regular(path, found.st_mode)
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    if not follow_links:
+        flags |= os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise UnreadableFileError(path, f"unreadable ({exc.strerror})") from None
+    try:
+        _refuse_unless_regular(path, os.fstat(fd).st_mode)
+    except UnreadableFileError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _refuse_unless_regular(path: Path, mode: int) -> None:
+    kind = kind_of(mode)
+    if kind is Kind.SYMLINK:
+        raise UnreadableFileError(path, "a symbolic link: not followed")
+    if kind is not Kind.FILE:
+        raise UnreadableFileError(path, f"{kind.value}, not a regular file: not read")
+
+
+def read_input(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
+    """The bytes of the input file at ``path`` (see :func:`open_input`), at most ``limit``
+    of them: a larger file, or one that grows past it while read, is refused."""
+    fd = open_input(path, follow_links=follow_links)
+    try:
+        return _read_bounded(fd, path, limit)
+    except UnreadableFileError:
+        raise
+    except OSError as exc:
+        raise UnreadableFileError(path, f"unreadable ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def _read_bounded(fd: int, path: Path, limit: int) -> bytes:
+    size = os.fstat(fd).st_size
+    if size > limit:
+        raise UnreadableFileError(path, f"{size:,} bytes, over the {limit:,}-byte limit")
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := os.read(fd, CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise UnreadableFileError(path, f"grew over the {limit:,}-byte limit while read")
+        chunks.append(chunk)
     return b"".join(chunks)
 
 

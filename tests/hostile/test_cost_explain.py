@@ -232,17 +232,17 @@ def test_bad_export_is_refused_with_a_located_message(sandbox: Sandbox, case: Ba
 
 def _fifo(tree: Path) -> str:
     os.mkfifo(tree / "export.csv")
-    return "a FIFO (named pipe)"
+    return "a named pipe (FIFO), not a regular file"
 
 
 def _dev_zero(tree: Path) -> str:
     (tree / "export.csv").symlink_to("/dev/zero")
-    return "a character device"
+    return "a device, not a regular file"
 
 
 def _directory(tree: Path) -> str:
     (tree / "export.csv").mkdir()
-    return "a directory"
+    return "a directory, not a regular file"
 
 
 def _dangling(tree: Path) -> str:

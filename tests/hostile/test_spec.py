@@ -10,6 +10,7 @@ traceback, never touching anything but the spec and the output directory.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -462,3 +463,35 @@ def test_a_spec_at_every_limit_still_designs_in_bound(sandbox: Sandbox, tmp_path
     spec.write_text(_services(197))
     designed = sandbox.run("design", str(spec), "--output", str(sandbox.out), timeout=120)
     assert designed.returncode == 0, designed.stderr[-2000:]
+
+
+def _fifo(spec: Path) -> str:
+    os.mkfifo(spec)
+    return "a named pipe (FIFO), not a regular file"
+
+
+def _dev_zero(spec: Path) -> str:
+    spec.symlink_to("/dev/zero")
+    return "a device, not a regular file"
+
+
+def _dangling(spec: Path) -> str:
+    spec.symlink_to(spec.with_name("missing.yaml"))
+    return "no such file"
+
+
+@pytest.mark.parametrize(
+    "make", [_fifo, _dev_zero, _dangling], ids=["fifo", "dev-zero", "dangling"]
+)
+def test_a_spec_that_is_no_regular_file_is_never_read(
+    sandbox: Sandbox, make: Callable[[Path], str]
+) -> None:
+    """A pipe named like a spec blocked `constraints` and `design` forever (opened for
+    reading); a link to /dev/zero would never end. Neither is opened: exit 2, saying so."""
+    spec = sandbox.tree / "spec.yaml"
+    said = make(spec)
+    for args in (("constraints", str(spec)), ("design", str(spec), "-o", str(sandbox.out))):
+        result = sandbox.run(*args, timeout=SECONDS)
+        assert result.returncode == 2, result.stderr
+        assert said in result.stderr
+        assert not [p for p in result.paths("open") if p in ("/dev/zero", str(spec))]

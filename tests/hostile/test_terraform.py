@@ -227,7 +227,7 @@ def test_cost_dir_skips_a_fifo_and_says_so(fifo_tree: Sandbox) -> None:
     assert run.returncode == 0, run.stderr
     bill = json.loads(run.stdout)
     assert [r["address"] for r in bill["resources"]] == ["aws_instance.web"]
-    assert "network.tf: not a regular file (a pipe, socket or device): not read" in bill["skipped"]
+    assert "network.tf: a named pipe (FIFO), not a regular file: not read" in bill["skipped"]
     assert not [p for p in run.paths("open") if p.endswith("network.tf")]
 
 
@@ -236,7 +236,7 @@ def test_cost_dir_of_only_a_fifo_is_bad_input(sandbox: Sandbox) -> None:
     run = sandbox.run("cost", str(sandbox.tree), timeout=60)
     assert run.returncode == 2
     assert "none of its .tf files could be read" in run.stderr
-    assert "main.tf: not a regular file" in run.stderr
+    assert "main.tf: a named pipe (FIFO), not a regular file" in run.stderr
 
 
 @pytest.fixture

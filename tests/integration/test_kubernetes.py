@@ -21,13 +21,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from infra_architect._kubectl import build_overlay
 from infra_architect._output import write_tree
 from infra_architect.catalog import load_catalog
 from infra_architect.cli import app
 from infra_architect.rules import load_manifests
 from infra_architect.spec import load_requirements
 from infra_architect.validate import Toolchain, ToolResult, validate_tree
-from infra_architect._kubectl import build_overlay
 from infra_architect.validate._kubernetes import run_kubernetes
 from infra_architect.validate._workflows import run_workflows
 from tests.conftest import EXAMPLES, ROOT, generate

@@ -27,7 +27,6 @@ import gzip
 import io
 import os
 import re
-import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from pydantic import BaseModel, ConfigDict
 
 from infra_architect._display import printable
+from infra_architect._io import UnreadableFileError, open_input
 from infra_architect.errors import InfraArchitectError
 
 if TYPE_CHECKING:
@@ -121,13 +121,6 @@ class RowNote(BaseModel):
 
 # --- reading exports: the edge ------------------------------------------------------------
 
-_SPECIAL = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
 _READ_FIX = "pass the CSV (or .csv.gz) file exported from AWS"
 
 
@@ -138,28 +131,11 @@ def read_export(path: Path) -> ExportTotals:
     ends, a directory is no export."""
     source = str(path)
     try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise ExportError(source, "does not exist", _READ_FIX) from None
-    except OSError as exc:
-        raise ExportError(source, f"cannot be read ({exc.strerror})", _READ_FIX) from None
-    _refuse_special(info.st_mode, source)
-    try:
-        # non-blocking: were it swapped for a FIFO since the stat, opening must not wait
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise ExportError(source, f"cannot be read ({exc.strerror})", _READ_FIX) from None
+        descriptor = open_input(path)
+    except UnreadableFileError as exc:
+        raise ExportError(source, exc.reason, _READ_FIX) from None
     with os.fdopen(descriptor, "rb") as stream:
-        _refuse_special(os.fstat(descriptor).st_mode, source)
         return aggregate(stream, source)
-
-
-def _refuse_special(mode: int, source: str) -> None:
-    if stat.S_ISREG(mode):
-        return
-    kind = next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
-    why = "" if stat.S_ISDIR(mode) else ": it is not read (it could block or never end)"
-    raise ExportError(source, f"is {kind}, not a file{why}", _READ_FIX)
 
 
 # --- reading exports: the streaming core ----------------------------------------------------

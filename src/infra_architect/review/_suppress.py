@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import stat
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -31,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from infra_architect._display import printable
+from infra_architect._io import UnreadableFileError, read_input
 from infra_architect.errors import Problem, ReviewInputError
 from infra_architect.rules import Finding
 
@@ -121,23 +120,9 @@ def read_input_text(path: Path, field: str, limit: int, fix: str) -> str:
         return ReviewInputError(str(path), [Problem(field=field, message=message, fix=fix)])
 
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    except OSError as exc:
-        raise problem(f"cannot be opened ({exc.strerror})") from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise problem("not a regular file (a directory, FIFO or device)")
-        if info.st_size > limit:
-            raise problem(f"{info.st_size:,} bytes, over the {limit:,}-byte limit")
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            data = stream.read(limit + 1)
-    except OSError as exc:
-        raise problem(f"cannot be read ({exc.strerror})") from None
-    finally:
-        os.close(handle)
-    if len(data) > limit:
-        raise problem(f"over the {limit:,}-byte limit")
+        data = read_input(path, limit)
+    except UnreadableFileError as exc:
+        raise problem(exc.reason) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

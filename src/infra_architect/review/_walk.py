@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from infra_architect._io import UnreadableFileError, kind_of, read_input
 
 
 class Kind(StrEnum):
@@ -172,7 +173,7 @@ class _Walker:
         if kind is None:
             return
         if not stat.S_ISREG(info.st_mode):
-            self._skip(path, "not a regular file (a pipe, socket or device): not read")
+            self._skip(path, f"{kind_of(info.st_mode).value}, not a regular file: not read")
             return
         if len(self.files) >= self.limits.max_files:
             self.stopped = f"file limit of {self.limits.max_files:,} reached"
@@ -184,7 +185,7 @@ class _Walker:
             )
             return
         text = _read(target, self.limits.max_file_bytes)
-        if isinstance(text, _Unreadable):
+        if isinstance(text, UnreadableFileError):
             self._skip(path, text.reason)
             return
         self.files.append(Found(path=rel, kind=kind, text=text))
@@ -237,29 +238,14 @@ def _rel(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-class _Unreadable(NamedTuple):
-    reason: str
-
-
-def _read(path: Path, limit: int) -> str | _Unreadable:
+def _read(path: Path, limit: int) -> str | UnreadableFileError:
     """The file's text, when it is still a regular file of at most ``limit`` bytes: it
     may have been swapped for a pipe, or grown, since it was examined."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-    except OSError as exc:
-        return _Unreadable(f"unreadable: {exc.strerror}")
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return _Unreadable("not a regular file (a pipe, socket or device): not read")
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            data = stream.read(limit + 1)
-    except OSError as exc:
-        return _Unreadable(f"unreadable: {exc.strerror}")
-    finally:
-        os.close(handle)
-    if len(data) > limit:
-        return _Unreadable(f"grew over the {limit:,}-byte limit while read")
+        data = read_input(path, limit, follow_links=False)
+    except UnreadableFileError as exc:
+        return exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return _Unreadable("not UTF-8 text")
+        return UnreadableFileError(path, "not UTF-8 text")

@@ -28,6 +28,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scanner import RoundTripScanner
 
+from infra_architect._io import UnreadableFileError, read_input
 from infra_architect.errors import Problem, SpecError
 from infra_architect.spec._locate import Loc, format_path, key_text, locate
 from infra_architect.spec._models import API_VERSION, KIND, Requirements, charset_for
@@ -178,8 +179,10 @@ def _read_bytes(path: Path, source: str) -> bytes:
                 f"(limit {MAX_SPEC_BYTES // 1024} KiB)",
                 "pass the requirements spec, not a data file or archive",
             )
-        with path.open("rb") as handle:
-            return handle.read(MAX_SPEC_BYTES + 1)
+        # a pipe or a device named like a spec would block or never end: never read
+        return read_input(path, MAX_SPEC_BYTES + 1)
+    except UnreadableFileError as exc:
+        raise _one(source, exc.reason, "pass the requirements spec (a regular YAML file)") from None
     except PermissionError:
         raise _one(source, "permission denied", "make the file readable") from None
     except OSError as exc:

@@ -148,7 +148,7 @@ def test_a_fifo_named_tf_is_listed_not_read(tmp_path: Path) -> None:
     tree = _tree(tmp_path)
     os.mkfifo(tree / "network.tf")
     result = price_terraform(tree, load_catalog().price_catalog, "us-east-1")
-    assert "network.tf: not a regular file (not read)" in result.skipped
+    assert "network.tf: a named pipe (FIFO), not a regular file: not read" in result.skipped
     assert any(r.address == "aws_instance.web" for r in result.resources)
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infra_architect._io import UnreadableFileError, read_input
 from infra_architect.rules.terraform._expr import MAX_DEPTH as MAX_EXPRESSION_DEPTH
 from infra_architect.rules.terraform._expr import evaluate, evaluate_template
 from infra_architect.rules.terraform._hcl import HclSyntaxError, Parsed, read_hcl
@@ -329,23 +330,13 @@ class _Unread:
 def _read_regular(path: Path) -> str | _Unread | None:
     """A regular file's text; None for a directory; why not, for anything else."""
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
+        if stat.S_ISDIR(path.stat().st_mode):
             return None
-        if not stat.S_ISREG(info.st_mode):
-            return _Unread("not a regular file (not read)")
-        if info.st_size > MAX_FILE_BYTES:
-            return _Unread(f"{info.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
-        # O_NONBLOCK: if it became a FIFO since the stat, opening must not wait
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return _Unread("not a regular file (not read)")
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = read_input(path, MAX_FILE_BYTES)
+    except UnreadableFileError as exc:
+        return _Unread(exc.reason)
     except OSError as exc:
         return _Unread(f"unreadable ({exc.strerror})")
-    if len(data) > MAX_FILE_BYTES:
-        return _Unread(f"over the {MAX_FILE_BYTES:,}-byte limit")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
