@@ -98,3 +98,19 @@ def test_a_clean_generated_tree_passes_the_preflight(sandbox: Sandbox) -> None:
 
     _design(sandbox)
     assert preflight(sandbox.out) == []
+
+
+def test_pipes_where_no_tool_reads_neither_block_nor_crash(sandbox: Sandbox) -> None:
+    """A FIFO as design.json (read for the SLO and the Kubernetes version) blocked
+    validate; one under infra/terraform where no tool reads (a README) crashed the copy the
+    tools run on (exit 70). Neither is opened; the tools run on the rest."""
+    _design(sandbox)
+    (sandbox.out / "design.json").unlink()
+    os.mkfifo(sandbox.out / "design.json")
+    os.mkfifo(sandbox.out / "infra/terraform/modules/README")
+    result = sandbox.run(
+        "validate", str(sandbox.out), "-f", "json", timeout=600, allowed=(Path("/tmp"),)
+    )
+    report = json.loads(result.stdout)
+    assert "preflight" not in [r["tool"] for r in report["results"]]
+    assert not [p for p in result.paths("open") if p.endswith(("design.json", "README"))]

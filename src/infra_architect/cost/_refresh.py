@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from infra_architect._io import UnreadableFileError, read_input
 from infra_architect.catalog import TERMS, PriceCatalog, PriceItem, PriceQuery, Term
 from infra_architect.errors import InfraArchitectError
 
@@ -192,16 +193,25 @@ def dump_price_catalog(catalog: PriceCatalog) -> str:
     )
 
 
+PRICE_CATALOG_BYTES = 16 * 1024 * 1024
+"""The shipped catalog is tens of KiB; a file a thousand times larger is not one."""
+
+
 def read_price_catalog(path: Path) -> PriceCatalog:
     """A catalog written by ``prices refresh``; a clear error when it is not one."""
     import yaml  # noqa: PLC0415
 
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.safe_load(read_input(path, PRICE_CATALOG_BYTES).decode("utf-8"))
         return PriceCatalog.model_validate(document)
-    except OSError as exc:
+    except UnreadableFileError as exc:
         raise InfraArchitectError(
-            f"{path}: cannot be read ({exc.strerror})\n  fix: pass the file `prices refresh` wrote"
+            f"{path}: {exc.reason}\n  fix: pass the file `prices refresh` wrote"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise InfraArchitectError(
+            f"{path}: not UTF-8 text (byte {exc.start:,})\n  fix: pass the file `prices refresh` "
+            "wrote"
         ) from None
     except yaml.YAMLError as exc:
         raise InfraArchitectError(

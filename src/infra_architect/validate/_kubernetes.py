@@ -30,6 +30,7 @@ from infra_architect.validate._tools import (
     _run,
     _tail,
     checkov_result,
+    design_document,
 )
 
 DEFAULT_KUBERNETES_VERSION = "1.32"
@@ -48,9 +49,8 @@ def overlays(tree: Path) -> list[Path]:
 def kubernetes_version(tree: Path) -> str:
     """The version the design pins (design.json), else the default."""
     try:
-        document = json.loads((tree / "design.json").read_text(encoding="utf-8"))
-        version = document["design"]["compute"]["kubernetes_version"]
-    except (OSError, ValueError, KeyError, TypeError):
+        version = design_document(tree)["design"]["compute"]["kubernetes_version"]
+    except (ValueError, KeyError, TypeError):
         return DEFAULT_KUBERNETES_VERSION
     return str(version) if version else DEFAULT_KUBERNETES_VERSION
 

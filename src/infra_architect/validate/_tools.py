@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from infra_architect._io import UnreadableFileError, read_input
 
 Status = Literal["passed", "failed", "skipped"]
 MIRROR_ROOTS = (
@@ -103,11 +106,20 @@ def write_cli_config(plugin_dir: Path, work: Path) -> Path:
     return path
 
 
-def _private_copy(source: Path, destination: Path) -> Path:
-    """The Terraform tree without init state, so tools write nothing into the user's."""
-    shutil.copytree(
-        source, destination, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl")
-    )
+def private_copy(source: Path, destination: Path) -> Path:
+    """The Terraform tree without init state, so tools write nothing into the user's.
+    Links are copied as links (the preflight refused any leading out of the tree) and
+    only regular files are copied: a pipe or a device would block or never end."""
+
+    def left_out(directory: str, names: list[str]) -> set[str]:
+        out = {".terraform", ".terraform.lock.hcl"}
+        for name in names:
+            mode = (Path(directory) / name).lstat().st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+                out.add(name)
+        return out
+
+    shutil.copytree(source, destination, symlinks=True, ignore=left_out)
     return destination
 
 
@@ -123,6 +135,19 @@ def _run(
         timeout=timeout,
         check=False,
     )
+
+
+DESIGN_JSON_BYTES = 64 * 1024 * 1024
+
+
+def design_document(tree: Path) -> dict[str, Any]:
+    """The tree's design.json, or {} when it is absent or not a JSON object (read as an
+    untrusted input: a pipe or a device there is not opened)."""
+    try:
+        document = json.loads(read_input(tree / "design.json", DESIGN_JSON_BYTES))
+    except (UnreadableFileError, ValueError, RecursionError):
+        return {}
+    return document if isinstance(document, dict) else {}
 
 
 def terraform_environments(tree: Path) -> list[Path]:
@@ -142,10 +167,7 @@ def run_terraform(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResu
             detail="terraform is not installed (https://developer.hashicorp.com/terraform/install)",
         )
         return
-    copy = work / "terraform"
-    shutil.copytree(
-        source, copy, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl")
-    )
+    copy = private_copy(source, work / "terraform")
     env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
     if tools.plugin_dir is not None:
         env["TF_CLI_CONFIG_FILE"] = str(write_cli_config(tools.plugin_dir, work))
@@ -226,10 +248,7 @@ def run_checkov(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResult
             "virtualenv; set INFRA_ARCHITECT_CHECKOV to its path)",
         )
         return
-    copy = work / "checkov"
-    shutil.copytree(
-        source, copy, ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl")
-    )
+    copy = private_copy(source, work / "checkov")
     proc = _run(
         [
             tools.checkov,

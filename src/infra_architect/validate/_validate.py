@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from infra_architect.validate._kubernetes import run_kubernetes
 from infra_architect.validate._tools import (
     Toolchain,
     ToolResult,
+    design_document,
     run_checkov,
     run_terraform,
     terraform_environments,
@@ -43,11 +43,8 @@ class ValidationReport(BaseModel):
 
 def design_slo(tree: Path) -> float | None:
     """The SLO the design states (design.json), which availability rules hold prod to."""
-    path = tree / "design.json"
-    if not path.is_file():
-        return None
+    document = design_document(tree)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
         return float(document["design"]["constraints"]["error_budget"]["slo"])
     except (ValueError, KeyError, TypeError):
         return None
