@@ -512,8 +512,10 @@ def _faults_table(faults: FaultStudy, strategy: str) -> Table:
         if loss is None:
             continue
         table.add_row(
-            "one node" if loss.event == "node" else "one AZ",
-            f"{loss.pods_lost} pods ({loss.capacity_lost_share:.0%})",
+            loss.what_fails,
+            f"{loss.replicas_lost} {loss.replica}"
+            + ("" if loss.replicas_lost == 1 else "s")
+            + f" ({loss.capacity_lost_share:.0%})",
             number(round(loss.failed_before_detection + loss.shed_after_detection)),
             share(loss.budget_share),
             f"{loss.seconds_to_restore} s",

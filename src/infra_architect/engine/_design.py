@@ -215,7 +215,7 @@ def definition_of_done(
     conflicted = "" if feasible else "the requirements conflict (see Conflicts); "
     return [
         DodAnswer(
-            question="What happens when a node dies?",
+            question=f"What happens when {_one(_unit(simulation))} dies?",
             done=node.covered and feasible,
             answer=f"{capital(node.mechanism)}. Detected in {node.detection.show()} "
             f"({node.detection.worked}); replacement serving in {node.recovery.show()} "
@@ -261,14 +261,30 @@ def definition_of_done(
     ]
 
 
+def _unit(simulation: Simulation) -> str:
+    return simulation.faults.unit if simulation.faults is not None else "node"
+
+
+def _one(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
 def _node_simulated(simulation: Simulation) -> str:
     faults = simulation.faults
     text = ""
+    if faults is not None and faults.not_simulated:
+        text += f" Not simulated: {faults.not_simulated}."
     if faults is not None and faults.node is not None:
         n = faults.node
+        lost = (
+            f"one task of {n.worst_service} fails (1 of its {n.replicas_running}, "
+            f"{n.capacity_lost_share:.0%} of its serving capacity)"
+            if n.event == "task"
+            else f"{n.what_fails} takes {n.replicas_lost} {n.replica}s "
+            f"({n.capacity_lost_share:.0%} of serving capacity)"
+        )
         text += (
-            f" Simulated at peak: one node takes {n.pods_lost} pods "
-            f"({n.capacity_lost_share:.0%} of serving capacity); "
+            f" Simulated at peak: {lost}; "
             f"{number(round(n.failed_before_detection))} requests fail before detection and "
             f"{number(round(n.shed_after_detection))} after it ({share(n.budget_share)} of the "
             f"monthly error budget); the survivors "

@@ -130,8 +130,17 @@ class SpikeStudy(_Out):
 
 
 class FaultStudy(_Out):
-    node: CapacityLoss | None
+    unit: Literal["node", "task", "execution environment"] = Field(
+        description="What a single failure takes out on the platform; the documents ask "
+        "and answer about it."
+    )
+    node: CapacityLoss | None = Field(
+        description="The single failure at peak: one node with its pods, or one task."
+    )
     zone: CapacityLoss | None
+    not_simulated: str = Field(
+        default="", description="Why no node, task or zone loss is simulated (Lambda)."
+    )
     rollouts: list[Rollout]
     emergency: Redeploy
 

@@ -1,4 +1,5 @@
-"""Faults, second by second: a lost node, a lost AZ, a bad deploy, an emergency rollback.
+"""Faults, second by second: a lost node or task, a lost AZ, a bad deploy, an emergency
+rollback.
 
 Each is a per-second series over every service at once (NumPy), so the figures the
 runbooks cite come from the same arithmetic whatever the number of services.
@@ -28,18 +29,39 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class CapacityLoss(_Model):
-    """What one lost node or zone does to the services at their peak."""
+LossEvent = Literal["node", "task", "zone"]
 
-    event: Literal["node", "zone"]
-    pods_lost: int
-    capacity_lost_share: float = Field(description="Share of serving capacity gone at once.")
-    failed_before_detection: float = Field(description="Requests sent to dead pods.")
+
+class CapacityLoss(_Model):
+    """What one lost node, task or zone does to the services at their peak."""
+
+    event: LossEvent = Field(
+        description="node: one node with its share of every service's pods; task: one task "
+        "of one service, where the platform has no nodes (each Fargate task is its own "
+        "micro-VM); zone: one AZ with its share of every service."
+    )
+    replica: Literal["pod", "task"] = Field(description="What one replica is on the platform.")
+    replicas_lost: int
+    replicas_running: int = Field(description="Replicas of the services hit, before the loss.")
+    capacity_lost_share: float = Field(
+        description="Share of the serving capacity of the services hit gone at once."
+    )
+    failed_before_detection: float = Field(description="Requests sent to dead replicas.")
     shed_after_detection: float = Field(description="Requests over the remaining capacity.")
     budget_share: float = Field(description="Failed + shed, as a share of the monthly budget.")
     absorbs_peak: bool = Field(description="The surviving replicas carry the peak at 100 %.")
     seconds_to_restore: int = Field(description="Until every lost replica serves again.")
-    worst_service: str
+    worst_service: str = Field(
+        description="The service spending the largest share of its own budget; for a task, "
+        "the service that loses it."
+    )
+
+    @property
+    def what_fails(self) -> str:
+        """The failure, as the documents name it."""
+        if self.event == "task":
+            return f"one task of {self.worst_service}"
+        return "one node" if self.event == "node" else "one AZ"
 
 
 def capacity_loss(
@@ -47,24 +69,34 @@ def capacity_loss(
     peak: list[float],
     scaler: Scaler,
     cluster: Cluster,
-    event: Literal["node", "zone"],
+    event: LossEvent,
     *,
     zones: int,
     detection_seconds: float,
     evict_seconds: int,
 ) -> CapacityLoss:
-    """Lose one node (its share of every service's pods) or one zone (1/zones of every
-    service) at peak load; requests routed to dead pods fail until detection, then the
-    survivors serve what they can while the scaler (and the node autoscaler) refill; the
-    lost replicas are recreated at ``evict_seconds`` (when their node is declared dead).
+    """Lose one node (its share of every service's pods), one task of one service, or one
+    zone (1/zones of every service) at peak load; requests routed to dead replicas fail
+    until detection, then the survivors serve what they can while the scaler (and the node
+    autoscaler) refill; the lost replicas are recreated at ``evict_seconds`` (when their
+    node is declared dead, or when the ECS service scheduler finds the task unhealthy).
 
     Replicas at peak are what the scaler holds for it; a node holds
     ceil(replicas / nodes) of a service at worst (topology spread keeps the skew at one).
+    A task is lost from the service where one task costs the most of its own budget: tasks
+    share no host, so every service loses one in the same run without touching the others.
     """
     serving = [i for i, s in enumerate(services) if not s.queued]
     if not serving:
         serving = list(range(len(services)))
     chosen = [services[i] for i in serving]
+    # Pods share nodes; Fargate tasks share nothing (each is its own micro-VM), so a
+    # platform without nodes has no node to lose: its single failure is one task.
+    on_nodes = cluster.nodes > 0 or any(s.node_share > 0 for s in chosen)
+    if event == "node" and not on_nodes:
+        raise ValueError("a node is lost only where replicas run on nodes; here lose a task")
+    if event == "task" and on_nodes:
+        raise ValueError("a task is lost alone only where replicas share no node")
     loads = np.array([peak[i] for i in serving])
     replicas = np.array(
         [
@@ -72,18 +104,20 @@ def capacity_loss(
             for s, p in zip(chosen, loads, strict=True)
         ]
     )
-    nodes_running = max(cluster.nodes, 1)
     if event == "node":
-        lost = np.minimum(replicas, np.ceil(replicas / nodes_running)).astype(int)
+        lost = np.minimum(replicas, np.ceil(replicas / max(cluster.nodes, 1))).astype(int)
         nodes_left = max(cluster.nodes - 1, 0)
+    elif event == "task":
+        lost = np.ones_like(replicas)
+        nodes_left = cluster.nodes
     else:
         lost = np.ceil(replicas / max(zones, 1)).astype(int)
         nodes_left = cluster.nodes - math.ceil(cluster.nodes / max(zones, 1))
     left = replicas - lost
     cap = np.array([s.capacity_per_replica for s in chosen])
-    share_before = loads * lost / replicas * detection_seconds
-    # After detection the survivors take the whole load; the lost pods are replaced when
-    # their node is declared dead, and the scaler adds more if the survivors run hot.
+    failed_each = loads * lost / replicas * detection_seconds
+    # After detection the survivors take the whole load; the lost replicas are replaced
+    # when declared dead, and the scaler adds more if the survivors run hot.
     at_peak = [
         s.model_copy(
             update={
@@ -110,25 +144,32 @@ def capacity_loss(
         evict_seconds=evict_seconds,
     )
     after = run.shed[0].copy()
-    after[:, : math.ceil(detection_seconds)] = 0.0  # counted as routed to dead pods
+    after[:, : math.ceil(detection_seconds)] = 0.0  # counted as routed to dead replicas
     shed_each = after.sum(axis=1)
     back = run.ready[0] >= replicas[:, None]
-    restore = max((int(np.argmax(row)) if row.any() else horizon for row in back), default=0)
+    restore_each = np.array([int(np.argmax(row)) if row.any() else horizon for row in back])
     budgets = np.array([s.monthly_budget for s in chosen])
-    share_each = (share_before + shed_each) / budgets
-    worst = chosen[int(np.argmax(share_each))].name
-    failed_before = float(share_before.sum())
-    shed = float(shed_each.sum())
+    share_each = (failed_each + shed_each) / budgets
+    worst = int(np.argmax(share_each))
+    hit = np.zeros(len(chosen), dtype=bool)
+    if event == "task":
+        hit[worst] = True
+    else:
+        hit[:] = True
+    failed_before = float(failed_each[hit].sum())
+    shed = float(shed_each[hit].sum())
     return CapacityLoss(
         event=event,
-        pods_lost=int(lost.sum()),
-        capacity_lost_share=float((lost * cap).sum() / (replicas * cap).sum()),
+        replica="pod" if on_nodes else "task",
+        replicas_lost=int(lost[hit].sum()),
+        replicas_running=int(replicas[hit].sum()),
+        capacity_lost_share=float((lost * cap)[hit].sum() / (replicas * cap)[hit].sum()),
         failed_before_detection=failed_before,
         shed_after_detection=shed,
         budget_share=(failed_before + shed) / float(budgets.sum()),
-        absorbs_peak=bool(((left * cap) >= loads - 1e-9).all()),
-        seconds_to_restore=int(restore),
-        worst_service=worst,
+        absorbs_peak=bool(((left * cap) >= loads - 1e-9)[hit].all()),
+        seconds_to_restore=int(restore_each[hit].max(initial=0)),
+        worst_service=chosen[worst].name,
     )
 
 

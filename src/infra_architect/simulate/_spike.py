@@ -241,7 +241,9 @@ class _Simulation:
             free_ready += spare
             t_prev = t
             if not evicted and t >= self.evict_seconds:
-                created = created - self.lost
+                created, free_ready, upcoming, in_flight = self._replace_lost(
+                    t, created, free_ready, upcoming, in_flight, ready_nodes
+                )
                 evicted = True
             history.append(self._metric(ready, t))
             observed = history[max(0, len(history) - 1 - lag)]
@@ -280,6 +282,28 @@ class _Simulation:
             spec_at[:, :, t:end] = spec[:, :, None]
             nodes_at[:, t:end] = np.rint(ready_nodes).astype(np.int64)[:, None]
         return self._series(spec_at, nodes_at)
+
+    def _replace_lost(  # noqa: PLR0917  (the cluster's state, threaded through one sync)
+        self,
+        t: int,
+        created: Ints,
+        free_ready: Floats,
+        upcoming: Floats,
+        in_flight: Floats,
+        ready_nodes: Floats,
+    ) -> tuple[Ints, Floats, Floats, Floats]:
+        """The lost replicas' controller (a ReplicaSet, the ECS service scheduler) recreates
+        them the second they are declared dead, not at the autoscaler's next sync; placed at
+        this sync only when that second's pods or nodes would already have arrived."""
+        sc = self.scaler
+        lost = np.broadcast_to(self.lost, self.shape).copy()
+        first = (
+            min(sc.pod_start_seconds, sc.node_provision_seconds)
+            if self.kubernetes
+            else sc.pod_start_seconds
+        )
+        at = self.evict_seconds if self.evict_seconds + first > t else t
+        return self._place(at, lost, created - lost, free_ready, upcoming, in_flight, ready_nodes)
 
     def _metric(self, ready: Ints, t: int) -> Floats:
         """Replicas the metric asks for at ``t`` (before rounding)."""

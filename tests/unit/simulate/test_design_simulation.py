@@ -37,7 +37,7 @@ def test_the_definition_of_done_cites_the_simulation(design: Design) -> None:
     assert sim.spike is not None
     node, spike, rollout = design.definition_of_done[:3]
     n = sim.faults.node
-    assert f"one node takes {n.pods_lost} pods" in node.answer
+    assert f"one node takes {n.replicas_lost} pods" in node.answer
     assert f"every replica serves again after {n.seconds_to_restore} s" in node.answer
     mc = sim.availability[0].monte_carlo
     assert f"{mc.mean * 100:.4f}%" in node.answer
@@ -63,9 +63,8 @@ def test_runbooks_carry_the_simulated_figures_and_the_spike_chart(design: Design
         assert "## Simulated" in text, scenario
     zone = design.simulation.faults.zone  # type: ignore[union-attr]
     assert zone is not None
-    assert (
-        f"{zone.pods_lost} ({zone.capacity_lost_share:.0%}" in files["docs/runbooks/az-outage.md"]
-    )
+    runbook = files["docs/runbooks/az-outage.md"]
+    assert f"{zone.replicas_lost} ({zone.capacity_lost_share:.0%}" in runbook
 
 
 def test_the_settings_the_spike_chose_reach_the_manifests(design: Design) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra_architect._figures import Figure, figure, given, number, share
+from infra_architect._figures import Figure, capital, figure, given, number, share
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     ComputeDesign,
@@ -43,7 +43,11 @@ def failure_scenarios(
     serving = [s for s in compute.services if s.type.serves_requests]
     thin = [s.name for s in compute.services if s.type.value != "cron" and s.min_replicas < 2]
     pool = compute.node_pool
-    node_rows = _loss_rows(faults.node if faults else None) + _path_rows(paths or [])
+    node_rows = (
+        _not_simulated(faults, f"one {faults.unit}" if faults else "")
+        + _loss_rows(faults.node if faults else None)
+        + _path_rows(paths or [])
+    )
     if k8s and pool is not None:
         reschedule = reschedule_figure(catalog, compute)
         node_failure = FailureScenario(
@@ -63,6 +67,28 @@ def failure_scenarios(
             look_at=[dash[2], "Kubernetes events: kubectl get events -A --sort-by=.lastTimestamp"],
             covered=not thin,
             gap=f"single replica: {', '.join(thin)}" if thin else "",
+            simulated=node_rows,
+        )
+    elif compute.platform == "lambda":
+        node_failure = FailureScenario(
+            id="node-failure",
+            title="An execution environment fails",
+            mechanism="Lambda runs each request in an execution environment and replaces a "
+            "failed one itself",
+            detection=given(0.0, "s", "the invocation fails"),
+            recovery=figure(
+                float(compute.replica_start_seconds),
+                "s",
+                "{environment_start_s}",
+                environment_start_s=float(compute.replica_start_seconds),
+            ),
+            impact="requests in flight in the failed environment fail and are retried; the "
+            "next requests start in another environment",
+            operator_actions=[
+                "none: confirm the function's errors and throttles are back to their usual level"
+            ],
+            look_at=[dash[2], "Lambda metrics: Errors, Throttles, ConcurrentExecutions"],
+            covered=True,
             simulated=node_rows,
         )
     else:
@@ -226,7 +252,7 @@ def failure_scenarios(
             "if a single-AZ component was in the failed AZ: follow its restore procedure",
         ],
         look_at=[dash[0], dash[3], "AWS Health Dashboard"],
-        simulated=_loss_rows(faults.zone if faults else None),
+        simulated=_not_simulated(faults, "one AZ") + _loss_rows(faults.zone if faults else None),
         covered=azs >= 2 and not single,
         gap=""
         if azs >= 2 and not single
@@ -327,22 +353,40 @@ def _count(value: float) -> str:
     return number(round(value))
 
 
+def _not_simulated(faults: FaultStudy | None, what: str) -> list[Measured]:
+    if faults is None or not faults.not_simulated:
+        return []
+    return [Measured(what=f"Loss of {what}", value=f"not simulated: {faults.not_simulated}")]
+
+
 def _loss_rows(loss: CapacityLoss | None) -> list[Measured]:
     if loss is None:
         return []
-    what = "one node" if loss.event == "node" else "one AZ"
-    return [
+    replicas = f"{loss.replica}s"
+    lost = (
         Measured(
-            what=f"Pods lost with {what} (at peak)",
-            value=f"{loss.pods_lost} ({loss.capacity_lost_share:.0%} of serving capacity)",
-        ),
+            what="Tasks lost when one task fails (at peak)",
+            value=f"1 of {loss.worst_service}'s {loss.replicas_running} "
+            f"({loss.capacity_lost_share:.0%} of its serving capacity; the service where "
+            "one task costs the most)",
+        )
+        if loss.event == "task"
+        else Measured(
+            what=f"{capital(replicas)} lost with {loss.what_fails} (at peak)",
+            value=f"{loss.replicas_lost} ({loss.capacity_lost_share:.0%} of serving capacity)",
+        )
+    )
+    return [
+        lost,
         Measured(
             what="Surviving replicas carry the peak at once",
             value="yes" if loss.absorbs_peak else "no: the autoscaler must add replicas first",
         ),
         Measured(
             what="Requests failed before detection",
-            value=f"{_count(loss.failed_before_detection)} (sent to the lost pods)",
+            value=f"{_count(loss.failed_before_detection)} (sent to the lost "
+            + (loss.replica if loss.replicas_lost == 1 else replicas)
+            + ")",
         ),
         Measured(
             what="Requests shed after detection",

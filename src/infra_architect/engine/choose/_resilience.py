@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
+from typing import Literal
 
 from infra_architect._figures import figure, number
 from infra_architect.catalog import Catalog
@@ -339,6 +341,13 @@ def _series(run: Run, setup: SpikeSetup, index: int, constraints: Constraints) -
 
 # --- faults -------------------------------------------------------------------------
 
+LAMBDA_NOT_SIMULATED = (
+    "Lambda holds no node or task to lose: it replaces a failed execution environment "
+    'itself and runs functions in several AZs (AWS Lambda Developer Guide, "Resilience in '
+    'AWS Lambda"); the design keeps no standing replicas whose loss a simulation could '
+    "measure"
+)
+
 
 def fault_study(
     req: Requirements,
@@ -352,39 +361,41 @@ def fault_study(
 ) -> FaultStudy:
     design = catalog.design
     t = design.timings
-    setup = spike_setup(req, constraints, catalog, compute)
+    unit = failure_unit(compute)
     node = zone = None
-    if setup is not None:
+    not_simulated = ""
+    setup = spike_setup(req, constraints, catalog, compute)
+    if unit == "execution environment":
+        not_simulated = LAMBDA_NOT_SIMULATED
+    elif setup is not None:
         cluster = setup.cluster.model_copy(
             update={"buffer_nodes": compute.node_pool.buffer_nodes if compute.node_pool else 0}
         )
         peaks = [constraints.service(n).peak_load.value for n in setup.names]
-        # the lost replicas are recreated once the failure is noticed (node NotReady +
-        # toleration, or the health check for tasks), then take a pod start to serve
+        zones = constraints.topology.availability_zones.whole
+        # Pods are recreated once their node is declared dead (NotReady + toleration),
+        # then take a pod start to serve. A task is replaced by the ECS service scheduler
+        # as soon as the target group marks it unhealthy (or its task stops), then takes a
+        # Fargate task start: "If a task is marked unhealthy, the service scheduler will
+        # first start a replacement task" (Amazon ECS Developer Guide, "Amazon ECS
+        # services").
         evict = math.ceil(
             max(detection_seconds, reschedule_seconds - compute.replica_start_seconds)
+            if unit == "node"
+            else detection_seconds
         )
-        node = capacity_loss(
+        lose = partial(
+            capacity_loss,
             setup.services,
             peaks,
             setup.scaler,
             cluster,
-            "node",
-            zones=constraints.topology.availability_zones.whole,
+            zones=zones,
             detection_seconds=detection_seconds,
             evict_seconds=evict,
         )
-        if constraints.topology.availability_zones.whole >= 2:
-            zone = capacity_loss(
-                setup.services,
-                peaks,
-                setup.scaler,
-                cluster,
-                "zone",
-                zones=constraints.topology.availability_zones.whole,
-                detection_seconds=detection_seconds,
-                evict_seconds=evict,
-            )
+        node = lose("node" if unit == "node" else "task")
+        zone = lose("zone") if zones >= 2 else None
     peak = constraints.traffic.peak_rps.value
     budget = (
         constraints.traffic.average_rps.value
@@ -428,7 +439,23 @@ def fault_study(
         spare_pods=spare,
         trigger_seconds=float(t.traffic_shift_seconds),
     )
-    return FaultStudy(node=node, zone=zone, rollouts=rollouts, emergency=emergency)
+    return FaultStudy(
+        unit=unit,
+        node=node,
+        zone=zone,
+        not_simulated=not_simulated,
+        rollouts=rollouts,
+        emergency=emergency,
+    )
+
+
+def failure_unit(compute: ComputeDesign) -> Literal["node", "task", "execution environment"]:
+    """What one failure takes out: a node with its pods (EKS), one task (Fargate runs
+    each task on its own micro-VM: there is no node to lose), or one Lambda execution
+    environment."""
+    if compute.node_pool is not None:
+        return "node"
+    return "execution environment" if compute.platform == "lambda" else "task"
 
 
 def _slack_pods(compute: ComputeDesign, packing: float) -> int:
