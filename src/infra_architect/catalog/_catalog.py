@@ -137,18 +137,26 @@ class NodeType(_Data):
     name: str
     vcpu: float = Field(gt=0)
     memory_gib: float = Field(gt=0)
+    max_pods: int = Field(ge=1, description="Pods one node takes (VPC CNI, no prefix mode).")
     price_key: str
 
 
 class DbClass(_Data):
     below_rps: float = Field(gt=0)
     class_: str = Field(alias="class")
+    vcpu: float = Field(gt=0)
+    memory_gib: float = Field(gt=0)
+    baseline_percent: float | None = Field(
+        default=None, gt=0, le=100, description="Burstable: CPU per vCPU sustained on credits."
+    )
+    max_connections: int = Field(ge=1)
     price_key: str
 
 
 class SizeClass(_Data):
     below_gb: float = Field(gt=0)
     class_: str = Field(alias="class")
+    staging_only: bool = False
     price_key: str
 
 
@@ -274,8 +282,10 @@ class DesignData(_Data):
     canary_weights: list[float] = Field(min_length=1)
     node_packing: float = Field(gt=0, le=1)
     node_types: list[NodeType] = Field(min_length=1)
+    staging_node_types: list[NodeType]
     min_nodes_per_az: int = Field(ge=1)
     db_classes: list[DbClass] = Field(min_length=1)
+    db_connections_per_replica: int = Field(ge=1)
     read_replica_rps: float = Field(gt=0)
     cache_classes: list[SizeClass] = Field(min_length=1)
     search_classes: list[SizeClass] = Field(min_length=1)

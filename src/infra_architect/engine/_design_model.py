@@ -331,6 +331,7 @@ class StorePlan(_Out):
     rpo_in_region: Figure
     why: str
     price_key: str | None
+    peak_rps: float = Field(description="Peak requests/s of the services using the store.")
 
 
 class QueuePlan(_Out):
@@ -553,6 +554,8 @@ class ServiceSize(_Out):
     min_replicas: int
     max_replicas: int
     pod_disruption_min_available: int | None
+    vcpu: float = Field(description="vCPU of one replica (a Fargate task's size) here.")
+    memory_mb: int = Field(description="Memory of one replica here.")
 
 
 class StoreSize(_Out):
@@ -562,6 +565,8 @@ class StoreSize(_Out):
     multi_az: bool
     read_replicas: int
     backup_retention_days: int
+    storage_gb: float = Field(description="Data this environment holds (storage allocated).")
+    why: str = Field(description="Why this environment runs the store at this size.")
 
 
 class EnvironmentSizing(_Out):
@@ -570,7 +575,9 @@ class EnvironmentSizing(_Out):
     name: Literal["staging", "prod"]
     account_id: str
     namespace: str = Field(description="Kubernetes namespace of the workloads (and IRSA trust).")
+    availability_zones: int = Field(description="AZs this environment's network spans.")
     nat_gateways: int
+    node_type: str | None = Field(description="EC2 shape of the EKS nodes (None: no nodes).")
     node_min: int | None
     node_max: int | None
     services: list[ServiceSize]

@@ -510,8 +510,9 @@ def _permission_resources(design: Design, permission: Permission) -> list[Value]
 
 
 def _vpc(design: Design, env: EnvironmentSizing) -> Block:
-    subnets = design.network.subnets
-    azs = sorted({s.availability_zone for s in subnets})
+    # The environment's first AZs (staging spans fewer than prod): subnets keep their CIDRs.
+    azs = sorted({s.availability_zone for s in design.network.subnets})[: env.availability_zones]
+    subnets = [s for s in design.network.subnets if s.availability_zone in azs]
 
     def tier(name: str) -> list[str]:
         return [
@@ -654,7 +655,7 @@ def _eks(design: Design, env: EnvironmentSizing) -> Block:
             "node_groups",
             {
                 "general": {
-                    "instance_types": [pool.instance_type],
+                    "instance_types": [env.node_type or pool.instance_type],
                     "capacity_type": "ON_DEMAND",
                     "min_size": env.node_min,
                     "max_size": env.node_max,
@@ -753,8 +754,8 @@ def _ecs_service(
     size = env.service(service.name)
     spec: dict[str, Value] = {
         "image": Expr(f'"${{module.ecr.repository_urls["{service.name}"]}}:${{var.image_tag}}"'),
-        "cpu": round(service.vcpu * 1024),
-        "memory": service.memory_mb,
+        "cpu": round(size.vcpu * 1024),
+        "memory": size.memory_mb,
     }
     if service.port is not None:
         spec["port"] = service.port
@@ -890,7 +891,7 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             Attr("instance_type", size.instance_class),
             Attr("instance_count", size.nodes),
             Attr("availability_zones", zones),
-            Attr("volume_size_gb", max(10, math.ceil(store.storage_gb * 2 / max(size.nodes, 1)))),
+            Attr("volume_size_gb", max(10, math.ceil(size.storage_gb * 2 / max(size.nodes, 1)))),
             Blank(),
             *common_network,
             kms,
@@ -919,20 +920,21 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             skips = (("CKV_AWS_144", _no_replication_reason(design, env, store)),)
     else:
         body = [Attr("name", ident), kms, Attr("deletion_protection", env.deletion_protection)]
+    body = [Comment(f"{size.why}."), *body]
     body += [Blank(), _tags()]
     return _module(store_module(store), store.kind, body, skips=skips)
 
 
-def _rds_storage_gb(store: StorePlan) -> int:
-    """Allocated gp3 storage: the design's figure, at least RDS's 20 GiB minimum."""
-    return max(20, math.ceil(store.storage_gb))
+def _rds_storage_gb(size: StoreSize) -> int:
+    """Allocated gp3 storage: the environment's figure, at least RDS's 20 GiB minimum."""
+    return max(20, math.ceil(size.storage_gb))
 
 
 def _rds_instance(store: StorePlan, size: StoreSize) -> list[Item]:
     """Engine, class and storage of an RDS instance, the same for a primary and its
     cross-region replica; storage autoscales up to four times the allocation."""
     version, family = _ENGINE_VERSIONS[store.engine]
-    storage = _rds_storage_gb(store)
+    storage = _rds_storage_gb(size)
     return [
         Attr("engine", store.engine),
         Attr("engine_version", version),
@@ -1176,11 +1178,11 @@ def _observability(design: Design, env: EnvironmentSizing) -> Block:
                 "watches the causes."
             )
         )
-    body += [Attr("metric_alarms", _cause_alarms(design)), Blank(), _tags()]
+    body += [Attr("metric_alarms", _cause_alarms(design, env)), Blank(), _tags()]
     return _module("observability", "observability", body)
 
 
-def _cause_alarms(design: Design) -> dict[str, Value]:
+def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
     alarms: dict[str, Value] = {}
     for store in design.data.stores:
         if store.kind != "rds":
@@ -1195,7 +1197,7 @@ def _cause_alarms(design: Design) -> dict[str, Value]:
             threshold=80,
             comparison="GreaterThanThreshold",
         )
-        storage_bytes = _rds_storage_gb(store) * 1024**3
+        storage_bytes = _rds_storage_gb(env.store(store.name)) * 1024**3
         alarms[f"{store.name}-free-storage"] = _alarm(
             f"{store.name}: free storage below 20% of the allocated for 15 min",
             "AWS/RDS",

@@ -187,7 +187,7 @@ def test_cost_lines_follow_the_store_engine_not_its_name(catalog: Catalog) -> No
     prod = design_system(req, catalog).cost.environment("prod")
     lines = [line.component for line in prod.lines]
     assert [c for c in lines if c.startswith("s3-archive")] == [
-        "s3-archive (db.t4g.medium)",
+        "s3-archive (db.t4g.micro)",
         "s3-archive storage (gp3)",
         "s3-archive backups in the recovery region",
     ]

@@ -50,7 +50,10 @@ class Sizes:
     name: str
     replicas_min: dict[str, int]
     replicas_max: dict[str, int]
+    replica_size: dict[str, tuple[float, int]]  # vCPU, memory MiB of one replica
+    node_type: str | None
     node_min: int | None
+    azs: int
     nat_gateways: int
     stores: dict[str, tuple[str | None, int, int, str | None]]  # class, nodes, replicas, key
     recovery_region: bool
@@ -115,7 +118,10 @@ def environment_sizes(parts: Parts, env: EnvironmentSizing) -> Sizes:
         name=env.name,
         replicas_min={s.name: s.min_replicas for s in env.services},
         replicas_max={s.name: s.max_replicas for s in env.services},
+        replica_size={s.name: (s.vcpu, s.memory_mb) for s in env.services},
+        node_type=env.node_type,
         node_min=env.node_min,
+        azs=env.availability_zones,
         nat_gateways=env.nat_gateways,
         stores={
             s.name: (
@@ -197,17 +203,20 @@ def _compute(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
 def _nodes(
     parts: Parts, sizes: Sizes, running: list[ServicePlan], replicas: dict[str, int]
 ) -> list[Usage]:
-    pool = parts.compute.node_pool
-    assert pool is not None  # noqa: S101  (checked by the caller)
-    assert sizes.node_min is not None  # noqa: S101
-    packing = parts.catalog.design.node_packing
-    vcpu = sum(p.vcpu * replicas[p.name] for p in running)
-    memory = sum(p.memory_mb / 1024 * replicas[p.name] for p in running)
+    design = parts.catalog.design
+    assert sizes.node_min is not None  # noqa: S101  (checked by the caller)
+    # The environment's own shape: staging runs smaller nodes than prod.
+    pool = next(
+        n for n in [*design.staging_node_types, *design.node_types] if n.name == sizes.node_type
+    )
+    packing = design.node_packing
+    vcpu = sum(sizes.replica_size[p.name][0] * replicas[p.name] for p in running)
+    memory = sum(sizes.replica_size[p.name][1] / 1024 * replicas[p.name] for p in running)
     needed = math.ceil(
         round(max(vcpu / (pool.vcpu * packing), memory / (pool.memory_gib * packing)), 6)
     )
     above = max(0, needed - sizes.node_min)
-    key = next(n.price_key for n in parts.catalog.design.node_types if n.name == pool.instance_type)
+    key = pool.price_key
     out = [
         Usage(
             component="EKS control plane",
@@ -219,20 +228,20 @@ def _nodes(
             note="one cluster per environment",
         ),
         Usage(
-            component=f"EKS nodes ({pool.instance_type}), baseline",
+            component=f"EKS nodes ({pool.name}), baseline",
             category="compute",
             price_key=key,
             quantity=_hours(float(sizes.node_min), "nodes"),
             commitment="steady",
             traffic_scaled=False,
             note=f"the minimum the node group keeps ({sizes.node_min}: spread over "
-            f"{parts.azs} AZs)",
+            f"{sizes.azs} AZs)",
         ),
     ]
     if above:
         out.append(
             Usage(
-                component=f"EKS nodes ({pool.instance_type}), autoscaled",
+                component=f"EKS nodes ({pool.name}), autoscaled",
                 category="compute",
                 price_key=key,
                 quantity=_hours(float(above), "nodes"),
@@ -280,20 +289,21 @@ def _fargate(
         ),
         ("workers", "interruptible", workers, {p.name: replicas[p.name] for p in workers}),
     ]
+    size = sizes.replica_size
     for label, commitment, plans, tasks in groups:
-        vcpu = sum(p.vcpu * tasks[p.name] for p in plans)
-        memory = sum(p.memory_mb / 1024 * tasks[p.name] for p in plans)
+        vcpu = sum(size[p.name][0] * tasks[p.name] for p in plans)
+        memory = sum(size[p.name][1] / 1024 * tasks[p.name] for p in plans)
         if vcpu > 0:
             note = f"{sum(tasks.values())} tasks"
             out.extend(_fargate_pair(f"Fargate, {label}", commitment, vcpu, memory, note))
     for plan in parts.compute.services:
         if plan.type is ServiceType.CRON and plan.schedule:
-            out.extend(_cron_runs(parts, plan))
+            out.extend(_cron_runs(parts, plan, size[plan.name]))
     return out
 
 
-def _cron_runs(parts: Parts, plan: ServicePlan) -> list[Usage]:
-    """A scheduled job on Fargate: billed for each run's minutes."""
+def _cron_runs(parts: Parts, plan: ServicePlan, size: tuple[float, int]) -> list[Usage]:
+    """A scheduled job on Fargate: billed for each run's minutes at the environment's size."""
     runs = cron_runs_per_month(plan.schedule or "")
     hours = parts.usage.cron_run_minutes / 60
     note = f"{plan.schedule}: {number(round(runs, 2))} runs a month"
@@ -314,8 +324,8 @@ def _cron_runs(parts: Parts, plan: ServicePlan) -> list[Usage]:
             note=note,
         )
         for resource, key, unit, per, size in (
-            ("vCPU", "fargate_vcpu_hour", "vCPU-hours", "vcpu", plan.vcpu),
-            ("memory", "fargate_gb_hour", "GB-hours", "memory_gb", plan.memory_mb / 1024),
+            ("vCPU", "fargate_vcpu_hour", "vCPU-hours", "vcpu", size[0]),
+            ("memory", "fargate_gb_hour", "GB-hours", "memory_gb", size[1] / 1024),
         )
     ]
 
@@ -541,11 +551,11 @@ def _network(parts: Parts, sizes: Sizes, rps: float, scale: float) -> list[Usage
                 category="network",
                 price_key="vpc_interface_endpoint_hour",
                 quantity=figure(
-                    endpoints * parts.azs * 730.0,
+                    endpoints * sizes.azs * 730.0,
                     "endpoint-AZ-hours",
                     "{endpoints} × {azs} × {hours_per_month}",
                     endpoints=float(endpoints),
-                    azs=float(parts.azs),
+                    azs=float(sizes.azs),
                     hours_per_month=730.0,
                 ),
                 commitment="usage",
@@ -554,8 +564,8 @@ def _network(parts: Parts, sizes: Sizes, rps: float, scale: float) -> list[Usage
             )
         )
     internal = _internal_calls(parts) * scale
-    if parts.azs > 1 and internal > 0:
-        crossing = (parts.azs - 1) / parts.azs
+    if sizes.azs > 1 and internal > 0:
+        crossing = (sizes.azs - 1) / sizes.azs
         out.append(
             Usage(
                 component="Cross-AZ traffic between services",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
-from infra_architect._figures import Figure, given
+from infra_architect._figures import Figure, given, number
 from infra_architect.catalog import Catalog
+from infra_architect.catalog._catalog import DbClass, SizeClass
 from infra_architect.engine._capacity import store_peak_rps
 from infra_architect.engine._design_model import (
     Alternative,
@@ -31,6 +33,9 @@ from infra_architect.spec import (
 LONG_RETENTION_DAYS = 35
 """RDS's maximum automated-backup retention, used when a compliance regime applies."""
 MAX_RECEIVE_COUNT = 5
+MIN_POOL = 2
+"""Connections a replica's pool needs at least (one query in flight while another
+connection is checked out); below that a shared proxy is the answer."""
 
 
 _Class = TypeVar("_Class")
@@ -98,7 +103,12 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         else (DatastoreRole.PRIMARY)
     )
     if engine.relational:
-        cls = _smallest_fit(design.db_classes, lambda c: peak < c.below_rps)
+        pools = Pools(
+            min_replicas=sum(s.min_replicas for s in compute.services if store.name in s.uses),
+            max_replicas=sum(s.max_replicas for s in compute.services if store.name in s.uses),
+            per_replica=design.db_connections_per_replica,
+        )
+        cls = db_class(catalog, peak, pools)
         replicas = 1 if peak >= design.read_replica_rps else 0
         return StorePlan(
             kind="rds",
@@ -126,11 +136,12 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             rpo_in_region=zero
             if multi
             else given(design.pitr_lag_minutes, "min", "single-AZ: restore from PITR"),
-            why=f"{cls.class_} for a peak of {peak:,.0f} requests/s from "
-            f"{', '.join(users) or 'no service'} (below {cls.below_rps:,.0f}); "
+            why=db_class_why(cls, peak, pools, ", ".join(users) or "no service")
+            + "; "
             + ("Multi-AZ: a synchronous standby takes over in 1-2 min" if multi else "single-AZ")
             + (f"; {replicas} read replica for read scaling" if replicas else ""),
             price_key=cls.price_key,
+            peak_rps=peak,
         )
     if engine is DatastoreEngine.REDIS:
         if role is DatastoreRole.PRIMARY:
@@ -156,8 +167,9 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
                 "not (ElastiCache replication is asynchronous and loses acknowledged writes "
                 "on failover)",
                 price_key="memorydb_db_t4g_small_hour",
+                peak_rps=peak,
             )
-        cache_class = _smallest_fit(design.cache_classes, lambda c: gb < c.below_gb)
+        cache_class = size_class(design.cache_classes, gb, staging=False)
         is_session = role is DatastoreRole.SESSION
         return StorePlan(
             kind="elasticache",
@@ -189,9 +201,10 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             why=f"{cache_class.class_} for {gb:g} GB"
             + (f"; a replica in each of {azs} AZs with automatic failover" if multi else ""),
             price_key=cache_class.price_key,
+            peak_rps=peak,
         )
     if engine is DatastoreEngine.OPENSEARCH:
-        search_class = _smallest_fit(design.search_classes, lambda c: gb < c.below_gb)
+        search_class = size_class(design.search_classes, gb, staging=False)
         nodes = azs if multi else 1
         return StorePlan(
             kind="opensearch",
@@ -216,6 +229,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             why=f"{nodes} × {search_class.class_} with zone awareness across {nodes} AZ(s) "
             f"for {gb:g} GB",
             price_key=search_class.price_key,
+            peak_rps=peak,
         )
     if engine is DatastoreEngine.S3:
         copy = replicate or req.availability.slo >= policy.automation_slo
@@ -241,6 +255,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             rpo_in_region=given(0.0, "min", "S3 stores every object in 3+ AZs"),
             why="object storage; SSE-KMS and TLS-only bucket policy",
             price_key=None,
+            peak_rps=peak,
         )
     return StorePlan(
         kind="dynamodb",
@@ -264,7 +279,78 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         rpo_in_region=given(0.0, "min", "DynamoDB replicates across 3 AZs synchronously"),
         why="on-demand capacity follows the spike without provisioning",
         price_key=None,
+        peak_rps=peak,
     )
+
+
+@dataclass(frozen=True)
+class Pools:
+    """The connection pools of the services using a relational store."""
+
+    min_replicas: int
+    max_replicas: int
+    per_replica: int
+
+    @property
+    def steady(self) -> int:
+        """Connections the services hold at their minimum replicas, default pools."""
+        return self.min_replicas * self.per_replica
+
+    def cap(self, limit: int) -> int | None:
+        """The pool size that keeps the autoscaler's maximum within ``limit``, where the
+        default pools would pass it (None: they fit)."""
+        if self.max_replicas * self.per_replica <= limit:
+            return None
+        return limit // self.max_replicas
+
+
+def db_class(catalog: Catalog, peak_rps: float, pools: Pools) -> DbClass:
+    """The smallest relational class whose request rate and connection limit hold the
+    load: the peak request rate (burstable classes only up to their CPU baseline, see
+    design.yaml) and the default pools at the minimum replicas. The autoscaler's maximum
+    is met by capping the pools (db_class_why says to what), not by a class several times
+    the price: a replica needs a few connections, not ten."""
+    return _smallest_fit(
+        catalog.design.db_classes,
+        lambda c: peak_rps < c.below_rps and pools.steady <= c.max_connections,
+    )
+
+
+def db_class_why(cls: DbClass, peak_rps: float, pools: Pools, users: str) -> str:
+    """Why this class: the load it holds, the pool size the autoscaler's maximum needs,
+    and what a burstable class costs past its baseline (RDS runs T4g in Unlimited mode:
+    surplus CPU is billed, not throttled)."""
+    cap = pools.cap(cls.max_connections)
+    limit = f"{cls.max_connections:,}"
+    return (
+        f"{cls.class_} for a peak of {number(round(peak_rps, 1))} requests/s from {users} "
+        f"(below {cls.below_rps:,.0f}) and {pools.steady:,} pooled connections at the "
+        f"minimum replicas ({pools.per_replica} each; the class allows {limit})"
+        + (
+            ""
+            if cap is None
+            else f"; at the autoscaler's maximum ({pools.max_replicas} replicas) cap each "
+            f"pool at {cap} connections (or put RDS Proxy in front) to stay within {limit}"
+            if cap >= MIN_POOL
+            else f"; at the autoscaler's maximum ({pools.max_replicas} replicas) even "
+            f"{MIN_POOL} connections each pass the class's {limit}: put RDS Proxy (or "
+            "PgBouncer) in front to share connections"
+        )
+        + (
+            f"; burstable: {cls.baseline_percent:g}% of its {cls.vcpu:g} vCPU sustained, CPU "
+            "above that is billed as surplus credits, so a sustained rise past "
+            f"{cls.below_rps:,.0f} requests/s moves the store up the ladder"
+            if cls.baseline_percent is not None
+            else ""
+        )
+    )
+
+
+def size_class(classes: Sequence[SizeClass], gb: float, *, staging: bool) -> SizeClass:
+    """The smallest cache or search class holding ``gb``; classes marked staging-only
+    (burstable search nodes AWS advises against in production) only for staging."""
+    eligible = [c for c in classes if staging or not c.staging_only]
+    return _smallest_fit(eligible, lambda c: gb < c.below_gb)
 
 
 def _smallest_fit(classes: Sequence[_Class], fits: Callable[[_Class], bool]) -> _Class:
