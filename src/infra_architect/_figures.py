@@ -12,7 +12,18 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 PRECISION = 6
-"""Decimal places kept; hides binary float noise (43.20000000000004) from outputs."""
+"""Decimal places a count is rounded to before it is rounded up (:func:`ceil_count`)."""
+SIGNIFICANT = 12
+"""Significant digits a figure keeps: hides binary float noise (43.20000000000004) and,
+unlike rounding to a fixed number of decimals, keeps the figures built from it exact to
+what a document shows (0.216667 x 18 printed 3.90001; 0.216666666667 x 18 is 3.9)."""
+SHOWN = 6
+"""Significant digits a document shows at most (a whole number shows all of its own)."""
+
+
+def exact(value: float) -> float:
+    """``value`` to :data:`SIGNIFICANT` digits: what a figure stores."""
+    return float(f"{value:.{SIGNIFICANT}g}") if math.isfinite(value) else value
 
 
 class Figure(BaseModel):
@@ -37,14 +48,14 @@ class Figure(BaseModel):
 
 def figure(value: float, unit: str, template: str, **inputs: float) -> Figure:
     """Build a figure from ``template``, a formula with ``{name}`` for each input."""
-    rounded = round(value, PRECISION)
+    rounded = exact(value)
     symbolic = template.format(**{name: name for name in inputs})
     arithmetic = template.format(**{name: number(v) for name, v in inputs.items()})
     return Figure(
         value=rounded,
         unit=unit,
         formula=symbolic,
-        inputs={name: round(v, PRECISION) for name, v in inputs.items()},
+        inputs={name: exact(v) for name, v in inputs.items()},
         worked=f"{arithmetic} = {number(rounded)}",
     )
 
@@ -61,7 +72,7 @@ def product(left: float, left_name: str, right: float, right_name: str, unit: st
 
 def given(value: float, unit: str, source: str) -> Figure:
     """A figure taken as stated (from the spec or a catalog), not computed."""
-    rounded = round(value, PRECISION)
+    rounded = exact(value)
     return Figure(
         value=rounded, unit=unit, formula=source, inputs={}, worked=f"{number(rounded)} ({source})"
     )
@@ -96,10 +107,16 @@ def capital(text: str) -> str:
 
 
 def number(value: float) -> str:
-    """Format a number for people: no trailing zeros, thousands separated."""
-    rounded = round(value, PRECISION)
-    if rounded == int(rounded) and abs(rounded) < 1e15:
-        return f"{int(rounded):,}"
-    if abs(rounded) >= 100:
-        return f"{rounded:,.1f}"
-    return f"{rounded:.6g}"
+    """Format a number for people: at most :data:`SHOWN` significant digits (a whole
+    number keeps its own), no trailing zeros, thousands separated."""
+    whole = exact(value)
+    if whole == int(whole) and abs(whole) < 1e15:
+        return f"{int(whole):,}"
+    shown = float(f"{whole:.{SHOWN}g}")
+    if shown == int(shown) and abs(shown) < 1e15:
+        return f"{int(shown):,}"
+    if abs(shown) >= 100:
+        # one decimal at most (money, GB): 22,425.6, but 2,628,000 rather than 2,628,000.4
+        decimals = min(1, max(0, SHOWN - len(str(int(abs(shown))))))
+        return f"{shown:,.{decimals}f}"
+    return f"{shown:.{SHOWN}g}"

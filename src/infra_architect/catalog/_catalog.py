@@ -219,16 +219,49 @@ class Workloads(_Data):
     pre_stop_sleep_seconds: int = Field(ge=0)
 
 
+class BrokerClass(_Data):
+    class_: str = Field(alias="class")
+    price_key: str
+
+
+class BrokerPrices(_Data):
+    """The broker class priced in each environment."""
+
+    prod: BrokerClass
+    staging: BrokerClass
+
+
 class UsageAssumptions(_Data):
     log_bytes_per_request: float = Field(ge=0)
     log_storage_ratio: float = Field(gt=0, le=1)
     requests_per_lcu_second: float = Field(gt=0)
-    response_bytes_per_request: float = Field(ge=0)
+    response_bytes: dict[str, float] = Field(
+        description="Bytes of one response by service type (web, api), where the spec has none."
+    )
+    request_bytes: float = Field(ge=0)
     free_data_transfer_out_gb: float = Field(ge=0)
     nat_bytes_per_request: float = Field(ge=0)
-    internal_call_bytes: float = Field(ge=0)
     node_volume_gb: float = Field(gt=0)
     sqs_requests_per_message: float = Field(gt=0)
+    sns_subscriber_sqs_requests_per_message: float = Field(gt=0)
+    message_bytes: float = Field(gt=0)
+    kafka_retention_hours: float = Field(gt=0)
+    kafka_replication_factor: int = Field(ge=1)
+    rabbitmq_backlog_hours: float = Field(ge=0)
+    brokers: dict[str, BrokerPrices]
+    management_events_per_month: float = Field(ge=0)
+    cloudtrail_event_bytes: float = Field(gt=0)
+    guardduty_log_bytes_per_request: float = Field(ge=0)
+    security_hub_checks_per_standard: float = Field(ge=0)
+    config_items_per_month: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _every_serving_type(self) -> UsageAssumptions:
+        missing = sorted({"web", "api"} - self.response_bytes.keys())
+        if missing:
+            raise ValueError(f"usage.response_bytes lacks a default for {missing}")
+        return self
+
     cron_run_minutes: float = Field(gt=0)
     staging_traffic_share: float = Field(gt=0, lt=1)
     waf_rule_groups: int = Field(ge=0)

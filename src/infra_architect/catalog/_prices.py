@@ -35,6 +35,14 @@ class PriceQuery(_Data):
     per: float = Field(default=1.0, gt=0)
 
 
+class VolumeTier(_Data):
+    """One band of a volume-tiered price: items sharing ``group`` price consecutive bands
+    of one monthly quantity, each from ``above`` units up to the next band's start."""
+
+    group: str
+    above: float = Field(ge=0)
+
+
 class PriceItem(_Data):
     unit: str
     what: str
@@ -44,6 +52,7 @@ class PriceItem(_Data):
     reserved_3y: dict[str, float] | None = None
     spot_discount: float | None = Field(default=None, ge=0, lt=1)
     query: PriceQuery | None = None
+    tier: VolumeTier | None = None
 
     def term(self, term: Term) -> dict[str, float] | None:
         return self.usd if term == "on_demand" else getattr(self, term)
@@ -70,7 +79,23 @@ class PriceCatalog(_Data):
                         f"{key}.{term} prices {sorted(table)}, the catalog's regions are "
                         f"{sorted(self.regions)}"
                     )
+        for group in sorted({i.tier.group for i in self.items.values() if i.tier}):
+            starts = [above for _, above, _ in self.tiers(group)]
+            if starts[0] != 0 or len(set(starts)) != len(starts):
+                raise ValueError(
+                    f"volume tiers of {group!r} must start at 0 with distinct bands, got {starts}"
+                )
         return self
+
+    def tiers(self, group: str) -> list[tuple[str, float, float | None]]:
+        """(item key, band start, band end or None) of a volume-tiered price, lowest first."""
+        bands = sorted(
+            (item.tier.above, key)
+            for key, item in self.items.items()
+            if item.tier is not None and item.tier.group == group
+        )
+        ends: list[float | None] = [above for above, _ in bands[1:]]
+        return [(key, above, end) for (above, key), end in zip(bands, [*ends, None], strict=True)]
 
     def covers(self, region: str) -> bool:
         return region in self.regions

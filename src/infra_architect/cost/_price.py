@@ -241,7 +241,12 @@ def _line_levers(env: str, line: LineItem, prices: PriceCatalog, region: str) ->
                 reliability="none in prod; staging deploys outside the hours wait for it",
             )
         )
-    if line.price_key == "cloudwatch_logs_ingest_gb" and LOG_INGEST_IA in prices.items:
+    # the services' logs only: the audit trail's log group keeps its metric filters
+    if (
+        line.price_key == "cloudwatch_logs_ingest_gb"
+        and line.category == "observability"
+        and LOG_INGEST_IA in prices.items
+    ):
         ia = prices.usd(LOG_INGEST_IA, region)
         out.append(
             Lever(

@@ -346,6 +346,18 @@ class Service(_Model):
         description="Share of the system's incoming traffic that enters at this service "
         "(entry services only). Unset shares split the remainder equally.",
     )
+    response_bytes: Annotated[
+        Float | None,
+        Field(
+            ge=0,
+            le=100_000_000,
+            description="Bytes of one response on the wire (compressed): what leaves to the "
+            "internet for a public service, what its callers receive for a call. Static "
+            "assets served from a CDN do not count; an ingest API that acks sends a few "
+            "hundred bytes. Default: by service type (web: an HTML page; api: a JSON body).",
+        ),
+        Assumed("response size taken from the service type's default", applies=_serves_requests),
+    ] = None
     health_check_path: Annotated[
         str,
         StringConstraints(pattern=URL_PATH.pattern, max_length=200),
@@ -439,6 +451,31 @@ class Traffic(_Model):
         Assumed("a sudden spike reaches 10x the average rate (the Definition of Done's 10x)"),
     ] = 10.0
     growth: Growth | None = Field(default=None, description="Where traffic is heading.")
+
+
+class Observability(_Model):
+    """What the services log: it sizes CloudWatch Logs ingestion and storage."""
+
+    log_bytes_per_request: Annotated[
+        Float | None,
+        Field(
+            ge=0,
+            le=10_000_000,
+            description="Bytes of application and access logs written per request, before "
+            "sampling. Default: the catalog's planning figure.",
+        ),
+        Assumed("log bytes per request taken from the catalog's planning figure"),
+    ] = None
+    log_sample_rate: Annotated[
+        Float,
+        Field(
+            gt=0,
+            le=1,
+            description="Share of requests whose logs are kept, e.g. 0.1 to keep one access "
+            "log in ten (keep errors whole in the application).",
+        ),
+        Assumed("every request's logs are kept (no sampling)"),
+    ] = 1.0
 
 
 class Availability(_Model):
@@ -583,6 +620,10 @@ class Requirements(_Model):
     delivery: Delivery
     team: Team
     compliance: list[Compliance] = Field(default_factory=list)
+    observability: Observability = Field(
+        default_factory=Observability,
+        description="Log volume per request and log sampling (they drive the logging bill).",
+    )
     budget: Budget | None = None
     cloud: Annotated[Cloud, Assumed("the system runs on AWS in us-east-1")] = Field(
         default_factory=Cloud

@@ -30,6 +30,7 @@ from infra_architect.engine._design_model import (
     EnvironmentSizing,
     NetworkDesign,
     ObservabilityDesign,
+    QueuePlan,
     SecurityDesign,
     ServicePlan,
 )
@@ -39,6 +40,10 @@ from infra_architect.spec._semantic import cron_runs_per_month
 
 SECONDS_PER_MONTH = 2_628_000  # 730 h
 GB = 1e9
+SNS_CHUNK_BYTES = 65_536
+"""SNS bills a publish per 64 KB chunk of its payload."""
+KINESIS_RECORD_BYTES = 1024
+"""Kinesis on-demand bills data in records rounded up to 1 KB."""
 GROWTH_STEPS = 4
 """The growth curve is priced at today, each quarter of the way, and the target."""
 
@@ -159,9 +164,10 @@ def bill_of_materials(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
         *_edge(parts, rps),
         *_network(parts, sizes, rps, scale),
         *_stores(parts, sizes, scale),
-        *_queues(parts, scale),
+        *_queues(parts, sizes, scale),
         *_observability(parts, rps),
         *_security(parts),
+        *_audit(parts, rps),
     ]
     if sizes.recovery_region:
         usages.extend(_recovery_region(parts, sizes, usages, scale))
@@ -498,27 +504,91 @@ def _edge(parts: Parts, rps: float) -> list[Usage]:
             )
         )
     if parts.network.load_balancer_scheme == "internet-facing":
-        gb = _gigabytes(rps, usage.response_bytes_per_request, "response_bytes")
-        billable = max(0.0, gb.value - usage.free_data_transfer_out_gb)
+        out.extend(_transfer_out(parts, rps))
+    return out
+
+
+def response_bytes(parts: Parts, name: str) -> float:
+    """Bytes of one response of service ``name``: the spec's, else its type's default."""
+    stated = parts.req.service(name).response_bytes
+    if stated is not None:
+        return stated
+    return parts.usage.response_bytes.get(parts.req.service(name).type.value, 0.0)
+
+
+def _entry_share(parts: Parts, name: str) -> float:
+    """Share of the system's requests that enter at ``name`` (from the internet or the
+    network's edge), as the traffic model spread them (its load factor's entry term)."""
+    return parts.capacity(name).load_factor.inputs.get("entry_share", 0.0)
+
+
+def _serving(parts: Parts) -> list[ServiceCapacity]:
+    return [c for c in parts.constraints.services if c.load_unit == "requests/s"]
+
+
+def _egress_bytes(parts: Parts) -> float:
+    """Bytes a system request sends back to the internet: each entry service's response,
+    weighted by its share of the incoming requests."""
+    return sum(_entry_share(parts, c.name) * response_bytes(parts, c.name) for c in _serving(parts))
+
+
+def _transfer_out(parts: Parts, rps: float) -> list[Usage]:
+    """Data transfer out to the internet, one line per volume tier it reaches (the first
+    100 GB a month are free and come off the first tier)."""
+    usage = parts.usage
+    per_request = _egress_bytes(parts)
+    gb = _gigabytes(rps, per_request, "response_bytes")
+    free = usage.free_data_transfer_out_gb
+    out: list[Usage] = []
+    for key, above, end in parts.catalog.price_catalog.tiers("data_transfer_out"):
+        if above > 0 and gb.value <= above:
+            break
+        top = gb.value if end is None else min(gb.value, end)
+        if above == 0:
+            quantity = figure(
+                max(0.0, top - free),
+                "GB",
+                "max(0, min({gb}, {tier_end_gb}) - {free_gb})",
+                gb=gb.value,
+                tier_end_gb=end if end is not None else gb.value,
+                free_gb=free,
+            )
+            component = "Data transfer out to the internet"
+            note = (
+                f"{number(per_request)} bytes a response (services' response_bytes by their "
+                f"share of requests); {gb.worked} GB a month in all, the first "
+                f"{number(free)} GB free"
+            )
+        else:
+            quantity = figure(
+                top - above,
+                "GB",
+                "min({gb}, {tier_end_gb}) - {tier_start_gb}",
+                gb=gb.value,
+                tier_end_gb=end if end is not None else gb.value,
+                tier_start_gb=above,
+            )
+            component = f"Data transfer out to the internet, {_tier_name(above, end)}"
+            note = "the month's volume above the lower tiers, at this tier's price"
         out.append(
             Usage(
-                component="Data transfer out to the internet",
+                component=component,
                 category="network",
-                price_key="data_transfer_out_gb",
-                quantity=figure(
-                    billable,
-                    "GB",
-                    "max(0, {gb} - {free_gb})",
-                    gb=gb.value,
-                    free_gb=usage.free_data_transfer_out_gb,
-                ),
+                price_key=key,
+                quantity=quantity,
                 commitment="usage",
                 traffic_scaled=True,
-                note=f"{number(usage.response_bytes_per_request)} bytes a response; "
-                f"{gb.worked} GB before the free tier",
+                note=note,
             )
         )
     return out
+
+
+def _tier_name(above: float, end: float | None) -> str:
+    tb = 1024  # the Price List counts tiers in GB, 1,024 to a TB
+    if end is None:
+        return f"above {number(above / tb)} TB"
+    return f"{number(above / tb)}-{number(end / tb)} TB"
 
 
 def _network(parts: Parts, sizes: Sizes, rps: float, scale: float) -> list[Usage]:
@@ -564,6 +634,7 @@ def _network(parts: Parts, sizes: Sizes, rps: float, scale: float) -> list[Usage
             )
         )
     internal = _internal_calls(parts) * scale
+    call_bytes = _internal_call_bytes(parts)
     if sizes.azs > 1 and internal > 0:
         crossing = (sizes.azs - 1) / sizes.azs
         out.append(
@@ -572,31 +643,47 @@ def _network(parts: Parts, sizes: Sizes, rps: float, scale: float) -> list[Usage
                 category="network",
                 price_key="data_transfer_inter_az_gb",
                 quantity=figure(
-                    internal * usage.internal_call_bytes * SECONDS_PER_MONTH / GB * crossing * 2,
+                    internal * call_bytes * SECONDS_PER_MONTH / GB * crossing * 2,
                     "GB",
                     "{calls_per_second} × {call_bytes} × {seconds_per_month} / 1e9 × "
                     "{share_crossing} × {directions}",
                     calls_per_second=internal,
-                    call_bytes=usage.internal_call_bytes,
+                    call_bytes=call_bytes,
                     seconds_per_month=SECONDS_PER_MONTH,
                     share_crossing=crossing,
                     directions=2.0,
                 ),
                 commitment="usage",
                 traffic_scaled=True,
-                note="calls land in another AZ (AZs - 1) / AZs of the time; billed both ways",
+                note=f"a call carries {number(usage.request_bytes)} bytes of request and the "
+                "callee's response_bytes; calls land in another AZ (AZs - 1) / AZs of the "
+                "time; billed both ways",
             )
         )
     return out
 
 
+def _internal_load(parts: Parts, capacity: ServiceCapacity) -> float:
+    """Requests/s ``capacity``'s service receives from other services."""
+    entry = _entry_share(parts, capacity.name) * parts.constraints.traffic.average_rps.value
+    return max(0.0, capacity.average_load.value - entry)
+
+
 def _internal_calls(parts: Parts) -> float:
     """Requests/s services receive from other services (not from the internet)."""
-    entry = parts.constraints.traffic.average_rps.value
-    serving = sum(
-        c.average_load.value for c in parts.constraints.services if c.load_unit == "requests/s"
+    return sum(_internal_load(parts, c) for c in _serving(parts))
+
+
+def _internal_call_bytes(parts: Parts) -> float:
+    """Bytes of an average call between services: the request plus the callee's
+    response, weighted by the calls each callee receives."""
+    calls = _internal_calls(parts)
+    if calls <= 0:
+        return parts.usage.request_bytes
+    weighted = sum(
+        _internal_load(parts, c) * response_bytes(parts, c.name) for c in _serving(parts)
     )
-    return max(0.0, serving - entry)
+    return parts.usage.request_bytes + weighted / calls
 
 
 def _stores(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
@@ -722,41 +809,248 @@ def _storage(  # noqa: PLR0917  (one line of the bill)
     )
 
 
-def _queues(parts: Parts, scale: float) -> list[Usage]:
+def _queues(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
+    """Every queue engine's bill: requests (SQS, SNS), brokers and their storage (MSK,
+    Amazon MQ), streams and data (Kinesis on demand)."""
     out: list[Usage] = []
-    rates = {q.name: q for q in parts.req.system.queues}
+    engines = {q.name: q.engine for q in parts.req.system.queues}
     for queue in parts.data.queues:
-        spec = rates[queue.name]
-        if spec.engine is not QueueEngine.SQS:
-            continue
         per_second = _queue_rate(parts, queue.name) * scale
-        calls = per_second * SECONDS_PER_MONTH * parts.usage.sqs_requests_per_message
-        out.append(
-            _per_million(
-                f"{queue.name} (SQS requests)",
-                "messaging",
-                "sqs_million_requests",
-                calls,
-                f"{parts.usage.sqs_requests_per_message:g} API calls a message "
-                "(the first million a month are free, not deducted)",
-            )
-        )
+        engine = engines[queue.name]
+        if engine is QueueEngine.SQS:
+            out.append(_sqs_requests(parts, queue.name, per_second))
+        elif engine is QueueEngine.SNS:
+            out.extend(_sns(parts, queue, per_second))
+        elif engine is QueueEngine.KINESIS:
+            out.extend(_kinesis(parts, queue, per_second))
+        elif engine is QueueEngine.KAFKA:
+            out.extend(_msk(parts, sizes, queue.name, per_second))
+        elif engine is QueueEngine.RABBITMQ:
+            out.extend(_amazon_mq(parts, sizes, queue.name, per_second))
     return out
 
 
+def _sqs_requests(parts: Parts, name: str, per_second: float) -> Usage:
+    calls = per_second * SECONDS_PER_MONTH * parts.usage.sqs_requests_per_message
+    return _per_million(
+        f"{name} (SQS requests)",
+        "messaging",
+        "sqs_million_requests",
+        calls,
+        f"{parts.usage.sqs_requests_per_message:g} API calls a message "
+        "(the first million a month are free, not deducted)",
+    )
+
+
+def _sns(parts: Parts, queue: QueuePlan, per_second: float) -> list[Usage]:
+    """A topic fanning out to one SQS queue per consumer: publishes (64 KB each) on the
+    topic; receives and deletes on each queue (SNS's deliveries to SQS are free)."""
+    usage = parts.usage
+    chunks = math.ceil(usage.message_bytes / SNS_CHUNK_BYTES)
+    consumers = max(1, len(queue.consumers))
+    per_queue = usage.sns_subscriber_sqs_requests_per_message
+    return [
+        _per_million(
+            f"{queue.name} (SNS publishes)",
+            "messaging",
+            "sns_million_publishes",
+            per_second * SECONDS_PER_MONTH * chunks,
+            "one publish per message (64 KB each); deliveries to SQS subscribers are free; "
+            "the first million a month are free, not deducted",
+        ),
+        _per_million(
+            f"{queue.name} (SQS requests of its {consumers} subscriber queue(s))",
+            "messaging",
+            "sqs_million_requests",
+            per_second * SECONDS_PER_MONTH * per_queue * consumers,
+            f"{per_queue:g} API calls a message on each subscriber queue (receive, delete)",
+        ),
+    ]
+
+
+def _kinesis(parts: Parts, queue: QueuePlan, per_second: float) -> list[Usage]:
+    """An on-demand stream (the messaging module's mode): the stream's hours, the data
+    written (each record rounded up to 1 KB) and the data each consumer reads."""
+    record = math.ceil(parts.usage.message_bytes / KINESIS_RECORD_BYTES) * KINESIS_RECORD_BYTES
+    written = per_second * SECONDS_PER_MONTH * record / GB
+    consumers = max(1, len(queue.consumers))
+    return [
+        Usage(
+            component=f"{queue.name} (Kinesis on-demand stream)",
+            category="messaging",
+            price_key="kinesis_on_demand_stream_hour",
+            quantity=_hours(1.0, "streams"),
+            commitment="usage",
+            traffic_scaled=False,
+            workload=queue.name,
+            note="ON_DEMAND capacity mode, 24 h retention (the messaging module)",
+        ),
+        Usage(
+            component=f"{queue.name} (Kinesis data written)",
+            category="messaging",
+            price_key="kinesis_on_demand_ingest_gb",
+            quantity=figure(
+                written,
+                "GB",
+                "{messages_per_second} × {record_bytes} × {seconds_per_month} / 1e9",
+                messages_per_second=per_second,
+                record_bytes=float(record),
+                seconds_per_month=SECONDS_PER_MONTH,
+            ),
+            commitment="usage",
+            traffic_scaled=True,
+            workload=queue.name,
+            note=f"{number(parts.usage.message_bytes)}-byte messages, billed in 1 KB records",
+        ),
+        Usage(
+            component=f"{queue.name} (Kinesis data read)",
+            category="messaging",
+            price_key="kinesis_on_demand_retrieval_gb",
+            quantity=figure(
+                written * consumers,
+                "GB",
+                "{gb_written} × {consumers}",
+                gb_written=written,
+                consumers=float(consumers),
+            ),
+            commitment="usage",
+            traffic_scaled=True,
+            workload=queue.name,
+            note="every consumer reads every record (shared throughput)",
+        ),
+    ]
+
+
+def _msk(parts: Parts, sizes: Sizes, name: str, per_second: float) -> list[Usage]:
+    """An MSK cluster: one broker per AZ (MSK spans 2 or 3), enough of them for the
+    replication factor in prod; MSK's minimum of one broker per AZ in staging. The data
+    kept for the retention period, on every replica."""
+    usage = parts.usage
+    zones = min(max(sizes.azs, 2), 3)
+    replication = usage.kafka_replication_factor if sizes.name == "prod" else 1
+    brokers = zones * math.ceil(replication / zones)
+    instance, key = _broker(parts, "kafka", sizes.name)
+    stored = per_second * usage.message_bytes * usage.kafka_retention_hours * 3600 / GB
+    return [
+        _brokers(
+            f"{name} (MSK brokers, {instance})",
+            key,
+            brokers,
+            name,
+            f"{brokers} brokers over {zones} AZs, replication factor {replication}",
+        ),
+        Usage(
+            component=f"{name} (MSK broker storage)",
+            category="messaging",
+            price_key="msk_storage_gb_month",
+            quantity=figure(
+                stored * replication,
+                "GB-month",
+                "{messages_per_second} × {message_bytes} × {retention_hours} × 3600 / 1e9 × "
+                "{replicas}",
+                messages_per_second=per_second,
+                message_bytes=usage.message_bytes,
+                retention_hours=usage.kafka_retention_hours,
+                replicas=float(replication),
+            ),
+            commitment="usage",
+            traffic_scaled=True,
+            workload=name,
+            note="the retention period's messages on every replica (provision at least this)",
+        ),
+    ]
+
+
+def _amazon_mq(parts: Parts, sizes: Sizes, name: str, per_second: float) -> list[Usage]:
+    """Amazon MQ for RabbitMQ: the design's 3-node cluster across AZs in prod, a
+    single-instance broker in staging; the backlog it holds on disk."""
+    usage = parts.usage
+    nodes = 3 if sizes.name == "prod" and sizes.azs > 1 else 1
+    instance, key = _broker(parts, "rabbitmq", sizes.name)
+    held = per_second * usage.message_bytes * usage.rabbitmq_backlog_hours * 3600 / GB
+    return [
+        _brokers(
+            f"{name} (Amazon MQ brokers, {instance})",
+            key,
+            nodes,
+            name,
+            "3-node cluster across AZs" if nodes == 3 else "single-instance broker",
+        ),
+        Usage(
+            component=f"{name} (Amazon MQ storage)",
+            category="messaging",
+            price_key="mq_storage_gb_month",
+            quantity=figure(
+                held * nodes,
+                "GB-month",
+                "{messages_per_second} × {message_bytes} × {backlog_hours} × 3600 / 1e9 × {nodes}",
+                messages_per_second=per_second,
+                message_bytes=usage.message_bytes,
+                backlog_hours=usage.rabbitmq_backlog_hours,
+                nodes=float(nodes),
+            ),
+            commitment="usage",
+            traffic_scaled=True,
+            workload=name,
+            note="messages waiting to be consumed, on every node",
+        ),
+    ]
+
+
+def _broker(parts: Parts, engine: str, env: str) -> tuple[str, str]:
+    """(instance class, price key) of ``engine``'s brokers in environment ``env``."""
+    classes = parts.usage.brokers[engine]
+    chosen = classes.prod if env == "prod" else classes.staging
+    return chosen.class_, chosen.price_key
+
+
+def _brokers(component: str, key: str, count: int, workload: str, note: str) -> Usage:
+    return Usage(
+        component=component,
+        category="messaging",
+        price_key=key,
+        quantity=_hours(float(count), "brokers"),
+        commitment="steady",
+        traffic_scaled=False,
+        workload=workload,
+        note=note,
+    )
+
+
 def _queue_rate(parts: Parts, name: str) -> float:
+    """Messages/s through queue ``name`` today: what its consumers take (the sizing's
+    figure), else the rate the spec states; 0 with neither (nothing is consumed)."""
     consumers = [
         c
         for c in parts.constraints.services
         if c.load_unit == "messages/s" and name in parts.compute.service(c.name).uses
     ]
-    return max((c.average_load.value for c in consumers), default=0.0)
+    if consumers:
+        return max(c.average_load.value for c in consumers)
+    stated = next(q.messages_per_second for q in parts.req.system.queues if q.name == name)
+    return stated or 0.0
+
+
+def log_bytes_per_request(parts: Parts) -> float:
+    """Log bytes kept per request: the spec's (else the catalog's) bytes × its sample rate."""
+    spec = parts.req.observability
+    written = spec.log_bytes_per_request
+    if written is None:
+        written = parts.usage.log_bytes_per_request
+    return written * spec.log_sample_rate
 
 
 def _observability(parts: Parts, rps: float) -> list[Usage]:
     usage = parts.usage
-    ingest = _gigabytes(rps, usage.log_bytes_per_request, "log_bytes")
+    spec = parts.req.observability
+    kept = log_bytes_per_request(parts)
+    ingest = _gigabytes(rps, kept, "log_bytes")
     months = parts.observability.log_retention_days / 30
+    sampled = (
+        f", {spec.log_sample_rate:.0%} of requests' logs kept (sampled)"
+        if spec.log_sample_rate < 1
+        else ""
+    )
     return [
         Usage(
             component="CloudWatch Logs ingestion",
@@ -765,7 +1059,7 @@ def _observability(parts: Parts, rps: float) -> list[Usage]:
             quantity=ingest,
             commitment="usage",
             traffic_scaled=True,
-            note=f"{number(usage.log_bytes_per_request)} bytes of logs a request",
+            note=f"{number(kept)} bytes of logs a request{sampled}",
         ),
         Usage(
             component="CloudWatch Logs storage",
@@ -783,6 +1077,143 @@ def _observability(parts: Parts, rps: float) -> list[Usage]:
             traffic_scaled=True,
             note=f"{parts.observability.log_retention_days} days kept (steady state once "
             "the retention window is full)",
+        ),
+    ]
+
+
+def _audit(parts: Parts, rps: float) -> list[Usage]:
+    """The audit module each environment account runs, where a compliance control uses
+    it: CloudTrail (the first copy of management events is free; its files in S3 and its
+    CloudWatch Logs delivery are not), GuardDuty, Security Hub over AWS Config, a key."""
+    audit = parts.security.audit
+    if audit is None:
+        return []
+    usage = parts.usage
+    events = usage.management_events_per_month
+    out = [
+        Usage(
+            component="Audit key (KMS)",
+            category="security",
+            price_key="kms_key_month",
+            quantity=figure(1.0, "keys", "{keys}", keys=1.0),
+            commitment="usage",
+            traffic_scaled=False,
+            note="the audit files' own key, apart from the data key",
+        )
+    ]
+    if audit.trail:
+        out.extend(_trail(parts, events, audit.retention_days))
+    if audit.guardduty:
+        out.append(
+            _per_million(
+                "GuardDuty: CloudTrail events analysed",
+                "security",
+                "guardduty_cloudtrail_million_events",
+                events,
+                f"{number(events)} management events a month (planning figure)",
+            ).model_copy(update={"traffic_scaled": False})
+        )
+        out.append(
+            Usage(
+                component="GuardDuty: VPC flow and DNS logs analysed",
+                category="security",
+                price_key="guardduty_flow_dns_gb",
+                quantity=_gigabytes(rps, usage.guardduty_log_bytes_per_request, "log_bytes"),
+                commitment="usage",
+                traffic_scaled=True,
+                note=f"{number(usage.guardduty_log_bytes_per_request)} bytes of flow and DNS "
+                "logs a request (GuardDuty reads its own copy: no flow logs to pay for)",
+            )
+        )
+    standards = len(audit.security_hub_standards)
+    if standards:
+        out.append(
+            Usage(
+                component="Security Hub security checks",
+                category="security",
+                price_key="securityhub_thousand_checks",
+                quantity=figure(
+                    standards * usage.security_hub_checks_per_standard / 1000,
+                    "thousand checks",
+                    "{standards} × {checks_per_standard} / 1,000",
+                    standards=float(standards),
+                    checks_per_standard=usage.security_hub_checks_per_standard,
+                ),
+                commitment="usage",
+                traffic_scaled=False,
+                note=", ".join(sorted(audit.security_hub_standards))
+                + "; findings of its own checks are ingested free",
+            )
+        )
+    if audit.config_recorder:
+        out.append(
+            Usage(
+                component="AWS Config configuration items",
+                category="security",
+                price_key="config_configuration_item",
+                quantity=figure(
+                    usage.config_items_per_month,
+                    "configuration items",
+                    "{items_per_month}",
+                    items_per_month=usage.config_items_per_month,
+                ),
+                commitment="usage",
+                traffic_scaled=False,
+                note="continuous recording of every resource (planning figure); the Config "
+                "rules Security Hub runs are billed as its checks",
+            )
+        )
+    return out
+
+
+def _trail(parts: Parts, events: float, retention_days: int) -> list[Usage]:
+    """CloudTrail's log files (S3, under Object Lock for the retention) and its copy in
+    CloudWatch Logs (ingested, then kept compressed for the same retention)."""
+    usage = parts.usage
+    gb = figure(
+        events * usage.cloudtrail_event_bytes / GB,
+        "GB",
+        "{events} × {event_bytes} / 1e9",
+        events=events,
+        event_bytes=usage.cloudtrail_event_bytes,
+    )
+    months = retention_days / 30
+    kept = figure(
+        gb.value * months * usage.log_storage_ratio,
+        "GB-month",
+        "{gb_a_month} × {retention_months} × {compressed_ratio}",
+        gb_a_month=gb.value,
+        retention_months=months,
+        compressed_ratio=usage.log_storage_ratio,
+    )
+    note = f"{number(events)} management events a month, kept {retention_days} days"
+    return [
+        Usage(
+            component="CloudTrail log files (S3)",
+            category="security",
+            price_key="s3_standard_gb_month",
+            quantity=kept,
+            commitment="usage",
+            traffic_scaled=False,
+            note=note + " (gzip; the first copy of management events is free)",
+        ),
+        Usage(
+            component="CloudTrail to CloudWatch Logs (ingestion)",
+            category="security",
+            price_key="cloudwatch_logs_ingest_gb",
+            quantity=gb,
+            commitment="usage",
+            traffic_scaled=False,
+            note=note,
+        ),
+        Usage(
+            component="CloudTrail in CloudWatch Logs (storage)",
+            category="security",
+            price_key="cloudwatch_logs_storage_gb_month",
+            quantity=kept,
+            commitment="usage",
+            traffic_scaled=False,
+            note=note,
         ),
     ]
 
@@ -952,17 +1383,76 @@ def _spot_worker_levers(parts: Parts, environments: Sequence[EnvironmentCost]) -
     ]
 
 
+def _usage_assumptions(parts: Parts) -> list[str]:
+    """The bill's usage figures the spec left to defaults, each with the field that
+    states it (and what was stated, where it was)."""
+    u = parts.usage
+    spec = parts.req.observability
+    out: list[str] = []
+    defaulted = [
+        s.name
+        for s in parts.req.system.services
+        if s.type.serves_requests and s.response_bytes is None
+    ]
+    for kind in ("web", "api"):
+        names = [n for n in defaulted if parts.req.service(n).type.value == kind]
+        if names:
+            out.append(
+                f"{number(u.response_bytes[kind])} bytes a response from {', '.join(names)} "
+                f"(the {kind} default; set system.services[*].response_bytes)"
+            )
+    if spec.log_bytes_per_request is None:
+        out.append(
+            f"{number(u.log_bytes_per_request)} bytes of logs a request (set "
+            "observability.log_bytes_per_request)"
+        )
+    if spec.log_sample_rate == 1:
+        out.append("every request's logs are kept (set observability.log_sample_rate)")
+    out.append(
+        f"a call between services carries {number(u.request_bytes)} bytes of request and the "
+        "callee's response"
+    )
+    if parts.req.system.queues:
+        out.append(f"{number(u.message_bytes)} bytes a message on queues, topics and streams")
+    if any(q.engine in (QueueEngine.KAFKA, QueueEngine.RABBITMQ) for q in parts.req.system.queues):
+        out.append(
+            "brokers priced at "
+            + "; ".join(
+                f"{engine}: {c.prod.class_} in prod, {c.staging.class_} in staging"
+                for engine, c in sorted(u.brokers.items())
+            )
+            + " (the design names no broker class)"
+        )
+    audit = parts.security.audit
+    if audit is not None:
+        events = f"{number(u.management_events_per_month)} CloudTrail management events"
+        figures = [
+            (audit.trail or audit.guardduty, events),
+            (
+                audit.guardduty,
+                (
+                    f"{number(u.guardduty_log_bytes_per_request)} bytes of flow and DNS logs "
+                    "a request for GuardDuty"
+                ),
+            ),
+            (
+                bool(audit.security_hub_standards),
+                f"{number(u.security_hub_checks_per_standard)} Security Hub checks per standard",
+            ),
+            (audit.config_recorder, f"{number(u.config_items_per_month)} AWS Config items"),
+        ]
+        out.append(
+            "audit, per environment account a month: "
+            + "; ".join(text for used, text in figures if used)
+        )
+    return out
+
+
 def _assumptions(parts: Parts, covered: bool, floor: str) -> list[str]:
     u = parts.usage
     out = [
-        (
-            f"{number(u.log_bytes_per_request)} bytes of logs and "
-            f"{number(u.response_bytes_per_request)} bytes of response per request"
-        ),
-        (
-            f"{number(u.nat_bytes_per_request)} bytes per request leave through NAT; a call "
-            f"between services carries {number(u.internal_call_bytes)} bytes"
-        ),
+        *_usage_assumptions(parts),
+        f"{number(u.nat_bytes_per_request)} bytes per request leave through NAT",
         f"staging carries {u.staging_traffic_share:.0%} of prod's average traffic",
         (
             "compute follows the average load (the autoscaler adds replicas above the minimum and "
