@@ -9,7 +9,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from infra_architect.spec import load_requirements
+from infra_architect.spec import Runtime, load_requirements
 from tests.cli.test_cli import EXE
 from tests.conftest import VALID
 
@@ -50,12 +50,24 @@ def test_init_interviews_and_writes_a_valid_spec(tmp_path: Path, catalog) -> Non
         ("Service name", "web"),
         ("Type of web", "web"),
         ("reachable from the internet", "y"),
+        ("Runtime of web", "go"),
+        ("Measured CPU milliseconds per request of web", ""),
         ("Service name", "api"),
         ("Type of api", "api"),
         ("reachable from the internet", "n"),
+        ("Runtime of api", ""),
+        ("Measured CPU milliseconds per request of api", "12"),
+        ("Service name", "search"),
+        ("Type of search", "api"),
+        ("reachable from the internet", "n"),
+        ("Runtime of search", "java"),
+        ("Measured CPU milliseconds per request of search", ""),
         ("Service name", ""),
-        ("Services web calls", "api"),
+        ("Services web calls", "api, search"),
+        ("Calls to api per request to web", "2"),
+        ("Calls to search per request to web", ""),
         ("Services api calls", ""),
+        ("Services search calls", ""),
         ("concurrent users or as requests per second", "rps"),
         ("Average requests per second", "40"),
         ("What availability must the system reach", "99.5"),
@@ -74,8 +86,15 @@ def test_init_interviews_and_writes_a_valid_spec(tmp_path: Path, catalog) -> Non
     assert child.exitstatus == 0, child.before
     requirements = load_requirements(target, catalog.regions)
     assert requirements.metadata.name == "demo-shop"
-    assert [s.name for s in requirements.system.services] == ["web", "api"]
-    assert requirements.system.services[0].calls[0].service == "api"
+    web, api, search = requirements.system.services
+    assert [s.name for s in requirements.system.services] == ["web", "api", "search"]
+    # what sizes compute is asked: the runtime, or a measured CPU per request
+    assert (web.runtime, web.cpu_ms_per_request) == (Runtime.GO, None)
+    assert (api.runtime, api.cpu_ms_per_request) == (None, 12)
+    assert search.runtime is Runtime.JAVA
+    # and, for a caller with several callees, how often it calls each (empty: split)
+    assert [(c.service, c.per_request) for c in web.calls] == [("api", 2), ("search", None)]
+    assert web.call_rates() == [("api", 2), ("search", 0.5)]
     assert requirements.availability.slo == 99.5
     assert requirements.budget is not None
     assert requirements.budget.monthly_usd == 2000

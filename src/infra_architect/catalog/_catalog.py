@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ruamel.yaml import YAML
 
 from infra_architect.catalog._prices import PriceCatalog, PriceList
-from infra_architect.spec._models import Experience, KubernetesExperience, ServiceType
+from infra_architect.spec._models import Experience, KubernetesExperience, Runtime, ServiceType
 
 
 class _Data(BaseModel):
@@ -21,10 +21,18 @@ class Region(_Data):
 
 
 class ServiceProfile(_Data):
-    cpu_ms_per_request: float = Field(ge=0)
-    memory_mb: int = Field(ge=64)
-    vcpu_per_replica: float = Field(gt=0)
     port: int = Field(ge=1, le=65535)
+
+
+class RuntimeProfile(_Data):
+    """Planning figures for a runtime until the service's measurements replace them."""
+
+    cpu_ms_per_request: float = Field(gt=0)
+    vcpu: float = Field(gt=0)
+    memory_mb: int = Field(ge=64)
+    min_vcpu: float = Field(
+        default=0.1, gt=0, description="Smallest replica it runs well in (a 100m request)."
+    )
 
 
 MultiRegion = Literal["none", "evaluate", "active-passive", "active-active"]
@@ -59,6 +67,10 @@ class Policy(_Data):
     version: Literal[1]
     target_utilisation: float = Field(gt=0, le=1)
     service_profiles: dict[ServiceType, ServiceProfile]
+    runtimes: dict[str, RuntimeProfile]
+    message_cpu_factor: float = Field(gt=0)
+    web_cpu_factor: float = Field(gt=0)
+    cpu_sensitivity: tuple[float, float]
     storage_defaults_gb: dict[str, float]
     slo_tiers: list[SloTier] = Field(min_length=1)
     min_replicas_floor: int = Field(ge=1)
@@ -87,6 +99,16 @@ class Policy(_Data):
         if unknown:
             raise ValueError(f"tier_recovery names unknown strategies: {sorted(unknown)}")
         return self
+
+    @model_validator(mode="after")
+    def _every_runtime(self) -> Policy:
+        missing = ({r.value for r in Runtime} | {"unknown"}) - set(self.runtimes)
+        if missing:
+            raise ValueError(f"runtimes lacks planning figures for: {sorted(missing)}")
+        return self
+
+    def runtime(self, runtime: Runtime | None) -> RuntimeProfile:
+        return self.runtimes[runtime.value if runtime is not None else "unknown"]
 
     def strategy(self, name: str) -> RecoveryStrategy:
         return next(s for s in self.recovery_strategies if s.name == name)
@@ -214,6 +236,7 @@ class Workloads(_Data):
     sli_requests: str
     sli_errors: str
     sli_latency_bucket: str
+    request_rate_metric: str
     latency_p99_seconds: float = Field(gt=0)
     termination_grace_seconds: int = Field(ge=1)
     pre_stop_sleep_seconds: int = Field(ge=0)
@@ -286,7 +309,7 @@ class AutoscalingData(_Data):
 class SimulationData(_Data):
     spike_start_seconds: int = Field(ge=0)
     spike_hold_seconds: int = Field(ge=60)
-    ramp_seconds: int = Field(ge=1)
+    tail_seconds: int = Field(ge=0)
     horizon_seconds: int = Field(ge=300)
     monte_carlo_trials: int = Field(ge=100)
     seed: int
@@ -314,6 +337,7 @@ class DesignData(_Data):
     reliability: dict[str, Reliability]
     canary_weights: list[float] = Field(min_length=1)
     node_packing: float = Field(gt=0, le=1)
+    node_shape_tolerance: float = Field(ge=0)
     node_types: list[NodeType] = Field(min_length=1)
     staging_node_types: list[NodeType]
     min_nodes_per_az: int = Field(ge=1)

@@ -40,6 +40,7 @@ from infra_architect.cost import explanation_json, read_export
 from infra_architect.cost._refresh import dump_price_catalog, read_price_catalog, refresh_catalog
 from infra_architect.cost._terraform import TerraformCost, TreeFiles, price_terraform
 from infra_architect.engine import (
+    AssumptionCost,
     Constraints,
     Design,
     ImpossiblePinError,
@@ -47,6 +48,7 @@ from infra_architect.engine import (
     derive_constraints,
     design_only_checks,
     design_system,
+    price_assumptions,
 )
 from infra_architect.engine.choose._resilience import spike_run
 from infra_architect.errors import InfraArchitectError, InterviewAbortedError, Problem, SpecError
@@ -172,22 +174,37 @@ def constraints(
     AZs and regions, recovery, what the team can run, the cost floor, conflicts and
     assumptions. Exit 1 when requirements conflict, 2 on bad input."""
     source, requirements = _load(spec, interactive)
-    result = derive_constraints(requirements, load_catalog())
+    catalog = load_catalog()
+    result = derive_constraints(requirements, catalog)
     try:
         # design refuses a pinned decision that cannot hold (exit 2); so does this
         check_pins(requirements, result)
     except ImpossiblePinError as exc:
         raise _pin_error(spec, source, exc) from None
     design_checks = design_only_checks(requirements, result)
+    # what the bill rests on needs the design's choosers: only for a spec they can design
+    costs = price_assumptions(requirements, catalog) if result.feasible else []
     if output is OutputFormat.JSON:
-        sys.stdout.write(constraints_json(result, source, design_checks) + "\n")
+        sys.stdout.write(constraints_json(result, source, design_checks, costs) + "\n")
     else:
-        render_constraints(stdout, result, source, explain=explain, design_checks=design_checks)
+        render_constraints(
+            stdout,
+            result,
+            source,
+            explain=explain,
+            design_checks=design_checks,
+            assumption_costs=costs,
+        )
     if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
 
 
-def constraints_json(result: Constraints, source: str, design_checks: list[str]) -> str:
+def constraints_json(
+    result: Constraints,
+    source: str,
+    design_checks: list[str],
+    assumption_costs: list[AssumptionCost] | None = None,
+) -> str:
     document = {
         "apiVersion": API_VERSION,
         "kind": "Constraints",
@@ -195,6 +212,7 @@ def constraints_json(result: Constraints, source: str, design_checks: list[str])
         "feasible": result.feasible,
         "checked_only_by_design": design_checks,
         "constraints": result.model_dump(mode="json"),
+        "assumption_costs": [a.model_dump(mode="json") for a in assumption_costs or []],
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
 

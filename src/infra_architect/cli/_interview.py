@@ -11,6 +11,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from infra_architect.spec import (
     Question,
+    Runtime,
     ServiceType,
     cron_problem,
 )
@@ -104,6 +105,7 @@ def ask_services(console: Console, stores: list[str]) -> CommentedSeq:
             entry["public"] = True
         if kind == ServiceType.CRON.value:
             entry["schedule"] = _ask_schedule(console, name)
+        _ask_cpu(console, entry)
         services.append(entry)
     serving = [str(s["name"]) for s in services if ServiceType(s["type"]).serves_requests]
     for entry in services:
@@ -111,12 +113,68 @@ def ask_services(console: Console, stores: list[str]) -> CommentedSeq:
         if others and ServiceType(entry["type"]).serves_requests:
             calls = _ask_list(console, f"Services {entry['name']} calls synchronously", others)
             if calls:
-                entry["calls"] = calls
+                entry["calls"] = _ask_fan_out(console, str(entry["name"]), calls)
         if stores:
             uses = _ask_list(console, f"Datastores and queues {entry['name']} uses", stores)
             if uses:
                 entry["uses"] = uses
     return CommentedSeq(services)
+
+
+_UNKNOWN = "unknown"
+
+
+def _ask_cpu(console: Console, entry: CommentedMap) -> None:
+    """Compute is most bills' largest line and CPU per request sizes it: a measured figure
+    beats a runtime's planning figure, which beats nothing."""
+    name, kind = str(entry["name"]), ServiceType(entry["type"])
+    choices = [*(r.value for r in Runtime), _UNKNOWN]
+    runtime = Prompt.ask(
+        f"Runtime of {name} (sets its planning figures for CPU and replica size)",
+        choices=choices,
+        default=_UNKNOWN,
+        console=console,
+    )
+    if runtime != _UNKNOWN:
+        entry["runtime"] = runtime
+    if kind is ServiceType.CRON:
+        return
+    unit = "message" if kind is ServiceType.WORKER else "request"
+    measured = ask_optional_number(
+        console,
+        f"Measured CPU milliseconds per {unit} of {name} (APM, or CPU seconds / {unit}s "
+        "over a busy hour)",
+        lambda value: None if value >= 0.001 else "must be at least 0.001",
+    )
+    if measured is not None:
+        entry["cpu_ms_per_request"] = measured
+
+
+def _ask_fan_out(console: Console, caller: str, callees: list[str]) -> CommentedSeq | list[str]:
+    """With several callees, how often each is called decides their load: one request to
+    a page rarely calls checkout, often calls the catalog."""
+    if len(callees) == 1:
+        return callees
+    split = 1 / len(callees)
+    console.print(
+        f"How many calls to each service does one request to {caller} make on average? "
+        f"(empty: {split:.3g}, its requests split evenly)"
+    )
+    entries = CommentedSeq()
+    for callee in callees:
+        per = ask_optional_number(
+            console,
+            f"Calls to {callee} per request to {caller}",
+            lambda value: None if 0 < value <= 1000 else "must be above 0 and at most 1000",
+        )
+        if per is None:
+            entries.append(callee)
+        else:
+            call = CommentedMap()
+            call["service"] = callee
+            call["per_request"] = per
+            entries.append(call)
+    return entries
 
 
 def ask_name(console: Console, prompt: str, taken: list[str], *, allow_empty: bool) -> str:

@@ -14,7 +14,7 @@ from infra_architect._figures import share
 from infra_architect._output import WriteReport
 from infra_architect.cost import Explanation
 from infra_architect.cost._terraform import TerraformCost
-from infra_architect.engine import Constraints, Design, Figure, Severity, number
+from infra_architect.engine import AssumptionCost, Constraints, Design, Figure, Severity, number
 from infra_architect.engine._design_model import FaultStudy
 from infra_architect.review import ReviewReport
 from infra_architect.validate import ValidationReport
@@ -29,6 +29,7 @@ def render_constraints(
     *,
     explain: bool,
     design_checks: list[str] | None = None,
+    assumption_costs: list[AssumptionCost] | None = None,
 ) -> None:
     verdict = (
         Text("feasible: no conflicting requirements", style="green")
@@ -54,6 +55,26 @@ def render_constraints(
     console.print(_floor(c))
     console.print(_conflicts(c))
     console.print(_assumptions(c))
+    if assumption_costs is not None:
+        console.print(_assumption_costs(assumption_costs))
+
+
+def _assumption_costs(costs: list[AssumptionCost]) -> Table | Text:
+    """The defaults the bill rests on, priced, largest effect first."""
+    if not costs:
+        return Text("The bill rests on no default: CPU, call and message rates are stated")
+    table = _table(
+        "What the bill rests on (defaults re-priced at other values; measure the top one first)"
+    )
+    table.add_column("assumption", overflow="fold")
+    table.add_column("applies to", overflow="fold")
+    table.add_column("if instead: prod USD/month", overflow="fold")
+    table.add_column("state it", overflow="fold", style="dim")
+    for cost in costs:
+        table.add_row(
+            cost.assumption, ", ".join(cost.applies_to), cost.said(), ", ".join(cost.fields)
+        )
+    return table
 
 
 def _table(title: str, caption: str | None = None) -> Table:
@@ -299,6 +320,7 @@ def render_design_summary(
                 Text(c.severity.value.upper(), style=_SEVERITY_STYLE[c.severity]), c.title, c.fix
             )
         console.print(table)
+    console.print(_assumption_costs(design.assumption_costs))
     parts = [f"{len(report.written)} written", f"{len(report.unchanged)} unchanged"]
     if report.removed:
         parts.append(f"{len(report.removed)} stale removed")
@@ -461,9 +483,9 @@ def render_simulation(console: Console, design: Design, source: str, plots: list
     study = sim.spike
     if study is not None:
         table = _table(
-            f"{number(study.multiplier)}x step at {study.start_seconds} s, held "
-            f"{study.hold_seconds} s (1 s steps)",
-            f"limit: {study.budget_share_limit:.0%} of each service's monthly error budget",
+            f"{study.shape} from {study.start_seconds} s, held {study.hold_seconds} s (1 s steps)",
+            f"limit: {share(study.budget_share_limit)} of each service's monthly error budget "
+            "a spike",
         )
         for column in (
             "service",
@@ -472,10 +494,10 @@ def render_simulation(console: Console, design: Design, source: str, plots: list
             "shed",
             "budget spent",
             "first sizing",
-            "ramp",
+            "instant step",
         ):
             table.add_column(column)
-        for first, tuned, ramp in zip(study.designed, study.tuned, study.ramp, strict=True):
+        for first, tuned, step in zip(study.designed, study.tuned, study.step, strict=True):
             reached = (
                 "never" if tuned.seconds_to_capacity is None else f"{tuned.seconds_to_capacity} s"
             )
@@ -493,11 +515,19 @@ def render_simulation(console: Console, design: Design, source: str, plots: list
                 shed,
                 share(tuned.budget_share),
                 share(first.budget_share),
-                share(ramp.budget_share),
+                share(step.budget_share),
             )
         console.print(table)
         if study.changes:
             console.print("settings raised: " + "; ".join(study.changes), markup=False)
+        if study.absorb_step is not None:
+            price = number(round(study.absorb_step.monthly_usd.value))
+            console.print(
+                f"absorbing an instant step instead: +${price}/month ("
+                + "; ".join(study.absorb_step.changes)
+                + "); declare it with traffic.spike_ramp_seconds: 0",
+                markup=False,
+            )
     if sim.faults is not None:
         console.print(_faults_table(sim.faults, design.delivery.strategy))
     for plot in plots:

@@ -80,6 +80,12 @@ class CommitmentOption(_Out):
     risk: str
 
 
+LeverKind = Literal["right-size", "commercial"]
+"""Right-sizing changes what runs (shape, schedule); a commercial lever changes how the
+same thing is bought (commitments, Spot, a cheaper storage class). Levers that rest on
+the spec's assumptions come before both, from the design (engine: assumption costs)."""
+
+
 class Lever(_Out):
     """A change that lowers the bill, what it saves, and what it does to reliability."""
 
@@ -89,6 +95,7 @@ class Lever(_Out):
     action: str
     saving_usd: Figure
     reliability: str = Field(description="'none', or what the change costs in resilience.")
+    kind: LeverKind = "commercial"
 
 
 class GrowthPoint(_Out):

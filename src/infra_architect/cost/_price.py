@@ -220,6 +220,7 @@ def _line_levers(env: str, line: LineItem, prices: PriceCatalog, region: str) ->
                         graviton=arm,
                     ),
                     reliability="none; images must be built for arm64 too (multi-arch build)",
+                    kind="right-size",
                 )
             )
     if env == "staging" and line.category == "compute" and line.commitment != "usage":
@@ -239,6 +240,7 @@ def _line_levers(env: str, line: LineItem, prices: PriceCatalog, region: str) ->
                     week_hours=HOURS_PER_WEEK,
                 ),
                 reliability="none in prod; staging deploys outside the hours wait for it",
+                kind="right-size",
             )
         )
     # the services' logs only: the audit trail's log group keeps its metric filters
@@ -340,7 +342,9 @@ def build_cost_model(
     largest = max(prod.lines, key=lambda line: (line.monthly_usd.value, line.component))
     levers = sorted(
         [*catalog_levers(environments, options, prices, region), *extra_levers(environments)],
-        key=lambda lv: (-lv.saving_usd.value, lv.id),
+        # right-sizing before buying the same thing cheaper: a commitment on what is
+        # about to shrink is money locked in
+        key=lambda lv: (lv.kind != "right-size", -lv.saving_usd.value, lv.id),
     )
     whole = total([e.total_monthly_usd.value for e in environments], [e.name for e in environments])
     return CostModel(

@@ -4,7 +4,14 @@ from infra_architect._figures import Figure, capital, figure, given, number
 from infra_architect.engine._constraints import derive_constraints, derive_error_budget
 from infra_architect.engine._design import design_system
 from infra_architect.engine._design_checks import check_pins, design_only_checks
-from infra_architect.engine._design_model import Decision, Design, DodAnswer, FailureScenario
+from infra_architect.engine._design_model import (
+    AssumptionCost,
+    Decision,
+    Design,
+    DodAnswer,
+    FailureScenario,
+    Scenario,
+)
 from infra_architect.engine._model import (
     CapabilityFit,
     CapacityTotals,
@@ -20,9 +27,11 @@ from infra_architect.engine._model import (
     Topology,
     TrafficFigures,
 )
+from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 
 __all__ = [
+    "AssumptionCost",
     "CapabilityFit",
     "CapacityTotals",
     "Complexity",
@@ -39,6 +48,7 @@ __all__ = [
     "ImpossiblePinError",
     "PinProblem",
     "Recovery",
+    "Scenario",
     "ServiceCapacity",
     "Severity",
     "Topology",
@@ -52,4 +62,5 @@ __all__ = [
     "figure",
     "given",
     "number",
+    "price_assumptions",
 ]

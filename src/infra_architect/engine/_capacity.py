@@ -62,47 +62,23 @@ def _size_service(
     azs: int,
 ) -> tuple[ServiceCapacity, list[AppliedDefault]]:
     profile = policy.service_profiles[service.type]
+    runtime = policy.runtime(service.runtime)
+    runtime_name = service.runtime.value if service.runtime is not None else "unknown runtime"
     notes: list[AppliedDefault] = []
     loc = ("system", "services", index)
-    if service.cpu_ms_per_request is not None:
-        cpu = given(service.cpu_ms_per_request, "ms", "spec")
-    else:
-        cpu = given(profile.cpu_ms_per_request, "ms", f"{service.type.value} profile")
-        if service.type is not ServiceType.CRON:
-            notes.append(
-                found(
-                    (*loc, "cpu_ms_per_request"),
-                    profile.cpu_ms_per_request,
-                    assumed_reason(Service, "cpu_ms_per_request") or "",
-                    service.name,
-                )
-            )
+    cpu = _cpu_per_request(service, policy, loc, notes)
     if service.memory_mb is not None:
         memory = given(float(service.memory_mb), "MiB", "spec")
     else:
-        memory = given(float(profile.memory_mb), "MiB", f"{service.type.value} profile")
+        memory = given(float(runtime.memory_mb), "MiB", f"{runtime_name} planning size")
         notes.append(
             found(
                 (*loc, "memory_mb"),
-                profile.memory_mb,
-                assumed_reason(Service, "memory_mb") or "",
+                runtime.memory_mb,
+                f"memory per replica: the usual size for {runtime_name} services",
                 service.name,
             )
         )
-    vcpu = given(profile.vcpu_per_replica, "vCPU", f"{service.type.value} profile")
-    notes.append(
-        found(
-            (*loc, "vcpu_per_replica"),
-            profile.vcpu_per_replica,
-            "each replica gets the vCPU of its service-type profile",
-            service.name,
-        )
-    )
-    if service.type.serves_requests and service.port is None:
-        notes.append(
-            found((*loc, "port"), profile.port, assumed_reason(Service, "port") or "", service.name)
-        )
-
     unit = _UNIT[service.type]
     loads = {
         "average": _load(factor, traffic.average_rps, "average_rps", unit),
@@ -110,6 +86,26 @@ def _size_service(
         "spike": _load(factor, traffic.spike_rps, "spike_rps", unit),
         "growth_peak": _load(factor, traffic.growth_peak_rps, "growth_peak_rps", unit),
     }
+    if service.cpu is not None:
+        vcpu = given(service.cpu, "vCPU", "spec")
+    else:
+        vcpu = _replica_vcpu(service, req, policy, cpu, loads["peak"], azs)
+        notes.append(
+            found(
+                (*loc, "cpu"),
+                vcpu.value,
+                f"vCPU per replica: the usual request for {runtime_name} services"
+                if vcpu.value == runtime.vcpu
+                else f"vCPU per replica: {runtime_name}'s usual {runtime.vcpu:g} is more than "
+                "the peak needs across the replicas availability keeps anyway",
+                service.name,
+            )
+        )
+    if service.type.serves_requests and service.port is None:
+        notes.append(
+            found((*loc, "port"), profile.port, assumed_reason(Service, "port") or "", service.name)
+        )
+
     if service.type is ServiceType.CRON:
         per_replica = given(0.0, unit, "cron jobs run one replica per scheduled run")
         counts = {level: given(1.0, "replicas", "one job per run") for level in loads}
@@ -203,6 +199,73 @@ def _size_service(
         ),
         notes,
     )
+
+
+def _replica_vcpu(  # noqa: PLR0917  (the service's sizing context)
+    service: Service, req: Requirements, policy: Policy, cpu: Figure, peak: Figure, azs: int
+) -> Figure:
+    """The runtime's usual replica size, halved while the replicas availability keeps
+    anyway (the floor) still carry the peak at the target utilisation, down to the
+    runtime's smallest: a 3-request-a-second tool needs no half-core replicas."""
+    runtime = policy.runtime(service.runtime)
+    size = runtime.vcpu
+    if service.type is ServiceType.CRON or cpu.value <= 0:
+        return given(size, "vCPU", "runtime planning size")
+    floor = _availability_floor(service, req, policy, azs).value
+    needed = peak.value * cpu.value / 1000 / policy.target_utilisation
+    while size / 2 >= runtime.min_vcpu and floor * size / 2 >= needed:
+        size /= 2
+    if size == runtime.vcpu:
+        return given(size, "vCPU", "runtime planning size")
+    return figure(
+        size,
+        "vCPU",
+        "the runtime's {usual_vcpu} halved while {floor_replicas} replicas carry the peak's "
+        "{peak_vcpu} vCPU at the target utilisation (not below {min_vcpu})",
+        usual_vcpu=runtime.vcpu,
+        floor_replicas=floor,
+        peak_vcpu=needed,
+        min_vcpu=runtime.min_vcpu,
+    )
+
+
+def _cpu_per_request(
+    service: Service, policy: Policy, loc: tuple[str | int, ...], notes: list[AppliedDefault]
+) -> Figure:
+    """The spec's measurement, else the runtime's planning figure (a queue message costs
+    ``message_cpu_factor`` requests); a cron job's runs are not sized per request."""
+    if service.cpu_ms_per_request is not None:
+        return given(service.cpu_ms_per_request, "ms", "spec")
+    if service.type is ServiceType.CRON:
+        return given(0.0, "ms", "cron jobs run one replica per scheduled run")
+    runtime = policy.runtime(service.runtime)
+    name = service.runtime.value if service.runtime is not None else "unknown runtime"
+    if service.type is ServiceType.WORKER:
+        cpu = figure(
+            runtime.cpu_ms_per_request * policy.message_cpu_factor,
+            "ms",
+            "{runtime_cpu_ms_per_request} × {message_cpu_factor}",
+            runtime_cpu_ms_per_request=runtime.cpu_ms_per_request,
+            message_cpu_factor=policy.message_cpu_factor,
+        )
+        reason = f"CPU per message: {name}'s planning figure × {policy.message_cpu_factor:g}"
+    elif service.type is ServiceType.WEB:
+        cpu = figure(
+            runtime.cpu_ms_per_request * policy.web_cpu_factor,
+            "ms",
+            "{runtime_cpu_ms_per_request} × {web_cpu_factor}",
+            runtime_cpu_ms_per_request=runtime.cpu_ms_per_request,
+            web_cpu_factor=policy.web_cpu_factor,
+        )
+        reason = (
+            f"CPU per page: {name}'s planning figure × {policy.web_cpu_factor:g} (measure it: "
+            "it sizes compute)"
+        )
+    else:
+        cpu = given(runtime.cpu_ms_per_request, "ms", f"{name} planning figure")
+        reason = f"CPU per request: the planning figure for {name} (measure it: it sizes compute)"
+    notes.append(found((*loc, "cpu_ms_per_request"), round(cpu.value, 6), reason, service.name))
+    return cpu
 
 
 def _load(factor: Figure, system: Figure, system_name: str, unit: str) -> Figure:

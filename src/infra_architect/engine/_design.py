@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from infra_architect._figures import capital, number, share
+from infra_architect._figures import capital, figure, number, share
 from infra_architect.catalog import Catalog
 from infra_architect.cost import CostModel
 from infra_architect.engine._constraints import derive_constraints
 from infra_architect.engine._design_model import (
+    AssumptionCost,
     AvailabilityDesign,
     DeliveryDesign,
     Design,
     DodAnswer,
     FailureScenario,
     ObservabilityDesign,
+    Scenario,
     Simulation,
+    SpikeOption,
+    SpikeStudy,
 )
 from infra_architect.engine._model import Conflict, Constraints, Severity
+from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine.choose._availability import (
     choose_topology,
     composite_availability,
@@ -38,6 +43,7 @@ from infra_architect.engine.choose._resilience import (
     fault_study,
     tune_for_spike,
 )
+from infra_architect.simulate import SpikeOutcome
 from infra_architect.spec import NatChoice, Requirements
 
 
@@ -47,9 +53,8 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     constraints = derive_constraints(req, catalog)
     topology = choose_topology(req, constraints, catalog)
     regions = region_count(topology)
-    compute, spike = tune_for_spike(
-        req, constraints, catalog, choose_compute(req, constraints, catalog)
-    )
+    tuning = tune_for_spike(req, constraints, catalog, choose_compute(req, constraints, catalog))
+    compute, spike = tuning.compute, tuning.study
     network = choose_network(req, constraints, catalog, compute)
     data = choose_data(req, constraints, catalog, compute)
     delivery = choose_delivery(req, constraints, catalog, compute)
@@ -97,9 +102,40 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     cost = estimate_cost(
         req, constraints, catalog, compute, network, data, observability, security, environments
     )
+    if spike is not None and tuning.absorb_step is not None:
+        absorbing = estimate_cost(
+            req,
+            constraints,
+            catalog,
+            tuning.absorb_step,
+            network,
+            data,
+            observability,
+            security,
+            size_environments(
+                req, catalog, tuning.absorb_step, network, data, availability.availability_zones
+            ),
+        )
+        spike = spike.model_copy(
+            update={
+                "absorb_step": SpikeOption(
+                    changes=tuning.absorb_changes,
+                    monthly_usd=figure(
+                        prod_total(absorbing) - prod_total(cost),
+                        "USD/month",
+                        "{prod_absorbing_step} - {prod_designed}",
+                        prod_absorbing_step=prod_total(absorbing),
+                        prod_designed=prod_total(cost),
+                    ),
+                    outcomes=tuning.absorb_outcomes,
+                    within=tuning.absorb_within,
+                )
+            }
+        )
     simulation = Simulation(spike=spike, availability=paths, faults=faults)
+    assumption_costs = _with_spike(price_assumptions(req, catalog), spike, prod_total(cost))
     conflicts = constraints.conflicts + _design_conflicts(
-        req, catalog, availability, delivery, cost
+        req, catalog, availability, delivery, cost, assumption_costs=assumption_costs
     )
     feasible = not any(c.severity is Severity.ERROR for c in conflicts)
     return Design(
@@ -125,9 +161,11 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
             cost,
             simulation=simulation,
             feasible=feasible,
+            assumption_costs=assumption_costs,
         ),
         conflicts=conflicts,
         assumptions=constraints.assumptions,
+        assumption_costs=assumption_costs,
     )
 
 
@@ -137,6 +175,8 @@ def _design_conflicts(
     availability: AvailabilityDesign,
     delivery: DeliveryDesign,
     cost: CostModel,
+    *,
+    assumption_costs: list[AssumptionCost],
 ) -> list[Conflict]:
     out: list[Conflict] = []
     slo = req.availability.slo
@@ -190,7 +230,7 @@ def _design_conflicts(
                 fields=["decisions.nat"],
             )
         )
-    out.extend(budget_conflicts(cost))
+    out.extend(budget_conflicts(cost, assumption_costs))
     return out
 
 
@@ -207,6 +247,7 @@ def definition_of_done(
     *,
     simulation: Simulation,
     feasible: bool,
+    assumption_costs: list[AssumptionCost] | None = None,
 ) -> list[DodAnswer]:
     """The five questions every production design must answer with figures."""
     node = _scenario(availability, "node-failure")
@@ -257,7 +298,7 @@ def definition_of_done(
             figures=[observability.alerts[0].error_rate_threshold],
             missing=conflicted,
         ),
-        _cost_answer(cost, conflicted, feasible=feasible),
+        _cost_answer(cost, conflicted, feasible=feasible, assumptions=assumption_costs or []),
     ]
 
 
@@ -302,6 +343,37 @@ def _node_simulated(simulation: Simulation) -> str:
     return text
 
 
+def _with_spike(
+    costs: list[AssumptionCost], spike: SpikeStudy | None, prod: float
+) -> list[AssumptionCost]:
+    """The spike's shape as one more priced assumption: a ramp the autoscalers follow,
+    where an instant step would need the standing capacity priced as the option."""
+    if spike is None or spike.absorb_step is None:
+        return costs
+    extra = spike.absorb_step.monthly_usd.value
+    shape = AssumptionCost(
+        id="spike-shape",
+        assumption=f"the {number(spike.multiplier)}x spike builds over {spike.ramp_seconds} s "
+        "(autoscaling follows it)",
+        applies_to=[o.service for o in spike.step],
+        fields=["traffic.spike_ramp_seconds", "traffic.spike_multiplier"],
+        scenarios=[
+            Scenario(
+                label="if it arrived as an instant step, absorbed",
+                prod_monthly_usd=prod + extra,
+                effect_usd=spike.absorb_step.monthly_usd,
+            )
+        ],
+        fix="state how fast your spikes arrive (traffic.spike_ramp_seconds; 0 = an instant "
+        "step, which the design then absorbs at that price)",
+    )
+    return sorted([*costs, shape], key=lambda a: (-a.effect, a.id))
+
+
+def prod_total(cost: CostModel) -> float:
+    return next(e for e in cost.environments if e.name == "prod").total_monthly_usd.value
+
+
 def _spike_simulated(simulation: Simulation) -> str:
     study = simulation.spike
     if study is None:
@@ -317,14 +389,51 @@ def _spike_simulated(simulation: Simulation) -> str:
     worst = max(study.tuned, key=lambda o: (o.budget_share, o.service))
     first = max(study.designed, key=lambda o: (o.budget_share, o.service))
     shed = sum(o.shed for o in study.tuned)
-    changed = "; ".join(study.changes) if study.changes else "nothing: the first sizing fits"
-    return (
-        f" Simulated {number(study.multiplier)}x step (1 s steps, every service at once): "
-        f"capacity covers the load after {slowest} s; {number(round(shed))} requests shed, at "
-        f"most {share(worst.budget_share)} of a service's monthly error budget ({worst.service}; "
-        f"limit {study.budget_share_limit:.0%}). The first sizing would have spent "
-        f"{share(first.budget_share)} ({first.service}), so the design set: {changed}." + backlog
+    offered = sum(_offered(o, study) for o in study.tuned)
+    settings = (
+        f" The first sizing would have spent {share(first.budget_share)} ({first.service}), "
+        f"so the design set: {'; '.join(study.changes)}."
+        if study.changes
+        else ""
     )
+    return (
+        f" Simulated {study.shape} (1 s steps, every service at once): capacity covers the "
+        f"load after {slowest} s; {number(round(shed))} requests shed"
+        + (f" ({share(shed / offered)} of those offered during the spike)" if offered else "")
+        + f", at most {share(worst.budget_share)} of a service's monthly error budget "
+        f"({worst.service}; limit {share(study.budget_share_limit)} a spike)."
+        + settings
+        + backlog
+        + _step_risk(study)
+    )
+
+
+def _offered(outcome: SpikeOutcome, study: SpikeStudy) -> float:
+    """Requests offered to a service while the spike lasts (rise and hold)."""
+    mean = (outcome.baseline + outcome.spike_load) / 2
+    return mean * study.ramp_seconds + outcome.spike_load * study.hold_seconds
+
+
+def _step_risk(study: SpikeStudy) -> str:
+    if study.declared_step:
+        return ""
+    serving = [o for o in study.step if o.max_backlog == 0]
+    never = [o.service for o in serving if o.seconds_to_capacity is None]
+    slowest = max((o.seconds_to_capacity or 0 for o in serving), default=0)
+    worst = max(study.step, key=lambda o: (o.budget_share, o.service))
+    reached = f"capacity after {slowest} s" if not never else "never reaches capacity"
+    text = (
+        f" An instant {number(study.multiplier)}x step instead (a risk, not declared): "
+        f"{reached}, {number(round(sum(o.shed for o in study.step)))} requests shed, "
+        f"{share(worst.budget_share)} of {worst.service}'s monthly budget."
+    )
+    option = study.absorb_step
+    if option is not None:
+        text += (
+            f" Absorbing it would cost ${number(round(option.monthly_usd.value))}/month more "
+            f"({'; '.join(option.changes)}): declare it with traffic.spike_ramp_seconds: 0."
+        )
+    return text
 
 
 def _rollout_simulated(simulation: Simulation, strategy: str) -> str:
@@ -346,26 +455,41 @@ def _rollout_simulated(simulation: Simulation, strategy: str) -> str:
     )
 
 
-def budget_conflicts(cost: CostModel) -> list[Conflict]:
-    """Over budget today: an error naming the levers that close the gap (or saying they
+def budget_conflicts(
+    cost: CostModel, assumption_costs: list[AssumptionCost] | None = None
+) -> list[Conflict]:
+    """Over budget today: an error naming what the bill rests on first (the defaults
+    that, measured, may close the gap), then the levers that close it (or saying they
     cannot). Within budget today but not along the growth curve: a warning."""
     check = cost.budget
     if check is None:
         return []
     levers = {lever.id: lever for lever in cost.levers}
     if not check.within_budget:
+        cheaper = [a for a in assumption_costs or [] if a.saving > 0][:3]
+        measure = (
+            "first check what the bill assumes: "
+            + "; ".join(
+                f"{a.assumption} ({a.fix.split(' (')[0].split(';')[0]}: up to "
+                f"-${number(round(a.saving))}/month)"
+                for a in cheaper
+            )
+            + ". Then: "
+            if cheaper
+            else ""
+        )
         chosen = [levers[i] for i in check.closing_levers]
         named = "; ".join(
             f"{lv.action} on {lv.component} (-${number(round(lv.saving_usd.value))})"
             for lv in chosen
         )
         if check.closes_gap:
-            fix = (
+            fix = measure + (
                 f"apply these levers (together -${number(round(check.closed_usd))}/month): "
                 f"{named}; or raise budget.monthly_usd"
             )
         else:
-            fix = (
+            fix = measure + (
                 f"the levers save only ${number(round(check.closed_usd))} of the "
                 f"${number(round(check.gap_usd))} gap ({named}); the rest must come from "
                 "the requirements: a lower availability.slo (fewer AZs, no recovery "
@@ -401,7 +525,9 @@ def budget_conflicts(cost: CostModel) -> list[Conflict]:
     return []
 
 
-def _cost_answer(cost: CostModel, conflicted: str, *, feasible: bool) -> DodAnswer:
+def _cost_answer(
+    cost: CostModel, conflicted: str, *, feasible: bool, assumptions: list[AssumptionCost]
+) -> DodAnswer:
     prod = cost.environment("prod")
     budget = (
         f" against a budget of ${number(cost.budget.budget_monthly_usd)}"
@@ -425,7 +551,14 @@ def _cost_answer(cost: CostModel, conflicted: str, *, feasible: bool) -> DodAnsw
         answer=f"{cost.largest.component}: ${number(round(cost.largest.monthly_usd.value))}/month, "
         f"{cost.largest_share:.0%} of prod's ${number(round(prod.total_monthly_usd.value))}/month "
         f"(${number(round(cost.total_monthly_usd.value))} with staging{budget}). "
-        f"Its levers: {levers}." + (f" Next largest savings: {also}." if also else ""),
+        f"Its levers: {levers}."
+        + (f" Next largest savings: {also}." if also else "")
+        + (
+            f" The bill rests most on an assumption: {assumptions[0].assumption} "
+            f"({assumptions[0].said()}); {assumptions[0].fix}."
+            if assumptions
+            else ""
+        ),
         figures=[cost.largest.monthly_usd, prod.total_monthly_usd, cost.total_monthly_usd],
         missing=conflicted + ("the estimate exceeds the budget" if over else ""),
     )

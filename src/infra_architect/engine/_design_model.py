@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from infra_architect._figures import Figure
+from infra_architect._figures import Figure, number
 from infra_architect.cost import CostModel
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout, SpikeOutcome
@@ -112,21 +112,49 @@ class SpikeSeries(_Out):
     desired: list[int]
 
 
+class SpikeOption(_Out):
+    """Standing capacity that would absorb an instant step: the settings, their price and
+    what the step then costs. A priced option, not the default: declare the step in the
+    spec (traffic.spike_ramp_seconds: 0) to have the design carry it."""
+
+    changes: list[str]
+    monthly_usd: Figure = Field(description="Added to prod's monthly bill.")
+    outcomes: list[SpikeOutcome] = Field(description="The step under those settings.")
+    within: bool
+
+
 class SpikeStudy(_Out):
-    """The 10x spike simulated against the design's autoscaling, and what it changed."""
+    """The declared spike simulated against the design's autoscaling, what it changed,
+    and the instant step as a risk (with the price of absorbing it)."""
 
     multiplier: float
     start_seconds: int
     hold_seconds: int
-    ramp_seconds: int
-    budget_share_limit: float
-    designed: list[SpikeOutcome] = Field(description="The step, under the first sizing.")
-    tuned: list[SpikeOutcome] = Field(description="The step, under the settings chosen.")
-    ramp: list[SpikeOutcome] = Field(description="The ramp, under the settings chosen.")
+    ramp_seconds: int = Field(description="Declared rise from average to spike (0: a step).")
+    spikes_per_month: float
+    budget_share_limit: float = Field(description="Error-budget share one spike may spend.")
+    designed: list[SpikeOutcome] = Field(description="The declared spike, first sizing.")
+    tuned: list[SpikeOutcome] = Field(description="The declared spike, settings chosen.")
+    step: list[SpikeOutcome] = Field(description="An instant step, settings chosen.")
+    absorb_step: SpikeOption | None = Field(
+        default=None, description="Absorbing an instant step (None: the step is declared)."
+    )
     buffer_nodes: int
     within: bool
     changes: list[str]
     series: SpikeSeries | None
+
+    @property
+    def declared_step(self) -> bool:
+        return self.ramp_seconds == 0
+
+    @property
+    def shape(self) -> str:
+        """The declared spike in words: "10x step", "10x over a 600 s ramp"."""
+        times = f"{self.multiplier:g}x"
+        return (
+            f"{times} step" if self.declared_step else f"{times} over a {self.ramp_seconds} s ramp"
+        )
 
 
 class FaultStudy(_Out):
@@ -424,6 +452,9 @@ class Sli(_Out):
     latency_bucket: str
     latency_p99_seconds: float
     metrics_path: str
+    request_rate_metric: str = Field(
+        description="Requests per second per pod in the custom metrics API (the HPA's)."
+    )
 
 
 class ObservabilityDesign(_Out):
@@ -606,6 +637,47 @@ class DodAnswer(_Out):
     missing: str = ""
 
 
+class Scenario(_Out):
+    """The prod bill with one assumption at another value."""
+
+    label: str
+    prod_monthly_usd: float
+    effect_usd: Figure = Field(description="The scenario's prod bill minus the design's.")
+
+
+class AssumptionCost(_Out):
+    """One assumption the bill rests on, priced at plausible other values."""
+
+    id: str
+    assumption: str = Field(description="What was assumed, with its value.")
+    applies_to: list[str]
+    fields: list[str] = Field(description="Where the spec states it instead.")
+    scenarios: list[Scenario]
+    fix: str
+
+    @property
+    def effect(self) -> float:
+        """The largest move in either direction (USD/month)."""
+        return max((abs(s.effect_usd.value) for s in self.scenarios), default=0.0)
+
+    @property
+    def saving(self) -> float:
+        """The largest saving among the scenarios (0 when none is cheaper)."""
+        return max((-s.effect_usd.value for s in self.scenarios), default=0.0)
+
+    def said(self) -> str:
+        """``at 5 ms: $9,100/month (-$4,800); at 20 ms: ...``"""
+        return "; ".join(
+            f"{s.label}: ${number(round(s.prod_monthly_usd))}/month ({_signed(s.effect_usd.value)})"
+            for s in self.scenarios
+        )
+
+
+def _signed(value: float) -> str:
+    rounded = round(value)
+    return f"+${number(rounded)}" if rounded >= 0 else f"-${number(-rounded)}"
+
+
 class Design(_Out):
     """A whole design: what every renderer reads and what design.json holds."""
 
@@ -627,6 +699,9 @@ class Design(_Out):
     definition_of_done: list[DodAnswer]
     conflicts: list[Conflict]
     assumptions: list[Assumption]
+    assumption_costs: list[AssumptionCost] = Field(
+        description="The defaults the bill rests on, priced, largest effect first."
+    )
 
     @property
     def feasible(self) -> bool:

@@ -9,7 +9,7 @@ from infra_architect._figures import Figure, figure, given, product
 from infra_architect.engine._model import TrafficFigures
 from infra_architect.spec import Requirements, ServiceType, entry_services
 from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
-from infra_architect.spec._models import Queue
+from infra_architect.spec._models import CALL_SPLIT_REASON, Queue
 from infra_architect.spec._semantic import topological_order
 
 
@@ -96,9 +96,21 @@ def derive_load_factors(req: Requirements, average_rps: float) -> LoadFactors:
     entry = entry_services(req)
     shares, share_notes = _entry_shares(req, entry)
     callers: dict[str, list[tuple[str, float]]] = {name: [] for name in services}
-    for service in req.system.services:
-        for call in service.calls:
-            callers[call.service].append((service.name, call.per_request))
+    call_notes: list[AppliedDefault] = []
+    for index, service in enumerate(req.system.services):
+        for position, (call, (callee, per)) in enumerate(
+            zip(service.calls, service.call_rates(), strict=True)
+        ):
+            callers[callee].append((service.name, per))
+            if call.per_request is None:
+                call_notes.append(
+                    found(
+                        ("system", "services", index, "calls", position, "per_request"),
+                        round(per, 6),
+                        CALL_SPLIT_REASON,
+                        f"{service.name} -> {callee}",
+                    )
+                )
 
     # callers first, so each factor is final when its callees read it (no recursion:
     # a call chain may be thousands of services long)
@@ -143,7 +155,7 @@ def derive_load_factors(req: Requirements, average_rps: float) -> LoadFactors:
                 factors[service.name] = given(0.0, "× system requests", "consumes no queue")
         else:
             factors[service.name] = given(0.0, "× system requests", "runs on a schedule")
-    return LoadFactors(factors=factors, assumptions=share_notes + queue_notes)
+    return LoadFactors(factors=factors, assumptions=call_notes + share_notes + queue_notes)
 
 
 def _entry_shares(
@@ -197,3 +209,19 @@ def _queue_factors(
                 )
             )
     return factors, notes
+
+
+def queue_rates(req: Requirements) -> dict[str, float]:
+    """Average messages per second into each queue today, as the sizing derives them."""
+    average = derive_traffic(req).average_rps.value
+    factors = derive_load_factors(req, average)
+    rates: dict[str, float] = {}
+    for queue in req.system.queues:
+        if queue.messages_per_second is not None:
+            rates[queue.name] = queue.messages_per_second
+            continue
+        producers = [
+            s.name for s in req.system.services if s.type.serves_requests and queue.name in s.uses
+        ]
+        rates[queue.name] = sum(factors.factors[p].value for p in producers) * average
+    return rates

@@ -33,6 +33,12 @@ def _pct(value: float) -> str:
     return f"{value:.3f}"
 
 
+def _signed_usd(value: float) -> str:
+    """A change in dollars: ``+$1,200`` or ``-$4,800``."""
+    rounded = round(value)
+    return f"+${number(rounded)}" if rounded >= 0 else f"-${number(-rounded)}"
+
+
 def _usd(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -51,6 +57,7 @@ def _environment() -> Environment:
     env.filters["num"] = number
     env.filters["pct"] = _pct
     env.filters["usd"] = _usd
+    env.filters["signed_usd"] = _signed_usd
     env.filters["code"] = lambda text: f"`{text}`"
     env.filters["capital"] = capital
     return env

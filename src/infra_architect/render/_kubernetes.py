@@ -549,6 +549,16 @@ def _hpa_metric(design: Design, service: ServicePlan, env: str) -> Doc:
                 "target": {"type": "AverageValue", "averageValue": f"{scaling.target:g}"},
             },
         }
+    if scaling.metric == "requests-per-second":
+        return {
+            # The SLI's request rate per pod, served by prometheus-adapter's custom
+            # metrics API; the target is the requests a pod serves at its CPU target.
+            "type": "Pods",
+            "pods": {
+                "metric": {"name": design.observability.sli.request_rate_metric},
+                "target": {"type": "AverageValue", "averageValue": f"{scaling.target:g}"},
+            },
+        }
     return {
         "type": "Resource",
         "resource": {

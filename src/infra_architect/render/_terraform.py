@@ -55,6 +55,7 @@ _SCALING_METRIC = {
     "cpu-utilisation": "cpu",
     "alb-requests-per-target": "requests",
     "queue-backlog-per-replica": "queue",
+    "service-connect-requests-per-task": "service-connect-requests",
 }
 _ENGINE_VERSIONS = {"postgres": ("16", "postgres16"), "mysql": ("8.0", "mysql8.0")}
 # checkov suppressions on one module call: (check id, the reason a reviewer reads).

@@ -176,6 +176,20 @@ class Protocol(StrEnum):
     GRPC = "grpc"
 
 
+class Runtime(StrEnum):
+    """What a service is written in: it sets the planning figure for CPU per request and
+    the replica size until the service's own measurements replace them."""
+
+    GO = "go"
+    RUST = "rust"
+    JAVA = "java"
+    DOTNET = "dotnet"
+    NODE = "node"
+    PYTHON = "python"
+    RUBY = "ruby"
+    PHP = "php"
+
+
 class DatastoreEngine(StrEnum):
     POSTGRES = "postgres"
     MYSQL = "mysql"
@@ -246,6 +260,12 @@ class Metadata(_Model):
     ] = None
 
 
+CALL_SPLIT_REASON = (
+    "a caller's requests split evenly among the services it calls (1/N each; 1 for a single "
+    "callee): state per_request where one request calls several services"
+)
+
+
 def _call_from_string(value: object) -> object:
     return {"service": value} if isinstance(value, str) else value
 
@@ -255,14 +275,16 @@ class Call(_Model):
 
     service: DnsLabel
     per_request: Annotated[
-        Float,
+        Float | None,
         Field(
             gt=0,
             le=1000,
-            description="Calls made to this service per request the caller serves.",
+            description="Calls made to this service per request the caller serves. Unset: "
+            "1 when it is the caller's only callee, else the caller's requests split evenly "
+            "among its callees (1/N each).",
         ),
-        Assumed("each request to a caller makes one call to every service it lists in calls"),
-    ] = 1.0
+        Assumed(CALL_SPLIT_REASON),
+    ] = None
 
 
 _CALL_JSON_SCHEMA: dict[str, Any] = {
@@ -278,8 +300,8 @@ _CALL_JSON_SCHEMA: dict[str, Any] = {
                     "type": "number",
                     "exclusiveMinimum": 0,
                     "maximum": 1000,
-                    "default": 1.0,
-                    "description": "Calls made to this service per request the caller serves.",
+                    "description": "Calls made to this service per request the caller "
+                    "serves. Unset: 1 for a caller's only callee, else 1/N of its requests.",
                 },
             },
         },
@@ -287,6 +309,11 @@ _CALL_JSON_SCHEMA: dict[str, Any] = {
 }
 
 CallEntry = Annotated[Call, BeforeValidator(_call_from_string), WithJsonSchema(_CALL_JSON_SCHEMA)]
+
+
+def _long_running(service: object) -> bool:
+    kind = getattr(service, "type", None)
+    return isinstance(kind, ServiceType) and kind is not ServiceType.CRON
 
 
 def _serves_requests(service: object) -> bool:
@@ -322,6 +349,14 @@ class Service(_Model):
             examples=["*/15 * * * *"],
         ),
     ] = None
+    runtime: Annotated[
+        Runtime | None,
+        Field(
+            description="Language/runtime: go | rust | java | dotnet | node | python | ruby | "
+            "php. Sets the planning figures for CPU per request and replica size."
+        ),
+        Assumed("the runtime is unknown: mid-range planning figures", applies=_long_running),
+    ] = None
     cpu_ms_per_request: Annotated[
         Float | None,
         Field(
@@ -329,15 +364,25 @@ class Service(_Model):
             # figure is no measurement (and 1e-9 rounded to 0 divided the sizing by zero)
             ge=0.001,
             le=60000,
-            description="CPU milliseconds per request (per message for workers). "
-            "Measure it; it sizes everything.",
+            description="CPU milliseconds per request (per message for workers), measured "
+            "(APM, or CPU seconds / requests over an hour). It sizes everything.",
         ),
-        Assumed("CPU per request taken from the service-type profile"),
+        Assumed("CPU per request taken from the runtime's planning figure"),
+    ] = None
+    cpu: Annotated[
+        Float | None,
+        Field(
+            ge=0.05,
+            le=64,
+            description="vCPU per replica (the Kubernetes request; the Fargate task size). "
+            "Default: the runtime's usual size.",
+        ),
+        Assumed("vCPU per replica taken from the runtime's usual size"),
     ] = None
     memory_mb: Annotated[
         Int | None,
         Field(ge=64, le=122880, description="Memory per replica in MiB."),
-        Assumed("memory per replica taken from the service-type profile"),
+        Assumed("memory per replica taken from the runtime's usual size"),
     ] = None
     traffic_share: Float | None = Field(
         default=None,
@@ -368,6 +413,15 @@ class Service(_Model):
         ),
         Assumed("services expose their readiness at /healthz", applies=_serves_requests),
     ] = "/healthz"
+
+    def call_rates(self) -> list[tuple[str, float]]:
+        """(callee, calls per request this service serves) for every call edge: the stated
+        ``per_request``, else 1 for an only callee, else an even split (1/N each)."""
+        split = 1.0 / len(self.calls) if self.calls else 1.0
+        return [
+            (call.service, call.per_request if call.per_request is not None else split)
+            for call in self.calls
+        ]
 
 
 class Datastore(_Model):
@@ -450,6 +504,31 @@ class Traffic(_Model):
         Field(ge=1, le=1000, description="Sudden spike to absorb with no manual step, x average."),
         Assumed("a sudden spike reaches 10x the average rate (the Definition of Done's 10x)"),
     ] = 10.0
+    spike_ramp_seconds: Annotated[
+        Float,
+        Field(
+            ge=0,
+            # a rise slower than an hour is the daily curve, which autoscaling follows anyway
+            le=3600,
+            description="How fast the spike arrives: seconds from the average to the full "
+            "spike. 0 is an instant step, which the design then absorbs with standing "
+            "capacity (a priced option); a ramp is followed by autoscaling.",
+        ),
+        Assumed(
+            "the spike builds over 10 minutes (a campaign, a mention, a retry storm's ramp); "
+            "an instant step is simulated as a risk, and absorbing it is priced as an option"
+        ),
+    ] = 600.0
+    spikes_per_month: Annotated[
+        Float,
+        Field(
+            gt=0,
+            le=1000,
+            description="How many such spikes a month; together they may spend the "
+            "catalog's share of the error budget.",
+        ),
+        Assumed("one spike a month"),
+    ] = 1.0
     growth: Growth | None = Field(default=None, description="Where traffic is heading.")
 
 

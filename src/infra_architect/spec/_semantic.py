@@ -324,13 +324,13 @@ def _fan_out(req: Requirements) -> Iterator[SemanticIssue]:
         reached[name] = 1.0
     heaviest: dict[str, tuple[str, int, float]] = {}
     for name in topological_order(graph):
-        for call_index, call in enumerate(services[name].calls):
-            if call.service not in services or call.service == name:
+        for call_index, (callee, per_request) in enumerate(services[name].call_rates()):
+            if callee not in services or callee == name:
                 continue
-            carried = reached[name] * call.per_request
-            reached[call.service] += carried
-            if carried > heaviest.get(call.service, ("", 0, -1.0))[2]:
-                heaviest[call.service] = (name, call_index, carried)
+            carried = reached[name] * per_request
+            reached[callee] += carried
+            if carried > heaviest.get(callee, ("", 0, -1.0))[2]:
+                heaviest[callee] = (name, call_index, carried)
         if reached[name] > MAX_FAN_OUT:
             caller, call_index, _ = heaviest[name]
             yield SemanticIssue(
@@ -355,7 +355,7 @@ def _heaviest_path(
     current = target
     while current in heaviest and len(steps) <= len(services):
         caller, call_index, _ = heaviest[current]
-        per = services[caller].calls[call_index].per_request
+        per = services[caller].call_rates()[call_index][1]
         steps.append(f"{caller} ×{per:g}")
         current = caller
     return " → ".join(reversed(steps))

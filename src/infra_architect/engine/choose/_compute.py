@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 
-from infra_architect._figures import Figure, figure
-from infra_architect.catalog import Catalog
+from infra_architect._figures import Figure, figure, number
+from infra_architect.catalog import Catalog, NodeType
 from infra_architect.engine._capacity import MAX_REPLICAS
 from infra_architect.engine._design_model import (
     Alternative,
@@ -356,6 +356,57 @@ def _plan(
     )
 
 
+def scale_on_requests(
+    compute: ComputeDesign, constraints: Constraints, catalog: Catalog
+) -> tuple[ComputeDesign, list[str]]:
+    """Request-serving services scaled on their request rate instead of CPU:
+    a saturated pod reads 100 % CPU, so a CPU autoscaler sees at most 1 / target times
+    its target per step, where a request rate shows the whole spike at once. The cure a
+    spike tries before standing capacity (it costs nothing but the metrics adapter)."""
+    if compute.platform.startswith("eks"):
+        # the pod's request rate, served to the HPA by prometheus-adapter (req/s a pod)
+        metric, per_minute, unit = "requests-per-second", False, "a pod"
+    elif compute.platform == "ecs-fargate":
+        # Service Connect's RequestCount per running task, by CloudWatch metric math
+        # (req/min a task): AWS's documented way to scale internal ECS services on load
+        metric, per_minute, unit = "service-connect-requests-per-task", True, "a task"
+    else:
+        return compute, []
+    changes: list[str] = []
+    plans: list[ServicePlan] = []
+    for plan in compute.services:
+        scaling = plan.autoscaling
+        if scaling is None or scaling.metric != "cpu-utilisation" or plan.port is None:
+            plans.append(plan)
+            continue
+        capacity = constraints.service(plan.name)
+        per_pod = capacity.load_per_replica.value
+        plans.append(
+            plan.model_copy(
+                update={
+                    "autoscaling": scaling.model_copy(
+                        update={
+                            "metric": metric,
+                            "target": round(per_pod * (60 if per_minute else 1), 2),
+                            "scale_out_seconds": _scale_out(
+                                capacity,
+                                compute.platform,
+                                catalog,
+                                compute.replica_start_seconds,
+                                request_metric=True,
+                            ),
+                        }
+                    )
+                }
+            )
+        )
+        changes.append(
+            f"{plan.name}: scales on requests per second ({number(round(per_pod, 2))} {unit}) "
+            "instead of CPU"
+        )
+    return compute.model_copy(update={"services": plans}), changes
+
+
 def _scale_out(
     capacity: ServiceCapacity,
     platform: Platform,
@@ -417,12 +468,20 @@ def _node_pool(constraints: Constraints, catalog: Catalog, platform: Platform) -
         )
         return math.ceil(round(raw, 6) / azs) * azs
 
-    chosen = design.node_types[0]
-    for shape in design.node_types:
-        if count(
-            totals.vcpu_min.value, totals.memory_gb_min.value, shape.vcpu, shape.memory_gib
-        ) >= (floor_nodes):
-            chosen = shape
+    def held(shape: NodeType) -> float:
+        """vCPU the baseline holds on ``shape`` (the floor of nodes at least)."""
+        nodes = max(
+            count(totals.vcpu_min.value, totals.memory_gb_min.value, shape.vcpu, shape.memory_gib),
+            floor_nodes,
+        )
+        return nodes * shape.vcpu
+
+    # the largest shape holding the baseline within the tolerance of the least capacity
+    least = min(held(shape) for shape in design.node_types)
+    chosen = max(
+        (s for s in design.node_types if held(s) <= least * (1 + design.node_shape_tolerance)),
+        key=lambda s: s.vcpu,
+    )
     raw_min = count(
         totals.vcpu_min.value, totals.memory_gb_min.value, chosen.vcpu, chosen.memory_gib
     )

@@ -17,7 +17,7 @@ from infra_architect.engine._design_model import (
     SpikeStudy,
 )
 from infra_architect.engine._model import Constraints
-from infra_architect.simulate import CapacityLoss
+from infra_architect.simulate import CapacityLoss, SpikeOutcome
 from infra_architect.spec import Requirements
 
 
@@ -162,13 +162,13 @@ def failure_scenarios(
             scale_time = given(
                 float(max(r or 0 for r in reached)),
                 "s",
-                f"simulated {spike_study.multiplier:g}x step, slowest request-serving service",
+                f"simulated {spike_study.shape}, slowest request-serving service",
             )
     spike = FailureScenario(
         id="traffic-spike",
         title=f"{req.traffic.spike_multiplier:g}x traffic spike",
         mechanism=(
-            "HPA per service (CPU) scales pods; the "
+            f"HPA per service ({_metrics(compute)}) scales pods; the "
             + (pool.scaler if pool else "")
             + " adds nodes up to "
             + (f"{pool.max_nodes.whole}" if pool else "")
@@ -434,40 +434,69 @@ def _region_rows(paths: list[PathAvailability]) -> list[Measured]:
     return rows
 
 
+_METRIC_WORDS = {
+    "cpu-utilisation": "CPU",
+    "requests-per-second": "requests per second",
+    "queue-backlog-per-replica": "queue backlog",
+    "alb-requests-per-target": "requests per target",
+    "service-connect-requests-per-task": "requests per task",
+}
+
+
+def _metrics(compute: ComputeDesign) -> str:
+    used = dict.fromkeys(
+        _METRIC_WORDS.get(p.autoscaling.metric, p.autoscaling.metric)
+        for p in compute.services
+        if p.autoscaling is not None
+    )
+    return ", ".join(used) or "none"
+
+
+def _spike_row(what: str, found: list[SpikeOutcome]) -> Measured:
+    serving = [o for o in found if o.max_backlog == 0]
+    slowest = max((o.seconds_to_capacity or 0 for o in serving), default=0)
+    never = [o.service for o in serving if o.seconds_to_capacity is None]
+    worst = max(found, key=lambda o: (o.budget_share, o.service))
+    return Measured(
+        what=what,
+        value=(
+            f"capacity in {slowest} s"
+            if not never
+            else "never reaches capacity: " + ", ".join(never)
+        )
+        + f"; {_count(sum(o.shed for o in found))} requests shed; worst "
+        f"{worst.service} spends {share(worst.budget_share)} of its monthly error budget",
+    )
+
+
 def _spike_rows(study: SpikeStudy | None) -> list[Measured]:
     if study is None:
         return []
     rows: list[Measured] = []
-    for label, found in (("first sizing", study.designed), ("design", study.tuned)):
-        serving = [o for o in found if o.max_backlog == 0]
-        slowest = max((o.seconds_to_capacity or 0 for o in serving), default=0)
-        never = [o.service for o in serving if o.seconds_to_capacity is None]
-        worst = max(found, key=lambda o: (o.budget_share, o.service))
+    rows.extend(
+        _spike_row(f"{study.shape}, {label}", found)
+        for label, found in (("first sizing", study.designed), ("design", study.tuned))
+    )
+    if not study.declared_step:
+        rows.append(
+            _spike_row(f"Instant {number(study.multiplier)}x step, design (a risk)", study.step)
+        )
+    option = study.absorb_step
+    if option is not None:
+        worst = max(option.outcomes, key=lambda o: (o.budget_share, o.service))
         rows.append(
             Measured(
-                what=f"{number(study.multiplier)}x step, {label}",
-                value=(
-                    f"capacity in {slowest} s"
-                    if not never
-                    else "never reaches capacity: " + ", ".join(never)
-                )
-                + f"; {_count(sum(o.shed for o in found))} requests shed; worst "
-                f"{worst.service} spends {share(worst.budget_share)} of its monthly error budget",
+                what="Absorbing an instant step instead (an option)",
+                value=f"+${number(round(option.monthly_usd.value))}/month: "
+                + "; ".join(option.changes)
+                + f"; the step then spends at most {share(worst.budget_share)} "
+                f"({worst.service})",
             )
         )
-    ramp = study.ramp
-    worst = max(ramp, key=lambda o: (o.budget_share, o.service))
-    rows.append(
-        Measured(
-            what=f"Ramp to {number(study.multiplier)}x over {study.ramp_seconds} s, design",
-            value=f"{_count(sum(o.shed for o in ramp))} requests shed; worst {worst.service} "
-            f"{share(worst.budget_share)} of its budget",
-        )
-    )
     queued = [o for o in study.tuned if o.max_backlog > 0]
     rows.extend(
         Measured(
-            what=f"Queue backlog of {o.service} (step)",
+            what=f"Queue backlog of {o.service}",
             value=f"at most {_count(o.max_backlog)} messages, none lost",
         )
         for o in queued
@@ -481,7 +510,7 @@ def _spike_rows(study: SpikeStudy | None) -> list[Measured]:
     rows.append(
         Measured(
             what="Budget share a spike may spend",
-            value=f"{study.budget_share_limit:.0%}"
+            value=f"{share(study.budget_share_limit)} ({number(study.spikes_per_month)} a month)"
             + ("" if study.within else " (not met: see the gap)"),
         )
     )

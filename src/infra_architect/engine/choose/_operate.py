@@ -149,6 +149,7 @@ def choose_observability(
             latency_bucket=workloads.sli_latency_bucket,
             latency_p99_seconds=workloads.latency_p99_seconds,
             metrics_path=workloads.metrics_path,
+            request_rate_metric=workloads.request_rate_metric,
         ),
     )
 

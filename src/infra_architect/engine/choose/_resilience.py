@@ -32,7 +32,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import Constraints
 from infra_architect.engine.choose._availability import queue_sla, reachable, store_sla
-from infra_architect.engine.choose._compute import disruption_min_available
+from infra_architect.engine.choose._compute import disruption_min_available, scale_on_requests
 from infra_architect.simulate import (
     Block,
     Cluster,
@@ -42,6 +42,8 @@ from infra_architect.simulate import (
     Settings,
     SimService,
     Spike,
+    SpikeOutcome,
+    Tuned,
     bad_rollout,
     capacity_loss,
     emergency_rollback,
@@ -74,8 +76,8 @@ class SpikeSetup:
     services: list[SimService]
     scaler: Scaler
     cluster: Cluster
+    declared: Spike
     step: Spike
-    ramp: Spike
     replica_cost: list[float]
     node_cost: float
     buffer_step: int
@@ -86,7 +88,7 @@ def spike_setup(
 ) -> SpikeSetup | None:
     """What the spike runs against; None when nothing autoscales."""
     design = catalog.design
-    t, a, sim = design.timings, design.autoscaling, design.simulation
+    t, a = design.timings, design.autoscaling
     target = catalog.policy.target_utilisation
     pool = compute.node_pool
     kubernetes = compute.platform.startswith("eks") and pool is not None
@@ -156,82 +158,139 @@ def spike_setup(
         )
         cluster = Cluster(nodes=0, max_nodes=0)
         node_cost = 0.0
-    multiplier = req.traffic.spike_multiplier
-    step = Spike(
-        shape="step",
-        multiplier=multiplier,
-        start_seconds=sim.spike_start_seconds,
-        hold_seconds=sim.spike_hold_seconds,
-        horizon_seconds=sim.horizon_seconds,
-    )
-    ramp = step.model_copy(update={"shape": "ramp", "ramp_seconds": sim.ramp_seconds})
+    step, declared = spikes(req, catalog)
     return SpikeSetup(
         names=[p.name for p in plans],
         services=services,
         scaler=scaler,
         cluster=cluster,
+        declared=declared,
         step=step,
-        ramp=ramp,
         replica_cost=costs,
         node_cost=node_cost,
         buffer_step=constraints.topology.availability_zones.whole if kubernetes else 0,
     )
 
 
+def spikes(req: Requirements, catalog: Catalog) -> tuple[Spike, Spike]:
+    """(an instant step, the spike the spec declares): the declared one rises over
+    ``traffic.spike_ramp_seconds`` (0: it is the step)."""
+    sim = catalog.design.simulation
+    ramp_seconds = round(req.traffic.spike_ramp_seconds)
+    step = Spike(
+        shape="step",
+        multiplier=req.traffic.spike_multiplier,
+        start_seconds=sim.spike_start_seconds,
+        hold_seconds=sim.spike_hold_seconds,
+        horizon_seconds=max(
+            sim.horizon_seconds,
+            sim.spike_start_seconds + ramp_seconds + sim.spike_hold_seconds + sim.tail_seconds,
+        ),
+    )
+    if ramp_seconds == 0:
+        return step, step
+    return step, step.model_copy(update={"shape": "ramp", "ramp_seconds": ramp_seconds})
+
+
+def spike_budget_share(req: Requirements, catalog: Catalog) -> float:
+    """What one spike may spend of a month's error budget: the catalog's share for
+    spikes, divided among the spikes the spec expects a month."""
+    return catalog.design.spike_budget_share / max(req.traffic.spikes_per_month, 1.0)
+
+
+@dataclass(frozen=True)
+class SpikeTuning:
+    """The compute design carrying the settings the declared spike needs, the study, and
+    (when the spike is declared as a ramp) the compute that would absorb an instant step,
+    for the design to price as an option."""
+
+    compute: ComputeDesign
+    study: SpikeStudy | None
+    absorb_step: ComputeDesign | None
+    absorb_changes: list[str]
+    absorb_outcomes: list[SpikeOutcome]
+    absorb_within: bool
+
+
 def tune_for_spike(
     req: Requirements, constraints: Constraints, catalog: Catalog, compute: ComputeDesign
-) -> tuple[ComputeDesign, SpikeStudy | None]:
-    """Simulate the spike under the first sizing, find the least settings that keep it
-    within the budget share, and return the compute design carrying them."""
+) -> SpikeTuning:
+    """Simulate the declared spike under the first sizing, find the least settings that
+    keep it within its budget share, and return the compute design carrying them; then
+    simulate an instant step against those settings (the risk) and find what absorbing
+    it would take (the option)."""
     setup = spike_setup(req, constraints, catalog, compute)
     if setup is None:
-        return compute, None
-    share = catalog.design.spike_budget_share
-    first = _own(setup)
+        return SpikeTuning(compute, None, None, [], [], absorb_within=True)
+    share = spike_budget_share(req, catalog)
     designed = outcomes(
-        simulate(setup.services, setup.scaler, setup.cluster, setup.step),
+        simulate(setup.services, setup.scaler, setup.cluster, setup.declared),
         setup.services,
-        setup.step,
-        first,
+        setup.declared,
+        _own(setup),
     )
-    tuned = minimum_settings(
+    changes: list[str] = []
+    if any(o.budget_share > share + 1e-12 for o in designed):
+        # the free cure first: scale on the request rate, which shows the whole spike
+        cured, cure = scale_on_requests(compute, constraints, catalog)
+        if cure:
+            compute, changes = cured, cure
+            setup = spike_setup(req, constraints, catalog, compute)
+            assert setup is not None  # noqa: S101  (the same services autoscale)
+    updated = _apply(compute, setup, _least(setup, setup.declared, share).settings, changes)
+    # What the Terraform and manifests will carry, simulated again: the figures quoted.
+    final = spike_setup(req, constraints, catalog, updated)
+    assert final is not None  # noqa: S101  (the same services autoscale)
+    settings = _own(final)
+    declared_run = simulate(final.services, final.scaler, final.cluster, final.declared)
+    tuned = outcomes(declared_run, final.services, final.declared, settings)
+    step = (
+        tuned
+        if final.declared is final.step
+        else outcomes(
+            simulate(final.services, final.scaler, final.cluster, final.step),
+            final.services,
+            final.step,
+            settings,
+        )
+    )
+    absorb: ComputeDesign | None = None
+    absorb_changes: list[str] = []
+    absorbed: list[SpikeOutcome] = []
+    absorb_within = True
+    if final.declared is not final.step and any(o.budget_share > share + 1e-12 for o in step):
+        least = _least(final, final.step, share)
+        absorb = _apply(updated, final, least.settings, absorb_changes)
+        absorbed, absorb_within = least.outcomes, least.within
+    entry = plotted(req, final)
+    study = SpikeStudy(
+        multiplier=final.declared.multiplier,
+        start_seconds=final.declared.start_seconds,
+        hold_seconds=final.declared.hold_seconds,
+        ramp_seconds=final.declared.ramp_seconds,
+        spikes_per_month=req.traffic.spikes_per_month,
+        budget_share_limit=share,
+        designed=designed,
+        tuned=tuned,
+        step=step,
+        buffer_nodes=updated.node_pool.buffer_nodes if updated.node_pool else 0,
+        within=all(o.budget_share <= share + 1e-12 for o in tuned),
+        changes=changes,
+        series=_series(declared_run, final, entry, constraints) if entry is not None else None,
+    )
+    return SpikeTuning(updated, study, absorb, absorb_changes, absorbed, absorb_within)
+
+
+def _least(setup: SpikeSetup, spike: Spike, share: float) -> Tuned:
+    return minimum_settings(
         setup.services,
         setup.scaler,
         setup.cluster,
-        setup.step,
+        spike,
         share,
         setup.replica_cost,
         setup.node_cost,
         setup.buffer_step,
-    )
-    changes: list[str] = []
-    updated = _apply(compute, setup, tuned.settings, changes)
-    # What the Terraform and manifests will carry, simulated again: the figures quoted.
-    final = spike_setup(req, constraints, catalog, updated)
-    assert final is not None  # noqa: S101  (the same services autoscale)
-    step_run = simulate(final.services, final.scaler, final.cluster, final.step)
-    settings = _own(final)
-    step = outcomes(step_run, final.services, final.step, settings)
-    ramp = outcomes(
-        simulate(final.services, final.scaler, final.cluster, final.ramp),
-        final.services,
-        final.ramp,
-        settings,
-    )
-    entry = plotted(req, final)
-    return updated, SpikeStudy(
-        multiplier=final.step.multiplier,
-        start_seconds=final.step.start_seconds,
-        hold_seconds=final.step.hold_seconds,
-        ramp_seconds=final.ramp.ramp_seconds,
-        budget_share_limit=share,
-        designed=designed,
-        tuned=step,
-        ramp=ramp,
-        buffer_nodes=updated.node_pool.buffer_nodes if updated.node_pool else 0,
-        within=all(o.budget_share <= share + 1e-12 for o in step),
-        changes=changes,
-        series=_series(step_run, final, entry, constraints) if entry is not None else None,
     )
 
 
@@ -244,7 +303,7 @@ def spike_run(req: Requirements, design: Design, catalog: Catalog) -> tuple[Run,
     index = plotted(req, setup)
     if index is None:
         return None
-    run = simulate(setup.services, setup.scaler, setup.cluster, setup.step)
+    run = simulate(setup.services, setup.scaler, setup.cluster, setup.declared)
     return run, setup.names[index], index
 
 
