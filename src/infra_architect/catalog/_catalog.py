@@ -344,6 +344,7 @@ class DesignData(_Data):
     db_classes: list[DbClass] = Field(min_length=1)
     db_connections_per_replica: int = Field(ge=1)
     read_replica_rps: float = Field(gt=0)
+    cache_hit_ratio: float = Field(ge=0, lt=1)
     cache_classes: list[SizeClass] = Field(min_length=1)
     search_classes: list[SizeClass] = Field(min_length=1)
     pitr_lag_minutes: float = Field(ge=0)

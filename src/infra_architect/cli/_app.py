@@ -864,7 +864,14 @@ def _print_json(document: object) -> None:
     sys.stdout.write(json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n")
 
 
-EXAMPLES = ("ecommerce", "saas-team", "internal-tool")
+EXAMPLES = (
+    "ecommerce",
+    "saas-team",
+    "internal-tool",
+    "online-boutique",
+    "shop-1000rps",
+    "internal-50-users",
+)
 
 
 @app.command()

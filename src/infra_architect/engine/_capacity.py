@@ -10,7 +10,13 @@ from infra_architect.engine._model import (
     ServiceCapacity,
     TrafficFigures,
 )
-from infra_architect.spec import Requirements, Service, ServiceType
+from infra_architect.spec import (
+    DatastoreEngine,
+    DatastoreRole,
+    Requirements,
+    Service,
+    ServiceType,
+)
 from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
 
 MAX_REPLICAS = 5000
@@ -310,12 +316,32 @@ def total_capacity(services: list[ServiceCapacity]) -> CapacityTotals:
     )
 
 
-def store_peak_rps(req: Requirements, services: list[ServiceCapacity], store: str) -> float:
+def store_peak_rps(
+    req: Requirements, services: list[ServiceCapacity], store: str, cache_hit_ratio: float
+) -> float:
     """Peak requests/s reaching a data store: the peak load of every long-running
-    service that uses it (cron jobs run between peaks)."""
+    service that uses it (cron jobs run between peaks). A relational store read through
+    a cache the same service uses (a Redis store of role ``cache``) sees only the misses:
+    ``1 - cache_hit_ratio`` of that service's requests."""
     by_name = {s.name: s for s in services}
-    return sum(
-        by_name[s.name].peak_load.value
-        for s in req.system.services
-        if store in s.uses and s.type is not ServiceType.CRON and s.name in by_name
+    engines = {d.name: d for d in req.system.datastores}
+    target = engines.get(store)
+    cached = target is not None and target.engine.relational
+
+    def through_cache(service: Service) -> float:
+        behind_cache = cached and any(
+            engines[u].engine is DatastoreEngine.REDIS
+            and (engines[u].role or DatastoreRole.CACHE) is DatastoreRole.CACHE
+            for u in service.uses
+            if u in engines
+        )
+        return 1.0 - cache_hit_ratio if behind_cache else 1.0
+
+    return round(
+        sum(
+            by_name[s.name].peak_load.value * through_cache(s)
+            for s in req.system.services
+            if store in s.uses and s.type is not ServiceType.CRON and s.name in by_name
+        ),
+        6,
     )

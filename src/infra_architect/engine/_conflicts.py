@@ -402,7 +402,7 @@ def _store_beyond_largest_class(
     for index, store in enumerate(req.system.datastores):
         if not store.engine.relational:
             continue
-        peak = store_peak_rps(req, d.services, store.name)
+        peak = store_peak_rps(req, d.services, store.name, catalog.design.cache_hit_ratio)
         if peak < largest.below_rps:
             continue
         yield Conflict(

@@ -60,17 +60,21 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     delivery = choose_delivery(req, constraints, catalog, compute)
     observability = choose_observability(req, catalog, compute, data)
     reschedule = reschedule_figure(catalog, compute).value
+    detection = detection_figure(catalog, network).value
     faults = fault_study(
         req,
         constraints,
         catalog,
         compute,
         delivery,
-        detection_seconds=detection_figure(catalog, network).value,
+        detection_seconds=detection,
         reschedule_seconds=reschedule,
     )
+    # A lost ECS task is replaced once the health checks declare it dead (the node-failure
+    # runbook's detection + start); Kubernetes' figure already counts the node's grace.
+    repair = reschedule + detection if compute.platform == "ecs-fargate" else reschedule
     paths = availability_study(
-        req, constraints, catalog, compute, data, regions=regions, reschedule_seconds=reschedule
+        req, constraints, catalog, compute, data, regions=regions, reschedule_seconds=repair
     )
     scenarios = failure_scenarios(
         req,

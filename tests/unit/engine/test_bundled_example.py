@@ -48,7 +48,7 @@ HAND = {
     "cart": (0.2, 6, 0.5),
     "checkout": (0.05, 40, 0.5),
     "payments": (0.05, 30, 0.5),  # checkout calls it once per request
-    "fulfilment": (0.05, 120, 1.0),  # one order event per checkout request
+    "fulfilment": (0.05, 120, 0.5),  # an order event a checkout; no runtime stated: 0.5 vCPU
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from infra_architect.engine import derive_constraints
 from infra_architect.spec import parse_document, spec_assumptions, validate_document
 from tests.conftest import VALID
 
@@ -17,7 +18,15 @@ def test_defaults_are_recorded_and_grouped(catalog) -> None:
     assert fields["team.kubernetes_experience"] == []
     assert fields["cloud"] == []
     assert fields["system.services[*].health_check_path"] == ["web", "api"]
-    assert fields["system.services[*].calls[*].per_request"] == ["web -> api"]
+    # an unset per_request is resolved by the engine (1 here, the only callee), not the spec
+    assert "system.services[*].calls[*].per_request" not in fields
+
+
+def test_the_engine_records_each_call_split(catalog) -> None:
+    requirements = validate_document(parse_document(VALID, "s.yaml"), catalog.regions)
+    constraints = derive_constraints(requirements, catalog)
+    recorded = {a.field: (a.value, a.applies_to) for a in constraints.assumptions}
+    assert recorded["system.services[*].calls[*].per_request"] == ("1", ["web -> api"])
 
 
 def test_stated_values_are_not_assumptions(catalog) -> None:

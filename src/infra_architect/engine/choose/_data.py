@@ -91,7 +91,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
     multi = store_is_multi_az(store.multi_az, req.availability.slo, policy, azs)
     gb = store.storage_gb or policy.storage_defaults_gb[store.engine.value]
     users = [s.name for s in req.system.services if store.name in s.uses]
-    peak = store_peak_rps(req, constraints.services, store.name)
+    peak = store_peak_rps(req, constraints.services, store.name, design.cache_hit_ratio)
     retention = LONG_RETENTION_DAYS if req.compliance else design.backup_retention_days
     strategy = constraints.recovery.strategy
     replicate = constraints.recovery.needs_second_region
@@ -137,6 +137,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             if multi
             else given(design.pitr_lag_minutes, "min", "single-AZ: restore from PITR"),
             why=db_class_why(cls, peak, pools, ", ".join(users) or "no service")
+            + _cache_note(req, store.name, design.cache_hit_ratio)
             + "; "
             + ("Multi-AZ: a synchronous standby takes over in 1-2 min" if multi else "single-AZ")
             + (f"; {replicas} read replica for read scaling" if replicas else ""),
@@ -313,6 +314,28 @@ def db_class(catalog: Catalog, peak_rps: float, pools: Pools) -> DbClass:
     return _smallest_fit(
         catalog.design.db_classes,
         lambda c: peak_rps < c.below_rps and pools.steady <= c.max_connections,
+    )
+
+
+def _cache_note(req: Requirements, store: str, hit_ratio: float) -> str:
+    """Which caches stand in front of a relational store, and the hit ratio assumed."""
+    stores = {d.name: d for d in req.system.datastores}
+    caches = sorted(
+        {
+            u
+            for s in req.system.services
+            if store in s.uses
+            for u in s.uses
+            if u in stores
+            and stores[u].engine is DatastoreEngine.REDIS
+            and (stores[u].role or DatastoreRole.CACHE) is DatastoreRole.CACHE
+        }
+    )
+    if not caches:
+        return ""
+    return (
+        f"; {' and '.join(caches)} in front answers {hit_ratio:.0%} of the reads (assumed: "
+        "measure CacheHitRate before a larger class)"
     )
 
 

@@ -50,6 +50,8 @@ def failure_scenarios(
     )
     if k8s and pool is not None:
         reschedule = reschedule_figure(catalog, compute)
+        if faults is not None and faults.node is not None:
+            reschedule = _waits_for_a_node(catalog, compute, reschedule, faults.node)
         node_failure = FailureScenario(
             id="node-failure",
             title="A pod, task or node fails",
@@ -326,6 +328,31 @@ def detection_figure(catalog: Catalog, network: NetworkDesign) -> Figure:
         "{period_s} × {failure_threshold}",
         period_s=float(t.readiness_period_seconds),
         failure_threshold=float(t.readiness_failure_threshold),
+    )
+
+
+def _waits_for_a_node(
+    catalog: Catalog, compute: ComputeDesign, reschedule: Figure, loss: CapacityLoss
+) -> Figure:
+    """At the peak the survivors may have no room for the lost pods: they wait for the
+    node the scaler adds. The simulation says which; the figure says how long."""
+    if loss.seconds_to_restore <= reschedule.value:
+        return reschedule
+    t = catalog.design.timings
+    return figure(
+        float(
+            t.node_monitor_grace_seconds
+            + t.pod_toleration_seconds
+            + compute.capacity_start_seconds
+            + t.pod_start_seconds
+        ),
+        "s",
+        "{node_monitor_grace_s} + {toleration_s} + {node_provision_s} + {pod_start_s} (at the "
+        "peak the surviving nodes have no room: the lost pods wait for a new node)",
+        node_monitor_grace_s=float(t.node_monitor_grace_seconds),
+        toleration_s=float(t.pod_toleration_seconds),
+        node_provision_s=float(compute.capacity_start_seconds),
+        pod_start_s=float(t.pod_start_seconds),
     )
 
 
