@@ -132,23 +132,25 @@ def test_written_catalog_reads_back_equal_and_feeds_design(tmp_path: Path) -> No
     path.write_text(dump_price_catalog(shipped.price_catalog), encoding="utf-8")
     assert read_price_catalog(path) == shipped.price_catalog
     # a refreshed node price flows into the design's bill
-    item = shipped.price_catalog.items["ec2_m6i_4xlarge_hour"]
+    req = load_requirements(
+        ROOT / "src" / "infra_architect" / "examples" / "ecommerce.yaml", shipped.regions
+    )
+    design = design_system(req, shipped)
+    pool = design.compute.node_pool
+    assert pool is not None
+    key = "ec2_" + pool.instance_type.replace(".", "_") + "_hour"
+    item = shipped.price_catalog.items[key]
     dearer = shipped.price_catalog.model_copy(
         update={
             "items": {
                 **shipped.price_catalog.items,
-                "ec2_m6i_4xlarge_hour": item.model_copy(
-                    update={"usd": {r: v * 2 for r, v in item.usd.items()}}
-                ),
+                key: item.model_copy(update={"usd": {r: v * 2 for r, v in item.usd.items()}}),
             }
         }
     )
-    req = load_requirements(
-        ROOT / "src" / "infra_architect" / "examples" / "ecommerce.yaml", shipped.regions
-    )
-    before = design_system(req, shipped).cost.environment("prod")
+    before = design.cost.environment("prod")
     after = design_system(req, shipped.model_copy(update={"price_catalog": dearer})).cost
-    nodes = "EKS nodes (m6i.4xlarge), baseline"
+    nodes = f"EKS nodes ({pool.instance_type}), baseline"
     old = next(x for x in before.lines if x.component == nodes).monthly_usd.value
     new = next(x for x in after.environment("prod").lines if x.component == nodes).monthly_usd.value
     assert new == pytest.approx(2 * old)

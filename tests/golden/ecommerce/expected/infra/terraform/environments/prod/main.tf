@@ -277,10 +277,10 @@ module "eks" {
   # Cluster Autoscaler scales nodes between min and max; min covers one AZ lost.
   node_groups = {
     general = {
-      instance_types = ["m6i.4xlarge"]
+      instance_types = ["m6i.xlarge"]
       capacity_type  = "ON_DEMAND"
       min_size       = 27
-      max_size       = 186
+      max_size       = 741
       desired_size   = 27
     }
   }
@@ -291,6 +291,7 @@ module "eks" {
 module "rds_orders_db" {
   source = "../../modules/rds"
 
+  # prod: db.m6g.large for a peak of 450 requests/s from checkout, payments, fulfilment (below 2,000) and 320 pooled connections at the minimum replicas (10 each; the class allows 648); at the autoscaler's maximum (950 replicas) even 2 connections each pass the class's 648: put RDS Proxy (or PgBouncer) in front to share connections; Multi-AZ: a synchronous standby takes over in 1-2 min.
   identifier             = "${local.name}-orders-db"
   engine                 = "postgres"
   engine_version         = "16"
@@ -321,15 +322,16 @@ module "rds_orders_db" {
 module "rds_catalog_db" {
   source = "../../modules/rds"
 
+  # prod: db.m6g.large for a peak of 600 requests/s from catalog, sitemap (below 2,000) and 350 pooled connections at the minimum replicas (10 each; the class allows 648); at the autoscaler's maximum (801 replicas) even 2 connections each pass the class's 648: put RDS Proxy (or PgBouncer) in front to share connections; catalog-cache in front answers 80% of the reads (assumed: measure CacheHitRate before a larger class); Multi-AZ: a synchronous standby takes over in 1-2 min.
   identifier             = "${local.name}-catalog-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
-  instance_class         = "db.r6g.xlarge"
+  instance_class         = "db.m6g.large"
   allocated_storage      = 50
   max_allocated_storage  = 200
   multi_az               = true
-  read_replicas          = 1
+  read_replicas          = 0
   database_name          = "catalog_db"
   port                   = 5432
 
@@ -351,6 +353,7 @@ module "rds_catalog_db" {
 module "elasticache_sessions" {
   source = "../../modules/elasticache"
 
+  # prod: cache.m6g.large for 4 GB; a replica in each of 3 AZs with automatic failover.
   name               = "${local.name}-sessions"
   node_type          = "cache.m6g.large"
   num_cache_clusters = 3
@@ -372,6 +375,7 @@ module "elasticache_sessions" {
 module "elasticache_catalog_cache" {
   source = "../../modules/elasticache"
 
+  # prod: cache.r6g.large for 8 GB; a replica in each of 3 AZs with automatic failover.
   name               = "${local.name}-catalog-cache"
   node_type          = "cache.r6g.large"
   num_cache_clusters = 3
@@ -393,6 +397,7 @@ module "elasticache_catalog_cache" {
 module "opensearch_search_index" {
   source = "../../modules/opensearch"
 
+  # prod: 3 × m6g.large.search with zone awareness across 3 AZ(s) for 40 GB.
   domain_name        = substr("${local.name}-search-index", 0, 28)
   instance_type      = "m6g.large.search"
   instance_count     = 3
@@ -413,6 +418,7 @@ module "opensearch_search_index" {
 module "s3_assets" {
   source = "../../modules/s3"
 
+  # prod: object storage; SSE-KMS and TLS-only bucket policy.
   bucket                             = "${local.name}-assets"
   kms_key_arn                        = module.security.kms_key_arn
   noncurrent_version_expiration_days = 30
@@ -511,7 +517,7 @@ module "rds_catalog_db_recovery" {
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
-  instance_class         = "db.r6g.xlarge"
+  instance_class         = "db.m6g.large"
   allocated_storage      = 50
   max_allocated_storage  = 200
   multi_az               = false

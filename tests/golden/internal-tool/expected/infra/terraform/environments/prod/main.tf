@@ -143,12 +143,12 @@ module "ecs" {
   services = {
     planner = {
       image             = "${module.ecr.repository_urls["planner"]}:${var.image_tag}"
-      cpu               = 512
-      memory            = 1024
+      cpu               = 256
+      memory            = 512
       port              = 8080
       health_check_path = "/healthz"
       min_tasks         = 2
-      max_tasks         = 2
+      max_tasks         = 3
       task_role_arn     = module.security.service_role_arns["planner"]
       egress_ports      = [5432]
       environment = {
@@ -174,11 +174,12 @@ module "ecs" {
 module "rds_planner_db" {
   source = "../../modules/rds"
 
+  # prod: db.t4g.micro for a peak of 6 requests/s from planner (below 100) and 20 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; single-AZ.
   identifier             = "${local.name}-planner-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
-  instance_class         = "db.t4g.medium"
+  instance_class         = "db.t4g.micro"
   allocated_storage      = 20
   max_allocated_storage  = 80
   multi_az               = false

@@ -262,7 +262,7 @@ module "ecs" {
       memory            = 1024
       port              = 8080
       health_check_path = "/healthz"
-      min_tasks         = 23
+      min_tasks         = 6
       max_tasks         = 53
       task_role_arn     = module.security.service_role_arns["app"]
       egress_ports      = [6379, 8080]
@@ -291,7 +291,7 @@ module "ecs" {
       memory            = 1024
       port              = 8080
       health_check_path = "/healthz"
-      min_tasks         = 24
+      min_tasks         = 5
       max_tasks         = 50
       task_role_arn     = module.security.service_role_arns["api"]
       callers           = ["app"]
@@ -323,10 +323,10 @@ module "ecs" {
     }
     jobs-worker = {
       image         = "${module.ecr.repository_urls["jobs-worker"]}:${var.image_tag}"
-      cpu           = 1024
+      cpu           = 512
       memory        = 2048
-      min_tasks     = 2
-      max_tasks     = 17
+      min_tasks     = 4
+      max_tasks     = 34
       task_role_arn = module.security.service_role_arns["jobs-worker"]
       egress_ports  = [5432]
       environment = {
@@ -367,11 +367,12 @@ module "ecs" {
 module "rds_main_db" {
   source = "../../modules/rds"
 
+  # prod: db.t4g.small for a peak of 87.5 requests/s from api, jobs-worker, billing-run (below 200) and 90 pooled connections at the minimum replicas (10 each; the class allows 150); at the autoscaler's maximum (85 replicas) even 2 connections each pass the class's 150: put RDS Proxy (or PgBouncer) in front to share connections; burstable: 20% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 200 requests/s moves the store up the ladder; app-cache in front answers 80% of the reads (assumed: measure CacheHitRate before a larger class); Multi-AZ: a synchronous standby takes over in 1-2 min.
   identifier             = "${local.name}-main-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
-  instance_class         = "db.m6g.large"
+  instance_class         = "db.t4g.small"
   allocated_storage      = 80
   max_allocated_storage  = 320
   multi_az               = true
@@ -399,6 +400,7 @@ module "rds_main_db" {
 module "elasticache_app_cache" {
   source = "../../modules/elasticache"
 
+  # prod: cache.t4g.small for 1 GB; a replica in each of 3 AZs with automatic failover.
   name               = "${local.name}-app-cache"
   node_type          = "cache.t4g.small"
   num_cache_clusters = 3
@@ -422,6 +424,7 @@ module "s3_uploads" {
   # checkov:skip=CKV_AWS_144:The design keeps uploads in one region: none (11 nines durability in-region; versioning covers deletes). The recovery strategy (backup-and-restore) does not copy it.
   source = "../../modules/s3"
 
+  # prod: object storage; SSE-KMS and TLS-only bucket policy.
   bucket                             = "${local.name}-uploads"
   kms_key_arn                        = module.security.kms_key_arn
   noncurrent_version_expiration_days = 30

@@ -395,6 +395,74 @@ resource "aws_appautoscaling_policy" "this" {
       }
     }
 
+    # Requests per task from Service Connect's proxy (an internal service has no load
+    # balancer): RequestCount of the service's endpoint over its running tasks, the
+    # metric math AWS documents for scaling ECS services on Service Connect metrics.
+    dynamic "customized_metric_specification" {
+      for_each = each.value.scaling_metric == "service-connect-requests" ? [1] : []
+      content {
+        metrics {
+          id          = "requests"
+          return_data = false
+
+          metric_stat {
+            stat = "Sum"
+
+            metric {
+              namespace   = "AWS/ECS"
+              metric_name = "RequestCount"
+
+              dimensions {
+                name  = "ClusterName"
+                value = aws_ecs_cluster.this.name
+              }
+
+              dimensions {
+                name  = "ServiceName"
+                value = each.key
+              }
+
+              dimensions {
+                name  = "DiscoveryName"
+                value = each.key
+              }
+            }
+          }
+        }
+
+        metrics {
+          id          = "tasks"
+          return_data = false
+
+          metric_stat {
+            stat = "Average"
+
+            metric {
+              namespace   = "ECS/ContainerInsights"
+              metric_name = "RunningTaskCount"
+
+              dimensions {
+                name  = "ClusterName"
+                value = aws_ecs_cluster.this.name
+              }
+
+              dimensions {
+                name  = "ServiceName"
+                value = each.key
+              }
+            }
+          }
+        }
+
+        metrics {
+          id          = "per_task"
+          label       = "Requests per task per minute (Service Connect)"
+          expression  = "FILL(requests, 0) / tasks"
+          return_data = true
+        }
+      }
+    }
+
     dynamic "customized_metric_specification" {
       for_each = each.value.scaling_metric == "queue" ? [1] : []
       content {
