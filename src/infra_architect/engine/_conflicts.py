@@ -131,7 +131,23 @@ def _multi_region_team(req: Requirements, catalog: Catalog, d: Derived) -> Itera
     if d.topology.regions > 1:
         capability = f"multi-region-{d.topology.multi_region}"
         fit = next(c for c in complexity.capabilities if c.name == capability)
-        if not fit.within_reach:
+        # a stated RTO only a standby behind an automated failover meets leaves no
+        # single-region candidate: the recovery, not the SLO, needs the second region
+        forced = not any(c.name == "single-region" for c in d.topology.candidates)
+        if not fit.within_reach and forced and d.topology.name == "active-passive":
+            yield Conflict(
+                id="recovery-needs-second-region-team",
+                severity=ERROR,
+                title=f"the stated RTO/RPO need {d.recovery.strategy} in a second region, "
+                "which this team cannot operate",
+                detail=f"RTO {number(d.recovery.rto_minutes.value)} min / RPO "
+                f"{number(d.recovery.rpo_minutes.value)} min: {d.recovery.why}. Running a "
+                f"second region {'; '.join(fit.shortfalls)}.",
+                fix="relax availability.rto_minutes to what a pilot light delivers (60) or "
+                "more, or grow the team's operations experience",
+                fields=["availability.rto_minutes", "availability.rpo_minutes", "team"],
+            )
+        elif not fit.within_reach:
             yield Conflict(
                 id="slo-needs-multi-region-team",
                 severity=ERROR,

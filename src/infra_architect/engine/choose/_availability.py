@@ -89,7 +89,7 @@ def check_topology_pin(req: Requirements, constraints: Constraints) -> None:
 def _check_pin(pinned: TopologyChoice, req: Requirements, constraints: Constraints) -> None:
     # A single region below what the simulation asks is the pin's trade: a warning
     # (topology-pin-below-simulation), not a refusal.
-    problem: PinProblem | None = None
+    problems: list[PinProblem] = []
     if pinned is TopologyChoice.ACTIVE_ACTIVE:
         gap = next(
             (
@@ -100,12 +100,14 @@ def _check_pin(pinned: TopologyChoice, req: Requirements, constraints: Constrain
             "",
         )
         if gap:
-            problem = PinProblem(
-                field="decisions.topology",
-                value=pinned.value,
-                reason=gap,
-                fix="pin active-passive (a standby takes over), or move the data to a "
-                "multi-writer store",
+            problems.append(
+                PinProblem(
+                    field="decisions.topology",
+                    value=pinned.value,
+                    reason=gap,
+                    fix="pin active-passive (a standby takes over), or move the data to a "
+                    "multi-writer store",
+                )
             )
     capability = {
         TopologyChoice.ACTIVE_PASSIVE: "multi-region-active-passive",
@@ -113,14 +115,16 @@ def _check_pin(pinned: TopologyChoice, req: Requirements, constraints: Constrain
     }.get(pinned)
     if capability is not None and not constraints.complexity.allows(capability):
         fit = next(c for c in constraints.complexity.capabilities if c.name == capability)
-        problem = PinProblem(
-            field="decisions.topology",
-            value=pinned.value,
-            reason=f"the team cannot run {fit.title.lower()}: {'; '.join(fit.shortfalls)}",
-            fix="remove the pin, or correct the team section if it understates the team",
+        problems.append(
+            PinProblem(
+                field="decisions.topology",
+                value=pinned.value,
+                reason=f"the team cannot run {fit.title.lower()}: {'; '.join(fit.shortfalls)}",
+                fix="remove the pin, or correct the team section if it understates the team",
+            )
         )
-    if problem is not None:
-        raise ImpossiblePinError([problem])
+    if problems:
+        raise ImpossiblePinError(problems)
 
 
 def region_count(constraints: Constraints) -> int:
