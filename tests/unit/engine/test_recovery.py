@@ -124,7 +124,8 @@ def test_rpo_zero_through_a_region_loss_names_the_stores_that_can_and_their_cost
     assert "DynamoDB global tables, multi-Region strong consistency" in error.detail
     assert "Aurora DSQL" in error.detail
     # 500 GB x 3 regions x $0.25 and 500 GB x 2 regions x $0.33
-    assert "$375/month" in error.detail and "$330/month" in error.detail
+    assert "$375/month" in error.detail
+    assert "$330/month" in error.detail
     assert "rpo-zero-scoped" not in found
     assert "rto-rpo-unreachable" not in found  # one error, the one that says what can
 
@@ -151,7 +152,8 @@ def test_the_topology_follows_the_monte_carlo_and_the_catalog_threshold(
         2,
         "warm-standby",
     )
-    assert high.meets_threshold and low.meets_threshold
+    assert high.meets_threshold
+    assert low.meets_threshold
     assert f"must reach {between:.0%}" in high.why
 
 
@@ -209,7 +211,8 @@ def test_active_active_runs_full_capacity_and_multi_writer_stores(catalog: Catal
     )
     assert recovery.standby_share == 1.0
     store = design.data.stores[0]
-    assert store.recovery == "global-table" and "writes in both regions" in store.cross_region
+    assert store.recovery == "global-table"
+    assert "writes in both regions" in store.cross_region
     assert not [s for s in design.data.stores if s.recovery == "read-replica"]
     # the second region is the first again, line for line
     lines = design.cost.environment("prod").lines
@@ -250,4 +253,5 @@ def test_warm_standby_floor_matches_the_designs_standby_share(catalog: Catalog) 
         if line.component.endswith("(standby region)")
     }
     # the compute at the standby's share, its network and load balancer whole
-    assert recovery.standby_share in shares and shares <= {recovery.standby_share, 1.0}
+    assert recovery.standby_share in shares
+    assert shares <= {recovery.standby_share, 1.0}
