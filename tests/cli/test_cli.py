@@ -41,7 +41,7 @@ def test_bundled_example_prints_constraints() -> None:
         "3,000 requests/s",
         "storefront",
         "Cost floor",
-        "pilot-light",
+        "pilot light",
         "Assumptions",
     ):
         assert expected in result.stdout

@@ -35,23 +35,47 @@ class RuntimeProfile(_Data):
     )
 
 
-MultiRegion = Literal["none", "evaluate", "active-passive", "active-active"]
-
-
 class SloTier(_Data):
     below: float = Field(gt=0, le=100)
     availability_zones: int = Field(ge=1)
-    regions: int = Field(ge=1)
-    multi_region: MultiRegion
     why: str
 
 
-class RecoveryStrategy(_Data):
-    name: str
-    rto_minutes: float = Field(gt=0)
+class DataReplication(_Data):
+    """How data reaches the recovery region: sets the RPO of a region loss."""
+
+    name: Literal["backup-copy", "async-replica"]
+    title: str
     rpo_minutes: float = Field(ge=0)
-    needs_second_region: bool
+    restore_minutes: float = Field(gt=0)
     why: str
+    source: str
+    cost: str
+
+
+class StandbyCompute(_Data):
+    """What runs in the recovery region before a disaster: sets the RTO."""
+
+    name: Literal["none", "pilot-light", "warm-standby", "hot-standby"]
+    title: str
+    rto_minutes: float = Field(gt=0)
+    running_share: float = Field(ge=0, le=1)
+    network: bool
+    automated: bool
+    why: str
+    source: str
+
+
+class RegionRpoZeroOption(_Data):
+    """A store that commits in several regions, so a region loss loses nothing."""
+
+    name: str
+    regions: int = Field(ge=2)
+    storage_usd_gb_month: float = Field(gt=0)
+    usd_per_million: float = Field(gt=0)
+    unit: str
+    note: str
+    source: str
 
 
 class Capability(_Data):
@@ -78,8 +102,10 @@ class Policy(_Data):
     db_failover_minutes: float = Field(gt=0)
     multi_az_data_slo: float
     stop_start_deploy_minutes: float = Field(ge=0)
-    recovery_strategies: list[RecoveryStrategy] = Field(min_length=1)
-    tier_recovery: dict[MultiRegion, str]
+    months_within_budget: float = Field(gt=0, le=1)
+    data_replication: list[DataReplication] = Field(min_length=1)
+    standby_compute: list[StandbyCompute] = Field(min_length=1)
+    region_rpo_zero_options: list[RegionRpoZeroOption] = Field(min_length=1)
     on_call_min_people: int = Field(ge=1)
     paging_slo: float
     automation_slo: float
@@ -93,11 +119,15 @@ class Policy(_Data):
         return self
 
     @model_validator(mode="after")
-    def _recovery_names_exist(self) -> Policy:
-        names = {strategy.name for strategy in self.recovery_strategies}
-        unknown = set(self.tier_recovery.values()) - names
-        if unknown:
-            raise ValueError(f"tier_recovery names unknown strategies: {sorted(unknown)}")
+    def _recovery_options_ascend(self) -> Policy:
+        # cheapest first is what "the cheapest that meets" reads; a stronger option
+        # listed before a weaker one would make that walk wrong
+        rpos = [d.rpo_minutes for d in self.data_replication]
+        rtos = [c.rto_minutes for c in self.standby_compute]
+        if rpos != sorted(rpos, reverse=True) or rtos != sorted(rtos, reverse=True):
+            raise ValueError(
+                "data_replication and standby_compute must go from weakest to strongest"
+            )
         return self
 
     @model_validator(mode="after")
@@ -110,8 +140,8 @@ class Policy(_Data):
     def runtime(self, runtime: Runtime | None) -> RuntimeProfile:
         return self.runtimes[runtime.value if runtime is not None else "unknown"]
 
-    def strategy(self, name: str) -> RecoveryStrategy:
-        return next(s for s in self.recovery_strategies if s.name == name)
+    def standby(self, name: str) -> StandbyCompute:
+        return next(c for c in self.standby_compute if c.name == name)
 
     def tier_for(self, slo: float) -> SloTier:
         return next(tier for tier in self.slo_tiers if slo < tier.below)
@@ -288,7 +318,6 @@ class UsageAssumptions(_Data):
     cron_run_minutes: float = Field(gt=0)
     staging_traffic_share: float = Field(gt=0, lt=1)
     waf_rule_groups: int = Field(ge=0)
-    warm_standby_share: float = Field(gt=0, le=1)
 
 
 class AutoscalingData(_Data):
@@ -320,6 +349,9 @@ class Reliability(_Data):
     incidents_per_year: float = Field(ge=0)
     repair_minutes: float = Field(gt=0)
     source: str
+    fix: str = Field(
+        default="", description="What takes this component's outages off the request path."
+    )
 
 
 class DesignData(_Data):

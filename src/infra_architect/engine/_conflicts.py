@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from infra_architect._figures import number
-from infra_architect.catalog import Catalog
+from infra_architect.catalog import Catalog, RegionRpoZeroOption
 from infra_architect.engine._capacity import MAX_REPLICAS, store_peak_rps
 from infra_architect.engine._model import (
     Complexity,
@@ -32,6 +32,7 @@ from infra_architect.spec import (
     DatastoreRole,
     QueueEngine,
     Requirements,
+    RpoScope,
 )
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -61,6 +62,7 @@ def derive_conflicts(req: Requirements, catalog: Catalog, d: Derived) -> list[Co
     checks = (
         _azs,
         _multi_region_team,
+        _simulated_topology,
         _on_call,
         _automation,
         _budget,
@@ -129,7 +131,23 @@ def _multi_region_team(req: Requirements, catalog: Catalog, d: Derived) -> Itera
     if d.topology.regions > 1:
         capability = f"multi-region-{d.topology.multi_region}"
         fit = next(c for c in complexity.capabilities if c.name == capability)
-        if not fit.within_reach:
+        # a stated RTO only a standby behind an automated failover meets leaves no
+        # single-region candidate: the recovery, not the SLO, needs the second region
+        forced = not any(c.name == "single-region" for c in d.topology.candidates)
+        if not fit.within_reach and forced and d.topology.name == "active-passive":
+            yield Conflict(
+                id="recovery-needs-second-region-team",
+                severity=ERROR,
+                title=f"the stated RTO/RPO need {d.recovery.strategy} in a second region, "
+                "which this team cannot operate",
+                detail=f"RTO {number(d.recovery.rto_minutes.value)} min / RPO "
+                f"{number(d.recovery.rpo_minutes.value)} min: {d.recovery.why}. Running a "
+                f"second region {'; '.join(fit.shortfalls)}.",
+                fix="relax availability.rto_minutes to what a pilot light delivers (60) or "
+                "more, or grow the team's operations experience",
+                fields=["availability.rto_minutes", "availability.rpo_minutes", "team"],
+            )
+        elif not fit.within_reach:
             yield Conflict(
                 id="slo-needs-multi-region-team",
                 severity=ERROR,
@@ -137,27 +155,69 @@ def _multi_region_team(req: Requirements, catalog: Catalog, d: Derived) -> Itera
                 "regions, which this team cannot operate",
                 detail=f"{' '.join(d.topology.why.split())} Running it "
                 f"{'; '.join(fit.shortfalls)}.",
-                fix="lower the SLO below 99.99%, or grow the team and its operations "
-                "experience before promising it",
+                fix="lower the SLO, or grow the team and its operations experience before "
+                "promising it",
                 fields=["availability.slo", "team.size", "team.ops_experience"],
             )
         return
     if d.recovery.needs_second_region:
         fit = next(c for c in complexity.capabilities if c.name == "multi-region-active-passive")
         if not fit.within_reach:
-            strong = d.recovery.strategy != "pilot-light"
             yield Conflict(
                 id="recovery-needs-second-region-team",
-                severity=ERROR if strong else WARNING,
+                severity=WARNING,
                 title=f"the stated RTO/RPO need {d.recovery.strategy} in a second region, "
-                "which this team cannot operate",
+                "which this team has not run",
                 detail=f"RTO {number(d.recovery.rto_minutes.value)} min / RPO "
                 f"{number(d.recovery.rpo_minutes.value)} min: {d.recovery.why}. Running a "
                 f"second region {'; '.join(fit.shortfalls)}.",
                 fix="relax availability.rto_minutes to 240 and rpo_minutes to 60 "
-                "(backup and restore), or grow the team's operations experience",
+                "(backup copies, no standby), or grow the team's operations experience",
                 fields=["availability.rto_minutes", "availability.rpo_minutes", "team"],
             )
+
+
+def _simulated_topology(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflict]:
+    """The Monte Carlo's verdict when it falls short: what spends the budget, the fix."""
+    topology = d.topology
+    chosen = topology.chosen
+    budget = number(d.error_budget.per_30_days.value)
+    spent = "; ".join(
+        f"{c.component} {c.minutes_per_month:.2f} min/month" + (f" (fix: {c.fix})" if c.fix else "")
+        for c in chosen.contributors
+    )
+    better = [
+        c
+        for c in topology.candidates
+        if c.available and c.months_within_budget > chosen.months_within_budget and c.meets
+    ]
+    if topology.pinned and better:
+        best = min(better, key=lambda c: c.monthly_usd.value)
+        yield Conflict(
+            id="topology-pin-below-simulation",
+            severity=WARNING,
+            title=f"decisions.topology pins {chosen.name}: {chosen.months_within_budget:.1%} "
+            f"of simulated months stay within {budget} min, below the "
+            f"{topology.months_within_budget:.0%} the SLO needs",
+            detail=f"{best.label} would reach {best.months_within_budget:.1%} for "
+            f"${number(round(best.monthly_usd.value))}/month more at floor prices. What "
+            f"spends the budget under the pin: {spent}.",
+            fix="accept the risk (it is the pin's trade), apply the fixes named, or remove the pin",
+            fields=["decisions.topology", "availability.slo"],
+        )
+    elif not topology.meets_threshold:
+        yield Conflict(
+            id="slo-not-met-in-simulation",
+            severity=WARNING,
+            title=f"no topology keeps {topology.months_within_budget:.0%} of simulated months "
+            f"within {budget} min; the best, {chosen.label}, keeps "
+            f"{chosen.months_within_budget:.1%}",
+            detail=f"What spends the budget (average downtime a month on the worst request "
+            f"path): {spent}. A second region does not remove these: they fail inside the "
+            "region that serves.",
+            fix="apply the fixes named for the largest contributors, or lower availability.slo",
+            fields=["availability.slo", "system.datastores", "system.queues"],
+        )
 
 
 def _on_call(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflict]:
@@ -264,21 +324,68 @@ def _rpo_zero(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Confl
                 "above 0",
                 fields=["availability.rpo_minutes", f"{where}.role"],
             )
-    if d.recovery.needs_second_region:
+    scope = req.availability.rpo_scope
+    if scope is RpoScope.ZONE:
         yield Conflict(
-            id="rpo-zero-cross-region",
+            id="rpo-zero-scoped",
             severity=WARNING,
-            title="RPO 0 holds within the region only",
-            detail="Replication to a second region is asynchronous (Aurora Global Database "
-            "lags typically under a second); a region loss loses that last second.",
-            fix="accept a cross-region RPO of seconds, or keep RPO 0 scoped to AZ failures",
-            fields=["availability.rpo_minutes"],
+            title="RPO 0 holds for the loss of an AZ; across regions it is about a second",
+            detail="Within the region every write is copied synchronously to another AZ "
+            "before it is acknowledged (RDS Multi-AZ, DynamoDB, S3): an AZ loss loses "
+            f"nothing. Replication to the recovery region is asynchronous "
+            f"({d.recovery.strategy}: RPO {number(d.recovery.strategy_rpo_minutes * 60)} s): "
+            "a region loss loses the writes still in flight. Recorded as "
+            "availability.rpo_scope: zone.",
+            fix="nothing if a region loss may cost the last second of writes; otherwise set "
+            "availability.rpo_scope: region and see the stores that can keep it",
+            fields=["availability.rpo_minutes", "availability.rpo_scope"],
         )
+        return
+    yield Conflict(
+        id="rpo-zero-region",
+        severity=ERROR,
+        title="RPO 0 through a region loss needs a store that commits in several regions",
+        detail="Every replication this design builds across regions is asynchronous (the "
+        "best, about a second behind). Only a store that acknowledges a write once it is "
+        "durable in more than one region loses nothing with a region: "
+        + "; ".join(
+            _region_rpo_zero_option(o, req, catalog) for o in catalog.policy.region_rpo_zero_options
+        )
+        + ".",
+        fix="move the data that must survive a region loss to one of these stores (the "
+        "application's data access changes), or set availability.rpo_scope: zone (RPO 0 "
+        "for an AZ loss, about a second across regions)",
+        fields=["availability.rpo_minutes", "availability.rpo_scope", "system.datastores"],
+    )
+
+
+def _region_rpo_zero_option(
+    option: RegionRpoZeroOption, req: Requirements, catalog: Catalog
+) -> str:
+    """One store that keeps RPO 0 across regions, with its price for this spec's data."""
+    defaults = catalog.policy.storage_defaults_gb
+    gb = sum(
+        d.storage_gb or defaults[d.engine.value]
+        for d in req.system.datastores
+        if d.engine.relational or d.engine is DatastoreEngine.DYNAMODB
+    )
+    storage = gb * option.regions * option.storage_usd_gb_month
+    return (
+        f"{option.name}: {number(gb)} GB × {option.regions} regions × "
+        f"${option.storage_usd_gb_month:g}/GB-month = ${number(round(storage))}/month of "
+        f"storage, plus ${option.usd_per_million:g} per million {option.unit} ({option.note}; "
+        f"{' '.join(option.source.split())})"
+    )
 
 
 def _rto(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflict]:
     stated = req.availability.rto_minutes
-    if not d.recovery.meets_stated:
+    region_zero = (
+        req.availability.rpo_minutes == 0 and req.availability.rpo_scope is RpoScope.REGION
+    )
+    rto_met = d.recovery.strategy_rto_minutes <= d.recovery.rto_minutes.value
+    # RPO 0 through a region loss has its own error naming the stores that can keep it
+    if not d.recovery.meets_stated and not (region_zero and rto_met):
         yield Conflict(
             id="rto-rpo-unreachable",
             severity=ERROR,
@@ -287,7 +394,8 @@ def _rto(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflict]:
             f"{number(d.recovery.rpo_minutes.value)} min; the strongest strategy, "
             f"{d.recovery.strategy}, delivers RTO {d.recovery.strategy_rto_minutes:g} min / "
             f"RPO {d.recovery.strategy_rpo_minutes:g} min.",
-            fix="relax availability.rto_minutes / rpo_minutes to what active-active delivers",
+            fix="relax availability.rto_minutes / rpo_minutes to what the strongest "
+            "combination delivers",
             fields=["availability.rto_minutes", "availability.rpo_minutes"],
         )
     if stated is None:

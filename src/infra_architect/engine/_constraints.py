@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from infra_architect._figures import figure
-from infra_architect.catalog import Catalog
+from collections.abc import Callable
+
+from infra_architect._figures import Figure, figure, number
+from infra_architect.catalog import Catalog, DataReplication, StandbyCompute
 from infra_architect.engine._capacity import derive_capacity, total_capacity
 from infra_architect.engine._conflicts import Cheaper, Derived, derive_conflicts
-from infra_architect.engine._floor import derive_cost_floor
-from infra_architect.engine._model import Constraints, CostFloor, ErrorBudget
-from infra_architect.engine._topology import (
-    derive_complexity,
-    derive_recovery,
-    derive_topology,
+from infra_architect.engine._floor import derive_cost_floor, floor_parts
+from infra_architect.engine._model import (
+    Complexity,
+    Constraints,
+    CostFloor,
+    ErrorBudget,
+    Recovery,
+    ServiceCapacity,
+    Topology,
+    TopologyCandidate,
 )
+from infra_architect.engine._recovery import (
+    active_active_lines,
+    active_active_recovery,
+    derive_recovery,
+    recovery_lines,
+)
+from infra_architect.engine._region_study import choose, constraint_shape, describe, study
+from infra_architect.engine._topology import derive_azs, derive_complexity, in_region_failover
 from infra_architect.engine._traffic import derive_load_factors, derive_traffic
-from infra_architect.spec import Requirements
+from infra_architect.spec import Requirements, TopologyChoice
 from infra_architect.spec._assumptions import (
     AppliedDefault,
     found,
@@ -38,13 +52,13 @@ def _derive(req: Requirements, catalog: Catalog, *, offer_trades: bool) -> Const
     policy = catalog.policy
     budget = derive_error_budget(req)
     traffic = derive_traffic(req)
-    topology = derive_topology(req, catalog)
+    azs = derive_azs(req, catalog)
     factors = derive_load_factors(req, traffic.average_rps.value)
-    services, capacity_notes = derive_capacity(
-        req, policy, traffic, factors.factors, topology.availability_zones.whole
-    )
-    recovery, recovery_notes = derive_recovery(req, policy, topology)
+    services, capacity_notes = derive_capacity(req, policy, traffic, factors.factors, azs.whole)
     complexity = derive_complexity(req, policy)
+    topology, recovery, recovery_notes = derive_topology(
+        req, catalog, azs, services, budget=budget, complexity=complexity
+    )
     floor = derive_cost_floor(req, catalog, topology, recovery, services)
     cheaper = _cheaper(req, catalog, floor) if offer_trades else []
     derived = Derived(
@@ -77,6 +91,115 @@ def _derive(req: Requirements, catalog: Catalog, *, offer_trades: bool) -> Const
         conflicts=derive_conflicts(req, catalog, derived),
         assumptions=group_assumptions(notes),
     )
+
+
+PIN_STANDBY: dict[TopologyChoice, Callable[[DataReplication, StandbyCompute], bool]] = {
+    TopologyChoice.SINGLE_REGION: lambda _data, standby: not standby.automated,
+    TopologyChoice.ACTIVE_PASSIVE: lambda _data, standby: standby.automated,
+    TopologyChoice.ACTIVE_ACTIVE: lambda _data, _standby: True,
+}
+"""The recovery a pinned topology admits: one region fails over by hand (no standby
+behind an automated failover); active-passive is exactly such a standby."""
+
+
+def derive_topology(
+    req: Requirements,
+    catalog: Catalog,
+    azs: Figure,
+    services: list[ServiceCapacity],
+    *,
+    budget: ErrorBudget,
+    complexity: Complexity,
+) -> tuple[Topology, Recovery, list[AppliedDefault]]:
+    """The recovery the RTO/RPO need, then the topology the availability Monte Carlo of
+    every candidate chooses, and the recovery that topology runs."""
+    policy = catalog.policy
+    parts = floor_parts(req, catalog, azs.whole, services)
+    failover = in_region_failover(req, policy)
+    pin = req.decisions.topology
+    allow = PIN_STANDBY[pin] if pin is not None else None
+    plan, notes = derive_recovery(req, catalog, parts, failover, allow=allow)
+    shape = constraint_shape(
+        req, catalog, {s.name: s.min_replicas.whole for s in services}, azs.whole
+    )
+    dns = catalog.design.timings.dns_failover_seconds / 60
+
+    def price(data: DataReplication, standby: StandbyCompute) -> float:
+        return sum(
+            line.monthly_usd.value for line in recovery_lines(req, catalog, parts, data, standby)
+        )
+
+    candidates = study(
+        req,
+        catalog,
+        shape,
+        azs=azs.whole,
+        budget=budget.per_30_days.value,
+        complexity=complexity,
+        plan=plan,
+        price=price,
+        active_active_usd=sum(line.monthly_usd.value for line in active_active_lines(parts)),
+    )
+    chosen, meets = choose(candidates, pin, catalog.design.simulation.monte_carlo_trials)
+    if chosen.name == "active-active":
+        recovery = active_active_recovery(plan, parts, dns)
+    elif (chosen.data_replication, chosen.standby_compute) == (
+        plan.data_replication,
+        plan.standby_compute,
+    ):
+        recovery = plan
+    else:
+        pair = (chosen.data_replication, chosen.standby_compute)
+        recovery, _ = derive_recovery(
+            req, catalog, parts, failover, allow=lambda d, c: (d.name, c.name) == pair
+        )
+    regions = 1 if chosen.name == "single-region" else 2
+    topology = Topology(
+        region=req.cloud.region,
+        availability_zones=azs,
+        regions=regions,
+        multi_region="none" if chosen.name == "single-region" else chosen.name,
+        why=_topology_why(
+            req, budget, chosen, candidates, meets=meets, threshold=policy.months_within_budget
+        ),
+        name=chosen.name,
+        standby_compute=chosen.standby_compute,
+        months_within_budget=policy.months_within_budget,
+        candidates=candidates,
+        meets_threshold=meets,
+        pinned=pin is not None,
+    )
+    return topology, recovery, notes
+
+
+def _topology_why(
+    req: Requirements,
+    budget: ErrorBudget,
+    chosen: TopologyCandidate,
+    candidates: list[TopologyCandidate],
+    *,
+    meets: bool,
+    threshold: float,
+) -> str:
+    pinned = req.decisions.topology
+    head = (
+        f"{req.availability.slo:g}% allows {number(budget.per_30_days.value)} min/month; "
+        f"simulated months within it must reach {threshold:.0%}. "
+    )
+    if pinned is not None:
+        head += f"Pinned (decisions.topology: {pinned.value}). "
+    body = (
+        f"{chosen.label} reaches {chosen.months_within_budget:.1%}: the cheapest that does"
+        if meets
+        else f"no candidate reaches it; {chosen.label} is the best "
+        f"({chosen.months_within_budget:.1%}) for its price"
+    )
+    others = "; ".join(
+        describe(c) + ("" if c.available else f" (not possible: {c.why_unavailable})")
+        for c in candidates
+        if c is not chosen
+    )
+    return head + body + (f". Others: {others}" if others else "")
 
 
 def repository(req: Requirements) -> str:

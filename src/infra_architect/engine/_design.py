@@ -52,7 +52,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     :class:`ImpossiblePinError` when a decision pinned in the spec cannot hold."""
     constraints = derive_constraints(req, catalog)
     topology = choose_topology(req, constraints, catalog)
-    regions = region_count(topology)
+    regions = region_count(constraints)
     tuning = tune_for_spike(req, constraints, catalog, choose_compute(req, constraints, catalog))
     compute, spike = tuning.compute, tuning.study
     network = choose_network(req, constraints, catalog, compute)

@@ -77,6 +77,32 @@ def sum_lines(lines: list[CostLine]) -> Figure:
     )
 
 
+@dataclass(frozen=True)
+class FloorParts:
+    """The primary region's floor lines by kind: the recovery region is priced from them."""
+
+    network: list[CostLine]
+    compute: CostLine
+    data: list[CostLine]
+    messaging: list[CostLine]
+
+    @property
+    def lines(self) -> list[CostLine]:
+        return [*self.network, self.compute, *self.data, *self.messaging]
+
+
+def floor_parts(
+    req: Requirements, catalog: Catalog, azs: int, services: list[ServiceCapacity]
+) -> FloorParts:
+    pricer = Pricer(catalog.prices)
+    return FloorParts(
+        network=_network_lines(pricer, req, catalog.policy, azs),
+        compute=compute_line(pricer, services),
+        data=_data_lines(pricer, req, catalog.policy, azs),
+        messaging=messaging_lines(pricer, req, catalog.policy, azs),
+    )
+
+
 def derive_cost_floor(
     req: Requirements,
     catalog: Catalog,
@@ -84,18 +110,20 @@ def derive_cost_floor(
     recovery: Recovery,
     services: list[ServiceCapacity],
 ) -> CostFloor:
-    pricer = Pricer(catalog.prices)
-    azs = topology.availability_zones.whole
-    data = _data_lines(pricer, req, catalog.policy, azs)
-    lines = [
-        *_network_lines(pricer, req, catalog.policy, azs),
-        compute_line(pricer, services),
-        *data,
-        *messaging_lines(pricer, req, catalog.policy, azs),
-    ]
-    region_line = _second_region(topology, recovery, lines, data)
-    if region_line is not None:
-        lines.append(region_line)
+    """The primary region's floor, and the recovery region exactly as the design runs it
+    (the recovery's own lines: its standby share, its data replication)."""
+    lines = floor_parts(req, catalog, topology.availability_zones.whole, services).lines
+    if recovery.lines:
+        lines.append(
+            CostLine(
+                component="Recovery region",
+                monthly_usd=recovery.monthly_usd,
+                note=f"{recovery.strategy}: "
+                + "; ".join(
+                    f"{line.component} ${line.monthly_usd.value:,.0f}" for line in recovery.lines
+                ),
+            )
+        )
     return CostFloor(
         lines=lines,
         total_monthly_usd=sum_lines(lines),
@@ -230,24 +258,3 @@ def messaging_lines(pricer: Pricer, req: Requirements, policy: Policy, azs: int)
                 )
             )
     return lines
-
-
-def _second_region(
-    topology: Topology, recovery: Recovery, lines: list[CostLine], data: list[CostLine]
-) -> CostLine | None:
-    if topology.regions > 1 or recovery.strategy == "warm-standby":
-        base = sum(line.monthly_usd.value for line in lines)
-        return CostLine(
-            component="Second region (same floor)",
-            monthly_usd=figure(base, "USD/month", "{first_region_floor}", first_region_floor=base),
-            note=f"{topology.multi_region if topology.regions > 1 else recovery.strategy}: "
-            "a running copy in a second region",
-        )
-    if recovery.needs_second_region:
-        replicated = sum(line.monthly_usd.value for line in data)
-        return CostLine(
-            component="Second region (replicated data)",
-            monthly_usd=figure(replicated, "USD/month", "{data_floor}", data_floor=replicated),
-            note=f"{recovery.strategy}: data stores replicated to a second region",
-        )
-    return None

@@ -91,7 +91,45 @@ class CapacityTotals(_Out):
     memory_gb_max: Figure
 
 
-MultiRegionMode = Literal["none", "evaluate", "active-passive", "active-active"]
+MultiRegionMode = Literal["none", "active-passive", "active-active"]
+TopologyName = Literal["single-region", "active-passive", "active-active"]
+
+
+class CostLine(_Out):
+    component: str
+    monthly_usd: Figure
+    note: str = ""
+
+
+class DowntimeContributor(_Out):
+    """One part of a request path, by the downtime it adds to a month on average."""
+
+    component: str
+    minutes_per_month: float = Field(description="(1 - its availability) × a month's minutes.")
+    fix: str = Field(description="What takes its outages off the request path (catalog).")
+
+
+class TopologyCandidate(_Out):
+    """One topology the availability Monte Carlo ran: its recovery region, its price at
+    the cost floor's list prices, and its share of simulated months within the budget."""
+
+    name: TopologyName
+    standby_compute: str
+    data_replication: str
+    label: str
+    region_outage_minutes: float = Field(
+        description="A region-wide outage ends after at most this long (its recovery)."
+    )
+    monthly_usd: Figure = Field(description="The recovery region at floor prices.")
+    months_within_budget: float = Field(
+        description="Share of simulated months within the error budget (worst entry path)."
+    )
+    mean_availability: float = Field(description="Mean simulated availability (worst path).")
+    available: bool
+    why_unavailable: str = ""
+    within_team: bool
+    meets: bool
+    contributors: list[DowntimeContributor]
 
 
 class Topology(_Out):
@@ -100,14 +138,58 @@ class Topology(_Out):
     regions: int
     multi_region: MultiRegionMode
     why: str
+    name: TopologyName
+    standby_compute: str = Field(description="The recovery region's compute (see Recovery).")
+    months_within_budget: float = Field(
+        description="Share of simulated months a topology must keep within the error "
+        "budget to meet the SLO (catalog: policy.months_within_budget)."
+    )
+    candidates: list[TopologyCandidate]
+    meets_threshold: bool
+    pinned: bool
+
+    @property
+    def chosen(self) -> TopologyCandidate:
+        return next(
+            c
+            for c in self.candidates
+            if c.name == self.name and c.standby_compute == self.standby_compute
+        )
+
+
+class RecoveryOption(_Out):
+    """One combination of data replication and standby compute, priced."""
+
+    data_replication: str
+    standby_compute: str
+    rpo_minutes: float
+    rto_minutes: float
+    monthly_usd: Figure
+    meets: bool
 
 
 class Recovery(_Out):
     rto_minutes: Figure
     rpo_minutes: Figure
-    strategy: str
+    rpo_scope: Literal["zone", "region"]
+    data_replication: str = Field(description="backup-copy | async-replica (sets the RPO).")
+    standby_compute: str = Field(
+        description="none | pilot-light | warm-standby | hot-standby (sets the RTO)."
+    )
+    standby_share: float = Field(
+        description="Share of the primary's compute running in the recovery region."
+    )
+    standby_network: bool = Field(
+        description="Whether the recovery region's network and load balancer run."
+    )
+    strategy: str = Field(description="The two choices in words.")
     strategy_rto_minutes: float
     strategy_rpo_minutes: float
+    lines: list[CostLine] = Field(description="The recovery region at floor prices.")
+    monthly_usd: Figure
+    options: list[RecoveryOption] = Field(
+        description="Every combination, priced: the table the choice was made from."
+    )
     why: str
     meets_stated: bool
     needs_second_region: bool
@@ -134,12 +216,6 @@ class Complexity(_Out):
 
     def allows(self, capability: str) -> bool:
         return any(c.name == capability and c.within_reach for c in self.capabilities)
-
-
-class CostLine(_Out):
-    component: str
-    monthly_usd: Figure
-    note: str = ""
 
 
 class CostFloor(_Out):

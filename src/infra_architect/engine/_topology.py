@@ -1,107 +1,35 @@
-"""AZs and regions from the SLO, the disaster-recovery tier, and what the team can run."""
+"""AZs from the SLO, the in-region failover, and what the team can run (how many regions:
+:mod:`infra_architect.engine._region_study`)."""
 
 from __future__ import annotations
 
 from infra_architect._figures import Figure, figure, given
 from infra_architect.catalog import Catalog, Policy
-from infra_architect.engine._model import CapabilityFit, Complexity, Recovery, Topology
-from infra_architect.spec import Availability, DatastoreEngine, Requirements
-from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
+from infra_architect.engine._model import CapabilityFit, Complexity
+from infra_architect.spec import DatastoreEngine, Requirements
 
 
-def derive_topology(req: Requirements, catalog: Catalog) -> Topology:
+def derive_azs(req: Requirements, catalog: Catalog) -> Figure:
+    """AZs per region: the user's pin, else the SLO tier's within what the region offers."""
     tier = catalog.policy.tier_for(req.availability.slo)
-    region = req.cloud.region
-    region_azs = catalog.regions[region].availability_zones
+    region_azs = catalog.regions[req.cloud.region].availability_zones
     pinned = req.cloud.availability_zones
     if pinned is not None:
-        azs = given(float(pinned), "AZs", "cloud.availability_zones")
-    else:
-        azs = figure(
-            float(min(tier.availability_zones, region_azs)),
-            "AZs",
-            "min({tier_azs}, {region_azs})",
-            tier_azs=float(tier.availability_zones),
-            region_azs=float(region_azs),
-        )
-    return Topology(
-        region=region,
-        availability_zones=azs,
-        regions=tier.regions,
-        multi_region=tier.multi_region,
-        why=" ".join(tier.why.split()),
+        return given(float(pinned), "AZs", "cloud.availability_zones")
+    return figure(
+        float(min(tier.availability_zones, region_azs)),
+        "AZs",
+        "min({tier_azs}, {region_azs})",
+        tier_azs=float(tier.availability_zones),
+        region_azs=float(region_azs),
     )
 
 
-def derive_recovery(
-    req: Requirements, policy: Policy, topology: Topology
-) -> tuple[Recovery, list[AppliedDefault]]:
-    default = policy.strategy(policy.tier_recovery[topology.multi_region])
-    rto, rto_note = _stated_or_delivered(
-        req.availability.rto_minutes,
-        "rto_minutes",
-        default.rto_minutes,
-        default.name,
-        "restores in this time",
-    )
-    rpo, rpo_note = _stated_or_delivered(
-        req.availability.rpo_minutes,
-        "rpo_minutes",
-        default.rpo_minutes,
-        default.name,
-        "loses at most this much",
-    )
-    notes = [note for note in (rto_note, rpo_note) if note is not None]
-    meeting = [
-        s
-        for s in policy.recovery_strategies
-        if s.rto_minutes <= rto.value and s.rpo_minutes <= rpo.value
-    ]
-    chosen = meeting[0] if meeting else policy.recovery_strategies[-1]
-    # a stated RTO/RPO may ask for less than the SLO tier already runs; keep the stronger
-    order = [s.name for s in policy.recovery_strategies]
-    if order.index(default.name) > order.index(chosen.name):
-        chosen = default
-    has_relational = any(d.engine.relational for d in req.system.datastores)
-    failover = (
-        given(policy.db_failover_minutes, "min", "RDS Multi-AZ failover, typically 60-120 s")
-        if has_relational
-        else given(0.0, "min", "no relational primary to fail over")
-    )
-    why = (
-        f"{chosen.name}: {chosen.why} (delivers RTO {chosen.rto_minutes:g} min, "
-        f"RPO {chosen.rpo_minutes:g} min"
-    )
-    why += ")" if meeting else "; nothing meets the stated RTO/RPO, so the strongest applies)"
-    return (
-        Recovery(
-            rto_minutes=rto,
-            rpo_minutes=rpo,
-            strategy=chosen.name,
-            strategy_rto_minutes=chosen.rto_minutes,
-            strategy_rpo_minutes=chosen.rpo_minutes,
-            why=why,
-            meets_stated=bool(meeting),
-            needs_second_region=chosen.needs_second_region or topology.regions > 1,
-            in_region_failover_minutes=failover,
-        ),
-        notes,
-    )
-
-
-def _stated_or_delivered(
-    stated: float | None, field: str, delivered: float, strategy: str, outcome: str
-) -> tuple[Figure, AppliedDefault | None]:
-    """The spec's RTO/RPO, else what the SLO tier's recovery strategy delivers (assumed)."""
-    if stated is not None:
-        return given(stated, "min", f"availability.{field}"), None
-    note = found(
-        ("availability", field),
-        delivered,
-        f"{assumed_reason(Availability, field)}: the SLO tier's recovery strategy "
-        f"({strategy}) {outcome}",
-    )
-    return given(delivered, "min", f"what {strategy} delivers"), note
+def in_region_failover(req: Requirements, policy: Policy) -> Figure:
+    """How long a relational primary takes to fail over to its standby in another AZ."""
+    if any(d.engine.relational for d in req.system.datastores):
+        return given(policy.db_failover_minutes, "min", "RDS Multi-AZ failover, typically 60-120 s")
+    return given(0.0, "min", "no relational primary to fail over")
 
 
 def derive_complexity(req: Requirements, policy: Policy) -> Complexity:

@@ -151,8 +151,8 @@ def failover_diagram(design: Design) -> str:
     lines.append("  dns --> primary")
     target = design.data.recovery_region
     label = (
-        "standby region (serving)"
-        if availability.regions > 1
+        "second region (serving)"
+        if design.constraints.topology.name == "active-active"
         else design.constraints.recovery.strategy
     )
     lines.append(f'  subgraph dr["{_label(target)} ({_label(label)})"]')

@@ -557,6 +557,17 @@ class Observability(_Model):
     ] = 1.0
 
 
+def _rpo_stated(availability: object) -> bool:
+    return getattr(availability, "rpo_minutes", None) is not None
+
+
+class RpoScope(StrEnum):
+    """The failure an RPO must hold through: the loss of an AZ, or of the whole region."""
+
+    ZONE = "zone"
+    REGION = "region"
+
+
 class Availability(_Model):
     slo: Float = Field(
         gt=0, lt=100, description="Availability objective in percent over 30 days, e.g. 99.9."
@@ -571,6 +582,20 @@ class Availability(_Model):
         Field(gt=0, le=525_600, description="Time to restore service after a disaster."),
         Assumed("recovery time derived from the monthly error budget"),
     ] = None
+    rpo_scope: Annotated[
+        RpoScope,
+        Field(
+            description="The failure rpo_minutes must hold through: zone (an AZ is lost; "
+            "synchronous Multi-AZ replication loses nothing) or region (the whole region is "
+            "lost; replication across regions is asynchronous unless the store commits in "
+            "several regions at once)."
+        ),
+        Assumed(
+            "the RPO holds through the loss of an AZ; across regions the design loses what "
+            "asynchronous replication has not yet shipped",
+            applies=_rpo_stated,
+        ),
+    ] = RpoScope.ZONE
 
 
 class Delivery(_Model):

@@ -30,17 +30,20 @@ def test_four_nines_with_one_low_experience_person(catalog) -> None:
     found = _spec(catalog, text)
     assert found["slo-on-call-rotation"] is Severity.ERROR
     assert found["slo-exceeds-operational-experience"] is Severity.ERROR
-    assert found["slo-needs-multi-region-team"] is Severity.ERROR
+    # no fixed ladder: the Monte Carlo finds no topology within reach that holds 99.99%
+    # and says what spends the budget, instead of demanding two regions
+    assert found["slo-not-met-in-simulation"] is Severity.WARNING
+    assert "slo-needs-multi-region-team" not in found
 
 
 def test_infeasible_five_nines_on_a_shoestring(catalog) -> None:
     text = VALID.replace("slo: 99.9", "slo: 99.999").replace(
         "team: {size: 6, ops_experience: medium}",
-        "team: {size: 1, ops_experience: low}\nbudget: {monthly_usd: 500}",
+        "team: {size: 1, ops_experience: low}\nbudget: {monthly_usd: 100}",
     )
     found = _spec(catalog, text)
     assert found["budget-below-cost-floor"] is Severity.ERROR
-    assert found["slo-needs-multi-region-team"] is Severity.ERROR
+    assert found["slo-exceeds-operational-experience"] is Severity.ERROR
 
 
 def _floor(catalog, text: str) -> float:

@@ -1,13 +1,13 @@
 """Availability first: one region across AZs, or two regions (active-passive / active-active).
 
-The choice follows the SLO tier; the composite availability of each request path is
-shown from the published SLAs so the arithmetic behind "one region is enough" is on
-the page, including when it is *not* enough.
+The availability Monte Carlo of every candidate chooses (the constraints, see
+:mod:`infra_architect.engine._region_study`); the composite availability of each request
+path from the published SLAs is shown beside it.
 """
 
 from __future__ import annotations
 
-from infra_architect._figures import figure
+from infra_architect._figures import figure, number
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     Alternative,
@@ -16,7 +16,7 @@ from infra_architect.engine._design_model import (
     Platform,
     SlaTerm,
 )
-from infra_architect.engine._model import Constraints
+from infra_architect.engine._model import Constraints, TopologyCandidate
 from infra_architect.engine._topology import store_is_multi_az
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 from infra_architect.spec import (
@@ -28,67 +28,56 @@ from infra_architect.spec import (
     entry_services,
 )
 
-Mode = str
-
 
 def choose_topology(req: Requirements, constraints: Constraints, catalog: Catalog) -> Decision:
+    """The topology the availability Monte Carlo chose (constraints), as a decision: every
+    other candidate with its simulated share of months and its price."""
     topology = constraints.topology
-    budget = constraints.error_budget.per_30_days.value
     pinned = req.decisions.topology
-    tier_mode: Mode = {
-        "none": "single-region",
-        "evaluate": "single-region",
-        "active-passive": "active-passive",
-        "active-active": "active-active",
-    }[topology.multi_region]
     if pinned is not None:
         _check_pin(pinned, req, constraints)
-        mode = pinned.value
-        why = f"pinned in the spec (decisions.topology: {pinned.value}); {topology.why}"
-    else:
-        mode = tier_mode
-        why = f"availability.slo={req.availability.slo:g}% ({budget:g} min/month): {topology.why}"
-    second_region = constraints.cost_floor.total_monthly_usd.value
-    texts = {
-        "single-region": (
-            "one region-wide incident (historically hours) would exceed a "
-            f"{budget:g} min/month budget; nothing takes over"
-        ),
-        "active-passive": (
-            f"a warm standby in a second region costs at least about ${second_region:,.0f}/month "
-            "more, needs data replicated across regions and failover drills; "
-            + (
-                "at this SLO region-wide incidents are rare enough to accept"
-                if mode == "single-region"
-                else "active-active is stronger still"
-            )
-        ),
-        "active-active": (
-            "both regions serve traffic: every write path must tolerate multi-region "
-            "replication (conflicts, latency), and the team must run it "
-            "(multi-region-active-active capability)"
-        ),
-    }
+    chosen = topology.chosen
+    recovery = constraints.recovery
     risk = {
-        "single-region": "a region-wide outage takes the system down until recovery "
-        f"({constraints.recovery.strategy}, RTO {constraints.recovery.strategy_rto_minutes:g} min)",
+        "single-region": "a region-wide outage takes the system down until the recovery "
+        f"region serves ({recovery.strategy}: RTO {recovery.strategy_rto_minutes:g} min, "
+        f"RPO {number(recovery.strategy_rpo_minutes * 60)} s)",
         "active-passive": "failover is a rarely exercised path: without quarterly drills it will "
         "not work when needed; cross-region replication lag is the RPO",
-        "active-active": "data consistency across regions (write conflicts, replication lag) and "
-        "double the running cost",
-    }[mode]
+        "active-active": "every write path must tolerate multi-region replication (conflicts, "
+        "latency) and the running cost doubles",
+    }[chosen.name]
     return Decision(
         id="availability",
         title="Availability topology",
-        selected=f"{mode} ({topology.availability_zones.whole} AZs per region)",
+        selected=f"{_selected(chosen)} ({topology.availability_zones.whole} AZs per region)",
         alternatives=[
-            Alternative(name=name, why_not=text) for name, text in texts.items() if name != mode
+            Alternative(
+                name=_selected(c),
+                why_not=(
+                    f"not possible: {c.why_unavailable}"
+                    if not c.available
+                    else f"{c.months_within_budget:.1%} of simulated months within budget "
+                    f"(mean {c.mean_availability * 100:.4f}%) for "
+                    f"${number(round(c.monthly_usd.value))}/month at floor prices"
+                    + ("" if c.within_team else "; beyond what the team can run")
+                ),
+            )
+            for c in topology.candidates
+            if c is not chosen
         ],
-        why=why,
+        why=topology.why,
         risk=risk,
         drivers=["availability.slo", "availability.rto_minutes", "availability.rpo_minutes"],
         pinned=pinned is not None,
     )
+
+
+def _selected(candidate: TopologyCandidate) -> str:
+    """A candidate's name as the decision prints it: the topology and its standby."""
+    if candidate.name == "active-active":
+        return "active-active"
+    return f"{candidate.name}, {candidate.standby_compute}"
 
 
 def check_topology_pin(req: Requirements, constraints: Constraints) -> None:
@@ -98,34 +87,49 @@ def check_topology_pin(req: Requirements, constraints: Constraints) -> None:
 
 
 def _check_pin(pinned: TopologyChoice, req: Requirements, constraints: Constraints) -> None:
-    problem: PinProblem | None = None
-    if pinned is TopologyChoice.SINGLE_REGION and constraints.topology.regions > 1:
-        problem = PinProblem(
-            field="decisions.topology",
-            value=pinned.value,
-            reason=f"{req.availability.slo:g}% allows "
-            f"{constraints.error_budget.per_30_days.value:g} min/month; one region-wide "
-            "incident exceeds it, so a single region cannot meet the SLO",
-            fix="lower availability.slo below 99.99, or remove the pin",
+    # A single region below what the simulation asks is the pin's trade: a warning
+    # (topology-pin-below-simulation), not a refusal.
+    problems: list[PinProblem] = []
+    if pinned is TopologyChoice.ACTIVE_ACTIVE:
+        gap = next(
+            (
+                c.why_unavailable
+                for c in constraints.topology.candidates
+                if c.name == "active-active"
+            ),
+            "",
         )
+        if gap:
+            problems.append(
+                PinProblem(
+                    field="decisions.topology",
+                    value=pinned.value,
+                    reason=gap,
+                    fix="pin active-passive (a standby takes over), or move the data to a "
+                    "multi-writer store",
+                )
+            )
     capability = {
         TopologyChoice.ACTIVE_PASSIVE: "multi-region-active-passive",
         TopologyChoice.ACTIVE_ACTIVE: "multi-region-active-active",
     }.get(pinned)
     if capability is not None and not constraints.complexity.allows(capability):
         fit = next(c for c in constraints.complexity.capabilities if c.name == capability)
-        problem = PinProblem(
-            field="decisions.topology",
-            value=pinned.value,
-            reason=f"the team cannot run {fit.title.lower()}: {'; '.join(fit.shortfalls)}",
-            fix="remove the pin, or correct the team section if it understates the team",
+        problems.append(
+            PinProblem(
+                field="decisions.topology",
+                value=pinned.value,
+                reason=f"the team cannot run {fit.title.lower()}: {'; '.join(fit.shortfalls)}",
+                fix="remove the pin, or correct the team section if it understates the team",
+            )
         )
-    if problem is not None:
-        raise ImpossiblePinError([problem])
+    if problems:
+        raise ImpossiblePinError(problems)
 
 
-def region_count(decision: Decision) -> int:
-    return 1 if decision.selected.startswith("single-region") else 2
+def region_count(constraints: Constraints) -> int:
+    """Regions that serve traffic (a pilot light or backups elsewhere do not)."""
+    return constraints.topology.regions
 
 
 def composite_availability(

@@ -1246,9 +1246,9 @@ def _security(parts: Parts) -> list[Usage]:
 
 
 def _recovery_region(parts: Parts, sizes: Sizes, first: list[Usage], scale: float) -> list[Usage]:
-    topology = parts.constraints.topology
-    strategy = parts.constraints.recovery.strategy
-    if topology.regions > 1 and topology.multi_region == "active-active":
+    recovery = parts.constraints.recovery
+    if parts.constraints.topology.name == "active-active":
+        # two regions serving: full capacity in each, every store written in both
         return [
             u.model_copy(
                 update={"component": f"{u.component} (second region)", "category": "recovery"}
@@ -1256,26 +1256,32 @@ def _recovery_region(parts: Parts, sizes: Sizes, first: list[Usage], scale: floa
             for u in first
         ]
     out: list[Usage] = []
-    if topology.regions > 1 or strategy == "warm-standby":
-        share = parts.usage.warm_standby_share
-        for u in first:
-            if u.category in ("database", "cache", "search", "storage") or u.commitment == "usage":
-                continue
-            out.append(
-                u.model_copy(
-                    update={
-                        "component": f"{u.component} (standby region)",
-                        "category": "recovery",
-                        "quantity": figure(
-                            u.quantity.value * share,
-                            u.quantity.unit,
-                            "{quantity} × {standby_share}",
-                            quantity=u.quantity.value,
-                            standby_share=share,
-                        ),
-                    }
-                )
+    for u in first:
+        if u.category in ("database", "cache", "search", "storage") or u.commitment == "usage":
+            continue
+        # the standby's network and load balancer run whole; its compute at its share
+        share = (
+            (1.0 if recovery.standby_network else 0.0)
+            if u.category == "network"
+            else recovery.standby_share
+        )
+        if share == 0:
+            continue
+        out.append(
+            u.model_copy(
+                update={
+                    "component": f"{u.component} (standby region)",
+                    "category": "recovery",
+                    "quantity": figure(
+                        u.quantity.value * share,
+                        u.quantity.unit,
+                        "{quantity} × {standby_share}",
+                        quantity=u.quantity.value,
+                        standby_share=share,
+                    ),
+                }
             )
+        )
     for plan in parts.data.stores:
         instance_class, _, _, key = sizes.stores[plan.name]
         gb = plan.storage_gb * scale

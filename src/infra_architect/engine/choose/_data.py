@@ -94,7 +94,8 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
     peak = store_peak_rps(req, constraints.services, store.name, design.cache_hit_ratio)
     retention = LONG_RETENTION_DAYS if req.compliance else design.backup_retention_days
     strategy = constraints.recovery.strategy
-    replicate = constraints.recovery.needs_second_region
+    # the data replication chosen for the RPO (independent of the standby compute)
+    replicate = constraints.recovery.data_replication != "backup-copy"
     zero: Figure = given(0.0, "min", "synchronous replication to the standby in another AZ")
     engine = store.engine
     role = (
@@ -272,9 +273,10 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         backup_retention_days=35,
         point_in_time_recovery=True,
         cross_region=f"global table replica in {dr_region}"
-        if constraints.topology.regions > 1
+        + (" taking writes in both regions" if constraints.topology.name == "active-active" else "")
+        if replicate
         else f"PITR; daily backups copied to {dr_region} by AWS Backup",
-        recovery="global-table" if constraints.topology.regions > 1 else "backup-copy",
+        recovery="global-table" if replicate else "backup-copy",
         persistence="on-demand capacity; point-in-time recovery (35 days)",
         port=None,
         rpo_in_region=given(0.0, "min", "DynamoDB replicates across 3 AZs synchronously"),
@@ -506,25 +508,30 @@ def _decisions(  # noqa: PLR0917  (one argument per data decision input)
                 drivers=["system.queues"],
             )
         )
-    strategies = catalog.policy.recovery_strategies
-    chosen = next(i for i, s in enumerate(strategies) if s.name == constraints.recovery.strategy)
+    recovery = constraints.recovery
+    chosen = (recovery.data_replication, recovery.standby_compute)
     out.append(
         Decision(
             id="backup",
             title="Backups and disaster recovery",
-            selected=f"{constraints.recovery.strategy} to {dr_region}",
+            selected=f"{recovery.strategy} to {dr_region}",
             alternatives=[
                 Alternative(
-                    name=strategy.name,
-                    why_not="slower or looser than the stated RTO/RPO"
-                    if index < chosen
-                    else "costs more than the RTO/RPO requires",
+                    name=f"{option.data_replication}, {option.standby_compute}",
+                    why_not=f"RPO {number(option.rpo_minutes)} min, RTO "
+                    f"{number(option.rto_minutes)} min, "
+                    f"${number(round(option.monthly_usd.value))}/month at floor prices: "
+                    + (
+                        "costs more than the RTO/RPO and the topology require"
+                        if option.meets
+                        else "looser than the stated RTO/RPO"
+                    ),
                 )
-                for index, strategy in enumerate(strategies)
-                if index != chosen
+                for option in recovery.options
+                if (option.data_replication, option.standby_compute) != chosen
             ],
-            why=f"RTO {constraints.recovery.rto_minutes.value:g} min, RPO "
-            f"{constraints.recovery.rpo_minutes.value:g} min: {constraints.recovery.why}",
+            why=f"RTO {recovery.rto_minutes.value:g} min, RPO "
+            f"{recovery.rpo_minutes.value:g} min: {recovery.why}",
             risk="an untested restore is not a backup: restore drills quarterly, measured "
             "against the RTO",
             drivers=["availability.rto_minutes", "availability.rpo_minutes", "availability.slo"],

@@ -289,7 +289,13 @@ def failure_scenarios(
             "apply the prod environment in the recovery region; switch DNS",
         ]
         if regions == 1
-        else ["confirm DNS moved; scale the standby up; freeze deploys until failback"],
+        else [
+            "confirm DNS moved; the other region serves at full capacity; freeze deploys "
+            "until failback"
+            if constraints.topology.name == "active-active"
+            else f"confirm DNS moved; the {dr.standby_compute} scales out to full capacity; "
+            "freeze deploys until failback"
+        ],
         look_at=["AWS Health Dashboard", dash[0]],
         simulated=_region_rows(paths or []),
         covered=dr.meets_stated,

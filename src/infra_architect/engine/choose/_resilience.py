@@ -30,8 +30,9 @@ from infra_architect.engine._design_model import (
     SpikeSeries,
     SpikeStudy,
 )
-from infra_architect.engine._model import Constraints
-from infra_architect.engine.choose._availability import queue_sla, reachable, store_sla
+from infra_architect.engine._model import Constraints, TopologyCandidate
+from infra_architect.engine._region_study import Caps, PathShape, StoreShape, path_tree
+from infra_architect.engine.choose._availability import store_sla
 from infra_architect.engine.choose._compute import disruption_min_available, scale_on_requests
 from infra_architect.simulate import (
     Block,
@@ -47,12 +48,9 @@ from infra_architect.simulate import (
     bad_rollout,
     capacity_loss,
     emergency_rollback,
-    k_of_n,
     minimum_settings,
     monte_carlo,
     outcomes,
-    parallel,
-    series,
     simulate,
 )
 from infra_architect.spec import (
@@ -541,106 +539,62 @@ def availability_study(
     regions: int,
     reschedule_seconds: float,
 ) -> list[PathAvailability]:
-    design = catalog.design
-    sim = design.simulation
+    """Each entry path under the chosen topology and the strongest other candidate the
+    constraints simulated, now with the design's replicas, repair times and stores."""
+    del regions  # the topology carries it
+    sim = catalog.design.simulation
     budget = constraints.error_budget.per_30_days.value
-    strategies = {s.name: s for s in catalog.policy.recovery_strategies}
-    chosen_rto = constraints.recovery.strategy_rto_minutes
-    standby = strategies["warm-standby"].rto_minutes if "warm-standby" in strategies else 15.0
-    backup = max(s.rto_minutes for s in strategies.values())
+    topology = constraints.topology
+    chosen = topology.chosen
+    others = [c for c in topology.candidates if c.available and c is not chosen]
+    other = max(others, key=lambda c: (c.months_within_budget, -c.monthly_usd.value), default=None)
+    shape = _design_shape(compute, data, reschedule_seconds)
+    azs = topology.availability_zones.whole
+    dns = catalog.design.timings.dns_failover_seconds / 60
     out: list[PathAvailability] = []
     for entry in entry_services(req):
-        chosen_label = "two regions" if regions > 1 else "one region"
-        other_label = "one region" if regions > 1 else "two regions (warm standby)"
-        other_rto = backup if regions > 1 else standby
-        tree = _path(
-            req, catalog, compute, data, entry, chosen_rto, reschedule_seconds, constraints
-        )
-        other = _path(
-            req, catalog, compute, data, entry, other_rto, reschedule_seconds, constraints
-        )
+        tree, _ = path_tree(req, catalog, entry, shape, azs=azs, caps=_caps(chosen, dns))
+        alternative = other or chosen
+        other_tree, _ = path_tree(req, catalog, entry, shape, azs=azs, caps=_caps(alternative, dns))
         out.append(
             PathAvailability(
                 path=entry,
-                topology=f"{chosen_label}: a region-wide outage ends after at most "
-                f"{number(chosen_rto)} min ({constraints.recovery.strategy})",
+                topology=f"{chosen.label}: a region-wide outage ends after at most "
+                f"{number(chosen.region_outage_minutes)} min",
                 structure=_describe(tree),
                 monte_carlo=monte_carlo(
                     tree, trials=sim.monte_carlo_trials, seed=sim.seed, budget_minutes=budget
                 ),
-                alternative_topology=f"{other_label}: region-wide outages capped at "
-                f"{number(other_rto)} min",
+                alternative_topology=f"{alternative.label}: region-wide outages capped at "
+                f"{number(alternative.region_outage_minutes)} min",
                 alternative=monte_carlo(
-                    other, trials=sim.monte_carlo_trials, seed=sim.seed, budget_minutes=budget
+                    other_tree, trials=sim.monte_carlo_trials, seed=sim.seed, budget_minutes=budget
                 ),
             )
         )
     return out
 
 
-def _component(
-    catalog: Catalog, key: str, name: str, repair: float | None = None, cap: float | None = None
-) -> Component:
-    figures = catalog.design.reliability[key]
-    return Component(
-        name=name,
-        incidents_per_year=figures.incidents_per_year,
-        repair_minutes=repair if repair is not None else figures.repair_minutes,
-        cap_minutes=cap,
-        source=figures.source,
+def _caps(candidate: TopologyCandidate, dns_minutes: float) -> Caps:
+    if candidate.name == "active-active":
+        return Caps(region=dns_minutes, every_component=dns_minutes)
+    return Caps(region=candidate.region_outage_minutes)
+
+
+def _design_shape(compute: ComputeDesign, data: DataDesign, reschedule_seconds: float) -> PathShape:
+    return PathShape(
+        front="api-gateway" if compute.platform == "lambda" else "alb",
+        replica="node" if compute.platform.startswith("eks") else "task",
+        repair_minutes=max(reschedule_seconds / 60, 0.1),
+        replicas={p.name: p.min_replicas for p in compute.services},
+        stores={
+            s.name: StoreShape(
+                sla=store_sla(DatastoreEngine(s.engine), DatastoreRole(s.role), multi=s.multi_az),
+                multi_az=s.multi_az,
+            )
+            for s in data.stores
+        },
     )
-
-
-def _path(  # noqa: PLR0917
-    req: Requirements,
-    catalog: Catalog,
-    compute: ComputeDesign,
-    data: DataDesign,
-    entry: str,
-    region_cap: float,
-    reschedule_seconds: float,
-    constraints: Constraints,
-) -> Block:
-    azs = constraints.topology.availability_zones.whole
-    zones = [_component(catalog, "availability-zone", f"zone-{chr(97 + i)}") for i in range(azs)]
-    front = "api-gateway" if compute.platform == "lambda" else "alb"
-    parts: list[Component | Block] = [
-        _component(catalog, "region", "region", cap=region_cap),
-        _component(catalog, front, front),
-        k_of_n("zones", 1, zones),
-    ]
-    replica = "node" if compute.platform.startswith("eks") else "task"
-    repair = max(reschedule_seconds / 60, 0.1)
-    modelled = catalog.design.simulation.replicas_modelled
-    reached = reachable(req, entry)
-    for name in reached:
-        plan = next(p for p in compute.services if p.name == name)
-        count = max(1, min(plan.min_replicas, modelled))
-        copies = [
-            _component(catalog, replica, f"{name}-replica-{i + 1}", repair=repair)
-            for i in range(count)
-        ]
-        parts.append(parallel(f"{name} replicas", *copies) if count > 1 else copies[0])
-    used: list[str] = []
-    for name in reached:
-        for use in req.service(name).uses:
-            if use not in used:
-                used.append(use)
-    stores = {s.name: s for s in data.stores}
-    queues = {q.name: q for q in req.system.queues}
-    for name in used:
-        if name in stores:
-            store = stores[name]
-            key = store_sla(
-                DatastoreEngine(store.engine), DatastoreRole(store.role), multi=store.multi_az
-            )
-            component = _component(catalog, key, name)
-            parts.append(
-                component if store.multi_az else series(f"{name} in its zone", zones[0], component)
-            )
-        elif name in queues:
-            parts.append(_component(catalog, queue_sla(queues[name].engine), name))
-    return series(entry, *parts)
 
 
 def _describe(node: Component | Block) -> list[str]:
