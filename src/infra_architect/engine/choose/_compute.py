@@ -335,7 +335,7 @@ def _plan(
     metrics_port = None if service.type is ServiceType.CRON else workloads.metrics_port
     grpc = serves and service.protocol is Protocol.GRPC
     # The kubelet's gRPC probe speaks no TLS (Kubernetes 1.32): a gRPC port that serves
-    # TLS is probed like a worker, over HTTP on its plaintext metrics port.
+    # TLS is probed like a worker, on its metrics port's health path.
     grpc_probe = grpc and not tls_to_services(req)[0]
     health_path = catalog.design.grpc.health_check_path if grpc else service.health_check_path
     probe_port, probe_path = (

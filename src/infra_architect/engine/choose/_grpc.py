@@ -32,9 +32,7 @@ APP_MESH_END_OF_SUPPORT = "2026-09-30"
 
 def grpc_services(compute: ComputeDesign) -> list[ServicePlan]:
     """Services that serve gRPC on a port, in spec order."""
-    return [
-        s for s in compute.services if s.protocol == Protocol.GRPC.value and s.port is not None
-    ]
+    return [s for s in compute.services if s.protocol == Protocol.GRPC.value and s.port is not None]
 
 
 def choose_grpc(
@@ -74,7 +72,9 @@ def choose_grpc(
         else None
     )
     return GrpcBalancing(
-        decision=_decision(req, constraints, catalog, compute, mode, names, callees, edge),
+        decision=_decision(
+            req, constraints, catalog, mode=mode, names=names, callees=callees, edge=edge
+        ),
         mode=mode,
         services=names,
         headless=callees if client_side else [],
@@ -82,9 +82,7 @@ def choose_grpc(
         mesh=data.mesh.name if mode == "mesh" else None,
         mesh_namespace=data.mesh.namespace if mode == "mesh" else None,
         mesh_ports=(
-            [data.mesh.proxy_inbound_port, *data.mesh.control_plane_ports]
-            if mode == "mesh"
-            else []
+            [data.mesh.proxy_inbound_port, *data.mesh.control_plane_ports] if mode == "mesh" else []
         ),
         health_check_path=data.health_check_path,
         success_codes=data.success_codes,
@@ -109,7 +107,7 @@ def _decision(
     req: Requirements,
     constraints: Constraints,
     catalog: Catalog,
-    compute: ComputeDesign,
+    *,
     mode: GrpcBalancingMode,
     names: list[str],
     callees: list[str],
@@ -120,9 +118,7 @@ def _decision(
     team_says = (
         f"team.size={team.size}, team.kubernetes_experience={team.kubernetes_experience.value}"
     )
-    mesh_fit = next(
-        c for c in constraints.complexity.capabilities if c.name == MESH_CAPABILITY
-    )
+    mesh_fit = next(c for c in constraints.complexity.capabilities if c.name == MESH_CAPABILITY)
     age = data.max_connection_age_seconds
     resolution = data.dns_min_resolution_seconds
     listed = ", ".join(names)
@@ -135,8 +131,8 @@ def _decision(
     )
     pinning = (
         "HTTP/2 multiplexes every call of a client over one long-lived connection, so "
-        "balancing per connection (a ClusterIP Service through kube-proxy) pins each client "
-        "to one pod and pods added by the autoscaler get no calls"
+        "balancing per connection pins each client to one replica and replicas added by "
+        "the autoscaler get no calls"
     )
     client_side = Alternative(
         name="headless Services with client-side round_robin",
@@ -159,7 +155,7 @@ def _decision(
     )
     clusterip = Alternative(
         name="ClusterIP Services (kube-proxy, per connection)",
-        why_not=pinning,
+        why_not=f"kube-proxy balances per connection: {pinning}",
     )
     drivers = [
         "system.services[].protocol",
@@ -185,7 +181,7 @@ def _decision(
                 ),
             ],
             why=(
-                f"{listed} speak gRPC: {pinning.replace(' (a ClusterIP Service through kube-proxy)', '')}. "
+                f"{listed} speak gRPC: {pinning}. "
                 "Service Connect already runs an Envoy proxy beside every task; with the port "
                 f"mapping's appProtocol set to {data.ecs_app_protocol} it balances each call "
                 "across the callee's tasks and reports gRPC request metrics" + edge_says
