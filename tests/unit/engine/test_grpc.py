@@ -111,6 +111,8 @@ def test_grpc_services_get_native_grpc_probes_and_the_health_method(catalog: Cat
         assert plan.probes is not None
         assert (plan.probes.kind, plan.probes.port, plan.probes.path) == ("grpc", 50051, path)
         assert plan.health_check_path == path
+    # no "/healthz is assumed" for a service whose health is the gRPC health service
+    assert not [a for a in design.assumptions if a.field.endswith("health_check_path")]
 
 
 def test_the_edge_load_balancer_decision_names_grpc_target_groups(catalog: Catalog) -> None:
