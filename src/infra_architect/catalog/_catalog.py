@@ -80,7 +80,7 @@ class RegionRpoZeroOption(_Data):
 
 class Capability(_Data):
     name: str
-    kind: Literal["compute", "topology", "data"]
+    kind: Literal["compute", "topology", "data", "network"]
     title: str
     team_size: int = Field(ge=1)
     ops_experience: Experience
@@ -272,6 +272,29 @@ class Workloads(_Data):
     pre_stop_sleep_seconds: int = Field(ge=0)
 
 
+class Mesh(_Data):
+    """The service mesh the design runs when the team can operate one."""
+
+    name: str
+    namespace: str
+    proxy_inbound_port: int = Field(ge=1, le=65535)
+    control_plane_ports: list[int] = Field(min_length=1)
+
+
+class GrpcData(_Data):
+    """How gRPC (HTTP/2) traffic is balanced, probed and health-checked (design.yaml grpc)."""
+
+    health_check_path: str = Field(pattern=r"^/[A-Za-z0-9_.]+/[A-Za-z0-9_]+$")
+    success_codes: str
+    kubernetes_app_protocol: str
+    ecs_app_protocol: Literal["grpc"]
+    client_service_config: str
+    dns_min_resolution_seconds: int = Field(ge=0)
+    max_connection_age_seconds: int = Field(ge=1)
+    max_connection_age_grace_seconds: int = Field(ge=0)
+    mesh: Mesh
+
+
 class BrokerClass(_Data):
     class_: str = Field(alias="class")
     price_key: str
@@ -361,6 +384,7 @@ class DesignData(_Data):
     slas: dict[str, Sla]
     timings: Timings
     workloads: Workloads
+    grpc: GrpcData
     change_failure_rate: float = Field(gt=0, lt=1)
     deploy_budget_share: float = Field(gt=0, le=1)
     spike_budget_share: float = Field(gt=0, le=1)

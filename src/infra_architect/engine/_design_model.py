@@ -205,8 +205,13 @@ class Autoscaling(_Out):
 
 
 class Probes(_Out):
-    """Readiness, liveness and startup probes: one HTTP endpoint, three questions."""
+    """Readiness, liveness and startup probes: one health endpoint, three questions."""
 
+    kind: Literal["http", "grpc"] = Field(
+        default="http",
+        description="http: GET path on port; grpc: the kubelet's native gRPC probe "
+        "(grpc.health.v1.Health/Check, path names the method) on port.",
+    )
     port: int
     path: str
     readiness_period_seconds: int
@@ -298,6 +303,51 @@ class Flow(_Out):
     why: str
 
 
+GrpcBalancingMode = Literal["client-side", "mesh", "service-connect"]
+
+
+class GrpcBalancing(_Out):
+    """How calls to gRPC services (long-lived HTTP/2 connections) are spread over
+    replicas: at the edge (ALB target groups with protocol version GRPC) and inside
+    (client-side round_robin over a headless Service, a mesh, or ECS Service Connect)."""
+
+    decision: Decision
+    mode: GrpcBalancingMode
+    services: list[str] = Field(description="Every service with protocol grpc.")
+    headless: list[str] = Field(
+        description="gRPC services other services call, given a headless Service "
+        "(clusterIP: None) so DNS returns every ready pod (client-side mode only)."
+    )
+    edge: list[str] = Field(
+        description="Public gRPC services: load balancer target groups with protocol "
+        "version GRPC behind the HTTPS listener."
+    )
+    mesh: str | None = Field(description="The mesh that balances per request (mesh mode).")
+    mesh_namespace: str | None
+    mesh_ports: list[int] = Field(
+        description="Ports meshed pods need open: the proxy's inbound port first, then "
+        "the control plane's."
+    )
+    health_check_path: str = Field(description="The gRPC health method the checks call.")
+    success_codes: str = Field(description="gRPC status codes a healthy target answers.")
+    app_protocol: str = Field(description="appProtocol of the gRPC port on this platform.")
+    client_target_prefix: str = Field(
+        description="Prefix of the address clients dial ('dns:///' for client-side "
+        "balancing, which re-resolves every pod; empty otherwise)."
+    )
+    client_service_config: str | None = Field(
+        description="gRPC service config JSON clients load (client-side mode only)."
+    )
+    max_connection_age_seconds: int | None = Field(
+        description="Servers close connections after this so clients re-resolve (client-side)."
+    )
+    max_connection_age_grace_seconds: int | None
+    new_replica_traffic: Figure | None = Field(
+        description="Worst case from a new replica being ready to its taking its share "
+        "(None: balanced per request, a ready replica takes calls at once)."
+    )
+
+
 LoadBalancer = Literal["alb", "nlb", "api-gateway", "none"]
 Scheme = Literal["internet-facing", "internal", "none"]
 
@@ -318,6 +368,9 @@ class NetworkDesign(_Out):
     interface_endpoints: list[str]
     service_discovery: str
     flows: list[Flow]
+    grpc: GrpcBalancing | None = Field(
+        default=None, description="gRPC balancing (None: no service speaks gRPC)."
+    )
 
 
 # --- data ---------------------------------------------------------------------------
@@ -714,6 +767,8 @@ class Design(_Out):
     def decisions(self) -> list[Decision]:
         """Every major decision, failure paths first."""
         extra = [self.network.load_balancer_decision] if self.network.load_balancer_decision else []
+        if self.network.grpc is not None:
+            extra.append(self.network.grpc.decision)
         return [
             self.availability.decision,
             self.compute.decision,

@@ -199,7 +199,7 @@ class Recovery(_Out):
 class CapabilityFit(_Out):
     name: str
     title: str
-    kind: Literal["compute", "topology", "data"]
+    kind: Literal["compute", "topology", "data", "network"]
     within_reach: bool
     shortfalls: list[str]
 

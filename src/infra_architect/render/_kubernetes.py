@@ -83,6 +83,31 @@ def _meta(name: str, labels: dict[str, str] | None = None, **extra: object) -> D
     return meta
 
 
+def _port_name(service: ServicePlan) -> str:
+    """The serving port's name: grpc for gRPC services (HTTP/2), http otherwise."""
+    return "grpc" if service.protocol == "grpc" else "http"
+
+
+def _grpc_edge_annotations(design: Design) -> dict[str, str]:
+    """The AWS Load Balancer Controller's target group settings for a gRPC backend:
+    protocol version GRPC (per-call balancing), the gRPC health method and status code."""
+    grpc = design.network.grpc
+    assert grpc is not None  # noqa: S101  (callers check)
+    return {
+        "alb.ingress.kubernetes.io/backend-protocol-version": "GRPC",
+        "alb.ingress.kubernetes.io/healthcheck-path": grpc.health_check_path,
+        "alb.ingress.kubernetes.io/success-codes": grpc.success_codes,
+    }
+
+
+def _grpc_edge_on_ingress(design: Design) -> bool:
+    """Every public service speaks gRPC: the settings go on the Ingress; otherwise each
+    gRPC Service carries them (the controller lets a Service override its Ingress)."""
+    grpc = design.network.grpc
+    public = [s.name for s in design.compute.services if s.public and s.port is not None]
+    return grpc is not None and bool(public) and set(public) <= set(grpc.edge)
+
+
 def _skip_annotations(*skips: tuple[str, str]) -> dict[str, str]:
     """checkov suppressions, each with the reason a reviewer would accept."""
     return {
@@ -149,6 +174,11 @@ def _base(design: Design) -> dict[str, str]:
 
 
 def _namespace(design: Design) -> Doc:
+    grpc = design.network.grpc
+    extra: dict[str, object] = {}
+    if grpc is not None and grpc.mesh is not None:
+        # The mesh's proxy injector adds its proxy to every pod created here.
+        extra["annotations"] = {"linkerd.io/inject": "enabled"}
     return {
         "apiVersion": "v1",
         "kind": "Namespace",
@@ -163,6 +193,7 @@ def _namespace(design: Design) -> Doc:
                 ),
                 "pod-security.kubernetes.io/warn": "restricted",
             },
+            **extra,
         ),
     }
 
@@ -261,10 +292,26 @@ def _configmap(design: Design, service: ServicePlan) -> Doc:
         data["METRICS_PORT"] = str(service.metrics_port)
     if secret_keys(design, service):
         data["SECRETS_DIR"] = "/etc/secrets"
+    grpc = design.network.grpc
+    calls_grpc = False
     for callee in service.calls:
         target = design.compute.service(callee)
+        if grpc is not None and callee in grpc.services:
+            # A gRPC target, not a URL: dns:/// makes the client resolve every pod.
+            data[f"{env_key(callee)}_URL"] = f"{grpc.client_target_prefix}{callee}:{target.port}"
+            calls_grpc = True
+            continue
         scheme = "https" if design.security.tls_to_services else "http"
         data[f"{env_key(callee)}_URL"] = f"{scheme}://{callee}:{target.port}"
+    if grpc is not None and calls_grpc and grpc.client_service_config is not None:
+        data["GRPC_SERVICE_CONFIG"] = grpc.client_service_config
+    if (
+        grpc is not None
+        and service.name in grpc.services
+        and grpc.max_connection_age_seconds is not None
+    ):
+        data["GRPC_MAX_CONNECTION_AGE_SECONDS"] = str(grpc.max_connection_age_seconds)
+        data["GRPC_MAX_CONNECTION_AGE_GRACE_SECONDS"] = str(grpc.max_connection_age_grace_seconds)
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
@@ -274,11 +321,16 @@ def _configmap(design: Design, service: ServicePlan) -> Doc:
 
 
 def _probe(probes: Probes, period: int, failures: int, *, tls: bool) -> Doc:
-    get: Doc = {"path": probes.path, "port": probes.port}
-    if tls:  # the port serves TLS; the kubelet does not verify the certificate
-        get["scheme"] = "HTTPS"
+    if probes.kind == "grpc":
+        # The kubelet calls grpc.health.v1.Health/Check itself (GA since Kubernetes 1.27).
+        handler: Doc = {"grpc": {"port": probes.port}}
+    else:
+        get: Doc = {"path": probes.path, "port": probes.port}
+        if tls:  # the port serves TLS; the kubelet does not verify the certificate
+            get["scheme"] = "HTTPS"
+        handler = {"httpGet": get}
     return {
-        "httpGet": get,
+        **handler,
         "periodSeconds": period,
         "timeoutSeconds": 2,
         "failureThreshold": failures,
@@ -295,7 +347,9 @@ def _container(design: Design, service: ServicePlan) -> Doc:
     }
     ports = []
     if service.port is not None:
-        ports.append({"name": "http", "containerPort": service.port, "protocol": "TCP"})
+        ports.append(
+            {"name": _port_name(service), "containerPort": service.port, "protocol": "TCP"}
+        )
     if service.metrics_port is not None:
         ports.append({"name": "metrics", "containerPort": service.metrics_port, "protocol": "TCP"})
     if ports:
@@ -504,11 +558,15 @@ def _cronjob(design: Design, service: ServicePlan) -> Doc:
 
 
 def _service(design: Design, service: ServicePlan) -> list[Doc]:
+    grpc = design.network.grpc
+    is_grpc = grpc is not None and service.name in grpc.services
     ports = []
     if service.port is not None:
-        ports.append(
-            {"name": "http", "port": service.port, "targetPort": "http", "protocol": "TCP"}
-        )
+        name = _port_name(service)
+        port: Doc = {"name": name, "port": service.port, "targetPort": name, "protocol": "TCP"}
+        if grpc is not None and is_grpc:
+            port["appProtocol"] = grpc.app_protocol
+        ports.append(port)
     if service.metrics_port is not None:
         ports.append(
             {
@@ -521,12 +579,21 @@ def _service(design: Design, service: ServicePlan) -> list[Doc]:
     names = [service.name]
     if uses_rollout(design, service) and design.delivery.strategy == "blue-green":
         names.append(f"{service.name}-preview")  # blue-green's preview of the new version
+    spec: Doc = {"type": "ClusterIP"}
+    if grpc is not None and service.name in grpc.headless:
+        # Headless: DNS answers with every ready pod, and the callers' round_robin
+        # spreads calls over them (kube-proxy would pin each HTTP/2 connection to one).
+        spec["clusterIP"] = "None"
+    spec.update({"selector": _selector(service), "ports": ports})
+    extra: dict[str, object] = {}
+    if is_grpc and service.public and not _grpc_edge_on_ingress(design):
+        extra["annotations"] = _grpc_edge_annotations(design)
     return [
         {
             "apiVersion": "v1",
             "kind": "Service",
-            "metadata": _meta(name, _labels(design, service)),
-            "spec": {"type": "ClusterIP", "selector": _selector(service), "ports": ports},
+            "metadata": _meta(name, _labels(design, service), **extra),
+            "spec": spec,
         }
         for name in names
     ]
@@ -642,13 +709,17 @@ def network_policy(design: Design, service: ServicePlan) -> Doc:
     """What the call graph allows: callers in, callees and stores out; the rest denied."""
     ingress: list[Doc] = []
     callers = [s.name for s in design.compute.services if service.name in s.calls]
+    grpc = design.network.grpc
+    # Meshed pod-to-pod traffic arrives on the mesh proxy's inbound port, not the
+    # service's own; the proxies also reach their control plane in its namespace.
+    mesh_ports = grpc.mesh_ports if grpc is not None and grpc.mesh is not None else []
     if service.port is not None and callers:
         ingress.append(
             {
                 "from": [
                     {"podSelector": {"matchLabels": {"app.kubernetes.io/name": c}}} for c in callers
                 ],
-                "ports": [{"protocol": "TCP", "port": service.port}],
+                "ports": [{"protocol": "TCP", "port": p} for p in [service.port, *mesh_ports[:1]]],
             }
         )
     if service.public and service.port is not None:
@@ -675,10 +746,26 @@ def network_policy(design: Design, service: ServicePlan) -> Doc:
     egress: list[Doc] = [
         {
             "to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": callee}}}],
-            "ports": [{"protocol": "TCP", "port": design.compute.service(callee).port}],
+            "ports": [
+                {"protocol": "TCP", "port": p}
+                for p in [design.compute.service(callee).port, *mesh_ports[:1]]
+            ],
         }
         for callee in service.calls
     ]
+    if grpc is not None and grpc.mesh_namespace is not None:
+        egress.append(
+            {
+                "to": [
+                    {
+                        "namespaceSelector": {
+                            "matchLabels": {"kubernetes.io/metadata.name": grpc.mesh_namespace}
+                        }
+                    }
+                ],
+                "ports": [{"protocol": "TCP", "port": p} for p in mesh_ports],
+            }
+        )
     store_ports = sorted(
         {
             store.port
@@ -957,10 +1044,14 @@ def _ingress(design: Design) -> Doc:
     }
     if design.network.waf:
         annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"] = PENDING
+    if _grpc_edge_on_ingress(design):
+        annotations.update(_grpc_edge_annotations(design))
     if check is not None:
         annotations.update(
             {
-                "alb.ingress.kubernetes.io/healthcheck-path": check.path,
+                "alb.ingress.kubernetes.io/healthcheck-path": annotations.get(
+                    "alb.ingress.kubernetes.io/healthcheck-path", check.path
+                ),
                 "alb.ingress.kubernetes.io/healthcheck-interval-seconds": str(
                     check.interval_seconds
                 ),
@@ -973,7 +1064,7 @@ def _ingress(design: Design) -> Doc:
         )
     spec: Doc = {
         "ingressClassName": "alb",
-        "defaultBackend": {"service": {"name": first.name, "port": {"name": "http"}}},
+        "defaultBackend": {"service": {"name": first.name, "port": {"name": _port_name(first)}}},
     }
     if len(public) > 1:
         spec["rules"] = [
@@ -983,7 +1074,9 @@ def _ingress(design: Design) -> Doc:
                         {
                             "path": f"/{s.name}",
                             "pathType": "Prefix",
-                            "backend": {"service": {"name": s.name, "port": {"name": "http"}}},
+                            "backend": {
+                                "service": {"name": s.name, "port": {"name": _port_name(s)}}
+                            },
                         }
                         for s in public[1:]
                     ]

@@ -326,7 +326,32 @@ def _verify_job(
                 "run": wait,
             }
         )
-    if service.public and service.probes is not None:
+    grpc = design.network.grpc
+    if service.public and grpc is not None and service.name in grpc.edge:
+        # A gRPC target group refuses HTTP/1.1; an HTTP/2 POST of an empty
+        # HealthCheckRequest (5 bytes of gRPC framing) is a real call, and only SERVING
+        # answers the 7 bytes 00 00000002 0801 (NOT_SERVING still has status 0, which is
+        # all the load balancer's own check sees).
+        checks.append(
+            {
+                "name": "Smoke test through the load balancer (gRPC health: SERVING)",
+                "env": {
+                    "BASE_URL": "${{ vars.PUBLIC_URL }}",
+                    "HEALTH_METHOD": grpc.health_check_path,
+                },
+                "run": (
+                    # a file, not stdin: curl's retries resend it
+                    "printf '\\0\\0\\0\\0\\0' > \"$RUNNER_TEMP/health-request\"\n"
+                    "reply=$(curl --fail --silent --show-error --http2 --retry 5 "
+                    "--retry-delay 5 -H 'content-type: application/grpc' -H 'te: trailers' "
+                    '--data-binary @"$RUNNER_TEMP/health-request" "$BASE_URL$HEALTH_METHOD" '
+                    "| od -An -tx1 | tr -d ' \\n')\n"
+                    'if [ "$reply" != "00000000020801" ]; then '
+                    'echo "::error::health answered ${reply:-nothing}, not SERVING"; exit 1; fi\n'
+                ),
+            }
+        )
+    elif service.public and service.probes is not None:
         checks.append(
             {
                 "name": "Smoke test through the load balancer",

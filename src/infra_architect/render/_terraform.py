@@ -697,6 +697,11 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
                 "blue_green": blue_green,
             }
         )
+        grpc = design.network.grpc
+        if grpc is not None and service.name in grpc.edge:
+            # Per-call balancing of HTTP/2; the health method answers a gRPC status.
+            target["protocol_version"] = "GRPC"
+            target["matcher"] = grpc.success_codes
         targets[service.name] = target
     body: list[Item] = [
         Attr("name", Expr("local.name")),
@@ -761,6 +766,9 @@ def _ecs_service(
     if service.port is not None:
         spec["port"] = service.port
         spec["health_check_path"] = service.health_check_path or "/healthz"
+        grpc = design.network.grpc
+        if grpc is not None and service.name in grpc.services:
+            spec["app_protocol"] = grpc.app_protocol
     spec["min_tasks"] = size.min_replicas
     spec["max_tasks"] = size.max_replicas
     spec["task_role_arn"] = Expr(f'module.security.service_role_arns["{service.name}"]')

@@ -321,6 +321,11 @@ def _serves_requests(service: object) -> bool:
     return isinstance(kind, ServiceType) and kind.serves_requests
 
 
+def _serves_http(service: object) -> bool:
+    """Serves requests over HTTP: a gRPC service's health is the grpc.health.v1 service."""
+    return _serves_requests(service) and getattr(service, "protocol", None) is not Protocol.GRPC
+
+
 class Service(_Model):
     name: DnsLabel
     type: ServiceType = Field(description="web | api serve requests; worker | cron do not.")
@@ -411,7 +416,7 @@ class Service(_Model):
             "letters, digits and - . _ ~ / (it reaches probes, the load balancer and the "
             "pipeline's smoke test)."
         ),
-        Assumed("services expose their readiness at /healthz", applies=_serves_requests),
+        Assumed("services expose their readiness at /healthz", applies=_serves_http),
     ] = "/healthz"
 
     def call_rates(self) -> list[tuple[str, float]]:

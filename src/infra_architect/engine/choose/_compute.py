@@ -23,6 +23,7 @@ from infra_architect.engine._design_model import (
     ServicePlan,
 )
 from infra_architect.engine._model import Constraints, ServiceCapacity
+from infra_architect.engine.choose._compliance import tls_to_services
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 from infra_architect.spec import ComputeChoice, Protocol, Requirements, ServiceType
 from infra_architect.spec._semantic import eventbridge_cron, five_fields
@@ -259,12 +260,15 @@ KUBERNETES_VERSION = "1.32"
 """The EKS version the Terraform pins and the manifests are validated against."""
 
 
-def _probes(catalog: Catalog, port: int | None, path: str | None) -> Probes | None:
+def _probes(
+    catalog: Catalog, port: int | None, path: str | None, *, grpc: bool = False
+) -> Probes | None:
     """One health endpoint asked three questions: started? ready for traffic? alive?"""
     if port is None or path is None:
         return None
     t, w = catalog.design.timings, catalog.design.workloads
     return Probes(
+        kind="grpc" if grpc else "http",
         port=port,
         path=path,
         readiness_period_seconds=t.readiness_period_seconds,
@@ -329,9 +333,14 @@ def _plan(
     workloads = catalog.design.workloads
     port = (service.port or profile.port) if serves else None
     metrics_port = None if service.type is ServiceType.CRON else workloads.metrics_port
+    grpc = serves and service.protocol is Protocol.GRPC
+    # The kubelet's gRPC probe speaks no TLS (Kubernetes 1.32): a gRPC port that serves
+    # TLS is probed like a worker, on its metrics port's health path.
+    grpc_probe = grpc and not tls_to_services(req)[0]
+    health_path = catalog.design.grpc.health_check_path if grpc else service.health_check_path
     probe_port, probe_path = (
-        (port, service.health_check_path)
-        if serves
+        (port, health_path)
+        if serves and (grpc_probe or not grpc)
         else (metrics_port, workloads.worker_health_path)
     )
     return ServicePlan(
@@ -340,7 +349,7 @@ def _plan(
         public=service.public,
         port=port,
         protocol=service.protocol.value,
-        health_check_path=service.health_check_path if serves else None,
+        health_check_path=health_path if serves else None,
         schedule=five_fields(service.schedule) if service.schedule else None,
         eventbridge_schedule=eventbridge_cron(service.schedule) if service.schedule else None,
         vcpu=vcpu,
@@ -352,7 +361,7 @@ def _plan(
         calls=[c.service for c in service.calls],
         uses=list(service.uses),
         metrics_port=metrics_port,
-        probes=_probes(catalog, probe_port, probe_path),
+        probes=_probes(catalog, probe_port, probe_path, grpc=grpc_probe),
     )
 
 

@@ -18,6 +18,7 @@ from infra_architect.engine._design_model import (
     Subnet,
 )
 from infra_architect.engine._model import Constraints
+from infra_architect.engine.choose._grpc import choose_grpc
 from infra_architect.spec import (
     Compliance,
     DatastoreEngine,
@@ -166,6 +167,7 @@ def choose_network(
         interface_endpoints=endpoints,
         service_discovery=discovery,
         flows=flows,
+        grpc=choose_grpc(req, constraints, catalog, compute),
     )
 
 
@@ -220,6 +222,7 @@ def _nat_decision(req: Requirements, catalog: Catalog, azs: int) -> Decision:
 
 def _lb_decision(req: Requirements, load_balancer: str, scheme: str) -> Decision:
     grpc = any(s.protocol.value == "grpc" for s in req.system.services)
+    grpc_edge = [s.name for s in req.system.services if s.protocol.value == "grpc" and s.public]
     if load_balancer == "api-gateway":
         return Decision(
             id="load-balancing",
@@ -249,7 +252,14 @@ def _lb_decision(req: Requirements, load_balancer: str, scheme: str) -> Decision
         + ("/gRPC" if grpc else "")
         + " services: path-based routing, per-target HTTP health checks, TLS termination "
         "with ACM certificates and WAF attachment"
-        + ("" if scheme == "internet-facing" else "; internal because no service is public"),
+        + ("" if scheme == "internet-facing" else "; internal because no service is public")
+        + (
+            f"; gRPC ({', '.join(grpc_edge)}) through target groups with protocol version "
+            "GRPC, which balance each call, not each HTTP/2 connection (an NLB would pin "
+            "every client to one target)"
+            if grpc_edge
+            else ""
+        ),
         risk="ALB scales in steps: a sudden 10x spike can see 503s for a minute unless "
         "pre-warmed (LCU reservation) before a planned event",
         drivers=["system.services[].public", "system.services[].protocol"],
