@@ -18,6 +18,7 @@ from infra_architect.catalog._catalog import (
     UsageAssumptions,
     load_catalog,
 )
+from infra_architect.catalog._data_sizing import DataSizing
 from infra_architect.catalog._prices import (
     TERMS,
     PriceCatalog,
@@ -32,6 +33,7 @@ __all__ = [
     "TERMS",
     "Capability",
     "Catalog",
+    "DataSizing",
     "DesignData",
     "NodeType",
     "Policy",
