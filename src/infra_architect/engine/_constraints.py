@@ -6,6 +6,7 @@ from infra_architect._figures import figure
 from infra_architect.catalog import Catalog
 from infra_architect.engine._capacity import derive_capacity, total_capacity
 from infra_architect.engine._conflicts import Cheaper, Derived, derive_conflicts
+from infra_architect.engine._data_sizing import data_access_notes
 from infra_architect.engine._floor import derive_cost_floor
 from infra_architect.engine._model import Constraints, CostFloor, ErrorBudget
 from infra_architect.engine._topology import (
@@ -62,6 +63,7 @@ def _derive(req: Requirements, catalog: Catalog, *, offer_trades: bool) -> Const
         + factors.assumptions
         + capacity_notes
         + recovery_notes
+        + data_access_notes(req, catalog)
         + _repository_notes(req)
     )
     return Constraints(

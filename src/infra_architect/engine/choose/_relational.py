@@ -135,7 +135,7 @@ def relational_store(
             + (
                 f"; the writer serves {number(round(on_writer, 1))} reads/s and "
                 f"{readers} reader(s) the rest"
-                if readers > failover_reader
+                if readers
                 else ""
             )
             + cache_note
@@ -184,8 +184,12 @@ def relational_store(
         rpo_in_region=zero
         if multi
         else given(design.pitr_lag_minutes, "min", "single-AZ: restore from PITR"),
-        why=f"{cls.class_} for {load_why(load, sizing)} (the class holds below "
-        f"{cls.below_rps:,.0f})"
+        why=f"{cls.class_} for {load_why(load, sizing)} "
+        + (
+            f"(the class holds below {cls.below_rps:,.0f})"
+            if cls is not design.db_classes[-1]
+            else "(the largest class in the catalog)"
+        )
         + (
             f"; the primary keeps the writes and {number(round(on_primary, 1))} reads/s, "
             f"{replicas} read replica(s) of its class take the rest"

@@ -632,7 +632,10 @@ def _path(  # noqa: PLR0917
         if name in stores:
             store = stores[name]
             key = store_sla(
-                DatastoreEngine(store.engine), DatastoreRole(store.role), multi=store.multi_az
+                DatastoreEngine(store.engine),
+                DatastoreRole(store.role),
+                multi=store.multi_az,
+                aurora=store.kind == "aurora",
             )
             component = _component(catalog, key, name)
             parts.append(
