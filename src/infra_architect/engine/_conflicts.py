@@ -419,7 +419,7 @@ def _store_beyond_largest_class(
         yield Conflict(
             id="store-load-beyond-largest-class",
             severity=ERROR,
-            title=f"{store.name} must take {number(round(writes, 1))} writes/s and "
+            title=f"{store.name} must serve {number(round(writes, 1))} writes/s and "
             f"{number(round(reads, 1))} reads/s at the growth peak; the largest database "
             f"class in the catalog ({largest.class_}) holds below "
             f"{number(largest.below_rps)} read-equivalent queries/s"

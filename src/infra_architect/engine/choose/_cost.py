@@ -877,7 +877,7 @@ def _aurora(  # noqa: PLR0917  (one store's lines of the bill)
         _storage(
             f"{plan.name} Aurora storage" + (" (I/O-Optimized)" if plan.io_optimized else ""),
             "database",
-            "aurora_iopt_storage_gb_month" if plan.io_optimized else "aurora_storage_gb_month",
+            "auroraiopt_storage_gb_month" if plan.io_optimized else "aurora_storage_gb_month",
             gb,
             1,
             plan.name,
@@ -1511,7 +1511,7 @@ def _recovery_region(parts: Parts, sizes: Sizes, first: list[Usage], scale: floa
                 _storage(
                     f"{plan.name} secondary cluster storage",
                     "recovery",
-                    "aurora_iopt_storage_gb_month"
+                    "auroraiopt_storage_gb_month"
                     if plan.io_optimized
                     else "aurora_storage_gb_month",
                     gb,

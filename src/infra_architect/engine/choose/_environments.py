@@ -303,8 +303,11 @@ def _staging_store(
         )
         load = store.load
         peak = (
+            # staging carries a share of prod's average traffic (usage.staging_traffic_share)
             read_equivalent(
-                load.reads_per_second.value, load.writes_per_second.value, design.data_sizing
+                load.average_reads_per_second.value,
+                load.average_writes_per_second.value,
+                design.data_sizing,
             )
             * share
             if load is not None

@@ -197,6 +197,13 @@ def relational_store(
             else ""
         )
         + pools.note(cls.max_connections)
+        + (
+            f"; burstable: {cls.baseline_percent:g}% of its {cls.vcpu:g} vCPU sustained, CPU "
+            "above that is billed as surplus credits, so a sustained rise past "
+            f"{cls.below_rps:,.0f} queries/s moves the store up the ladder"
+            if cls.baseline_percent is not None
+            else ""
+        )
         + cache_note
         + "; "
         + ("Multi-AZ: a synchronous standby takes over in 1-2 min" if multi else "single-AZ")
