@@ -20,6 +20,7 @@ from infra_architect.catalog._catalog import (
     UsageAssumptions,
     load_catalog,
 )
+from infra_architect.catalog._data_sizing import DataSizing
 from infra_architect.catalog._prices import (
     TERMS,
     PriceCatalog,
@@ -35,6 +36,7 @@ __all__ = [
     "Capability",
     "Catalog",
     "DataReplication",
+    "DataSizing",
     "DesignData",
     "NodeType",
     "Policy",

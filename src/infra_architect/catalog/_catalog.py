@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ruamel.yaml import YAML
 
+from infra_architect.catalog._data_sizing import DataSizing
 from infra_architect.catalog._prices import PriceCatalog, PriceList
 from infra_architect.spec._models import Experience, KubernetesExperience, Runtime, ServiceType
 
@@ -399,8 +400,8 @@ class DesignData(_Data):
     min_nodes_per_az: int = Field(ge=1)
     db_classes: list[DbClass] = Field(min_length=1)
     db_connections_per_replica: int = Field(ge=1)
-    read_replica_rps: float = Field(gt=0)
     cache_hit_ratio: float = Field(ge=0, lt=1)
+    data_sizing: DataSizing
     cache_classes: list[SizeClass] = Field(min_length=1)
     search_classes: list[SizeClass] = Field(min_length=1)
     pitr_lag_minutes: float = Field(ge=0)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from infra_architect._figures import number
 from infra_architect.catalog import Catalog, RegionRpoZeroOption
-from infra_architect.engine._capacity import MAX_REPLICAS, store_peak_rps
+from infra_architect.engine._capacity import MAX_REPLICAS
+from infra_architect.engine._data_sizing import store_load
 from infra_architect.engine._model import (
     Complexity,
     Conflict,
@@ -506,23 +507,37 @@ def _beyond_one_deployment(req: Requirements, catalog: Catalog, d: Derived) -> I
 def _store_beyond_largest_class(
     req: Requirements, catalog: Catalog, d: Derived
 ) -> Iterator[Conflict]:
+    """A relational store whose writes alone pass the largest class (one primary takes
+    every write), or whose reads need more read replicas than RDS allows."""
     largest = catalog.design.db_classes[-1]
+    sizing = catalog.design.data_sizing
     for index, store in enumerate(req.system.datastores):
         if not store.engine.relational:
             continue
-        peak = store_peak_rps(req, d.services, store.name, catalog.design.cache_hit_ratio)
-        if peak < largest.below_rps:
+        load = store_load(req, d.services, store, catalog)
+        writes = load.writes_per_second.value
+        reads = load.reads_per_second.value
+        units = writes * sizing.write_cost
+        over_writes = units >= largest.below_rps
+        over_reads = reads - max(0.0, largest.below_rps - units) > (
+            largest.below_rps * sizing.max_read_replicas
+        )
+        if not (over_writes or over_reads):
             continue
         yield Conflict(
             id="store-load-beyond-largest-class",
             severity=ERROR,
-            title=f"{store.name} must serve {number(peak)} requests/s at peak; the largest "
-            f"database class in the catalog ({largest.class_}) is sized for below "
-            f"{number(largest.below_rps)}",
-            detail=f"{store.name} ({store.engine.value}) is one primary: every request of the "
-            "services that use it reaches it, and no instance class serves this rate.",
+            title=f"{store.name} must serve {number(round(writes, 1))} writes/s and "
+            f"{number(round(reads, 1))} reads/s at the growth peak; the largest database "
+            f"class in the catalog ({largest.class_}) holds below "
+            f"{number(largest.below_rps)} read-equivalent queries/s"
+            + ("" if over_writes else f" with {sizing.max_read_replicas} read replicas"),
+            detail=f"{store.name} ({store.engine.value}) is one primary: every write of the "
+            "services that use it reaches it"
+            + ("" if over_writes else ", and its reads outgrow the read replicas RDS allows")
+            + "; no instance class serves this rate.",
             fix="put a cache in front of it, split the data across several stores (one per "
-            "service or shard), or check the traffic and fan-out figures",
+            "service or shard), or check the traffic, fan-out and data_access figures",
             fields=[f"system.datastores[{index}]", "traffic"],
         )
 

@@ -8,6 +8,7 @@ from infra_architect._figures import Figure, figure, number
 from infra_architect.catalog import Catalog, DataReplication, StandbyCompute
 from infra_architect.engine._capacity import derive_capacity, total_capacity
 from infra_architect.engine._conflicts import Cheaper, Derived, derive_conflicts
+from infra_architect.engine._data_sizing import data_access_notes
 from infra_architect.engine._floor import derive_cost_floor, floor_parts
 from infra_architect.engine._model import (
     Complexity,
@@ -76,6 +77,7 @@ def _derive(req: Requirements, catalog: Catalog, *, offer_trades: bool) -> Const
         + factors.assumptions
         + capacity_notes
         + recovery_notes
+        + data_access_notes(req, catalog)
         + _repository_notes(req)
     )
     return Constraints(

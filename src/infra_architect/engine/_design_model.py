@@ -376,10 +376,11 @@ class NetworkDesign(_Out):
 # --- data ---------------------------------------------------------------------------
 
 
-StoreKind = Literal["rds", "memorydb", "elasticache", "opensearch", "s3", "dynamodb"]
+StoreKind = Literal["rds", "aurora", "memorydb", "elasticache", "opensearch", "s3", "dynamodb"]
 # How a store's data reaches the recovery region (what the Terraform builds in prod).
 RecoveryMechanism = Literal[
     "read-replica",  # a cross-region read replica, promoted on disaster
+    "global-database",  # an Aurora Global Database secondary cluster, promoted on disaster
     "backup-replication",  # automated backups (and their PITR logs) copied continuously
     "bucket-replication",  # S3 replication of every new object version
     "global-table",  # a DynamoDB global-table replica
@@ -388,6 +389,57 @@ RecoveryMechanism = Literal[
     "rebuild",  # nothing copied: rebuilt from the source of truth (or users sign in again)
     "none",  # not protected beyond its region
 ]
+
+
+class StoreUse(_Out):
+    """What one service reads and writes in a store at the growth peak."""
+
+    service: str
+    reads_per_second: float
+    writes_per_second: float
+    note: str = Field(description="Where its per-request figures come from, and any cache.")
+
+
+class StoreLoad(_Out):
+    """Rows read and written in a store, from the call graph and queues: at the growth
+    peak (what sizes the instance and IOPS) and on average today (what the bill and the
+    storage forecast grow from)."""
+
+    reads_per_second: Figure
+    writes_per_second: Figure
+    average_reads_per_second: Figure
+    average_writes_per_second: Figure
+    uses: list[StoreUse]
+
+
+class StorageForecast(_Out):
+    """Storage growth from writes, and (relational stores) the gp3 performance the load
+    needs: what the allocation, the autoscaling ceiling and any provisioning rest on."""
+
+    row_bytes: float = Field(description="Bytes one written row (an S3 object) adds.")
+    retention_days: float | None = Field(description="None: data is kept for good.")
+    written_gb_per_month: Figure = Field(description="Today's average writes × row bytes.")
+    horizon_months: int
+    at_horizon_gb: Figure
+    monthly_growth: float = Field(description="Traffic growth factor a month (1: none).")
+    allocated_gb: int | None = None
+    max_allocated_gb: int | None = None
+    iops: Figure | None = None
+    throughput_mibps: Figure | None = None
+    baseline_iops: int | None = None
+    baseline_mibps: int | None = None
+    provisioned_iops: int | None = Field(
+        default=None, description="gp3 IOPS set beyond the baseline (None: the baseline)."
+    )
+    provisioned_mibps: int | None = None
+
+
+class LifecycleTier(_Out):
+    """An S3 storage class a bucket's objects move to at an age (days)."""
+
+    storage_class: str
+    title: str
+    after_days: int
 
 
 class StorePlan(_Out):
@@ -413,6 +465,16 @@ class StorePlan(_Out):
     why: str
     price_key: str | None
     peak_rps: float = Field(description="Peak requests/s of the services using the store.")
+    load: StoreLoad | None = Field(
+        default=None, description="Reads and writes (None: the store is sized otherwise)."
+    )
+    storage: StorageForecast | None = None
+    io_optimized: bool = Field(
+        default=False, description="Aurora I/O-Optimized (no I/O charges) instead of Standard."
+    )
+    lifecycle: list[LifecycleTier] = Field(
+        default_factory=list, description="S3 lifecycle transitions, youngest first."
+    )
 
 
 class QueuePlan(_Out):
@@ -651,6 +713,14 @@ class StoreSize(_Out):
     backup_retention_days: int
     storage_gb: float = Field(description="Data this environment holds (storage allocated).")
     why: str = Field(description="Why this environment runs the store at this size.")
+    allocated_gb: int | None = Field(
+        default=None, description="RDS gp3 allocation (None: not an RDS instance)."
+    )
+    max_allocated_gb: int | None = Field(default=None, description="Storage autoscaling ceiling.")
+    iops: int | None = Field(default=None, description="gp3 IOPS provisioned (None: baseline).")
+    storage_throughput: int | None = Field(
+        default=None, description="gp3 MiB/s provisioned (None: baseline)."
+    )
 
 
 class EnvironmentSizing(_Out):

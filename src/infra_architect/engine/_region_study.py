@@ -170,6 +170,7 @@ def constraint_shape(
                         d.multi_az, req.availability.slo, catalog.policy, azs
                     )
                 ),
+                aurora=bool(d.aurora),
             ),
             multi_az=multi or d.engine in (DatastoreEngine.S3, DatastoreEngine.DYNAMODB),
         )

@@ -38,6 +38,7 @@ def env_key(name: str) -> str:
 
 _ENDPOINT = {
     "rds": ("ENDPOINT", "endpoint", "host:port of the primary"),
+    "aurora": ("ENDPOINT", "endpoint", "host:port of the cluster's writer endpoint"),
     "elasticache": ("ENDPOINT", "primary_endpoint", "primary endpoint (TLS)"),
     "opensearch": ("ENDPOINT", "endpoint", "domain endpoint (HTTPS)"),
     "s3": ("BUCKET", "bucket_id", "bucket name"),
@@ -47,6 +48,7 @@ _ENDPOINT = {
 
 _SECRET = {
     "rds": ("master_user_secret_arn", "RDS-managed master secret (username, password)"),
+    "aurora": ("master_user_secret_arn", "RDS-managed master secret (username, password)"),
 }
 
 # ElastiCache has no password: the client signs an IAM token as this user.

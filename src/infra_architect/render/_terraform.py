@@ -58,6 +58,11 @@ _SCALING_METRIC = {
     "service-connect-requests-per-task": "service-connect-requests",
 }
 _ENGINE_VERSIONS = {"postgres": ("16", "postgres16"), "mysql": ("8.0", "mysql8.0")}
+# Aurora takes a full engine version; both support Global Database and I/O-Optimized.
+_AURORA_VERSIONS = {
+    "postgres": ("16.6", "aurora-postgresql16"),
+    "mysql": ("8.0.mysql_aurora.3.08.0", "aurora-mysql8.0"),
+}
 # checkov suppressions on one module call: (check id, the reason a reviewer reads).
 Skips = tuple[tuple[str, str], ...]
 
@@ -330,6 +335,7 @@ def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
         module = store_module(store)
         value = {
             "rds": "endpoint",
+            "aurora": "endpoint",
             "elasticache": "primary_endpoint",
             "opensearch": "endpoint",
             "s3": "bucket_id",
@@ -343,11 +349,13 @@ def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
             )
         )
     for store in recovered_stores(design, env):
-        if store.recovery == "read-replica":
+        if store.recovery in ("read-replica", "global-database"):
             parts.append(
                 _output(
                     f"{snake(store.name)}_recovery_endpoint",
-                    f"{store.name}: the cross-region replica the DR runbook promotes.",
+                    f"{store.name}: the cross-region "
+                    + ("secondary cluster" if store.kind == "aurora" else "replica")
+                    + " the DR runbook promotes.",
                     f"module.{store_module(store)}_recovery.endpoint",
                 )
             )
@@ -428,7 +436,7 @@ def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
     parts += [_store(design, env, store) for store in design.data.stores]
     if recovery:
         parts.append(_security_recovery(env))
-        if any(s.recovery == "read-replica" for s in recovery):
+        if any(s.recovery in ("read-replica", "global-database") for s in recovery):
             parts.append(_vpc_recovery(design))
         for store in recovery:
             parts.append(_store_recovery(design, env, store))
@@ -880,6 +888,25 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             Attr("skip_final_snapshot", not env.deletion_protection),
             retention,
         ]
+    elif store.kind == "aurora":
+        body = [
+            Attr("identifier", ident),
+            *_aurora_cluster(store, size),
+            Attr("database_name", snake(store.name)),
+            Attr("port", store.port),
+        ]
+        if _copied(env, store):
+            body.append(Attr("create_global_cluster", value=True))
+        body += [
+            Blank(),
+            *common_network,
+            kms,
+            Blank(),
+            Attr("backup_retention_days", size.backup_retention_days),
+            Attr("deletion_protection", env.deletion_protection),
+            Attr("skip_final_snapshot", not env.deletion_protection),
+            retention,
+        ]
     elif store.kind == "elasticache":
         body = [
             Attr("name", ident),
@@ -907,10 +934,16 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             retention,
         ]
     elif store.kind == "s3":
+        retained = store.storage.retention_days if store.storage is not None else None
         body = [
             Attr("bucket", ident),
             kms,
             Attr("noncurrent_version_expiration_days", store.backup_retention_days),
+            Attr(
+                "transitions",
+                [{"days": t.after_days, "storage_class": t.storage_class} for t in store.lifecycle],
+            ),
+            *([Attr("expiration_days", math.ceil(retained))] if retained is not None else []),
             Attr("access_log_bucket", Expr("module.s3_logs.bucket_id")),
             Attr("force_destroy", not env.deletion_protection),
         ]
@@ -935,22 +968,43 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
 
 
 def _rds_storage_gb(size: StoreSize) -> int:
-    """Allocated gp3 storage: the environment's figure, at least RDS's 20 GiB minimum."""
+    """Allocated gp3 storage: the design's allocation (sized for the data and the IOPS
+    the load needs), else the environment's figure, at least RDS's 20 GiB minimum."""
+    if size.allocated_gb is not None:
+        return size.allocated_gb
     return max(20, math.ceil(size.storage_gb))
 
 
 def _rds_instance(store: StorePlan, size: StoreSize) -> list[Item]:
     """Engine, class and storage of an RDS instance, the same for a primary and its
-    cross-region replica; storage autoscales up to four times the allocation."""
+    cross-region replica; storage autoscales up to the design's ceiling (the storage
+    forecast with headroom), or four times the allocation where the design sets none;
+    gp3 IOPS and throughput are set only where the load passes the baseline."""
     version, family = _ENGINE_VERSIONS[store.engine]
     storage = _rds_storage_gb(size)
-    return [
+    items: list[Item] = [
         Attr("engine", store.engine),
         Attr("engine_version", version),
         Attr("parameter_group_family", family),
         Attr("instance_class", size.instance_class),
         Attr("allocated_storage", storage),
-        Attr("max_allocated_storage", storage * 4),
+        Attr("max_allocated_storage", size.max_allocated_gb or storage * 4),
+    ]
+    if size.iops is not None:
+        items += [Attr("iops", size.iops), Attr("storage_throughput", size.storage_throughput)]
+    return items
+
+
+def _aurora_cluster(store: StorePlan, size: StoreSize) -> list[Item]:
+    """Engine, class, instance count and storage configuration of an Aurora cluster."""
+    version, family = _AURORA_VERSIONS[store.engine]
+    return [
+        Attr("engine", store.engine),
+        Attr("engine_version", version),
+        Attr("parameter_group_family", family),
+        Attr("instance_class", size.instance_class),
+        Attr("instances", size.nodes + size.read_replicas),
+        Attr("io_optimized", store.io_optimized),
     ]
 
 
@@ -1053,6 +1107,40 @@ def _store_recovery(design: Design, env: EnvironmentSizing, store: StorePlan) ->
             ),
         )
         return _module(f"{module}_recovery", "s3", body, skips=replica_skips, provider="recovery")
+    if store.recovery == "global-database":
+        return _module(
+            f"{module}_recovery",
+            "aurora",
+            [
+                Comment(
+                    f"{store.name}: the Global Database's secondary cluster, one instance; "
+                    "the DR runbook promotes it (switchover or failover)."
+                ),
+                Attr("identifier", Expr(f'"${{local.name}}-{store.name}-recovery"')),
+                *[
+                    a
+                    for a in _aurora_cluster(store, size)
+                    if not (isinstance(a, Attr) and a.name == "instances")
+                ],
+                Attr("instances", 1),
+                Attr("global_cluster_identifier", Expr(f"module.{module}.global_cluster_id")),
+                Attr("database_name", snake(store.name)),
+                Attr("port", store.port),
+                Blank(),
+                Attr("vpc_id", Expr("module.vpc_recovery.vpc_id")),
+                Attr("subnet_ids", Expr("module.vpc_recovery.data_subnet_ids")),
+                Attr("allowed_security_groups", {}),
+                kms,
+                Blank(),
+                Attr("backup_retention_days", size.backup_retention_days),
+                Attr("deletion_protection", env.deletion_protection),
+                Attr("skip_final_snapshot", value=True),
+                retention,
+                Blank(),
+                _tags(),
+            ],
+            provider="recovery",
+        )
     if store.recovery == "backup-replication":
         return Block(
             "resource",

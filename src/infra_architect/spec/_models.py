@@ -209,6 +209,15 @@ class DatastoreRole(StrEnum):
     SESSION = "session"
 
 
+class S3AccessPattern(StrEnum):
+    """How a bucket's objects are read as they age: it sets the lifecycle tiers."""
+
+    FREQUENT = "frequent"  # read often whatever their age: S3 Standard only
+    RECENT = "recent"  # read mostly while new: Standard-IA after 30 days
+    ARCHIVE = "archive"  # then kept for records, read a few times a year: Glacier IR
+    COLD = "cold"  # then restored in hours when needed: Glacier Flexible Retrieval
+
+
 class QueueEngine(StrEnum):
     SQS = "sqs"
     SNS = "sns"
@@ -311,6 +320,26 @@ _CALL_JSON_SCHEMA: dict[str, Any] = {
 CallEntry = Annotated[Call, BeforeValidator(_call_from_string), WithJsonSchema(_CALL_JSON_SCHEMA)]
 
 
+class DataAccess(_Model):
+    """Rows one request (a message, for a worker) reads and writes in each datastore the
+    service uses. Unset figures come from the service type's default in the catalog."""
+
+    reads_per_request: Float | None = Field(
+        default=None,
+        ge=0,
+        le=10_000,
+        description="Rows read per request (or message), e.g. 3 for a page that loads a "
+        "user, a cart and a product.",
+    )
+    writes_per_request: Float | None = Field(
+        default=None,
+        ge=0,
+        le=10_000,
+        description="Rows written (inserted or updated) per request or message, e.g. 0.05 "
+        "when one request in twenty writes.",
+    )
+
+
 def _long_running(service: object) -> bool:
     kind = getattr(service, "type", None)
     return isinstance(kind, ServiceType) and kind is not ServiceType.CRON
@@ -408,6 +437,12 @@ class Service(_Model):
         ),
         Assumed("response size taken from the service type's default", applies=_serves_requests),
     ] = None
+    data_access: DataAccess | None = Field(
+        default=None,
+        description="Rows read and written per request (per message for workers) in the "
+        "datastores the service uses; they size databases, IOPS and storage growth. "
+        "Unset: the service type's default (an API mostly reads; a worker writes).",
+    )
     health_check_path: Annotated[
         str,
         StringConstraints(pattern=URL_PATH.pattern, max_length=200),
@@ -448,6 +483,32 @@ class Datastore(_Model):
     multi_az: Bool | None = Field(
         default=None,
         description="Pin Multi-AZ on or off. Unset: the design decides from the SLO.",
+    )
+    aurora: Bool | None = Field(
+        default=None,
+        description="postgres and mysql only: pin Amazon Aurora on or off. Unset: the "
+        "design chooses Aurora when its faster failover is what the SLO or RTO needs.",
+    )
+    row_bytes: Float | None = Field(
+        default=None,
+        gt=0,
+        le=5_000_000_000_000,
+        description="Bytes one written row adds with its indexes (for s3: one object). "
+        "Unset: the engine's default in the catalog. It sizes storage growth.",
+    )
+    retention_days: Float | None = Field(
+        default=None,
+        gt=0,
+        le=36_500,
+        description="Days written data is kept before it is deleted or archived elsewhere. "
+        "Unset: kept for good (storage grows with every write).",
+    )
+    access_pattern: S3AccessPattern | None = Field(
+        default=None,
+        description="s3 only: how objects are read as they age, which sets the lifecycle "
+        "tiers: frequent (Standard only), recent (Standard-IA after 30 days), archive (then "
+        "Glacier Instant Retrieval after 90), cold (then Glacier Flexible Retrieval after "
+        "90). Unset: frequent (Standard-IA bills a retrieval fee on every read).",
     )
 
 

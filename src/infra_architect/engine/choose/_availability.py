@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from infra_architect._figures import figure, number
 from infra_architect.catalog import Catalog
+from infra_architect.engine._data_sizing import choose_aurora
 from infra_architect.engine._design_model import (
     Alternative,
     CompositeAvailability,
@@ -212,7 +213,12 @@ def _path_terms(
         if name in stores:
             store = stores[name]
             multi = store_is_multi_az(store.multi_az, req.availability.slo, catalog.policy, azs)
-            terms.append(term(name, store_sla(store.engine, store.role, multi=multi)))
+            aurora = (
+                store.engine.relational and choose_aurora(req, catalog, store, multi=multi).chosen
+            )
+            terms.append(
+                term(name, store_sla(store.engine, store.role, multi=multi, aurora=bool(aurora)))
+            )
         elif name in queues:
             terms.append(term(name, queue_sla(queues[name].engine)))
     return terms
@@ -230,8 +236,12 @@ def reachable(req: Requirements, entry: str) -> list[str]:
     return seen
 
 
-def store_sla(engine: DatastoreEngine, role: DatastoreRole | None, *, multi: bool) -> str:
+def store_sla(
+    engine: DatastoreEngine, role: DatastoreRole | None, *, multi: bool, aurora: bool = False
+) -> str:
     if engine.relational:
+        if aurora and multi:
+            return "aurora"
         return "rds-multi-az" if multi else "rds-single-az"
     if engine is DatastoreEngine.REDIS:
         if role is DatastoreRole.PRIMARY:

@@ -34,7 +34,7 @@ from infra_architect.spec import Compliance, Requirements
 K8S_BASE = "infra/k8s/base"
 # Store recovery mechanisms that copy data into the recovery region (what the Terraform
 # builds there in an environment with cross-region recovery).
-COPIED_RECOVERY = ("read-replica", "backup-replication", "bucket-replication")
+COPIED_RECOVERY = ("read-replica", "global-database", "backup-replication", "bucket-replication")
 # The audit trail is evidence: kept at least a year whatever the regime (PCI DSS 10.5.1,
 # CIS AWS Foundations), longer when the regime keeps logs longer (HIPAA: six years).
 MIN_AUDIT_RETENTION_DAYS = 365
@@ -116,7 +116,7 @@ def _segmentation(ctx: Context) -> Part:
         "module.vpc.aws_subnet.data",
         "module.vpc.aws_route_table.data",
     )
-    guarded = _stores(ctx, "rds", "elasticache", "opensearch")
+    guarded = _stores(ctx, "rds", "aurora", "elasticache", "opensearch")
     if guarded:
         how.append("the security group of each data store admits only its clients")
         for store in guarded:
@@ -141,6 +141,7 @@ def _segmentation(ctx: Context) -> Part:
 
 _ENCRYPTED_STORE = {
     "rds": "aws_db_instance.this",
+    "aurora": "aws_rds_cluster.this",
     "elasticache": "aws_elasticache_replication_group.this",
     "opensearch": "aws_opensearch_domain.this",
     "s3": "aws_s3_bucket_server_side_encryption_configuration.this",
@@ -214,11 +215,19 @@ def _encryption_in_transit(ctx: Context) -> Part:
                 for s in ctx.compute.services
                 if s.calls
             ]
-    databases = _stores(ctx, "rds")
+    databases = _stores(ctx, "rds", "aurora")
     if databases:
         how.append(f"the databases refuse connections without TLS ({_names(databases)})")
         evidence += ctx.tf(
-            *(f"module.{store_module(s)}.aws_db_parameter_group.this" for s in databases)
+            *(
+                f"module.{store_module(s)}."
+                + (
+                    "aws_rds_cluster_parameter_group.this"
+                    if s.kind == "aurora"
+                    else "aws_db_parameter_group.this"
+                )
+                for s in databases
+            )
         )
     caches = _stores(ctx, "elasticache")
     if caches:
@@ -394,6 +403,8 @@ def _change_pipeline(ctx: Context) -> Part:
 def _recovery_address(store: StorePlan) -> str:
     if store.recovery == "read-replica":
         return f"module.{store_module(store)}_recovery.aws_db_instance.this"
+    if store.recovery == "global-database":
+        return f"module.{store_module(store)}_recovery.aws_rds_cluster.this"
     if store.recovery == "backup-replication":
         return f"aws_db_instance_automated_backups_replication.{snake(store.name)}"
     return f"module.{store_module(store)}_recovery.aws_s3_bucket.this"

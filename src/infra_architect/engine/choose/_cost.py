@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from infra_architect._figures import Figure, figure, number
 from infra_architect.catalog import Catalog, UsageAssumptions
@@ -24,6 +24,11 @@ from infra_architect.cost import (
     Usage,
     build_cost_model,
 )
+from infra_architect.engine._data_sizing import (
+    aurora_monthly_ios,
+    stored_gb,
+    tier_shares,
+)
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,
@@ -33,6 +38,8 @@ from infra_architect.engine._design_model import (
     QueuePlan,
     SecurityDesign,
     ServicePlan,
+    StorePlan,
+    StoreSize,
 )
 from infra_architect.engine._model import Constraints, ServiceCapacity
 from infra_architect.spec import QueueEngine, Requirements, ServiceType
@@ -62,6 +69,7 @@ class Sizes:
     nat_gateways: int
     stores: dict[str, tuple[str | None, int, int, str | None]]  # class, nodes, replicas, key
     recovery_region: bool
+    store_sizes: dict[str, StoreSize] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,18 @@ def environment_sizes(parts: Parts, env: EnvironmentSizing) -> Sizes:
     design = parts.catalog.design
     class_keys = {c.class_: c.price_key for c in design.db_classes}
     class_keys |= {c.class_: c.price_key for c in [*design.cache_classes, *design.search_classes]}
+    aurora = [*design.data_sizing.aurora_classes, design.data_sizing.aurora_staging_class]
+    aurora_keys = {c.class_: c.price_key for c in aurora}
+    aurora_iopt_keys = {c.class_: c.io_optimized_price_key for c in aurora}
+    plans = {s.name: s for s in parts.data.stores}
+
+    def key_of(size: StoreSize) -> str | None:
+        plan = plans[size.name]
+        if plan.kind == "aurora":
+            table = aurora_iopt_keys if plan.io_optimized else aurora_keys
+            return table.get(size.instance_class or "", keys[size.name])
+        return class_keys.get(size.instance_class or "", keys[size.name])
+
     return Sizes(
         name=env.name,
         replicas_min={s.name: s.min_replicas for s in env.services},
@@ -133,11 +153,12 @@ def environment_sizes(parts: Parts, env: EnvironmentSizing) -> Sizes:
                 s.instance_class,
                 s.nodes,
                 s.read_replicas,
-                class_keys.get(s.instance_class or "", keys[s.name]),
+                key_of(s),
             )
             for s in env.stores
         },
         recovery_region=env.cross_region_recovery,
+        store_sizes={s.name: s for s in env.stores},
     )
 
 
@@ -686,13 +707,32 @@ def _internal_call_bytes(parts: Parts) -> float:
     return parts.usage.request_bytes + weighted / calls
 
 
+def stored_at(parts: Parts, plan: StorePlan, scale: float) -> float:
+    """GB a store holds at ``scale`` × today's traffic: along the growth curve (scale
+    above 1) today's data plus the writes since, month by month (data_sizing's
+    forecast); today and staging (scale at most 1) hold today's data × scale."""
+    storage = plan.storage
+    if storage is None or scale <= 1 or storage.monthly_growth <= 1:
+        return plan.storage_gb * scale
+    months = math.log(scale) / math.log(storage.monthly_growth)
+    return stored_gb(
+        plan.storage_gb,
+        storage.written_gb_per_month.value,
+        storage.monthly_growth,
+        months,
+        storage.retention_days,
+    )
+
+
 def _stores(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
     out: list[Usage] = []
     for plan in parts.data.stores:
         instance_class, nodes, replicas, key = sizes.stores[plan.name]
-        gb = plan.storage_gb * scale
+        gb = stored_at(parts, plan, scale)
         if plan.kind == "rds":
             copies = nodes + replicas
+            size = sizes.store_sizes.get(plan.name)
+            allocated = size.allocated_gb if size is not None else None
             out.append(
                 _instances(
                     f"{plan.name} ({instance_class})",
@@ -710,11 +750,17 @@ def _stores(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
                     f"{plan.name} storage (gp3)",
                     "database",
                     "rds_gp3_gb_month",
-                    gb,
+                    max(gb, float(allocated or 0)),
                     copies,
                     plan.name,
+                    "the allocation, or the data once storage autoscaling passes it"
+                    if allocated
+                    else "",
                 )
             )
+            out.extend(_gp3_provisioned(parts, plan, size, copies))
+        elif plan.kind == "aurora":
+            out.extend(_aurora(parts, plan, instance_class, nodes + replicas, key, gb, scale))
         elif plan.kind in ("elasticache", "memorydb"):
             out.append(
                 _instances(
@@ -748,16 +794,7 @@ def _stores(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
                 )
             )
         elif plan.kind == "s3":
-            out.append(
-                _storage(
-                    f"{plan.name} (S3 Standard)",
-                    "storage",
-                    "s3_standard_gb_month",
-                    gb,
-                    1,
-                    plan.name,
-                )
-            )
+            out.extend(_s3(parts, plan, gb, scale))
         elif plan.kind == "dynamodb":
             out.append(
                 _storage(
@@ -768,6 +805,165 @@ def _stores(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
                     1,
                     plan.name,
                     "first 25 GB free; requests extra",
+                )
+            )
+    return out
+
+
+def _gp3_provisioned(
+    parts: Parts, plan: StorePlan, size: StoreSize | None, copies: int
+) -> list[Usage]:
+    """gp3 IOPS and throughput provisioned beyond the baseline, on every copy's volume."""
+    storage = plan.storage
+    if size is None or storage is None or size.iops is None:
+        return []
+    out: list[Usage] = []
+    gp3 = parts.catalog.design.data_sizing.gp3
+    extra = [
+        ("IOPS", size.iops - gp3.large_iops, "rds_gp3_iops_month", "IOPS-month"),
+        (
+            "throughput",
+            (size.storage_throughput or gp3.large_mibps) - gp3.large_mibps,
+            "rds_gp3_mibps_month",
+            "MiBps-month",
+        ),
+    ]
+    for what, above, key, unit in extra:
+        if above <= 0:
+            continue
+        out.append(
+            Usage(
+                component=f"{plan.name} gp3 {what} above the baseline",
+                category="database",
+                price_key=key,
+                quantity=figure(
+                    above * copies,
+                    unit,
+                    "{above_baseline} × {copies}",
+                    above_baseline=float(above),
+                    copies=float(copies),
+                ),
+                commitment="steady",
+                traffic_scaled=False,
+                workload=plan.name,
+                note=f"{what} the growth peak needs past the {gp3.large_iops:,} IOPS / "
+                f"{gp3.large_mibps} MiB/s baseline of a {gp3.large_from_gb} GB volume",
+            )
+        )
+    return out
+
+
+def _aurora(  # noqa: PLR0917  (one store's lines of the bill)
+    parts: Parts,
+    plan: StorePlan,
+    instance_class: str | None,
+    instances: int,
+    key: str | None,
+    gb: float,
+    scale: float,
+) -> list[Usage]:
+    """An Aurora cluster: its instances, its cluster volume (billed once, whatever the
+    instances) and, on Standard storage, its I/O requests."""
+    out = [
+        _instances(
+            f"{plan.name} (Aurora {instance_class})",
+            "database",
+            key,
+            instances,
+            plan.name,
+            f"a writer + {instances - 1} reader(s)"
+            + (", I/O-Optimized" if plan.io_optimized else ""),
+        ),
+        _storage(
+            f"{plan.name} Aurora storage" + (" (I/O-Optimized)" if plan.io_optimized else ""),
+            "database",
+            "auroraiopt_storage_gb_month" if plan.io_optimized else "aurora_storage_gb_month",
+            gb,
+            1,
+            plan.name,
+            "one cluster volume (six copies in three AZs, billed once)",
+        ),
+    ]
+    if not plan.io_optimized and plan.load is not None:
+        sizing = parts.catalog.design.data_sizing
+        ios = aurora_monthly_ios(plan.load, sizing) * scale / 1e6
+        out.append(
+            Usage(
+                component=f"{plan.name} Aurora I/O",
+                category="database",
+                price_key="aurora_io_million",
+                quantity=figure(
+                    ios,
+                    "million I/O requests",
+                    "({average_reads_per_second} × {read_miss_ratio} + "
+                    "{average_writes_per_second} × {ios_per_write}) × {seconds_per_month} × "
+                    "{scale} / 1e6",
+                    average_reads_per_second=plan.load.average_reads_per_second.value,
+                    read_miss_ratio=sizing.read_miss_ratio,
+                    average_writes_per_second=plan.load.average_writes_per_second.value,
+                    ios_per_write=sizing.aurora_ios_per_write,
+                    seconds_per_month=float(SECONDS_PER_MONTH),
+                    scale=scale,
+                ),
+                commitment="usage",
+                traffic_scaled=True,
+                workload=plan.name,
+                note="reads that miss the buffer cache and one log write per row written",
+            )
+        )
+    return out
+
+
+def _s3(parts: Parts, plan: StorePlan, gb: float, scale: float) -> list[Usage]:
+    """A bucket's storage per class of its lifecycle, and the transition requests."""
+    storage = plan.storage
+    written = storage.written_gb_per_month.value * scale if storage is not None else 0.0
+    object_bytes = storage.row_bytes if storage is not None else 0.0
+    classes = parts.catalog.design.data_sizing.s3_classes
+    out: list[Usage] = []
+    for share in tier_shares(plan.lifecycle, gb, written, object_bytes):
+        if share.storage_class == "STANDARD":
+            key, title, days = "s3_standard_gb_month", "S3 Standard", ""
+        else:
+            entry = classes[share.storage_class]  # type: ignore[index]
+            key, title = entry.storage_price_key, entry.title
+            days = next(
+                f"after {t.after_days} days"
+                for t in plan.lifecycle
+                if t.storage_class == share.storage_class
+            )
+        out.append(
+            _storage(
+                f"{plan.name} ({title})",
+                "storage",
+                key,
+                share.gb,
+                1,
+                plan.name,
+                f"objects {days}"
+                if days
+                else "objects younger than the first transition"
+                if plan.lifecycle
+                else "",
+            )
+        )
+        if share.transitions > 0:
+            entry = classes[share.storage_class]  # type: ignore[index]
+            out.append(
+                Usage(
+                    component=f"{plan.name} transitions to {entry.title}",
+                    category="storage",
+                    price_key=entry.transition_price_key,
+                    quantity=figure(
+                        share.transitions / 1000,
+                        "1,000 requests",
+                        "{objects_written_per_month} / 1000",
+                        objects_written_per_month=share.transitions,
+                    ),
+                    commitment="usage",
+                    traffic_scaled=True,
+                    workload=plan.name,
+                    note="every object written moves once (S3 Lifecycle transition request)",
                 )
             )
     return out
@@ -1284,7 +1480,7 @@ def _recovery_region(parts: Parts, sizes: Sizes, first: list[Usage], scale: floa
         )
     for plan in parts.data.stores:
         instance_class, _, _, key = sizes.stores[plan.name]
-        gb = plan.storage_gb * scale
+        gb = stored_at(parts, plan, scale)
         if plan.recovery == "read-replica":
             out.append(
                 _instances(
@@ -1296,11 +1492,37 @@ def _recovery_region(parts: Parts, sizes: Sizes, first: list[Usage], scale: floa
                     "promoted on disaster",
                 )
             )
+            # a read replica is created with its source's allocated storage
+            size = sizes.store_sizes.get(plan.name)
+            allocated = size.allocated_gb if size is not None else None
             out.append(
                 _storage(
                     f"{plan.name} cross-region replica storage",
                     "recovery",
                     "rds_gp3_gb_month",
+                    max(gb, float(allocated or 0)),
+                    1,
+                    plan.name,
+                )
+            )
+        elif plan.recovery == "global-database":
+            out.append(
+                _instances(
+                    f"{plan.name} Aurora Global Database secondary ({instance_class})",
+                    "recovery",
+                    key,
+                    1,
+                    plan.name,
+                    "one instance on the secondary cluster, promoted on disaster",
+                )
+            )
+            out.append(
+                _storage(
+                    f"{plan.name} secondary cluster storage",
+                    "recovery",
+                    "auroraiopt_storage_gb_month"
+                    if plan.io_optimized
+                    else "aurora_storage_gb_month",
                     gb,
                     1,
                     plan.name,

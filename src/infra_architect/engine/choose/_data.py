@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
-from infra_architect._figures import Figure, given, number
+from infra_architect._figures import given, number
 from infra_architect.catalog import Catalog
 from infra_architect.catalog._catalog import DbClass, SizeClass
 from infra_architect.engine._capacity import store_peak_rps
+from infra_architect.engine._data_sizing import forecast, lifecycle, store_load
 from infra_architect.engine._design_model import (
     Alternative,
     ComputeDesign,
@@ -20,7 +20,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import Constraints
 from infra_architect.engine._topology import store_is_multi_az
-from infra_architect.engine.choose._network import STORE_PORTS
+from infra_architect.engine.choose._relational import MIN_POOL, Pools, relational_store
 from infra_architect.spec import (
     Datastore,
     DatastoreEngine,
@@ -33,9 +33,6 @@ from infra_architect.spec import (
 LONG_RETENTION_DAYS = 35
 """RDS's maximum automated-backup retention, used when a compliance regime applies."""
 MAX_RECEIVE_COUNT = 5
-MIN_POOL = 2
-"""Connections a replica's pool needs at least (one query in flight while another
-connection is checked out); below that a shared proxy is the answer."""
 
 
 _Class = TypeVar("_Class")
@@ -90,13 +87,10 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
     policy = catalog.policy
     multi = store_is_multi_az(store.multi_az, req.availability.slo, policy, azs)
     gb = store.storage_gb or policy.storage_defaults_gb[store.engine.value]
-    users = [s.name for s in req.system.services if store.name in s.uses]
     peak = store_peak_rps(req, constraints.services, store.name, design.cache_hit_ratio)
     retention = LONG_RETENTION_DAYS if req.compliance else design.backup_retention_days
-    strategy = constraints.recovery.strategy
     # the data replication chosen for the RPO (independent of the standby compute)
     replicate = constraints.recovery.data_replication != "backup-copy"
-    zero: Figure = given(0.0, "min", "synchronous replication to the standby in another AZ")
     engine = store.engine
     role = (
         (store.role or DatastoreRole.CACHE)
@@ -109,41 +103,19 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             max_replicas=sum(s.max_replicas for s in compute.services if store.name in s.uses),
             per_replica=design.db_connections_per_replica,
         )
-        cls = db_class(catalog, peak, pools)
-        replicas = 1 if peak >= design.read_replica_rps else 0
-        return StorePlan(
-            kind="rds",
-            name=store.name,
-            engine=engine.value,
-            role=role.value,
-            aws_service="Amazon RDS for "
-            + ("PostgreSQL" if engine is DatastoreEngine.POSTGRES else "MySQL"),
-            instance_class=cls.class_,
-            nodes=2 if multi else 1,
-            multi_az=multi,
-            read_replicas=replicas,
-            storage_gb=gb,
-            backup_retention_days=retention,
-            point_in_time_recovery=True,
-            cross_region=(
-                f"cross-region read replica in {dr_region}, promoted on disaster ({strategy})"
-                if replicate
-                else f"automated backups replicated to {dr_region} ({strategy})"
-            ),
-            recovery="read-replica" if replicate else "backup-replication",
-            persistence="gp3 with storage autoscaling; PITR to any second within "
-            f"{retention} days (about {design.pitr_lag_minutes:g} min behind)",
-            port=STORE_PORTS[engine],
-            rpo_in_region=zero
-            if multi
-            else given(design.pitr_lag_minutes, "min", "single-AZ: restore from PITR"),
-            why=db_class_why(cls, peak, pools, ", ".join(users) or "no service")
-            + _cache_note(req, store.name, design.cache_hit_ratio)
-            + "; "
-            + ("Multi-AZ: a synchronous standby takes over in 1-2 min" if multi else "single-AZ")
-            + (f"; {replicas} read replica for read scaling" if replicas else ""),
-            price_key=cls.price_key,
+        return relational_store(
+            req,
+            constraints,
+            catalog,
+            store,
+            load=store_load(req, constraints.services, store, catalog),
+            pools=pools,
+            multi=multi,
+            gb=gb,
+            retention=retention,
+            dr_region=dr_region,
             peak_rps=peak,
+            cache_note=_cache_note(req, store.name, design.cache_hit_ratio),
         )
     if engine is DatastoreEngine.REDIS:
         if role is DatastoreRole.PRIMARY:
@@ -235,6 +207,15 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         )
     if engine is DatastoreEngine.S3:
         copy = replicate or req.availability.slo >= policy.automation_slo
+        load = store_load(req, constraints.services, store, catalog)
+        storage = forecast(store, load, constraints.traffic, design.data_sizing, gb)
+        tiers = lifecycle(store, design.data_sizing)
+        tiered = " → ".join(
+            [
+                "Standard",
+                *(f"{t.title.removeprefix('S3 ')} after {t.after_days} days" for t in tiers),
+            ]
+        )
         return StorePlan(
             kind="s3",
             name=store.name,
@@ -255,9 +236,17 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             persistence="versioning on, noncurrent versions kept 30 days, public access blocked",
             port=None,
             rpo_in_region=given(0.0, "min", "S3 stores every object in 3+ AZs"),
-            why="object storage; SSE-KMS and TLS-only bucket policy",
+            why="object storage; SSE-KMS and TLS-only bucket policy; lifecycle "
+            f"{tiered} ({(store.access_pattern or 'frequent')} access pattern); "
+            f"{number(round(load.writes_per_second.value, 3))} objects written/s at the "
+            f"growth peak, {number(round(storage.written_gb_per_month.value, 2))} GB/month "
+            f"today, {number(round(storage.at_horizon_gb.value, 1))} GB at month "
+            f"{storage.horizon_months}",
             price_key=None,
             peak_rps=peak,
+            load=load,
+            storage=storage,
+            lifecycle=tiers,
         )
     return StorePlan(
         kind="dynamodb",
@@ -284,27 +273,6 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         price_key=None,
         peak_rps=peak,
     )
-
-
-@dataclass(frozen=True)
-class Pools:
-    """The connection pools of the services using a relational store."""
-
-    min_replicas: int
-    max_replicas: int
-    per_replica: int
-
-    @property
-    def steady(self) -> int:
-        """Connections the services hold at their minimum replicas, default pools."""
-        return self.min_replicas * self.per_replica
-
-    def cap(self, limit: int) -> int | None:
-        """The pool size that keeps the autoscaler's maximum within ``limit``, where the
-        default pools would pass it (None: they fit)."""
-        if self.max_replicas * self.per_replica <= limit:
-            return None
-        return limit // self.max_replicas
 
 
 def db_class(catalog: Catalog, peak_rps: float, pools: Pools) -> DbClass:
@@ -420,19 +388,32 @@ def _decisions(  # noqa: PLR0917  (one argument per data decision input)
     out: list[Decision] = []
     relational = [s for s in stores if s.engine in ("postgres", "mysql")]
     if relational:
-        listed = ", ".join(f"{s.name} ({s.instance_class})" for s in relational)
+        aurora = [s for s in relational if s.kind == "aurora"]
+        listed = ", ".join(
+            f"{s.name} ({'Aurora ' if s.kind == 'aurora' else ''}{s.instance_class})"
+            for s in relational
+        )
         multi = all(s.multi_az for s in relational)
         out.append(
             Decision(
                 id="database",
                 title="Relational databases",
-                selected="RDS " + ("Multi-AZ" if multi else "single-AZ") + f": {listed}",
+                selected=("Aurora" if len(aurora) == len(relational) else "RDS")
+                + " "
+                + ("Multi-AZ" if multi else "single-AZ")
+                + f": {listed}",
                 alternatives=[
                     Alternative(
+                        name="RDS Multi-AZ instance",
+                        why_not="its failover takes 60-120 s, more of the error budget (or "
+                        "the RTO) than the SLO leaves for a database failover",
+                    )
+                    if aurora
+                    else Alternative(
                         name="Aurora",
                         why_not="faster failover (about 30 s) and up to 15 replicas, at roughly "
-                        "20% more per instance-hour plus I/O; worth it when failover time or "
-                        "read scaling dominates",
+                        "20% more per instance-hour plus I/O; chosen when a 60-120 s failover "
+                        "does not fit the error budget or the RTO",
                     ),
                     Alternative(
                         name="self-managed on EC2/Kubernetes",
@@ -450,12 +431,20 @@ def _decisions(  # noqa: PLR0917  (one argument per data decision input)
                     if not multi
                     else []
                 ),
-                why=f"managed PostgreSQL/MySQL with PITR; sized from each store's peak load; "
+                why="managed PostgreSQL/MySQL with PITR; sized from each store's reads and "
+                "writes at the growth peak (read replicas from read load, gp3 IOPS past its "
+                "baseline, storage from writes); "
                 f"availability.slo={req.availability.slo:g}% "
                 + ("needs a synchronous standby (RPO 0 for an AZ loss)" if multi else "")
                 + f"; DR via {relational[0].cross_region}",
-                risk="Multi-AZ failover still drops connections for 60-120 s: clients must "
-                "retry; instance classes are first-order and need load testing",
+                risk=(
+                    "an Aurora failover still drops connections for about 30 s: clients must retry"
+                    if aurora
+                    else "Multi-AZ failover still drops connections for 60-120 s: clients "
+                    "must retry"
+                )
+                + "; reads and writes per request are planning figures until measured, and "
+                "instance classes need load testing",
                 drivers=[
                     "availability.slo",
                     "availability.rpo_minutes",

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from infra_architect._figures import number
 from infra_architect.catalog import Catalog
 from infra_architect.catalog._catalog import NodeType
+from infra_architect.engine._data_sizing import MIN_RDS_GB, read_equivalent
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,
@@ -30,7 +31,8 @@ from infra_architect.engine.choose._compute import (
     disruption_min_available,
     fargate_task_size,
 )
-from infra_architect.engine.choose._data import Pools, db_class, db_class_why, size_class
+from infra_architect.engine.choose._data import db_class, db_class_why, size_class
+from infra_architect.engine.choose._relational import Pools
 from infra_architect.spec import Requirements, ServiceType
 
 STAGING_BACKUP_DAYS = 7
@@ -99,6 +101,7 @@ def _prod(
 
 
 def _prod_store(store: StorePlan) -> StoreSize:
+    sized = store.storage if store.kind == "rds" else None
     return StoreSize(
         name=store.name,
         instance_class=store.instance_class,
@@ -108,6 +111,10 @@ def _prod_store(store: StorePlan) -> StoreSize:
         backup_retention_days=store.backup_retention_days,
         storage_gb=store.storage_gb,
         why=f"prod: {store.why}",
+        allocated_gb=sized.allocated_gb if sized else None,
+        max_allocated_gb=sized.max_allocated_gb if sized else None,
+        iops=sized.provisioned_iops if sized else None,
+        storage_throughput=sized.provisioned_mibps if sized else None,
     )
 
 
@@ -286,6 +293,7 @@ def _staging_store(
     instance_class = store.instance_class
     nodes = 1
     multi_az = False
+    storage: dict[str, int] = {}
     if kind == "rds":
         sized = [(s, p) for s, p in zip(services, plans, strict=True) if store.name in p.uses]
         pools = Pools(
@@ -293,11 +301,35 @@ def _staging_store(
             max_replicas=sum(s.max_replicas for s, _ in sized),
             per_replica=design.db_connections_per_replica,
         )
-        peak = store.peak_rps * share
+        load = store.load
+        peak = (
+            # staging carries a share of prod's average traffic (usage.staging_traffic_share)
+            read_equivalent(
+                load.average_reads_per_second.value,
+                load.average_writes_per_second.value,
+                design.data_sizing,
+            )
+            * share
+            if load is not None
+            else store.peak_rps * share
+        )
         chosen = db_class(catalog, peak, pools)
         instance_class = chosen.class_
         users = ", ".join(p.name for _, p in sized)
         why = f"staging: {db_class_why(chosen, peak, pools, users)}; {single}; no read replicas"
+        allocated = max(MIN_RDS_GB, math.ceil(round(gb, 6)))
+        storage = {
+            "allocated_gb": allocated,
+            "max_allocated_gb": math.ceil(allocated * design.data_sizing.storage_headroom),
+        }
+    elif kind == "aurora":
+        staging_class = design.data_sizing.aurora_staging_class
+        instance_class = staging_class.class_
+        why = (
+            f"staging: one {instance_class} writer (Aurora's smallest class), no reader; "
+            "a lost writer is recreated on the cluster volume, which keeps six copies "
+            "across three AZs"
+        )
     elif kind == "elasticache":
         cache = size_class(design.cache_classes, gb, staging=True)
         instance_class = cache.class_
@@ -327,4 +359,5 @@ def _staging_store(
         backup_retention_days=min(store.backup_retention_days, STAGING_BACKUP_DAYS),
         storage_gb=gb,
         why=why,
+        **storage,
     )

@@ -589,7 +589,12 @@ def _design_shape(compute: ComputeDesign, data: DataDesign, reschedule_seconds: 
         replicas={p.name: p.min_replicas for p in compute.services},
         stores={
             s.name: StoreShape(
-                sla=store_sla(DatastoreEngine(s.engine), DatastoreRole(s.role), multi=s.multi_az),
+                sla=store_sla(
+                    DatastoreEngine(s.engine),
+                    DatastoreRole(s.role),
+                    multi=s.multi_az,
+                    aurora=s.kind == "aurora",
+                ),
                 multi_az=s.multi_az,
             )
             for s in data.stores
