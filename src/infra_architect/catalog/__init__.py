@@ -27,9 +27,11 @@ from infra_architect.catalog._prices import (
     PriceQuery,
     Term,
 )
+from infra_architect.catalog._streaming import Buildable, StreamingData
 
 __all__ = [
     "TERMS",
+    "Buildable",
     "Capability",
     "Catalog",
     "DesignData",
@@ -45,6 +47,7 @@ __all__ = [
     "RuntimeProfile",
     "ServiceProfile",
     "SloTier",
+    "StreamingData",
     "Term",
     "UsageAssumptions",
     "load_catalog",

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ruamel.yaml import YAML
 
 from infra_architect.catalog._prices import PriceCatalog, PriceList
+from infra_architect.catalog._streaming import Buildable, StreamingData
 from infra_architect.spec._models import Experience, KubernetesExperience, Runtime, ServiceType
 
 
@@ -368,6 +369,8 @@ class Catalog(_Data):
     policy: Policy
     price_catalog: PriceCatalog
     design: DesignData
+    streaming: StreamingData
+    buildable: Buildable
 
     @property
     def prices(self) -> PriceList:
@@ -388,4 +391,6 @@ def load_catalog() -> Catalog:
         policy=Policy.model_validate(_read("policy.yaml")),
         price_catalog=PriceCatalog.model_validate(_read("prices.yaml")),
         design=DesignData.model_validate(_read("design.yaml")),
+        streaming=StreamingData.model_validate(_read("streaming.yaml")),
+        buildable=Buildable.model_validate(_read("buildable.yaml")),
     )
