@@ -40,6 +40,8 @@ class KafkaData(_Data):
     broker_classes: list[KafkaBrokerClass] = Field(min_length=1)
     storage_headroom: float = Field(ge=1)
     min_storage_gb: float = Field(gt=0)
+    max_storage_gb: float = Field(gt=0)
+    max_brokers: int = Field(ge=1)
     serverless: KafkaServerless
     provisioned_team_size: int = Field(ge=1)
     provisioned_ops_experience: Experience

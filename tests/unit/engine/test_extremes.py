@@ -159,7 +159,7 @@ def test_pins_fail_in_constraints_as_in_design(catalog) -> None:
     )
     requirements = _requirements(catalog, text)
     with pytest.raises(ImpossiblePinError) as checked:
-        check_pins(requirements, derive_constraints(requirements, catalog))
+        check_pins(requirements, derive_constraints(requirements, catalog), catalog)
     with pytest.raises(ImpossiblePinError) as designed:
         design_system(requirements, catalog)
     assert checked.value.problems == designed.value.problems
