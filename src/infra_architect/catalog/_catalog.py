@@ -243,18 +243,6 @@ class Workloads(_Data):
     pre_stop_sleep_seconds: int = Field(ge=0)
 
 
-class BrokerClass(_Data):
-    class_: str = Field(alias="class")
-    price_key: str
-
-
-class BrokerPrices(_Data):
-    """The broker class priced in each environment."""
-
-    prod: BrokerClass
-    staging: BrokerClass
-
-
 class UsageAssumptions(_Data):
     log_bytes_per_request: float = Field(ge=0)
     log_storage_ratio: float = Field(gt=0, le=1)
@@ -269,10 +257,6 @@ class UsageAssumptions(_Data):
     sqs_requests_per_message: float = Field(gt=0)
     sns_subscriber_sqs_requests_per_message: float = Field(gt=0)
     message_bytes: float = Field(gt=0)
-    kafka_retention_hours: float = Field(gt=0)
-    kafka_replication_factor: int = Field(ge=1)
-    rabbitmq_backlog_hours: float = Field(ge=0)
-    brokers: dict[str, BrokerPrices]
     management_events_per_month: float = Field(ge=0)
     cloudtrail_event_bytes: float = Field(gt=0)
     guardduty_log_bytes_per_request: float = Field(ge=0)
