@@ -147,7 +147,7 @@ def _staging(  # noqa: PLR0917  (the design's parts, in pipeline order)
         stores=stores,
         queues=[
             q
-            for q in (staging_queue_size(catalog, plan, zones) for plan in data.queues)
+            for q in (staging_queue_size(catalog, plan, zones, services) for plan in data.queues)
             if q is not None
         ],
         deletion_protection=False,

@@ -6,6 +6,7 @@ figures from catalog/data/streaming.yaml; each failure path with its timings."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from infra_architect._figures import Figure, figure, given, number
@@ -17,6 +18,7 @@ from infra_architect.engine._design_model import (
     FailureScenario,
     QueuePlan,
     QueueSize,
+    ServiceSize,
     StreamMode,
     StreamSizing,
 )
@@ -617,17 +619,21 @@ def queue_size(plan: QueuePlan) -> QueueSize | None:
     )
 
 
-def staging_queue_size(catalog: Catalog, plan: QueuePlan, azs: int) -> QueueSize | None:
-    """Staging's queue at its smallest, in the same engine and client configuration."""
+def staging_queue_size(
+    catalog: Catalog, plan: QueuePlan, azs: int, services: Sequence[ServiceSize]
+) -> QueueSize | None:
+    """Staging's queue at its smallest, in the same engine and client configuration, with
+    a partition (shard) for every replica staging's consumers may run."""
     s = plan.sizing
     if s is None or s.mode == "queue":
         return None
     streaming = catalog.streaming
+    readers = max((v.max_replicas for v in services if v.name in plan.consumers), default=1)
     if plan.engine == "kafka":
         cls = streaming.kafka.broker_classes[0]
         zones = max(min(azs, streaming.kafka.max_zones), streaming.kafka.min_zones)
         rf = min(streaming.kafka.replication_factor, zones)
-        partitions = min(s.partitions, zones * cls.partitions_per_broker // rf)
+        partitions = max(min(s.partitions, zones * cls.partitions_per_broker // rf), readers)
         return QueueSize(
             name=plan.name,
             mode="provisioned",
@@ -653,11 +659,11 @@ def staging_queue_size(catalog: Catalog, plan: QueuePlan, azs: int) -> QueueSize
             instance_class=None,
             brokers=0,
             zones=azs,
-            partitions=1,
+            partitions=readers,
             replication_factor=3,
             storage_gb_per_broker=0.0,
-            why="staging: one provisioned shard (1 MB/s in) carries staging's traffic for "
-            "less than an on-demand stream's hours",
+            why=f"staging: {readers} provisioned shard(s), one for each replica staging's "
+            "consumers may run (1 MB/s in each), for less than an on-demand stream's hours",
         )
     broker = streaming.rabbitmq.instance_classes[0]
     return QueueSize(
