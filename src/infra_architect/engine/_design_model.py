@@ -381,6 +381,9 @@ class StreamSizing(_Out):
     zones: int = Field(description="AZs the brokers (or subnets) span.")
     partitions: int = Field(description="Kafka partitions of the topic, or Kinesis shards.")
     replication_factor: int
+    min_insync_replicas: int = Field(
+        default=1, description="Kafka: replicas that acknowledge a write (others: 1)."
+    )
     retention_hours: float
     storage_gb_per_broker: float
     peak_messages_per_second: Figure = Field(description="At the growth target's peak.")
@@ -404,6 +407,11 @@ class QueuePlan(_Out):
     why: str
     sizing: StreamSizing | None = Field(
         default=None, description="Brokers, partitions or shards (Kafka, Kinesis, RabbitMQ)."
+    )
+    port: int | None = Field(
+        default=None,
+        description="TCP port the clients reach the brokers on inside the VPC (None: an AWS "
+        "API over HTTPS).",
     )
 
 
@@ -644,6 +652,9 @@ class QueueSize(_Out):
     zones: int
     partitions: int
     replication_factor: int
+    min_insync_replicas: int = Field(
+        default=1, description="Kafka: replicas that acknowledge a write (others: 1)."
+    )
     storage_gb_per_broker: float
     why: str
 

@@ -20,7 +20,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import Constraints
 from infra_architect.engine._topology import store_is_multi_az
-from infra_architect.engine.choose._network import STORE_PORTS
+from infra_architect.engine.choose._network import QUEUE_PORTS, STORE_PORTS
 from infra_architect.engine.choose._streams import (
     memorydb_size,
     memorydb_why,
@@ -416,6 +416,7 @@ def _queue(req: Requirements, name: str, engine: QueueEngine, azs: int) -> Queue
         consumers=consumers,
         why=why + f"; a message failing {MAX_RECEIVE_COUNT} times moves to a dead-letter queue "
         "(alarmed) instead of blocking the queue",
+        port=QUEUE_PORTS.get(engine),
     )
 
 

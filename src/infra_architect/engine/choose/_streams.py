@@ -197,6 +197,7 @@ def size_kafka(  # noqa: PLR0917  (one figure per line; one argument per input)
     if fits and (small or serverless_monthly <= cluster.monthly):
         limit = min(partitions, serverless.max_partitions)
         return _kafka_sizing(
+            catalog=catalog,
             mode="serverless",
             cls=None,
             brokers=0,
@@ -239,6 +240,7 @@ def size_kafka(  # noqa: PLR0917  (one figure per line; one argument per input)
         f"${number(round(cluster.monthly))}, and the team runs a provisioned cluster ({team})"
     )
     return _kafka_sizing(
+        catalog=catalog,
         mode="provisioned",
         cls=cluster.cls.class_,
         brokers=cluster.brokers,
@@ -264,6 +266,7 @@ def size_kafka(  # noqa: PLR0917  (one figure per line; one argument per input)
 
 def _kafka_sizing(
     *,
+    catalog: Catalog,
     mode: str,
     cls: str | None,
     brokers: int,
@@ -281,6 +284,7 @@ def _kafka_sizing(
     price_key: str,
 ) -> StreamSizing:
     capped = sorted(c for c in consumers if _consumer_max(compute, constraints, [c]) > partitions)
+    min_isr = min(catalog.streaming.kafka.min_insync_replicas, rf)
     top = min(_consumer_max(compute, constraints, consumers), partitions)
     if top > partitions:
         msg = f"partitions {partitions} below the consumers' maximum {top}"
@@ -292,6 +296,7 @@ def _kafka_sizing(
         zones=zones,
         partitions=partitions,
         replication_factor=rf,
+        min_insync_replicas=min_isr,
         retention_hours=retention,
         storage_gb_per_broker=storage,
         peak_messages_per_second=peak,
@@ -614,6 +619,7 @@ def queue_size(plan: QueuePlan) -> QueueSize | None:
         zones=s.zones,
         partitions=s.partitions,
         replication_factor=s.replication_factor,
+        min_insync_replicas=s.min_insync_replicas,
         storage_gb_per_broker=s.storage_gb_per_broker,
         why=s.why,
     )
@@ -634,6 +640,8 @@ def staging_queue_size(
         zones = max(min(azs, streaming.kafka.max_zones), streaming.kafka.min_zones)
         rf = min(streaming.kafka.replication_factor, zones)
         partitions = max(min(s.partitions, zones * cls.partitions_per_broker // rf), readers)
+        # one broker may be lost without refusing writes, as in prod
+        min_isr = max(1, min(streaming.kafka.min_insync_replicas, rf - 1))
         return QueueSize(
             name=plan.name,
             mode="provisioned",
@@ -642,9 +650,11 @@ def staging_queue_size(
             zones=zones,
             partitions=partitions,
             replication_factor=rf,
+            min_insync_replicas=min_isr,
             storage_gb_per_broker=streaming.kafka.min_storage_gb * 10,
             why=f"staging: {zones} × {cls.class_} (one broker per AZ, MSK's least), "
-            f"replication factor {rf}, {partitions} partitions"
+            f"replication factor {rf} with min.insync.replicas {min_isr}, "
+            f"{partitions} partitions"
             + (
                 "; provisioned where prod runs Serverless: the same Kafka API and IAM "
                 "authentication, at a fraction of Serverless's cluster-hours"
