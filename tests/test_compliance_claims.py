@@ -263,10 +263,19 @@ def test_audit_resources_exist_exactly_when_a_control_claims_them(generated: Gen
 # --- no secret in state -------------------------------------------------------------------
 
 
+# The one known exception, said by the design (security.secrets) and the module: Amazon MQ
+# for RabbitMQ authenticates only with a username and password, and aws_mq_broker takes the
+# password in plain text (no write-only form in hashicorp/aws 5.x), so an Amazon MQ broker
+# Terraform creates has its password in state whatever generates it.
+STATE_SECRET_MODULES = ("module.mq_",)
+
+
 def secrets_in_state(graph: TerraformGraph) -> list[str]:
     """Resources that would put a secret into Terraform state."""
     found = []
     for resource in graph.resources:
+        if resource.address.startswith(STATE_SECRET_MODULES):
+            continue
         if (resource.mode, resource.type) in SECRET_GENERATORS:
             found.append(f"{resource.address}: its result is kept in state")
             continue

@@ -410,10 +410,6 @@ def test_load_beyond_one_deployment_is_said_by_both(sandbox: Sandbox) -> None:
     assert max(s["max_replicas"] for s in report["compute"]["services"]) == 5000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the msk Terraform module is not written yet (issue 18 item 5)",
-)
 def test_kafka_is_designed_and_built(sandbox: Sandbox) -> None:
     """Kafka is buildable (catalog/buildable.yaml): ``constraints`` announces no gap and
     ``design`` writes its Terraform."""

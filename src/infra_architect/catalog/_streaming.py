@@ -127,6 +127,9 @@ class StreamingData(_Data):
         return self
 
 
+BuildableTable = Literal["compute", "stores", "queues"]
+
+
 class Buildable(_Data):
     """The Terraform module that builds each component (None: none yet)."""
 
@@ -134,6 +137,12 @@ class Buildable(_Data):
     compute: dict[str, str | None]
     stores: dict[str, str | None]
     queues: dict[str, str | None]
+
+    def module(self, table: BuildableTable, key: str) -> str | None:
+        """The module building ``key`` of ``table`` (None: none, or not in the table)."""
+        return {"compute": self.compute, "stores": self.stores, "queues": self.queues}[table].get(
+            key
+        )
 
     def compute_module(self, platform: str) -> str | None:
         return self.compute.get(platform)

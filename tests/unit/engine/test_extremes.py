@@ -193,10 +193,6 @@ def test_a_worker_calling_the_only_web_service_leaves_it_the_entry(catalog) -> N
     assert unsupported is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the memorydb, msk and mq Terraform modules are not written yet (issue 18 item 5)",
-)
 def test_redis_as_primary_under_compliance_gets_terraform(catalog) -> None:
     text = (
         VALID.replace("{name: db, engine: postgres}", "{name: db, engine: redis, role: primary}")

@@ -180,6 +180,15 @@ def choose_security(  # noqa: PLR0917  (the design's parts, in pipeline order)
         f"{name}/prod/{store.name}/master (RDS-managed, rotated)"
         for store in data.stores
         if store.engine in ("postgres", "mysql")
+    ] + [
+        # Amazon MQ for RabbitMQ has no IAM authentication, and aws_mq_broker takes the
+        # user's password in plain text: Terraform's state holds it too.
+        f"{name}-prod-{queue.name}/mq (generated once by Secrets Manager; also in Terraform "
+        "state, as Amazon MQ for RabbitMQ takes the broker user's password only in plain "
+        "text: keep the state bucket encrypted and its readers few; not rotated "
+        "automatically)"
+        for queue in data.queues
+        if queue.engine == "rabbitmq"
     ]
     caches = [s.name for s in data.stores if s.kind == "elasticache"]
     memorydbs = [s.name for s in data.stores if s.kind == "memorydb"]
