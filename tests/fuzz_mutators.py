@@ -652,7 +652,7 @@ def run(text: str, *, design: bool) -> Outcome:
         return _internal("load", exc)
     try:
         constraints = derive_constraints(requirements, catalog())
-        check_pins(requirements, constraints)
+        check_pins(requirements, constraints, catalog())
         checks = design_only_checks(requirements, constraints)
     except ImpossiblePinError as exc:
         return Outcome(EXIT_BAD_INPUT, EXIT_BAD_INPUT if design else None, "pins", str(exc))

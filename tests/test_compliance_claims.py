@@ -26,9 +26,10 @@ from infra_architect.render import render_all
 from infra_architect.rules.terraform._graph import Resource, TerraformGraph, load_terraform
 from infra_architect.rules.terraform._values import UNKNOWN
 from infra_architect.spec import Compliance, load_requirements
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 ROOTS = "infra/terraform/environments"
+STREAMING = ROOT / "tests" / "specs" / "streaming.yaml"
 # The values CloudWatch Logs accepts for retention_in_days (PutRetentionPolicy).
 CLOUDWATCH_RETENTION_DAYS = {
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
@@ -70,6 +71,9 @@ def _variants() -> Iterator[tuple[Path, tuple[str, ...] | None]]:
         for regime in regimes:
             yield spec, (regime,)
         yield spec, tuple(regimes)
+    # MSK, Kinesis, Amazon MQ and MemoryDB, which no example uses
+    yield STREAMING, None
+    yield STREAMING, tuple(regimes)
 
 
 VARIANTS = list(_variants())
@@ -263,10 +267,19 @@ def test_audit_resources_exist_exactly_when_a_control_claims_them(generated: Gen
 # --- no secret in state -------------------------------------------------------------------
 
 
+# The one known exception, said by the design (security.secrets) and the module: Amazon MQ
+# for RabbitMQ authenticates only with a username and password, and aws_mq_broker takes the
+# password in plain text (no write-only form in hashicorp/aws 5.x), so an Amazon MQ broker
+# Terraform creates has its password in state whatever generates it.
+STATE_SECRET_MODULES = ("module.mq_",)
+
+
 def secrets_in_state(graph: TerraformGraph) -> list[str]:
     """Resources that would put a secret into Terraform state."""
     found = []
     for resource in graph.resources:
+        if resource.address.startswith(STATE_SECRET_MODULES):
+            continue
         if (resource.mode, resource.type) in SECRET_GENERATORS:
             found.append(f"{resource.address}: its result is kept in state")
             continue
@@ -346,10 +359,23 @@ def test_caches_authenticate_with_iam(generated: Generated) -> None:
         )
         # One IAM user per cache, and the switched-off "default" every user group needs.
         assert modes == sorted(["iam", "no-password-required"] * len(caches)), env
+    memorydbs = [s for s in design.data.stores if s.kind == "memorydb"]
+    for env, graph in generated.graphs.items():
+        for cluster in graph.of_type("aws_memorydb_cluster"):
+            assert graph.value(cluster.body["tls_enabled"], cluster.scope) is True
+        modes = [
+            graph.value(user.body["authentication_mode"][0]["type"], user.scope)
+            for user in graph.of_type("aws_memorydb_user")
+        ]
+        assert modes == ["iam"] * len(memorydbs), env
+    kinds = {s.name: s.kind for s in design.data.stores}
     for identity in design.security.identities:
         for permission in identity.permissions:
             if permission.kind == "cache-iam":
-                assert permission.actions == ["elasticache:Connect"]
+                connect = (
+                    f"{'memorydb' if kinds[permission.target] == 'memorydb' else 'elasticache'}"
+                )
+                assert permission.actions == [f"{connect}:Connect"]
     for path, text in generated.files.items():
         assert "AUTH_TOKEN" not in text, path
 

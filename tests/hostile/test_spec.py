@@ -410,21 +410,18 @@ def test_load_beyond_one_deployment_is_said_by_both(sandbox: Sandbox) -> None:
     assert max(s["max_replicas"] for s in report["compute"]["services"]) == 5000
 
 
-def test_kafka_is_announced_by_constraints_before_design_stops(sandbox: Sandbox) -> None:
-    """No Terraform module for a Kafka queue: ``constraints`` warns (exit 0), ``design``
-    writes the rest and exits 1, both naming the queue."""
+def test_kafka_is_designed_and_built(sandbox: Sandbox) -> None:
+    """Kafka is buildable (catalog/buildable.yaml): ``constraints`` announces no gap and
+    ``design`` writes its Terraform."""
     spec = sandbox.tree / "spec.yaml"
     spec.write_text(VALID.replace("{name: events, engine: sqs}", "{name: events, engine: kafka}"))
     checked = sandbox.run("constraints", str(spec), "-f", "json", timeout=SECONDS)
     assert checked.returncode == 0, checked.stderr
     conflicts = json.loads(checked.stdout)["constraints"]["conflicts"]
-    gap = next(c for c in conflicts if c["id"] == "terraform-not-generated")
-    assert gap["severity"] == "warning"
-    assert "queue events on kafka" in gap["title"]
+    assert "terraform-not-generated" not in {c["id"] for c in conflicts}
     designed = sandbox.run("design", str(spec), "--output", str(sandbox.out), timeout=SECONDS)
-    assert designed.returncode == 1
-    assert "Terraform not generated" in _normalised(designed.stderr)
-    assert not (sandbox.out / "infra" / "terraform").exists()
+    assert designed.returncode == 0, designed.stderr
+    assert (sandbox.out / "infra" / "terraform" / "modules" / "msk" / "main.tf").is_file()
 
 
 def test_budget_priced_only_by_design_is_said_by_constraints(sandbox: Sandbox) -> None:

@@ -30,9 +30,11 @@ from infra_architect.catalog._prices import (
     PriceQuery,
     Term,
 )
+from infra_architect.catalog._streaming import Buildable, StreamingData
 
 __all__ = [
     "TERMS",
+    "Buildable",
     "Capability",
     "Catalog",
     "DataReplication",
@@ -51,6 +53,7 @@ __all__ = [
     "ServiceProfile",
     "SloTier",
     "StandbyCompute",
+    "StreamingData",
     "Term",
     "UsageAssumptions",
     "load_catalog",

@@ -9,6 +9,7 @@ from ruamel.yaml import YAML
 
 from infra_architect.catalog._data_sizing import DataSizing
 from infra_architect.catalog._prices import PriceCatalog, PriceList
+from infra_architect.catalog._streaming import Buildable, StreamingData
 from infra_architect.spec._models import Experience, KubernetesExperience, Runtime, ServiceType
 
 
@@ -296,18 +297,6 @@ class GrpcData(_Data):
     mesh: Mesh
 
 
-class BrokerClass(_Data):
-    class_: str = Field(alias="class")
-    price_key: str
-
-
-class BrokerPrices(_Data):
-    """The broker class priced in each environment."""
-
-    prod: BrokerClass
-    staging: BrokerClass
-
-
 class UsageAssumptions(_Data):
     log_bytes_per_request: float = Field(ge=0)
     log_storage_ratio: float = Field(gt=0, le=1)
@@ -322,10 +311,6 @@ class UsageAssumptions(_Data):
     sqs_requests_per_message: float = Field(gt=0)
     sns_subscriber_sqs_requests_per_message: float = Field(gt=0)
     message_bytes: float = Field(gt=0)
-    kafka_retention_hours: float = Field(gt=0)
-    kafka_replication_factor: int = Field(ge=1)
-    rabbitmq_backlog_hours: float = Field(ge=0)
-    brokers: dict[str, BrokerPrices]
     management_events_per_month: float = Field(ge=0)
     cloudtrail_event_bytes: float = Field(gt=0)
     guardduty_log_bytes_per_request: float = Field(ge=0)
@@ -425,6 +410,8 @@ class Catalog(_Data):
     policy: Policy
     price_catalog: PriceCatalog
     design: DesignData
+    streaming: StreamingData
+    buildable: Buildable
 
     @property
     def prices(self) -> PriceList:
@@ -445,4 +432,6 @@ def load_catalog() -> Catalog:
         policy=Policy.model_validate(_read("policy.yaml")),
         price_catalog=PriceCatalog.model_validate(_read("prices.yaml")),
         design=DesignData.model_validate(_read("design.yaml")),
+        streaming=StreamingData.model_validate(_read("streaming.yaml")),
+        buildable=Buildable.model_validate(_read("buildable.yaml")),
     )

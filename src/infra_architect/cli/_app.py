@@ -178,7 +178,7 @@ def constraints(
     result = derive_constraints(requirements, catalog)
     try:
         # design refuses a pinned decision that cannot hold (exit 2); so does this
-        check_pins(requirements, result)
+        check_pins(requirements, result, catalog)
     except ImpossiblePinError as exc:
         raise _pin_error(spec, source, exc) from None
     design_checks = design_only_checks(requirements, result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from infra_architect.engine._design_model import StorePlan
+from infra_architect.engine._design_model import QueuePlan, StorePlan
 
 SEPARATORS = re.compile(r"[^a-z0-9]+")
 AUDIT_MODULE = "audit"
@@ -18,3 +18,13 @@ def snake(name: str) -> str:
 def store_module(store: StorePlan) -> str:
     """The Terraform module call of a store, e.g. ``rds_orders_db``."""
     return f"{store.kind}_{snake(store.name)}"
+
+
+QUEUE_MODULE_KINDS = {"kafka": "msk", "rabbitmq": "mq"}
+"""Broker engines with a module call of their own; SQS, SNS and Kinesis share messaging."""
+
+
+def queue_module(queue: QueuePlan) -> str:
+    """The Terraform module call of a queue, e.g. ``msk_events`` or ``messaging``."""
+    kind = QUEUE_MODULE_KINDS.get(queue.engine)
+    return "messaging" if kind is None else f"{kind}_{snake(queue.name)}"

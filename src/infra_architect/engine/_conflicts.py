@@ -28,10 +28,8 @@ from infra_architect.engine._model import (
 from infra_architect.engine._topology import SYNC_REPLICATED
 from infra_architect.spec import (
     Compliance,
-    ComputeChoice,
     DatastoreEngine,
     DatastoreRole,
-    QueueEngine,
     Requirements,
     RpoScope,
 )
@@ -74,7 +72,6 @@ def derive_conflicts(req: Requirements, catalog: Catalog, d: Derived) -> list[Co
         _growth,
         _beyond_one_deployment,
         _store_beyond_largest_class,
-        _terraform_gaps,
     )
     return [conflict for check in checks for conflict in check(req, catalog, d)]
 
@@ -539,33 +536,4 @@ def _store_beyond_largest_class(
             fix="put a cache in front of it, split the data across several stores (one per "
             "service or shard), or check the traffic, fan-out and data_access figures",
             fields=[f"system.datastores[{index}]", "traffic"],
-        )
-
-
-def _terraform_gaps(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflict]:
-    """What ``design`` will write no Terraform for (it writes the rest and exits 1), said
-    here so ``constraints`` does not report a spec ``design`` then stops on."""
-    gaps = [
-        f"queue {q.name} on {q.engine.value} (use sqs, sns or kinesis)"
-        for q in req.system.queues
-        if q.engine in (QueueEngine.KAFKA, QueueEngine.RABBITMQ)
-    ]
-    gaps += [
-        f"store {s.name}: redis as primary data runs on MemoryDB (role: cache or session "
-        "keeps it on ElastiCache)"
-        for s in req.system.datastores
-        if s.engine is DatastoreEngine.REDIS and s.role is DatastoreRole.PRIMARY
-    ]
-    if req.decisions.compute is ComputeChoice.LAMBDA:
-        gaps.insert(0, "compute on Lambda (decisions.compute: ecs-fargate or eks)")
-    if gaps:
-        yield Conflict(
-            id="terraform-not-generated",
-            severity=WARNING,
-            title="No Terraform module yet for: " + "; ".join(gaps),
-            detail="`design` writes the documents, manifests and pipelines but no Terraform "
-            "for this design, and exits 1.",
-            fix="choose a component the generator builds (named above), or write that "
-            "module yourself",
-            fields=["system.queues", "system.datastores", "decisions.compute"],
         )

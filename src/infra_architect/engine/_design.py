@@ -43,6 +43,7 @@ from infra_architect.engine.choose._resilience import (
     fault_study,
     tune_for_spike,
 )
+from infra_architect.engine.choose._streams import cap_stream_consumers, stream_failure_scenarios
 from infra_architect.simulate import SpikeOutcome
 from infra_architect.spec import NatChoice, Requirements
 
@@ -55,6 +56,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     regions = region_count(constraints)
     tuning = tune_for_spike(req, constraints, catalog, choose_compute(req, constraints, catalog))
     compute, spike = tuning.compute, tuning.study
+    compute = cap_stream_consumers(req, constraints, catalog, compute)
     network = choose_network(req, constraints, catalog, compute)
     data = choose_data(req, constraints, catalog, compute)
     delivery = choose_delivery(req, constraints, catalog, compute)
@@ -89,7 +91,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         faults=faults,
         spike_study=spike,
         paths=paths,
-    )
+    ) + stream_failure_scenarios(catalog, data, observability.dashboards)
     availability = AvailabilityDesign(
         decision=topology,
         regions=regions,

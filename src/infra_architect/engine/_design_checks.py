@@ -4,17 +4,18 @@
 from __future__ import annotations
 
 from infra_architect._figures import number
+from infra_architect.catalog import Catalog
 from infra_architect.engine._model import Constraints
 from infra_architect.engine.choose._availability import check_topology_pin
 from infra_architect.engine.choose._compute import check_compute_pin
 from infra_architect.spec import Requirements
 
 
-def check_pins(req: Requirements, constraints: Constraints) -> None:
+def check_pins(req: Requirements, constraints: Constraints, catalog: Catalog) -> None:
     """Raise :class:`ImpossiblePinError` when a pinned decision cannot hold: the checks
     ``design_system`` makes while choosing, in the same order."""
     check_topology_pin(req, constraints)
-    check_compute_pin(req, constraints)
+    check_compute_pin(req, constraints, catalog)
 
 
 def design_only_checks(req: Requirements, constraints: Constraints) -> list[str]:

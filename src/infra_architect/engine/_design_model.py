@@ -244,6 +244,9 @@ class ServicePlan(_Out):
     uses: list[str]
     metrics_port: int | None = Field(description="Prometheus metrics (None: a cron job).")
     probes: Probes | None
+    max_replicas_why: str = Field(
+        default="", description="Why the maximum is below what the load asks (a cap)."
+    )
 
 
 class NodePool(_Out):
@@ -475,6 +478,37 @@ class StorePlan(_Out):
     lifecycle: list[LifecycleTier] = Field(
         default_factory=list, description="S3 lifecycle transitions, youngest first."
     )
+    shards: int = Field(default=1, description="MemoryDB shards (others: 1).")
+
+
+StreamMode = Literal[
+    "queue", "provisioned", "serverless", "on-demand", "single-instance", "cluster"
+]
+
+
+class StreamSizing(_Out):
+    """How a Kafka cluster, a Kinesis stream or a RabbitMQ broker is sized (SQS and SNS
+    have nothing to size: mode "queue")."""
+
+    mode: StreamMode
+    instance_class: str | None = Field(description="Broker class (None: serverless or Kinesis).")
+    brokers: int = Field(description="MSK brokers or Amazon MQ nodes (0: none to size).")
+    zones: int = Field(description="AZs the brokers (or subnets) span.")
+    partitions: int = Field(description="Kafka partitions of the topic, or Kinesis shards.")
+    replication_factor: int
+    min_insync_replicas: int = Field(
+        default=1, description="Kafka: replicas that acknowledge a write (others: 1)."
+    )
+    retention_hours: float
+    storage_gb_per_broker: float
+    peak_messages_per_second: Figure = Field(description="At the growth target's peak.")
+    ingress_mb_per_second: Figure = Field(description="Peak writes in MB/s.")
+    max_consumer_replicas: int = Field(description="Largest consumer maximum, after the cap.")
+    capped_consumers: list[str] = Field(
+        default_factory=list, description="Consumers whose maximum was cut to the partitions."
+    )
+    why: str
+    price_key: str | None
 
 
 class QueuePlan(_Out):
@@ -486,6 +520,14 @@ class QueuePlan(_Out):
     producers: list[str]
     consumers: list[str]
     why: str
+    sizing: StreamSizing | None = Field(
+        default=None, description="Brokers, partitions or shards (Kafka, Kinesis, RabbitMQ)."
+    )
+    port: int | None = Field(
+        default=None,
+        description="TCP port the clients reach the brokers on inside the VPC (None: an AWS "
+        "API over HTTPS).",
+    )
 
 
 class DataDesign(_Out):
@@ -723,6 +765,23 @@ class StoreSize(_Out):
     )
 
 
+class QueueSize(_Out):
+    """A broker cluster or stream as one environment runs it."""
+
+    name: str
+    mode: StreamMode
+    instance_class: str | None
+    brokers: int
+    zones: int
+    partitions: int
+    replication_factor: int
+    min_insync_replicas: int = Field(
+        default=1, description="Kafka: replicas that acknowledge a write (others: 1)."
+    )
+    storage_gb_per_broker: float
+    why: str
+
+
 class EnvironmentSizing(_Out):
     """What one environment runs: prod as designed, staging in its shape at minimum size."""
 
@@ -736,6 +795,9 @@ class EnvironmentSizing(_Out):
     node_max: int | None
     services: list[ServiceSize]
     stores: list[StoreSize]
+    queues: list[QueueSize] = Field(
+        default_factory=list, description="Broker clusters and streams (not SQS or SNS)."
+    )
     deletion_protection: bool
     cross_region_recovery: bool = Field(
         description="Whether this environment builds the stores' recovery-region copies."
@@ -747,6 +809,9 @@ class EnvironmentSizing(_Out):
 
     def store(self, name: str) -> StoreSize:
         return next(s for s in self.stores if s.name == name)
+
+    def queue(self, name: str) -> QueueSize | None:
+        return next((q for q in self.queues if q.name == name), None)
 
 
 # --- cost and the whole ---------------------------------------------------------------

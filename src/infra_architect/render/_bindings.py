@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra_architect.engine._design_model import Design, QueuePlan, StorePlan
-from infra_architect.render._names import store_module
+from infra_architect.render._names import queue_module, store_module
 
 PENDING = "pending-terraform-apply"
 """What ``infrastructure.env`` holds for a value until Terraform has produced it."""
@@ -40,6 +40,7 @@ _ENDPOINT = {
     "rds": ("ENDPOINT", "endpoint", "host:port of the primary"),
     "aurora": ("ENDPOINT", "endpoint", "host:port of the cluster's writer endpoint"),
     "elasticache": ("ENDPOINT", "primary_endpoint", "primary endpoint (TLS)"),
+    "memorydb": ("ENDPOINT", "endpoint", "cluster endpoint (TLS, cluster mode)"),
     "opensearch": ("ENDPOINT", "endpoint", "domain endpoint (HTTPS)"),
     "s3": ("BUCKET", "bucket_id", "bucket name"),
     "dynamodb": ("TABLE", "table_name", "table name"),
@@ -54,6 +55,7 @@ _SECRET = {
 # ElastiCache has no password: the client signs an IAM token as this user.
 _USER = {
     "elasticache": ("user_name", "user to AUTH as with an IAM token the role signs"),
+    "memorydb": ("user_name", "user to AUTH as with an IAM token the role signs"),
 }
 
 
@@ -97,13 +99,58 @@ def infrastructure_bindings(design: Design) -> list[Binding]:
 
 
 def queue_bindings(queue: QueuePlan) -> list[Binding]:
-    """What a workload needs to reach one queue."""
-    if queue.engine != "sqs":
-        return []
+    """What a workload needs to reach one queue, topic, stream or broker."""
+    prefix = env_key(queue.name)
+    if queue.engine == "sqs":
+        return [
+            Binding(
+                f"{prefix}_QUEUE_URL",
+                f'module.messaging.queue_urls["{queue.name}"]',
+                f"{queue.name}: queue URL",
+            )
+        ]
+    if queue.engine == "sns":
+        return [
+            Binding(
+                f"{prefix}_TOPIC_ARN",
+                f'module.messaging.topic_arns["{queue.name}"]',
+                f"{queue.name}: topic ARN",
+            )
+        ]
+    if queue.engine == "kinesis":
+        return [
+            Binding(
+                f"{prefix}_STREAM_NAME",
+                f'module.messaging.stream_names["{queue.name}"]',
+                f"{queue.name}: stream name",
+            )
+        ]
+    module = f"module.{queue_module(queue)}"
+    if queue.engine == "kafka":
+        return [
+            Binding(
+                f"{prefix}_BOOTSTRAP_BROKERS",
+                f"{module}.bootstrap_brokers",
+                f"{queue.name}: bootstrap brokers (IAM authentication over TLS)",
+            ),
+            Binding(f"{prefix}_TOPIC", f"{module}.topic", f"{queue.name}: topic"),
+            Binding(
+                f"{prefix}_PARTITIONS",
+                f"{module}.partitions",
+                f"{queue.name}: partitions the producers create the topic with",
+            ),
+            Binding(
+                f"{prefix}_REPLICATION_FACTOR",
+                f"{module}.replication_factor",
+                f"{queue.name}: replication factor the producers create the topic with",
+            ),
+        ]
     return [
+        Binding(f"{prefix}_ENDPOINT", f"{module}.endpoint", f"{queue.name}: AMQPS endpoint"),
         Binding(
-            f"{env_key(queue.name)}_QUEUE_URL",
-            f'module.messaging.queue_urls["{queue.name}"]',
-            f"{queue.name}: queue URL",
-        )
+            f"{prefix}_SECRET_ARN",
+            f"{module}.secret_arn",
+            f"{queue.name}: broker user (username, password)",
+            secret_arn=True,
+        ),
     ]

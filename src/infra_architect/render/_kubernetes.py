@@ -131,7 +131,7 @@ def secret_keys(design: Design, service: ServicePlan) -> list[tuple[str, str, st
     keys: list[tuple[str, str, str]] = []
     for permission in identity.permissions:
         prefix = env_key(permission.target)
-        if permission.kind == "database-secret":
+        if permission.kind in ("database-secret", "broker-secret"):
             keys += [
                 (f"{prefix}_USERNAME", f"{prefix}_SECRET_ARN", "username"),
                 (f"{prefix}_PASSWORD", f"{prefix}_SECRET_ARN", "password"),
@@ -771,6 +771,12 @@ def network_policy(design: Design, service: ServicePlan) -> Doc:
             store.port
             for store in design.data.stores
             if store.name in service.uses and store.port is not None
+        }
+        # Kafka and RabbitMQ brokers live in the data subnets too.
+        | {
+            queue.port
+            for queue in design.data.queues
+            if queue.name in service.uses and queue.port is not None
         }
     )
     if store_ports:

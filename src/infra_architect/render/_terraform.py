@@ -12,8 +12,11 @@ import math
 import re
 from collections.abc import Iterator
 from importlib import resources
+from importlib.resources.abc import Traversable
 from types import EllipsisType
 
+from infra_architect.catalog import Buildable, load_catalog
+from infra_architect.catalog._streaming import BuildableTable
 from infra_architect.engine import Design
 from infra_architect.engine._design_model import (
     EnvironmentSizing,
@@ -41,7 +44,13 @@ from infra_architect.render._hcl import (
     blocks,
     render_hcl,
 )
-from infra_architect.render._names import AUDIT_MODULE, SEPARATORS, snake, store_module
+from infra_architect.render._names import (
+    AUDIT_MODULE,
+    SEPARATORS,
+    queue_module,
+    snake,
+    store_module,
+)
 
 TERRAFORM_VERSION = ">= 1.6.0"
 AWS_PROVIDER_VERSION = ">= 5.70.0, < 7.0.0"
@@ -78,12 +87,19 @@ class UnsupportedDesignError(InfraArchitectError):
         )
 
 
+class UnbuildableDesignError(AssertionError):
+    """The engine chose a component catalog/data/buildable.yaml says no module builds, or
+    buildable.yaml names a module the renderer does not ship: a bug, never bad input (the
+    engine refuses such pins and never chooses such components)."""
+
+
 def render_terraform(design: Design) -> dict[str, str]:
     """``infra/terraform/...`` relative path → file text, for every module used and both
     environments."""
-    _check_supported(design)
+    buildable = load_catalog().buildable
+    _check_buildable(design, buildable)
     files: dict[str, str] = {}
-    for module in sorted(modules_used(design)):
+    for module in sorted(modules_used(design, buildable)):
         for name in MODULE_FILES:
             files[f"{ROOT}/modules/{module}/{name}"] = _module_file(module, name)
     for env in design.environments:
@@ -96,37 +112,43 @@ def render_terraform(design: Design) -> dict[str, str]:
     return files
 
 
-def _check_supported(design: Design) -> None:
+def components(design: Design) -> list[tuple[str, BuildableTable, str]]:
+    """(what, table of buildable.yaml, key) for every component the design chose."""
+    out: list[tuple[str, BuildableTable, str]] = [("compute", "compute", design.compute.platform)]
+    out += [(f"store {s.name}", "stores", s.kind) for s in design.data.stores]
+    out += [(f"queue {q.name}", "queues", q.engine) for q in design.data.queues]
+    return out
+
+
+def _check_buildable(design: Design, buildable: Buildable) -> None:
+    """Every component has its module in buildable.yaml, and that module ships here."""
+    shipped = {m.name for m in _modules_root().iterdir() if m.is_dir()}
     missing: list[str] = []
-    if design.compute.platform == "lambda":
-        missing.append("compute on Lambda (decisions.compute: ecs-fargate or eks)")
-    missing += [
-        f"queue {q.name} on {q.aws_service} (use sqs, sns or kinesis)"
-        for q in design.data.queues
-        if q.engine in ("kafka", "rabbitmq")
-    ]
-    missing += [
-        f"store {s.name} on {s.aws_service} (role: cache keeps it on ElastiCache)"
-        for s in design.data.stores
-        if s.kind == "memorydb"
-    ]
+    for what, table, key in components(design):
+        module = buildable.module(table, key)
+        if module is None or module not in shipped:
+            missing.append(f"{what} ({table}: {key} → {module})")
     if missing:
-        raise UnsupportedDesignError(missing)
+        msg = "the design chose components no shipped module builds: " + "; ".join(missing)
+        raise UnbuildableDesignError(msg)
+
+
+def _modules_root() -> Traversable:
+    return resources.files("infra_architect.render").joinpath("terraform", "modules")
 
 
 def _module_file(module: str, name: str) -> str:
-    source = resources.files("infra_architect.render").joinpath(
-        "terraform", "modules", module, name
-    )
-    return source.read_text(encoding="utf-8")
+    return _modules_root().joinpath(module, name).read_text(encoding="utf-8")
 
 
-def modules_used(design: Design) -> set[str]:
+def modules_used(design: Design, buildable: Buildable) -> set[str]:
+    """The modules the environments call: the shared infrastructure, and the module
+    buildable.yaml names for each component the design chose."""
     used = {"vpc", "security", "observability", "ecr", "s3"}
-    used.add("eks" if _is_eks(design) else "ecs")
-    used.update(s.kind for s in design.data.stores)
-    if design.data.queues:
-        used.add("messaging")
+    for _, table, key in components(design):
+        module = buildable.module(table, key)
+        if module is not None:
+            used.add(module)
     if design.network.waf:
         used.add("waf")
     if _alb_in_terraform(design):
@@ -137,6 +159,15 @@ def modules_used(design: Design) -> set[str]:
 
 
 # --- naming -----------------------------------------------------------------------------
+
+
+def _is_broker(queue: QueuePlan) -> bool:
+    """Kafka and RabbitMQ run in a module call of their own; the rest share messaging."""
+    return queue_module(queue) != "messaging"
+
+
+def _messaging_queues(design: Design) -> list[QueuePlan]:
+    return [q for q in design.data.queues if not _is_broker(q)]
 
 
 def _copied(env: EnvironmentSizing, store: StorePlan) -> bool:
@@ -337,6 +368,7 @@ def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
             "rds": "endpoint",
             "aurora": "endpoint",
             "elasticache": "primary_endpoint",
+            "memorydb": "endpoint",
             "opensearch": "endpoint",
             "s3": "bucket_id",
             "dynamodb": "table_name",
@@ -345,6 +377,18 @@ def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
             _output(
                 f"{snake(store.name)}_{value}",
                 f"{store.name}: {value}.",
+                f"module.{module}.{value}",
+            )
+        )
+    for queue in design.data.queues:
+        if not _is_broker(queue):
+            continue
+        value = "bootstrap_brokers" if queue.engine == "kafka" else "endpoint"
+        module = queue_module(queue)
+        parts.append(
+            _output(
+                f"{snake(queue.name)}_{value}",
+                f"{queue.name}: {value}.",
                 f"module.{module}.{value}",
             )
         )
@@ -440,8 +484,9 @@ def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
             parts.append(_vpc_recovery(design))
         for store in recovery:
             parts.append(_store_recovery(design, env, store))
-    if design.data.queues:
-        parts.append(_messaging(design))
+    if _messaging_queues(design):
+        parts.append(_messaging(design, env))
+    parts += [_broker(design, env, q) for q in design.data.queues if _is_broker(q)]
     parts.append(_observability(design, env))
     header: list[Item] = [
         Comment(f"{design.name} {env.name}: {env.why}."),
@@ -461,7 +506,7 @@ def _security(design: Design, env: EnvironmentSizing) -> Block:
             {
                 "sid": f"{_sid(p.kind)}{_sid(p.target)}",
                 "actions": sorted(p.actions),
-                "resources": _permission_resources(design, p),
+                "resources": _permission_resources(design, p, identity.service),
             }
             for p in identity.permissions
         ]
@@ -495,19 +540,34 @@ def _sid(text: str) -> str:
     return "".join(part.capitalize() for part in SEPARATORS.split(text.lower()) if part)
 
 
-def _permission_resources(design: Design, permission: Permission) -> list[Value]:
+def _permission_resources(
+    design: Design, permission: Permission, service: str | None = None
+) -> list[Value]:
+    """The ARNs a permission names: exactly its store, queue, topic, stream, cluster (with
+    the topic and the service's consumer group) or secret."""
     kind = permission.kind
     if kind in ("queue", "topic", "stream"):
         output = {"queue": "queue_arns", "topic": "topic_arns", "stream": "stream_arns"}[kind]
         return [Expr(f'module.messaging.{output}["{permission.target}"]')]
+    if kind in ("kafka-cluster", "broker-secret"):
+        queue = next(q for q in design.data.queues if q.name == permission.target)
+        broker = f"module.{queue_module(queue)}"
+        if kind == "broker-secret":
+            return [Expr(f"{broker}.secret_arn")]
+        arns: list[Value] = [Expr(f"{broker}.cluster_arn"), Expr(f"{broker}.topic_arn")]
+        if service is not None and service in queue.consumers:
+            arns.append(Expr(f'{broker}.group_arns["{service}"]'))
+        return arns
     module = store_module(design.data.store(permission.target))
     if kind == "database-secret":
         return [Expr(f"module.{module}.master_user_secret_arn")]
     if kind == "cache-iam":
-        return [
-            Expr(f"module.{module}.replication_group_arn"),
-            Expr(f"module.{module}.user_arn"),
-        ]
+        cluster = (
+            "cluster_arn"
+            if design.data.store(permission.target).kind == "memorydb"
+            else "replication_group_arn"
+        )
+        return [Expr(f"module.{module}.{cluster}"), Expr(f"module.{module}.user_arn")]
     if kind == "bucket":
         return [Expr(f'"${{module.{module}.bucket_arn}}/*"')]
     if kind == "table":
@@ -748,7 +808,7 @@ def _secrets(design: Design, service: ServicePlan) -> dict[str, Value]:
     secrets: dict[str, Value] = {}
     identity = next(i for i in design.security.identities if i.service == service.name)
     for permission in identity.permissions:
-        if permission.kind == "database-secret":
+        if permission.kind in ("database-secret", "broker-secret"):
             env_name = snake(permission.target).upper() + "_CREDENTIALS"
             secrets[env_name] = _permission_resources(design, permission)[0]
     return secrets
@@ -851,8 +911,8 @@ def _ecs(design: Design, env: EnvironmentSizing) -> Block:
 
 
 def _clients(design: Design, store: str) -> dict[str, Value]:
-    """Client name → security group; the names are static so the rules plan before the
-    groups exist."""
+    """Client name → security group of the services using a store or broker; the names are
+    static so the rules plan before the groups exist."""
     if _is_eks(design):
         return {"eks-nodes": Expr("module.eks.cluster_security_group_id")}
     users = sorted(s.name for s in design.compute.services if store in s.uses)
@@ -919,6 +979,22 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             Blank(),
             Attr("snapshot_retention_days", size.backup_retention_days),
             retention,
+        ]
+    elif store.kind == "memorydb":
+        body = [
+            Attr("name", ident),
+            Attr("node_type", size.instance_class),
+            # MemoryDB's replicas are per shard; the environment's nodes hold them all.
+            Attr("shards", size.nodes // (1 + size.read_replicas)),
+            Attr("replicas_per_shard", size.read_replicas),
+            Attr("port", store.port),
+            Blank(),
+            *common_network,
+            kms,
+            Blank(),
+            Attr("snapshot_retention_days", size.backup_retention_days),
+            Attr("final_snapshot", env.deletion_protection),
+            Attr("alarm_topic_arn", Expr("module.observability.alert_topic_arn")),
         ]
     elif store.kind == "opensearch":
         zones = min(size.nodes, design.availability.availability_zones, 3)
@@ -1189,18 +1265,18 @@ def _store_recovery(design: Design, env: EnvironmentSizing, store: StorePlan) ->
     return _module(f"{module}_recovery", "rds", body, skips=skips, provider="recovery")
 
 
-def _messaging(design: Design) -> Block:
+def _messaging(design: Design, env: EnvironmentSizing) -> Block:
     queues: dict[str, Value] = {}
     topics: dict[str, Value] = {}
     streams: dict[str, Value] = {}
-    for queue in design.data.queues:
+    for queue in _messaging_queues(design):
         queues.update(_queue_specs(queue))
         if queue.engine == "sns":
             topics[queue.name] = {
                 "subscriber_queues": [f"{queue.name}-{c}" for c in sorted(queue.consumers)]
             }
         if queue.engine == "kinesis":
-            streams[queue.name] = {"retention_hours": 24}
+            streams[queue.name] = _stream_spec(queue, env)
     body: list[Item] = [
         Attr("name", Expr("local.name")),
         Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
@@ -1212,6 +1288,92 @@ def _messaging(design: Design) -> Block:
         _tags(),
     ]
     return _module("messaging", "messaging", body)
+
+
+def _stream_spec(queue: QueuePlan, env: EnvironmentSizing) -> dict[str, Value]:
+    """A Kinesis stream as this environment runs it: on-demand, or its provisioned shards."""
+    size = env.queue(queue.name)
+    sizing = queue.sizing
+    if size is None or sizing is None:
+        msg = f"stream {queue.name} without its sizing"
+        raise UnbuildableDesignError(msg)
+    spec: dict[str, Value] = {"retention_hours": math.ceil(sizing.retention_hours)}
+    if size.mode == "provisioned":
+        spec["stream_mode"] = "PROVISIONED"
+        spec["shard_count"] = size.partitions
+    else:
+        spec["stream_mode"] = "ON_DEMAND"
+    return spec
+
+
+def _broker(design: Design, env: EnvironmentSizing, queue: QueuePlan) -> Block:
+    """A Kafka cluster (MSK) or a RabbitMQ broker (Amazon MQ) as this environment runs it."""
+    size = env.queue(queue.name)
+    if size is None or queue.port is None or size.zones > env.availability_zones:
+        msg = f"broker {queue.name} without its sizing or port, or beyond {env.name}'s AZs"
+        raise UnbuildableDesignError(msg)
+    network: list[Item] = [
+        Attr("vpc_id", Expr("module.vpc.vpc_id")),
+        Attr("subnet_ids", Expr(_broker_subnets(size.zones))),
+        Attr("allowed_security_groups", _clients(design, queue.name)),
+        Attr("port", queue.port),
+        Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
+    ]
+    name = Expr(f'"${{local.name}}-{queue.name}"')
+    if queue.engine == "kafka":
+        body: list[Item] = [Comment(f"{size.why}."), Attr("name", name)]
+        if size.mode == "serverless":
+            body.append(Attr("serverless", value=True))
+        else:
+            body += [
+                Attr("instance_type", size.instance_class),
+                Attr("broker_count", size.brokers),
+                Attr("volume_size_gb", max(1, math.ceil(size.storage_gb_per_broker))),
+            ]
+        sizing = queue.sizing
+        retention = sizing.retention_hours if sizing is not None else 168.0
+        body += [
+            Attr("replication_factor", size.replication_factor),
+            Attr("min_insync_replicas", size.min_insync_replicas),
+            Attr("partitions", size.partitions),
+            Attr("retention_hours", math.ceil(retention)),
+            Attr("topic", queue.name),
+            Attr("consumer_groups", sorted(queue.consumers)),
+            Blank(),
+            *network,
+            Attr("log_retention_days", design.observability.log_retention_days),
+            Blank(),
+            _tags(),
+        ]
+        return _module(queue_module(queue), "msk", body)
+    deployment = "CLUSTER_MULTI_AZ" if size.mode == "cluster" else "SINGLE_INSTANCE"
+    body = [
+        Comment(f"{size.why}."),
+        Attr("name", name),
+        Attr("instance_type", size.instance_class),
+        Attr("deployment_mode", deployment),
+        Blank(),
+        *network,
+        Attr("secret_recovery_window_days", 30 if env.deletion_protection else 7),
+        Blank(),
+        _tags(),
+    ]
+    skips: Skips = (
+        (
+            "CKV_AWS_209",
+            (
+                "Amazon MQ for RabbitMQ encrypts at rest only with a key Amazon MQ owns; it "
+                "takes no customer-managed key (the credentials secret is under the "
+                "environment's key)."
+            ),
+        ),
+    )
+    return _module(queue_module(queue), "mq", body, skips=skips)
+
+
+def _broker_subnets(zones: int) -> str:
+    """The data subnets of the AZs the brokers span (the first ``zones``)."""
+    return f"slice(module.vpc.data_subnet_ids, 0, {zones})"
 
 
 def _queue_specs(queue: QueuePlan) -> Iterator[tuple[str, dict[str, Value]]]:
@@ -1327,6 +1489,8 @@ def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
                 threshold=300,
                 comparison="GreaterThanThreshold",
             )
+    for queue in design.data.queues:
+        alarms.update(_stream_alarms(queue, env))
     if design.network.load_balancer == "alb":
         alarms["certificate-expiry"] = _alarm(
             "TLS certificate expiring within 21 days",
@@ -1338,6 +1502,97 @@ def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
             comparison="LessThanThreshold",
             period=86_400,
             periods=1,
+        )
+    return alarms
+
+
+# Consumer lag and oldest-message age are alarmed past five minutes behind, on one-minute
+# datapoints (catalog streaming.yaml, failures.consumer-lag: detected in 300 s).
+LAG_SECONDS = 300
+# MSK's own advice: act before a broker's data volume passes 85% (MSK Developer Guide,
+# "Monitor disk space").
+BROKER_DISK_PERCENT = 85
+
+
+def _stream_alarms(queue: QueuePlan, env: EnvironmentSizing) -> dict[str, Value]:
+    """Causes behind a Kafka, Kinesis or RabbitMQ queue: consumers falling behind, and the
+    brokers' own health (offline partitions, disk)."""
+    size = env.queue(queue.name)
+    if size is None:
+        return {}
+    alarms: dict[str, Value] = {}
+    if queue.engine == "kafka":
+        cluster = Expr(f"module.{queue_module(queue)}.cluster_name")
+        for consumer in sorted(queue.consumers):
+            alarms[f"{queue.name}-{consumer}-lag"] = _alarm(
+                f"{queue.name}: {consumer} more than {LAG_SECONDS // 60} min behind",
+                "AWS/Kafka",
+                "EstimatedMaxTimeLag",
+                {"Cluster Name": cluster, "Consumer Group": consumer, "Topic": queue.name},
+                "Maximum",
+                threshold=LAG_SECONDS,
+                comparison="GreaterThanThreshold",
+                period=60,
+                periods=LAG_SECONDS // 60,
+            )
+        if size.mode == "provisioned":
+            alarms[f"{queue.name}-offline-partitions"] = _alarm(
+                f"{queue.name}: partitions without a leader (writes and reads to them fail)",
+                "AWS/Kafka",
+                "OfflinePartitionsCount",
+                {"Cluster Name": cluster},
+                "Maximum",
+                threshold=0,
+                comparison="GreaterThanThreshold",
+                period=60,
+                periods=1,
+            )
+            # MSK numbers its brokers from 1.
+            for broker in range(1, size.brokers + 1):
+                alarms[f"{queue.name}-broker-{broker}-disk"] = _alarm(
+                    f"{queue.name}: broker {broker}'s data volume above "
+                    f"{BROKER_DISK_PERCENT}% (grow the storage before it fills)",
+                    "AWS/Kafka",
+                    "KafkaDataLogsDiskUsed",
+                    {"Cluster Name": cluster, "Broker ID": str(broker)},
+                    "Maximum",
+                    threshold=BROKER_DISK_PERCENT,
+                    comparison="GreaterThanThreshold",
+                )
+    elif queue.engine == "kinesis":
+        stream = Expr(f'module.messaging.stream_names["{queue.name}"]')
+        alarms[f"{queue.name}-iterator-age"] = _alarm(
+            f"{queue.name}: consumers more than {LAG_SECONDS // 60} min behind",
+            "AWS/Kinesis",
+            "GetRecords.IteratorAgeMilliseconds",
+            {"StreamName": stream},
+            "Maximum",
+            threshold=LAG_SECONDS * 1000,
+            comparison="GreaterThanThreshold",
+            period=60,
+            periods=LAG_SECONDS // 60,
+        )
+        if size.mode == "provisioned":
+            alarms[f"{queue.name}-write-throttled"] = _alarm(
+                f"{queue.name}: writes throttled (the shards are full; reshard)",
+                "AWS/Kinesis",
+                "WriteProvisionedThroughputExceeded",
+                {"StreamName": stream},
+                "Sum",
+                threshold=0,
+                comparison="GreaterThanThreshold",
+            )
+    elif queue.engine == "rabbitmq" and queue.consumers:
+        alarms[f"{queue.name}-no-consumer"] = _alarm(
+            f"{queue.name}: no consumer connected to the broker (messages pile up)",
+            "AWS/AmazonMQ",
+            "ConsumerCount",
+            {"Broker": Expr(f"module.{queue_module(queue)}.broker_name")},
+            "Minimum",
+            threshold=1,
+            comparison="LessThanThreshold",
+            period=60,
+            periods=LAG_SECONDS // 60,
         )
     return alarms
 

@@ -174,9 +174,16 @@ def test_tiers_must_start_at_zero(catalog: Catalog) -> None:
         PriceCatalog.model_validate({**prices.model_dump(), "items": items})
 
 
-def test_usage_brokers_name_priced_classes(catalog: Catalog) -> None:
+def test_streaming_classes_name_priced_rows(catalog: Catalog) -> None:
+    """Every broker and node class the engine may choose (streaming.yaml) is priced, and
+    its price row names that class."""
     items = catalog.price_catalog.items
-    for engine, classes in catalog.design.usage.brokers.items():
-        for chosen in (classes.prod, classes.staging):
-            assert chosen.price_key in items, (engine, chosen.price_key)
-            assert chosen.class_ in items[chosen.price_key].what, (engine, chosen.class_)
+    streaming = catalog.streaming
+    classes = [
+        *((c.class_, c.price_key) for c in streaming.kafka.broker_classes),
+        *((c.class_, c.price_key) for c in streaming.rabbitmq.instance_classes),
+        *((c.class_, c.price_key) for c in streaming.memorydb.node_classes),
+    ]
+    for name, key in classes:
+        assert key in items, (name, key)
+        assert name in items[key].what, (name, key)

@@ -129,27 +129,31 @@ def test_an_ordinary_spec_is_far_from_the_bounds(catalog) -> None:
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "named"),
+    ("old", "new"),
     [
-        ("{name: events, engine: sqs}", "{name: events, engine: kafka}", "queue events on kafka"),
-        (
-            "{name: events, engine: sqs}",
-            "{name: events, engine: rabbitmq}",
-            "queue events on rabbitmq",
-        ),
-        ("{name: db, engine: postgres}", "{name: db, engine: redis, role: primary}", "store db"),
-        ("team: {size: 6,", "decisions: {compute: lambda}\nteam: {size: 6,", "compute on Lambda"),
+        ("{name: events, engine: sqs}", "{name: events, engine: kafka}"),
+        ("{name: events, engine: sqs}", "{name: events, engine: rabbitmq}"),
+        ("{name: events, engine: sqs}", "{name: events, engine: kinesis}"),
+        ("{name: db, engine: postgres}", "{name: db, engine: redis, role: primary}"),
     ],
-    ids=["kafka", "rabbitmq", "redis-primary", "lambda"],
+    ids=["kafka", "rabbitmq", "kinesis", "redis-primary"],
 )
-def test_constraints_warn_of_what_design_builds_no_terraform_for(catalog, old, new, named) -> None:
+def test_streams_and_memorydb_are_designed_without_a_gap(catalog, old, new) -> None:
+    """Every queue engine and a redis primary are buildable (catalog/buildable.yaml): the
+    constraints announce no Terraform gap and the design sizes them."""
     text = VALID.replace(old, new, 1)
-    warned = [c for c in _constraints(catalog, text).conflicts if c.id == "terraform-not-generated"]
-    _, unsupported = render_all(design_system(_requirements(catalog, text), catalog))
-    assert unsupported is not None
-    assert len(warned) == 1
-    assert warned[0].severity is Severity.WARNING
-    assert named in warned[0].title
+    assert "terraform-not-generated" not in {c.id for c in _constraints(catalog, text).conflicts}
+    design = design_system(_requirements(catalog, text), catalog)
+    assert design.feasible
+
+
+def test_a_pinned_platform_without_a_module_is_refused_by_constraints_and_design(catalog) -> None:
+    text = VALID.replace("team: {size: 6,", "decisions: {compute: lambda}\nteam: {size: 6,")
+    requirements = _requirements(catalog, text)
+    with pytest.raises(ImpossiblePinError, match="builds no Terraform for lambda"):
+        check_pins(requirements, derive_constraints(requirements, catalog), catalog)
+    with pytest.raises(ImpossiblePinError, match="builds no Terraform for lambda"):
+        design_system(requirements, catalog)
 
 
 def test_pins_fail_in_constraints_as_in_design(catalog) -> None:
@@ -159,7 +163,7 @@ def test_pins_fail_in_constraints_as_in_design(catalog) -> None:
     )
     requirements = _requirements(catalog, text)
     with pytest.raises(ImpossiblePinError) as checked:
-        check_pins(requirements, derive_constraints(requirements, catalog))
+        check_pins(requirements, derive_constraints(requirements, catalog), catalog)
     with pytest.raises(ImpossiblePinError) as designed:
         design_system(requirements, catalog)
     assert checked.value.problems == designed.value.problems
@@ -189,12 +193,11 @@ def test_a_worker_calling_the_only_web_service_leaves_it_the_entry(catalog) -> N
     assert unsupported is None
 
 
-def test_redis_as_primary_under_compliance_is_designed_without_terraform(catalog) -> None:
+def test_redis_as_primary_under_compliance_gets_terraform(catalog) -> None:
     text = (
         VALID.replace("{name: db, engine: postgres}", "{name: db, engine: redis, role: primary}")
         + "compliance: [pci-dss]\n"
     )
     design = design_system(_requirements(catalog, text), catalog)
     _, unsupported = render_all(design)
-    assert unsupported is not None
-    assert "terraform-not-generated" in {c.id for c in design.conflicts}
+    assert unsupported is None

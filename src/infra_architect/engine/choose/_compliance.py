@@ -116,7 +116,7 @@ def _segmentation(ctx: Context) -> Part:
         "module.vpc.aws_subnet.data",
         "module.vpc.aws_route_table.data",
     )
-    guarded = _stores(ctx, "rds", "aurora", "elasticache", "opensearch")
+    guarded = _stores(ctx, "rds", "aurora", "elasticache", "memorydb", "opensearch")
     if guarded:
         how.append("the security group of each data store admits only its clients")
         for store in guarded:
@@ -143,6 +143,7 @@ _ENCRYPTED_STORE = {
     "rds": "aws_db_instance.this",
     "aurora": "aws_rds_cluster.this",
     "elasticache": "aws_elasticache_replication_group.this",
+    "memorydb": "aws_memorydb_cluster.this",
     "opensearch": "aws_opensearch_domain.this",
     "s3": "aws_s3_bucket_server_side_encryption_configuration.this",
     "dynamodb": "aws_dynamodb_table.this",
@@ -165,7 +166,6 @@ def _encryption_at_rest(ctx: Context) -> Part:
             *(
                 f"module.{store_module(s)}.{_ENCRYPTED_STORE[s.kind]}"
                 for s in ctx.data.stores
-                # MemoryDB has no Terraform module yet (design says so and exits 1)
                 if s.kind in _ENCRYPTED_STORE
             )
         )
@@ -234,6 +234,12 @@ def _encryption_in_transit(ctx: Context) -> Part:
         how.append(f"ElastiCache in-transit encryption ({_names(caches)})")
         evidence += ctx.tf(
             *(f"module.{store_module(s)}.aws_elasticache_replication_group.this" for s in caches)
+        )
+    memorydbs = _stores(ctx, "memorydb")
+    if memorydbs:
+        how.append(f"MemoryDB accepts TLS connections only ({_names(memorydbs)})")
+        evidence += ctx.tf(
+            *(f"module.{store_module(s)}.aws_memorydb_cluster.this" for s in memorydbs)
         )
     domains = _stores(ctx, "opensearch")
     if domains:

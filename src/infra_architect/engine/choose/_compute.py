@@ -25,7 +25,7 @@ from infra_architect.engine._design_model import (
 from infra_architect.engine._model import Constraints, ServiceCapacity
 from infra_architect.engine.choose._compliance import tls_to_services
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
-from infra_architect.spec import ComputeChoice, Protocol, Requirements, ServiceType
+from infra_architect.spec import ComputeChoice, Protocol, QueueEngine, Requirements, ServiceType
 from infra_architect.spec._semantic import eventbridge_cron, five_fields
 
 LAMBDA_MAX_MEMORY_MB = 10240
@@ -88,7 +88,7 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
     pinned = req.decisions.compute
     if pinned is not None:
         platform: Platform = PLATFORMS[pinned]
-        _check_pin(pinned, k8s_short, karpenter_short, lambda_blockers)
+        _check_pin(pinned, k8s_short, karpenter_short, lambda_blockers, catalog)
         why = f"pinned in the spec (decisions.compute: {pinned.value})"
     elif not k8s_short and enough_services:
         platform = (
@@ -189,7 +189,7 @@ def _lambda_blockers(req: Requirements) -> list[str]:
     return blockers
 
 
-def check_compute_pin(req: Requirements, constraints: Constraints) -> None:
+def check_compute_pin(req: Requirements, constraints: Constraints, catalog: Catalog) -> None:
     """Raise :class:`ImpossiblePinError` when ``decisions.compute`` cannot hold."""
     if req.decisions.compute is not None:
         _check_pin(
@@ -197,6 +197,7 @@ def check_compute_pin(req: Requirements, constraints: Constraints) -> None:
             _shortfalls(constraints, "kubernetes"),
             _shortfalls(constraints, "kubernetes-advanced"),
             _lambda_blockers(req),
+            catalog,
         )
 
 
@@ -205,9 +206,16 @@ def _check_pin(
     k8s_short: list[str],
     karpenter_short: list[str],
     lambda_blockers: list[str],
+    catalog: Catalog,
 ) -> None:
     reason = ""
-    if pinned is ComputeChoice.EKS and k8s_short:
+    if catalog.buildable.compute_module(PLATFORMS[pinned]) is None:
+        # The engine never designs what the generator cannot build (buildable.yaml).
+        reason = (
+            f"the generator builds no Terraform for {pinned.value} compute yet "
+            "(catalog: buildable.yaml)"
+        )
+    elif pinned is ComputeChoice.EKS and k8s_short:
         reason = "EKS needs a team that can operate Kubernetes: " + "; ".join(k8s_short)
     elif pinned is ComputeChoice.EKS_KARPENTER and karpenter_short:
         reason = "Karpenter needs a team with advanced Kubernetes: " + "; ".join(karpenter_short)
@@ -303,7 +311,12 @@ def _plan(
         by_requests = serves and service.public and platform == "ecs-fargate"
         # A worker that consumes no queue (polling a table, holding connections) has no
         # backlog to scale on; like any busy process it scales on CPU.
-        by_backlog = not serves and any(q.name in service.uses for q in req.system.queues)
+        # The backlog the generated autoscalers read is an SQS queue's (SNS fans out to
+        # one); Kafka, Kinesis and RabbitMQ consumers scale on CPU, up to their partitions.
+        by_backlog = not serves and any(
+            q.name in service.uses and q.engine in (QueueEngine.SQS, QueueEngine.SNS)
+            for q in req.system.queues
+        )
         metric, target = (
             ("alb-requests-per-target", capacity.load_per_replica.value * 60)
             if by_requests

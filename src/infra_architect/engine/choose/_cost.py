@@ -36,6 +36,7 @@ from infra_architect.engine._design_model import (
     NetworkDesign,
     ObservabilityDesign,
     QueuePlan,
+    QueueSize,
     SecurityDesign,
     ServicePlan,
     StorePlan,
@@ -70,6 +71,7 @@ class Sizes:
     stores: dict[str, tuple[str | None, int, int, str | None]]  # class, nodes, replicas, key
     recovery_region: bool
     store_sizes: dict[str, StoreSize] = field(default_factory=dict)
+    queues: dict[str, QueueSize] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ def environment_sizes(parts: Parts, env: EnvironmentSizing) -> Sizes:
     aurora = [*design.data_sizing.aurora_classes, design.data_sizing.aurora_staging_class]
     aurora_keys = {c.class_: c.price_key for c in aurora}
     aurora_iopt_keys = {c.class_: c.io_optimized_price_key for c in aurora}
+    # MemoryDB and RDS share class names (db.t4g.small): each kind reads its own table.
+    memorydb_keys = {c.class_: c.price_key for c in parts.catalog.streaming.memorydb.node_classes}
     plans = {s.name: s for s in parts.data.stores}
 
     def key_of(size: StoreSize) -> str | None:
@@ -137,6 +141,8 @@ def environment_sizes(parts: Parts, env: EnvironmentSizing) -> Sizes:
         if plan.kind == "aurora":
             table = aurora_iopt_keys if plan.io_optimized else aurora_keys
             return table.get(size.instance_class or "", keys[size.name])
+        if plan.kind == "memorydb":
+            return memorydb_keys.get(size.instance_class or "", keys[size.name])
         return class_keys.get(size.instance_class or "", keys[size.name])
 
     return Sizes(
@@ -159,6 +165,7 @@ def environment_sizes(parts: Parts, env: EnvironmentSizing) -> Sizes:
         },
         recovery_region=env.cross_region_recovery,
         store_sizes={s.name: s for s in env.stores},
+        queues={q.name: q for q in env.queues},
     )
 
 
@@ -761,7 +768,9 @@ def _stores(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
             out.extend(_gp3_provisioned(parts, plan, size, copies))
         elif plan.kind == "aurora":
             out.extend(_aurora(parts, plan, instance_class, nodes + replicas, key, gb, scale))
-        elif plan.kind in ("elasticache", "memorydb"):
+        elif plan.kind == "memorydb":
+            out.extend(_memorydb(parts, plan.name, instance_class, key, nodes, scale))
+        elif plan.kind == "elasticache":
             out.append(
                 _instances(
                     f"{plan.name} ({instance_class})",
@@ -1018,11 +1027,11 @@ def _queues(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
         elif engine is QueueEngine.SNS:
             out.extend(_sns(parts, queue, per_second))
         elif engine is QueueEngine.KINESIS:
-            out.extend(_kinesis(parts, queue, per_second))
+            out.extend(_kinesis(parts, sizes.queues[queue.name], queue, per_second))
         elif engine is QueueEngine.KAFKA:
-            out.extend(_msk(parts, sizes, queue.name, per_second))
+            out.extend(_msk(parts, sizes.queues[queue.name], queue, per_second))
         elif engine is QueueEngine.RABBITMQ:
-            out.extend(_amazon_mq(parts, sizes, queue.name, per_second))
+            out.extend(_amazon_mq(parts, sizes.queues[queue.name], queue.name, per_second))
     return out
 
 
@@ -1064,12 +1073,37 @@ def _sns(parts: Parts, queue: QueuePlan, per_second: float) -> list[Usage]:
     ]
 
 
-def _kinesis(parts: Parts, queue: QueuePlan, per_second: float) -> list[Usage]:
-    """An on-demand stream (the messaging module's mode): the stream's hours, the data
-    written (each record rounded up to 1 KB) and the data each consumer reads."""
-    record = math.ceil(parts.usage.message_bytes / KINESIS_RECORD_BYTES) * KINESIS_RECORD_BYTES
-    written = per_second * SECONDS_PER_MONTH * record / GB
+def _kinesis(parts: Parts, size: QueueSize, queue: QueuePlan, per_second: float) -> list[Usage]:
+    """A stream as the design sizes it: on-demand (the stream's hours, the data written,
+    each record rounded up to 1 KB, and the data each consumer reads) or provisioned
+    (shard-hours and 25 KB PUT payload units)."""
+    message_bytes = parts.usage.message_bytes
     consumers = max(1, len(queue.consumers))
+    if size.mode == "provisioned":
+        unit_bytes = parts.catalog.streaming.kinesis.put_unit_bytes
+        units = math.ceil(message_bytes / unit_bytes)
+        return [
+            Usage(
+                component=f"{queue.name} (Kinesis shards)",
+                category="messaging",
+                price_key="kinesis_shard_hour",
+                quantity=_hours(float(size.partitions), "shards"),
+                commitment="steady",
+                traffic_scaled=False,
+                workload=queue.name,
+                note=f"{size.partitions} provisioned shard(s), "
+                f"{parts.catalog.streaming.kinesis.retention_hours} h retention",
+            ),
+            _per_million(
+                f"{queue.name} (Kinesis PUT payload units)",
+                "messaging",
+                "kinesis_million_put_units",
+                per_second * SECONDS_PER_MONTH * units,
+                f"{units} 25 KB unit(s) a {number(message_bytes)}-byte record",
+            ),
+        ]
+    record = math.ceil(message_bytes / KINESIS_RECORD_BYTES) * KINESIS_RECORD_BYTES
+    written = per_second * SECONDS_PER_MONTH * record / GB
     return [
         Usage(
             component=f"{queue.name} (Kinesis on-demand stream)",
@@ -1079,7 +1113,8 @@ def _kinesis(parts: Parts, queue: QueuePlan, per_second: float) -> list[Usage]:
             commitment="usage",
             traffic_scaled=False,
             workload=queue.name,
-            note="ON_DEMAND capacity mode, 24 h retention (the messaging module)",
+            note="ON_DEMAND capacity mode, "
+            f"{parts.catalog.streaming.kinesis.retention_hours} h retention",
         ),
         Usage(
             component=f"{queue.name} (Kinesis data written)",
@@ -1096,7 +1131,7 @@ def _kinesis(parts: Parts, queue: QueuePlan, per_second: float) -> list[Usage]:
             commitment="usage",
             traffic_scaled=True,
             workload=queue.name,
-            note=f"{number(parts.usage.message_bytes)}-byte messages, billed in 1 KB records",
+            note=f"{number(message_bytes)}-byte messages, billed in 1 KB records",
         ),
         Usage(
             component=f"{queue.name} (Kinesis data read)",
@@ -1117,60 +1152,145 @@ def _kinesis(parts: Parts, queue: QueuePlan, per_second: float) -> list[Usage]:
     ]
 
 
-def _msk(parts: Parts, sizes: Sizes, name: str, per_second: float) -> list[Usage]:
-    """An MSK cluster: one broker per AZ (MSK spans 2 or 3), enough of them for the
-    replication factor in prod; MSK's minimum of one broker per AZ in staging. The data
-    kept for the retention period, on every replica."""
-    usage = parts.usage
-    zones = min(max(sizes.azs, 2), 3)
-    replication = usage.kafka_replication_factor if sizes.name == "prod" else 1
-    brokers = zones * math.ceil(replication / zones)
-    instance, key = _broker(parts, "kafka", sizes.name)
-    stored = per_second * usage.message_bytes * usage.kafka_retention_hours * 3600 / GB
+def _msk(parts: Parts, size: QueueSize, queue: QueuePlan, per_second: float) -> list[Usage]:
+    """An MSK cluster as the design sizes it: provisioned (brokers × class hours and the
+    storage provisioned on every broker) or Serverless (cluster and partition hours, the
+    data written and read, the data retained)."""
+    kafka = parts.catalog.streaming.kafka
+    name = queue.name
+    message_bytes = parts.usage.message_bytes
+    if size.mode == "serverless":
+        written = per_second * message_bytes * SECONDS_PER_MONTH / GB
+        retained = per_second * message_bytes * kafka.retention_hours * 3600 / GB
+        readers = max(1, len(queue.consumers))
+        return [
+            Usage(
+                component=f"{name} (MSK Serverless cluster)",
+                category="messaging",
+                price_key="msk_serverless_cluster_hour",
+                quantity=_hours(1.0, "clusters"),
+                commitment="steady",
+                traffic_scaled=False,
+                workload=name,
+                note="no brokers to size: capacity is AWS's",
+            ),
+            Usage(
+                component=f"{name} (MSK Serverless partitions)",
+                category="messaging",
+                price_key="msk_serverless_partition_hour",
+                quantity=_hours(float(size.partitions), "partitions"),
+                commitment="steady",
+                traffic_scaled=False,
+                workload=name,
+                note=f"{size.partitions} partitions (at least the consumers' replicas)",
+            ),
+            _gigabytes_line(
+                f"{name} (MSK Serverless data in)",
+                "msk_serverless_ingress_gb",
+                written,
+                per_second,
+                message_bytes,
+                name,
+            ),
+            Usage(
+                component=f"{name} (MSK Serverless data out)",
+                category="messaging",
+                price_key="msk_serverless_egress_gb",
+                quantity=figure(
+                    written * readers,
+                    "GB",
+                    "{gb_written} × {consumer_groups}",
+                    gb_written=written,
+                    consumer_groups=float(readers),
+                ),
+                commitment="usage",
+                traffic_scaled=True,
+                workload=name,
+                note="every consumer group reads every message",
+            ),
+            Usage(
+                component=f"{name} (MSK Serverless storage)",
+                category="messaging",
+                price_key="msk_serverless_storage_gb_month",
+                quantity=figure(
+                    retained,
+                    "GB-month",
+                    "{messages_per_second} × {message_bytes} × {retention_hours} × 3600 / 1e9",
+                    messages_per_second=per_second,
+                    message_bytes=message_bytes,
+                    retention_hours=kafka.retention_hours,
+                ),
+                commitment="usage",
+                traffic_scaled=True,
+                workload=name,
+                note="the retention period's messages",
+            ),
+        ]
+    key = _broker_key(parts, "kafka", size.instance_class)
     return [
         _brokers(
-            f"{name} (MSK brokers, {instance})",
+            f"{name} (MSK brokers, {size.instance_class})",
             key,
-            brokers,
+            size.brokers,
             name,
-            f"{brokers} brokers over {zones} AZs, replication factor {replication}",
+            f"{size.brokers} brokers over {size.zones} AZs, replication factor "
+            f"{size.replication_factor}",
         ),
         Usage(
             component=f"{name} (MSK broker storage)",
             category="messaging",
             price_key="msk_storage_gb_month",
             quantity=figure(
-                stored * replication,
+                size.storage_gb_per_broker * size.brokers,
                 "GB-month",
-                "{messages_per_second} × {message_bytes} × {retention_hours} × 3600 / 1e9 × "
-                "{replicas}",
-                messages_per_second=per_second,
-                message_bytes=usage.message_bytes,
-                retention_hours=usage.kafka_retention_hours,
-                replicas=float(replication),
+                "{gb_per_broker} × {brokers}",
+                gb_per_broker=size.storage_gb_per_broker,
+                brokers=float(size.brokers),
             ),
-            commitment="usage",
-            traffic_scaled=True,
+            commitment="steady",
+            traffic_scaled=False,
             workload=name,
-            note="the retention period's messages on every replica (provision at least this)",
+            note="provisioned on every broker: the retention period's data on every "
+            "replica, with headroom",
         ),
     ]
 
 
-def _amazon_mq(parts: Parts, sizes: Sizes, name: str, per_second: float) -> list[Usage]:
-    """Amazon MQ for RabbitMQ: the design's 3-node cluster across AZs in prod, a
-    single-instance broker in staging; the backlog it holds on disk."""
-    usage = parts.usage
-    nodes = 3 if sizes.name == "prod" and sizes.azs > 1 else 1
-    instance, key = _broker(parts, "rabbitmq", sizes.name)
-    held = per_second * usage.message_bytes * usage.rabbitmq_backlog_hours * 3600 / GB
+def _gigabytes_line(  # noqa: PLR0917  (one line of the bill)
+    component: str, key: str, gb: float, per_second: float, message_bytes: float, workload: str
+) -> Usage:
+    return Usage(
+        component=component,
+        category="messaging",
+        price_key=key,
+        quantity=figure(
+            gb,
+            "GB",
+            "{messages_per_second} × {message_bytes} × {seconds_per_month} / 1e9",
+            messages_per_second=per_second,
+            message_bytes=message_bytes,
+            seconds_per_month=SECONDS_PER_MONTH,
+        ),
+        commitment="usage",
+        traffic_scaled=True,
+        workload=workload,
+        note=f"{number(message_bytes)}-byte messages",
+    )
+
+
+def _amazon_mq(parts: Parts, size: QueueSize, name: str, per_second: float) -> list[Usage]:
+    """Amazon MQ for RabbitMQ as the design sizes it (a cluster's nodes or one broker),
+    and the backlog it holds on disk."""
+    backlog_hours = parts.catalog.streaming.rabbitmq.backlog_hours
+    held = per_second * parts.usage.message_bytes * backlog_hours * 3600 / GB
+    nodes = size.brokers
     return [
         _brokers(
-            f"{name} (Amazon MQ brokers, {instance})",
-            key,
+            f"{name} (Amazon MQ brokers, {size.instance_class})",
+            _broker_key(parts, "rabbitmq", size.instance_class),
             nodes,
             name,
-            "3-node cluster across AZs" if nodes == 3 else "single-instance broker",
+            f"{nodes}-node cluster across AZs" if nodes > 1 else "single-instance broker",
         ),
         Usage(
             component=f"{name} (Amazon MQ storage)",
@@ -1181,8 +1301,8 @@ def _amazon_mq(parts: Parts, sizes: Sizes, name: str, per_second: float) -> list
                 "GB-month",
                 "{messages_per_second} × {message_bytes} × {backlog_hours} × 3600 / 1e9 × {nodes}",
                 messages_per_second=per_second,
-                message_bytes=usage.message_bytes,
-                backlog_hours=usage.rabbitmq_backlog_hours,
+                message_bytes=parts.usage.message_bytes,
+                backlog_hours=backlog_hours,
                 nodes=float(nodes),
             ),
             commitment="usage",
@@ -1193,11 +1313,54 @@ def _amazon_mq(parts: Parts, sizes: Sizes, name: str, per_second: float) -> list
     ]
 
 
-def _broker(parts: Parts, engine: str, env: str) -> tuple[str, str]:
-    """(instance class, price key) of ``engine``'s brokers in environment ``env``."""
-    classes = parts.usage.brokers[engine]
-    chosen = classes.prod if env == "prod" else classes.staging
-    return chosen.class_, chosen.price_key
+def _broker_key(parts: Parts, engine: str, instance_class: str | None) -> str:
+    """The price key of a broker class the design chose (streaming.yaml)."""
+    streaming = parts.catalog.streaming
+    classes = (
+        [(c.class_, c.price_key) for c in streaming.kafka.broker_classes]
+        if engine == "kafka"
+        else [(c.class_, c.price_key) for c in streaming.rabbitmq.instance_classes]
+    )
+    return next(key for cls, key in classes if cls == instance_class)
+
+
+def _memorydb(  # noqa: PLR0917  (one store's lines of the bill)
+    parts: Parts,
+    name: str,
+    instance_class: str | None,
+    key: str | None,
+    nodes: int,
+    scale: float,
+) -> list[Usage]:
+    """MemoryDB: node hours, and the data written to its Multi-AZ transaction log by the
+    services that use it."""
+    memorydb = parts.catalog.streaming.memorydb
+    users = [s for s in parts.compute.services if name in s.uses and s.type.serves_requests]
+    rps = sum(parts.capacity(s.name).average_load.value for s in users) * scale
+    written = rps * memorydb.write_share * memorydb.write_bytes_per_request
+    return [
+        _instances(f"{name} ({instance_class})", "database", key, nodes, name, f"{nodes} node(s)"),
+        Usage(
+            component=f"{name} (MemoryDB data written)",
+            category="database",
+            price_key="memorydb_data_written_gb",
+            quantity=figure(
+                written * SECONDS_PER_MONTH / GB,
+                "GB",
+                "{requests_per_second} × {write_share} × {bytes_per_write} × "
+                "{seconds_per_month} / 1e9",
+                requests_per_second=rps,
+                write_share=memorydb.write_share,
+                bytes_per_write=memorydb.write_bytes_per_request,
+                seconds_per_month=SECONDS_PER_MONTH,
+            ),
+            commitment="usage",
+            traffic_scaled=True,
+            workload=name,
+            note="writes are billed by the GB written to the durable log (planning figures "
+            "for the share of requests that write and their size)",
+        ),
+    ]
 
 
 def _brokers(component: str, key: str, count: int, workload: str, note: str) -> Usage:
@@ -1642,14 +1805,16 @@ def _usage_assumptions(parts: Parts) -> list[str]:
     )
     if parts.req.system.queues:
         out.append(f"{number(u.message_bytes)} bytes a message on queues, topics and streams")
-    if any(q.engine in (QueueEngine.KAFKA, QueueEngine.RABBITMQ) for q in parts.req.system.queues):
+    if any(q.engine is QueueEngine.KAFKA for q in parts.req.system.queues):
+        kafka = parts.catalog.streaming.kafka
         out.append(
-            "brokers priced at "
-            + "; ".join(
-                f"{engine}: {c.prod.class_} in prod, {c.staging.class_} in staging"
-                for engine, c in sorted(u.brokers.items())
-            )
-            + " (the design names no broker class)"
+            f"Kafka keeps {kafka.retention_hours:g} h of messages (set the topic's retention "
+            "and resize the broker storage)"
+        )
+    if any(q.engine is QueueEngine.RABBITMQ for q in parts.req.system.queues):
+        out.append(
+            f"RabbitMQ holds {parts.catalog.streaming.rabbitmq.backlog_hours:g} h of backlog "
+            "on disk"
         )
     audit = parts.security.audit
     if audit is not None:

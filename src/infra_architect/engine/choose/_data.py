@@ -20,7 +20,14 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import Constraints
 from infra_architect.engine._topology import store_is_multi_az
+from infra_architect.engine.choose._network import QUEUE_PORTS
 from infra_architect.engine.choose._relational import MIN_POOL, Pools, relational_store
+from infra_architect.engine.choose._streams import (
+    memorydb_size,
+    memorydb_why,
+    size_queue,
+    sized_queue,
+)
 from infra_architect.spec import (
     Datastore,
     DatastoreEngine,
@@ -54,7 +61,13 @@ def choose_data(
         _store(req, constraints, catalog, compute, store, azs, dr_region)
         for store in req.system.datastores
     ]
-    queues = [_queue(req, q.name, q.engine, azs) for q in req.system.queues]
+    queues = [
+        sized_queue(
+            _queue(req, q.name, q.engine, azs),
+            size_queue(req, constraints, catalog, compute, q, azs),
+        )
+        for q in req.system.queues
+    ]
     session = next((d.name for d in req.system.datastores if d.role is DatastoreRole.SESSION), None)
     session_strategy = (
         f"server-side sessions in {session} (ElastiCache, Multi-AZ): any replica serves any "
@@ -119,28 +132,28 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
         )
     if engine is DatastoreEngine.REDIS:
         if role is DatastoreRole.PRIMARY:
+            memorydb = memorydb_size(catalog, gb, replicas=azs - 1 if multi else 0)
             return StorePlan(
                 kind="memorydb",
                 name=store.name,
                 engine=engine.value,
                 role=role.value,
                 aws_service="Amazon MemoryDB",
-                instance_class="db.t4g.small",
-                nodes=azs if multi else 1,
+                instance_class=memorydb.node.class_,
+                nodes=memorydb.nodes,
                 multi_az=multi,
-                read_replicas=max(0, (azs if multi else 1) - 1),
+                read_replicas=memorydb.replicas,
+                shards=memorydb.shards,
                 storage_gb=gb,
-                backup_retention_days=retention,
+                backup_retention_days=catalog.streaming.memorydb.snapshot_retention_days,
                 point_in_time_recovery=False,
                 cross_region=f"daily snapshots copied to {dr_region}",
                 recovery="snapshot-copy",
                 persistence="Multi-AZ transaction log: a write is acknowledged once durable",
                 port=6379,
                 rpo_in_region=given(0.0, "min", "MemoryDB's durable Multi-AZ transaction log"),
-                why="role primary: the data lives here, so it needs durability a cache does "
-                "not (ElastiCache replication is asynchronous and loses acknowledged writes "
-                "on failover)",
-                price_key="memorydb_db_t4g_small_hour",
+                why=memorydb_why(memorydb, gb, azs),
+                price_key=memorydb.node.price_key,
                 peak_rps=peak,
             )
         cache_class = size_class(design.cache_classes, gb, staging=False)
@@ -359,9 +372,10 @@ def _queue(req: Requirements, name: str, engine: QueueEngine, azs: int) -> Queue
     service, why = {
         QueueEngine.SQS: ("Amazon SQS", "at-least-once delivery, no brokers to run"),
         QueueEngine.SNS: ("Amazon SNS + SQS", "fan-out to one SQS queue per consumer"),
-        QueueEngine.KAFKA: ("Amazon MSK", f"one broker per AZ ({azs}), replication factor 3"),
-        QueueEngine.RABBITMQ: ("Amazon MQ for RabbitMQ", "3-node cluster across AZs"),
-        QueueEngine.KINESIS: ("Amazon Kinesis Data Streams", "on-demand capacity mode"),
+        # brokers and streams: their sizing says why (sized_queue)
+        QueueEngine.KAFKA: ("Amazon MSK", ""),
+        QueueEngine.RABBITMQ: ("Amazon MQ for RabbitMQ", ""),
+        QueueEngine.KINESIS: ("Amazon Kinesis Data Streams", ""),
     }[engine]
     return QueuePlan(
         name=name,
@@ -373,6 +387,7 @@ def _queue(req: Requirements, name: str, engine: QueueEngine, azs: int) -> Queue
         consumers=consumers,
         why=why + f"; a message failing {MAX_RECEIVE_COUNT} times moves to a dead-letter queue "
         "(alarmed) instead of blocking the queue",
+        port=QUEUE_PORTS.get(engine),
     )
 
 

@@ -33,6 +33,11 @@ from infra_architect.engine.choose._compute import (
 )
 from infra_architect.engine.choose._data import db_class, db_class_why, size_class
 from infra_architect.engine.choose._relational import Pools
+from infra_architect.engine.choose._streams import (
+    memorydb_size,
+    queue_size,
+    staging_queue_size,
+)
 from infra_architect.spec import Requirements, ServiceType
 
 STAGING_BACKUP_DAYS = 7
@@ -94,6 +99,7 @@ def _prod(
             for s in compute.services
         ],
         stores=[_prod_store(s) for s in data.stores],
+        queues=[q for q in map(queue_size, data.queues) if q is not None],
         deletion_protection=True,
         cross_region_recovery=True,
         why="the design's sizes: capacity for peak traffic and the failures it must survive",
@@ -146,6 +152,11 @@ def _staging(  # noqa: PLR0917  (the design's parts, in pipeline order)
         node_max=nodes[2] if nodes else None,
         services=services,
         stores=stores,
+        queues=[
+            q
+            for q in (staging_queue_size(catalog, plan, zones, services) for plan in data.queues)
+            if q is not None
+        ],
         deletion_protection=False,
         cross_region_recovery=False,
         why=_staging_why(req, network, share, zones, fargate=fargate, nodes=nodes),
@@ -345,7 +356,12 @@ def _staging_store(
             "burstable type AWS advises against only in production); no zone awareness"
         )
     elif kind == "memorydb":
-        why = f"staging: one {store.instance_class} node, no replica; {single}"
+        memorydb = memorydb_size(catalog, gb, replicas=0)
+        instance_class, nodes = memorydb.node.class_, memorydb.nodes
+        why = (
+            f"staging: {nodes} {instance_class} node(s) for {number(round(gb, 3))} GB, no "
+            "replica: a lost node is rebuilt from the durable log; failover is prod's to prove"
+        )
     else:
         # S3 and DynamoDB have no instances: AWS keeps them across AZs whatever the size.
         nodes, multi_az = store.nodes, store.multi_az

@@ -39,6 +39,16 @@ STORE_PORTS = {
 }
 """Stores reached over the VPC; S3 and DynamoDB are AWS APIs reached through endpoints."""
 
+QUEUE_PORTS = {
+    # MSK with IAM access control, provisioned and Serverless, from inside AWS (MSK
+    # Developer Guide, "Port information": 9098).
+    QueueEngine.KAFKA: 9098,
+    # Amazon MQ for RabbitMQ: AMQP 0-9-1 over TLS only (Amazon MQ Developer Guide,
+    # "Amazon MQ for RabbitMQ: ports": 5671).
+    QueueEngine.RABBITMQ: 5671,
+}
+"""Brokers reached over the VPC; SQS, SNS and Kinesis are AWS APIs (HTTPS)."""
+
 PRIVATE_PATH_REGIMES = frozenset({Compliance.PCI_DSS, Compliance.HIPAA})
 INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs", "sts", "secretsmanager", "kms")
 
@@ -285,7 +295,7 @@ def _flows(req: Requirements, compute: ComputeDesign, load_balancer: str) -> lis
         )
     ports = {p.name: p.port for p in compute.services}
     stores = {d.name: d for d in req.system.datastores}
-    queues = {q.name for q in req.system.queues}
+    queues = {q.name: q.engine for q in req.system.queues}
     for plan in compute.services:
         for callee in plan.calls:
             port = ports.get(callee)
@@ -303,6 +313,15 @@ def _flows(req: Requirements, compute: ComputeDesign, load_balancer: str) -> lis
                     else f"{engine.value} in the data subnets"
                 )
                 flows.append(Flow(source=plan.name, target=use, port=store_port, why=why))
+            elif use in queues and queues[use] in QUEUE_PORTS:
+                flows.append(
+                    Flow(
+                        source=plan.name,
+                        target=use,
+                        port=QUEUE_PORTS[queues[use]],
+                        why=f"{queues[use].value} brokers in the data subnets (TLS)",
+                    )
+                )
             elif use in queues:
                 flows.append(Flow(source=plan.name, target=use, port=443, why="queue (AWS API)"))
     return flows

@@ -18,6 +18,7 @@ from infra_architect.engine._design_model import (
     ServiceIdentity,
     Sli,
     SloAlert,
+    StorePlan,
 )
 from infra_architect.engine.choose._compliance import (
     Context,
@@ -179,13 +180,23 @@ def choose_security(  # noqa: PLR0917  (the design's parts, in pipeline order)
         f"{name}/prod/{store.name}/master (RDS-managed, rotated)"
         for store in data.stores
         if store.engine in ("postgres", "mysql")
+    ] + [
+        # Amazon MQ for RabbitMQ has no IAM authentication, and aws_mq_broker takes the
+        # user's password in plain text: Terraform's state holds it too.
+        f"{name}-prod-{queue.name}/mq (generated once by Secrets Manager; also in Terraform "
+        "state, as Amazon MQ for RabbitMQ takes the broker user's password only in plain "
+        "text: keep the state bucket encrypted and its readers few; not rotated "
+        "automatically)"
+        for queue in data.queues
+        if queue.engine == "rabbitmq"
     ]
     caches = [s.name for s in data.stores if s.kind == "elasticache"]
+    memorydbs = [s.name for s in data.stores if s.kind == "memorydb"]
     for plan in compute.services:
         permissions: list[Permission] = []
         for use in plan.uses:
             if use in stores:
-                permissions.append(_store_permission(name, stores[use].engine, use))
+                permissions.append(_store_permission(name, stores[use], use))
             elif use in queues:
                 consumer = plan.type is ServiceType.WORKER
                 permissions.append(
@@ -256,14 +267,7 @@ def choose_security(  # noqa: PLR0917  (the design's parts, in pipeline order)
         ),
         secrets=secrets,
         secret_rotation_days=SECRET_ROTATION_DAYS,
-        cache_authentication=(
-            f"{', '.join(caches)}: no password anywhere. ElastiCache IAM authentication: each "
-            "client signs a 15-minute token with its own role (elasticache:Connect on the "
-            "cache and its user) and presents it in AUTH; Terraform creates the user and the "
-            "user group, and its state holds no credential"
-            if caches
-            else None
-        ),
+        cache_authentication=_cache_authentication(caches, memorydbs),
         encryption_at_rest="a customer-managed KMS key per environment (rotation on) for "
         "RDS, ElastiCache, OpenSearch, S3, SQS, logs and secrets",
         encryption_in_transit="TLS 1.2+ at the load balancer "
@@ -283,7 +287,36 @@ def choose_security(  # noqa: PLR0917  (the design's parts, in pipeline order)
     )
 
 
-def _store_permission(system: str, engine: str, store: str) -> Permission:
+def _cache_authentication(caches: list[str], memorydbs: list[str]) -> str | None:
+    parts = []
+    if caches:
+        parts.append(
+            f"{', '.join(caches)}: no password anywhere. ElastiCache IAM authentication: each "
+            "client signs a 15-minute token with its own role (elasticache:Connect on the "
+            "cache and its user) and presents it in AUTH; Terraform creates the user and the "
+            "user group, and its state holds no credential"
+        )
+    if memorydbs:
+        parts.append(
+            f"{', '.join(memorydbs)}: no password either. MemoryDB IAM authentication: each "
+            "client signs a 15-minute token with its own role (memorydb:Connect on the "
+            "cluster and its user) and presents it in AUTH over TLS; the cluster's ACL holds "
+            "only that user"
+        )
+    return "; ".join(parts) or None
+
+
+def _store_permission(system: str, plan: StorePlan, store: str) -> Permission:
+    engine = plan.engine
+    if plan.kind == "memorydb":
+        # IAM authentication (Redis OSS 7+): the client signs a token as the cluster's user
+        # (MemoryDB Developer Guide, "Authenticating with IAM").
+        return Permission(
+            kind="cache-iam",
+            target=store,
+            resource=f"MemoryDB cluster {system}-prod-{store} as its user",
+            actions=["memorydb:Connect"],
+        )
     if engine in ("postgres", "mysql"):
         return Permission(
             kind="database-secret",
@@ -347,15 +380,43 @@ def _queue_permission(engine: str, queue: str, service: str, *, consumer: bool) 
         target = f"{queue}-{service}" if engine == "sns" else queue
         return Permission(kind="queue", target=target, resource=f"queue {target}", actions=actions)
     if engine == "kinesis":
+        # A consumer lists the shards to lease them (the KCL calls ListShards and
+        # DescribeStreamSummary); a producer only writes.
         actions = (
-            ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator"]
+            [
+                "kinesis:DescribeStream",
+                "kinesis:DescribeStreamSummary",
+                "kinesis:GetRecords",
+                "kinesis:GetShardIterator",
+                "kinesis:ListShards",
+            ]
             if consumer
             else ["kinesis:PutRecord", "kinesis:PutRecords"]
         )
         return Permission(kind="stream", target=queue, resource=f"stream {queue}", actions=actions)
     if engine == "kafka":
-        actions = ["kafka-cluster:Connect"] + (
-            ["kafka-cluster:ReadData"] if consumer else ["kafka-cluster:WriteData"]
+        # MSK IAM access control: each action with the actions it requires (MSK Developer
+        # Guide, "Semantics of IAM authorization policy actions and resources"). A consumer
+        # reads the topic in its own group (the service's name); a producer writes
+        # idempotently (the Kafka client's default since 3.0) and creates the topic with
+        # the design's partitions (the brokers do not auto-create topics).
+        common = [
+            "kafka-cluster:Connect",
+            "kafka-cluster:DescribeCluster",
+            "kafka-cluster:DescribeTopic",
+        ]
+        actions = common + (
+            [
+                "kafka-cluster:AlterGroup",
+                "kafka-cluster:DescribeGroup",
+                "kafka-cluster:ReadData",
+            ]
+            if consumer
+            else [
+                "kafka-cluster:CreateTopic",
+                "kafka-cluster:WriteData",
+                "kafka-cluster:WriteDataIdempotently",
+            ]
         )
         return Permission(
             kind="kafka-cluster", target=queue, resource=f"cluster {queue}", actions=actions
