@@ -4,6 +4,7 @@ audit module, data transfer out in its volume tiers, and usage the spec now stat
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,17 @@ def _usd(env: EnvironmentCost, contains: str) -> float:
                 "events (Kinesis data read)",
             ],
         ),
-        ("kafka", ["events (MSK brokers, kafka.m5.large)", "events (MSK broker storage)"]),
+        # a team of 6 with medium operations experience runs MSK Serverless (no brokers)
+        (
+            "kafka",
+            [
+                "events (MSK Serverless cluster)",
+                "events (MSK Serverless partitions)",
+                "events (MSK Serverless data in)",
+                "events (MSK Serverless data out)",
+                "events (MSK Serverless storage)",
+            ],
+        ),
         ("rabbitmq", ["events (Amazon MQ brokers, mq.m5.large)", "events (Amazon MQ storage)"]),
     ],
 )
@@ -85,10 +96,10 @@ def test_every_queue_engine_has_bill_lines(
     messaging = [line.component for line in prod.lines if line.category == "messaging"]
     assert messaging == components
     assert all(line.monthly_usd.value > 0 for line in _lines(prod, "events ("))
-    staging = design.cost.environment("staging")
-    assert [line.category for line in _lines(staging, "events (")] == ["messaging"] * len(
-        components
-    )
+    # staging sizes its own (smallest) shape: its lines need not mirror prod's
+    staging = [line.category for line in _lines(design.cost.environment("staging"), "events (")]
+    assert staging
+    assert set(staging) == {"messaging"}
 
 
 def test_sns_publishes_once_and_each_subscriber_queue_receives_and_deletes(
@@ -114,16 +125,26 @@ def test_kinesis_bills_the_stream_and_1_kb_records(catalog: Catalog, tmp_path: P
 def test_msk_brokers_cover_the_replication_factor_over_the_azs(
     catalog: Catalog, tmp_path: Path
 ) -> None:
-    design = _design(catalog, tmp_path, system__queues__0__engine="kafka")
+    # a team that runs a provisioned cluster (20 people, high operations experience)
+    design = _design(
+        catalog,
+        tmp_path,
+        system__queues__0__engine="kafka",
+        team__size=20,
+        team__ops_experience="high",
+    )
     azs = design.constraints.topology.availability_zones.whole
     prod = design.cost.environment("prod")
     brokers = _lines(prod, "MSK brokers")[0]
     expected = {2: 4, 3: 3}[azs]  # replication factor 3, whole brokers per AZ
     assert brokers.quantity.value == expected * 730
     assert brokers.commitment == "steady"
-    # 20 msg/s x 1 kB x 7 days on 3 replicas
-    stored = 20 * 1000 * 168 * 3600 / 1e9 * 3
-    assert _lines(prod, "MSK broker storage")[0].quantity.value == pytest.approx(stored)
+    # 20 msg/s x 1 kB x 7 days on 3 replicas, 1.5x headroom, whole GB on each broker
+    stored = 20 * 1000 * 168 * 3600 / 1e9 * 3 * 1.5
+    per_broker = math.ceil(stored / expected)
+    assert _lines(prod, "MSK broker storage")[0].quantity.value == pytest.approx(
+        per_broker * expected
+    )
     # staging: one small broker in each of its AZs (MSK spans 2 at least)
     staging_azs = next(e for e in design.environments if e.name == "staging").availability_zones
     staging = _lines(design.cost.environment("staging"), "MSK brokers")[0]

@@ -35,7 +35,7 @@ MODULES = resources.files("infra_architect.render").joinpath("terraform", "modul
 SHIPPED = {m.name for m in MODULES.iterdir() if m.is_dir()}
 # Store kinds the engine designs: one per engine, and redis by role (a cache or sessions
 # on ElastiCache, primary data on MemoryDB).
-STORE_KINDS = {"rds", "elasticache", "memorydb", "s3", "dynamodb", "opensearch"}
+STORE_KINDS = {"rds", "aurora", "elasticache", "memorydb", "s3", "dynamodb", "opensearch"}
 PLATFORMS = {"eks", "eks-karpenter", "ecs-fargate", "lambda"}
 
 
@@ -100,6 +100,8 @@ _STORES = st.sampled_from(
         "engine: redis, role: primary",
         "engine: redis, role: cache",
         "engine: redis, role: session",
+        "engine: postgres, aurora: true",
+        "engine: mysql, aurora: true",
     ]
 )
 _PINS = st.sampled_from([None, *(c.value for c in ComputeChoice if c is not ComputeChoice.LAMBDA)])

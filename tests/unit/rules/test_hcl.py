@@ -2,7 +2,8 @@
 repository (shipped modules, golden trees, rule and review fixtures) parses to the same
 blocks, labels, attributes, literal values and line numbers; expressions match up to
 python-hcl2's reformatting (whitespace, quotes, its `${}` re-wrapping of nested references,
-`true` printed as `True`, a dropped `...`)."""
+`true` printed as `True`, a dropped `...`, the pair of parentheses wrapping a whole value,
+which the conversion unwraps as Terraform does when it evaluates)."""
 
 from __future__ import annotations
 
@@ -24,9 +25,21 @@ FILES = sorted(
 _NOISE = re.compile(r"""[\s"'${},\\]|\.\.\.""")
 
 
+def _unwrapped(text: str) -> str:
+    """``(a ? b : c)`` → ``a ? b : c`` when the first parenthesis closes at the end."""
+    while text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for index, char in enumerate(text):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and index < len(text) - 1:
+                return text
+        text = text[1:-1]
+    return text
+
+
 def _norm(value: object) -> object:
     if isinstance(value, str):
-        text = _NOISE.sub("", value).replace("=", ":").replace("::", "==")
+        text = _unwrapped(_NOISE.sub("", value)).replace("=", ":").replace("::", "==")
         return text.replace("True", "true").replace("False", "false")
     if isinstance(value, list):
         return [_norm(v) for v in value]
