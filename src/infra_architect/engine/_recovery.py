@@ -40,6 +40,11 @@ class Targets:
     notes: list[AppliedDefault]
 
 
+def duration(minutes: float) -> str:
+    """Minutes as people say them: seconds below a minute (an async replica's RPO)."""
+    return f"{number(round(minutes * 60))} s" if 0 < minutes < 1 else f"{number(minutes)} min"
+
+
 def targets(req: Requirements, catalog: Catalog) -> Targets:
     """The spec's RTO and RPO, else the cheapest combination's (recorded as assumed). An
     RPO scoped to an AZ loss that asks for less than any cross-region replication
@@ -237,7 +242,7 @@ def derive_recovery(
             key=lambda row: (-row[3].rpo_minutes, -row[3].rto_minutes, -row[3].monthly_usd.value),
         )
     why = (
-        f"{data.title} ({data.why}; RPO {number(data.rpo_minutes)} min) and {compute.title} "
+        f"{data.title} ({data.why}; RPO {duration(data.rpo_minutes)}) and {compute.title} "
         f"({compute.why}; RTO {number(option.rto_minutes)} min), "
         f"${number(round(option.monthly_usd.value))}/month at floor prices: "
         + (

@@ -19,6 +19,7 @@ from infra_architect.engine._design_model import (
     StorePlan,
 )
 from infra_architect.engine._model import Constraints
+from infra_architect.engine._recovery import duration
 from infra_architect.engine._topology import store_is_multi_az
 from infra_architect.engine.choose._network import QUEUE_PORTS
 from infra_architect.engine.choose._relational import MIN_POOL, Pools, relational_store
@@ -522,7 +523,7 @@ def _decisions(  # noqa: PLR0917  (one argument per data decision input)
             alternatives=[
                 Alternative(
                     name=f"{option.data_replication}, {option.standby_compute}",
-                    why_not=f"RPO {number(option.rpo_minutes)} min, RTO "
+                    why_not=f"RPO {duration(option.rpo_minutes)}, RTO "
                     f"{number(option.rto_minutes)} min, "
                     f"${number(round(option.monthly_usd.value))}/month at floor prices: "
                     + (

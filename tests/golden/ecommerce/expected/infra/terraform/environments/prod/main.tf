@@ -291,16 +291,16 @@ module "eks" {
 module "rds_orders_db" {
   source = "../../modules/rds"
 
-  # prod: db.m6g.large for a peak of 450 requests/s from checkout, payments, fulfilment (below 2,000) and 320 pooled connections at the minimum replicas (10 each; the class allows 648); at the autoscaler's maximum (950 replicas) even 2 connections each pass the class's 648: put RDS Proxy (or PgBouncer) in front to share connections; Multi-AZ: a synchronous standby takes over in 1-2 min.
+  # prod: db.r6g.xlarge for 4,500 rows read/s and 1,650 rows written/s at the growth peak (checkout: 1 row read(s) and 0.05 write(s) a request (api default) at 1,500 requests/s; payments: 1 row read(s) and 0.05 write(s) a request (api default) at 1,500 requests/s; fulfilment: 1 row read(s) and 1 write(s) a message (worker default) at 1,500 messages/s) = 9,450 read-equivalent queries/s (a write costs 3 reads) (the class holds below 8,000); the primary keeps the writes and 3,050 reads/s, 1 read replica(s) of its class take the rest; 320 pooled connections at the minimum replicas (10 each; the class allows 2,700); at the autoscaler's maximum (950 replicas) cap each pool at 2 connections (or put RDS Proxy in front) to stay within 2,700; Multi-AZ: a synchronous standby takes over in 1-2 min (RDS Multi-AZ: an instance failover fits the budget (one Multi-AZ instance failover takes up to 2 min, Aurora's about 0.5 min; 25% of the 99.9% monthly error budget is 10.8 min, the RTO 60 min)); storage grows 144.5 GB/month (1,000 B a row, kept for good) to 4,281.7 GB at month 6; gp3 400 GB allocated, autoscaling to 8,564 GB; 3,452.5 IOPS and 27 MiB/s at the growth peak pass gp3's small-volume baseline: 400 GB allocated for the 12,000 IOPS / 500 MiB/s baseline.
   identifier             = "${local.name}-orders-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
-  instance_class         = "db.m6g.large"
-  allocated_storage      = 200
-  max_allocated_storage  = 800
+  instance_class         = "db.r6g.xlarge"
+  allocated_storage      = 400
+  max_allocated_storage  = 8564
   multi_az               = true
-  read_replicas          = 0
+  read_replicas          = 1
   database_name          = "orders_db"
   port                   = 5432
 
@@ -322,16 +322,16 @@ module "rds_orders_db" {
 module "rds_catalog_db" {
   source = "../../modules/rds"
 
-  # prod: db.m6g.large for a peak of 600 requests/s from catalog, sitemap (below 2,000) and 350 pooled connections at the minimum replicas (10 each; the class allows 648); at the autoscaler's maximum (801 replicas) even 2 connections each pass the class's 648: put RDS Proxy (or PgBouncer) in front to share connections; catalog-cache in front answers 80% of the reads (assumed: measure CacheHitRate before a larger class); Multi-AZ: a synchronous standby takes over in 1-2 min.
+  # prod: db.r6g.xlarge for 6,000 rows read/s and 1,500 rows written/s at the growth peak (catalog: 1 row read(s) and 0.05 write(s) a request (api default) at 30,000 requests/s; catalog-cache answers 80% of the reads) = 10,500 read-equivalent queries/s (a write costs 3 reads) (the class holds below 8,000); the primary keeps the writes and 3,500 reads/s, 1 read replica(s) of its class take the rest; 350 pooled connections at the minimum replicas (10 each; the class allows 2,700); at the autoscaler's maximum (801 replicas) cap each pool at 3 connections (or put RDS Proxy in front) to stay within 2,700; catalog-cache in front answers 80% of the reads (assumed: measure CacheHitRate before a larger class); Multi-AZ: a synchronous standby takes over in 1-2 min (RDS Multi-AZ: an instance failover fits the budget (one Multi-AZ instance failover takes up to 2 min, Aurora's about 0.5 min; 25% of the 99.9% monthly error budget is 10.8 min, the RTO 60 min)); storage grows 131.4 GB/month (1,000 B a row, kept for good) to 3,760.6 GB at month 6; gp3 400 GB allocated, autoscaling to 7,522 GB; 3,175 IOPS and 24.8 MiB/s at the growth peak pass gp3's small-volume baseline: 400 GB allocated for the 12,000 IOPS / 500 MiB/s baseline.
   identifier             = "${local.name}-catalog-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
-  instance_class         = "db.m6g.large"
-  allocated_storage      = 50
-  max_allocated_storage  = 200
+  instance_class         = "db.r6g.xlarge"
+  allocated_storage      = 400
+  max_allocated_storage  = 7522
   multi_az               = true
-  read_replicas          = 0
+  read_replicas          = 1
   database_name          = "catalog_db"
   port                   = 5432
 
@@ -418,10 +418,11 @@ module "opensearch_search_index" {
 module "s3_assets" {
   source = "../../modules/s3"
 
-  # prod: object storage; SSE-KMS and TLS-only bucket policy.
+  # prod: object storage; SSE-KMS and TLS-only bucket policy; lifecycle Standard (frequent access pattern); 0 objects written/s at the growth peak, 0 GB/month today, 500 GB at month 6.
   bucket                             = "${local.name}-assets"
   kms_key_arn                        = module.security.kms_key_arn
   noncurrent_version_expiration_days = 30
+  transitions                        = []
   access_log_bucket                  = module.s3_logs.bucket_id
   force_destroy                      = false
 
@@ -485,9 +486,9 @@ module "rds_orders_db_recovery" {
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
-  instance_class         = "db.m6g.large"
-  allocated_storage      = 200
-  max_allocated_storage  = 800
+  instance_class         = "db.r6g.xlarge"
+  allocated_storage      = 400
+  max_allocated_storage  = 8564
   multi_az               = false
   database_name          = "orders_db"
   port                   = 5432
@@ -517,9 +518,9 @@ module "rds_catalog_db_recovery" {
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
-  instance_class         = "db.m6g.large"
-  allocated_storage      = 50
-  max_allocated_storage  = 200
+  instance_class         = "db.r6g.xlarge"
+  allocated_storage      = 400
+  max_allocated_storage  = 7522
   multi_az               = false
   database_name          = "catalog_db"
   port                   = 5432
@@ -616,7 +617,7 @@ module "observability" {
       statistic           = "Minimum"
       period              = 300
       evaluation_periods  = 3
-      threshold           = 42949672960
+      threshold           = 85899345920
       comparison_operator = "LessThanThreshold"
     }
     catalog-db-cpu = {
@@ -642,7 +643,7 @@ module "observability" {
       statistic           = "Minimum"
       period              = 300
       evaluation_periods  = 3
-      threshold           = 10737418240
+      threshold           = 85899345920
       comparison_operator = "LessThanThreshold"
     }
     order-events-dead-letters = {

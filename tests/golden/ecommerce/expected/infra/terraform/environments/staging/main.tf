@@ -286,14 +286,14 @@ module "eks" {
 module "rds_orders_db" {
   source = "../../modules/rds"
 
-  # staging: db.t4g.micro for a peak of 4.5 requests/s from checkout, payments, fulfilment (below 100) and 30 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; single-AZ, no standby: a lost instance is restored from backup; no read replicas.
+  # staging: db.t4g.micro for a peak of 3.1 requests/s from checkout, payments, fulfilment (below 100) and 30 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; single-AZ, no standby: a lost instance is restored from backup; no read replicas.
   identifier             = "${local.name}-orders-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
   instance_class         = "db.t4g.micro"
   allocated_storage      = 20
-  max_allocated_storage  = 80
+  max_allocated_storage  = 40
   multi_az               = false
   read_replicas          = 0
   database_name          = "orders_db"
@@ -317,14 +317,14 @@ module "rds_orders_db" {
 module "rds_catalog_db" {
   source = "../../modules/rds"
 
-  # staging: db.t4g.micro for a peak of 6 requests/s from catalog, sitemap (below 100) and 10 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; single-AZ, no standby: a lost instance is restored from backup; no read replicas.
+  # staging: db.t4g.micro for a peak of 3.5 requests/s from catalog, sitemap (below 100) and 10 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; single-AZ, no standby: a lost instance is restored from backup; no read replicas.
   identifier             = "${local.name}-catalog-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
   instance_class         = "db.t4g.micro"
   allocated_storage      = 20
-  max_allocated_storage  = 80
+  max_allocated_storage  = 40
   multi_az               = false
   read_replicas          = 0
   database_name          = "catalog_db"
@@ -418,6 +418,7 @@ module "s3_assets" {
   bucket                             = "${local.name}-assets"
   kms_key_arn                        = module.security.kms_key_arn
   noncurrent_version_expiration_days = 30
+  transitions                        = []
   access_log_bucket                  = module.s3_logs.bucket_id
   force_destroy                      = true
 

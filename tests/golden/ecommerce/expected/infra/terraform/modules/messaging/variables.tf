@@ -28,11 +28,18 @@ variable "topics" {
 }
 
 variable "streams" {
-  description = "Kinesis data streams in on-demand mode."
+  description = "Kinesis data streams: ON_DEMAND, or PROVISIONED with shard_count shards."
   type = map(object({
     retention_hours = optional(number, 24)
+    stream_mode     = optional(string, "ON_DEMAND")
+    shard_count     = optional(number, 1)
   }))
   default = {}
+
+  validation {
+    condition     = alltrue([for stream in values(var.streams) : contains(["ON_DEMAND", "PROVISIONED"], stream.stream_mode)])
+    error_message = "stream_mode must be ON_DEMAND or PROVISIONED."
+  }
 }
 
 variable "tags" {

@@ -114,6 +114,8 @@ resource "aws_db_instance" "this" {
   allocated_storage     = local.is_replica ? null : var.allocated_storage
   max_allocated_storage = var.max_allocated_storage
   storage_type          = "gp3"
+  iops                  = var.iops
+  storage_throughput    = var.storage_throughput
   storage_encrypted     = true
   kms_key_id            = var.kms_key_arn
 
@@ -155,9 +157,11 @@ resource "aws_db_instance" "replica" {
   instance_class      = var.instance_class
   port                = var.port
 
-  storage_type      = "gp3"
-  storage_encrypted = true
-  kms_key_id        = var.kms_key_arn
+  storage_type       = "gp3"
+  iops               = var.iops
+  storage_throughput = var.storage_throughput
+  storage_encrypted  = true
+  kms_key_id         = var.kms_key_arn
 
   vpc_security_group_ids              = [aws_security_group.this.id]
   publicly_accessible                 = false

@@ -62,11 +62,13 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
       noncurrent_days = var.noncurrent_version_expiration_days
     }
 
+    # Colder storage classes as objects age (the design's access pattern); S3 moves
+    # objects of 128 KB and more, no sooner than 30 days to Standard-IA.
     dynamic "transition" {
-      for_each = var.transition_to_ia_days > 0 ? [var.transition_to_ia_days] : []
+      for_each = var.transitions
       content {
-        days          = transition.value
-        storage_class = "STANDARD_IA"
+        days          = transition.value.days
+        storage_class = transition.value.storage_class
       }
     }
 

@@ -174,14 +174,14 @@ module "ecs" {
 module "rds_app_db" {
   source = "../../modules/rds"
 
-  # prod: db.t4g.micro for a peak of 9 requests/s from app (below 100) and 20 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; Multi-AZ: a synchronous standby takes over in 1-2 min.
+  # prod: db.t4g.micro for 18 rows read/s and 0.9 rows written/s at the growth peak (app: 2 row read(s) and 0.1 write(s) a request (web default) at 9 requests/s) = 20.7 read-equivalent queries/s (a write costs 3 reads) (the class holds below 100); 20 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 queries/s moves the store up the ladder; Multi-AZ: a synchronous standby takes over in 1-2 min (RDS Multi-AZ: an instance failover fits the budget (one Multi-AZ instance failover takes up to 2 min, Aurora's about 0.5 min; 25% of the 99.5% monthly error budget is 54 min)); storage grows 0.79 GB/month (1,000 B a row, kept for good) to 19.5 GB at month 12; gp3 20 GB allocated, autoscaling to 39 GB; 2.7 IOPS and 0 MiB/s at the growth peak (gp3 baseline 3,000 IOPS / 125 MiB/s); read-equivalent load 20.7 queries/s.
   identifier             = "${local.name}-app-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
   instance_class         = "db.t4g.micro"
   allocated_storage      = 20
-  max_allocated_storage  = 80
+  max_allocated_storage  = 39
   multi_az               = true
   read_replicas          = 0
   database_name          = "app_db"

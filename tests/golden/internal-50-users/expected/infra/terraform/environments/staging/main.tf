@@ -176,7 +176,7 @@ module "rds_app_db" {
   parameter_group_family = "postgres16"
   instance_class         = "db.t4g.micro"
   allocated_storage      = 20
-  max_allocated_storage  = 80
+  max_allocated_storage  = 40
   multi_az               = false
   read_replicas          = 0
   database_name          = "app_db"

@@ -174,14 +174,14 @@ module "ecs" {
 module "rds_planner_db" {
   source = "../../modules/rds"
 
-  # prod: db.t4g.micro for a peak of 6 requests/s from planner (below 100) and 20 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; single-AZ.
+  # prod: db.t4g.micro for 12 rows read/s and 0.6 rows written/s at the growth peak (planner: 2 row read(s) and 0.1 write(s) a request (web default) at 6 requests/s) = 13.8 read-equivalent queries/s (a write costs 3 reads) (the class holds below 100); 20 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 queries/s moves the store up the ladder; single-AZ (single-AZ: no failover to speed up; one Multi-AZ instance failover takes up to 2 min, Aurora's about 0.5 min; 25% of the 99% monthly error budget is 108 min, the RTO 240 min); storage grows 0.53 GB/month (1,000 B a row, kept for good) to 11.3 GB at month 12; gp3 20 GB allocated, autoscaling to 23 GB; 1.8 IOPS and 0 MiB/s at the growth peak (gp3 baseline 3,000 IOPS / 125 MiB/s); read-equivalent load 13.8 queries/s.
   identifier             = "${local.name}-planner-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
   instance_class         = "db.t4g.micro"
   allocated_storage      = 20
-  max_allocated_storage  = 80
+  max_allocated_storage  = 23
   multi_az               = false
   read_replicas          = 0
   database_name          = "planner_db"

@@ -58,7 +58,7 @@ variable "alarm_topic_arn" {
 }
 
 variable "services" {
-  description = "Long-running services and scheduled tasks, sized by the design; environment holds where the stores a service uses are (and as whom it connects), secrets the Secrets Manager ARNs injected as variables."
+  description = "Long-running services and scheduled tasks, sized by the design; environment holds where the stores a service uses are (and as whom it connects), secrets the Secrets Manager ARNs injected as variables; app_protocol (http, http2, grpc) tells Service Connect's proxy how to balance and measure the port."
   type = map(object({
     image                     = string
     cpu                       = number
@@ -72,6 +72,7 @@ variable "services" {
     environment               = optional(map(string), {})
     secrets                   = optional(map(string), {})
     health_check_path         = optional(string, "/healthz")
+    app_protocol              = optional(string, "http")
     load_balanced             = optional(bool, false)
     target_group_arn          = optional(string)
     target_group_names        = optional(list(string), [])

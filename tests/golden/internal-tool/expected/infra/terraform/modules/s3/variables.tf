@@ -27,10 +27,18 @@ variable "expiration_days" {
   default     = 0
 }
 
-variable "transition_to_ia_days" {
-  description = "Days after which objects move to Standard-IA (0 never)."
-  type        = number
-  default     = 0
+variable "transitions" {
+  description = "Lifecycle transitions of current objects, youngest first: days after creation and the storage class (STANDARD_IA, GLACIER_IR, GLACIER)."
+  type = list(object({
+    days          = number
+    storage_class = string
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for t in var.transitions : contains(["STANDARD_IA", "GLACIER_IR", "GLACIER"], t.storage_class)])
+    error_message = "storage_class must be STANDARD_IA, GLACIER_IR or GLACIER."
+  }
 }
 
 variable "enable_access_logging" {

@@ -367,14 +367,14 @@ module "ecs" {
 module "rds_main_db" {
   source = "../../modules/rds"
 
-  # prod: db.t4g.small for a peak of 87.5 requests/s from api, jobs-worker, billing-run (below 200) and 90 pooled connections at the minimum replicas (10 each; the class allows 150); at the autoscaler's maximum (85 replicas) even 2 connections each pass the class's 150: put RDS Proxy (or PgBouncer) in front to share connections; burstable: 20% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 200 requests/s moves the store up the ladder; app-cache in front answers 80% of the reads (assumed: measure CacheHitRate before a larger class); Multi-AZ: a synchronous standby takes over in 1-2 min.
+  # prod: db.m6g.large for 350 rows read/s and 125 rows written/s at the growth peak (api: 1 row read(s) and 0.05 write(s) a request (api default) at 1,500 requests/s; app-cache answers 80% of the reads; jobs-worker: 1 row read(s) and 1 write(s) a message (worker default) at 50 messages/s) = 725 read-equivalent queries/s (a write costs 3 reads) (the class holds below 2,000); 90 pooled connections at the minimum replicas (10 each; the class allows 648); at the autoscaler's maximum (85 replicas) cap each pool at 7 connections (or put RDS Proxy in front) to stay within 648; app-cache in front answers 80% of the reads (assumed: measure CacheHitRate before a larger class); Multi-AZ: a synchronous standby takes over in 1-2 min (RDS Multi-AZ: an instance failover fits the budget (one Multi-AZ instance failover takes up to 2 min, Aurora's about 0.5 min; 25% of the 99.9% monthly error budget is 10.8 min)); storage grows 32.85 GB/month (1,000 B a row, kept for good) to 983.3 GB at month 12; gp3 80 GB allocated, autoscaling to 1,967 GB; 267.5 IOPS and 2.1 MiB/s at the growth peak (gp3 baseline 3,000 IOPS / 125 MiB/s); read-equivalent load 725 queries/s.
   identifier             = "${local.name}-main-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
-  instance_class         = "db.t4g.small"
+  instance_class         = "db.m6g.large"
   allocated_storage      = 80
-  max_allocated_storage  = 320
+  max_allocated_storage  = 1967
   multi_az               = true
   read_replicas          = 0
   database_name          = "main_db"
@@ -421,13 +421,14 @@ module "elasticache_app_cache" {
 }
 
 module "s3_uploads" {
-  # checkov:skip=CKV_AWS_144:The design keeps uploads in one region: none (11 nines durability in-region; versioning covers deletes). The recovery strategy (backup-and-restore) does not copy it.
+  # checkov:skip=CKV_AWS_144:The design keeps uploads in one region: none (11 nines durability in-region; versioning covers deletes). The recovery strategy (cross-region backup copies, no standby compute) does not copy it.
   source = "../../modules/s3"
 
-  # prod: object storage; SSE-KMS and TLS-only bucket policy.
+  # prod: object storage; SSE-KMS and TLS-only bucket policy; lifecycle Standard (frequent access pattern); 2 objects written/s at the growth peak, 525.6 GB/month today, 14,752.6 GB at month 12.
   bucket                             = "${local.name}-uploads"
   kms_key_arn                        = module.security.kms_key_arn
   noncurrent_version_expiration_days = 30
+  transitions                        = []
   access_log_bucket                  = module.s3_logs.bucket_id
   force_destroy                      = false
 

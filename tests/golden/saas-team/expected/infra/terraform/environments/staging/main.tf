@@ -362,14 +362,14 @@ module "ecs" {
 module "rds_main_db" {
   source = "../../modules/rds"
 
-  # staging: db.t4g.micro for a peak of 0.9 requests/s from api, jobs-worker, billing-run (below 100) and 20 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; single-AZ, no standby: a lost instance is restored from backup; no read replicas.
+  # staging: db.t4g.micro for a peak of 0.7 requests/s from api, jobs-worker, billing-run (below 100) and 20 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; single-AZ, no standby: a lost instance is restored from backup; no read replicas.
   identifier             = "${local.name}-main-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
   instance_class         = "db.t4g.micro"
   allocated_storage      = 20
-  max_allocated_storage  = 80
+  max_allocated_storage  = 40
   multi_az               = false
   read_replicas          = 0
   database_name          = "main_db"
@@ -416,13 +416,14 @@ module "elasticache_app_cache" {
 }
 
 module "s3_uploads" {
-  # checkov:skip=CKV_AWS_144:The design keeps uploads in one region: none (11 nines durability in-region; versioning covers deletes). The recovery strategy (backup-and-restore) does not copy it.
+  # checkov:skip=CKV_AWS_144:The design keeps uploads in one region: none (11 nines durability in-region; versioning covers deletes). The recovery strategy (cross-region backup copies, no standby compute) does not copy it.
   source = "../../modules/s3"
 
   # staging: as in prod, billed by use (no instances to size).
   bucket                             = "${local.name}-uploads"
   kms_key_arn                        = module.security.kms_key_arn
   noncurrent_version_expiration_days = 30
+  transitions                        = []
   access_log_bucket                  = module.s3_logs.bucket_id
   force_destroy                      = true
 

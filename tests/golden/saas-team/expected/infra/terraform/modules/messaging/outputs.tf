@@ -27,3 +27,8 @@ output "stream_arns" {
   description = "ARN per stream."
   value       = { for name, stream in aws_kinesis_stream.this : name => stream.arn }
 }
+
+output "stream_names" {
+  description = "Full name per stream."
+  value       = { for name, stream in aws_kinesis_stream.this : name => stream.name }
+}

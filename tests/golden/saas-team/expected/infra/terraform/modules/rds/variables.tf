@@ -38,6 +38,18 @@ variable "max_allocated_storage" {
   type        = number
 }
 
+variable "iops" {
+  description = "gp3 IOPS provisioned beyond the baseline (from 400 GiB for PostgreSQL and MySQL, 12,000 IOPS included); null keeps the baseline."
+  type        = number
+  default     = null
+}
+
+variable "storage_throughput" {
+  description = "gp3 throughput in MiB/s provisioned beyond the baseline (500 MiB/s from 400 GiB); set with iops, null keeps the baseline."
+  type        = number
+  default     = null
+}
+
 variable "multi_az" {
   description = "Keep a synchronous standby in a second AZ with automatic failover."
   type        = bool

@@ -351,14 +351,14 @@ module "ecs" {
 module "rds_shop_db" {
   source = "../../modules/rds"
 
-  # prod: db.r6g.xlarge for a peak of 3,000 requests/s from catalog, checkout, payments (below 8,000) and 180 pooled connections at the minimum replicas (10 each; the class allows 2,700); Multi-AZ: a synchronous standby takes over in 1-2 min.
+  # prod: db.r6g.xlarge for 3,000 rows read/s and 150 rows written/s at the growth peak (catalog: 1 row read(s) and 0.05 write(s) a request (api default) at 1,000 requests/s; checkout: 1 row read(s) and 0.05 write(s) a request (api default) at 1,000 requests/s; payments: 1 row read(s) and 0.05 write(s) a request (api default) at 1,000 requests/s) = 3,450 read-equivalent queries/s (a write costs 3 reads) (the class holds below 8,000); 180 pooled connections at the minimum replicas (10 each; the class allows 2,700); Multi-AZ: a synchronous standby takes over in 1-2 min (RDS Multi-AZ: an instance failover fits the budget (one Multi-AZ instance failover takes up to 2 min, Aurora's about 0.5 min; 25% of the 99.9% monthly error budget is 10.8 min)); storage grows 131.4 GB/month (1,000 B a row, kept for good) to 1,676.8 GB at month 12; gp3 100 GB allocated, autoscaling to 3,354 GB; 450 IOPS and 3.5 MiB/s at the growth peak (gp3 baseline 3,000 IOPS / 125 MiB/s); read-equivalent load 3,450 queries/s.
   identifier             = "${local.name}-shop-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
   instance_class         = "db.r6g.xlarge"
   allocated_storage      = 100
-  max_allocated_storage  = 400
+  max_allocated_storage  = 3354
   multi_az               = true
   read_replicas          = 0
   database_name          = "shop_db"

@@ -346,14 +346,14 @@ module "ecs" {
 module "rds_shop_db" {
   source = "../../modules/rds"
 
-  # staging: db.t4g.micro for a peak of 30 requests/s from catalog, checkout, payments (below 100) and 30 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; single-AZ, no standby: a lost instance is restored from backup; no read replicas.
+  # staging: db.t4g.micro for a peak of 11.5 requests/s from catalog, checkout, payments (below 100) and 30 pooled connections at the minimum replicas (10 each; the class allows 66); burstable: 10% of its 2 vCPU sustained, CPU above that is billed as surplus credits, so a sustained rise past 100 requests/s moves the store up the ladder; single-AZ, no standby: a lost instance is restored from backup; no read replicas.
   identifier             = "${local.name}-shop-db"
   engine                 = "postgres"
   engine_version         = "16"
   parameter_group_family = "postgres16"
   instance_class         = "db.t4g.micro"
   allocated_storage      = 20
-  max_allocated_storage  = 80
+  max_allocated_storage  = 40
   multi_az               = false
   read_replicas          = 0
   database_name          = "shop_db"

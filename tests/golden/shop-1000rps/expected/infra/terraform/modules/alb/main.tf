@@ -78,6 +78,7 @@ resource "aws_lb_target_group" "this" {
   name                 = substr("${var.name}-${each.key}", 0, 32)
   port                 = each.value.port
   protocol             = var.target_protocol
+  protocol_version     = each.value.protocol_version
   target_type          = "ip"
   vpc_id               = var.vpc_id
   deregistration_delay = var.deregistration_delay_seconds
@@ -89,7 +90,7 @@ resource "aws_lb_target_group" "this" {
     healthy_threshold   = each.value.healthy_threshold
     unhealthy_threshold = each.value.unhealthy_threshold
     protocol            = var.target_protocol
-    matcher             = "200-399"
+    matcher             = each.value.matcher
   }
 
   tags = merge(var.tags, { Service = each.value.service })

@@ -64,7 +64,7 @@ variable "default_target" {
 }
 
 variable "targets" {
-  description = "One target group per public service; path_patterns route to it (the default target needs none); blue_green adds the second group CodeDeploy shifts traffic to."
+  description = "One target group per public service; path_patterns route to it (the default target needs none); blue_green adds the second group CodeDeploy shifts traffic to; protocol_version GRPC balances each gRPC call (HTTPS listener) and matcher then holds gRPC status codes."
   type = map(object({
     port                = number
     priority            = optional(number)
@@ -75,7 +75,14 @@ variable "targets" {
     healthy_threshold   = number
     unhealthy_threshold = number
     blue_green          = optional(bool, false)
+    protocol_version    = optional(string, "HTTP1")
+    matcher             = optional(string, "200-399")
   }))
+
+  validation {
+    condition     = alltrue([for target in var.targets : contains(["HTTP1", "HTTP2", "GRPC"], target.protocol_version)])
+    error_message = "protocol_version must be HTTP1, HTTP2 or GRPC."
+  }
 }
 
 variable "deregistration_delay_seconds" {

@@ -194,7 +194,7 @@ resource "aws_ecs_task_definition" "this" {
       privileged             = false
       linuxParameters        = { capabilities = { drop = ["ALL"] } }
       portMappings = each.value.port == null ? [] : [
-        { name = each.key, containerPort = each.value.port, protocol = "tcp", appProtocol = "http" }
+        { name = each.key, containerPort = each.value.port, protocol = "tcp", appProtocol = each.value.app_protocol }
       ]
       environment = [for key, value in each.value.environment : { name = key, value = value }]
       secrets     = [for key, arn in each.value.secrets : { name = key, valueFrom = arn }]

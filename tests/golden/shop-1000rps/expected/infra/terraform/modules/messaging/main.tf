@@ -94,11 +94,13 @@ resource "aws_kinesis_stream" "this" {
 
   name             = "${var.name}-${each.key}"
   retention_period = each.value.retention_hours
-  encryption_type  = "KMS"
-  kms_key_id       = var.kms_key_arn
+  # Provisioned streams have the design's shards; on-demand ones are sized by AWS.
+  shard_count     = each.value.stream_mode == "PROVISIONED" ? each.value.shard_count : null
+  encryption_type = "KMS"
+  kms_key_id      = var.kms_key_arn
 
   stream_mode_details {
-    stream_mode = "ON_DEMAND"
+    stream_mode = each.value.stream_mode
   }
 
   tags = var.tags

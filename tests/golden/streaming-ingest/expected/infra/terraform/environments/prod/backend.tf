@@ -1,0 +1,10 @@
+# State in S3 with a DynamoDB lock; create both once, before the first init.
+terraform {
+  backend "s3" {
+    bucket         = "telemetry-terraform-state"
+    key            = "prod/terraform.tfstate"
+    region         = "us-east-1"
+    dynamodb_table = "telemetry-terraform-locks"
+    encrypt        = true
+  }
+}
