@@ -176,6 +176,10 @@ class MonteCarlo(_Model):
         return self.ci_low <= self.closed_form <= self.ci_high
 
 
+_MEMO_LIMIT = 512
+_memo: dict[tuple[str, int, int, float, float], MonteCarlo] = {}
+
+
 def monte_carlo(
     node: Node,
     *,
@@ -184,7 +188,25 @@ def monte_carlo(
     budget_minutes: float,
     horizon_minutes: float = MONTH_MINUTES,
 ) -> MonteCarlo:
-    """Sample ``trials`` months of ``node`` and summarise its downtime."""
+    """Sample ``trials`` months of ``node`` and summarise its downtime.
+
+    Seeded, so the same path gives the same result: a design simulates the same path
+    under several topologies and re-derives it when it prices its assumptions, and the
+    repeats are answered from a bounded memo instead of sampled again."""
+    key = (node.model_dump_json(), trials, seed, budget_minutes, horizon_minutes)
+    known = _memo.get(key)
+    if known is not None:
+        return known
+    result = _sample(node, trials, seed, budget_minutes, horizon_minutes)
+    if len(_memo) >= _MEMO_LIMIT:
+        _memo.clear()
+    _memo[key] = result
+    return result
+
+
+def _sample(
+    node: Node, trials: int, seed: int, budget_minutes: float, horizon_minutes: float
+) -> MonteCarlo:
     rng = np.random.default_rng(seed)
     unique: dict[str, Component] = {}
     for c in components(node):
