@@ -100,7 +100,13 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         scenarios=scenarios,
     )
     environments = size_environments(
-        req, catalog, compute, network, data, availability.availability_zones
+        req,
+        catalog,
+        compute,
+        network,
+        data,
+        availability.availability_zones,
+        constraints.recovery,
     )
     security = choose_security(
         req, catalog, compute, data, network, delivery, observability, environments
@@ -119,7 +125,13 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
             observability,
             security,
             size_environments(
-                req, catalog, tuning.absorb_step, network, data, availability.availability_zones
+                req,
+                catalog,
+                tuning.absorb_step,
+                network,
+                data,
+                availability.availability_zones,
+                constraints.recovery,
             ),
         )
         spike = spike.model_copy(

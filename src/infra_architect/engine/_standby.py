@@ -1,0 +1,94 @@
+"""What the chosen standby compute mode runs in the recovery region.
+
+The recovery model prices a standby by the share of the primary's compute it keeps
+running (policy.yaml ``standby_compute``); this turns that share into what is built, so
+the bill and the Terraform describe the same thing: a pilot light keeps the load
+balancer and the services at zero tasks (a failover only scales them up), a warm
+standby each service at its share of prod's minimum (at least one task, so it is
+"fully functional"), a hot standby prod's minimum. Only ECS designs: an EKS recovery
+cluster is not buildable yet (buildable.yaml ``standby``), so the recovery choice never
+asks for one.
+"""
+
+from __future__ import annotations
+
+import math
+
+from infra_architect.engine._design_model import (
+    ComputeDesign,
+    DataDesign,
+    NetworkDesign,
+    ServiceSize,
+    StandbyService,
+    StandbySizing,
+)
+from infra_architect.engine._model import Recovery
+from infra_architect.spec import ServiceType
+
+STANDBY_MODES = ("pilot-light", "warm-standby", "hot-standby")
+
+
+def standby_tasks(min_replicas: int, share: float) -> int:
+    """Tasks a service keeps in the recovery region: its share of prod's minimum, at
+    least one when anything runs there (a warm standby must serve the first request)."""
+    if share <= 0:
+        return 0
+    return max(1, math.ceil(round(min_replicas * share, 6)))
+
+
+def standby_sizing(
+    recovery: Recovery,
+    compute: ComputeDesign,
+    network: NetworkDesign,
+    data: DataDesign,
+    services: list[ServiceSize],
+) -> StandbySizing | None:
+    """The recovery region's running part for an ECS design with a standby, else None."""
+    if recovery.standby_compute not in STANDBY_MODES or compute.platform != "ecs-fargate":
+        return None
+    share = recovery.standby_share
+    # Scheduled jobs stay in the primary: running them in both regions would do their
+    # work twice; the DR runbook starts their schedules after a failover.
+    long_running = {p.name for p in compute.services if p.type is not ServiceType.CRON}
+    kept = [
+        StandbyService(name=s.name, tasks=standby_tasks(s.min_replicas, share))
+        for s in services
+        if s.name in long_running
+    ]
+    running = share > 0
+    # A Kafka cluster needs as many brokers as its replication factor whatever it
+    # carries, so a standby cluster keeps prod's brokers and only its volumes shrink.
+    brokers = sorted(
+        q.name
+        for q in data.queues
+        if running and q.sizing is not None and q.engine == "kafka"
+        if q.sizing.mode == "provisioned"
+    )
+    edge = network.load_balancer == "alb"
+    tasks = sum(s.tasks for s in kept)
+    why = (
+        f"{recovery.strategy}: "
+        + ("the load balancer" + (" and its WAF" if network.waf else "") + " run; " if edge else "")
+        + (
+            f"the services run {tasks} task(s) ({share:.0%} of prod's minimum, at least one "
+            "each) behind it"
+            if running
+            else "the services exist at 0 tasks, so a failover only scales them up "
+            "(no NAT gateway until then)"
+        )
+        + (
+            f"; {', '.join(brokers)}: a standby MSK cluster of prod's brokers at "
+            f"{share:.0%} of their volume, written to by the recovery region after a failover"
+            if brokers
+            else ""
+        )
+    )
+    return StandbySizing(
+        mode=recovery.standby_compute,
+        load_balancer=edge,
+        nat_gateways=network.nat_gateways if running else 0,
+        services=kept,
+        brokers=brokers,
+        broker_storage_share=share if brokers else 0.0,
+        why=why,
+    )
