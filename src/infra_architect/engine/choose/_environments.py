@@ -26,6 +26,8 @@ from infra_architect.engine._design_model import (
     StorePlan,
     StoreSize,
 )
+from infra_architect.engine._model import Recovery
+from infra_architect.engine._standby import standby_sizing
 from infra_architect.engine.choose._compute import (
     FARGATE_SIZES,
     disruption_min_available,
@@ -38,8 +40,6 @@ from infra_architect.engine.choose._streams import (
     queue_size,
     staging_queue_size,
 )
-from infra_architect.engine._model import Recovery
-from infra_architect.engine._standby import standby_sizing
 from infra_architect.spec import Requirements, ServiceType
 
 STAGING_BACKUP_DAYS = 7
@@ -74,7 +74,7 @@ def namespace(req: Requirements, env: str) -> str:
     return f"{req.metadata.name}-{env}"
 
 
-def _prod(
+def _prod(  # noqa: PLR0917  (the design's parts, in pipeline order)
     req: Requirements,
     compute: ComputeDesign,
     network: NetworkDesign,
