@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,
@@ -22,10 +23,44 @@ from infra_architect.engine._design_model import (
     StandbyService,
     StandbySizing,
 )
-from infra_architect.engine._model import Recovery
-from infra_architect.spec import ServiceType
+from infra_architect.engine._model import Complexity, Recovery
+from infra_architect.spec import Requirements, ServiceType
 
 STANDBY_MODES = ("pilot-light", "warm-standby", "hot-standby")
+NO_RECOVERY_CLUSTER = "no recovery cluster is generated for EKS yet"
+
+
+def runs_kubernetes(req: Requirements, complexity: Complexity, catalog: Catalog) -> bool:
+    """Whether the compute choice (choose/_compute.py) lands on EKS: pinned, or a team
+    that can run Kubernetes with enough long-running services to repay a cluster. Known
+    before the platform is chosen, so the recovery choice can hold to what is built."""
+    pinned = req.decisions.compute
+    if pinned is not None:
+        return pinned.value.startswith("eks")
+    fit = next(c for c in complexity.capabilities if c.name == "kubernetes")
+    long_running = [s for s in req.system.services if s.type is not ServiceType.CRON]
+    return not fit.shortfalls and len(long_running) >= catalog.design.kubernetes_min_services
+
+
+def unbuilt_standby(req: Requirements, complexity: Complexity, catalog: Catalog) -> dict[str, str]:
+    """Standby compute modes the generator builds no recovery region for on this design's
+    platform (buildable.yaml ``standby``), each with the reason: the recovery choice and
+    the topology study never choose them."""
+    pinned = req.decisions.compute
+    platform = (
+        pinned.value
+        if pinned is not None
+        else "eks"
+        if runs_kubernetes(req, complexity, catalog)
+        else "ecs-fargate"
+    )
+    built = catalog.buildable.standby_modes(platform)
+    reason = (
+        NO_RECOVERY_CLUSTER
+        if platform.startswith("eks")
+        else f"no recovery region is generated for {platform} yet"
+    )
+    return {c.name: reason for c in catalog.policy.standby_compute if c.name not in built}
 
 
 def standby_tasks(min_replicas: int, share: float) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from infra_architect.catalog import load_catalog
-from infra_architect.engine import Design, design_system
+from infra_architect.engine import Design, ImpossiblePinError, design_system
 from infra_architect.render._terraform import render_terraform
 from infra_architect.spec import parse_document, validate_document
 from tests.conftest import EXAMPLES, ROOT
@@ -20,6 +20,7 @@ from tests.conftest import EXAMPLES, ROOT
 PROD = "infra/terraform/environments/prod/main.tf"
 PAYMENTS = ROOT / "examples" / "payment-gateway.yaml"
 # payment-gateway pinned to each standby mode by its RTO (policy.yaml standby_compute)
+EKS_PIN = "decisions:\n  compute: eks\n"
 MODES = {"none": 240, "pilot-light": 60, "warm-standby": 15, "hot-standby": 2.5}
 
 # bill line (component pattern) → what builds it in the recovery region
@@ -58,6 +59,8 @@ def _cases() -> dict[str, str]:
     text = PAYMENTS.read_text(encoding="utf-8")
     for mode, rto in MODES.items():
         cases[f"payment-gateway-{mode}"] = text.replace("rto_minutes: 15", f"rto_minutes: {rto}")
+    # the same RTO 15 on EKS, for which no recovery cluster is generated
+    cases["payment-gateway-eks"] = text + EKS_PIN
     return cases
 
 
@@ -154,6 +157,35 @@ def test_standby_services_run_the_modes_tasks(mode: str, designs: dict[str, Desi
         block = re.search(rf"\n    {size.name} = \{{\n(.*?)\n    \}}", ecs, re.S)
         assert block is not None, size.name
         assert re.search(rf"min_tasks +=\s*{expected}\n", block.group(1)), (size.name, expected)
+
+
+def test_eks_never_gets_a_standby_it_cannot_build(designs: dict[str, Design]) -> None:
+    design = designs["payment-gateway-eks"]
+    assert design.compute.platform == "eks"
+    recovery = design.constraints.recovery
+    built = load_catalog().buildable.standby_modes("eks")
+    assert recovery.standby_compute in built
+    assert recovery.standby_compute not in ("warm-standby", "hot-standby")
+    for option in recovery.options:
+        unbuilt = option.standby_compute not in built
+        assert (option.why_unavailable is not None) == unbuilt, option
+        assert not (unbuilt and option.meets), option
+    for candidate in design.constraints.topology.candidates:
+        if candidate.standby_compute in ("warm-standby", "hot-standby"):
+            assert not candidate.available
+            assert "no recovery cluster is generated for EKS" in candidate.why_unavailable
+    # RTO 15 min cannot be met without a running standby: the existing conflict says so
+    assert not recovery.meets_stated
+    assert "rto-rpo-unreachable" in {c.id for c in design.conflicts}
+    assert design.environment("prod").standby is None
+    main = render_terraform(design)[PROD]
+    assert not _recovery_modules(main) & {"ecs_recovery", "alb_recovery", "waf_recovery"}
+
+
+def test_a_pinned_active_passive_on_eks_is_refused() -> None:
+    text = PAYMENTS.read_text(encoding="utf-8") + EKS_PIN + "  topology: active-passive\n"
+    with pytest.raises(ImpossiblePinError, match="no recovery cluster is generated for EKS"):
+        _design(text)
 
 
 def test_examples_are_all_covered() -> None:
