@@ -57,6 +57,7 @@ from infra_architect.render._standby_terraform import (
     ecr_replication,
     in_recovery,
     module_swap,
+    retarget,
     standby_ecs_services,
     standby_outputs,
 )
@@ -538,7 +539,9 @@ def _security(design: Design, env: EnvironmentSizing) -> Block:
             {
                 "sid": f"{_sid(p.kind)}{_sid(p.target)}",
                 "actions": sorted(p.actions),
-                "resources": _permission_resources(design, p, identity.service),
+                "resources": _with_standby_copies(
+                    design, _permission_resources(design, p, identity.service), env
+                ),
             }
             for p in identity.permissions
         ]
@@ -566,6 +569,22 @@ def _security(design: Design, env: EnvironmentSizing) -> Block:
         _tags(),
     ]
     return _module("security", "security", body)
+
+
+def _with_standby_copies(
+    design: Design, resources: list[Value], env: EnvironmentSizing
+) -> list[Value]:
+    """``resources`` and their recovery-region copies the standby's services use: the
+    standby tasks run under the primary's task roles (IAM is global), so after a failover
+    the same statement must reach the standby MSK cluster, its topic and groups."""
+    standby = env.standby
+    if standby is None or not standby.brokers:
+        return resources
+    swap = module_swap(
+        [queue_module(q) for q in design.data.queues if q.name in standby.brokers], {}
+    )
+    copies = [retarget(r, swap) for r in resources]
+    return resources + [c for c in copies if c not in resources]
 
 
 def _sid(text: str) -> str:

@@ -159,6 +159,22 @@ def test_standby_services_run_the_modes_tasks(mode: str, designs: dict[str, Desi
         assert re.search(rf"min_tasks +=\s*{expected}\n", block.group(1)), (size.name, expected)
 
 
+@pytest.mark.parametrize("mode", ["warm-standby", "hot-standby"])
+def test_task_roles_reach_the_standby_brokers(mode: str, designs: dict[str, Design]) -> None:
+    """The standby's tasks run under the primary's roles: their statements name the
+    recovery MSK cluster, topic and consumer groups as well as the primary's."""
+    design = designs[f"payment-gateway-{mode}"]
+    standby = design.environment("prod").standby
+    assert standby is not None
+    assert standby.brokers
+    main = render_terraform(design)[PROD]
+    security = _module_body(main, "security")
+    for ref in re.findall(r"module\.(msk_[a-z0-9_]+)\.(\w+(?:\[[^\]]+\])?)", security):
+        if not ref[0].endswith("_recovery"):
+            assert f"module.{ref[0]}_recovery.{ref[1]}" in security, ref
+    assert "module.msk_payment_events_recovery.cluster_arn" in security
+
+
 def test_eks_never_gets_a_standby_it_cannot_build(designs: dict[str, Design]) -> None:
     design = designs["payment-gateway-eks"]
     assert design.compute.platform == "eks"
