@@ -18,6 +18,7 @@ from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,
+    EnvironmentSizing,
     NetworkDesign,
     ServiceSize,
     StandbyService,
@@ -127,3 +128,56 @@ def standby_sizing(
         broker_storage_share=share if brokers else 0.0,
         why=why,
     )
+
+
+RECOVERY_LB_OUTPUT = "recovery_load_balancer_dns_name"
+"""The prod Terraform output naming the standby's load balancer (render/_standby_terraform)."""
+
+
+def failover_actions(
+    prod: EnvironmentSizing, compute: ComputeDesign, cluster: str, region: str
+) -> list[str]:
+    """The region-outage runbook's steps when prod has a standby: start the network a
+    pilot light lacks, raise every standby service to prod's minimum tasks (the autoscaling
+    floor too, so it does not scale back in), point DNS at the standby's load balancer."""
+    standby = prod.standby
+    if standby is None:
+        return []
+    autoscaled = {s.name for s in compute.services if s.autoscaling is not None}
+    steps = [
+        (
+            "declare the disaster (incident commander) once AWS confirms a regional event; "
+            f"the standby: {standby.why}"
+        ),
+        "promote the replicated data stores in the recovery region",
+    ]
+    if not standby.nat_gateways:
+        steps.append(
+            "give the standby's tasks their way out before starting them: set "
+            "enable_nat_gateway = true on module vpc_recovery in "
+            "infra/terraform/environments/prod/main.tf and apply"
+        )
+    for kept in standby.services:
+        tasks = prod.service(kept.name).min_replicas
+        where = f"--cluster {cluster} --service {kept.name} --region {region}"
+        command = f"`aws ecs update-service {where} --desired-count {tasks}`"
+        if kept.name in autoscaled:
+            command += (
+                " and `aws application-autoscaling register-scalable-target "
+                f"--service-namespace ecs --resource-id service/{cluster}/{kept.name} "
+                "--scalable-dimension ecs:service:DesiredCount "
+                f"--min-capacity {tasks} --region {region}`"
+            )
+        steps.append(
+            f"raise {kept.name} from {kept.tasks} to prod's minimum of {tasks} task(s): {command}"
+        )
+    if standby.load_balancer:
+        steps.append(
+            "point the service's DNS record at the standby's load balancer: "
+            f"`terraform -chdir=infra/terraform/environments/prod output -raw "
+            f"{RECOVERY_LB_OUTPUT}`"
+        )
+    steps.append(
+        "start the scheduled jobs' schedules in the recovery region; freeze deploys until failback"
+    )
+    return steps

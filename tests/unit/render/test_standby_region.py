@@ -13,6 +13,7 @@ import pytest
 
 from infra_architect.catalog import load_catalog
 from infra_architect.engine import Design, ImpossiblePinError, design_system
+from infra_architect.render import render_docs
 from infra_architect.render._terraform import render_terraform
 from infra_architect.spec import parse_document, validate_document
 from tests.conftest import EXAMPLES, ROOT
@@ -20,6 +21,7 @@ from tests.conftest import EXAMPLES, ROOT
 PROD = "infra/terraform/environments/prod/main.tf"
 PAYMENTS = ROOT / "examples" / "payment-gateway.yaml"
 # payment-gateway pinned to each standby mode by its RTO (policy.yaml standby_compute)
+STANDBY = ("pilot-light", "warm-standby", "hot-standby")
 EKS_PIN = "decisions:\n  compute: eks\n"
 MODES = {"none": 240, "pilot-light": 60, "warm-standby": 15, "hot-standby": 2.5}
 
@@ -173,6 +175,23 @@ def test_task_roles_reach_the_standby_brokers(mode: str, designs: dict[str, Desi
         if not ref[0].endswith("_recovery"):
             assert f"module.{ref[0]}_recovery.{ref[1]}" in security, ref
     assert "module.msk_payment_events_recovery.cluster_arn" in security
+
+
+@pytest.mark.parametrize("mode", sorted(STANDBY))
+def test_region_outage_runbook_raises_tasks_and_names_the_dns_target(
+    mode: str, designs: dict[str, Design]
+) -> None:
+    design = designs[f"payment-gateway-{mode}"]
+    prod = design.environment("prod")
+    assert prod.standby is not None
+    runbook = render_docs(design)["docs/runbooks/region-outage.md"]
+    assert "output -raw recovery_load_balancer_dns_name" in runbook
+    assert prod.standby.why in runbook
+    for size in prod.services:
+        if size.name in {s.name for s in prod.standby.services}:
+            assert f"--service {size.name} " in runbook
+            assert f"--desired-count {size.min_replicas}`" in runbook
+    assert ("enable_nat_gateway = true" in runbook) == (prod.standby.nat_gateways == 0)
 
 
 def test_eks_never_gets_a_standby_it_cannot_build(designs: dict[str, Design]) -> None:
