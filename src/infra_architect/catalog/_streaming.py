@@ -137,6 +137,8 @@ class Buildable(_Data):
     compute: dict[str, str | None]
     stores: dict[str, str | None]
     queues: dict[str, str | None]
+    standby: dict[str, list[str]]
+    """Platform → the standby compute modes built in the recovery region for it."""
 
     def module(self, table: BuildableTable, key: str) -> str | None:
         """The module building ``key`` of ``table`` (None: none, or not in the table)."""
@@ -152,3 +154,7 @@ class Buildable(_Data):
 
     def queue_module(self, engine: str) -> str | None:
         return self.queues.get(engine)
+
+    def standby_modes(self, platform: str) -> list[str]:
+        """The standby compute modes built for ``platform`` (none: nothing runs there)."""
+        return self.standby.get(platform, ["none"])

@@ -27,6 +27,7 @@ from infra_architect.engine._recovery import (
     recovery_lines,
 )
 from infra_architect.engine._region_study import choose, constraint_shape, describe, study
+from infra_architect.engine._standby import unbuilt_standby
 from infra_architect.engine._topology import derive_azs, derive_complexity, in_region_failover
 from infra_architect.engine._traffic import derive_load_factors, derive_traffic
 from infra_architect.spec import Requirements, TopologyChoice
@@ -120,7 +121,8 @@ def derive_topology(
     failover = in_region_failover(req, policy)
     pin = req.decisions.topology
     allow = PIN_STANDBY[pin] if pin is not None else None
-    plan, notes = derive_recovery(req, catalog, parts, failover, allow=allow)
+    unbuilt = unbuilt_standby(req, complexity, catalog)
+    plan, notes = derive_recovery(req, catalog, parts, failover, allow=allow, unbuilt=unbuilt)
     shape = constraint_shape(
         req, catalog, {s.name: s.min_replicas.whole for s in services}, azs.whole
     )
@@ -141,6 +143,7 @@ def derive_topology(
         plan=plan,
         price=price,
         active_active_usd=sum(line.monthly_usd.value for line in active_active_lines(parts)),
+        unbuilt=unbuilt,
     )
     chosen, meets = choose(candidates, pin, catalog.design.simulation.monte_carlo_trials)
     if chosen.name == "active-active":
@@ -153,7 +156,12 @@ def derive_topology(
     else:
         pair = (chosen.data_replication, chosen.standby_compute)
         recovery, _ = derive_recovery(
-            req, catalog, parts, failover, allow=lambda d, c: (d.name, c.name) == pair
+            req,
+            catalog,
+            parts,
+            failover,
+            allow=lambda d, c: (d.name, c.name) == pair,
+            unbuilt=unbuilt,
         )
     regions = 1 if chosen.name == "single-region" else 2
     topology = Topology(

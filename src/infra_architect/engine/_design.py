@@ -9,9 +9,12 @@ from infra_architect.engine._constraints import derive_constraints
 from infra_architect.engine._design_model import (
     AssumptionCost,
     AvailabilityDesign,
+    ComputeDesign,
+    DataDesign,
     DeliveryDesign,
     Design,
     DodAnswer,
+    EnvironmentSizing,
     FailureScenario,
     ObservabilityDesign,
     Scenario,
@@ -21,6 +24,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine._sensitivity import price_assumptions
+from infra_architect.engine._standby import failover_actions
 from infra_architect.engine.choose._availability import (
     choose_topology,
     composite_availability,
@@ -100,8 +104,15 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         scenarios=scenarios,
     )
     environments = size_environments(
-        req, catalog, compute, network, data, availability.availability_zones
+        req,
+        catalog,
+        compute,
+        network,
+        data,
+        availability.availability_zones,
+        constraints.recovery,
     )
+    availability = _with_failover_actions(availability, environments, compute, data)
     security = choose_security(
         req, catalog, compute, data, network, delivery, observability, environments
     )
@@ -119,7 +130,13 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
             observability,
             security,
             size_environments(
-                req, catalog, tuning.absorb_step, network, data, availability.availability_zones
+                req,
+                catalog,
+                tuning.absorb_step,
+                network,
+                data,
+                availability.availability_zones,
+                constraints.recovery,
             ),
         )
         spike = spike.model_copy(
@@ -238,6 +255,30 @@ def _design_conflicts(
         )
     out.extend(budget_conflicts(cost, assumption_costs))
     return out
+
+
+def _with_failover_actions(
+    availability: AvailabilityDesign,
+    environments: list[EnvironmentSizing],
+    compute: ComputeDesign,
+    data: DataDesign,
+) -> AvailabilityDesign:
+    """The region-outage runbook's steps from what prod's standby runs (known once the
+    environments are sized): the tasks to raise, with the commands, and where DNS goes."""
+    prod = next(e for e in environments if e.name == "prod")
+    # the ECS cluster is named like the environment's namespace (<system>-<env>), in the
+    # recovery region too
+    actions = failover_actions(prod, compute, prod.namespace, data.recovery_region)
+    if not actions:
+        return availability
+    return availability.model_copy(
+        update={
+            "scenarios": [
+                s.model_copy(update={"operator_actions": actions}) if s.id == "region-outage" else s
+                for s in availability.scenarios
+            ]
+        }
+    )
 
 
 def _scenario(availability: AvailabilityDesign, scenario_id: str) -> FailureScenario:

@@ -782,6 +782,33 @@ class QueueSize(_Out):
     why: str
 
 
+class StandbyService(_Out):
+    """One service as the recovery region runs it before a disaster."""
+
+    name: str
+    tasks: int = Field(
+        description="Tasks kept running (0: the service exists and is scaled up on disaster)."
+    )
+
+
+class StandbySizing(_Out):
+    """What the standby compute mode runs in the recovery region (an ECS design): the
+    load balancer, the services at the standby's share, and the brokers producers there
+    write to after a failover."""
+
+    mode: str = Field(description="pilot-light | warm-standby | hot-standby.")
+    load_balancer: bool = Field(description="Whether the ALB (and its WAF) runs there.")
+    nat_gateways: int = Field(description="NAT gateways kept (0: created on disaster).")
+    services: list[StandbyService]
+    brokers: list[str] = Field(
+        default_factory=list, description="Provisioned MSK clusters kept there (queue names)."
+    )
+    broker_storage_share: float = Field(
+        default=0.0, description="Each standby broker's volume as a share of prod's."
+    )
+    why: str
+
+
 class EnvironmentSizing(_Out):
     """What one environment runs: prod as designed, staging in its shape at minimum size."""
 
@@ -803,6 +830,9 @@ class EnvironmentSizing(_Out):
         description="Whether this environment builds the stores' recovery-region copies."
     )
     why: str
+    standby: StandbySizing | None = Field(
+        default=None, description="What runs in the recovery region (None: only data there)."
+    )
 
     def service(self, name: str) -> ServiceSize:
         return next(s for s in self.services if s.name == name)

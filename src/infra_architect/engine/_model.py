@@ -166,6 +166,11 @@ class RecoveryOption(_Out):
     rto_minutes: float
     monthly_usd: Figure
     meets: bool
+    why_unavailable: str | None = Field(
+        default=None,
+        description="Why the generator cannot build this combination for the design "
+        "(never chosen); null when it can.",
+    )
 
 
 class Recovery(_Out):

@@ -10,7 +10,7 @@ and RTO is chosen, so an RPO of minutes buys a replica, not a running standby.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from infra_architect._figures import Figure, figure, given, number
@@ -196,10 +196,17 @@ def active_active_lines(parts: FloorParts) -> list[CostLine]:
 
 
 def options(
-    req: Requirements, catalog: Catalog, parts: FloorParts, goal: Targets
+    req: Requirements,
+    catalog: Catalog,
+    parts: FloorParts,
+    goal: Targets,
+    unbuilt: Mapping[str, str] | None = None,
 ) -> list[tuple[DataReplication, StandbyCompute, list[CostLine], RecoveryOption]]:
     """Every combination of data replication and standby compute, priced, cheapest
-    first (ties: the weaker data, then the weaker compute, as the catalog lists them)."""
+    first (ties: the weaker data, then the weaker compute, as the catalog lists them).
+    ``unbuilt``: standby modes not built for the design's platform, with the reason;
+    their combinations are listed but never meet the targets."""
+    unbuilt = unbuilt or {}
     policy = catalog.policy
     out = []
     for d_index, data in enumerate(policy.data_replication):
@@ -212,7 +219,10 @@ def options(
                 rpo_minutes=data.rpo_minutes,
                 rto_minutes=rto,
                 monthly_usd=sum_lines(lines),
-                meets=data.rpo_minutes <= goal.region_rpo and rto <= goal.rto.value,
+                meets=standby.name not in unbuilt
+                and data.rpo_minutes <= goal.region_rpo
+                and rto <= goal.rto.value,
+                why_unavailable=unbuilt.get(standby.name),
             )
             out.append((d_index, c_index, data, standby, lines, option))
     out.sort(key=lambda row: (round(row[5].monthly_usd.value, 6), row[0], row[1]))
@@ -226,12 +236,15 @@ def derive_recovery(
     failover: Figure,
     *,
     allow: Callable[[DataReplication, StandbyCompute], bool] | None = None,
+    unbuilt: Mapping[str, str] | None = None,
 ) -> tuple[Recovery, list[AppliedDefault]]:
     """The cheapest combination meeting the RTO and RPO among those ``allow`` admits (a
-    pinned topology, or the one the availability simulation chose)."""
+    pinned topology, or the one the availability simulation chose) and the generator
+    builds (``unbuilt``: standby modes it does not, never chosen even when pinned)."""
     goal = targets(req, catalog)
-    priced = options(req, catalog, parts, goal)
-    pool = [row for row in priced if allow is None or allow(row[0], row[1])] or priced
+    priced = options(req, catalog, parts, goal, unbuilt)
+    buildable = [row for row in priced if row[3].why_unavailable is None]
+    pool = [row for row in buildable if allow is None or allow(row[0], row[1])] or buildable
     meeting = [row for row in pool if row[3].meets]
     if meeting:
         data, compute, lines, option = meeting[0]
@@ -254,6 +267,9 @@ def derive_recovery(
             else "nothing meets the stated RTO/RPO, so the strongest applies"
         )
     )
+    held = sorted({row[1].title for row in priced if row[3].why_unavailable})
+    if held:
+        why += f"; not built for this platform: {', '.join(held)} ({unbuilt_reason(priced)})"
     if goal.region_rpo != goal.rpo.value:
         why += (
             f"; RPO {number(goal.rpo.value)} min holds for an AZ loss (synchronous Multi-AZ), "
@@ -281,6 +297,13 @@ def derive_recovery(
         ),
         goal.notes,
     )
+
+
+def unbuilt_reason(
+    priced: list[tuple[DataReplication, StandbyCompute, list[CostLine], RecoveryOption]],
+) -> str:
+    """The reason the generator gives for the combinations it cannot build."""
+    return next((row[3].why_unavailable for row in priced if row[3].why_unavailable), "")
 
 
 def active_active_recovery(recovery: Recovery, parts: FloorParts, dns_minutes: float) -> Recovery:

@@ -14,7 +14,7 @@ spend the budget named beside their fixes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from infra_architect._figures import given, number
@@ -259,9 +259,12 @@ def study(
     plan: Recovery,
     price: Callable[[DataReplication, StandbyCompute], float],
     active_active_usd: float,
+    unbuilt: Mapping[str, str] | None = None,
 ) -> list[TopologyCandidate]:
     """Every candidate topology at least as strong as the recovery the RTO/RPO need,
-    simulated and priced."""
+    simulated and priced; one whose standby the generator does not build for the
+    design's platform (``unbuilt``) is listed as not possible, with the reason."""
+    unbuilt = unbuilt or {}
     policy = catalog.policy
     dns = catalog.design.timings.dns_failover_seconds / 60
     standby_names: list[str] = [c.name for c in policy.standby_compute]
@@ -280,7 +283,14 @@ def study(
         cap = max(data.restore_minutes, standby.rto_minutes)
         name: TopologyName = "active-passive" if standby.automated else "single-region"
         candidates.append(
-            Candidate(name, data, standby, Caps(region=cap), price(data, standby), "")
+            Candidate(
+                name,
+                data,
+                standby,
+                Caps(region=cap),
+                price(data, standby),
+                unbuilt.get(standby.name, ""),
+            )
         )
     candidates.append(
         Candidate(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from types import EllipsisType
@@ -23,6 +23,7 @@ from infra_architect.engine._design_model import (
     Permission,
     QueuePlan,
     ServicePlan,
+    StandbySizing,
     StorePlan,
     StoreSize,
 )
@@ -50,6 +51,15 @@ from infra_architect.render._names import (
     queue_module,
     snake,
     store_module,
+)
+from infra_architect.render._standby_terraform import (
+    broker_volume,
+    ecr_replication,
+    in_recovery,
+    module_swap,
+    retarget,
+    standby_ecs_services,
+    standby_outputs,
 )
 
 TERRAFORM_VERSION = ">= 1.6.0"
@@ -263,7 +273,7 @@ def _variables(design: Design, env: EnvironmentSizing) -> list[Item]:
     parts = [
         _variable("region", "AWS region of this environment.", "string", design.region),
     ]
-    if recovered_stores(design, env):
+    if recovered_stores(design, env) or _standby(design, env) is not None:
         parts.append(
             _variable(
                 "recovery_region",
@@ -290,6 +300,16 @@ def _variables(design: Design, env: EnvironmentSizing) -> list[Item]:
             _variable(
                 "certificate_arn",
                 "ACM certificate of the HTTPS listener.",
+                "string",
+            )
+        )
+    standby = _standby(design, env)
+    if standby is not None and standby.load_balancer:
+        parts.append(
+            _variable(
+                "recovery_certificate_arn",
+                "ACM certificate of the recovery region's HTTPS listener (ACM certificates "
+                "are regional: the same names, issued in the recovery region).",
                 "string",
             )
         )
@@ -354,6 +374,9 @@ def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
         parts.append(
             _output("load_balancer_dns_name", "DNS name of the ALB.", "module.alb.dns_name")
         )
+        standby = _standby(design, env)
+        if standby is not None and standby.load_balancer:
+            parts += [_output(*o) for o in standby_outputs(design)]
     else:
         parts.append(
             _output(
@@ -435,10 +458,16 @@ def _module(
     return Block("module", (name,), (*head, Blank(), *body))
 
 
+def _standby(design: Design, env: EnvironmentSizing) -> StandbySizing | None:
+    """What prod's standby runs in the recovery region (ECS designs; None: data only)."""
+    return None if _is_eks(design) else env.standby
+
+
 def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
     recovery = recovered_stores(design, env)
+    standby = _standby(design, env)
     parts: list[Block] = [Block("provider", ("aws",), (Attr("region", Expr("var.region")),))]
-    if recovery:
+    if recovery or standby is not None:
         parts.append(
             Block(
                 "provider",
@@ -478,15 +507,19 @@ def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
             parts.append(_alb(design, env))
         parts.append(_ecs(design, env))
     parts += [_store(design, env, store) for store in design.data.stores]
-    if recovery:
+    if recovery or standby is not None:
         parts.append(_security_recovery(env))
-        if any(s.recovery in ("read-replica", "global-database") for s in recovery):
-            parts.append(_vpc_recovery(design))
+        if standby is not None or any(
+            s.recovery in ("read-replica", "global-database") for s in recovery
+        ):
+            parts.append(_vpc_recovery(design, env, standby))
         for store in recovery:
             parts.append(_store_recovery(design, env, store))
     if _messaging_queues(design):
         parts.append(_messaging(design, env))
     parts += [_broker(design, env, q) for q in design.data.queues if _is_broker(q)]
+    if standby is not None:
+        parts += _standby_blocks(design, env, standby)
     parts.append(_observability(design, env))
     header: list[Item] = [
         Comment(f"{design.name} {env.name}: {env.why}."),
@@ -506,7 +539,9 @@ def _security(design: Design, env: EnvironmentSizing) -> Block:
             {
                 "sid": f"{_sid(p.kind)}{_sid(p.target)}",
                 "actions": sorted(p.actions),
-                "resources": _permission_resources(design, p, identity.service),
+                "resources": _with_standby_copies(
+                    design, _permission_resources(design, p, identity.service), env
+                ),
             }
             for p in identity.permissions
         ]
@@ -534,6 +569,22 @@ def _security(design: Design, env: EnvironmentSizing) -> Block:
         _tags(),
     ]
     return _module("security", "security", body)
+
+
+def _with_standby_copies(
+    design: Design, resources: list[Value], env: EnvironmentSizing
+) -> list[Value]:
+    """``resources`` and their recovery-region copies the standby's services use: the
+    standby tasks run under the primary's task roles (IAM is global), so after a failover
+    the same statement must reach the standby MSK cluster, its topic and groups."""
+    standby = env.standby
+    if standby is None or not standby.brokers:
+        return resources
+    swap = module_swap(
+        [queue_module(q) for q in design.data.queues if q.name in standby.brokers], {}
+    )
+    copies = [retarget(r, swap) for r in resources]
+    return resources + [c for c in copies if c not in resources]
 
 
 def _sid(text: str) -> str:
@@ -1125,11 +1176,38 @@ def _recovery_network(design: Design) -> tuple[str, dict[str, list[str]], list[s
     return str(cidr), tiers, azs
 
 
-def _vpc_recovery(design: Design) -> Block:
+def _vpc_recovery(
+    design: Design, env: EnvironmentSizing, standby: StandbySizing | None = None
+) -> Block:
     cidr, tiers, azs = _recovery_network(design)
+    running = standby is not None and standby.nat_gateways > 0
+    # Tasks running there pull images, write logs and read secrets: prod's way out.
+    nat: list[Item] = (
+        [
+            Attr("enable_nat_gateway", value=True),
+            Attr("single_nat_gateway", standby.nat_gateways == 1),
+            Attr("gateway_endpoints", list(design.network.gateway_endpoints)),
+            Attr("interface_endpoints", list(design.network.interface_endpoints)),
+        ]
+        if running and standby is not None
+        else [
+            Attr("enable_nat_gateway", value=False),
+            Attr("gateway_endpoints", ["s3"]),
+            Attr("interface_endpoints", []),
+        ]
+    )
+    lead = (
+        [Comment(f"{standby.why}.")]
+        if running and standby is not None
+        else [
+            Comment(
+                "Pilot light: the network the replicas and the standby live in. No NAT gateway"
+            ),
+            Comment("until failover starts compute here (the DR runbook sets enable_nat_gateway)."),
+        ]
+    )
     body: list[Item] = [
-        Comment("Pilot light: the network the replicas live in. No NAT gateway until failover"),
-        Comment("starts compute here (the DR runbook sets enable_nat_gateway)."),
+        *lead,
         Attr("name", Expr('"${local.name}-recovery"')),
         Attr("cidr", cidr),
         Attr("azs", azs),
@@ -1137,9 +1215,7 @@ def _vpc_recovery(design: Design) -> Block:
         Attr("private_subnets", tiers.get("private", [])),
         Attr("data_subnets", tiers.get("data", [])),
         Blank(),
-        Attr("enable_nat_gateway", value=False),
-        Attr("gateway_endpoints", ["s3"]),
-        Attr("interface_endpoints", []),
+        *nat,
         Blank(),
         Attr("enable_flow_log", value=True),
         Attr("flow_log_retention_days", design.observability.log_retention_days),
@@ -1205,7 +1281,7 @@ def _store_recovery(design: Design, env: EnvironmentSizing, store: StorePlan) ->
                 Blank(),
                 Attr("vpc_id", Expr("module.vpc_recovery.vpc_id")),
                 Attr("subnet_ids", Expr("module.vpc_recovery.data_subnet_ids")),
-                Attr("allowed_security_groups", {}),
+                Attr("allowed_security_groups", _standby_clients(design, env, store.name)),
                 kms,
                 Blank(),
                 Attr("backup_retention_days", size.backup_retention_days),
@@ -1619,4 +1695,104 @@ def _alarm(
         "evaluation_periods": periods,
         "threshold": threshold,
         "comparison_operator": comparison,
+    }
+
+
+def _standby_blocks(design: Design, env: EnvironmentSizing, standby: StandbySizing) -> list[Block]:
+    """The standby's running part: ECR replication, the load balancer (with its WAF and
+    access-log bucket) on the recovery VPC, the ECS services at the standby's tasks, and
+    the brokers producers there write to after a failover."""
+    moved = ["vpc", "security", "alb", "waf", "s3_logs", "ecs"]
+    moved += [queue_module(q) for q in design.data.queues if q.name in standby.brokers]
+    moved += [store_module(s) for s in recovered_stores(design, env)]
+    swap = module_swap(
+        moved,
+        {
+            "module.security_recovery.service_role_arns": "module.security.service_role_arns",
+            "var.certificate_arn": "var.recovery_certificate_arn",
+            # a secondary cluster has no secret of its own: the primary's credentials
+            "_recovery.master_user_secret_arn": ".master_user_secret_arn",
+            # ELB log delivery is a different account in each region
+            "data.aws_elb_service_account.this.": "data.aws_elb_service_account.recovery.",
+            # bucket names are global
+            '"${local.name}-access-logs"': '"${local.name}-access-logs-${var.recovery_region}"',
+        },
+    )
+    out: list[Block] = [*ecr_replication()]
+    if standby.load_balancer:
+        out.append(
+            Block(
+                "data",
+                ("aws_elb_service_account", "recovery"),
+                (Attr("provider", Expr("aws.recovery")),),
+            )
+        )
+        out.append(in_recovery(_logs_bucket(design, env), swap, note="The standby ALB's logs."))
+        if design.network.waf:
+            out.append(in_recovery(_waf(design), swap, note="The standby ALB's WAF."))
+        out.append(
+            in_recovery(
+                _alb(design, env),
+                swap,
+                override={"targets": _rolling_targets(_alb(design, env))},
+                note=f"{standby.why}.",
+            )
+        )
+    primary = _ecs(design, env)
+    services = next(i.value for i in primary.body if isinstance(i, Attr) and i.name == "services")
+    assert isinstance(services, Mapping)  # noqa: S101  (built by _ecs above)
+    out.append(
+        in_recovery(
+            primary,
+            swap,
+            drop=("alarm_topic_arn",),
+            override={
+                "name": Expr('"${local.name}-recovery"'),
+                "services": standby_ecs_services(services, standby, env),
+            },
+            note=f"{standby.why}; the DR runbook scales the services to prod's minimum.",
+        )
+    )
+    for queue in design.data.queues:
+        if queue.name not in standby.brokers:
+            continue
+        size = env.queue(queue.name)
+        assert size is not None  # noqa: S101  (a standby broker is a sized MSK cluster)
+        out.append(
+            in_recovery(
+                _broker(design, env, queue),
+                swap,
+                override={
+                    "name": Expr(f'"${{local.name}}-{queue.name}-recovery"'),
+                    "volume_size_gb": broker_volume(
+                        size.storage_gb_per_broker, standby.broker_storage_share
+                    ),
+                },
+                note=f"{queue.name}: the standby cluster the recovery region writes to after "
+                "a failover (prod's brokers, volumes at the standby's share); replaying the "
+                "primary's messages is not part of it.",
+            )
+        )
+    return out
+
+
+def _rolling_targets(alb: Block) -> Value:
+    """The primary ALB's targets without a green group: the standby deploys rolling."""
+    targets = next(i.value for i in alb.body if isinstance(i, Attr) and i.name == "targets")
+    assert isinstance(targets, Mapping)  # noqa: S101  (built by _alb)
+    return {
+        name: {**t, "blue_green": False} if isinstance(t, Mapping) else t
+        for name, t in targets.items()
+    }
+
+
+def _standby_clients(design: Design, env: EnvironmentSizing, store: str) -> dict[str, Value]:
+    """The standby's services that use a store copy, by their recovery-region groups."""
+    if _standby(design, env) is None:
+        return {}
+    return {
+        name: Expr(value.text.replace("module.ecs.", "module.ecs_recovery."))
+        if isinstance(value, Expr)
+        else value
+        for name, value in _clients(design, store).items()
     }

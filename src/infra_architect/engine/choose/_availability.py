@@ -110,6 +110,19 @@ def _check_pin(pinned: TopologyChoice, req: Requirements, constraints: Constrain
                     "multi-writer store",
                 )
             )
+    if pinned is TopologyChoice.ACTIVE_PASSIVE:
+        standbys = [c for c in constraints.topology.candidates if c.name == "active-passive"]
+        if standbys and not any(c.available for c in standbys):
+            # the standby the pin needs runs nowhere the generator builds (buildable.yaml)
+            problems.append(
+                PinProblem(
+                    field="decisions.topology",
+                    value=pinned.value,
+                    reason=standbys[0].why_unavailable,
+                    fix="remove the pin (a pilot light or backups recover the region), or "
+                    "pin decisions.compute: ecs-fargate, whose recovery region is built",
+                )
+            )
     capability = {
         TopologyChoice.ACTIVE_PASSIVE: "multi-region-active-passive",
         TopologyChoice.ACTIVE_ACTIVE: "multi-region-active-active",

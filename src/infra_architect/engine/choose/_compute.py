@@ -23,6 +23,7 @@ from infra_architect.engine._design_model import (
     ServicePlan,
 )
 from infra_architect.engine._model import Constraints, ServiceCapacity
+from infra_architect.engine._standby import runs_kubernetes
 from infra_architect.engine.choose._compliance import tls_to_services
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 from infra_architect.spec import ComputeChoice, Protocol, QueueEngine, Requirements, ServiceType
@@ -53,7 +54,6 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
     k8s_short = _shortfalls(constraints, "kubernetes")
     karpenter_short = _shortfalls(constraints, "kubernetes-advanced")
     lambda_blockers = _lambda_blockers(req)
-    enough_services = len(long_running) >= design.kubernetes_min_services
 
     why_not: dict[Platform, str] = {
         "eks": (
@@ -90,7 +90,7 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
         platform: Platform = PLATFORMS[pinned]
         _check_pin(pinned, k8s_short, karpenter_short, lambda_blockers, catalog)
         why = f"pinned in the spec (decisions.compute: {pinned.value})"
-    elif not k8s_short and enough_services:
+    elif runs_kubernetes(req, complexity, catalog):
         platform = (
             "eks-karpenter"
             if not karpenter_short and peak_vcpu >= (design.karpenter_min_vcpu)

@@ -39,6 +39,7 @@ from infra_architect.engine._design_model import (
     QueueSize,
     SecurityDesign,
     ServicePlan,
+    StandbySizing,
     StorePlan,
     StoreSize,
 )
@@ -72,6 +73,7 @@ class Sizes:
     recovery_region: bool
     store_sizes: dict[str, StoreSize] = field(default_factory=dict)
     queues: dict[str, QueueSize] = field(default_factory=dict)
+    standby: StandbySizing | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ def environment_sizes(parts: Parts, env: EnvironmentSizing) -> Sizes:
         recovery_region=env.cross_region_recovery,
         store_sizes={s.name: s for s in env.stores},
         queues={q.name: q for q in env.queues},
+        standby=env.standby,
     )
 
 
@@ -1614,16 +1617,9 @@ def _recovery_region(parts: Parts, sizes: Sizes, first: list[Usage], scale: floa
             )
             for u in first
         ]
-    out: list[Usage] = []
+    out: list[Usage] = _standby_tasks(sizes)
     for u in first:
-        if u.category in ("database", "cache", "search", "storage") or u.commitment == "usage":
-            continue
-        # the standby's network and load balancer run whole; its compute at its share
-        share = (
-            (1.0 if recovery.standby_network else 0.0)
-            if u.category == "network"
-            else recovery.standby_share
-        )
+        share = _standby_share(u, recovery.standby_share, sizes.standby)
         if share == 0:
             continue
         out.append(
@@ -1727,6 +1723,58 @@ def _recovery_region(parts: Parts, sizes: Sizes, first: list[Usage], scale: floa
                 )
             )
     return out
+
+
+_STANDBY_EDGE = ("alb_hour", "waf_web_acl_month", "waf_rule_month")
+"""The load balancer and its WAF, kept whole by every standby mode that keeps them."""
+_STANDBY_NETWORK = ("nat_gateway_hour", "vpc_interface_endpoint_hour")
+"""The private subnets' way out (image pulls, logs, secrets), kept whole while tasks run."""
+
+
+def _standby_tasks(sizes: Sizes) -> list[Usage]:
+    """The Fargate tasks the standby keeps running, as the recovery region's ECS services
+    are built (a share of prod's minimum, rounded up per service)."""
+    standby = sizes.standby
+    if standby is None:
+        return []
+    vcpu = sum(sizes.replica_size[s.name][0] * s.tasks for s in standby.services)
+    memory = sum(sizes.replica_size[s.name][1] / 1024 * s.tasks for s in standby.services)
+    if vcpu <= 0:
+        return []
+    tasks = sum(s.tasks for s in standby.services)
+    note = f"{tasks} tasks: {standby.mode}, " + ", ".join(
+        f"{s.name} {s.tasks}" for s in standby.services
+    )
+    return [
+        u.model_copy(
+            update={"component": f"{u.component} (standby region)", "category": "recovery"}
+        )
+        for u in _fargate_pair("Fargate, standby tasks", "steady", vcpu, memory, note)
+    ]
+
+
+def _standby_share(u: Usage, share: float, standby: StandbySizing | None) -> float:
+    """The share of one primary line the recovery region runs before a disaster: what
+    ``standby`` builds there (an ECS design), else the compute at the standby's share.
+    Lines nothing in the recovery region builds are not billed there."""
+    if u.category in ("database", "cache", "search", "storage"):
+        return 0.0
+    if standby is not None:
+        if u.category == "compute":
+            return 0.0  # billed from the standby's own tasks (_standby_tasks)
+        if u.price_key in _STANDBY_EDGE:
+            return 1.0 if standby.load_balancer else 0.0
+        if u.price_key in _STANDBY_NETWORK:
+            return 1.0 if standby.nat_gateways else 0.0
+        if u.category == "messaging":
+            if u.workload not in standby.brokers:
+                return 0.0
+            if u.price_key == "msk_storage_gb_month":
+                return standby.broker_storage_share
+            return 1.0 if u.price_key.startswith("msk_kafka_") else 0.0
+    if u.commitment == "usage":
+        return 0.0
+    return share
 
 
 # --- design-specific levers and assumptions -----------------------------------------

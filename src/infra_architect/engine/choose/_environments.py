@@ -26,6 +26,8 @@ from infra_architect.engine._design_model import (
     StorePlan,
     StoreSize,
 )
+from infra_architect.engine._model import Recovery
+from infra_architect.engine._standby import standby_sizing
 from infra_architect.engine.choose._compute import (
     FARGATE_SIZES,
     disruption_min_available,
@@ -57,11 +59,13 @@ def size_environments(  # noqa: PLR0917  (the design's parts, in pipeline order)
     network: NetworkDesign,
     data: DataDesign,
     azs: int,
+    recovery: Recovery | None = None,
 ) -> list[EnvironmentSizing]:
-    """Staging then prod, in promotion order."""
+    """Staging then prod, in promotion order; prod carries what its standby runs in the
+    recovery region (``recovery``: the chosen region-disaster recovery)."""
     return [
         _staging(req, catalog, compute, network, data, azs),
-        _prod(req, compute, network, data, azs),
+        _prod(req, compute, network, data, azs, recovery),
     ]
 
 
@@ -70,14 +74,26 @@ def namespace(req: Requirements, env: str) -> str:
     return f"{req.metadata.name}-{env}"
 
 
-def _prod(
+def _prod(  # noqa: PLR0917  (the design's parts, in pipeline order)
     req: Requirements,
     compute: ComputeDesign,
     network: NetworkDesign,
     data: DataDesign,
     azs: int,
+    recovery: Recovery | None,
 ) -> EnvironmentSizing:
     pool = compute.node_pool
+    services = [
+        ServiceSize(
+            name=s.name,
+            min_replicas=s.min_replicas,
+            max_replicas=s.max_replicas,
+            pod_disruption_min_available=s.pod_disruption_min_available,
+            vcpu=s.vcpu,
+            memory_mb=s.memory_mb,
+        )
+        for s in compute.services
+    ]
     return EnvironmentSizing(
         name="prod",
         account_id=req.cloud.accounts.prod,
@@ -87,22 +103,17 @@ def _prod(
         node_type=pool.instance_type if pool else None,
         node_min=pool.min_nodes.whole if pool else None,
         node_max=pool.max_nodes.whole if pool else None,
-        services=[
-            ServiceSize(
-                name=s.name,
-                min_replicas=s.min_replicas,
-                max_replicas=s.max_replicas,
-                pod_disruption_min_available=s.pod_disruption_min_available,
-                vcpu=s.vcpu,
-                memory_mb=s.memory_mb,
-            )
-            for s in compute.services
-        ],
+        services=services,
         stores=[_prod_store(s) for s in data.stores],
         queues=[q for q in map(queue_size, data.queues) if q is not None],
         deletion_protection=True,
         cross_region_recovery=True,
         why="the design's sizes: capacity for peak traffic and the failures it must survive",
+        standby=(
+            standby_sizing(recovery, compute, network, data, services)
+            if recovery is not None
+            else None
+        ),
     )
 
 
