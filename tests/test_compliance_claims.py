@@ -416,9 +416,15 @@ def test_tls_up_to_each_service_when_the_design_says_so(generated: Generated) ->
             for doc in yaml.safe_load_all(text):
                 for container in doc["spec"]["template"]["spec"]["containers"]:
                     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-                        if probe in container:
-                            scheme = container[probe]["httpGet"].get("scheme", "HTTP")
-                            assert scheme == protocol, f"{path} {probe}"
+                        if probe not in container:
+                            continue
+                        if "grpc" in container[probe]:
+                            # the kubelet's native gRPC probe cannot speak TLS: under TLS
+                            # a gRPC service is probed over HTTPS on its health path
+                            assert not tls, f"{path} {probe}: a gRPC probe under TLS"
+                            continue
+                        scheme = container[probe]["httpGet"].get("scheme", "HTTP")
+                        assert scheme == protocol, f"{path} {probe}"
 
 
 def test_logs_and_backups_are_kept_as_long_as_the_documents_say(generated: Generated) -> None:

@@ -54,7 +54,8 @@ def test_prod_copies_exactly_the_stores_the_design_copies(design: Design) -> Non
     expected = [
         s.name
         for s in design.data.stores
-        if s.recovery in ("read-replica", "backup-replication", "bucket-replication")
+        if s.recovery
+        in ("read-replica", "global-database", "backup-replication", "bucket-replication")
     ]
     assert [s.name for s in copied] == expected
     main = render_terraform(design)[f"{ENV}/prod/main.tf"]
@@ -64,7 +65,10 @@ def test_prod_copies_exactly_the_stores_the_design_copies(design: Design) -> Non
             assert "aws_db_instance_automated_backups_replication" in main
         else:
             assert f'_{store.name.replace("-", "_")}_recovery"' in main
-    assert ('module "vpc_recovery"' in main) == any(s.recovery == "read-replica" for s in copied)
+    # a replica (RDS read replica, Aurora Global Database secondary) lives in a VPC there
+    assert ('module "vpc_recovery"' in main) == any(
+        s.recovery in ("read-replica", "global-database") for s in copied
+    )
 
 
 def test_every_example_exercises_a_recovery_mechanism(designs: dict[Path, Design]) -> None:

@@ -265,7 +265,11 @@ def failure_scenarios(
         id="region-outage",
         title="The region fails",
         mechanism=(
-            "Route 53 health checks fail DNS over to the second region" if regions > 1 else dr.why
+            "DNS fails over to the second region's load balancer: Route 53 failover records "
+            "with health checks on your domain (not generated: the spec names no domain; "
+            "the prod root outputs recovery_load_balancer_dns_name to point them at)"
+            if regions > 1
+            else dr.why
         ),
         detection=figure(
             float(t.dns_failover_seconds),
