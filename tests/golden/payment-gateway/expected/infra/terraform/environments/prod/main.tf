@@ -50,7 +50,12 @@ module "security" {
             "kafka-cluster:WriteData",
             "kafka-cluster:WriteDataIdempotently",
           ]
-          resources = [module.msk_payment_events.cluster_arn, module.msk_payment_events.topic_arn]
+          resources = [
+            module.msk_payment_events.cluster_arn,
+            module.msk_payment_events.topic_arn,
+            module.msk_payment_events_recovery.cluster_arn,
+            module.msk_payment_events_recovery.topic_arn,
+          ]
         },
       ]
     }
@@ -81,6 +86,9 @@ module "security" {
             module.msk_payment_events.cluster_arn,
             module.msk_payment_events.topic_arn,
             module.msk_payment_events.group_arns["settlement"],
+            module.msk_payment_events_recovery.cluster_arn,
+            module.msk_payment_events_recovery.topic_arn,
+            module.msk_payment_events_recovery.group_arns["settlement"],
           ]
         },
         {
@@ -388,8 +396,7 @@ module "vpc_recovery" {
     aws = aws.recovery
   }
 
-  # Pilot light: the network the replicas live in. No NAT gateway until failover
-  # starts compute here (the DR runbook sets enable_nat_gateway).
+  # asynchronous cross-region replica, warm standby: the load balancer and its WAF run; the services run 15 task(s) (50% of prod's minimum, at least one each) behind it; payment-events: a standby MSK cluster of prod's brokers at 50% of their volume, written to by the recovery region after a failover.
   name            = "${local.name}-recovery"
   cidr            = "10.1.0.0/16"
   azs             = ["us-east-2a", "us-east-2b", "us-east-2c"]
@@ -397,9 +404,10 @@ module "vpc_recovery" {
   private_subnets = ["10.1.32.0/19", "10.1.64.0/19", "10.1.96.0/19"]
   data_subnets    = ["10.1.16.0/24", "10.1.17.0/24", "10.1.18.0/24"]
 
-  enable_nat_gateway  = false
-  gateway_endpoints   = ["s3"]
-  interface_endpoints = []
+  enable_nat_gateway  = true
+  single_nat_gateway  = false
+  gateway_endpoints   = ["s3", "dynamodb"]
+  interface_endpoints = ["ecr.api", "ecr.dkr", "logs", "sts", "secretsmanager", "kms"]
 
   enable_flow_log         = true
   flow_log_retention_days = 365
@@ -426,10 +434,14 @@ module "aurora_ledger_db_recovery" {
   database_name             = "ledger_db"
   port                      = 5432
 
-  vpc_id                  = module.vpc_recovery.vpc_id
-  subnet_ids              = module.vpc_recovery.data_subnet_ids
-  allowed_security_groups = {}
-  kms_key_arn             = module.security_recovery.kms_key_arn
+  vpc_id     = module.vpc_recovery.vpc_id
+  subnet_ids = module.vpc_recovery.data_subnet_ids
+  allowed_security_groups = {
+    authorise  = module.ecs_recovery.security_group_ids["authorise"]
+    settlement = module.ecs_recovery.security_group_ids["settlement"]
+    tokens     = module.ecs_recovery.security_group_ids["tokens"]
+  }
+  kms_key_arn = module.security_recovery.kms_key_arn
 
   backup_retention_days = 35
   deletion_protection   = true
@@ -462,6 +474,236 @@ module "msk_payment_events" {
   }
   port               = 9098
   kms_key_arn        = module.security.kms_key_arn
+  log_retention_days = 365
+
+  tags = local.tags
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_ecr_replication_configuration" "this" {
+  # Images are copied to the recovery region as they are pushed.
+  replication_configuration {
+    rule {
+      destination {
+        region      = var.recovery_region
+        registry_id = data.aws_caller_identity.current.account_id
+      }
+    }
+  }
+}
+
+data "aws_elb_service_account" "recovery" {
+  provider = aws.recovery
+}
+
+module "s3_logs_recovery" {
+  # checkov:skip=CKV_AWS_18:This is the access-log bucket of the environment; logging its own access into itself would loop.
+  # checkov:skip=CKV_AWS_144:Access logs are operational telemetry kept 365 days in this region; restoring service in the recovery region does not need them.
+  source = "../../modules/s3"
+  providers = {
+    aws = aws.recovery
+  }
+
+  # The standby ALB's logs.
+  bucket                             = "${local.name}-access-logs-${var.recovery_region}"
+  kms_key_arn                        = null
+  expiration_days                    = 365
+  noncurrent_version_expiration_days = 30
+  log_delivery_services              = ["logging.s3.amazonaws.com"]
+  log_delivery_accounts              = [data.aws_elb_service_account.recovery.arn]
+  enable_access_logging              = false
+  force_destroy                      = false
+
+  tags = local.tags
+}
+
+module "waf_recovery" {
+  source = "../../modules/waf"
+  providers = {
+    aws = aws.recovery
+  }
+
+  # The standby ALB's WAF.
+  name                     = local.name
+  rate_limit_per_5_minutes = 4500
+  log_retention_days       = 365
+  kms_key_arn              = module.security_recovery.kms_key_arn
+
+  tags = local.tags
+}
+
+module "alb_recovery" {
+  source = "../../modules/alb"
+  providers = {
+    aws = aws.recovery
+  }
+
+  # asynchronous cross-region replica, warm standby: the load balancer and its WAF run; the services run 15 task(s) (50% of prod's minimum, at least one each) behind it; payment-events: a standby MSK cluster of prod's brokers at 50% of their volume, written to by the recovery region after a failover.
+  name                       = local.name
+  internal                   = false
+  vpc_id                     = module.vpc_recovery.vpc_id
+  subnet_ids                 = module.vpc_recovery.public_subnet_ids
+  ingress_cidrs              = ["0.0.0.0/0"]
+  certificate_arn            = var.recovery_certificate_arn
+  target_protocol            = "HTTPS"
+  enable_deletion_protection = true
+  access_log_bucket          = module.s3_logs_recovery.bucket_id
+  enable_waf                 = true
+  waf_acl_arn                = module.waf_recovery.arn
+
+  default_target = "gateway"
+  targets = {
+    gateway = {
+      port                = 8080
+      health_check_path   = "/healthz"
+      interval_seconds    = 10
+      timeout_seconds     = 5
+      healthy_threshold   = 2
+      unhealthy_threshold = 2
+      blue_green          = false
+    }
+  }
+
+  tags = local.tags
+}
+
+module "ecs_recovery" {
+  source = "../../modules/ecs"
+  providers = {
+    aws = aws.recovery
+  }
+
+  # asynchronous cross-region replica, warm standby: the load balancer and its WAF run; the services run 15 task(s) (50% of prod's minimum, at least one each) behind it; payment-events: a standby MSK cluster of prod's brokers at 50% of their volume, written to by the recovery region after a failover; the DR runbook scales the services to prod's minimum.
+  name                            = "${local.name}-recovery"
+  vpc_id                          = module.vpc_recovery.vpc_id
+  vpc_cidr                        = module.vpc_recovery.vpc_cidr
+  subnet_ids                      = module.vpc_recovery.private_subnet_ids
+  kms_key_arn                     = module.security_recovery.kms_key_arn
+  log_group_prefix                = "/payments/prod"
+  log_retention_days              = 365
+  load_balancer_security_group_id = module.alb_recovery.security_group_id
+  load_balancer_arn_suffix        = module.alb_recovery.arn_suffix
+  https_listener_arn              = module.alb_recovery.https_listener_arn
+
+  services = {
+    gateway = {
+      image                     = "${replace(module.ecr.repository_urls["gateway"], ".${var.region}.", ".${var.recovery_region}.")}:${var.image_tag}"
+      cpu                       = 1024
+      memory                    = 2048
+      port                      = 8080
+      health_check_path         = "/healthz"
+      min_tasks                 = 2
+      max_tasks                 = 10
+      task_role_arn             = module.security.service_role_arns["gateway"]
+      egress_ports              = [8080]
+      scaling_metric            = "requests"
+      scaling_target            = 12000
+      scale_in_cooldown         = 300
+      load_balanced             = true
+      target_group_arn          = module.alb_recovery.target_group_arns["gateway-blue"]
+      target_group_names        = [module.alb_recovery.target_group_names["gateway-blue"]]
+      target_group_arn_suffixes = [module.alb_recovery.target_group_arn_suffixes["gateway-blue"]]
+    }
+    authorise = {
+      image             = "${replace(module.ecr.repository_urls["authorise"], ".${var.region}.", ".${var.recovery_region}.")}:${var.image_tag}"
+      cpu               = 1024
+      memory            = 2048
+      port              = 8080
+      health_check_path = "/healthz"
+      min_tasks         = 2
+      max_tasks         = 10
+      task_role_arn     = module.security.service_role_arns["authorise"]
+      callers           = ["gateway"]
+      egress_ports      = [5432, 9098]
+      environment = {
+        LEDGER_DB_ENDPOINT                = module.aurora_ledger_db_recovery.endpoint
+        PAYMENT_EVENTS_BOOTSTRAP_BROKERS  = module.msk_payment_events_recovery.bootstrap_brokers
+        PAYMENT_EVENTS_TOPIC              = module.msk_payment_events_recovery.topic
+        PAYMENT_EVENTS_PARTITIONS         = module.msk_payment_events_recovery.partitions
+        PAYMENT_EVENTS_REPLICATION_FACTOR = module.msk_payment_events_recovery.replication_factor
+      }
+      secrets = {
+        LEDGER_DB_CREDENTIALS = module.aurora_ledger_db.master_user_secret_arn
+      }
+      scaling_metric    = "service-connect-requests"
+      scaling_target    = 12000
+      scale_in_cooldown = 300
+    }
+    tokens = {
+      image             = "${replace(module.ecr.repository_urls["tokens"], ".${var.region}.", ".${var.recovery_region}.")}:${var.image_tag}"
+      cpu               = 256
+      memory            = 512
+      port              = 8080
+      health_check_path = "/healthz"
+      min_tasks         = 4
+      max_tasks         = 27
+      task_role_arn     = module.security.service_role_arns["tokens"]
+      callers           = ["gateway"]
+      egress_ports      = [5432]
+      environment = {
+        LEDGER_DB_ENDPOINT = module.aurora_ledger_db_recovery.endpoint
+      }
+      secrets = {
+        LEDGER_DB_CREDENTIALS = module.aurora_ledger_db.master_user_secret_arn
+      }
+      scaling_metric    = "service-connect-requests"
+      scaling_target    = 4500
+      scale_in_cooldown = 300
+    }
+    settlement = {
+      image         = "${replace(module.ecr.repository_urls["settlement"], ".${var.region}.", ".${var.recovery_region}.")}:${var.image_tag}"
+      cpu           = 1024
+      memory        = 2048
+      min_tasks     = 7
+      max_tasks     = 50
+      task_role_arn = module.security.service_role_arns["settlement"]
+      egress_ports  = [5432, 9098]
+      environment = {
+        LEDGER_DB_ENDPOINT                = module.aurora_ledger_db_recovery.endpoint
+        PAYMENT_EVENTS_BOOTSTRAP_BROKERS  = module.msk_payment_events_recovery.bootstrap_brokers
+        PAYMENT_EVENTS_TOPIC              = module.msk_payment_events_recovery.topic
+        PAYMENT_EVENTS_PARTITIONS         = module.msk_payment_events_recovery.partitions
+        PAYMENT_EVENTS_REPLICATION_FACTOR = module.msk_payment_events_recovery.replication_factor
+      }
+      secrets = {
+        LEDGER_DB_CREDENTIALS = module.aurora_ledger_db.master_user_secret_arn
+      }
+      scaling_metric    = "cpu"
+      scaling_target    = 60
+      scale_in_cooldown = 300
+    }
+  }
+
+  tags = local.tags
+}
+
+module "msk_payment_events_recovery" {
+  source = "../../modules/msk"
+  providers = {
+    aws = aws.recovery
+  }
+
+  # payment-events: the standby cluster the recovery region writes to after a failover (prod's brokers, volumes at the standby's share); replaying the primary's messages is not part of it.
+  name                = "${local.name}-payment-events-recovery"
+  instance_type       = "kafka.m5.large"
+  broker_count        = 3
+  volume_size_gb      = 227
+  replication_factor  = 3
+  min_insync_replicas = 2
+  partitions          = 50
+  retention_hours     = 168
+  topic               = "payment-events"
+  consumer_groups     = ["settlement"]
+
+  vpc_id     = module.vpc_recovery.vpc_id
+  subnet_ids = slice(module.vpc_recovery.data_subnet_ids, 0, 3)
+  allowed_security_groups = {
+    authorise  = module.ecs_recovery.security_group_ids["authorise"]
+    settlement = module.ecs_recovery.security_group_ids["settlement"]
+  }
+  port               = 9098
+  kms_key_arn        = module.security_recovery.kms_key_arn
   log_retention_days = 365
 
   tags = local.tags

@@ -38,6 +38,11 @@ output "load_balancer_dns_name" {
   value       = module.alb.dns_name
 }
 
+output "recovery_load_balancer_dns_name" {
+  description = "DNS name of the recovery region's load balancer: where the DNS record of the service points after a failover (the region-outage runbook)."
+  value       = module.alb_recovery.dns_name
+}
+
 output "ledger_db_endpoint" {
   description = "ledger-db: endpoint."
   value       = module.aurora_ledger_db.endpoint

@@ -25,3 +25,8 @@ variable "certificate_arn" {
   description = "ACM certificate of the HTTPS listener."
   type        = string
 }
+
+variable "recovery_certificate_arn" {
+  description = "ACM certificate of the recovery region's HTTPS listener (ACM certificates are regional: the same names, issued in the recovery region)."
+  type        = string
+}

@@ -287,8 +287,8 @@ module "vpc_recovery" {
     aws = aws.recovery
   }
 
-  # Pilot light: the network the replicas live in. No NAT gateway until failover
-  # starts compute here (the DR runbook sets enable_nat_gateway).
+  # Pilot light: the network the replicas and the standby live in. No NAT gateway
+  # until failover starts compute here (the DR runbook sets enable_nat_gateway).
   name            = "${local.name}-recovery"
   cidr            = "10.1.0.0/16"
   azs             = ["us-east-2a", "us-east-2b", "us-east-2c"]
