@@ -25,6 +25,7 @@ from infra_architect.engine._model import (
     Topology,
     TrafficFigures,
 )
+from infra_architect.engine._recovery import duration
 from infra_architect.engine._topology import SYNC_REPLICATED
 from infra_architect.spec import (
     Compliance,
@@ -391,7 +392,7 @@ def _rto(req: Requirements, catalog: Catalog, d: Derived) -> Iterator[Conflict]:
             detail=f"RTO {number(d.recovery.rto_minutes.value)} min / RPO "
             f"{number(d.recovery.rpo_minutes.value)} min; the strongest strategy, "
             f"{d.recovery.strategy}, delivers RTO {d.recovery.strategy_rto_minutes:g} min / "
-            f"RPO {d.recovery.strategy_rpo_minutes:g} min.",
+            f"RPO {duration(d.recovery.strategy_rpo_minutes)}.",
             fix="relax availability.rto_minutes / rpo_minutes to what the strongest "
             "combination delivers",
             fields=["availability.rto_minutes", "availability.rpo_minutes"],

@@ -273,7 +273,7 @@ def derive_recovery(
     if goal.region_rpo != goal.rpo.value:
         why += (
             f"; RPO {number(goal.rpo.value)} min holds for an AZ loss (synchronous Multi-AZ), "
-            f"across regions the least there is: {number(goal.region_rpo)} min"
+            f"across regions the least there is: {duration(goal.region_rpo)}"
         )
     return (
         Recovery(

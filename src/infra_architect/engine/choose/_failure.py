@@ -17,6 +17,7 @@ from infra_architect.engine._design_model import (
     SpikeStudy,
 )
 from infra_architect.engine._model import Constraints
+from infra_architect.engine._recovery import duration
 from infra_architect.simulate import CapacityLoss, SpikeOutcome
 from infra_architect.spec import Requirements
 
@@ -285,7 +286,7 @@ def failure_scenarios(
             "{strategy_rto_min} × 60",
             strategy_rto_min=dr.strategy_rto_minutes,
         ),
-        impact=f"up to {dr.strategy_rpo_minutes:g} min of data lost (RPO), service "
+        impact=f"up to {duration(dr.strategy_rpo_minutes)} of data lost (RPO), service "
         f"back within {dr.strategy_rto_minutes:g} min (RTO)",
         operator_actions=[
             "declare the disaster (incident commander) once AWS confirms a regional event",
