@@ -90,7 +90,7 @@ def test_infeasible_spec_exits_1_and_says_why(tmp_path: Path) -> None:
     spec.write_text(
         VALID.replace("slo: 99.9", "slo: 99.999").replace(
             "team: {size: 6, ops_experience: medium}",
-            "team: {size: 1, ops_experience: low}\nbudget: {monthly_usd: 500}",
+            "team: {size: 1, ops_experience: low}\nbudget: {monthly_usd: 100}",
         )
     )
     result = run("constraints", str(spec))

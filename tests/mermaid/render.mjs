@@ -1,11 +1,14 @@
 // Render Mermaid diagrams with the real Mermaid library in headless Chromium.
 // stdin: JSON [{"id": "...", "definition": "..."}]; stdout: JSON [{"id", "ok", "error"}].
 // One browser for all diagrams: starting Chromium once per diagram costs seconds each.
-import { readFileSync } from "node:fs";
 import puppeteer from "puppeteer";
 import { renderMermaid } from "@mermaid-js/mermaid-cli";
 
-const diagrams = JSON.parse(readFileSync(0, "utf8"));
+// Read stdin as a stream: readFileSync(0) fails with EAGAIN on a pipe whose writer has
+// not finished when the input is larger than the pipe's buffer.
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const diagrams = JSON.parse(Buffer.concat(chunks).toString("utf8"));
 const browser = await puppeteer.launch({
   headless: true,
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
