@@ -68,7 +68,7 @@ PROBE = (
 def _cpu_seconds(argv: list[str]) -> tuple[float, str]:
     """User + system CPU of one child, and its last stderr line."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = done.stderr.strip().splitlines()

@@ -1,4 +1,6 @@
-"""Constraints as Rich tables for people (the JSON form is for machines)."""
+"""The design's results as Rich tables for people: constraints, the design summary, the
+simulation (the JSON forms are for machines). Reports over existing code and bills are in
+``_render_reports``, which does not load the engine."""
 
 from __future__ import annotations
 
@@ -9,15 +11,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from infra_architect._display import printable
 from infra_architect._figures import share
 from infra_architect._output import WriteReport
-from infra_architect.cost import Explanation
-from infra_architect.cost._terraform import TerraformCost
+from infra_architect.cli._tables import titled_table as _table
 from infra_architect.engine import AssumptionCost, Constraints, Design, Figure, Severity, number
 from infra_architect.engine._design_model import FaultStudy
-from infra_architect.review import ReviewReport
-from infra_architect.validate import ValidationReport
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -75,10 +73,6 @@ def _assumption_costs(costs: list[AssumptionCost]) -> Table | Text:
             cost.assumption, ", ".join(cost.applies_to), cost.said(), ", ".join(cost.fields)
         )
     return table
-
-
-def _table(title: str, caption: str | None = None) -> Table:
-    return Table(title=title, title_justify="left", title_style="bold", caption=caption)
 
 
 def _figures_table(title: str, rows: list[tuple[str, Figure | None]]) -> Table:
@@ -334,120 +328,6 @@ def render_design_summary(
     console.print(f"start with {output / 'docs' / 'architecture.md'}", highlight=False)
 
 
-def render_validation(console: Console, report: ValidationReport) -> None:
-    """One row per tool and target; the findings of failures under the table."""
-    table = Table(title=f"Validation of {report.tree}", title_justify="left")
-    table.add_column("tool")
-    table.add_column("target")
-    table.add_column("result")
-    table.add_column("detail")
-    style = {"passed": "green", "failed": "bold red", "skipped": "yellow"}
-    for result in report.results:
-        table.add_row(
-            result.tool,
-            result.target,
-            f"[{style[result.status]}]{result.status.upper()}[/]",
-            result.detail,
-        )
-    console.print(table)
-    for result in report.results:
-        if result.findings and result.status != "passed":
-            console.print(f"[bold]{result.tool} {result.target}[/]")
-            for line in result.findings:
-                console.print(f"  {line}", markup=False)
-    verdict = (
-        "[green]all checks passed[/]"
-        if report.ok
-        else (f"[bold red]{len(report.failed)} check(s) failed[/]")
-    )
-    skipped = f"; {len(report.skipped)} skipped (tool absent)" if report.skipped else ""
-    console.print(verdict + skipped)
-
-
-def render_explanation(console: Console, e: Explanation) -> None:
-    """The bill's change, its top movers (share of the increase) and their levers. Names
-    from the export (services, usage types) and its path go through ``printable`` into a
-    ``Text``: never markup, never emoji codes, never a raw terminal control."""
-    if e.change_usd == 0:
-        change = "did not change"
-    else:
-        direction = "rose" if e.change_usd > 0 else "fell"
-        by = f" {abs(e.change_ratio):.0%}" if e.change_ratio is not None else ""
-        change = f"{direction}{by}"
-    console.print(
-        Text(
-            f"{printable(e.source)} ({e.format}): the bill {change} from "
-            f"{e.before_month} ({_dollars(e.before_usd)}) to {e.after_month} "
-            f"({_dollars(e.after_usd)}), "
-            f"{e.change_usd:+,.2f} USD"
-        )
-    )
-    table = _table("Top movers (service and usage type)")
-    for column in ("Service", "Usage type", e.before_month, e.after_month, "Change", "Share"):
-        table.add_column(
-            Text(column),
-            justify="right" if column[0].isdigit() or column in ("Change", "Share") else "left",
-        )
-    for m in e.movers:
-        table.add_row(
-            Text(printable(m.service)),
-            Text(printable(m.usage_type)),
-            f"{m.before_usd:,.2f}",
-            f"{m.after_usd:,.2f}",
-            f"{m.change_usd:+,.2f}",
-            f"{m.share_of_increase:.0%}" if m.share_of_increase else "",
-        )
-    console.print(table)
-    for rank, m in enumerate([m for m in e.movers if m.change_usd > 0][:3], start=1):
-        console.print(
-            Text(
-                f"{rank}. {printable(m.service)} {printable(m.usage_type)}: "
-                f"{m.change_usd:+,.2f} USD, {m.share_of_increase:.0%} of the increase"
-            )
-        )
-        for lever in m.levers:
-            console.print(Text(f"   - {lever}"))
-    for note in e.notes:
-        rows = f"{note.rows:,} row" + ("s" if note.rows != 1 else "")
-        console.print(
-            Text(f"{note.what}: {rows} (first at line {note.first_line})"), style="yellow"
-        )
-
-
-def _dollars(value: float) -> str:
-    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
-
-
-def render_terraform_cost(console: Console, cost: TerraformCost) -> None:
-    table = _table(
-        f"{cost.root}: list prices in {cost.priced_region} as of {cost.prices_as_of}",
-        caption=f"total {cost.total_monthly_usd:,.2f} USD/month for what is priced",
-    )
-    for column in ("Resource", "Component", "Quantity", "USD/month"):
-        table.add_column(column, justify="right" if column == "USD/month" else "left")
-    for resource in cost.resources:
-        for line in resource.lines:
-            table.add_row(
-                f"{resource.address} ({resource.file}:{resource.line})",
-                line.component,
-                f"{line.quantity.worked} {line.quantity.unit}",
-                f"{line.monthly_usd.value:,.2f}",
-            )
-    console.print(table)
-    console.print(
-        f"{cost.free} resources are free (configuration, identity, routing).", markup=False
-    )
-    for title, items in (
-        ("Priced without usage (traffic decides the rest)", cost.usage_priced),
-        ("Not priced (not static, or not in the model): never guessed", cost.unknown),
-        ("Skipped", cost.skipped),
-    ):
-        if items:
-            console.print(f"{title}:", markup=False)
-            for item in items:
-                console.print(f"  - {item}", markup=False)
-
-
 def render_simulation(console: Console, design: Design, source: str, plots: list[str]) -> None:
     """The simulations of ``design`` as tables."""
     sim = design.simulation
@@ -568,68 +448,3 @@ def _faults_table(faults: FaultStudy, strategy: str) -> Table:
         f"{number(e.seconds)} s" + (" (waits for a node)" if e.waits_for_nodes else ""),
     )
     return table
-
-
-_REVIEW_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
-
-
-def render_review(console: Console, report: ReviewReport, fail_on: str) -> None:
-    """The review as a table, then what was not read. Every name from the reviewed tree
-    goes through ``printable`` into a ``Text`` (never markup, never a raw control)."""
-    console.print(
-        Panel(
-            Group(
-                Text(f"review: {printable(report.root)}", style="bold"),
-                Text(
-                    f"{report.files_read} files, {report.resources} Terraform resources in "
-                    f"{len(report.terraform_roots)} root modules, {report.kubernetes_objects} "
-                    f"Kubernetes objects, {report.seconds:g} s"
-                ),
-            ),
-            expand=False,
-        )
-    )
-    active = sorted(report.active, key=lambda r: (-r.finding.severity.rank, r.finding.file))
-    if active:
-        table = _table(f"{len(active)} findings", f"fails on {fail_on} and above")
-        for column in ("severity", "rule", "where", "finding", "fix"):
-            table.add_column(column, overflow="fold")
-        for r in active:
-            f = r.finding
-            table.add_row(
-                Text(f.severity.value, style=_REVIEW_STYLE[f.severity.value]),
-                *(
-                    Text(printable(cell))
-                    for cell in (f.rule_id, f"{f.file}:{f.line}", f.message, f.remediation)
-                ),
-            )
-        console.print(table)
-    elif report.incomplete:
-        console.print(Text("no findings in what was read", style="yellow"))
-    else:
-        console.print(Text("no findings", style="green"))
-    quiet = [r for r in report.findings if not r.active]
-    if quiet:
-        console.print(
-            f"{sum(1 for r in quiet if r.suppressed)} suppressed, "
-            f"{sum(1 for r in quiet if r.baselined)} in the baseline",
-            markup=False,
-        )
-    for text in report.invalid_suppressions:
-        console.print(Text(f"suppression not applied: {printable(text)}", style="yellow"))
-    for s in (s for s in report.skipped if s.by_design):
-        console.print(Text(f"left out {printable(s.path)}: {printable(s.reason)}"))
-    if report.stopped:
-        console.print(Text(f"walk stopped: {printable(report.stopped)}", style="yellow"))
-    for s in report.unread:
-        console.print(Text(f"not read {printable(s.path)}: {printable(s.reason)}", style="yellow"))
-    if report.incomplete:
-        console.print(
-            Text(
-                f"INCOMPLETE: {len(report.unread)} files, modules or overlays not read or built"
-                + (" and the walk stopped" if report.stopped else "")
-                + ": the findings cover only what was read (exit 3; --allow-incomplete to "
-                "accept)",
-                style="bold red",
-            )
-        )

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from infra_architect.cli._render import render_explanation
+from infra_architect.cli._render_reports import render_explanation
 from infra_architect.cost import Explanation, aggregate, explain, explanation_json
 from infra_architect.errors import InfraArchitectError
 

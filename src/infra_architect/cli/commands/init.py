@@ -1,0 +1,131 @@
+"""``infra-architect init``: a new spec, from a bundled example or an interview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from ruamel.yaml.comments import CommentedMap
+
+from infra_architect._io import atomic_write_text
+from infra_architect.catalog import load_catalog
+from infra_architect.cli._common import InteractiveOption, command_app, fail, stderr
+from infra_architect.cli._interview import ask_missing, ask_name, ask_optional_number
+from infra_architect.cli._spec_input import example_text, interview_guard, should_ask
+from infra_architect.spec import (
+    API_VERSION,
+    KIND,
+    SCHEMA_FILENAME,
+    MissingInputsError,
+    Question,
+    parse_document,
+    validate_document,
+)
+from infra_architect.spec._answers import dump_document, set_answer
+from infra_architect.spec._questions import find_missing
+
+app = command_app()
+
+EXAMPLES = (
+    "ecommerce",
+    "saas-team",
+    "internal-tool",
+    "online-boutique",
+    "shop-1000rps",
+    "internal-50-users",
+)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the spec.")] = Path(
+        "infra-architect.yaml"
+    ),
+    example: Annotated[
+        str | None,
+        typer.Option(help=f"Start from a bundled example: {', '.join(EXAMPLES)}."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    interactive: InteractiveOption = None,
+) -> None:
+    """Write a new requirements spec: from a bundled example, or by interviewing you
+    (one question per input, saying why it matters)."""
+    if path.exists() and not force:
+        fail(f"{path}: already exists\n  fix: choose another path, or pass --force to replace it")
+    if path.is_dir():
+        fail(
+            f"{path}: is a directory\n  fix: give a file path, e.g. {path / 'infra-architect.yaml'}"
+        )
+    if example is not None:
+        if example not in EXAMPLES:
+            fail(
+                f"--example: {example!r} is not a bundled example\n  fix: use one of "
+                f"{', '.join(EXAMPLES)}"
+            )
+        atomic_write_text(path, _with_schema_hint(example_text(example)))
+        stderr.print(f"wrote {path} (from the {example} example)")
+        return
+    tree = CommentedMap()
+    tree["apiVersion"] = API_VERSION
+    tree["kind"] = KIND
+    questions = [_NAME_QUESTION, *find_missing(tree)]
+    if not should_ask(interactive):
+        fail(str(MissingInputsError(str(path), questions)))
+    with interview_guard():
+        _interview_new(tree, path)
+    text = _SCHEMA_HINT + dump_document(tree)
+    document = parse_document(text, str(path))
+    atomic_write_text(path, text)
+    stderr.print(f"wrote {path}")
+    validate_document(document, load_catalog().regions)
+
+
+_NAME_QUESTION = Question(
+    path=("metadata", "name"),
+    prompt="What is the system called (a DNS label, e.g. shopfront)?",
+    why="The name prefixes every resource, DNS record and dashboard the design creates.",
+    example="metadata:\n  name: shopfront",
+    kind="choice",
+)
+
+_SCHEMA_HINT = (
+    f"# Requirements for infra-architect ({API_VERSION}).\n"
+    f"# Editor completion: `infra-architect schema -o {SCHEMA_FILENAME}`, then add\n"
+    f"#   # yaml-language-server: $schema={SCHEMA_FILENAME}\n"
+)
+
+
+def _interview_new(tree: CommentedMap, path: Path) -> None:
+    stderr.print(f"Writing a new spec to {path}. Each question says why it matters.")
+    name = ask_name(stderr, "System name (a DNS label, e.g. shopfront)", [], allow_empty=False)
+    set_answer(tree, ("metadata", "name"), name)
+    ask_missing(stderr, tree, find_missing(tree))
+    for field_path, prompt, check in _OPTIONAL_QUESTIONS:
+        answer = ask_optional_number(stderr, prompt, check)
+        if answer is not None:
+            set_answer(tree, field_path, answer)
+
+
+def _positive(value: float) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def _not_negative(value: float) -> str | None:
+    return None if value >= 0 else "must be 0 or more"
+
+
+_OPTIONAL_QUESTIONS: tuple[tuple[tuple[str, ...], str, Callable[[float], str | None]], ...] = (
+    (("availability", "rto_minutes"), "Recovery time objective in minutes (RTO)", _positive),
+    (("availability", "rpo_minutes"), "Data loss tolerated in minutes (RPO)", _not_negative),
+    (("budget", "monthly_usd"), "Monthly infrastructure budget in USD", _positive),
+)
+"""Inputs init offers but does not require; skipped ones become assumptions or stay unset."""
+
+
+def _with_schema_hint(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith("# yaml-language-server:"):
+        lines = lines[1:]
+    return _SCHEMA_HINT + "".join(lines)

@@ -1,0 +1,79 @@
+"""``infra-architect prices show|refresh``: the price catalog and its refresh from AWS."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from infra_architect._io import atomic_write_text
+from infra_architect.catalog import load_catalog
+from infra_architect.cli._common import stderr, stdout
+from infra_architect.cost._refresh import dump_price_catalog, refresh_catalog
+
+app = typer.Typer(
+    name="prices",
+    help="The price catalog: show it, refresh it from the AWS Price List API.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+@app.command("show")
+def prices_show() -> None:
+    """The shipped catalog: version, date, regions and item count."""
+    prices = load_catalog().price_catalog
+    stdout.print(
+        f"price catalog version {prices.version}, prices as of {prices.as_of}, "
+        f"{len(prices.items)} items in {', '.join(prices.regions)}",
+        markup=False,
+    )
+
+
+@app.command("refresh")
+def prices_refresh(
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Where to write the refreshed catalog (YAML)."),
+    ] = Path("prices.yaml"),
+) -> None:
+    """Rewrite the catalog's figures from the AWS Price List API (needs boto3 and AWS
+    credentials; the API is free). Without credentials it says it is offline and shows
+    the catalog's date. Use the result with `design --prices FILE`."""
+    prices = load_catalog().price_catalog
+    shipped = f"the shipped catalog is version {prices.version}, prices as of {prices.as_of}"
+    try:
+        import boto3  # type: ignore[import-untyped]  # noqa: PLC0415  (only this command talks to AWS)
+        from botocore.exceptions import (  # type: ignore[import-untyped]  # noqa: PLC0415
+            BotoCoreError,
+            ClientError,
+        )
+    except ImportError:
+        stderr.print(f"offline: boto3 is not installed (pip install boto3); {shipped}")
+        return
+    session = boto3.Session()
+    if session.get_credentials() is None:
+        stderr.print(f"offline: no AWS credentials found; {shipped}")
+        return
+    client = session.client("pricing", region_name="us-east-1")
+    try:
+        result = refresh_catalog(prices, client, datetime.now(UTC).date().isoformat())
+    except (BotoCoreError, ClientError) as exc:
+        stderr.print(f"offline: the Price List API did not answer ({exc}); {shipped}")
+        raise typer.Exit(1) from None
+    atomic_write_text(output, dump_price_catalog(result.catalog))
+    stderr.print(
+        f"wrote {output}: version {result.catalog.version}, {len(result.changes)} prices "
+        f"changed, {result.unchanged} unchanged, {len(result.kept)} kept (listed below)"
+    )
+    for change in result.changes:
+        stdout.print(
+            f"{change.item} {change.region} {change.term}: {change.old:g} -> {change.new:g}",
+            markup=False,
+        )
+    for kept in result.kept:
+        stdout.print(f"kept: {kept}", markup=False)

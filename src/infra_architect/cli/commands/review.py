@@ -1,0 +1,174 @@
+"""``infra-architect review``: the rules over an existing repository. It runs in pre-commit
+hooks, so it loads the readers and the rules, never the engine, numpy or the renderers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from infra_architect._display import printable
+from infra_architect._io import atomic_write_text
+from infra_architect.cli._common import EXIT_INCOMPLETE, command_app, fail, stdout
+from infra_architect.cli._render_reports import render_review
+from infra_architect.review import (
+    IGNORE_FILE,
+    IgnoreFile,
+    Limits,
+    baseline_json,
+    read_baseline,
+    read_ignore_file,
+    review,
+)
+from infra_architect.review._kustomize import kubectl_build
+from infra_architect.review._report import report_json, report_markdown, report_sarif
+from infra_architect.rules import Severity
+
+app = command_app()
+
+FAIL_LEVELS = ("critical", "high", "medium", "low", "none")
+
+
+@app.command("review")
+def review_command(  # noqa: PLR0917  (Typer: arguments and options)
+    path: Annotated[Path, typer.Argument(help="The repository or directory to review.")],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, sarif or markdown.")
+    ] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here (not stdout).")
+    ] = None,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on", help="Exit 1 on a new finding this severe: " + ", ".join(FAIL_LEVELS) + "."
+        ),
+    ] = "high",
+    slo: Annotated[
+        float | None,
+        typer.Option(
+            "--slo",
+            min=0,
+            max=100,
+            help="The system's availability SLO (enables the availability rules).",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Accepted findings: only new ones count.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Record today's findings as accepted."),
+    ] = None,
+    max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.001)] = 5.0,
+    max_files: Annotated[int, typer.Option("--max-files", min=1)] = 50_000,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds.")] = 120.0,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Do not fail (exit 3) when something could not be read; the report "
+            "still says what.",
+        ),
+    ] = False,
+) -> None:
+    """Review existing infrastructure code: Terraform (local modules, variables, locals,
+    count; parsed, never run), Kubernetes YAML and kustomizations, with the rules that
+    guard generated output. Suppress with a reason (inline `# infra-architect:ignore ID --
+    why`, or .infra-architect-ignore.yaml); adopt on a legacy repo with a baseline.
+
+    Exit 0: everything was read and no new finding reaches --fail-on. Exit 1: a new
+    finding reaches --fail-on. Exit 2: bad input. Exit 3: the review is incomplete (a file
+    not read: not UTF-8, over --max-file-mb, not parsable, a symlink out of the tree; a
+    kustomize overlay not built: refused, failed or no kubectl; the walk stopped at
+    --max-files, the depth limit or --timeout), whatever the findings; the report lists
+    what and why, --allow-incomplete accepts it. Left out by design, listed but not
+    failing: kustomize patches (reviewed through their overlay), Helm templates, remote
+    and out-of-tree Terraform modules."""
+    if output_format not in ("table", "json", "sarif", "markdown"):
+        fail(f"--format {output_format!r}: use table, json, sarif or markdown")
+    if fail_on not in FAIL_LEVELS:
+        fail(f"--fail-on {fail_on!r}: use one of {', '.join(FAIL_LEVELS)}")
+    if not path.is_dir():
+        fail(f"{path}: not a directory\n  fix: pass the repository's root directory")
+    for option, target in (("--output", output), ("--write-baseline", write_baseline)):
+        if target is not None:
+            _check_writable(option, target)
+    ignore = _review_ignore_file(path)
+    accepted = read_baseline(baseline) if baseline is not None else None
+    limits = Limits(
+        max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files, seconds=timeout
+    )
+    kubectl = shutil.which("kubectl")
+    report = review(
+        path,
+        slo=slo,
+        limits=limits,
+        ignore=ignore,
+        baseline=accepted,
+        build=kubectl_build(kubectl) if kubectl else None,
+    )
+    if write_baseline is not None:
+        _write_report(
+            "--write-baseline",
+            write_baseline,
+            baseline_json(
+                [(r.fingerprint, r.finding) for r in report.findings if r.suppressed is None]
+            ),
+        )
+    text = {
+        "json": report_json,
+        "sarif": report_sarif,
+        "markdown": report_markdown,
+    }.get(output_format)
+    if text is not None:
+        rendered = text(report)
+        if output is not None:
+            _write_report("--output", output, rendered)
+        else:
+            sys.stdout.write(rendered)
+    else:
+        render_review(stdout, report, fail_on)
+    if report.incomplete and not allow_incomplete:
+        raise typer.Exit(EXIT_INCOMPLETE)
+    level = None if fail_on == "none" else Severity(fail_on)
+    if report.fails(level):
+        raise typer.Exit(1)
+
+
+def _review_ignore_file(root: Path) -> IgnoreFile | None:
+    """The tree's own suppressions file: read only when it is a regular file inside the
+    reviewed tree (the tree is untrusted: a link out of it is refused, not followed)."""
+    ignore_path = root / IGNORE_FILE
+    if not os.path.lexists(ignore_path):
+        return None
+    real, base = ignore_path.resolve(), root.resolve()
+    if base not in real.parents:
+        fail(
+            f"{ignore_path}: links outside the reviewed tree ({printable(str(real))}): "
+            "not read\n"
+            "  fix: make it a regular file in the repository"
+        )
+    return read_ignore_file(ignore_path)
+
+
+def _check_writable(option: str, target: Path) -> None:
+    """Refuse before reviewing when a report could not be written where asked."""
+    if target.is_dir():
+        fail(f"{option} {target}: is a directory\n  fix: name a file to write")
+    if not target.parent.is_dir():
+        fail(
+            f"{option} {target}: {target.parent} is not a directory\n"
+            "  fix: name a file in an existing directory"
+        )
+
+
+def _write_report(option: str, target: Path, text: str) -> None:
+    try:
+        atomic_write_text(target, text)
+    except OSError as exc:
+        fail(f"{option} {target}: cannot be written ({exc.strerror or exc})")

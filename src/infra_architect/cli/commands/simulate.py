@@ -1,0 +1,94 @@
+"""``infra-architect simulate``: availability, the spike, faults and deploys, plotted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from infra_architect.catalog import Catalog, load_catalog
+from infra_architect.cli._common import (
+    InteractiveOption,
+    SpecArgument,
+    command_app,
+    fail,
+    print_json,
+    stdout,
+)
+from infra_architect.cli._render import render_simulation
+from infra_architect.cli._spec_input import load_spec, pin_error
+from infra_architect.engine import Design, ImpossiblePinError, design_system
+from infra_architect.engine.choose._resilience import spike_run
+from infra_architect.simulate import plot as spike_plot
+from infra_architect.spec import API_VERSION, Requirements
+
+app = command_app()
+
+DEFAULT_SIMULATION = Path("infra-architect-simulation")
+
+
+@app.command()
+def simulate(  # noqa: PLR0917  (Typer: arguments and options)
+    spec: SpecArgument = None,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Directory for the spike plot (spike.png, spike.svg)."),
+    ] = DEFAULT_SIMULATION,
+    trials: Annotated[
+        int | None,
+        typer.Option("--trials", min=100, help="Monte Carlo months (default: the catalog's)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Monte Carlo seed.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    interactive: InteractiveOption = None,
+) -> None:
+    """Simulate the design: availability of every request path (closed form and Monte
+    Carlo, under the chosen topology and the other one), the 10x spike against the
+    autoscaling (step and ramp, 1 s steps; the settings it raised), a lost node and AZ
+    at peak, a bad deploy under each strategy, an emergency rollback. Plots the spike
+    (load, capacity, replicas) as PNG and SVG. Exit 2 on bad input."""
+    if output_format not in ("table", "json"):
+        fail(f"--format {output_format!r}: use table or json")
+    source, requirements = load_spec(spec, interactive)
+    catalog = load_catalog()
+    overrides = {k: v for k, v in (("monte_carlo_trials", trials), ("seed", seed)) if v is not None}
+    if overrides:
+        simulation = catalog.design.simulation.model_copy(update=overrides)
+        catalog = catalog.model_copy(
+            update={"design": catalog.design.model_copy(update={"simulation": simulation})}
+        )
+    try:
+        result = design_system(requirements, catalog)
+    except ImpossiblePinError as exc:
+        raise pin_error(spec, source, exc) from None
+    plots = [str(p) for p in _write_spike_plot(requirements, result, catalog, output)]
+    if output_format == "json":
+        print_json(
+            {
+                "apiVersion": API_VERSION,
+                "kind": "Simulation",
+                "spec": source,
+                "plots": plots,
+                "simulation": result.simulation.model_dump(mode="json"),
+            }
+        )
+        return
+    render_simulation(stdout, result, source, plots)
+
+
+def _write_spike_plot(
+    requirements: Requirements, result: Design, catalog: Catalog, out: Path
+) -> list[Path]:
+    found = spike_run(requirements, result, catalog)
+    if found is None:
+        return []
+    run, name, index = found
+    study = result.simulation.spike
+    assert study is not None  # noqa: S101  (a run means a study)
+    unit = result.constraints.service(name).load_unit
+    title = (
+        f"{result.name}: {name} through a {study.multiplier:g}x step at "
+        f"{study.start_seconds} s (simulated, 1 s steps)"
+    )
+    return spike_plot.save(spike_plot.plot_data(run, index, name, unit, title), out)

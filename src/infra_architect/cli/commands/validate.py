@@ -1,0 +1,66 @@
+"""``infra-architect validate``: a generated tree checked with the real tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from infra_architect.cli._common import (
+    DEFAULT_OUTPUT,
+    EXIT_INFEASIBLE,
+    OutputFormat,
+    command_app,
+    fail,
+    print_json,
+    stdout,
+)
+from infra_architect.cli._render_reports import render_validation
+from infra_architect.spec import API_VERSION
+from infra_architect.validate import Toolchain, validate_tree
+
+app = command_app()
+
+
+@app.command()
+def validate(
+    tree: Annotated[
+        Path,
+        typer.Argument(help="A tree written by `infra-architect design`.", show_default=False),
+    ] = DEFAULT_OUTPUT,
+    plugin_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--plugin-dir",
+            help="Local provider mirror for offline terraform init (default: "
+            "$INFRA_ARCHITECT_PLUGIN_DIR or the usual plugin directories; TF_CLI_CONFIG_FILE "
+            "is honoured when none is found).",
+        ),
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table for people, json for machines")
+    ] = OutputFormat.TABLE,
+    require_tools: Annotated[
+        bool,
+        typer.Option(help="Treat a missing tool as a failure (CI)."),
+    ] = False,
+) -> None:
+    """Check a generated tree with the real tools: terraform fmt -check, init
+    -backend=false and validate per environment, checkov, and infra-architect's own
+    rules. Exit 1 on any failure (or any skip with --require-tools)."""
+    if not tree.is_dir():
+        fail(f"{tree}: no such directory; run `infra-architect design -o {tree}` first")
+    report = validate_tree(tree, Toolchain.discover(plugin_dir))
+    if output is OutputFormat.JSON:
+        document = {
+            "apiVersion": API_VERSION,
+            "kind": "ValidationReport",
+            "ok": report.ok,
+            **report.model_dump(mode="json"),
+        }
+        print_json(document)
+    else:
+        render_validation(stdout, report)
+    if not report.ok or (require_tools and report.skipped):
+        raise typer.Exit(EXIT_INFEASIBLE)
