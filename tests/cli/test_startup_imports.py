@@ -4,12 +4,16 @@ fresh interpreter, since this test session has long imported everything."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import typer
+
+from infra_architect.cli import _app, commands
 
 HEAVY = (
     "numpy",
@@ -96,3 +100,15 @@ def test_the_design_commands_still_load_the_engine(command: str) -> None:
     code, loaded, _ = _run(command, "--help")
     assert code == 0
     assert "infra_architect.engine" in loaded
+
+
+def test_every_command_module_is_registered_under_its_own_name() -> None:
+    """Lazy registration names modules by string: a module nobody registered, or a name
+    that builds another command, would only show when someone ran it."""
+    modules = {
+        p.stem for p in Path(commands.__file__).parent.glob("*.py") if not p.stem.startswith("_")
+    }
+    assert set(_app.COMMANDS.values()) == modules
+    for name, module in _app.COMMANDS.items():
+        command_app = importlib.import_module(f"infra_architect.cli.commands.{module}").app
+        assert typer.main.get_command(command_app).name == name
