@@ -8,6 +8,7 @@ print is here, with its arithmetic.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from infra_architect._figures import Figure, number
 from infra_architect.cost import CostModel
 from infra_architect.engine._model import Conflict, Constraints, Severity
+from infra_architect.errors import DesignLookupError
 from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout, SpikeOutcome
 from infra_architect.spec import Assumption, ServiceType
 
@@ -567,10 +569,50 @@ class StrategyRisk(_Out):
     fits: bool
 
 
+class ReleaseMechanism(StrEnum):
+    """How one service's new version reaches production: what the workflow calls and
+    what the IaC must create for that call to exist."""
+
+    CODEDEPLOY_BLUE_GREEN = "codedeploy-blue-green"
+    CODEDEPLOY_CANARY = "codedeploy-canary"
+    ECS_ROLLING = "ecs-rolling"
+    ECS_SCHEDULED_TASK = "ecs-scheduled-task"
+    ARGO_ROLLOUTS_BLUE_GREEN = "argo-rollouts-blue-green"
+    ARGO_ROLLOUTS_CANARY = "argo-rollouts-canary"
+    K8S_ROLLING = "k8s-rolling"
+    K8S_CRONJOB = "k8s-cronjob"
+    LAMBDA_ALIAS = "codedeploy-lambda-alias"
+
+    @property
+    def codedeploy_ecs(self) -> bool:
+        """A CodeDeploy deployment group shifts an ALB's traffic between target groups."""
+        return self in (
+            ReleaseMechanism.CODEDEPLOY_BLUE_GREEN,
+            ReleaseMechanism.CODEDEPLOY_CANARY,
+        )
+
+    @property
+    def argo_rollout(self) -> bool:
+        return self in (
+            ReleaseMechanism.ARGO_ROLLOUTS_BLUE_GREEN,
+            ReleaseMechanism.ARGO_ROLLOUTS_CANARY,
+        )
+
+
+class ServiceRelease(_Out):
+    service: str
+    mechanism: ReleaseMechanism
+    why: str
+
+
 class DeliveryDesign(_Out):
     decision: Decision
     strategy: Literal["rolling", "blue-green", "canary"]
     tool: str
+    releases: list[ServiceRelease] = Field(
+        description="Each service's release mechanism, set once here; the workflows and "
+        "the IaC both read it."
+    )
     canary_steps: list[int]
     stages: list[Stage]
     environments: list[Environment]
@@ -587,6 +629,12 @@ class DeliveryDesign(_Out):
     manual_prod_approval: bool = Field(
         description="A named person approves each production release (change management)."
     )
+
+    def release(self, service: str) -> ReleaseMechanism:
+        for r in self.releases:
+            if r.service == service:
+                return r.mechanism
+        raise DesignLookupError("service release", service)
 
 
 # --- observability -------------------------------------------------------------------

@@ -118,11 +118,7 @@ def _skip_annotations(*skips: tuple[str, str]) -> dict[str, str]:
 def uses_rollout(design: Design, service: ServicePlan) -> bool:
     """Services that serve requests ship through Argo Rollouts when the design chose a
     progressive strategy; workers and jobs roll (they have no request SLI to analyse)."""
-    return (
-        design.delivery.tool == "Argo Rollouts"
-        and design.delivery.strategy in ("canary", "blue-green")
-        and service.port is not None
-    )
+    return design.delivery.release(service.name).argo_rollout
 
 
 def secret_keys(design: Design, service: ServicePlan) -> list[tuple[str, str, str]]:

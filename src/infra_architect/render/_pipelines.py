@@ -242,7 +242,7 @@ def _ecs_deploy(design: Design, service: ServicePlan, env: EnvironmentSizing) ->
             "del(.Arn, .CreationDate, .LastModificationDate)' schedule.json > next-schedule.json\n"
             "aws scheduler update-schedule --cli-input-json file://next-schedule.json\n"
         )
-    elif design.delivery.tool.startswith("CodeDeploy"):
+    elif (release := design.delivery.release(service.name)).codedeploy_ecs:
         step_env["PORT"] = str(service.port or 0)
         deploy = (
             'jq -n --arg arn "$arn" --arg name "$SERVICE" --argjson port "$PORT" '
@@ -254,7 +254,7 @@ def _ecs_deploy(design: Design, service: ServicePlan, env: EnvironmentSizing) ->
             '--revision "revisionType=AppSpecContent,appSpecContent={content='
             '$(jq -c . appspec.json | jq -Rs .)}" '
             "--query deploymentId --output text)\n"
-            'echo "CodeDeploy $id: canary with alarm rollback"\n'
+            f'echo "CodeDeploy $id: {release.value} with alarm rollback"\n'
             'aws deploy wait deployment-successful --deployment-id "$id"\n'
         )
     else:

@@ -797,7 +797,6 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
         raise UnsupportedDesignError([msg])
     internet = design.network.load_balancer_scheme == "internet-facing"
     default = next((s for s in public if s.type.value == "web"), public[0])
-    blue_green = design.delivery.strategy in ("canary", "blue-green")
     targets: dict[str, Value] = {}
     priority = 10
     for service in public:
@@ -813,7 +812,7 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
                 "timeout_seconds": health.timeout_seconds,
                 "healthy_threshold": health.healthy_threshold,
                 "unhealthy_threshold": health.unhealthy_threshold,
-                "blue_green": blue_green,
+                "blue_green": design.delivery.release(service.name).codedeploy_ecs,
             }
         )
         grpc = design.network.grpc
@@ -915,17 +914,21 @@ def _ecs_service(
         if metric == "queue":
             queue = next(q for q in design.data.queues if q.name in service.uses)
             spec["scaling_queue_name"] = Expr(f'module.messaging.queue_names["{queue.name}"]')
+    codedeploy = design.delivery.release(service.name).codedeploy_ecs
     if behind_alb:
         spec["load_balanced"] = True
         spec["target_group_arn"] = Expr(f'module.alb.target_group_arns["{service.name}-blue"]')
-        colours = ["blue", "green"] if design.delivery.strategy != "rolling" else ["blue"]
+        colours = ["blue", "green"] if codedeploy else ["blue"]
         spec["target_group_names"] = [
             Expr(f'module.alb.target_group_names["{service.name}-{c}"]') for c in colours
         ]
         spec["target_group_arn_suffixes"] = [
             Expr(f'module.alb.target_group_arn_suffixes["{service.name}-{c}"]') for c in colours
         ]
-    if behind_alb and design.delivery.strategy != "rolling":
+    if codedeploy:
+        if not behind_alb:
+            msg = f"CodeDeploy for {service.name}, which no ALB in Terraform fronts"
+            raise UnsupportedDesignError([msg])
         first = design.delivery.canary_steps[0] if design.delivery.strategy == "canary" else 100
         spec["deployment"] = "codedeploy"
         spec["canary_percent"] = first
