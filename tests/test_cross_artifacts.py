@@ -4,7 +4,8 @@ For every example spec, the GitHub workflows are read as YAML and each environme
 Terraform root with the project's HCL reader: a workflow that deploys a service through
 CodeDeploy names an application and deployment group the Terraform creates, and every
 group the Terraform creates is one a workflow deploys to; every image a workflow pushes
-lands in an ECR repository the Terraform creates.
+lands in an ECR repository the Terraform creates; the storage Terraform allocates to each
+RDS database is the storage the bill prices.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ class Generated:
     design: Design
     files: dict[str, str]
     graphs: dict[str, TerraformGraph]
+
+    def graph(self, env: str) -> TerraformGraph:
+        return self.graphs[env]
 
     def workflows(self) -> Iterator[tuple[str, Mapping[str, object]]]:
         for path, text in sorted(self.files.items()):
@@ -233,3 +237,32 @@ def test_every_pushed_image_has_a_repository(generated: Generated) -> None:
     pushed = pushed_repositories(generated)
     assert pushed, "no workflow pushes an image"
     assert sorted(pushed - terraform_repositories(generated)) == []
+
+
+def test_storage_terraform_allocates_is_storage_the_bill_prices(generated: Generated) -> None:
+    """Each RDS primary's allocated_storage is the GB-month per copy its bill line
+    prices, and max_allocated_storage is the design's autoscaling ceiling."""
+    design = generated.design
+    problems = []
+    for env in design.environments:
+        graph = generated.graph(env.name)
+        lines = {line.component: line for line in design.cost.environment(env.name).lines}
+        for store in (s for s in design.data.stores if s.kind == "rds"):
+            address = f"module.rds_{store.name.replace('-', '_')}.aws_db_instance.this"
+            instance = graph.by_address(address)
+            assert instance is not None, f"{env.name}: no {address}"
+            allocated = graph.value(instance.body.get("allocated_storage"), instance.scope)
+            ceiling = graph.value(instance.body.get("max_allocated_storage"), instance.scope)
+            priced = lines[f"{store.name} storage (gp3)"].quantity.inputs["gb"]
+            size = env.store(store.name)
+            if not allocated == priced == size.allocated_gb:
+                problems.append(
+                    f"{env.name} {store.name}: Terraform allocates {allocated} GB, the bill "
+                    f"prices {priced} GB, the design allocates {size.allocated_gb} GB"
+                )
+            if ceiling != size.max_allocated_gb:
+                problems.append(
+                    f"{env.name} {store.name}: max_allocated_storage {ceiling}, the design's "
+                    f"ceiling {size.max_allocated_gb}"
+                )
+    assert problems == []

@@ -26,6 +26,7 @@ class Gp3Baseline(_Data):
     """What RDS gp3 storage delivers without provisioning, below and from a volume size
     (RDS stripes larger volumes), and the most it can be provisioned to."""
 
+    min_gb: int = Field(ge=1)
     iops: int = Field(ge=1)
     mibps: int = Field(ge=1)
     large_from_gb: int = Field(ge=1)

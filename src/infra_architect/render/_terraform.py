@@ -1097,28 +1097,29 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
     return _module(store_module(store), store.kind, body, skips=skips)
 
 
-def _rds_storage_gb(size: StoreSize) -> int:
-    """Allocated gp3 storage: the design's allocation (sized for the data and the IOPS
-    the load needs), else the environment's figure, at least RDS's 20 GiB minimum."""
-    if size.allocated_gb is not None:
-        return size.allocated_gb
-    return max(20, math.ceil(size.storage_gb))
+def _rds_storage_gb(size: StoreSize) -> tuple[int, int]:
+    """Allocated gp3 storage and its autoscaling ceiling, as the design sized (and the
+    bill prices) them."""
+    if size.allocated_gb is None or size.max_allocated_gb is None:
+        msg = f"RDS storage of {size.name} not sized by the design"
+        raise UnsupportedDesignError([msg])
+    return size.allocated_gb, size.max_allocated_gb
 
 
 def _rds_instance(store: StorePlan, size: StoreSize) -> list[Item]:
     """Engine, class and storage of an RDS instance, the same for a primary and its
     cross-region replica; storage autoscales up to the design's ceiling (the storage
-    forecast with headroom), or four times the allocation where the design sets none;
-    gp3 IOPS and throughput are set only where the load passes the baseline."""
+    forecast with headroom); gp3 IOPS and throughput are set only where the load
+    passes the baseline."""
     version, family = _ENGINE_VERSIONS[store.engine]
-    storage = _rds_storage_gb(size)
+    storage, ceiling = _rds_storage_gb(size)
     items: list[Item] = [
         Attr("engine", store.engine),
         Attr("engine_version", version),
         Attr("parameter_group_family", family),
         Attr("instance_class", size.instance_class),
         Attr("allocated_storage", storage),
-        Attr("max_allocated_storage", size.max_allocated_gb or storage * 4),
+        Attr("max_allocated_storage", ceiling),
     ]
     if size.iops is not None:
         items += [Attr("iops", size.iops), Attr("storage_throughput", size.storage_throughput)]
@@ -1535,7 +1536,7 @@ def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
             threshold=80,
             comparison="GreaterThanThreshold",
         )
-        storage_bytes = _rds_storage_gb(env.store(store.name)) * 1024**3
+        storage_bytes = _rds_storage_gb(env.store(store.name))[0] * 1024**3
         alarms[f"{store.name}-free-storage"] = _alarm(
             f"{store.name}: free storage below 20% of the allocated for 15 min",
             "AWS/RDS",

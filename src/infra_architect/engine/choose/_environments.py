@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from infra_architect._figures import number
 from infra_architect.catalog import Catalog
 from infra_architect.catalog._catalog import NodeType
-from infra_architect.engine._data_sizing import MIN_RDS_GB, read_equivalent
+from infra_architect.engine._data_sizing import read_equivalent
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,
@@ -339,7 +339,7 @@ def _staging_store(
         instance_class = chosen.class_
         users = ", ".join(p.name for _, p in sized)
         why = f"staging: {db_class_why(chosen, peak, pools, users)}; {single}; no read replicas"
-        allocated = max(MIN_RDS_GB, math.ceil(round(gb, 6)))
+        allocated = max(design.data_sizing.gp3.min_gb, math.ceil(round(gb, 6)))
         storage = {
             "allocated_gb": allocated,
             "max_allocated_gb": math.ceil(allocated * design.data_sizing.storage_headroom),
