@@ -266,3 +266,50 @@ def test_storage_terraform_allocates_is_storage_the_bill_prices(generated: Gener
                     f"ceiling {size.max_allocated_gb}"
                 )
     assert problems == []
+
+
+def documented_alarms(tech_spec: str) -> set[str]:
+    """The names in the tech spec's cause-alarm table."""
+    section = tech_spec.split("| Cause alarm |", 1)
+    if len(section) == 1:
+        return set()
+    names = set()
+    for line in section[1].splitlines()[2:]:
+        if not line.startswith("| `"):
+            break
+        names.add(line.split("`")[1])
+    return names
+
+
+def terraform_alarms(generated: Generated) -> set[str]:
+    """The keys of every environment's CloudWatch cause alarms (var.metric_alarms)."""
+    out = set()
+    for env, graph in generated.graphs.items():
+        for alarm in graph.of_type("aws_cloudwatch_metric_alarm"):
+            if alarm.address != "module.observability.aws_cloudwatch_metric_alarm.cause":
+                continue
+            keys = graph.value(alarm.body.get("for_each"), alarm.scope)
+            assert isinstance(keys, dict), f"{env}: metric_alarms is {keys!r}"
+            out |= set(keys)
+    return out
+
+
+def prometheus_alerts(generated: Generated) -> set[str]:
+    out = set()
+    for path, text in generated.files.items():
+        if not path.startswith("infra/k8s/") or not path.endswith(".yaml"):
+            continue
+        for doc in yaml.safe_load_all(text):
+            if isinstance(doc, dict) and doc.get("kind") == "PrometheusRule":
+                for group in doc["spec"]["groups"]:
+                    out |= {r["alert"] for r in group["rules"] if "alert" in r}
+    return out
+
+
+def test_every_alarm_the_tech_spec_names_exists(generated: Generated) -> None:
+    named = documented_alarms(generated.files["docs/tech-spec.md"])
+    design = {a.name for a in generated.design.observability.cause_alarms}
+    assert named == design, "the tech spec lists other alarms than the design's"
+    assert named, "the design names no cause alarm"
+    exists = terraform_alarms(generated) | prometheus_alerts(generated)
+    assert sorted(named - exists) == []

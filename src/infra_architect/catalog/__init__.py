@@ -7,6 +7,7 @@ changed without touching code; these models are the only way the engine sees the
 from infra_architect.catalog._catalog import (
     Capability,
     Catalog,
+    CauseAlarmPolicy,
     DataReplication,
     DesignData,
     NodeType,
@@ -37,6 +38,7 @@ __all__ = [
     "Buildable",
     "Capability",
     "Catalog",
+    "CauseAlarmPolicy",
     "DataReplication",
     "DataSizing",
     "DesignData",

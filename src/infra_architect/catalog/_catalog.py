@@ -214,6 +214,15 @@ class SizeClass(_Data):
     price_key: str
 
 
+class CauseAlarmPolicy(_Data):
+    """Thresholds of the compute platform's cause alarms (design.yaml cause_alarms)."""
+
+    replicas_at_max_seconds: int = Field(ge=60)
+    restarts_above: int = Field(ge=1)
+    restarts_window_seconds: int = Field(ge=60)
+    node_not_ready_seconds: int = Field(ge=60)
+
+
 class BurnRateAlert(_Data):
     severity: Literal["page", "ticket"]
     burn_rate: float = Field(gt=0)
@@ -392,6 +401,7 @@ class DesignData(_Data):
     pitr_lag_minutes: float = Field(ge=0)
     backup_retention_days: int = Field(ge=1, le=35)
     burn_rate_alerts: list[BurnRateAlert] = Field(min_length=1)
+    cause_alarms: CauseAlarmPolicy
     log_retention_days: dict[str, int]
     usage: UsageAssumptions
     compliance_controls: dict[str, list[Control]]

@@ -662,6 +662,25 @@ class Sli(_Out):
     )
 
 
+class CauseAlarm(_Out):
+    """A ticket on a cause, rendered where its signal lives: a CloudWatch alarm
+    (Terraform) or a PrometheusRule alert, under this name."""
+
+    name: str = Field(
+        description="The CloudWatch alarm's key (after the environment "
+        "prefix) or the PrometheusRule alert."
+    )
+    summary: str
+    rendered_in: Literal["cloudwatch", "prometheus"]
+    service: str | None = Field(description="The service it watches (None: the cluster).")
+    signal: str = Field(description="PromQL, or the CloudWatch namespace/metric.")
+    comparison: Literal[">", ">=", "=="]
+    threshold: float | None = Field(
+        description="None: the service's maximum replicas in each environment."
+    )
+    for_seconds: int = Field(description="How long the condition holds before it fires.")
+
+
 class ObservabilityDesign(_Out):
     decision: Decision
     metrics: str
@@ -670,7 +689,11 @@ class ObservabilityDesign(_Out):
     dashboards: list[str]
     log_groups: list[str]
     alerts: list[SloAlert]
-    cause_alerts: list[str]
+    cause_alerts: list[str] = Field(description="Causes alarmed by the data and edge tiers.")
+    cause_alarms: list[CauseAlarm] = Field(
+        description="The compute platform's cause alarms, rendered from this one list into "
+        "the tech spec, Terraform (ECS) and PrometheusRules (EKS)."
+    )
     log_retention_days: int
     retention_why: str
     sli: Sli

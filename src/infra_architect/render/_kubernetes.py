@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 
 from infra_architect.engine._design_model import (
+    CauseAlarm,
     Design,
     EnvironmentSizing,
     Probes,
@@ -149,6 +150,10 @@ def _base(design: Design) -> dict[str, str]:
     if any(uses_rollout(design, s) for s in design.compute.services):
         resources.append("analysis-template.yaml")
         files[f"{base}/analysis-template.yaml"] = dump(analysis_template(design))
+    causes = [a for a in design.observability.cause_alarms if a.rendered_in == "prometheus"]
+    if causes:
+        resources.append("cause-alerts.yaml")
+        files[f"{base}/cause-alerts.yaml"] = dump(cause_rule(design, causes))
     if any(s.public for s in design.compute.services):
         resources.append("ingress.yaml")
         files[f"{base}/ingress.yaml"] = dump(_ingress(design))
@@ -974,6 +979,29 @@ def prometheus_rule(design: Design, service: ServicePlan) -> Doc:
                 {"name": f"{service.name}-slo-alerts", "rules": alerts},
             ]
         },
+    }
+
+
+def cause_rule(design: Design, causes: list[CauseAlarm]) -> Doc:
+    """The design's cause alarms on kube-state-metrics, as tickets."""
+    rules = []
+    for cause in causes:
+        labels = {"severity": "ticket"}
+        if cause.service is not None:
+            labels["service"] = cause.service
+        rule: Doc = {
+            "alert": cause.name,
+            "expr": f"{cause.signal} {cause.comparison} {cause.threshold or 0:g}",
+        }
+        if cause.for_seconds:
+            rule["for"] = f"{cause.for_seconds}s"
+        rule |= {"labels": labels, "annotations": {"summary": cause.summary}}
+        rules.append(rule)
+    return {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PrometheusRule",
+        "metadata": _meta("cause-alerts", {"app.kubernetes.io/part-of": design.name}),
+        "spec": {"groups": [{"name": "causes", "rules": rules}]},
     }
 
 

@@ -19,6 +19,7 @@ from infra_architect.catalog import Buildable, load_catalog
 from infra_architect.catalog._streaming import BuildableTable
 from infra_architect.engine import Design
 from infra_architect.engine._design_model import (
+    CauseAlarm,
     EnvironmentSizing,
     Permission,
     QueuePlan,
@@ -1571,6 +1572,9 @@ def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
             )
     for queue in design.data.queues:
         alarms.update(_stream_alarms(queue, env))
+    for cause in design.observability.cause_alarms:
+        if cause.rendered_in == "cloudwatch":
+            alarms[cause.name] = _cloudwatch_cause(cause, env)
     if design.network.load_balancer == "alb":
         alarms["certificate-expiry"] = _alarm(
             "TLS certificate expiring within 21 days",
@@ -1675,6 +1679,34 @@ def _stream_alarms(queue: QueuePlan, env: EnvironmentSizing) -> dict[str, Value]
             periods=LAG_SECONDS // 60,
         )
     return alarms
+
+
+_COMPARISON = {
+    ">": "GreaterThanThreshold",
+    ">=": "GreaterThanOrEqualToThreshold",
+}
+_PERIOD_SECONDS = 60
+
+
+def _cloudwatch_cause(cause: CauseAlarm, env: EnvironmentSizing) -> dict[str, Value]:
+    """A Container Insights alarm on one service's metric, held for the cause's time."""
+    namespace, metric = cause.signal.rsplit("/", 1)
+    threshold = (
+        cause.threshold
+        if cause.threshold is not None
+        else env.service(cause.service or "").max_replicas
+    )
+    return _alarm(
+        cause.summary,
+        namespace,
+        metric,
+        {"ClusterName": Expr("local.name"), "ServiceName": cause.service or ""},
+        "Minimum",
+        threshold=threshold,
+        comparison=_COMPARISON[cause.comparison],
+        period=_PERIOD_SECONDS,
+        periods=max(1, cause.for_seconds // _PERIOD_SECONDS),
+    )
 
 
 def _alarm(
