@@ -313,3 +313,21 @@ def test_every_alarm_the_tech_spec_names_exists(generated: Generated) -> None:
     assert named, "the design names no cause alarm"
     exists = terraform_alarms(generated) | prometheus_alerts(generated)
     assert sorted(named - exists) == []
+
+
+def test_a_codedeploy_service_is_never_given_a_task_definition_by_update_service(
+    generated: Generated,
+) -> None:
+    """Under the CODE_DEPLOY controller, UpdateService refuses a new task definition (ECS
+    API Reference, UpdateService): deploys and rollbacks alike go through CodeDeploy."""
+    codedeploy = {
+        r.service for r in generated.design.delivery.releases if r.mechanism.codedeploy_ecs
+    }
+    refused = [
+        f"{step.workflow} {step.job}"
+        for step in steps(generated)
+        if step.env.get("SERVICE") in codedeploy
+        for words in _commands(step.run, ("aws", "ecs", "update-service"))
+        if "--task-definition" in words
+    ]
+    assert refused == []
