@@ -19,6 +19,7 @@ from infra_architect.catalog._catalog import (
     SloTier,
     StandbyCompute,
     UsageAssumptions,
+    WafRateLimit,
     load_catalog,
 )
 from infra_architect.catalog._data_sizing import DataSizing
@@ -58,5 +59,6 @@ __all__ = [
     "StreamingData",
     "Term",
     "UsageAssumptions",
+    "WafRateLimit",
     "load_catalog",
 ]

@@ -214,6 +214,15 @@ class SizeClass(_Data):
     price_key: str
 
 
+class WafRateLimit(_Data):
+    """How the WAF's per-client rate limit follows the peak (design.yaml waf_rate_limit)."""
+
+    client_share_of_peak: float = Field(gt=0, le=1)
+    window_seconds: Literal[300] = Field(description="The WAF module's limit is per 5 min.")
+    round_to: int = Field(ge=1)
+    floor: int = Field(ge=10)
+
+
 class CauseAlarmPolicy(_Data):
     """Thresholds of the compute platform's cause alarms (design.yaml cause_alarms)."""
 
@@ -402,6 +411,7 @@ class DesignData(_Data):
     backup_retention_days: int = Field(ge=1, le=35)
     burn_rate_alerts: list[BurnRateAlert] = Field(min_length=1)
     cause_alarms: CauseAlarmPolicy
+    waf_rate_limit: WafRateLimit
     log_retention_days: dict[str, int]
     usage: UsageAssumptions
     compliance_controls: dict[str, list[Control]]

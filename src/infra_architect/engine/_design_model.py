@@ -369,6 +369,9 @@ class NetworkDesign(_Out):
     health_check: HealthCheck | None
     waf: bool
     waf_why: str
+    waf_rate_limit: Figure | None = Field(
+        default=None, description="Requests one client may send per 5 min (None: no WAF)."
+    )
     gateway_endpoints: list[str]
     interface_endpoints: list[str]
     service_discovery: str

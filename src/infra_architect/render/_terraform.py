@@ -743,9 +743,10 @@ def _audit(design: Design, env: EnvironmentSizing) -> Block:
 
 
 def _waf(design: Design) -> Block:
-    peak = design.constraints.traffic.peak_rps.value
-    # A client may send 1% of peak traffic for five minutes, never less than 2,000.
-    limit = max(2000, math.ceil(peak * 300 * 0.01 / 100) * 100)
+    if design.network.waf_rate_limit is None:
+        msg = "a WAF without a rate limit in the design"
+        raise UnsupportedDesignError([msg])
+    limit = design.network.waf_rate_limit.whole
     body: list[Item] = [
         Attr("name", Expr("local.name")),
         Attr("rate_limit_per_5_minutes", limit),
