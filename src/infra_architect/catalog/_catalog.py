@@ -214,6 +214,18 @@ class SizeClass(_Data):
     price_key: str
 
 
+class EngineVersion(_Data):
+    version: str
+    parameter_group_family: str
+
+
+class EngineVersions(_Data):
+    """The engine version per relational engine, on RDS and on Aurora."""
+
+    rds: dict[str, EngineVersion]
+    aurora: dict[str, EngineVersion]
+
+
 class WafRateLimit(_Data):
     """How the WAF's per-client rate limit follows the peak (design.yaml waf_rate_limit)."""
 
@@ -412,6 +424,7 @@ class DesignData(_Data):
     burn_rate_alerts: list[BurnRateAlert] = Field(min_length=1)
     cause_alarms: CauseAlarmPolicy
     waf_rate_limit: WafRateLimit
+    engine_versions: EngineVersions
     log_retention_days: dict[str, int]
     usage: UsageAssumptions
     compliance_controls: dict[str, list[Control]]

@@ -450,6 +450,11 @@ class LifecycleTier(_Out):
     after_days: int
 
 
+class EngineRelease(_Out):
+    version: str
+    parameter_group_family: str
+
+
 class StorePlan(_Out):
     name: str
     kind: StoreKind
@@ -477,6 +482,9 @@ class StorePlan(_Out):
         default=None, description="Reads and writes (None: the store is sized otherwise)."
     )
     storage: StorageForecast | None = None
+    engine_version: EngineRelease | None = Field(
+        default=None, description="RDS and Aurora: the engine version and parameter family."
+    )
     io_optimized: bool = Field(
         default=False, description="Aurora I/O-Optimized (no I/O charges) instead of Standard."
     )

@@ -77,12 +77,6 @@ _SCALING_METRIC = {
     "queue-backlog-per-replica": "queue",
     "service-connect-requests-per-task": "service-connect-requests",
 }
-_ENGINE_VERSIONS = {"postgres": ("16", "postgres16"), "mysql": ("8.0", "mysql8.0")}
-# Aurora takes a full engine version; both support Global Database and I/O-Optimized.
-_AURORA_VERSIONS = {
-    "postgres": ("16.6", "aurora-postgresql16"),
-    "mysql": ("8.0.mysql_aurora.3.08.0", "aurora-mysql8.0"),
-}
 # checkov suppressions on one module call: (check id, the reason a reviewer reads).
 Skips = tuple[tuple[str, str], ...]
 
@@ -1099,6 +1093,13 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
     return _module(store_module(store), store.kind, body, skips=skips)
 
 
+def _engine_version(store: StorePlan) -> tuple[str, str]:
+    if store.engine_version is None:
+        msg = f"no engine version for {store.name} in the design"
+        raise UnsupportedDesignError([msg])
+    return store.engine_version.version, store.engine_version.parameter_group_family
+
+
 def _rds_storage_gb(size: StoreSize) -> tuple[int, int]:
     """Allocated gp3 storage and its autoscaling ceiling, as the design sized (and the
     bill prices) them."""
@@ -1113,7 +1114,7 @@ def _rds_instance(store: StorePlan, size: StoreSize) -> list[Item]:
     cross-region replica; storage autoscales up to the design's ceiling (the storage
     forecast with headroom); gp3 IOPS and throughput are set only where the load
     passes the baseline."""
-    version, family = _ENGINE_VERSIONS[store.engine]
+    version, family = _engine_version(store)
     storage, ceiling = _rds_storage_gb(size)
     items: list[Item] = [
         Attr("engine", store.engine),
@@ -1130,7 +1131,7 @@ def _rds_instance(store: StorePlan, size: StoreSize) -> list[Item]:
 
 def _aurora_cluster(store: StorePlan, size: StoreSize) -> list[Item]:
     """Engine, class, instance count and storage configuration of an Aurora cluster."""
-    version, family = _AURORA_VERSIONS[store.engine]
+    version, family = _engine_version(store)
     return [
         Attr("engine", store.engine),
         Attr("engine_version", version),
