@@ -295,6 +295,7 @@ class Workloads(_Data):
     metrics_port: int = Field(ge=1, le=65535)
     metrics_path: str
     worker_health_path: str
+    cpu_limit_multiple: float = Field(ge=1)
     sli_requests: str
     sli_errors: str
     sli_latency_bucket: str

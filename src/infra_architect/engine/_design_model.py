@@ -237,6 +237,9 @@ class ServicePlan(_Out):
         default=None, description="The schedule as EventBridge's cron(...) body (ECS)."
     )
     vcpu: float
+    cpu_limit_vcpu: float | None = Field(
+        default=None, description="Kubernetes: the CPU limit (None: the task size is the cap)."
+    )
     memory_mb: int
     min_replicas: int
     max_replicas: int

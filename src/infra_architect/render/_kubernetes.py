@@ -21,6 +21,7 @@ from infra_architect.engine._design_model import (
     ServicePlan,
     SloAlert,
 )
+from infra_architect.errors import DesignLookupError
 from infra_architect.render._bindings import PENDING, env_key, infrastructure_bindings
 from infra_architect.render._yaml import Doc, dump, dump_all
 from infra_architect.spec import ServiceType
@@ -34,8 +35,6 @@ TELEMETRY_NAMESPACE = "observability"
 PROMETHEUS_URL = f"http://prometheus-operated.{MONITORING_NAMESPACE}.svc:9090"
 OTLP_ENDPOINT = f"http://otel-collector.{TELEMETRY_NAMESPACE}.svc:4317"
 OTLP_PORT = 4317
-CPU_LIMIT_MULTIPLE = 2
-"""CPU may burst to twice its request (a cold start, a GC); memory is capped at its request."""
 
 DIGEST_PINNED_AT_DEPLOY = (
     "CKV_K8S_43",
@@ -341,6 +340,8 @@ def _probe(probes: Probes, period: int, failures: int, *, tls: bool) -> Doc:
 def _container(design: Design, service: ServicePlan) -> Doc:
     compute = design.compute
     millicores = round(service.vcpu * 1000)
+    if service.cpu_limit_vcpu is None:
+        raise DesignLookupError("Kubernetes CPU limit for service", service.name)
     container: Doc = {
         "name": service.name,
         "image": service.name,  # the overlays name the registry and the release
@@ -362,7 +363,7 @@ def _container(design: Design, service: ServicePlan) -> Doc:
     container["resources"] = {
         "requests": {"cpu": f"{millicores}m", "memory": f"{service.memory_mb}Mi"},
         "limits": {
-            "cpu": f"{millicores * CPU_LIMIT_MULTIPLE}m",
+            "cpu": f"{round(service.cpu_limit_vcpu * 1000)}m",
             "memory": f"{service.memory_mb}Mi",
         },
     }
