@@ -331,3 +331,37 @@ def test_a_codedeploy_service_is_never_given_a_task_definition_by_update_service
         if "--task-definition" in words
     ]
     assert refused == []
+
+
+def test_search_volumes_terraform_allocates_are_what_the_bill_prices(
+    generated: Generated,
+) -> None:
+    """Each OpenSearch domain's volume_size_gb × instance_count is the GB-month its bill
+    line prices."""
+    design = generated.design
+    problems = []
+    for env in design.environments:
+        graph = generated.graph(env.name)
+        lines = {line.component: line for line in design.cost.environment(env.name).lines}
+        for store in (s for s in design.data.stores if s.kind == "opensearch"):
+            domains = [
+                d
+                for d in graph.of_type("aws_opensearch_domain")
+                if d.address.startswith(f"module.opensearch_{store.name.replace('-', '_')}.")
+            ]
+            assert len(domains) == 1, f"{env.name}: {[d.address for d in domains]}"
+            domain = domains[0]
+            ebs = domain.body["ebs_options"]
+            ebs = ebs[0] if isinstance(ebs, list) else ebs
+            cluster = domain.body["cluster_config"]
+            cluster = cluster[0] if isinstance(cluster, list) else cluster
+            volume = graph.value(ebs["volume_size"], domain.scope)
+            count = graph.value(cluster["instance_count"], domain.scope)
+            allocated = volume * count  # type: ignore[operator]
+            priced = lines[f"{store.name} storage (gp3)"].quantity.value
+            if allocated != priced:
+                problems.append(
+                    f"{env.name} {store.name}: Terraform allocates {count} × {volume} GB, "
+                    f"the bill prices {priced} GB-month"
+                )
+    assert problems == []

@@ -74,6 +74,8 @@ class DataSizing(_Data):
     row_bytes: dict[str, float]
     storage_horizon_months: int = Field(ge=1)
     storage_headroom: float = Field(ge=1.1)
+    opensearch_copies: int = Field(ge=1)
+    opensearch_min_volume_gb: int = Field(ge=1)
     gp3: Gp3Baseline
     max_read_replicas: int = Field(ge=1)
     replica_from_class: str

@@ -848,6 +848,9 @@ class StoreSize(_Out):
     storage_throughput: int | None = Field(
         default=None, description="gp3 MiB/s provisioned (None: baseline)."
     )
+    volume_gb_per_node: int | None = Field(
+        default=None, description="OpenSearch: each data node's EBS volume (None: not one)."
+    )
 
 
 class QueueSize(_Out):

@@ -1053,7 +1053,7 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             Attr("instance_type", size.instance_class),
             Attr("instance_count", size.nodes),
             Attr("availability_zones", zones),
-            Attr("volume_size_gb", max(10, math.ceil(size.storage_gb * 2 / max(size.nodes, 1)))),
+            Attr("volume_size_gb", size.volume_gb_per_node),
             Blank(),
             *common_network,
             kms,
