@@ -7,6 +7,7 @@
      |    +-- MissingInputsError   inputs an architect must not guess are absent
      +-- InterviewAbortedError     the user's answers ended before every question
      +-- OutputConflictError       a write would overwrite a file the user edited
+     +-- DesignLookupError         a name looked up in a design is not there
 
 Every error renders to a message that names the file, the line, the field, the bad
 value and the fix; the CLI prints it and exits with code 2.
@@ -86,3 +87,12 @@ class InterviewAbortedError(InfraArchitectError):
             "the interview ended before every question was answered; nothing was written\n"
             "  fix: answer every question, or add the inputs to the spec file yourself"
         )
+
+
+class DesignLookupError(InfraArchitectError, LookupError):
+    """A name looked up in a design (a service, a store) is not there."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        self.kind = kind
+        self.name = name
+        super().__init__(f"the design has no {kind} named {name!r}")

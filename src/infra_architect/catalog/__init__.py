@@ -7,8 +7,10 @@ changed without touching code; these models are the only way the engine sees the
 from infra_architect.catalog._catalog import (
     Capability,
     Catalog,
+    CauseAlarmPolicy,
     DataReplication,
     DesignData,
+    EngineVersion,
     NodeType,
     Policy,
     Region,
@@ -18,6 +20,7 @@ from infra_architect.catalog._catalog import (
     SloTier,
     StandbyCompute,
     UsageAssumptions,
+    WafRateLimit,
     load_catalog,
 )
 from infra_architect.catalog._data_sizing import DataSizing
@@ -37,9 +40,11 @@ __all__ = [
     "Buildable",
     "Capability",
     "Catalog",
+    "CauseAlarmPolicy",
     "DataReplication",
     "DataSizing",
     "DesignData",
+    "EngineVersion",
     "NodeType",
     "Policy",
     "PriceCatalog",
@@ -56,5 +61,6 @@ __all__ = [
     "StreamingData",
     "Term",
     "UsageAssumptions",
+    "WafRateLimit",
     "load_catalog",
 ]

@@ -214,6 +214,36 @@ class SizeClass(_Data):
     price_key: str
 
 
+class EngineVersion(_Data):
+    version: str
+    parameter_group_family: str
+
+
+class EngineVersions(_Data):
+    """The engine version per relational engine, on RDS and on Aurora."""
+
+    rds: dict[str, EngineVersion]
+    aurora: dict[str, EngineVersion]
+
+
+class WafRateLimit(_Data):
+    """How the WAF's per-client rate limit follows the peak (design.yaml waf_rate_limit)."""
+
+    client_share_of_peak: float = Field(gt=0, le=1)
+    window_seconds: Literal[300] = Field(description="The WAF module's limit is per 5 min.")
+    round_to: int = Field(ge=1)
+    floor: int = Field(ge=10)
+
+
+class CauseAlarmPolicy(_Data):
+    """Thresholds of the compute platform's cause alarms (design.yaml cause_alarms)."""
+
+    replicas_at_max_seconds: int = Field(ge=60)
+    restarts_above: int = Field(ge=1)
+    restarts_window_seconds: int = Field(ge=60)
+    node_not_ready_seconds: int = Field(ge=60)
+
+
 class BurnRateAlert(_Data):
     severity: Literal["page", "ticket"]
     burn_rate: float = Field(gt=0)
@@ -265,6 +295,7 @@ class Workloads(_Data):
     metrics_port: int = Field(ge=1, le=65535)
     metrics_path: str
     worker_health_path: str
+    cpu_limit_multiple: float = Field(ge=1)
     sli_requests: str
     sli_errors: str
     sli_latency_bucket: str
@@ -392,6 +423,9 @@ class DesignData(_Data):
     pitr_lag_minutes: float = Field(ge=0)
     backup_retention_days: int = Field(ge=1, le=35)
     burn_rate_alerts: list[BurnRateAlert] = Field(min_length=1)
+    cause_alarms: CauseAlarmPolicy
+    waf_rate_limit: WafRateLimit
+    engine_versions: EngineVersions
     log_retention_days: dict[str, int]
     usage: UsageAssumptions
     compliance_controls: dict[str, list[Control]]

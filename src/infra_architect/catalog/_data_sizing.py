@@ -26,6 +26,7 @@ class Gp3Baseline(_Data):
     """What RDS gp3 storage delivers without provisioning, below and from a volume size
     (RDS stripes larger volumes), and the most it can be provisioned to."""
 
+    min_gb: int = Field(ge=1)
     iops: int = Field(ge=1)
     mibps: int = Field(ge=1)
     large_from_gb: int = Field(ge=1)
@@ -73,6 +74,8 @@ class DataSizing(_Data):
     row_bytes: dict[str, float]
     storage_horizon_months: int = Field(ge=1)
     storage_headroom: float = Field(ge=1.1)
+    opensearch_copies: int = Field(ge=1)
+    opensearch_min_volume_gb: int = Field(ge=1)
     gp3: Gp3Baseline
     max_read_replicas: int = Field(ge=1)
     replica_from_class: str

@@ -39,8 +39,6 @@ SECONDS_PER_MONTH = 2_628_000  # 730 h, as the bill
 DAYS_PER_MONTH = 365 / 12
 GB = 1e9
 MIB = 1024 * 1024
-MIN_RDS_GB = 20
-"""RDS gp3's smallest allocation for PostgreSQL and MySQL."""
 TRANSITION_MIN_BYTES = 128 * 1024
 """S3 Lifecycle does not move objects smaller than 128 KB by default (S3 User Guide)."""
 DEFAULT_PATTERN = S3AccessPattern.FREQUENT
@@ -410,7 +408,7 @@ def gp3_performance(  # noqa: PLR0917  (one argument per input of the volume's s
         iops=iops.value,
         page_bytes=float(page),
     )
-    allocated = max(MIN_RDS_GB, math.ceil(round(today_gb, 6)))
+    allocated = max(gp3.min_gb, math.ceil(round(today_gb, 6)))
     base_iops, base_mibps = gp3.iops, gp3.mibps
     provisioned_iops: int | None = None
     provisioned_mibps: int | None = None

@@ -63,7 +63,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     compute = cap_stream_consumers(req, constraints, catalog, compute)
     network = choose_network(req, constraints, catalog, compute)
     data = choose_data(req, constraints, catalog, compute)
-    delivery = choose_delivery(req, constraints, catalog, compute)
+    delivery = choose_delivery(req, constraints, catalog, compute, network)
     observability = choose_observability(req, catalog, compute, data)
     reschedule = reschedule_figure(catalog, compute).value
     detection = detection_figure(catalog, network).value

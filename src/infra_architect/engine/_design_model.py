@@ -8,6 +8,7 @@ print is here, with its arithmetic.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from infra_architect._figures import Figure, number
 from infra_architect.cost import CostModel
 from infra_architect.engine._model import Conflict, Constraints, Severity
+from infra_architect.errors import DesignLookupError
 from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout, SpikeOutcome
 from infra_architect.spec import Assumption, ServiceType
 
@@ -235,6 +237,9 @@ class ServicePlan(_Out):
         default=None, description="The schedule as EventBridge's cron(...) body (ECS)."
     )
     vcpu: float
+    cpu_limit_vcpu: float | None = Field(
+        default=None, description="Kubernetes: the CPU limit (None: the task size is the cap)."
+    )
     memory_mb: int
     min_replicas: int
     max_replicas: int
@@ -367,6 +372,9 @@ class NetworkDesign(_Out):
     health_check: HealthCheck | None
     waf: bool
     waf_why: str
+    waf_rate_limit: Figure | None = Field(
+        default=None, description="Requests one client may send per 5 min (None: no WAF)."
+    )
     gateway_endpoints: list[str]
     interface_endpoints: list[str]
     service_discovery: str
@@ -445,6 +453,11 @@ class LifecycleTier(_Out):
     after_days: int
 
 
+class EngineRelease(_Out):
+    version: str
+    parameter_group_family: str
+
+
 class StorePlan(_Out):
     name: str
     kind: StoreKind
@@ -472,6 +485,9 @@ class StorePlan(_Out):
         default=None, description="Reads and writes (None: the store is sized otherwise)."
     )
     storage: StorageForecast | None = None
+    engine_version: EngineRelease | None = Field(
+        default=None, description="RDS and Aurora: the engine version and parameter family."
+    )
     io_optimized: bool = Field(
         default=False, description="Aurora I/O-Optimized (no I/O charges) instead of Standard."
     )
@@ -567,10 +583,50 @@ class StrategyRisk(_Out):
     fits: bool
 
 
+class ReleaseMechanism(StrEnum):
+    """How one service's new version reaches production: what the workflow calls and
+    what the IaC must create for that call to exist."""
+
+    CODEDEPLOY_BLUE_GREEN = "codedeploy-blue-green"
+    CODEDEPLOY_CANARY = "codedeploy-canary"
+    ECS_ROLLING = "ecs-rolling"
+    ECS_SCHEDULED_TASK = "ecs-scheduled-task"
+    ARGO_ROLLOUTS_BLUE_GREEN = "argo-rollouts-blue-green"
+    ARGO_ROLLOUTS_CANARY = "argo-rollouts-canary"
+    K8S_ROLLING = "k8s-rolling"
+    K8S_CRONJOB = "k8s-cronjob"
+    LAMBDA_ALIAS = "codedeploy-lambda-alias"
+
+    @property
+    def codedeploy_ecs(self) -> bool:
+        """A CodeDeploy deployment group shifts an ALB's traffic between target groups."""
+        return self in (
+            ReleaseMechanism.CODEDEPLOY_BLUE_GREEN,
+            ReleaseMechanism.CODEDEPLOY_CANARY,
+        )
+
+    @property
+    def argo_rollout(self) -> bool:
+        return self in (
+            ReleaseMechanism.ARGO_ROLLOUTS_BLUE_GREEN,
+            ReleaseMechanism.ARGO_ROLLOUTS_CANARY,
+        )
+
+
+class ServiceRelease(_Out):
+    service: str
+    mechanism: ReleaseMechanism
+    why: str
+
+
 class DeliveryDesign(_Out):
     decision: Decision
     strategy: Literal["rolling", "blue-green", "canary"]
     tool: str
+    releases: list[ServiceRelease] = Field(
+        description="Each service's release mechanism, set once here; the workflows and "
+        "the IaC both read it."
+    )
     canary_steps: list[int]
     stages: list[Stage]
     environments: list[Environment]
@@ -587,6 +643,12 @@ class DeliveryDesign(_Out):
     manual_prod_approval: bool = Field(
         description="A named person approves each production release (change management)."
     )
+
+    def release(self, service: str) -> ReleaseMechanism:
+        for r in self.releases:
+            if r.service == service:
+                return r.mechanism
+        raise DesignLookupError("service release", service)
 
 
 # --- observability -------------------------------------------------------------------
@@ -614,6 +676,25 @@ class Sli(_Out):
     )
 
 
+class CauseAlarm(_Out):
+    """A ticket on a cause, rendered where its signal lives: a CloudWatch alarm
+    (Terraform) or a PrometheusRule alert, under this name."""
+
+    name: str = Field(
+        description="The CloudWatch alarm's key (after the environment "
+        "prefix) or the PrometheusRule alert."
+    )
+    summary: str
+    rendered_in: Literal["cloudwatch", "prometheus"]
+    service: str | None = Field(description="The service it watches (None: the cluster).")
+    signal: str = Field(description="PromQL, or the CloudWatch namespace/metric.")
+    comparison: Literal[">", ">=", "=="]
+    threshold: float | None = Field(
+        description="None: the service's maximum replicas in each environment."
+    )
+    for_seconds: int = Field(description="How long the condition holds before it fires.")
+
+
 class ObservabilityDesign(_Out):
     decision: Decision
     metrics: str
@@ -622,7 +703,11 @@ class ObservabilityDesign(_Out):
     dashboards: list[str]
     log_groups: list[str]
     alerts: list[SloAlert]
-    cause_alerts: list[str]
+    cause_alerts: list[str] = Field(description="Causes alarmed by the data and edge tiers.")
+    cause_alarms: list[CauseAlarm] = Field(
+        description="The compute platform's cause alarms, rendered from this one list into "
+        "the tech spec, Terraform (ECS) and PrometheusRules (EKS)."
+    )
     log_retention_days: int
     retention_why: str
     sli: Sli
@@ -762,6 +847,9 @@ class StoreSize(_Out):
     iops: int | None = Field(default=None, description="gp3 IOPS provisioned (None: baseline).")
     storage_throughput: int | None = Field(
         default=None, description="gp3 MiB/s provisioned (None: baseline)."
+    )
+    volume_gb_per_node: int | None = Field(
+        default=None, description="OpenSearch: each data node's EBS volume (None: not one)."
     )
 
 

@@ -14,12 +14,14 @@ import json
 from collections.abc import Iterable
 
 from infra_architect.engine._design_model import (
+    CauseAlarm,
     Design,
     EnvironmentSizing,
     Probes,
     ServicePlan,
     SloAlert,
 )
+from infra_architect.errors import DesignLookupError
 from infra_architect.render._bindings import PENDING, env_key, infrastructure_bindings
 from infra_architect.render._yaml import Doc, dump, dump_all
 from infra_architect.spec import ServiceType
@@ -33,8 +35,6 @@ TELEMETRY_NAMESPACE = "observability"
 PROMETHEUS_URL = f"http://prometheus-operated.{MONITORING_NAMESPACE}.svc:9090"
 OTLP_ENDPOINT = f"http://otel-collector.{TELEMETRY_NAMESPACE}.svc:4317"
 OTLP_PORT = 4317
-CPU_LIMIT_MULTIPLE = 2
-"""CPU may burst to twice its request (a cold start, a GC); memory is capped at its request."""
 
 DIGEST_PINNED_AT_DEPLOY = (
     "CKV_K8S_43",
@@ -118,11 +118,7 @@ def _skip_annotations(*skips: tuple[str, str]) -> dict[str, str]:
 def uses_rollout(design: Design, service: ServicePlan) -> bool:
     """Services that serve requests ship through Argo Rollouts when the design chose a
     progressive strategy; workers and jobs roll (they have no request SLI to analyse)."""
-    return (
-        design.delivery.tool == "Argo Rollouts"
-        and design.delivery.strategy in ("canary", "blue-green")
-        and service.port is not None
-    )
+    return design.delivery.release(service.name).argo_rollout
 
 
 def secret_keys(design: Design, service: ServicePlan) -> list[tuple[str, str, str]]:
@@ -153,6 +149,10 @@ def _base(design: Design) -> dict[str, str]:
     if any(uses_rollout(design, s) for s in design.compute.services):
         resources.append("analysis-template.yaml")
         files[f"{base}/analysis-template.yaml"] = dump(analysis_template(design))
+    causes = [a for a in design.observability.cause_alarms if a.rendered_in == "prometheus"]
+    if causes:
+        resources.append("cause-alerts.yaml")
+        files[f"{base}/cause-alerts.yaml"] = dump(cause_rule(design, causes))
     if any(s.public for s in design.compute.services):
         resources.append("ingress.yaml")
         files[f"{base}/ingress.yaml"] = dump(_ingress(design))
@@ -340,6 +340,8 @@ def _probe(probes: Probes, period: int, failures: int, *, tls: bool) -> Doc:
 def _container(design: Design, service: ServicePlan) -> Doc:
     compute = design.compute
     millicores = round(service.vcpu * 1000)
+    if service.cpu_limit_vcpu is None:
+        raise DesignLookupError("Kubernetes CPU limit for service", service.name)
     container: Doc = {
         "name": service.name,
         "image": service.name,  # the overlays name the registry and the release
@@ -361,7 +363,7 @@ def _container(design: Design, service: ServicePlan) -> Doc:
     container["resources"] = {
         "requests": {"cpu": f"{millicores}m", "memory": f"{service.memory_mb}Mi"},
         "limits": {
-            "cpu": f"{millicores * CPU_LIMIT_MULTIPLE}m",
+            "cpu": f"{round(service.cpu_limit_vcpu * 1000)}m",
             "memory": f"{service.memory_mb}Mi",
         },
     }
@@ -978,6 +980,29 @@ def prometheus_rule(design: Design, service: ServicePlan) -> Doc:
                 {"name": f"{service.name}-slo-alerts", "rules": alerts},
             ]
         },
+    }
+
+
+def cause_rule(design: Design, causes: list[CauseAlarm]) -> Doc:
+    """The design's cause alarms on kube-state-metrics, as tickets."""
+    rules = []
+    for cause in causes:
+        labels = {"severity": "ticket"}
+        if cause.service is not None:
+            labels["service"] = cause.service
+        rule: Doc = {
+            "alert": cause.name,
+            "expr": f"{cause.signal} {cause.comparison} {cause.threshold or 0:g}",
+        }
+        if cause.for_seconds:
+            rule["for"] = f"{cause.for_seconds}s"
+        rule |= {"labels": labels, "annotations": {"summary": cause.summary}}
+        rules.append(rule)
+    return {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PrometheusRule",
+        "metadata": _meta("cause-alerts", {"app.kubernetes.io/part-of": design.name}),
+        "spec": {"groups": [{"name": "causes", "rules": rules}]},
     }
 
 

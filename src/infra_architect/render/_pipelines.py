@@ -242,21 +242,9 @@ def _ecs_deploy(design: Design, service: ServicePlan, env: EnvironmentSizing) ->
             "del(.Arn, .CreationDate, .LastModificationDate)' schedule.json > next-schedule.json\n"
             "aws scheduler update-schedule --cli-input-json file://next-schedule.json\n"
         )
-    elif design.delivery.tool.startswith("CodeDeploy"):
+    elif (release := design.delivery.release(service.name)).codedeploy_ecs:
         step_env["PORT"] = str(service.port or 0)
-        deploy = (
-            'jq -n --arg arn "$arn" --arg name "$SERVICE" --argjson port "$PORT" '
-            '\'{version: 1, Resources: [{TargetService: {Type: "AWS::ECS::Service", '
-            "Properties: {TaskDefinition: $arn, LoadBalancerInfo: {ContainerName: $name, "
-            "ContainerPort: $port}}}}]}' > appspec.json\n"
-            'id=$(aws deploy create-deployment --application-name "$CLUSTER" '
-            '--deployment-group-name "$SERVICE" '
-            '--revision "revisionType=AppSpecContent,appSpecContent={content='
-            '$(jq -c . appspec.json | jq -Rs .)}" '
-            "--query deploymentId --output text)\n"
-            'echo "CodeDeploy $id: canary with alarm rollback"\n'
-            'aws deploy wait deployment-successful --deployment-id "$id"\n'
-        )
+        deploy = _codedeploy(release.value)
     else:
         deploy = (
             'aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" '
@@ -268,6 +256,45 @@ def _ecs_deploy(design: Design, service: ServicePlan, env: EnvironmentSizing) ->
         "env": step_env,
         "run": register + deploy,
     }
+
+
+def _codedeploy(mechanism: str, task_definition: str = "$arn") -> str:
+    """A CodeDeploy deployment of ``task_definition``: a service under the CODE_DEPLOY
+    controller takes a new task definition only this way (UpdateService refuses it)."""
+    return (
+        f'jq -n --arg arn "{task_definition}" --arg name "$SERVICE" --argjson port "$PORT" '
+        '\'{version: 1, Resources: [{TargetService: {Type: "AWS::ECS::Service", '
+        "Properties: {TaskDefinition: $arn, LoadBalancerInfo: {ContainerName: $name, "
+        "ContainerPort: $port}}}}]}' > appspec.json\n"
+        'id=$(aws deploy create-deployment --application-name "$CLUSTER" '
+        '--deployment-group-name "$SERVICE" '
+        '--revision "revisionType=AppSpecContent,appSpecContent={content='
+        '$(jq -c . appspec.json | jq -Rs .)}" '
+        "--query deploymentId --output text)\n"
+        f'echo "CodeDeploy $id: {mechanism} with alarm rollback"\n'
+        'aws deploy wait deployment-successful --deployment-id "$id"\n'
+    )
+
+
+def _ecs_rollback(design: Design, service: ServicePlan) -> Doc:
+    previous = (
+        'previous=$(aws ecs list-task-definitions --family-prefix "$FAMILY" '
+        "--sort DESC --max-items 2 --query 'taskDefinitionArns[1]' --output text)\n"
+    )
+    step: Doc = {"name": "Roll back to the previous task definition"}
+    release = design.delivery.release(service.name)
+    if service.type is ServiceType.CRON:
+        step["run"] = 'echo "the schedule keeps the previous revision until a deploy succeeds"\n'
+    elif release.codedeploy_ecs:
+        step["env"] = {"PORT": str(service.port or 0)}
+        step["run"] = previous + _codedeploy(release.value, "$previous")
+    else:
+        step["run"] = (
+            previous + 'aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" '
+            '--task-definition "$previous" > /dev/null\n'
+            'aws ecs wait services-stable --cluster "$CLUSTER" --services "$SERVICE"\n'
+        )
+    return step
 
 
 def _deploy_job(
@@ -467,21 +494,7 @@ def _rollback_job(design: Design, service: ServicePlan, prod: EnvironmentSizing)
         ]
         permissions = {"contents": "write", "id-token": "write"}
     else:
-        steps = [
-            _aws(prod.name),
-            {
-                "name": "Roll back to the previous task definition",
-                "run": (
-                    'previous=$(aws ecs list-task-definitions --family-prefix "$FAMILY" '
-                    "--sort DESC --max-items 2 --query 'taskDefinitionArns[1]' --output text)\n"
-                    'aws ecs update-service --cluster "$CLUSTER" --service "$SERVICE" '
-                    '--task-definition "$previous" > /dev/null\n'
-                    'aws ecs wait services-stable --cluster "$CLUSTER" --services "$SERVICE"\n'
-                    if service.type is not ServiceType.CRON
-                    else 'echo "the schedule keeps the previous revision until a deploy succeeds"\n'
-                ),
-            },
-        ]
+        steps = [_aws(prod.name), _ecs_rollback(design, service)]
         permissions = {"contents": "read", "id-token": "write"}
     return {
         "name": "Roll back prod (verification failed)",

@@ -19,6 +19,7 @@ from infra_architect.catalog import Buildable, load_catalog
 from infra_architect.catalog._streaming import BuildableTable
 from infra_architect.engine import Design
 from infra_architect.engine._design_model import (
+    CauseAlarm,
     EnvironmentSizing,
     Permission,
     QueuePlan,
@@ -75,12 +76,6 @@ _SCALING_METRIC = {
     "alb-requests-per-target": "requests",
     "queue-backlog-per-replica": "queue",
     "service-connect-requests-per-task": "service-connect-requests",
-}
-_ENGINE_VERSIONS = {"postgres": ("16", "postgres16"), "mysql": ("8.0", "mysql8.0")}
-# Aurora takes a full engine version; both support Global Database and I/O-Optimized.
-_AURORA_VERSIONS = {
-    "postgres": ("16.6", "aurora-postgresql16"),
-    "mysql": ("8.0.mysql_aurora.3.08.0", "aurora-mysql8.0"),
 }
 # checkov suppressions on one module call: (check id, the reason a reviewer reads).
 Skips = tuple[tuple[str, str], ...]
@@ -742,9 +737,10 @@ def _audit(design: Design, env: EnvironmentSizing) -> Block:
 
 
 def _waf(design: Design) -> Block:
-    peak = design.constraints.traffic.peak_rps.value
-    # A client may send 1% of peak traffic for five minutes, never less than 2,000.
-    limit = max(2000, math.ceil(peak * 300 * 0.01 / 100) * 100)
+    if design.network.waf_rate_limit is None:
+        msg = "a WAF without a rate limit in the design"
+        raise UnsupportedDesignError([msg])
+    limit = design.network.waf_rate_limit.whole
     body: list[Item] = [
         Attr("name", Expr("local.name")),
         Attr("rate_limit_per_5_minutes", limit),
@@ -797,7 +793,6 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
         raise UnsupportedDesignError([msg])
     internet = design.network.load_balancer_scheme == "internet-facing"
     default = next((s for s in public if s.type.value == "web"), public[0])
-    blue_green = design.delivery.strategy in ("canary", "blue-green")
     targets: dict[str, Value] = {}
     priority = 10
     for service in public:
@@ -813,7 +808,7 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
                 "timeout_seconds": health.timeout_seconds,
                 "healthy_threshold": health.healthy_threshold,
                 "unhealthy_threshold": health.unhealthy_threshold,
-                "blue_green": blue_green,
+                "blue_green": design.delivery.release(service.name).codedeploy_ecs,
             }
         )
         grpc = design.network.grpc
@@ -915,17 +910,21 @@ def _ecs_service(
         if metric == "queue":
             queue = next(q for q in design.data.queues if q.name in service.uses)
             spec["scaling_queue_name"] = Expr(f'module.messaging.queue_names["{queue.name}"]')
+    codedeploy = design.delivery.release(service.name).codedeploy_ecs
     if behind_alb:
         spec["load_balanced"] = True
         spec["target_group_arn"] = Expr(f'module.alb.target_group_arns["{service.name}-blue"]')
-        colours = ["blue", "green"] if design.delivery.strategy != "rolling" else ["blue"]
+        colours = ["blue", "green"] if codedeploy else ["blue"]
         spec["target_group_names"] = [
             Expr(f'module.alb.target_group_names["{service.name}-{c}"]') for c in colours
         ]
         spec["target_group_arn_suffixes"] = [
             Expr(f'module.alb.target_group_arn_suffixes["{service.name}-{c}"]') for c in colours
         ]
-    if behind_alb and design.delivery.strategy != "rolling":
+    if codedeploy:
+        if not behind_alb:
+            msg = f"CodeDeploy for {service.name}, which no ALB in Terraform fronts"
+            raise UnsupportedDesignError([msg])
         first = design.delivery.canary_steps[0] if design.delivery.strategy == "canary" else 100
         spec["deployment"] = "codedeploy"
         spec["canary_percent"] = first
@@ -1054,7 +1053,7 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             Attr("instance_type", size.instance_class),
             Attr("instance_count", size.nodes),
             Attr("availability_zones", zones),
-            Attr("volume_size_gb", max(10, math.ceil(size.storage_gb * 2 / max(size.nodes, 1)))),
+            Attr("volume_size_gb", size.volume_gb_per_node),
             Blank(),
             *common_network,
             kms,
@@ -1094,28 +1093,36 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
     return _module(store_module(store), store.kind, body, skips=skips)
 
 
-def _rds_storage_gb(size: StoreSize) -> int:
-    """Allocated gp3 storage: the design's allocation (sized for the data and the IOPS
-    the load needs), else the environment's figure, at least RDS's 20 GiB minimum."""
-    if size.allocated_gb is not None:
-        return size.allocated_gb
-    return max(20, math.ceil(size.storage_gb))
+def _engine_version(store: StorePlan) -> tuple[str, str]:
+    if store.engine_version is None:
+        msg = f"no engine version for {store.name} in the design"
+        raise UnsupportedDesignError([msg])
+    return store.engine_version.version, store.engine_version.parameter_group_family
+
+
+def _rds_storage_gb(size: StoreSize) -> tuple[int, int]:
+    """Allocated gp3 storage and its autoscaling ceiling, as the design sized (and the
+    bill prices) them."""
+    if size.allocated_gb is None or size.max_allocated_gb is None:
+        msg = f"RDS storage of {size.name} not sized by the design"
+        raise UnsupportedDesignError([msg])
+    return size.allocated_gb, size.max_allocated_gb
 
 
 def _rds_instance(store: StorePlan, size: StoreSize) -> list[Item]:
     """Engine, class and storage of an RDS instance, the same for a primary and its
     cross-region replica; storage autoscales up to the design's ceiling (the storage
-    forecast with headroom), or four times the allocation where the design sets none;
-    gp3 IOPS and throughput are set only where the load passes the baseline."""
-    version, family = _ENGINE_VERSIONS[store.engine]
-    storage = _rds_storage_gb(size)
+    forecast with headroom); gp3 IOPS and throughput are set only where the load
+    passes the baseline."""
+    version, family = _engine_version(store)
+    storage, ceiling = _rds_storage_gb(size)
     items: list[Item] = [
         Attr("engine", store.engine),
         Attr("engine_version", version),
         Attr("parameter_group_family", family),
         Attr("instance_class", size.instance_class),
         Attr("allocated_storage", storage),
-        Attr("max_allocated_storage", size.max_allocated_gb or storage * 4),
+        Attr("max_allocated_storage", ceiling),
     ]
     if size.iops is not None:
         items += [Attr("iops", size.iops), Attr("storage_throughput", size.storage_throughput)]
@@ -1124,7 +1131,7 @@ def _rds_instance(store: StorePlan, size: StoreSize) -> list[Item]:
 
 def _aurora_cluster(store: StorePlan, size: StoreSize) -> list[Item]:
     """Engine, class, instance count and storage configuration of an Aurora cluster."""
-    version, family = _AURORA_VERSIONS[store.engine]
+    version, family = _engine_version(store)
     return [
         Attr("engine", store.engine),
         Attr("engine_version", version),
@@ -1532,7 +1539,7 @@ def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
             threshold=80,
             comparison="GreaterThanThreshold",
         )
-        storage_bytes = _rds_storage_gb(env.store(store.name)) * 1024**3
+        storage_bytes = _rds_storage_gb(env.store(store.name))[0] * 1024**3
         alarms[f"{store.name}-free-storage"] = _alarm(
             f"{store.name}: free storage below 20% of the allocated for 15 min",
             "AWS/RDS",
@@ -1567,6 +1574,9 @@ def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
             )
     for queue in design.data.queues:
         alarms.update(_stream_alarms(queue, env))
+    for cause in design.observability.cause_alarms:
+        if cause.rendered_in == "cloudwatch":
+            alarms[cause.name] = _cloudwatch_cause(cause, env)
     if design.network.load_balancer == "alb":
         alarms["certificate-expiry"] = _alarm(
             "TLS certificate expiring within 21 days",
@@ -1671,6 +1681,34 @@ def _stream_alarms(queue: QueuePlan, env: EnvironmentSizing) -> dict[str, Value]
             periods=LAG_SECONDS // 60,
         )
     return alarms
+
+
+_COMPARISON = {
+    ">": "GreaterThanThreshold",
+    ">=": "GreaterThanOrEqualToThreshold",
+}
+_PERIOD_SECONDS = 60
+
+
+def _cloudwatch_cause(cause: CauseAlarm, env: EnvironmentSizing) -> dict[str, Value]:
+    """A Container Insights alarm on one service's metric, held for the cause's time."""
+    namespace, metric = cause.signal.rsplit("/", 1)
+    threshold = (
+        cause.threshold
+        if cause.threshold is not None
+        else env.service(cause.service or "").max_replicas
+    )
+    return _alarm(
+        cause.summary,
+        namespace,
+        metric,
+        {"ClusterName": Expr("local.name"), "ServiceName": cause.service or ""},
+        "Minimum",
+        threshold=threshold,
+        comparison=_COMPARISON[cause.comparison],
+        period=_PERIOD_SECONDS,
+        periods=max(1, cause.for_seconds // _PERIOD_SECONDS),
+    )
 
 
 def _alarm(

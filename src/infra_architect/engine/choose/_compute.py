@@ -366,6 +366,7 @@ def _plan(
         schedule=five_fields(service.schedule) if service.schedule else None,
         eventbridge_schedule=eventbridge_cron(service.schedule) if service.schedule else None,
         vcpu=vcpu,
+        cpu_limit_vcpu=vcpu * workloads.cpu_limit_multiple if platform.startswith("eks") else None,
         memory_mb=memory_mb,
         min_replicas=minimum,
         max_replicas=min(capacity.max_replicas.whole, MAX_REPLICAS),

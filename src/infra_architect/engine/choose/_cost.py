@@ -795,14 +795,19 @@ def _stores(parts: Parts, sizes: Sizes, scale: float) -> list[Usage]:
                     f"{nodes} data node(s)",
                 )
             )
+            # every data node's volume, or the data's copies once they outgrow it
+            size = sizes.store_sizes.get(plan.name)
+            volume = size.volume_gb_per_node if size is not None else None
+            copies = parts.catalog.design.data_sizing.opensearch_copies
             out.append(
                 _storage(
                     f"{plan.name} storage (gp3)",
                     "search",
                     "opensearch_gp3_gb_month",
-                    gb,
+                    max(gb * copies / nodes, float(volume or 0)),
                     nodes,
                     plan.name,
+                    "each data node's volume; the primary and replica shards spread over them",
                 )
             )
         elif plan.kind == "s3":

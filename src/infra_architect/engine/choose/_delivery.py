@@ -17,12 +17,16 @@ from infra_architect.engine._design_model import (
     Decision,
     DeliveryDesign,
     Environment,
+    NetworkDesign,
+    ReleaseMechanism,
+    ServicePlan,
+    ServiceRelease,
     Stage,
     StrategyRisk,
 )
 from infra_architect.engine._model import Constraints
 from infra_architect.simulate import bad_rollout
-from infra_architect.spec import Requirements
+from infra_architect.spec import Requirements, ServiceType
 
 STRATEGIES = ("rolling", "blue-green", "canary")
 
@@ -51,7 +55,11 @@ def rolling_exposure(catalog: Catalog, replica_start: int) -> tuple[float, float
 
 
 def choose_delivery(
-    req: Requirements, constraints: Constraints, catalog: Catalog, compute: ComputeDesign
+    req: Requirements,
+    constraints: Constraints,
+    catalog: Catalog,
+    compute: ComputeDesign,
+    network: NetworkDesign,
 ) -> DeliveryDesign:
     design = catalog.design
     t = design.timings
@@ -175,6 +183,7 @@ def choose_delivery(
         ),
         Environment(name="prod", purpose="customers", promotion_gate=gate),
     ]
+    releases = choose_releases(compute, network, strategy)
     others = [r for r in comparison if r.strategy != strategy]
     decision = Decision(
         id="deployment",
@@ -189,7 +198,7 @@ def choose_delivery(
             )
             for r in others
         ],
-        why=why,
+        why=why + _releases_note(releases, strategy, compute.platform),
         risk={
             "rolling": "old and new versions serve side by side for the whole rollout; schema "
             "changes must be backward compatible",
@@ -205,6 +214,7 @@ def choose_delivery(
         decision=decision,
         strategy=strategy,  # type: ignore[arg-type]
         tool=tool,
+        releases=releases,
         canary_steps=canary_steps,
         stages=stages,
         environments=environments,
@@ -220,6 +230,96 @@ def choose_delivery(
         analysis_failure_limit=catalog.design.timings.analysis_failure_limit,
         repository=repository(req),
         manual_prod_approval=bool(req.compliance),
+    )
+
+
+def choose_releases(
+    compute: ComputeDesign, network: NetworkDesign, strategy: str
+) -> list[ServiceRelease]:
+    """Each service's release mechanism. A progressive strategy shifts traffic, so it
+    needs something to shift: on ECS, a CodeDeploy group moves an ALB listener between
+    two target groups (a service without one rolls); on EKS, Argo Rollouts weighs
+    request traffic (a service without a port has no request SLI to analyse)."""
+    fronted = (
+        {f.target for f in network.flows if f.source == network.load_balancer}
+        if network.load_balancer == "alb"
+        else set()
+    )
+    return [
+        _release(compute.platform, strategy, s, fronted=s.name in fronted) for s in compute.services
+    ]
+
+
+def _release(
+    platform: str, strategy: str, service: ServicePlan, *, fronted: bool
+) -> ServiceRelease:
+    progressive = strategy in ("canary", "blue-green")
+    cron = service.type is ServiceType.CRON
+    if platform == "lambda":
+        return ServiceRelease(
+            service=service.name,
+            mechanism=ReleaseMechanism.LAMBDA_ALIAS,
+            why="CodeDeploy shifts the function alias between versions",
+        )
+    if platform.startswith("eks"):
+        if cron:
+            mechanism, why = ReleaseMechanism.K8S_CRONJOB, "the next run uses the new image"
+        elif progressive and service.port is not None:
+            mechanism = (
+                ReleaseMechanism.ARGO_ROLLOUTS_CANARY
+                if strategy == "canary"
+                else ReleaseMechanism.ARGO_ROLLOUTS_BLUE_GREEN
+            )
+            why = f"Argo Rollouts {strategy} on the service's request metrics"
+        else:
+            mechanism = ReleaseMechanism.K8S_ROLLING
+            why = (
+                "Deployment rolling update"
+                if not progressive
+                else "no port, so no request traffic to shift: Deployment rolling update"
+            )
+        return ServiceRelease(service=service.name, mechanism=mechanism, why=why)
+    if cron:
+        mechanism, why = (
+            ReleaseMechanism.ECS_SCHEDULED_TASK,
+            "the EventBridge schedule runs the new task definition next time",
+        )
+    elif progressive and fronted and service.port is not None:
+        mechanism = (
+            ReleaseMechanism.CODEDEPLOY_CANARY
+            if strategy == "canary"
+            else ReleaseMechanism.CODEDEPLOY_BLUE_GREEN
+        )
+        why = f"CodeDeploy {strategy} between the ALB's blue and green target groups"
+    else:
+        mechanism = ReleaseMechanism.ECS_ROLLING
+        why = (
+            "ECS rolling update; the deployment circuit breaker and the rollback alarms "
+            "roll back a failing deploy"
+            + ("" if not progressive else " (no load balancer in front: no traffic to shift)")
+        )
+    return ServiceRelease(service=service.name, mechanism=mechanism, why=why)
+
+
+def _releases_note(releases: list[ServiceRelease], strategy: str, platform: str) -> str:
+    """Names the services that cannot follow a progressive strategy, and how they ship."""
+    if strategy == "rolling":
+        return ""
+    rolling = sorted(
+        r.service
+        for r in releases
+        if r.mechanism in (ReleaseMechanism.ECS_ROLLING, ReleaseMechanism.K8S_ROLLING)
+    )
+    if not rolling:
+        return ""
+    how = (
+        "an ECS rolling update with the deployment circuit breaker and alarm rollback"
+        if not platform.startswith("eks")
+        else "a Deployment rolling update"
+    )
+    return (
+        f"; {', '.join(rolling)} take no load-balanced request traffic, so "
+        f"{'it deploys' if len(rolling) == 1 else 'they deploy'} by {how}"
     )
 
 

@@ -13,9 +13,9 @@ import math
 from collections.abc import Sequence
 
 from infra_architect._figures import number
-from infra_architect.catalog import Catalog
+from infra_architect.catalog import Catalog, DataSizing
 from infra_architect.catalog._catalog import NodeType
-from infra_architect.engine._data_sizing import MIN_RDS_GB, read_equivalent
+from infra_architect.engine._data_sizing import read_equivalent
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,
@@ -63,10 +63,36 @@ def size_environments(  # noqa: PLR0917  (the design's parts, in pipeline order)
 ) -> list[EnvironmentSizing]:
     """Staging then prod, in promotion order; prod carries what its standby runs in the
     recovery region (``recovery``: the chosen region-disaster recovery)."""
+    sizing = catalog.design.data_sizing
+    search = {s.name for s in data.stores if s.kind == "opensearch"}
     return [
-        _staging(req, catalog, compute, network, data, azs),
-        _prod(req, compute, network, data, azs, recovery),
+        _with_search_volumes(env, search, sizing)
+        for env in (
+            _staging(req, catalog, compute, network, data, azs),
+            _prod(req, compute, network, data, azs, recovery),
+        )
     ]
+
+
+def _with_search_volumes(
+    env: EnvironmentSizing, search: set[str], sizing: DataSizing
+) -> EnvironmentSizing:
+    """Each OpenSearch data node's volume: the data times its copies (primary and
+    replica shards) spread over the nodes, at least the smallest volume allowed."""
+    stores = [
+        s.model_copy(
+            update={
+                "volume_gb_per_node": max(
+                    sizing.opensearch_min_volume_gb,
+                    math.ceil(round(s.storage_gb * sizing.opensearch_copies / s.nodes, 6)),
+                )
+            }
+        )
+        if s.name in search
+        else s
+        for s in env.stores
+    ]
+    return env.model_copy(update={"stores": stores})
 
 
 def namespace(req: Requirements, env: str) -> str:
@@ -339,7 +365,7 @@ def _staging_store(
         instance_class = chosen.class_
         users = ", ".join(p.name for _, p in sized)
         why = f"staging: {db_class_why(chosen, peak, pools, users)}; {single}; no read replicas"
-        allocated = max(MIN_RDS_GB, math.ceil(round(gb, 6)))
+        allocated = max(design.data_sizing.gp3.min_gb, math.ceil(round(gb, 6)))
         storage = {
             "allocated_gb": allocated,
             "max_allocated_gb": math.ceil(allocated * design.data_sizing.storage_headroom),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 
-from infra_architect._figures import figure
-from infra_architect.catalog import Catalog
+from infra_architect._figures import Figure, figure
+from infra_architect.catalog import Catalog, WafRateLimit
 from infra_architect.engine._design_model import (
     Alternative,
     ComputeDesign,
@@ -117,6 +118,11 @@ def choose_network(
         if not public
         else "no compliance regime asks for it; add it before handling payment or health data"
     )
+    rate_limit = (
+        waf_rate_limit(catalog.design.waf_rate_limit, constraints.traffic.peak_rps.value)
+        if waf
+        else None
+    )
     endpoints = list(INTERFACE_ENDPOINTS) if private_path else []
     if private_path and any(q.engine is QueueEngine.SQS for q in req.system.queues):
         endpoints.append("sqs")
@@ -173,6 +179,7 @@ def choose_network(
         health_check=health,
         waf=waf,
         waf_why=waf_why,
+        waf_rate_limit=rate_limit,
         gateway_endpoints=["s3", "dynamodb"],
         interface_endpoints=endpoints,
         service_discovery=discovery,
@@ -325,3 +332,20 @@ def _flows(req: Requirements, compute: ComputeDesign, load_balancer: str) -> lis
             elif use in queues:
                 flows.append(Flow(source=plan.name, target=use, port=443, why="queue (AWS API)"))
     return flows
+
+
+def waf_rate_limit(policy: WafRateLimit, peak_rps: float) -> Figure:
+    """Requests one client may send in the WAF's window: a share of the peak over the
+    window, rounded up, never below the floor."""
+    share = peak_rps * policy.window_seconds * policy.client_share_of_peak
+    limit = max(policy.floor, math.ceil(share / policy.round_to) * policy.round_to)
+    return figure(
+        float(limit),
+        "requests/5 min",
+        "max({floor}, ⌈{peak_rps} × {window_s} × {share} / {round_to}⌉ × {round_to})",
+        floor=float(policy.floor),
+        peak_rps=peak_rps,
+        window_s=float(policy.window_seconds),
+        share=policy.client_share_of_peak,
+        round_to=float(policy.round_to),
+    )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from infra_architect._figures import figure
-from infra_architect.catalog import Catalog
+from infra_architect.catalog import Catalog, CauseAlarmPolicy
 from infra_architect.engine._design_model import (
     Alternative,
+    CauseAlarm,
     ComputeDesign,
     DataDesign,
     Decision,
@@ -107,15 +108,11 @@ def choose_observability(
     retention += [(design.log_retention_days[c.value], c.value) for c in req.compliance]
     days, source = max(retention)
     cause_alerts = [
-        "replicas at their maximum for 10 min (ticket: raise max or capacity)",
-        "pod or task restarts above 3 in 10 min",
         "database CPU above 80% or free storage below 20% for 15 min",
         "TLS certificate expiring within 21 days",
     ]
     if data.queues:
         cause_alerts.append("dead-letter queue not empty; oldest message age above 5 min")
-    if k8s:
-        cause_alerts.append("node NotReady for 5 min; cluster at its node maximum")
     decision = Decision(
         id="observability",
         title="Observability",
@@ -142,6 +139,7 @@ def choose_observability(
         + ([f"/{name}/prod/load-balancer"] if any(s.public for s in compute.services) else []),
         alerts=alerts,
         cause_alerts=cause_alerts,
+        cause_alarms=cause_alarms(design.cause_alarms, compute),
         log_retention_days=days,
         retention_why=f"{days} days ({source})",
         sli=Sli(
@@ -427,3 +425,81 @@ def _queue_permission(engine: str, queue: str, service: str, *, consumer: bool) 
         resource=f"broker {queue}",
         actions=["secretsmanager:GetSecretValue"],
     )
+
+
+def cause_alarms(policy: CauseAlarmPolicy, compute: ComputeDesign) -> list[CauseAlarm]:
+    """The compute platform's cause alarms. On EKS, kube-state-metrics has each signal
+    (HPA replicas, container restarts, node conditions). On ECS, Container Insights has
+    a service's running tasks; it has no restart count, and ECS replaces a failed task
+    itself (the deployment circuit breaker stops a deploy that keeps failing)."""
+    at_max = policy.replicas_at_max_seconds
+    scaled = [
+        s for s in compute.services if s.autoscaling is not None and s.type is not ServiceType.CRON
+    ]
+    if not compute.platform.startswith("eks"):
+        return [
+            CauseAlarm(
+                name=f"{s.name}-at-max-tasks",
+                summary=f"{s.name}: running tasks at the service's maximum for "
+                f"{_minutes(at_max)} (ticket: raise the maximum or the quota)",
+                rendered_in="cloudwatch",
+                service=s.name,
+                signal="ECS/ContainerInsights/RunningTaskCount",
+                comparison=">=",
+                threshold=None,
+                for_seconds=at_max,
+            )
+            for s in scaled
+        ]
+    out = []
+    for s in scaled:
+        hpa = f'horizontalpodautoscaler="{s.name}"'
+        out.append(
+            CauseAlarm(
+                name="ReplicasAtMaximum",
+                summary=f"{s.name}: replicas at the HPA's maximum for {_minutes(at_max)} "
+                "(ticket: raise the maximum or the node pool)",
+                rendered_in="prometheus",
+                service=s.name,
+                signal=f"kube_horizontalpodautoscaler_status_current_replicas{{{hpa}}} - "
+                f"kube_horizontalpodautoscaler_spec_max_replicas{{{hpa}}}",
+                comparison=">=",
+                threshold=0,
+                for_seconds=at_max,
+            )
+        )
+    for s in compute.services:
+        if s.type is ServiceType.CRON:
+            continue
+        window = policy.restarts_window_seconds
+        out.append(
+            CauseAlarm(
+                name="ContainerRestarting",
+                summary=f"{s.name}: container restarts above {policy.restarts_above} in "
+                f"{_minutes(window)}",
+                rendered_in="prometheus",
+                service=s.name,
+                signal=f'sum(increase(kube_pod_container_status_restarts_total{{container="'
+                f'{s.name}"}}[{window}s]))',
+                comparison=">",
+                threshold=policy.restarts_above,
+                for_seconds=0,
+            )
+        )
+    out.append(
+        CauseAlarm(
+            name="NodeNotReady",
+            summary=f"a node NotReady for {_minutes(policy.node_not_ready_seconds)}",
+            rendered_in="prometheus",
+            service=None,
+            signal='kube_node_status_condition{condition="Ready",status="true"}',
+            comparison="==",
+            threshold=0,
+            for_seconds=policy.node_not_ready_seconds,
+        )
+    )
+    return out
+
+
+def _minutes(seconds: int) -> str:
+    return f"{seconds // 60} min"

@@ -4,10 +4,11 @@ failover is what the SLO or RTO needs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from infra_architect._figures import Figure, given, number
-from infra_architect.catalog import Catalog
+from infra_architect.catalog import Catalog, EngineVersion
 from infra_architect.engine._data_sizing import (
     aurora_class,
     aurora_monthly_ios,
@@ -19,7 +20,7 @@ from infra_architect.engine._data_sizing import (
     read_equivalent,
     storage_why,
 )
-from infra_architect.engine._design_model import StoreLoad, StorePlan
+from infra_architect.engine._design_model import EngineRelease, StoreLoad, StorePlan
 from infra_architect.engine._model import Constraints
 from infra_architect.engine.choose._network import STORE_PORTS
 from infra_architect.spec import Datastore, DatastoreEngine, Requirements
@@ -109,6 +110,7 @@ def relational_store(
             kind="aurora",
             name=store.name,
             engine=engine.value,
+            engine_version=_release(catalog.design.engine_versions.aurora, engine.value),
             role="primary",
             aws_service=f"Amazon Aurora {_ENGINE_TITLE[engine]}-Compatible",
             instance_class=writer.class_,
@@ -164,6 +166,7 @@ def relational_store(
         kind="rds",
         name=store.name,
         engine=engine.value,
+        engine_version=_release(catalog.design.engine_versions.rds, engine.value),
         role="primary",
         aws_service=f"Amazon RDS for {_ENGINE_TITLE[engine]}",
         instance_class=cls.class_,
@@ -234,3 +237,10 @@ def _io_optimized(  # noqa: PLR0917  (one argument per line of the comparison)
     io = ios / 1e6 * prices.usd("aurora_io_million", region)
     total = compute + stored + io
     return total > 0 and io / total > share
+
+
+def _release(versions: Mapping[str, EngineVersion], engine: str) -> EngineRelease:
+    chosen = versions[engine]
+    return EngineRelease(
+        version=chosen.version, parameter_group_family=chosen.parameter_group_family
+    )
