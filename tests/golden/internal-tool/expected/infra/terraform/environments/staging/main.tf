@@ -256,6 +256,20 @@ module "observability" {
       threshold           = 4294967296
       comparison_operator = "LessThanThreshold"
     }
+    planner-at-max-tasks = {
+      description = "planner: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "planner"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
     certificate-expiry = {
       description = "TLS certificate expiring within 21 days"
       namespace   = "AWS/CertificateManager"

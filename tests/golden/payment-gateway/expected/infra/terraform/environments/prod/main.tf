@@ -812,6 +812,62 @@ module "observability" {
       threshold           = 85
       comparison_operator = "GreaterThanThreshold"
     }
+    gateway-at-max-tasks = {
+      description = "gateway: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "gateway"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 10
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    authorise-at-max-tasks = {
+      description = "authorise: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "authorise"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 10
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    tokens-at-max-tasks = {
+      description = "tokens: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "tokens"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 27
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    settlement-at-max-tasks = {
+      description = "settlement: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "settlement"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 50
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
     certificate-expiry = {
       description = "TLS certificate expiring within 21 days"
       namespace   = "AWS/CertificateManager"

@@ -533,6 +533,48 @@ module "observability" {
       threshold           = 300
       comparison_operator = "GreaterThanThreshold"
     }
+    app-at-max-tasks = {
+      description = "app: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "app"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    api-at-max-tasks = {
+      description = "api: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "api"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    jobs-worker-at-max-tasks = {
+      description = "jobs-worker: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "jobs-worker"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
     certificate-expiry = {
       description = "TLS certificate expiring within 21 days"
       namespace   = "AWS/CertificateManager"

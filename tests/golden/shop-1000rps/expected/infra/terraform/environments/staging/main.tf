@@ -502,6 +502,76 @@ module "observability" {
       threshold           = 300
       comparison_operator = "GreaterThanThreshold"
     }
+    storefront-at-max-tasks = {
+      description = "storefront: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "storefront"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    catalog-at-max-tasks = {
+      description = "catalog: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "catalog"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    cart-at-max-tasks = {
+      description = "cart: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "cart"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    checkout-at-max-tasks = {
+      description = "checkout: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "checkout"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    payments-at-max-tasks = {
+      description = "payments: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "payments"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
     certificate-expiry = {
       description = "TLS certificate expiring within 21 days"
       namespace   = "AWS/CertificateManager"

@@ -402,6 +402,34 @@ module "observability" {
       threshold           = 85
       comparison_operator = "GreaterThanThreshold"
     }
+    ingest-at-max-tasks = {
+      description = "ingest: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "ingest"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
+    writer-at-max-tasks = {
+      description = "writer: running tasks at the service's maximum for 10 min (ticket: raise the maximum or the quota)"
+      namespace   = "ECS/ContainerInsights"
+      metric_name = "RunningTaskCount"
+      dimensions = {
+        ClusterName = local.name
+        ServiceName = "writer"
+      }
+      statistic           = "Minimum"
+      period              = 60
+      evaluation_periods  = 10
+      threshold           = 2
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+    }
     certificate-expiry = {
       description = "TLS certificate expiring within 21 days"
       namespace   = "AWS/CertificateManager"
