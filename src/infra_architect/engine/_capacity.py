@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from infra_architect._figures import Figure, ceil_count, figure, given, product
 from infra_architect.catalog import Policy
+from infra_architect.engine._data_sizing import caches_in_front
 from infra_architect.engine._model import (
     CapacityTotals,
     LoadUnit,
@@ -11,8 +12,6 @@ from infra_architect.engine._model import (
     TrafficFigures,
 )
 from infra_architect.spec import (
-    DatastoreEngine,
-    DatastoreRole,
     Requirements,
     Service,
     ServiceType,
@@ -324,17 +323,10 @@ def store_peak_rps(
     a cache the same service uses (a Redis store of role ``cache``) sees only the misses:
     ``1 - cache_hit_ratio`` of that service's requests."""
     by_name = {s.name: s for s in services}
-    engines = {d.name: d for d in req.system.datastores}
-    target = engines.get(store)
-    cached = target is not None and target.engine.relational
+    target = next((d for d in req.system.datastores if d.name == store), None)
 
     def through_cache(service: Service) -> float:
-        behind_cache = cached and any(
-            engines[u].engine is DatastoreEngine.REDIS
-            and (engines[u].role or DatastoreRole.CACHE) is DatastoreRole.CACHE
-            for u in service.uses
-            if u in engines
-        )
+        behind_cache = target is not None and bool(caches_in_front(req, service, target))
         return 1.0 - cache_hit_ratio if behind_cache else 1.0
 
     return round(

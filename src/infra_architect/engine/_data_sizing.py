@@ -76,20 +76,24 @@ def access(
     return (default.reads_per_request if reads is None else reads, writes)
 
 
-def _behind_cache(req: Requirements, service: Service, store: Datastore) -> str | None:
-    """The cache (a Redis store of role cache) the service reads a relational store
-    through, if it uses one."""
+def caches_in_front(req: Requirements, service: Service, store: Datastore) -> list[str]:
+    """The caches (Redis stores of role cache) ``service`` reads the relational ``store``
+    through: the ones it uses beside it."""
     if not store.engine.relational:
-        return None
+        return []
     stores = {d.name: d for d in req.system.datastores}
-    caches = sorted(
+    return sorted(
         u
         for u in service.uses
         if u in stores
         and stores[u].engine is DatastoreEngine.REDIS
         and (stores[u].role or DatastoreRole.CACHE) is DatastoreRole.CACHE
     )
-    return " and ".join(caches) or None
+
+
+def _behind_cache(req: Requirements, service: Service, store: Datastore) -> str | None:
+    """The cache the service reads a relational store through, if it uses one."""
+    return " and ".join(caches_in_front(req, service, store)) or None
 
 
 def store_load(

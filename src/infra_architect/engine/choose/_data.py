@@ -9,7 +9,7 @@ from infra_architect._figures import given, number
 from infra_architect.catalog import Catalog
 from infra_architect.catalog._catalog import DbClass, SizeClass
 from infra_architect.engine._capacity import store_peak_rps
-from infra_architect.engine._data_sizing import forecast, lifecycle, store_load
+from infra_architect.engine._data_sizing import caches_in_front, forecast, lifecycle, store_load
 from infra_architect.engine._design_model import (
     Alternative,
     ComputeDesign,
@@ -129,7 +129,7 @@ def _store(  # noqa: PLR0917  (one argument per input the sizing reads)
             retention=retention,
             dr_region=dr_region,
             peak_rps=peak,
-            cache_note=_cache_note(req, store.name, design.cache_hit_ratio),
+            cache_note=_cache_note(req, store, design.cache_hit_ratio),
         )
     if engine is DatastoreEngine.REDIS:
         if role is DatastoreRole.PRIMARY:
@@ -301,18 +301,14 @@ def db_class(catalog: Catalog, peak_rps: float, pools: Pools) -> DbClass:
     )
 
 
-def _cache_note(req: Requirements, store: str, hit_ratio: float) -> str:
+def _cache_note(req: Requirements, store: Datastore, hit_ratio: float) -> str:
     """Which caches stand in front of a relational store, and the hit ratio assumed."""
-    stores = {d.name: d for d in req.system.datastores}
     caches = sorted(
         {
-            u
+            cache
             for s in req.system.services
-            if store in s.uses
-            for u in s.uses
-            if u in stores
-            and stores[u].engine is DatastoreEngine.REDIS
-            and (stores[u].role or DatastoreRole.CACHE) is DatastoreRole.CACHE
+            if store.name in s.uses
+            for cache in caches_in_front(req, s, store)
         }
     )
     if not caches:
