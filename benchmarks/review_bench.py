@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from infra_architect.iac._tf_graph import _parse
 from infra_architect.review import review
-from infra_architect.rules.terraform._graph import _parse
 
 STACK = """\
 variable "name" {{

@@ -21,8 +21,8 @@ import yaml
 
 from infra_architect.catalog import load_catalog
 from infra_architect.engine import Design, design_system
+from infra_architect.iac import TerraformGraph, load_terraform
 from infra_architect.render import render_all
-from infra_architect.rules.terraform._graph import TerraformGraph, load_terraform
 from infra_architect.spec import load_requirements
 from tests.conftest import EXAMPLES, ROOT
 

@@ -8,6 +8,7 @@ import textwrap
 
 import pytest
 
+from infra_architect.iac import Where, expressions, flowing_contexts
 from infra_architect.rules import (
     WORKFLOW_RULES,
     RuleContext,
@@ -17,8 +18,6 @@ from infra_architect.rules import (
     run_rules,
 )
 from infra_architect.rules.workflows import ia_ci_003_template_injection
-from infra_architect.rules.workflows._expressions import expressions, flowing_contexts
-from infra_architect.rules.workflows._workflows import Where
 
 RULE = next(r for r in WORKFLOW_RULES if r.meta is ia_ci_003_template_injection.META)
 

@@ -9,6 +9,7 @@ from infra_architect.catalog._catalog import (
     Catalog,
     CauseAlarmPolicy,
     DataReplication,
+    DbClass,
     DesignData,
     EngineVersion,
     NodeType,
@@ -17,13 +18,14 @@ from infra_architect.catalog._catalog import (
     RegionRpoZeroOption,
     RuntimeProfile,
     ServiceProfile,
+    SizeClass,
     SloTier,
     StandbyCompute,
     UsageAssumptions,
     WafRateLimit,
     load_catalog,
 )
-from infra_architect.catalog._data_sizing import DataSizing
+from infra_architect.catalog._data_sizing import AuroraClass, DataSizing
 from infra_architect.catalog._prices import (
     TERMS,
     PriceCatalog,
@@ -33,18 +35,29 @@ from infra_architect.catalog._prices import (
     PriceQuery,
     Term,
 )
-from infra_architect.catalog._streaming import Buildable, StreamingData
+from infra_architect.catalog._streaming import (
+    Buildable,
+    KafkaBrokerClass,
+    MemoryDbClass,
+    MqInstanceClass,
+    StreamingData,
+)
 
 __all__ = [
     "TERMS",
+    "AuroraClass",
     "Buildable",
     "Capability",
     "Catalog",
     "CauseAlarmPolicy",
     "DataReplication",
     "DataSizing",
+    "DbClass",
     "DesignData",
     "EngineVersion",
+    "KafkaBrokerClass",
+    "MemoryDbClass",
+    "MqInstanceClass",
     "NodeType",
     "Policy",
     "PriceCatalog",
@@ -56,6 +69,7 @@ __all__ = [
     "RegionRpoZeroOption",
     "RuntimeProfile",
     "ServiceProfile",
+    "SizeClass",
     "SloTier",
     "StandbyCompute",
     "StreamingData",

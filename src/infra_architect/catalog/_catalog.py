@@ -10,7 +10,7 @@ from ruamel.yaml import YAML
 from infra_architect.catalog._data_sizing import DataSizing
 from infra_architect.catalog._prices import PriceCatalog, PriceList
 from infra_architect.catalog._streaming import Buildable, StreamingData
-from infra_architect.spec._models import Experience, KubernetesExperience, Runtime, ServiceType
+from infra_architect.spec import Experience, KubernetesExperience, Runtime, ServiceType
 
 
 class _Data(BaseModel):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from infra_architect.spec._models import S3AccessPattern, ServiceType
+from infra_architect.spec import S3AccessPattern, ServiceType
 
 
 class _Data(BaseModel):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from infra_architect.spec._models import Experience
+from infra_architect.spec import Experience
 
 
 class _Data(BaseModel):

@@ -10,13 +10,15 @@ from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from infra_architect.spec import (
+    SERVICES,
+    TRAFFIC,
     Question,
     Runtime,
     ServiceType,
+    check_answer,
     cron_problem,
+    set_answer,
 )
-from infra_architect.spec._answers import check_answer, set_answer
-from infra_architect.spec._questions import SERVICES, TRAFFIC
 
 _NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 

@@ -14,8 +14,15 @@ from rich.text import Text
 from infra_architect._figures import share
 from infra_architect._output import WriteReport
 from infra_architect.cli._tables import titled_table as _table
-from infra_architect.engine import AssumptionCost, Constraints, Design, Figure, Severity, number
-from infra_architect.engine._design_model import FaultStudy
+from infra_architect.engine import (
+    AssumptionCost,
+    Constraints,
+    Design,
+    FaultStudy,
+    Figure,
+    Severity,
+    number,
+)
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -16,8 +16,7 @@ from infra_architect._display import printable
 from infra_architect.cli._tables import titled_table as _table
 
 if TYPE_CHECKING:
-    from infra_architect.cost import Explanation
-    from infra_architect.cost._terraform import TerraformCost
+    from infra_architect.cost import Explanation, TerraformCost
     from infra_architect.review import ReviewReport
     from infra_architect.validate import ValidationReport
 

@@ -19,13 +19,13 @@ from infra_architect.spec import (
     MissingInputsError,
     Requirements,
     SpecDocument,
+    dump_document,
     locate,
     missing_inputs,
     parse_document,
     read_document,
     validate_document,
 )
-from infra_architect.spec._answers import dump_document
 
 if TYPE_CHECKING:
     # only named in a signature: importing the engine here would load it for `init`

@@ -37,6 +37,8 @@ from infra_architect.cost._price import (
     price_line,
     total,
 )
+from infra_architect.cost._refresh import dump_price_catalog, read_price_catalog, refresh_catalog
+from infra_architect.cost._terraform import TerraformCost, TreeFiles, price_graph, price_terraform
 
 __all__ = [
     "BudgetCheck",
@@ -54,17 +56,24 @@ __all__ = [
     "LineItem",
     "Mover",
     "RowNote",
+    "TerraformCost",
+    "TreeFiles",
     "Usage",
     "aggregate",
     "build_cost_model",
     "catalog_levers",
     "check_budget",
     "commitment_options",
+    "dump_price_catalog",
     "environment_cost",
     "explain",
     "explanation_json",
     "levers_for",
+    "price_graph",
     "price_line",
+    "price_terraform",
     "read_export",
+    "read_price_catalog",
+    "refresh_catalog",
     "total",
 ]

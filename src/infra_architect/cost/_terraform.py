@@ -24,8 +24,7 @@ from infra_architect._figures import figure
 from infra_architect.catalog import PriceCatalog
 from infra_architect.cost._model import Category, LineItem, Usage
 from infra_architect.cost._price import price_line, total
-from infra_architect.rules.terraform._graph import Resource, TerraformGraph, load_terraform
-from infra_architect.rules.terraform._values import Budget, Unknown
+from infra_architect.iac import Budget, Resource, TerraformGraph, Unknown, load_terraform
 
 HOURS = 730.0
 FREE = frozenset(

@@ -10,6 +10,7 @@ from infra_architect.engine._design_model import (
     Design,
     DodAnswer,
     FailureScenario,
+    FaultStudy,
     Scenario,
 )
 from infra_architect.engine._model import (
@@ -44,6 +45,7 @@ __all__ = [
     "DodAnswer",
     "ErrorBudget",
     "FailureScenario",
+    "FaultStudy",
     "Figure",
     "ImpossiblePinError",
     "PinProblem",

@@ -12,11 +12,13 @@ from infra_architect.engine._model import (
     TrafficFigures,
 )
 from infra_architect.spec import (
+    AppliedDefault,
     Requirements,
     Service,
     ServiceType,
+    assumed_reason,
+    found,
 )
-from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
 
 MAX_REPLICAS = 5000
 """Replicas one service can run: an ECS service runs at most 5,000 tasks (AWS service

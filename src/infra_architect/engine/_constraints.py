@@ -30,9 +30,10 @@ from infra_architect.engine._region_study import choose, constraint_shape, descr
 from infra_architect.engine._standby import unbuilt_standby
 from infra_architect.engine._topology import derive_azs, derive_complexity, in_region_failover
 from infra_architect.engine._traffic import derive_load_factors, derive_traffic
-from infra_architect.spec import Requirements, TopologyChoice
-from infra_architect.spec._assumptions import (
+from infra_architect.spec import (
     AppliedDefault,
+    Requirements,
+    TopologyChoice,
     found,
     group_assumptions,
     spec_defaults,

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from infra_architect._figures import Figure, figure, given, number
-from infra_architect.catalog import Catalog, DataSizing
-from infra_architect.catalog._catalog import DbClass
-from infra_architect.catalog._data_sizing import AuroraClass
+from infra_architect.catalog import AuroraClass, Catalog, DataSizing, DbClass
 from infra_architect.engine._design_model import (
     LifecycleTier,
     StorageForecast,
@@ -25,6 +23,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import ServiceCapacity, TrafficFigures
 from infra_architect.spec import (
+    AppliedDefault,
     Datastore,
     DatastoreEngine,
     DatastoreRole,
@@ -32,8 +31,8 @@ from infra_architect.spec import (
     S3AccessPattern,
     Service,
     ServiceType,
+    found,
 )
-from infra_architect.spec._assumptions import AppliedDefault, found
 
 SECONDS_PER_MONTH = 2_628_000  # 730 h, as the bill
 DAYS_PER_MONTH = 365 / 12

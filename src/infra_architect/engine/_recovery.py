@@ -18,13 +18,15 @@ from infra_architect.catalog import Catalog, DataReplication, StandbyCompute
 from infra_architect.engine._floor import FloorParts, Pricer, sum_lines
 from infra_architect.engine._model import CostLine, Recovery, RecoveryOption
 from infra_architect.spec import (
+    AppliedDefault,
     Availability,
     DatastoreEngine,
     DatastoreRole,
     Requirements,
     RpoScope,
+    assumed_reason,
+    found,
 )
-from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
 
 ACTIVE_ACTIVE = "active-active"
 MULTI_WRITER = "multi-writer"

@@ -7,10 +7,17 @@ from dataclasses import dataclass
 
 from infra_architect._figures import Figure, figure, given, product
 from infra_architect.engine._model import TrafficFigures
-from infra_architect.spec import Requirements, ServiceType, entry_services
-from infra_architect.spec._assumptions import AppliedDefault, assumed_reason, found
-from infra_architect.spec._models import CALL_SPLIT_REASON, Queue
-from infra_architect.spec._semantic import topological_order
+from infra_architect.spec import (
+    CALL_SPLIT_REASON,
+    AppliedDefault,
+    Queue,
+    Requirements,
+    ServiceType,
+    assumed_reason,
+    entry_services,
+    found,
+    topological_order,
+)
 
 
 def derive_traffic(req: Requirements) -> TrafficFigures:

@@ -2,7 +2,9 @@
 YAML and workflows, bounded and safely, and run the rules over them; suppressions with
 reasons and a baseline let a legacy repository fail only on new findings."""
 
+from infra_architect.review._kustomize import kubectl_build
 from infra_architect.review._preflight import preflight
+from infra_architect.review._report import report_json, report_markdown, report_sarif
 from infra_architect.review._review import (
     Reviewed,
     ReviewReport,
@@ -41,10 +43,14 @@ __all__ = [
     "classify",
     "fingerprint",
     "inline_suppressions",
+    "kubectl_build",
     "kubernetes_objects",
     "preflight",
     "read_baseline",
     "read_ignore_file",
+    "report_json",
+    "report_markdown",
+    "report_sarif",
     "review",
     "terraform_roots",
     "walk",

@@ -10,8 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from infra_architect.rules.terraform._graph import Resource, TerraformGraph
-from infra_architect.rules.terraform._helpers import DATA_STORES, ENTRY_POINTS
+from infra_architect.iac import DATA_STORES, ENTRY_POINTS, Resource, TerraformGraph
 
 Role = Literal["entry", "compute", "data", "queue"]
 ROLES: dict[str, Role] = {

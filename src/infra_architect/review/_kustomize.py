@@ -29,8 +29,8 @@ from typing import Literal
 import yaml
 
 from infra_architect._kubectl import build_overlay
+from infra_architect.iac import K8sObject, load_manifests
 from infra_architect.review._walk import Found, Kind, Skipped, Walk, join, parent
-from infra_architect.rules.kubernetes._objects import K8sObject, load_manifests
 
 BUILD_SECONDS = 60
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from infra_architect.iac import HclSyntaxError, read_hcl
 from infra_architect.review._kustomize import filesystem_tree, overlays
 from infra_architect.review._walk import Kind, Limits, Skipped, Walk, join, parent, walk
-from infra_architect.rules.terraform._hcl import HclSyntaxError, read_hcl
 
 PREFLIGHT_LIMITS = Limits(max_files=20_000, seconds=30.0)
 

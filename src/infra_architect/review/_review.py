@@ -18,7 +18,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from infra_architect.catalog import PriceCatalog, load_catalog
-from infra_architect.cost._terraform import price_graph
+from infra_architect.cost import price_graph
+from infra_architect.iac import Budget, K8sObject, load_plan, plan_json
 from infra_architect.review._inventory import Link, Part, inventory
 from infra_architect.review._kustomize import Build, built_objects, filesystem_tree
 from infra_architect.review._suppress import (
@@ -43,9 +44,6 @@ from infra_architect.rules import (
     load_workflow,
     run_rules,
 )
-from infra_architect.rules.kubernetes._objects import K8sObject
-from infra_architect.rules.terraform._graph import load_plan, plan_json
-from infra_architect.rules.terraform._values import Budget
 
 _MODULE_SOURCE = re.compile(r"""source\s*=\s*"(\.{1,2}/[^"]*)\"""")
 _PATCH_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902")

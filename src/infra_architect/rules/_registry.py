@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from infra_architect.iac import KubernetesGraph, TerraformGraph, WorkflowGraph
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
 from infra_architect.rules.kubernetes import (
     ia_k8s_001_single_replica,
@@ -20,7 +21,6 @@ from infra_architect.rules.kubernetes import (
     ia_k8s_005_privileged_or_root,
     ia_k8s_006_replicas_one_zone,
 )
-from infra_architect.rules.kubernetes._objects import KubernetesGraph
 from infra_architect.rules.terraform import (
     ia_tf_001_data_store_internet_route,
     ia_tf_002_hard_coded_secret,
@@ -35,13 +35,11 @@ from infra_architect.rules.terraform import (
     ia_tf_011_replicas_one_az,
     ia_tf_012_no_symptom_alarm,
 )
-from infra_architect.rules.terraform._graph import TerraformGraph
 from infra_architect.rules.workflows import (
     ia_ci_001_no_rollback,
     ia_ci_002_plaintext_secret,
     ia_ci_003_template_injection,
 )
-from infra_architect.rules.workflows._workflows import WorkflowGraph
 
 Graph = TerraformGraph | KubernetesGraph | WorkflowGraph
 Check = Callable[[Any, RuleContext], Iterable[Finding]]

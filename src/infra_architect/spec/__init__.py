@@ -1,6 +1,16 @@
 """The requirements spec: versioned input models, loading, questions and assumptions."""
 
-from infra_architect.spec._assumptions import Assumption, assumed_reason, display, spec_assumptions
+from infra_architect.spec._answers import check_answer, dump_document, set_answer
+from infra_architect.spec._assumptions import (
+    AppliedDefault,
+    Assumption,
+    assumed_reason,
+    display,
+    found,
+    group_assumptions,
+    spec_assumptions,
+    spec_defaults,
+)
 from infra_architect.spec._load import (
     MAX_SPEC_BYTES,
     SpecDocument,
@@ -13,6 +23,7 @@ from infra_architect.spec._load import (
 from infra_architect.spec._locate import format_path, locate
 from infra_architect.spec._models import (
     API_VERSION,
+    CALL_SPLIT_REASON,
     KIND,
     Accounts,
     Availability,
@@ -47,17 +58,35 @@ from infra_architect.spec._models import (
     TopologyChoice,
     Traffic,
 )
-from infra_architect.spec._questions import MissingInputsError, Question, find_missing
+from infra_architect.spec._onboard import NewService, add_service
+from infra_architect.spec._questions import (
+    SERVICES,
+    TRAFFIC,
+    MissingInputsError,
+    Question,
+    find_missing,
+)
 from infra_architect.spec._schema import SCHEMA_FILENAME, SCHEMA_ID, requirements_json_schema
-from infra_architect.spec._semantic import cron_problem, entry_services, find_cycle
+from infra_architect.spec._semantic import (
+    cron_problem,
+    entry_services,
+    eventbridge_cron,
+    find_cycle,
+    five_fields,
+    topological_order,
+)
 
 __all__ = [
     "API_VERSION",
+    "CALL_SPLIT_REASON",
     "KIND",
     "MAX_SPEC_BYTES",
     "SCHEMA_FILENAME",
     "SCHEMA_ID",
+    "SERVICES",
+    "TRAFFIC",
     "Accounts",
+    "AppliedDefault",
     "Assumption",
     "Availability",
     "Budget",
@@ -78,6 +107,7 @@ __all__ = [
     "Metadata",
     "MissingInputsError",
     "NatChoice",
+    "NewService",
     "Protocol",
     "Question",
     "Queue",
@@ -93,19 +123,29 @@ __all__ = [
     "Team",
     "TopologyChoice",
     "Traffic",
+    "add_service",
     "assumed_reason",
+    "check_answer",
     "cron_problem",
     "display",
+    "dump_document",
     "entry_services",
+    "eventbridge_cron",
     "find_cycle",
     "find_missing",
+    "five_fields",
     "format_path",
+    "found",
+    "group_assumptions",
     "load_requirements",
     "locate",
     "missing_inputs",
     "parse_document",
     "read_document",
     "requirements_json_schema",
+    "set_answer",
     "spec_assumptions",
+    "spec_defaults",
+    "topological_order",
     "validate_document",
 ]

@@ -21,8 +21,8 @@ import kubernetes_validate  # type: ignore[import-untyped]
 import promql_parser
 
 from infra_architect._kubectl import build_overlay
+from infra_architect.iac import K8sObject, load_manifests
 from infra_architect.rules import KUBERNETES_RULES, KubernetesGraph, RuleContext, run_rules
-from infra_architect.rules.kubernetes._objects import K8sObject, load_manifests
 from infra_architect.validate._crds import custom_resource_kinds, validate_custom_resource
 from infra_architect.validate._tools import (
     Toolchain,

@@ -22,8 +22,8 @@ from infra_architect.engine import Design, design_system
 from infra_architect.engine._design_model import EnvironmentSizing, StorePlan
 from infra_architect.engine.choose._compute import FARGATE_SIZES
 from infra_architect.engine.choose._data import Pools, db_class, size_class
+from infra_architect.iac import parse_hcl
 from infra_architect.render import render_all
-from infra_architect.rules.terraform._hcl import parse_hcl
 from infra_architect.spec import load_requirements
 from tests.conftest import ROOT
 

@@ -14,8 +14,8 @@ import pytest
 
 from infra_architect.catalog import load_catalog
 from infra_architect.engine import Design, design_system
+from infra_architect.iac import parse_hcl
 from infra_architect.render import render_all
-from infra_architect.rules.terraform._hcl import parse_hcl
 from infra_architect.spec import Compliance, load_requirements
 from tests.conftest import ROOT
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from infra_architect.catalog import load_catalog
 from infra_architect.cli._common import fail
-from infra_architect.cost._terraform import TerraformCost, TreeFiles, price_terraform
+from infra_architect.cost import TerraformCost, TreeFiles, price_terraform
+from infra_architect.iac import Budget
 from infra_architect.review import Kind, Limits, classify, walk
-from infra_architect.rules.terraform._values import Budget
 
 
 def price_directory(directory: Path, tree: Path, region: str, seconds: float) -> TerraformCost:

@@ -24,9 +24,14 @@ from infra_architect.cli._spec_input import pin_error
 from infra_architect.cli.commands.design import print_write_notes
 from infra_architect.engine import ImpossiblePinError, design_system
 from infra_architect.render import render_all
-from infra_architect.spec import parse_document, read_document, validate_document
-from infra_architect.spec._answers import dump_document
-from infra_architect.spec._onboard import NewService, add_service
+from infra_architect.spec import (
+    NewService,
+    add_service,
+    dump_document,
+    parse_document,
+    read_document,
+    validate_document,
+)
 
 app = command_app()
 

@@ -20,7 +20,7 @@ from infra_architect.cli._common import (
 )
 from infra_architect.cli._render import render_design_summary
 from infra_architect.cli._spec_input import load_spec, pin_error
-from infra_architect.cost._refresh import read_price_catalog
+from infra_architect.cost import read_price_catalog
 from infra_architect.engine import ImpossiblePinError, design_system
 from infra_architect.render import render_all
 

@@ -20,11 +20,12 @@ from infra_architect.spec import (
     SCHEMA_FILENAME,
     MissingInputsError,
     Question,
+    dump_document,
+    find_missing,
     parse_document,
+    set_answer,
     validate_document,
 )
-from infra_architect.spec._answers import dump_document, set_answer
-from infra_architect.spec._questions import find_missing
 
 app = command_app()
 

@@ -11,7 +11,7 @@ import typer
 from infra_architect._io import atomic_write_text
 from infra_architect.catalog import load_catalog
 from infra_architect.cli._common import stderr, stdout
-from infra_architect.cost._refresh import dump_price_catalog, refresh_catalog
+from infra_architect.cost import dump_price_catalog, refresh_catalog
 
 app = typer.Typer(
     name="prices",

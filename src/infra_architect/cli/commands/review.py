@@ -20,12 +20,14 @@ from infra_architect.review import (
     IgnoreFile,
     Limits,
     baseline_json,
+    kubectl_build,
     read_baseline,
     read_ignore_file,
+    report_json,
+    report_markdown,
+    report_sarif,
     review,
 )
-from infra_architect.review._kustomize import kubectl_build
-from infra_architect.review._report import report_json, report_markdown, report_sarif
 from infra_architect.rules import Severity
 
 app = command_app()

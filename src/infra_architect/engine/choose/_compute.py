@@ -26,8 +26,15 @@ from infra_architect.engine._model import Constraints, ServiceCapacity
 from infra_architect.engine._standby import runs_kubernetes
 from infra_architect.engine.choose._compliance import tls_to_services
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
-from infra_architect.spec import ComputeChoice, Protocol, QueueEngine, Requirements, ServiceType
-from infra_architect.spec._semantic import eventbridge_cron, five_fields
+from infra_architect.spec import (
+    ComputeChoice,
+    Protocol,
+    QueueEngine,
+    Requirements,
+    ServiceType,
+    eventbridge_cron,
+    five_fields,
+)
 
 LAMBDA_MAX_MEMORY_MB = 10240
 PLATFORMS: dict[ComputeChoice, Platform] = {

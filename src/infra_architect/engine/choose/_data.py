@@ -6,8 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from infra_architect._figures import given, number
-from infra_architect.catalog import Catalog
-from infra_architect.catalog._catalog import DbClass, SizeClass
+from infra_architect.catalog import Catalog, DbClass, SizeClass
 from infra_architect.engine._capacity import store_peak_rps
 from infra_architect.engine._data_sizing import caches_in_front, forecast, lifecycle, store_load
 from infra_architect.engine._design_model import (

@@ -13,8 +13,7 @@ import math
 from collections.abc import Sequence
 
 from infra_architect._figures import number
-from infra_architect.catalog import Catalog, DataSizing
-from infra_architect.catalog._catalog import NodeType
+from infra_architect.catalog import Catalog, DataSizing, NodeType
 from infra_architect.engine._data_sizing import read_equivalent
 from infra_architect.engine._design_model import (
     ComputeDesign,

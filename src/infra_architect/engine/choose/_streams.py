@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from infra_architect._figures import Figure, figure, given, number
-from infra_architect.catalog import Catalog
-from infra_architect.catalog._streaming import KafkaBrokerClass, MemoryDbClass, MqInstanceClass
+from infra_architect.catalog import Catalog, KafkaBrokerClass, MemoryDbClass, MqInstanceClass
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from infra_architect.iac import K8sObject
 from infra_architect.rules._model import Finding, RuleMeta
-from infra_architect.rules.kubernetes._objects import K8sObject
 
 
 def finding(meta: RuleMeta, obj: K8sObject, message: str) -> Finding:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from infra_architect.iac import KubernetesGraph, selects
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
 from infra_architect.rules.kubernetes._helpers import finding
-from infra_architect.rules.kubernetes._objects import KubernetesGraph, selects
 
 META = RuleMeta(
     id="IA-K8S-003",

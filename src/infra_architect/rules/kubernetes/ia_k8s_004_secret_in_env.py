@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from infra_architect.iac import KubernetesGraph, containers
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
 from infra_architect.rules.kubernetes._helpers import finding
-from infra_architect.rules.kubernetes._objects import KubernetesGraph, containers
 
 META = RuleMeta(
     id="IA-K8S-004",

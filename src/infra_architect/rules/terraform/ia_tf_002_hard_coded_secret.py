@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from infra_architect.iac import TerraformGraph
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.terraform._graph import TerraformGraph
 from infra_architect.rules.terraform._helpers import finding
 
 META = RuleMeta(

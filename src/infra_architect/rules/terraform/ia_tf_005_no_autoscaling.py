@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from infra_architect.iac import Resource, TerraformGraph, nested
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.terraform._graph import Resource, TerraformGraph
-from infra_architect.rules.terraform._helpers import finding, nested
+from infra_architect.rules.terraform._helpers import finding
 
 META = RuleMeta(
     id="IA-TF-005",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from infra_architect.iac import TerraformGraph, is_read_replica, nested, value
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.terraform._graph import TerraformGraph
-from infra_architect.rules.terraform._helpers import finding, is_read_replica, nested, value
+from infra_architect.rules.terraform._helpers import finding
 
 META = RuleMeta(
     id="IA-TF-009",

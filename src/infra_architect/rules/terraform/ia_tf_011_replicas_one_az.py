@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from infra_architect.iac import Resource, TerraformGraph, Unknown, value
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.terraform._graph import Resource, TerraformGraph
-from infra_architect.rules.terraform._helpers import finding, value
-from infra_architect.rules.terraform._values import Unknown
+from infra_architect.rules.terraform._helpers import finding
 
 META = RuleMeta(
     id="IA-TF-011",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from infra_architect.iac import Step, WorkflowGraph
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.workflows._workflows import Step, WorkflowGraph
 
 META = RuleMeta(
     id="IA-CI-001",

@@ -6,9 +6,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 
+from infra_architect.iac import (
+    Job,
+    Step,
+    Where,
+    Workflow,
+    WorkflowGraph,
+    expressions,
+    flowing_contexts,
+)
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.workflows._expressions import expressions, flowing_contexts
-from infra_architect.rules.workflows._workflows import Job, Step, Where, Workflow, WorkflowGraph
 
 META = RuleMeta(
     id="IA-CI-003",

@@ -27,7 +27,7 @@ from functools import cache
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser, Tree
 
-from infra_architect.rules.terraform._values import Unknown, number
+from infra_architect.iac._tf_values import Unknown, number
 
 _SPACE = re.compile(r"\s+")
 _EXPONENT = re.compile(rb"(?<![\w.])[0-9]+(?=[eE][-+]?[0-9])")

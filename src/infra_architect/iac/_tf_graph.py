@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra_architect._io import UnreadableFileError, read_input
-from infra_architect.rules.terraform._expr import MAX_DEPTH as MAX_EXPRESSION_DEPTH
-from infra_architect.rules.terraform._expr import evaluate, evaluate_template
-from infra_architect.rules.terraform._hcl import HclSyntaxError, Parsed, read_hcl
-from infra_architect.rules.terraform._values import UNKNOWN, Budget, nesting
+from infra_architect.iac._hcl import HclSyntaxError, Parsed, read_hcl
+from infra_architect.iac._tf_expr import MAX_DEPTH as MAX_EXPRESSION_DEPTH
+from infra_architect.iac._tf_expr import evaluate, evaluate_template
+from infra_architect.iac._tf_values import UNKNOWN, Budget, nesting
 
 _INTERPOLATION = re.compile(r"^\$\{(.*)\}$", re.DOTALL)
 _REFERENCE = re.compile(

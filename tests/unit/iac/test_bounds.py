@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from infra_architect.iac._tf_expr import evaluate
+from infra_architect.iac._tf_graph import TerraformGraph, _deep_json, load_plan, plan_json
+from infra_architect.iac._tf_values import UNKNOWN, Bounds, Budget, number
 from infra_architect.review import Limits, review
 from infra_architect.rules import load_terraform
-from infra_architect.rules.terraform._expr import evaluate
-from infra_architect.rules.terraform._graph import TerraformGraph, _deep_json, load_plan, plan_json
-from infra_architect.rules.terraform._values import UNKNOWN, Bounds, Budget, number
 
 INSTANCE = 'resource "aws_instance" "x" {\n  instance_type = "t3.micro"\n  tags = %s\n}\n'
 

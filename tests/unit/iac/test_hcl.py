@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hcl2.api import loads
 
-from infra_architect.rules.terraform._hcl import HclSyntaxError, parse_hcl
+from infra_architect.iac._hcl import HclSyntaxError, parse_hcl
 from tests.conftest import ROOT
 
 FILES = sorted(

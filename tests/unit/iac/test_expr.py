@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from infra_architect.iac._tf_expr import evaluate
+from infra_architect.iac._tf_values import UNKNOWN
 from infra_architect.rules import load_terraform
-from infra_architect.rules.terraform._expr import evaluate
-from infra_architect.rules.terraform._values import UNKNOWN
 
 VARIABLES: dict[str, object] = {
     "m": {"a": "x", "b": "y"},

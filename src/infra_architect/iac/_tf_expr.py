@@ -27,8 +27,8 @@ from typing import Any
 
 from tree_sitter import Node
 
-from infra_architect.rules.terraform._hcl import decode_escapes, parse_source
-from infra_architect.rules.terraform._values import (
+from infra_architect.iac._hcl import decode_escapes, parse_source
+from infra_architect.iac._tf_values import (
     UNKNOWN,
     Budget,
     Unknown,

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from infra_architect.iac._hcl import HclSyntaxError, parse_hcl
+from infra_architect.iac._tf_values import UNKNOWN
 from infra_architect.rules import load_terraform
-from infra_architect.rules.terraform._hcl import HclSyntaxError, parse_hcl
-from infra_architect.rules.terraform._values import UNKNOWN
 
 TERRAFORM = shutil.which("terraform")
 needs_terraform = pytest.mark.skipif(TERRAFORM is None, reason="terraform is not installed")
@@ -286,7 +286,7 @@ def test_an_interpolating_heredoc_attribute_is_unknown(
     ("expression", "expected"), TEMPLATE_HEREDOCS.values(), ids=TEMPLATE_HEREDOCS
 )
 def test_an_interpolating_heredoc_inside_an_expression(expression: str, expected: str) -> None:
-    from infra_architect.rules.terraform._expr import evaluate  # noqa: PLC0415
+    from infra_architect.iac._tf_expr import evaluate  # noqa: PLC0415
 
     assert evaluate(f"trimspace({expression}\n)", lambda *_: UNKNOWN) == expected.strip()
 
