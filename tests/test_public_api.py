@@ -12,6 +12,13 @@ PACKAGES = [
     "infra_architect.engine",
     "infra_architect.catalog",
     "infra_architect.cli",
+    "infra_architect.cost",
+    "infra_architect.iac",
+    "infra_architect.render",
+    "infra_architect.review",
+    "infra_architect.rules",
+    "infra_architect.simulate",
+    "infra_architect.validate",
 ]
 
 
