@@ -220,10 +220,11 @@ class EngineVersion(_Data):
 
 
 class EngineVersions(_Data):
-    """The engine version per relational engine, on RDS and on Aurora."""
+    """The engine version per relational engine, on RDS and on Aurora, and Kubernetes's."""
 
     rds: dict[str, EngineVersion]
     aurora: dict[str, EngineVersion]
+    kubernetes: str = Field(pattern=r"^1\.\d{2}$")
 
 
 class WafRateLimit(_Data):

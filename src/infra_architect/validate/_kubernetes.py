@@ -21,6 +21,7 @@ import kubernetes_validate  # type: ignore[import-untyped]
 import promql_parser
 
 from infra_architect._kubectl import build_overlay
+from infra_architect.catalog import load_catalog
 from infra_architect.iac import K8sObject, load_manifests
 from infra_architect.rules import KUBERNETES_RULES, KubernetesGraph, RuleContext, run_rules
 from infra_architect.validate._crds import custom_resource_kinds, validate_custom_resource
@@ -33,7 +34,6 @@ from infra_architect.validate._tools import (
     design_document,
 )
 
-DEFAULT_KUBERNETES_VERSION = "1.32"
 _ARGUMENT = re.compile(r"\{\{\s*args\.([\w-]+)\s*\}\}")
 
 
@@ -47,12 +47,13 @@ def overlays(tree: Path) -> list[Path]:
 
 
 def kubernetes_version(tree: Path) -> str:
-    """The version the design pins (design.json), else the default."""
+    """The version the design pins (design.json), else the one the tool generates for."""
+    default = load_catalog().design.engine_versions.kubernetes
     try:
         version = design_document(tree)["design"]["compute"]["kubernetes_version"]
     except (ValueError, KeyError, TypeError):
-        return DEFAULT_KUBERNETES_VERSION
-    return str(version) if version else DEFAULT_KUBERNETES_VERSION
+        return default
+    return str(version) if version else default
 
 
 def validate_object(doc: dict[str, Any], version: str) -> list[str]:

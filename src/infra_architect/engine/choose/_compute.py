@@ -173,7 +173,9 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
         services=plans,
         replica_start_seconds=replica_start,
         capacity_start_seconds=capacity_start,
-        kubernetes_version=KUBERNETES_VERSION if platform.startswith("eks") else None,
+        kubernetes_version=(
+            catalog.design.engine_versions.kubernetes if platform.startswith("eks") else None
+        ),
         pod_toleration_seconds=timings.pod_toleration_seconds,
         termination_grace_seconds=design.workloads.termination_grace_seconds,
         pre_stop_sleep_seconds=design.workloads.pre_stop_sleep_seconds,
@@ -269,10 +271,6 @@ def disruption_min_available(min_replicas: int) -> int | None:
     """Voluntary disruptions (node drains, upgrades) take at most a quarter of the minimum
     at once; a single replica gets no budget (it would block every drain)."""
     return max(1, min_replicas - max(1, min_replicas // 4)) if min_replicas >= 2 else None
-
-
-KUBERNETES_VERSION = "1.32"
-"""The EKS version the Terraform pins and the manifests are validated against."""
 
 
 def _probes(
