@@ -50,7 +50,8 @@ def build_overlay(
     committed and edited too): kubectl runs in an environment that points nowhere, with
     kustomize's restrictions spelled out, unless ``env``/``flags`` say otherwise."""
     proc = subprocess.run(
-        [kubectl, "kustomize", *flags, str(overlay)],
+        # "." with cwd=overlay: a relative overlay path would be resolved twice
+        [kubectl, "kustomize", *flags, "."],
         cwd=overlay,
         env=child_environment() if env is None else dict(env),
         capture_output=True,

@@ -27,7 +27,7 @@ from infra_architect.catalog import load_catalog
 from infra_architect.cli import app
 from infra_architect.rules import load_manifests
 from infra_architect.spec import load_requirements
-from infra_architect.validate import Toolchain, ToolResult, validate_tree
+from infra_architect.validate import Toolchain, ToolResult
 from infra_architect.validate._kubernetes import run_kubernetes
 from infra_architect.validate._workflows import run_workflows
 from tests.conftest import EXAMPLES, ROOT, generate
@@ -171,7 +171,7 @@ def test_workflows_validate_and_zizmor_finds_nothing_high(
 
 
 def test_add_service_adds_it_everywhere_and_validate_still_passes(
-    tools: Toolchain, tmp_path: Path
+    tools: Toolchain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runner = CliRunner()
     spec, out = tmp_path / "spec.yaml", tmp_path / "out"
@@ -219,10 +219,17 @@ def test_add_service_adds_it_everywhere_and_validate_still_passes(
         if os.environ.get("CI"):
             pytest.fail("terraform and a provider mirror are required in CI")
         pytest.skip("terraform or a provider mirror is absent")
-    report = validate_tree(out, tools)
-    assert report.ok, _report(report.failed)
-    assert not report.skipped, _report(report.skipped)
-    assert any(r.target == "infra/k8s/overlays/prod" for r in report.results)
+    # through the CLI, from the tree's parent, as a user runs it: the tools run inside the
+    # tree, so a relative path must not be resolved twice (4 checks failed on `validate out`)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", "out", "-f", "json", "--require-tools"])
+    report = json.loads(result.stdout)
+    failed = [r for r in report["results"] if r["status"] != "passed"]
+    assert not failed, json.dumps(failed, indent=1)
+    assert report["ok"]
+    assert result.exit_code == 0
+    assert report["tree"] == "out"
+    assert any(r["target"] == "infra/k8s/overlays/prod" for r in report["results"])
     network = yaml.safe_load((out / "infra/k8s/base/reviews/networkpolicy.yaml").read_text())
     callers = network["spec"]["ingress"][0]["from"]
     assert callers == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "storefront"}}}]

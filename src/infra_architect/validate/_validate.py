@@ -77,13 +77,17 @@ def run_our_rules(tree: Path) -> list[ToolResult]:
 
 
 def validate_tree(tree: Path, tools: Toolchain) -> ValidationReport:
+    given = tree
+    # the tools run with cwd set inside the tree: every path they get must not depend on
+    # the caller's working directory (`validate out` from the parent failed 4 checks)
+    tree = tree.absolute()
     if not (tree / "infra" / "terraform").is_dir():
         return ValidationReport(
-            tree=str(tree),
+            tree=str(given),
             results=[
                 ToolResult(
                     tool="terraform",
-                    target=str(tree),
+                    target=str(given),
                     status="failed",
                     detail="no infra/terraform here: run `infra-architect design` first",
                 )
@@ -92,11 +96,11 @@ def validate_tree(tree: Path, tools: Toolchain) -> ValidationReport:
     unsafe = preflight(tree)
     if unsafe:
         return ValidationReport(
-            tree=str(tree),
+            tree=str(given),
             results=[
                 ToolResult(
                     tool="preflight",
-                    target=str(tree),
+                    target=str(given),
                     status="failed",
                     detail=f"{len(unsafe)} thing(s) in the tree no tool is run on: links or "
                     "paths out of the tree, pipes, unreadable files, remote modules or "
@@ -113,4 +117,4 @@ def validate_tree(tree: Path, tools: Toolchain) -> ValidationReport:
     results += run_kubernetes(tools, tree, design_slo(tree))
     results += run_workflows(tools, tree)
     results += run_workflow_rules(tree)
-    return ValidationReport(tree=str(tree), results=results)
+    return ValidationReport(tree=str(given), results=results)
