@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from infra_architect._figures import number
+from infra_architect._figures import duration, number
 from infra_architect.catalog import Catalog, RegionRpoZeroOption
 from infra_architect.engine._capacity import MAX_REPLICAS
 from infra_architect.engine._data_sizing import store_load
@@ -25,7 +25,6 @@ from infra_architect.engine._model import (
     Topology,
     TrafficFigures,
 )
-from infra_architect.engine._recovery import duration
 from infra_architect.engine._topology import SYNC_REPLICATED
 from infra_architect.spec import (
     Compliance,

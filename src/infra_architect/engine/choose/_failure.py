@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra_architect._figures import Figure, capital, figure, given, number, share
+from infra_architect._figures import Figure, capital, duration, figure, given, number, share
 from infra_architect.catalog import Catalog
 from infra_architect.engine._design_model import (
     ComputeDesign,
@@ -17,7 +17,6 @@ from infra_architect.engine._design_model import (
     SpikeStudy,
 )
 from infra_architect.engine._model import Constraints
-from infra_architect.engine._recovery import duration
 from infra_architect.simulate import CapacityLoss, SpikeOutcome
 from infra_architect.spec import Requirements
 
