@@ -15,6 +15,7 @@ value and the fix; the CLI prints it and exits with code 2.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -92,7 +93,11 @@ class InterviewAbortedError(InfraArchitectError):
 class DesignLookupError(InfraArchitectError, LookupError):
     """A name looked up in a design (a service, a store) is not there."""
 
-    def __init__(self, kind: str, name: str) -> None:
+    def __init__(self, kind: str, name: str, known: Iterable[str] = ()) -> None:
         self.kind = kind
         self.name = name
-        super().__init__(f"the design has no {kind} named {name!r}")
+        self.known = tuple(known)
+        message = f"the design has no {kind} named {name!r}"
+        if self.known:
+            message += f" (it has {', '.join(repr(k) for k in self.known)})"
+        super().__init__(message)

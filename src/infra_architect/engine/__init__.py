@@ -28,10 +28,17 @@ from infra_architect.engine._model import (
     TrafficFigures,
 )
 from infra_architect.engine._sensitivity import price_assumptions
+from infra_architect.engine.assess import (
+    BillInputs,
+    bill_of_materials,
+    environment_sizes,
+    spike_run,
+)
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 
 __all__ = [
     "AssumptionCost",
+    "BillInputs",
     "CapabilityFit",
     "CapacityTotals",
     "Complexity",
@@ -53,14 +60,17 @@ __all__ = [
     "Severity",
     "Topology",
     "TrafficFigures",
+    "bill_of_materials",
     "capital",
     "check_pins",
     "derive_constraints",
     "derive_error_budget",
     "design_only_checks",
     "design_system",
+    "environment_sizes",
     "figure",
     "given",
     "number",
     "price_assumptions",
+    "spike_run",
 ]

@@ -25,28 +25,27 @@ from infra_architect.engine._design_model import (
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine._standby import failover_actions
+from infra_architect.engine.assess import (
+    FailureInputs,
+    availability_study,
+    detection_figure,
+    estimate_cost,
+    failure_scenarios,
+    fault_study,
+    reschedule_figure,
+    tune_for_spike,
+)
 from infra_architect.engine.choose._availability import (
     choose_topology,
     composite_availability,
     region_count,
 )
 from infra_architect.engine.choose._compute import choose_compute
-from infra_architect.engine.choose._cost import estimate_cost
 from infra_architect.engine.choose._data import choose_data
 from infra_architect.engine.choose._delivery import choose_delivery
 from infra_architect.engine.choose._environments import size_environments
-from infra_architect.engine.choose._failure import (
-    detection_figure,
-    failure_scenarios,
-    reschedule_figure,
-)
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
-from infra_architect.engine.choose._resilience import (
-    availability_study,
-    fault_study,
-    tune_for_spike,
-)
 from infra_architect.engine.choose._streams import cap_stream_consumers, stream_failure_scenarios
 from infra_architect.simulate import SpikeOutcome
 from infra_architect.spec import NatChoice, Requirements
@@ -83,18 +82,20 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         req, constraints, catalog, compute, data, regions=regions, reschedule_seconds=repair
     )
     scenarios = failure_scenarios(
-        req,
-        constraints,
-        catalog,
-        regions=regions,
-        compute=compute,
-        network=network,
-        data=data,
-        delivery=delivery,
-        observability=observability,
-        faults=faults,
-        spike_study=spike,
-        paths=paths,
+        FailureInputs(
+            req=req,
+            constraints=constraints,
+            catalog=catalog,
+            regions=regions,
+            compute=compute,
+            network=network,
+            data=data,
+            delivery=delivery,
+            observability=observability,
+            faults=faults,
+            spike_study=spike,
+            paths=tuple(paths),
+        )
     ) + stream_failure_scenarios(catalog, data, observability.dashboards)
     availability = AvailabilityDesign(
         decision=topology,
