@@ -128,7 +128,7 @@ def _multi_region_team(req: Requirements, catalog: Catalog, d: Derived) -> Itera
     complexity = d.complexity
     if d.topology.regions > 1:
         capability = f"multi-region-{d.topology.multi_region}"
-        fit = next(c for c in complexity.capabilities if c.name == capability)
+        fit = complexity.capability(capability)
         # a stated RTO only a standby behind an automated failover meets leaves no
         # single-region candidate: the recovery, not the SLO, needs the second region
         forced = not any(c.name == "single-region" for c in d.topology.candidates)
@@ -159,7 +159,7 @@ def _multi_region_team(req: Requirements, catalog: Catalog, d: Derived) -> Itera
             )
         return
     if d.recovery.needs_second_region:
-        fit = next(c for c in complexity.capabilities if c.name == "multi-region-active-passive")
+        fit = complexity.capability("multi-region-active-passive")
         if not fit.within_reach:
             yield Conflict(
                 id="recovery-needs-second-region-team",

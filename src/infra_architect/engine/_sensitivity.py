@@ -95,7 +95,7 @@ def prod_bill(req: Requirements, catalog: Catalog) -> float:
     cost = estimate_cost(
         req, constraints, catalog, compute, network, data, observability, security, environments
     )
-    return next(e for e in cost.environments if e.name == "prod").total_monthly_usd.value
+    return cost.environment("prod").total_monthly_usd.value
 
 
 # --- the assumptions ---------------------------------------------------------------------

@@ -35,6 +35,7 @@ from infra_architect.engine.assess._bill_operations import (
 from infra_architect.engine.assess._bill_parts import BillInputs, Sizes
 from infra_architect.engine.assess._bill_recovery import recovery_region_lines
 from infra_architect.engine.assess._bill_stores import store_lines
+from infra_architect.errors import named
 from infra_architect.spec import QueueEngine, Requirements, ServiceType
 
 GROWTH_STEPS = 4
@@ -150,7 +151,7 @@ def _spot_worker_levers(parts: BillInputs, environments: Sequence[EnvironmentCos
     workers = [p for p in parts.compute.services if p.type is ServiceType.WORKER]
     if pool is None or not workers:
         return []
-    prod = next(e for e in environments if e.name == "prod")
+    prod = named(environments, "prod", "priced environment", where="the cost model")
     nodes = [
         ln for ln in prod.lines if ln.category == "compute" and ln.price_key.startswith("ec2_")
     ]

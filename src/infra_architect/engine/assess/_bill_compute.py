@@ -15,6 +15,7 @@ from infra_architect.engine.assess._bill_parts import (
     hours,
     per_million,
 )
+from infra_architect.errors import named
 from infra_architect.spec import ServiceType
 from infra_architect.spec._semantic import cron_runs_per_month
 
@@ -48,8 +49,11 @@ def _nodes(
     design = parts.catalog.design
     assert sizes.node_min is not None  # noqa: S101  (checked by the caller)
     # The environment's own shape: staging runs smaller nodes than prod.
-    pool = next(
-        n for n in [*design.staging_node_types, *design.node_types] if n.name == sizes.node_type
+    pool = named(
+        [*design.staging_node_types, *design.node_types],
+        sizes.node_type or "",
+        "node type",
+        where="the catalog",
     )
     packing = design.node_packing
     vcpu = sum(sizes.replica_size[p.name][0] * replicas[p.name] for p in running)

@@ -16,6 +16,7 @@ from infra_architect.engine.assess._bill_parts import (
     hours,
     per_million,
 )
+from infra_architect.errors import DesignLookupError
 from infra_architect.spec import QueueEngine
 
 SNS_CHUNK_BYTES = 65_536
@@ -335,7 +336,12 @@ def _broker_key(parts: BillInputs, engine: str, instance_class: str | None) -> s
         if engine == "kafka"
         else [(c.class_, c.price_key) for c in streaming.rabbitmq.instance_classes]
     )
-    return next(key for cls, key in classes if cls == instance_class)
+    for cls, key in classes:
+        if cls == instance_class:
+            return key
+    raise DesignLookupError(
+        f"{engine} broker class", str(instance_class), [c for c, _ in classes], where="the catalog"
+    )
 
 
 def _brokers(component: str, key: str, count: int, workload: str, note: str) -> Usage:
@@ -361,5 +367,5 @@ def _queue_rate(parts: BillInputs, name: str) -> float:
     ]
     if consumers:
         return max(c.average_load.value for c in consumers)
-    stated = next(q.messages_per_second for q in parts.req.system.queues if q.name == name)
+    stated = parts.req.queue(name).messages_per_second
     return stated or 0.0

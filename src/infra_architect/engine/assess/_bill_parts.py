@@ -66,7 +66,7 @@ class BillInputs:
         return self.constraints.topology.availability_zones.whole
 
     def capacity(self, name: str) -> ServiceCapacity:
-        return next(s for s in self.constraints.services if s.name == name)
+        return self.constraints.service(name)
 
 
 def hours(count: float, what: str) -> Figure:

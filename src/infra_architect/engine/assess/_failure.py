@@ -7,6 +7,7 @@ assembles once its parts are chosen and its studies (faults, spike, availability
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from infra_architect._figures import Figure, capital, duration, figure, given, number, share
 from infra_architect.catalog import Catalog, Timings
@@ -24,7 +25,7 @@ from infra_architect.engine._design_model import (
     StrategyRisk,
 )
 from infra_architect.engine._model import Constraints
-from infra_architect.errors import DesignLookupError
+from infra_architect.errors import named
 from infra_architect.simulate import CapacityLoss, SpikeOutcome
 from infra_architect.spec import Requirements
 
@@ -351,13 +352,8 @@ def _az_outage(inputs: FailureInputs, detection: Figure, scale_time: Figure) -> 
 
 def _chosen_risk(delivery: DeliveryDesign) -> StrategyRisk:
     """The comparison row of the strategy the delivery chooser picked."""
-    for risk in delivery.comparison:
-        if risk.strategy == delivery.strategy:
-            return risk
-    raise DesignLookupError(
-        "delivery strategy comparison row",
-        delivery.strategy,
-        [r.strategy for r in delivery.comparison],
+    return named(
+        delivery.comparison, delivery.strategy, "strategy risk", key=attrgetter("strategy")
     )
 
 
