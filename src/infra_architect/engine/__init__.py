@@ -1,4 +1,9 @@
-"""The engine: pure functions from requirements to constraints (and, later, designs)."""
+"""The engine: pure functions from requirements to constraints, then to one Design.
+
+``choose/`` holds the choosers (one Decision per concern, with its alternatives);
+``assess/`` the assessments of the chosen design (its bill of materials, the spike,
+fault and availability studies, the failure paths). Other packages enter here.
+"""
 
 from infra_architect._figures import Figure, capital, figure, given, number
 from infra_architect.engine._constraints import derive_constraints, derive_error_budget

@@ -31,8 +31,6 @@ from infra_architect.errors import named
 from infra_architect.simulate import bad_rollout
 from infra_architect.spec import Requirements, ServiceType
 
-STRATEGIES = ("rolling", "blue-green", "canary")
-
 
 def rolling_exposure(catalog: Catalog, replica_start: int) -> tuple[float, float]:
     """A bad rolling deploy simulated second by second: a batch of replicas turns over
