@@ -59,6 +59,11 @@ LOOKUPS: dict[str, tuple[Lookup, str, str]] = {
     "priced environment": (lambda r, d, c: d.cost.environment("nope"), "the cost model", "'prod'"),
     "release": (lambda r, d, c: d.delivery.release("nope"), "the design", "'api'"),
     "catalog standby": (lambda r, d, c: c.policy.standby("nope"), "the catalog", "'pilot-light'"),
+    "price item": (
+        lambda r, d, c: c.price_catalog.usd("nope", "us-east-1"),
+        "the price catalog",
+        "",
+    ),
     "catalog capability": (
         lambda r, d, c: c.policy.capability("nope"),
         "the catalog",

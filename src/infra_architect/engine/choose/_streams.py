@@ -23,6 +23,7 @@ from infra_architect.engine._design_model import (
     StreamSizing,
 )
 from infra_architect.engine._model import Constraints
+from infra_architect.errors import InternalError
 from infra_architect.spec import Queue, QueueEngine, Requirements, ServiceType
 
 MB = 1e6
@@ -33,7 +34,7 @@ MAX_MEMORYDB_REPLICAS = 5
 """Replicas per MemoryDB shard (MemoryDB Developer Guide, "Quotas")."""
 
 
-class StreamSizingError(AssertionError):
+class StreamSizingError(InternalError):
     """A sizing broke its own invariant (a bug, never bad input)."""
 
 
