@@ -71,6 +71,4 @@ def generate(spec: Path) -> dict[str, str]:
     """The whole generated tree for ``spec``, as `infra-architect design` writes it."""
     catalog = load_catalog()
     design = design_system(load_requirements(spec, catalog.regions), catalog)
-    files, unsupported = render_all(design)
-    assert unsupported is None, unsupported
-    return files
+    return render_all(design)

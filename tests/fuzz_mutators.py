@@ -39,7 +39,7 @@ from infra_architect.engine import (
     design_only_checks,
     design_system,
 )
-from infra_architect.errors import InfraArchitectError
+from infra_architect.errors import InfraArchitectError, InternalError
 from infra_architect.render import render_all
 from infra_architect.spec import MissingInputsError, missing_inputs, parse_document
 from infra_architect.spec import validate_document as _validate
@@ -620,8 +620,6 @@ class Outcome:
         """A disagreement ``constraints`` did not announce."""
         if not self.disagrees:
             return False
-        if self.error.startswith("unsupported:"):
-            return "terraform-not-generated" not in self.announced
         if self.design_errors:
             priced = self.design_errors <= {"estimate-over-budget"}
             return not (priced and "budget" in self.announced)
@@ -646,6 +644,8 @@ def run(text: str, *, design: bool) -> Outcome:
         requirements = _validate(document, regions, ignore=questions)
         if questions:
             raise MissingInputsError(SOURCE, questions)  # noqa: TRY301  (as load_requirements)
+    except InternalError as exc:
+        return _internal("load", exc)
     except InfraArchitectError as exc:
         return Outcome(EXIT_BAD_INPUT, EXIT_BAD_INPUT if design else None, "load", str(exc))
     except Exception as exc:  # noqa: BLE001  (the point: any other exception is a bug)
@@ -666,17 +666,16 @@ def run(text: str, *, design: bool) -> Outcome:
         return Outcome(constraints_exit, None, "constraints", announced=announced)
     try:
         result = design_system(requirements, catalog())
-        files, unsupported = render_all(result)
+        files = render_all(result)
     except ImpossiblePinError as exc:
         error = f"pin: {exc}"
         return Outcome(constraints_exit, EXIT_BAD_INPUT, "design", error, announced)
+    except InternalError as exc:  # a bug, as the CLI reports it (exit code 70)
+        return _internal("design", exc, constraints_exit)
     except InfraArchitectError as exc:
         return Outcome(constraints_exit, EXIT_BAD_INPUT, "design", str(exc), announced)
     except Exception as exc:  # noqa: BLE001
         return _internal("design", exc, constraints_exit)
-    if unsupported is not None:
-        error = f"unsupported: {unsupported}"
-        return Outcome(constraints_exit, EXIT_INFEASIBLE, "render", error, announced)
     if not result.feasible:
         errors = frozenset(c.id for c in result.conflicts if c.severity.value == "error")
         error = f"conflicts: {', '.join(sorted(errors))}"

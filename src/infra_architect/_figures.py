@@ -120,3 +120,8 @@ def number(value: float) -> str:
         decimals = min(1, max(0, SHOWN - len(str(int(abs(shown))))))
         return f"{shown:,.{decimals}f}"
     return f"{shown:.{SHOWN}g}"
+
+
+def duration(minutes: float) -> str:
+    """Minutes as people say them: seconds below a minute (an async replica's RPO)."""
+    return f"{number(round(minutes * 60))} s" if 0 < minutes < 1 else f"{number(minutes)} min"

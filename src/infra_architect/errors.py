@@ -5,17 +5,30 @@
     InfraArchitectError            anything the tool reports instead of a traceback
      +-- SpecError                 the spec cannot be read or is invalid (exit code 2)
      |    +-- MissingInputsError   inputs an architect must not guess are absent
+     |    +-- ReviewInputError     a review's suppressions file or baseline is invalid
+     +-- ImpossiblePinError        a decision pinned in the spec cannot hold (engine;
+     |                             reported as a SpecError at the pin's line)
      +-- InterviewAbortedError     the user's answers ended before every question
      +-- OutputConflictError       a write would overwrite a file the user edited
-     +-- DesignLookupError         a name looked up in a design is not there
+     +-- UnsafeOutputError, OutputBusyError, OutputWriteError   the output directory
+     +-- ExportError               a cost export cannot be read
+     +-- InternalError             the tool broke its own invariant: a bug (exit code 70)
+          +-- DesignLookupError    a name looked up in a design is not there
+          +-- UnbuildableDesignError   a design no generated module builds
 
-Every error renders to a message that names the file, the line, the field, the bad
-value and the fix; the CLI prints it and exits with code 2.
+Every input error renders to a message that names the file, the line, the field, the
+bad value and the fix; the CLI prints it and exits with code 2. An InternalError is
+printed as a bug to report, with exit code 70.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class InfraArchitectError(Exception):
@@ -89,10 +102,48 @@ class InterviewAbortedError(InfraArchitectError):
         )
 
 
-class DesignLookupError(InfraArchitectError, LookupError):
-    """A name looked up in a design (a service, a store) is not there."""
+class InternalError(InfraArchitectError):
+    """The tool broke one of its own invariants: a bug to report, never bad input."""
 
-    def __init__(self, kind: str, name: str) -> None:
+
+class DesignLookupError(InternalError, LookupError):
+    """A name looked up in a design (a service, a store) is not there: the engine or a
+    renderer asked for what the design (or the spec, the catalog) never had, a bug."""
+
+    def __init__(
+        self, kind: str, name: str, known: Iterable[str] = (), *, where: str = "the design"
+    ) -> None:
         self.kind = kind
         self.name = name
-        super().__init__(f"the design has no {kind} named {name!r}")
+        self.known = tuple(known)
+        message = f"{where} has no {kind} named {name!r}"
+        if self.known:
+            message += f" (it has {', '.join(repr(k) for k in self.known)})"
+        super().__init__(message)
+
+
+class UnbuildableDesignError(InternalError):
+    """The design holds a component no generated module builds, or a part Terraform
+    needs is missing from it: a bug in the engine or its catalog data (the engine
+    refuses such pins and never chooses such components), never bad input."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"cannot generate Terraform for this design: {what}")
+
+
+def named(
+    items: Iterable[T],
+    name: str,
+    kind: str,
+    *,
+    where: str = "the design",
+    key: Callable[[T], object] = attrgetter("name"),
+) -> T:
+    """The item of ``items`` whose ``key`` (its name) is ``name``, else a
+    :class:`DesignLookupError` that lists the names there are."""
+    listed = list(items)
+    for item in listed:
+        if key(item) == name:
+            return item
+    raise DesignLookupError(kind, name, [str(key(i)) for i in listed], where=where)

@@ -80,4 +80,6 @@ def test_impossible_pin_is_a_located_spec_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"{spec}:{line}:3: decisions.compute: 'eks' cannot hold" in result.stderr
     assert "fix:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
     assert not (tmp_path / "out").exists()

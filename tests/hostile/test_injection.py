@@ -271,8 +271,7 @@ def _benign(directory: Path) -> dict[str, str]:
     spec = directory / "benign.yaml"
     spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     catalog = load_catalog()
-    files, _ = render_all(design_system(load_requirements(spec, catalog.regions), catalog))
-    return files
+    return render_all(design_system(load_requirements(spec, catalog.regions), catalog))
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from ruamel.yaml import YAML
 from infra_architect.catalog._data_sizing import DataSizing
 from infra_architect.catalog._prices import PriceCatalog, PriceList
 from infra_architect.catalog._streaming import Buildable, StreamingData
+from infra_architect.errors import named
 from infra_architect.spec import Experience, KubernetesExperience, Runtime, ServiceType
 
 
@@ -143,13 +144,13 @@ class Policy(_Data):
         return self.runtimes[runtime.value if runtime is not None else "unknown"]
 
     def standby(self, name: str) -> StandbyCompute:
-        return next(c for c in self.standby_compute if c.name == name)
+        return named(self.standby_compute, name, "standby compute", where="the catalog")
 
     def tier_for(self, slo: float) -> SloTier:
         return next(tier for tier in self.slo_tiers if slo < tier.below)
 
     def capability(self, name: str) -> Capability:
-        return next(c for c in self.capabilities if c.name == name)
+        return named(self.capabilities, name, "capability", where="the catalog")
 
 
 class RegionTable(_Data):

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from infra_architect.errors import DesignLookupError
+
 Term = Literal["on_demand", "reserved_1y", "reserved_3y"]
 TERMS: tuple[Term, ...] = ("on_demand", "reserved_1y", "reserved_3y")
 
@@ -105,9 +107,12 @@ class PriceCatalog(_Data):
         return region if region in self.regions else self.floor_region
 
     def usd(self, key: str, region: str, term: Term = "on_demand") -> float:
-        table = self.items[key].term(term)
+        item = self.items.get(key)
+        if item is None:
+            raise DesignLookupError("price item", key, where="the price catalog")
+        table = item.term(term)
         if table is None:
-            raise KeyError(f"{key} has no {term} price")
+            raise DesignLookupError(f"{term} price for the item", key, where="the price catalog")
         return table[self.priced_region(region)]
 
     def has_term(self, key: str, term: Term) -> bool:

@@ -1,5 +1,6 @@
 """``infra-architect`` commands. Exit codes: 0 ok, 1 infeasible requirements (review: a new
-finding at --fail-on), 2 bad input, 3 review incomplete (something could not be read).
+finding at --fail-on), 2 bad input, 3 review incomplete (something could not be read), 70
+a bug (an internal error, reported without a traceback).
 
 Each command lives in ``cli/commands/<name>.py`` with its own imports, and the root app
 imports a command's module only when that command runs (or the root --help lists it):
@@ -12,14 +13,14 @@ import importlib
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from infra_architect import __version__
 from infra_architect.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL, stderr, stdout
-from infra_architect.errors import InfraArchitectError
+from infra_architect.errors import InfraArchitectError, InternalError
 
 COMMANDS = {
     "constraints": "constraints",
@@ -112,15 +113,21 @@ def main() -> None:
     try:
         app()
     except InfraArchitectError as exc:
-        stderr.print(str(exc), markup=False)
-        sys.exit(EXIT_BAD_INPUT)
-    except Exception as exc:
-        if os.environ.get("INFRA_ARCHITECT_DEBUG"):
-            raise
-        stderr.print(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "  this is a bug in infra-architect; rerun with INFRA_ARCHITECT_DEBUG=1 for the "
-            "traceback and report it",
-            markup=False,
-        )
-        sys.exit(EXIT_INTERNAL)
+        if not isinstance(exc, InternalError):
+            stderr.print(str(exc), markup=False)
+            sys.exit(EXIT_BAD_INPUT)
+        _internal(exc)
+    except Exception as exc:  # noqa: BLE001  (any other exception is a bug, reported as one)
+        _internal(exc)
+
+
+def _internal(exc: Exception) -> NoReturn:
+    if os.environ.get("INFRA_ARCHITECT_DEBUG"):
+        raise exc
+    stderr.print(
+        f"internal error: {type(exc).__name__}: {exc}\n"
+        "  this is a bug in infra-architect; rerun with INFRA_ARCHITECT_DEBUG=1 for the "
+        "traceback and report it",
+        markup=False,
+    )
+    sys.exit(EXIT_INTERNAL)

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from infra_architect._figures import Figure
+from infra_architect.errors import named
 
 Category = Literal[
     "compute",
@@ -139,4 +140,4 @@ class CostModel(_Out):
     assumptions: list[str]
 
     def environment(self, name: str) -> EnvironmentCost:
-        return next(e for e in self.environments if e.name == name)
+        return named(self.environments, name, "priced environment", where="the cost model")

@@ -1,4 +1,9 @@
-"""The engine: pure functions from requirements to constraints (and, later, designs)."""
+"""The engine: pure functions from requirements to constraints, then to one Design.
+
+``choose/`` holds the choosers (one Decision per concern, with its alternatives);
+``assess/`` the assessments of the chosen design (its bill of materials, the spike,
+fault and availability studies, the failure paths). Other packages enter here.
+"""
 
 from infra_architect._figures import Figure, capital, figure, given, number
 from infra_architect.engine._constraints import derive_constraints, derive_error_budget
@@ -29,10 +34,17 @@ from infra_architect.engine._model import (
     TrafficFigures,
 )
 from infra_architect.engine._sensitivity import price_assumptions
+from infra_architect.engine.assess import (
+    BillInputs,
+    bill_of_materials,
+    environment_sizes,
+    spike_run,
+)
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 
 __all__ = [
     "AssumptionCost",
+    "BillInputs",
     "CapabilityFit",
     "CapacityTotals",
     "Complexity",
@@ -55,14 +67,17 @@ __all__ = [
     "Severity",
     "Topology",
     "TrafficFigures",
+    "bill_of_materials",
     "capital",
     "check_pins",
     "derive_constraints",
     "derive_error_budget",
     "design_only_checks",
     "design_system",
+    "environment_sizes",
     "figure",
     "given",
     "number",
     "price_assumptions",
+    "spike_run",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from infra_architect._figures import number
+from infra_architect._figures import duration, number
 from infra_architect.catalog import Catalog, RegionRpoZeroOption
 from infra_architect.engine._capacity import MAX_REPLICAS
 from infra_architect.engine._data_sizing import store_load
@@ -25,7 +25,6 @@ from infra_architect.engine._model import (
     Topology,
     TrafficFigures,
 )
-from infra_architect.engine._recovery import duration
 from infra_architect.engine._topology import SYNC_REPLICATED
 from infra_architect.spec import (
     Compliance,
@@ -129,7 +128,7 @@ def _multi_region_team(req: Requirements, catalog: Catalog, d: Derived) -> Itera
     complexity = d.complexity
     if d.topology.regions > 1:
         capability = f"multi-region-{d.topology.multi_region}"
-        fit = next(c for c in complexity.capabilities if c.name == capability)
+        fit = complexity.capability(capability)
         # a stated RTO only a standby behind an automated failover meets leaves no
         # single-region candidate: the recovery, not the SLO, needs the second region
         forced = not any(c.name == "single-region" for c in d.topology.candidates)
@@ -160,7 +159,7 @@ def _multi_region_team(req: Requirements, catalog: Catalog, d: Derived) -> Itera
             )
         return
     if d.recovery.needs_second_region:
-        fit = next(c for c in complexity.capabilities if c.name == "multi-region-active-passive")
+        fit = complexity.capability("multi-region-active-passive")
         if not fit.within_reach:
             yield Conflict(
                 id="recovery-needs-second-region-team",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from infra_architect._figures import capital, figure, number, share
 from infra_architect.catalog import Catalog
 from infra_architect.cost import CostModel
@@ -25,29 +27,29 @@ from infra_architect.engine._design_model import (
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine._standby import failover_actions
+from infra_architect.engine.assess import (
+    FailureInputs,
+    availability_study,
+    detection_figure,
+    estimate_cost,
+    failure_scenarios,
+    fault_study,
+    reschedule_figure,
+    tune_for_spike,
+)
 from infra_architect.engine.choose._availability import (
     choose_topology,
     composite_availability,
     region_count,
 )
 from infra_architect.engine.choose._compute import choose_compute
-from infra_architect.engine.choose._cost import estimate_cost
 from infra_architect.engine.choose._data import choose_data
 from infra_architect.engine.choose._delivery import choose_delivery
 from infra_architect.engine.choose._environments import size_environments
-from infra_architect.engine.choose._failure import (
-    detection_figure,
-    failure_scenarios,
-    reschedule_figure,
-)
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
-from infra_architect.engine.choose._resilience import (
-    availability_study,
-    fault_study,
-    tune_for_spike,
-)
 from infra_architect.engine.choose._streams import cap_stream_consumers, stream_failure_scenarios
+from infra_architect.errors import named
 from infra_architect.simulate import SpikeOutcome
 from infra_architect.spec import NatChoice, Requirements
 
@@ -83,18 +85,20 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         req, constraints, catalog, compute, data, regions=regions, reschedule_seconds=repair
     )
     scenarios = failure_scenarios(
-        req,
-        constraints,
-        catalog,
-        regions=regions,
-        compute=compute,
-        network=network,
-        data=data,
-        delivery=delivery,
-        observability=observability,
-        faults=faults,
-        spike_study=spike,
-        paths=paths,
+        FailureInputs(
+            req=req,
+            constraints=constraints,
+            catalog=catalog,
+            regions=regions,
+            compute=compute,
+            network=network,
+            data=data,
+            delivery=delivery,
+            observability=observability,
+            faults=faults,
+            spike_study=spike,
+            paths=tuple(paths),
+        )
     ) + stream_failure_scenarios(catalog, data, observability.dashboards)
     availability = AvailabilityDesign(
         decision=topology,
@@ -222,7 +226,9 @@ def _design_conflicts(
                     fields=["availability.slo"],
                 )
             )
-    chosen = next(r for r in delivery.comparison if r.strategy == delivery.strategy)
+    chosen = named(
+        delivery.comparison, delivery.strategy, "strategy risk", key=attrgetter("strategy")
+    )
     if not chosen.fits:
         out.append(
             Conflict(
@@ -265,7 +271,7 @@ def _with_failover_actions(
 ) -> AvailabilityDesign:
     """The region-outage runbook's steps from what prod's standby runs (known once the
     environments are sized): the tasks to raise, with the commands, and where DNS goes."""
-    prod = next(e for e in environments if e.name == "prod")
+    prod = named(environments, "prod", "environment")
     # the ECS cluster is named like the environment's namespace (<system>-<env>), in the
     # recovery region too
     actions = failover_actions(prod, compute, prod.namespace, data.recovery_region)
@@ -282,7 +288,7 @@ def _with_failover_actions(
 
 
 def _scenario(availability: AvailabilityDesign, scenario_id: str) -> FailureScenario:
-    return next(s for s in availability.scenarios if s.id == scenario_id)
+    return named(availability.scenarios, scenario_id, "failure scenario", key=attrgetter("id"))
 
 
 def definition_of_done(
@@ -418,7 +424,7 @@ def _with_spike(
 
 
 def prod_total(cost: CostModel) -> float:
-    return next(e for e in cost.environments if e.name == "prod").total_monthly_usd.value
+    return cost.environment("prod").total_monthly_usd.value
 
 
 def _spike_simulated(simulation: Simulation) -> str:
@@ -487,7 +493,7 @@ def _rollout_simulated(simulation: Simulation, strategy: str) -> str:
     faults = simulation.faults
     if faults is None:
         return ""
-    chosen = next(r for r in faults.rollouts if r.strategy == strategy)
+    chosen = named(faults.rollouts, strategy, "simulated rollout", key=attrgetter("strategy"))
     others = "; ".join(
         f"{r.strategy} {number(round(r.failed))} ({share(r.budget_share)})"
         for r in faults.rollouts

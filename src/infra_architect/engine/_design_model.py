@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from infra_architect._figures import Figure, number
 from infra_architect.cost import CostModel
 from infra_architect.engine._model import Conflict, Constraints, Severity
-from infra_architect.errors import DesignLookupError
+from infra_architect.errors import DesignLookupError, named
 from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout, SpikeOutcome
 from infra_architect.spec import Assumption, ServiceType
 
@@ -283,7 +283,7 @@ class ComputeDesign(_Out):
     )
 
     def service(self, name: str) -> ServicePlan:
-        return next(s for s in self.services if s.name == name)
+        return named(self.services, name, "service")
 
 
 # --- network ------------------------------------------------------------------------
@@ -554,7 +554,7 @@ class DataDesign(_Out):
     recovery_region: str = Field(description="Where backups or replicas go for a region loss.")
 
     def store(self, name: str) -> StorePlan:
-        return next(s for s in self.stores if s.name == name)
+        return named(self.stores, name, "store")
 
 
 # --- delivery -----------------------------------------------------------------------
@@ -648,7 +648,7 @@ class DeliveryDesign(_Out):
         for r in self.releases:
             if r.service == service:
                 return r.mechanism
-        raise DesignLookupError("service release", service)
+        raise DesignLookupError("service release", service, [r.service for r in self.releases])
 
 
 # --- observability -------------------------------------------------------------------
@@ -923,10 +923,10 @@ class EnvironmentSizing(_Out):
     )
 
     def service(self, name: str) -> ServiceSize:
-        return next(s for s in self.services if s.name == name)
+        return named(self.services, name, f"{self.name} service size")
 
     def store(self, name: str) -> StoreSize:
-        return next(s for s in self.stores if s.name == name)
+        return named(self.stores, name, f"{self.name} store size")
 
     def queue(self, name: str) -> QueueSize | None:
         return next((q for q in self.queues if q.name == name), None)
@@ -1014,7 +1014,7 @@ class Design(_Out):
         return not any(c.severity is Severity.ERROR for c in self.conflicts)
 
     def environment(self, name: str) -> EnvironmentSizing:
-        return next(e for e in self.environments if e.name == name)
+        return named(self.environments, name, "environment")
 
     @property
     def decisions(self) -> list[Decision]:

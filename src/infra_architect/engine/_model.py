@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from infra_architect._figures import Figure
+from infra_architect.errors import named
 from infra_architect.spec import Assumption, ServiceType
 
 
@@ -222,6 +223,9 @@ class Complexity(_Out):
     def allows(self, capability: str) -> bool:
         return any(c.name == capability and c.within_reach for c in self.capabilities)
 
+    def capability(self, name: str) -> CapabilityFit:
+        return named(self.capabilities, name, "capability fit", where="the complexity study")
+
 
 class CostFloor(_Out):
     """The cheapest monthly bill of any topology that meets the SLO: a lower bound."""
@@ -253,4 +257,4 @@ class Constraints(_Out):
         return not any(c.severity is Severity.ERROR for c in self.conflicts)
 
     def service(self, name: str) -> ServiceCapacity:
-        return next(s for s in self.services if s.name == name)
+        return named(self.services, name, "service capacity", where="the constraints")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from infra_architect._figures import Figure, figure, given, number
+from infra_architect._figures import Figure, duration, figure, given, number
 from infra_architect.catalog import Catalog, DataReplication, StandbyCompute
 from infra_architect.engine._floor import FloorParts, Pricer, sum_lines
 from infra_architect.engine._model import CostLine, Recovery, RecoveryOption
@@ -40,11 +40,6 @@ class Targets:
     rpo: Figure
     region_rpo: float
     notes: list[AppliedDefault]
-
-
-def duration(minutes: float) -> str:
-    """Minutes as people say them: seconds below a minute (an async replica's RPO)."""
-    return f"{number(round(minutes * 60))} s" if 0 < minutes < 1 else f"{number(minutes)} min"
 
 
 def targets(req: Requirements, catalog: Catalog) -> Targets:

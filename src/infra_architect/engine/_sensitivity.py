@@ -18,8 +18,8 @@ from infra_architect.catalog import Catalog
 from infra_architect.engine._constraints import derive_constraints
 from infra_architect.engine._design_model import AssumptionCost, Scenario
 from infra_architect.engine._traffic import queue_rates
+from infra_architect.engine.assess import estimate_cost
 from infra_architect.engine.choose._compute import choose_compute
-from infra_architect.engine.choose._cost import estimate_cost
 from infra_architect.engine.choose._data import choose_data
 from infra_architect.engine.choose._delivery import choose_delivery
 from infra_architect.engine.choose._environments import size_environments
@@ -95,7 +95,7 @@ def prod_bill(req: Requirements, catalog: Catalog) -> float:
     cost = estimate_cost(
         req, constraints, catalog, compute, network, data, observability, security, environments
     )
-    return next(e for e in cost.environments if e.name == "prod").total_monthly_usd.value
+    return cost.environment("prod").total_monthly_usd.value
 
 
 # --- the assumptions ---------------------------------------------------------------------

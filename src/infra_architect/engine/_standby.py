@@ -38,7 +38,7 @@ def runs_kubernetes(req: Requirements, complexity: Complexity, catalog: Catalog)
     pinned = req.decisions.compute
     if pinned is not None:
         return pinned.value.startswith("eks")
-    fit = next(c for c in complexity.capabilities if c.name == "kubernetes")
+    fit = complexity.capability("kubernetes")
     long_running = [s for s in req.system.services if s.type is not ServiceType.CRON]
     return not fit.shortfalls and len(long_running) >= catalog.design.kubernetes_min_services
 

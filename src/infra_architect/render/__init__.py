@@ -4,24 +4,21 @@ from infra_architect.engine._design_model import Design
 from infra_architect.render._docs import design_json, design_json_schema, render_docs
 from infra_architect.render._kubernetes import render_kubernetes
 from infra_architect.render._pipelines import render_pipelines
-from infra_architect.render._terraform import UnsupportedDesignError, render_terraform
+from infra_architect.render._terraform import render_terraform
 
 
-def render_all(design: Design) -> tuple[dict[str, str], UnsupportedDesignError | None]:
-    """Every file of a design: documents, Kubernetes, pipelines and Terraform. When the
-    Terraform cannot be generated, the rest still is and the reason comes back."""
+def render_all(design: Design) -> dict[str, str]:
+    """Every file of a design: documents, Kubernetes, pipelines and Terraform. A design
+    the Terraform cannot be generated for is a bug (:class:`UnbuildableDesignError`): the
+    engine chooses only what buildable.yaml says a shipped module builds."""
     files = render_docs(design)
     files.update(render_kubernetes(design))
     files.update(render_pipelines(design))
-    try:
-        files.update(render_terraform(design))
-    except UnsupportedDesignError as exc:
-        return files, exc
-    return files, None
+    files.update(render_terraform(design))
+    return files
 
 
 __all__ = [
-    "UnsupportedDesignError",
     "design_json",
     "design_json_schema",
     "render_all",

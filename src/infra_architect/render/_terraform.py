@@ -29,7 +29,7 @@ from infra_architect.engine._design_model import (
     StoreSize,
 )
 from infra_architect.engine.choose._compliance import COPIED_RECOVERY
-from infra_architect.errors import InfraArchitectError
+from infra_architect.errors import UnbuildableDesignError
 from infra_architect.render._bindings import (
     infrastructure_bindings,
     queue_bindings,
@@ -79,23 +79,6 @@ _SCALING_METRIC = {
 }
 # checkov suppressions on one module call: (check id, the reason a reviewer reads).
 Skips = tuple[tuple[str, str], ...]
-
-
-class UnsupportedDesignError(InfraArchitectError):
-    """The design uses a component the Terraform renderer cannot build yet."""
-
-    def __init__(self, what: list[str]) -> None:
-        self.what = what
-        super().__init__(
-            "no Terraform module yet for: " + "; ".join(what) + ". Pin another choice in the "
-            "spec's decisions (or queue engine) to generate Terraform for this design."
-        )
-
-
-class UnbuildableDesignError(AssertionError):
-    """The engine chose a component catalog/data/buildable.yaml says no module builds, or
-    buildable.yaml names a module the renderer does not ship: a bug, never bad input (the
-    engine refuses such pins and never chooses such components)."""
 
 
 def render_terraform(design: Design) -> dict[str, str]:
@@ -621,7 +604,7 @@ def _permission_resources(
     if kind == "search-domain":
         return [Expr(f'"${{module.{module}.domain_arn}}/*"')]
     msg = f"no Terraform resource for permission kind {kind}"
-    raise UnsupportedDesignError([msg])
+    raise UnbuildableDesignError(msg)
 
 
 def _vpc(design: Design, env: EnvironmentSizing) -> Block:
@@ -711,7 +694,7 @@ def _audit(design: Design, env: EnvironmentSizing) -> Block:
     audit = design.security.audit
     if audit is None:
         msg = "an audit module without an audit plan"
-        raise UnsupportedDesignError([msg])
+        raise UnbuildableDesignError(msg)
     body: list[Item] = [
         Comment("Account-level: GuardDuty, Security Hub and AWS Config allow one per account and"),
         Comment("region. Where your organisation already runs one centrally (Control Tower, a"),
@@ -739,7 +722,7 @@ def _audit(design: Design, env: EnvironmentSizing) -> Block:
 def _waf(design: Design) -> Block:
     if design.network.waf_rate_limit is None:
         msg = "a WAF without a rate limit in the design"
-        raise UnsupportedDesignError([msg])
+        raise UnbuildableDesignError(msg)
     limit = design.network.waf_rate_limit.whole
     body: list[Item] = [
         Attr("name", Expr("local.name")),
@@ -756,7 +739,7 @@ def _eks(design: Design, env: EnvironmentSizing) -> Block:
     pool = design.compute.node_pool
     if pool is None or env.node_min is None or env.node_max is None:
         msg = "an EKS design without a node pool"
-        raise UnsupportedDesignError([msg])
+        raise UnbuildableDesignError(msg)
     body: list[Item] = [
         Attr("cluster_name", Expr("local.name")),
         Attr("vpc_id", Expr("module.vpc.vpc_id")),
@@ -790,7 +773,7 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
     health = design.network.health_check
     if not public or health is None:
         msg = "an ALB that fronts no service"
-        raise UnsupportedDesignError([msg])
+        raise UnbuildableDesignError(msg)
     internet = design.network.load_balancer_scheme == "internet-facing"
     default = next((s for s in public if s.type.value == "web"), public[0])
     targets: dict[str, Value] = {}
@@ -924,7 +907,7 @@ def _ecs_service(
     if codedeploy:
         if not behind_alb:
             msg = f"CodeDeploy for {service.name}, which no ALB in Terraform fronts"
-            raise UnsupportedDesignError([msg])
+            raise UnbuildableDesignError(msg)
         first = design.delivery.canary_steps[0] if design.delivery.strategy == "canary" else 100
         spec["deployment"] = "codedeploy"
         spec["canary_percent"] = first
@@ -1096,7 +1079,7 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
 def _engine_version(store: StorePlan) -> tuple[str, str]:
     if store.engine_version is None:
         msg = f"no engine version for {store.name} in the design"
-        raise UnsupportedDesignError([msg])
+        raise UnbuildableDesignError(msg)
     return store.engine_version.version, store.engine_version.parameter_group_family
 
 
@@ -1105,7 +1088,7 @@ def _rds_storage_gb(size: StoreSize) -> tuple[int, int]:
     bill prices) them."""
     if size.allocated_gb is None or size.max_allocated_gb is None:
         msg = f"RDS storage of {size.name} not sized by the design"
-        raise UnsupportedDesignError([msg])
+        raise UnbuildableDesignError(msg)
     return size.allocated_gb, size.max_allocated_gb
 
 

@@ -22,6 +22,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from infra_architect.errors import named
+
 API_VERSION = "infra-architect/v1"
 KIND = "Requirements"
 
@@ -812,4 +814,7 @@ class Requirements(_Model):
     )
 
     def service(self, name: str) -> Service:
-        return next(s for s in self.system.services if s.name == name)
+        return named(self.system.services, name, "service", where="the spec")
+
+    def queue(self, name: str) -> Queue:
+        return named(self.system.queues, name, "queue", where="the spec")

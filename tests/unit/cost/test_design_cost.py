@@ -10,8 +10,14 @@ from hypothesis import strategies as st
 
 from infra_architect.catalog import Catalog
 from infra_architect.cost import LineItem, environment_cost
-from infra_architect.engine import Design, Severity, design_system
-from infra_architect.engine.choose._cost import Parts, bill_of_materials, environment_sizes
+from infra_architect.engine import (
+    BillInputs,
+    Design,
+    Severity,
+    bill_of_materials,
+    design_system,
+    environment_sizes,
+)
 from infra_architect.spec import Requirements, load_requirements
 from tests.conftest import ROOT
 
@@ -183,7 +189,7 @@ def test_cost_is_monotonic_in_replica_counts(
 ) -> None:
     req = _req(ROOT / "src" / "infra_architect" / "examples" / f"{spec}.yaml", catalog)
     design = design_system(req, catalog)
-    parts = Parts(
+    parts = BillInputs(
         req,
         design.constraints,
         catalog,

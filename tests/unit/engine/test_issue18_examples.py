@@ -51,7 +51,7 @@ def test_the_streaming_ingest_is_feasible_with_a_replica_and_no_standby_compute(
 def test_both_get_terraform_for_every_environment() -> None:
     for name in ("payment-gateway", "streaming-ingest"):
         design = _design(name)
-        files, _ = render_all(design)
+        files = render_all(design)
         for env in ("staging", "prod"):
             assert f"infra/terraform/environments/{env}/main.tf" in files, (name, env)
         assert "infra/terraform/modules/msk/main.tf" in files, name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from infra_architect.catalog import load_catalog
@@ -42,12 +42,18 @@ def test_bounds_cover_the_load(rps: float, slo: float, peak: float, spike: float
 
 
 @given(rates, rates, slos)
-def test_more_traffic_never_means_fewer_replicas(a: float, b: float, slo: float) -> None:
+# Capacity is monotone, the replica count is not: the worker at 1 message/s gets 4 small
+# replicas, at 3 messages/s 3 replicas twice the size (0.5 vs 1.5 vCPU at most).
+@example(1.0, 3.0, 90.0)
+def test_more_traffic_never_means_less_capacity(a: float, b: float, slo: float) -> None:
     low, high = sorted((a, b))
     small, large = _derive(low, slo), _derive(high, slo)
     for s_small, s_large in zip(small.services, large.services, strict=True):
-        assert s_small.min_replicas.value <= s_large.min_replicas.value
-        assert s_small.max_replicas.value <= s_large.max_replicas.value
+        # vCPU the service holds at least and may scale to: replicas times vCPU per replica
+        for bound in ("min_replicas", "max_replicas"):
+            held = getattr(s_small, bound).value * s_small.vcpu_per_replica.value
+            more = getattr(s_large, bound).value * s_large.vcpu_per_replica.value
+            assert held <= more * (1 + 1e-9), (s_small.name, bound)
     assert small.cost_floor.total_monthly_usd.value <= large.cost_floor.total_monthly_usd.value
 
 

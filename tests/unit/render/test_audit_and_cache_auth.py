@@ -36,9 +36,7 @@ def _design(spec: Path, regimes: list[Compliance] | None = None) -> Design:
 
 
 def _files(design: Design) -> dict[str, str]:
-    files, unsupported = render_all(design)
-    assert unsupported is None
-    return files
+    return render_all(design)
 
 
 def _module(files: dict[str, str], env: str, name: str) -> dict[str, object] | None:

@@ -19,8 +19,9 @@ from infra_architect.engine import (
     derive_constraints,
     design_system,
 )
+from infra_architect.errors import InternalError, UnbuildableDesignError
 from infra_architect.render import render_terraform
-from infra_architect.render._terraform import UnbuildableDesignError, components
+from infra_architect.render._terraform import components
 from infra_architect.spec import (
     ComputeChoice,
     DatastoreEngine,
@@ -71,8 +72,9 @@ def test_every_example_is_built(catalog: Catalog, spec) -> None:
 
 
 def test_an_unbuildable_choice_is_a_bug_not_a_message(catalog: Catalog) -> None:
-    """The renderer's check is an assertion: reached only if the engine broke its own
-    table (here forced by hand), and never caught as a user-facing "no Terraform" path."""
+    """The renderer's check is an internal error: reached only if the engine broke its own
+    table (here forced by hand), and never caught as a user-facing "no Terraform" path
+    (the CLI reports an InternalError as a bug, exit code 70)."""
     design = design_system(
         validate_document(parse_document(VALID, "s.yaml"), catalog.regions), catalog
     )
@@ -81,7 +83,7 @@ def test_an_unbuildable_choice_is_a_bug_not_a_message(catalog: Catalog) -> None:
     )
     with pytest.raises(UnbuildableDesignError, match="compute"):
         render_terraform(broken)
-    assert issubclass(UnbuildableDesignError, AssertionError)
+    assert issubclass(UnbuildableDesignError, InternalError)
 
 
 def test_constraints_refuses_an_unbuildable_pin_as_design_does(catalog: Catalog) -> None:

@@ -50,7 +50,7 @@ def test_the_definition_of_done_cites_the_simulation(design: Design) -> None:
 
 
 def test_runbooks_carry_the_simulated_figures_and_the_spike_chart(design: Design) -> None:
-    files, _ = render_all(design)
+    files = render_all(design)
     spike = files["docs/runbooks/traffic-spike.md"]
     assert "## Simulated" in spike
     assert spike.count("xychart-beta") == 2
@@ -71,7 +71,7 @@ def test_the_settings_the_spike_chose_reach_the_manifests(design: Design) -> Non
     study = design.simulation.spike
     assert study is not None
     assert study.changes
-    files, _ = render_all(design)
+    files = render_all(design)
     for outcome in study.tuned:
         plan = next(p for p in design.compute.services if p.name == outcome.service)
         assert plan.min_replicas == outcome.min_replicas

@@ -128,7 +128,7 @@ def test_lost_replicas_are_replaced_the_second_they_are_declared_dead() -> None:
 @pytest.fixture(scope="module")
 def ecs(catalog: Catalog) -> tuple[Design, dict[str, str]]:
     design = _example("saas-team", catalog)
-    return design, render_all(design)[0]
+    return design, render_all(design)
 
 
 def test_a_fargate_node_failure_answer_loses_one_task(
@@ -210,7 +210,7 @@ def test_eks_still_loses_a_node_with_its_pods(catalog: Catalog) -> None:
     scenario = next(s for s in design.availability.scenarios if s.id == "node-failure")
     recovery = scenario.recovery.value
     assert loss.seconds_to_restore in (recovery, recovery + design.compute.capacity_start_seconds)
-    runbook = render_all(design)[0]["docs/runbooks/node-failure.md"]
+    runbook = render_all(design)["docs/runbooks/node-failure.md"]
     assert f"| Pods lost with one node (at peak) | {loss.replicas_lost} (" in runbook
 
 

@@ -94,7 +94,7 @@ def add_service_command(
         result = design_system(requirements, load_catalog())
     except ImpossiblePinError as exc:
         raise pin_error(spec, document.source, exc) from None
-    files, unsupported = render_all(result)
+    files = render_all(result)
     report = _write_tree_then_spec(output, files, spec, text)
     stderr.print(f"added {name} ({kind.value}) to {spec}")
     render_design_summary(stdout, result, document.source, output, report)
@@ -102,9 +102,7 @@ def add_service_command(
     for rel in sorted(report.written):
         if f"/{name}" in rel or rel.endswith(f"{name}.yml"):
             stdout.print(f"  + {rel}", highlight=False)
-    if unsupported is not None:
-        stderr.print(f"[bold red]Terraform not generated:[/] {unsupported}")
-    if not result.feasible or unsupported is not None:
+    if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
 
 

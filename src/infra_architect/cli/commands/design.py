@@ -58,13 +58,11 @@ def design(
         result = design_system(requirements, catalog)
     except ImpossiblePinError as exc:
         raise pin_error(spec, source, exc) from None
-    files, unsupported = render_all(result)
+    files = render_all(result)
     report = write_tree(output, files, force=force)
     render_design_summary(stdout, result, source, output, report)
     print_write_notes(report)
-    if unsupported is not None:
-        stderr.print(f"[bold red]Terraform not generated:[/] {unsupported}")
-    if not result.feasible or unsupported is not None:
+    if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
 
 

@@ -18,8 +18,7 @@ from infra_architect.cli._common import (
 )
 from infra_architect.cli._render import render_simulation
 from infra_architect.cli._spec_input import load_spec, pin_error
-from infra_architect.engine import Design, ImpossiblePinError, design_system
-from infra_architect.engine.choose._resilience import spike_run
+from infra_architect.engine import Design, ImpossiblePinError, design_system, spike_run
 from infra_architect.simulate import plot as spike_plot
 from infra_architect.spec import API_VERSION, Requirements
 

@@ -128,7 +128,7 @@ def _check_pin(pinned: TopologyChoice, req: Requirements, constraints: Constrain
         TopologyChoice.ACTIVE_ACTIVE: "multi-region-active-active",
     }.get(pinned)
     if capability is not None and not constraints.complexity.allows(capability):
-        fit = next(c for c in constraints.complexity.capabilities if c.name == capability)
+        fit = constraints.complexity.capability(capability)
         problems.append(
             PinProblem(
                 field="decisions.topology",

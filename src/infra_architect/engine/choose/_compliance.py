@@ -29,6 +29,7 @@ from infra_architect.engine._design_model import (
     ServiceIdentity,
     StorePlan,
 )
+from infra_architect.errors import InternalError
 from infra_architect.spec import Compliance, Requirements
 
 K8S_BASE = "infra/k8s/base"
@@ -292,7 +293,7 @@ def _least_privilege(ctx: Context) -> Part:
 def _audit(ctx: Context) -> AuditPlan:
     if ctx.audit is None:  # the plan is derived from the same mechanisms: never here
         msg = "an audit mechanism without an audit plan"
-        raise ValueError(msg)
+        raise InternalError(msg)
     return ctx.audit
 
 

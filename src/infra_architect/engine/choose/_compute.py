@@ -183,7 +183,7 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
 
 
 def _shortfalls(constraints: Constraints, capability: str) -> list[str]:
-    fit = next(c for c in constraints.complexity.capabilities if c.name == capability)
+    fit = constraints.complexity.capability(capability)
     return fit.shortfalls
 
 

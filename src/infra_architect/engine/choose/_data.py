@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from infra_architect._figures import given, number
+from infra_architect._figures import duration, given, number
 from infra_architect.catalog import Catalog, DbClass, SizeClass
 from infra_architect.engine._capacity import store_peak_rps
 from infra_architect.engine._data_sizing import caches_in_front, forecast, lifecycle, store_load
@@ -18,7 +18,6 @@ from infra_architect.engine._design_model import (
     StorePlan,
 )
 from infra_architect.engine._model import Constraints
-from infra_architect.engine._recovery import duration
 from infra_architect.engine._topology import store_is_multi_az
 from infra_architect.engine.choose._network import QUEUE_PORTS
 from infra_architect.engine.choose._relational import MIN_POOL, Pools, relational_store

@@ -8,6 +8,8 @@ fits the deploy share of the error budget wins.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from infra_architect._figures import Figure, figure, product
 from infra_architect.catalog import Catalog
 from infra_architect.engine._constraints import repository
@@ -25,10 +27,9 @@ from infra_architect.engine._design_model import (
     StrategyRisk,
 )
 from infra_architect.engine._model import Constraints
+from infra_architect.errors import named
 from infra_architect.simulate import bad_rollout
 from infra_architect.spec import Requirements, ServiceType
-
-STRATEGIES = ("rolling", "blue-green", "canary")
 
 
 def rolling_exposure(catalog: Catalog, replica_start: int) -> tuple[float, float]:
@@ -100,7 +101,7 @@ def choose_delivery(
     else:
         fitting = [r.strategy for r in comparison if r.fits]
         strategy = fitting[0] if fitting else "canary"
-        chosen = next(r for r in comparison if r.strategy == strategy)
+        chosen = named(comparison, strategy, "strategy risk", key=attrgetter("strategy"))
         why = (
             f"delivery.deploys_per_day={req.delivery.deploys_per_day:g} at a "
             f"{design.change_failure_rate:.0%} change failure rate is {bad.value:g} bad "

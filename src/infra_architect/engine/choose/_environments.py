@@ -39,6 +39,7 @@ from infra_architect.engine.choose._streams import (
     queue_size,
     staging_queue_size,
 )
+from infra_architect.errors import named
 from infra_architect.spec import Requirements, ServiceType
 
 STAGING_BACKUP_DAYS = 7
@@ -323,7 +324,7 @@ def _staging_nodes(
 def _prod_shape(catalog: Catalog, compute: ComputeDesign) -> NodeType:
     pool = compute.node_pool
     assert pool is not None  # noqa: S101  (staging has nodes only where prod has a pool)
-    return next(n for n in catalog.design.node_types if n.name == pool.instance_type)
+    return named(catalog.design.node_types, pool.instance_type, "node type", where="the catalog")
 
 
 def _staging_store(

@@ -118,7 +118,7 @@ def _decision(
     team_says = (
         f"team.size={team.size}, team.kubernetes_experience={team.kubernetes_experience.value}"
     )
-    mesh_fit = next(c for c in constraints.complexity.capabilities if c.name == MESH_CAPABILITY)
+    mesh_fit = constraints.complexity.capability(MESH_CAPABILITY)
     age = data.max_connection_age_seconds
     resolution = data.dns_min_resolution_seconds
     listed = ", ".join(names)

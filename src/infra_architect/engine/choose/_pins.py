@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from infra_architect.errors import InfraArchitectError
+
 
 @dataclass(frozen=True, slots=True)
 class PinProblem:
@@ -15,9 +17,11 @@ class PinProblem:
     fix: str
 
 
-class ImpossiblePinError(Exception):
+class ImpossiblePinError(InfraArchitectError):
     """Raised by a chooser; the CLI turns it into a located spec error (exit code 2)."""
 
     def __init__(self, problems: list[PinProblem]) -> None:
         self.problems = tuple(problems)
-        super().__init__("; ".join(f"{p.field}={p.value}: {p.reason}" for p in problems))
+        super().__init__(
+            "\n".join(f"{p.field}={p.value}: {p.reason}\n  fix: {p.fix}" for p in problems)
+        )

@@ -22,6 +22,7 @@ from infra_architect.engine._design_model import (
     StreamSizing,
 )
 from infra_architect.engine._model import Constraints
+from infra_architect.errors import InternalError
 from infra_architect.spec import Queue, QueueEngine, Requirements, ServiceType
 
 MB = 1e6
@@ -32,7 +33,7 @@ MAX_MEMORYDB_REPLICAS = 5
 """Replicas per MemoryDB shard (MemoryDB Developer Guide, "Quotas")."""
 
 
-class StreamSizingError(AssertionError):
+class StreamSizingError(InternalError):
     """A sizing broke its own invariant (a bug, never bad input)."""
 
 
@@ -50,7 +51,7 @@ def peak_messages(req: Requirements, constraints: Constraints, name: str) -> Fig
     if consumers:
         top = max(consumers, key=lambda c: (c.growth_peak_load.value, c.name))
         return given(top.growth_peak_load.value, "messages/s", f"{top.name}'s peak at growth")
-    stated = next(q.messages_per_second for q in req.system.queues if q.name == name)
+    stated = req.queue(name).messages_per_second
     traffic = constraints.traffic
     if stated and traffic.average_rps.value > 0:
         return figure(
@@ -69,7 +70,7 @@ def average_messages(req: Requirements, constraints: Constraints, name: str) -> 
     consumers = [constraints.service(c) for c in _consumers(req, name)]
     if consumers:
         return max(c.average_load.value for c in consumers)
-    stated = next(q.messages_per_second for q in req.system.queues if q.name == name)
+    stated = req.queue(name).messages_per_second
     return stated or 0.0
 
 

@@ -61,7 +61,9 @@ from infra_architect.spec import (
     entry_services,
 )
 
-SECONDS_PER_MONTH = 30 * 86_400
+SECONDS_PER_BUDGET_MONTH = 30 * 86_400
+"""The error budget's month, 30 days (as ``ErrorBudget.per_30_days``); the bill's month
+is 730 hours."""
 PLOT_STEP_SECONDS = 15
 PLOT_SECONDS = 1200
 
@@ -119,7 +121,7 @@ def spike_setup(
                 node_share=share,
                 queued=plan.type is ServiceType.WORKER,
                 monthly_budget=max(cap.average_load.value, 1e-9)
-                * SECONDS_PER_MONTH
+                * SECONDS_PER_BUDGET_MONTH
                 * budget_fraction,
             )
         )
@@ -456,7 +458,7 @@ def fault_study(
     peak = constraints.traffic.peak_rps.value
     budget = (
         constraints.traffic.average_rps.value
-        * SECONDS_PER_MONTH
+        * SECONDS_PER_BUDGET_MONTH
         * (100 - req.availability.slo)
         / 100
     )

@@ -1,9 +1,16 @@
-"""Failure paths: each scenario, the mechanism that covers it, and its timings."""
+"""Failure paths: each scenario, the mechanism that covers it, and its timings.
+
+One function per failure path, each reading the one :class:`FailureInputs` the design
+assembles once its parts are chosen and its studies (faults, spike, availability) run.
+"""
 
 from __future__ import annotations
 
-from infra_architect._figures import Figure, capital, figure, given, number, share
-from infra_architect.catalog import Catalog
+from dataclasses import dataclass
+from operator import attrgetter
+
+from infra_architect._figures import Figure, capital, duration, figure, given, number, share
+from infra_architect.catalog import Catalog, Timings
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,
@@ -15,109 +22,166 @@ from infra_architect.engine._design_model import (
     ObservabilityDesign,
     PathAvailability,
     SpikeStudy,
+    StrategyRisk,
 )
 from infra_architect.engine._model import Constraints
-from infra_architect.engine._recovery import duration
+from infra_architect.errors import named
 from infra_architect.simulate import CapacityLoss, SpikeOutcome
 from infra_architect.spec import Requirements
 
 
-def failure_scenarios(
-    req: Requirements,
-    constraints: Constraints,
-    catalog: Catalog,
-    *,
-    regions: int,
-    compute: ComputeDesign,
-    network: NetworkDesign,
-    data: DataDesign,
-    delivery: DeliveryDesign,
-    observability: ObservabilityDesign,
-    faults: FaultStudy | None = None,
-    spike_study: SpikeStudy | None = None,
-    paths: list[PathAvailability] | None = None,
-) -> list[FailureScenario]:
-    t = catalog.design.timings
-    dash = observability.dashboards
-    detection = detection_figure(catalog, network)
-    k8s = compute.platform.startswith("eks")
-    serving = [s for s in compute.services if s.type.serves_requests]
-    thin = [s.name for s in compute.services if s.type.value != "cron" and s.min_replicas < 2]
-    pool = compute.node_pool
-    node_rows = (
+@dataclass(frozen=True)
+class FailureInputs:
+    """What the failure paths read: the chosen design's parts, and the studies run
+    against it (absent when nothing could be simulated)."""
+
+    req: Requirements
+    constraints: Constraints
+    catalog: Catalog
+    regions: int
+    compute: ComputeDesign
+    network: NetworkDesign
+    data: DataDesign
+    delivery: DeliveryDesign
+    observability: ObservabilityDesign
+    faults: FaultStudy | None = None
+    spike_study: SpikeStudy | None = None
+    paths: tuple[PathAvailability, ...] = ()
+
+    @property
+    def timings(self) -> Timings:
+        return self.catalog.design.timings
+
+    @property
+    def dashboards(self) -> list[str]:
+        return self.observability.dashboards
+
+    @property
+    def kubernetes(self) -> bool:
+        """Pods on a node group (EKS), rather than tasks or Lambda environments."""
+        return self.compute.platform.startswith("eks") and self.compute.node_pool is not None
+
+
+def failure_scenarios(inputs: FailureInputs) -> list[FailureScenario]:
+    """The design's failure paths, in the order the runbooks list them."""
+    detection = detection_figure(inputs.catalog, inputs.network)
+    scale_time = _scale_out_time(inputs)
+    return [
+        _node_failure(inputs, detection),
+        _traffic_spike(inputs, scale_time),
+        _failed_rollout(inputs),
+        _az_outage(inputs, detection, scale_time),
+        _region_outage(inputs),
+        _emergency_rollback(inputs),
+    ]
+
+
+def _node_rows(inputs: FailureInputs) -> list[Measured]:
+    faults = inputs.faults
+    return (
         _not_simulated(faults, f"one {faults.unit}" if faults else "")
         + _loss_rows(faults.node if faults else None)
-        + _path_rows(paths or [])
+        + _path_rows(list(inputs.paths))
     )
-    if k8s and pool is not None:
-        reschedule = reschedule_figure(catalog, compute)
-        if faults is not None and faults.node is not None:
-            reschedule = _waits_for_a_node(catalog, compute, reschedule, faults.node)
-        node_failure = FailureScenario(
-            id="node-failure",
-            title="A pod, task or node fails",
-            mechanism=f"replicas spread across AZs and nodes (topology spread constraints), "
-            f"PodDisruptionBudgets, readiness probes and load balancer health checks; the "
-            f"{pool.scaler} replaces the node",
-            detection=detection,
-            recovery=reschedule,
-            impact=f"one of {pool.min_nodes.whole} nodes is {100 / pool.min_nodes.value:.0f}% of "
-            "capacity; requests in flight on it fail and are retried, the rest never notice",
-            operator_actions=[
-                "none: confirm the replacement node joined (kubectl get nodes)",
-                "if pods stay Pending: check the node group's max size and EC2 capacity errors",
-            ],
-            look_at=[dash[2], "Kubernetes events: kubectl get events -A --sort-by=.lastTimestamp"],
-            covered=not thin,
-            gap=f"single replica: {', '.join(thin)}" if thin else "",
-            simulated=node_rows,
-        )
-    elif compute.platform == "lambda":
-        node_failure = FailureScenario(
-            id="node-failure",
-            title="An execution environment fails",
-            mechanism="Lambda runs each request in an execution environment and replaces a "
-            "failed one itself",
-            detection=given(0.0, "s", "the invocation fails"),
-            recovery=figure(
-                float(compute.replica_start_seconds),
-                "s",
-                "{environment_start_s}",
-                environment_start_s=float(compute.replica_start_seconds),
-            ),
-            impact="requests in flight in the failed environment fail and are retried; the "
-            "next requests start in another environment",
-            operator_actions=[
-                "none: confirm the function's errors and throttles are back to their usual level"
-            ],
-            look_at=[dash[2], "Lambda metrics: Errors, Throttles, ConcurrentExecutions"],
-            covered=True,
-            simulated=node_rows,
-        )
-    else:
-        recovery = figure(
-            detection.value + compute.replica_start_seconds,
-            "s",
-            "{detection_s} + {replica_start_s}",
-            detection_s=detection.value,
-            replica_start_s=float(compute.replica_start_seconds),
-        )
-        node_failure = FailureScenario(
-            id="node-failure",
-            title="A task or its host fails",
-            mechanism="at least 2 tasks per service spread across AZs; the load balancer stops "
-            "routing to a failed task and the service scheduler starts a replacement",
-            detection=detection,
-            recovery=recovery,
-            impact="requests in flight on the failed task fail and are retried; capacity "
-            "drops by one task until its replacement passes health checks",
-            operator_actions=["none: confirm the service's running count is back to desired"],
-            look_at=[dash[2], "ECS service events (aws ecs describe-services)"],
-            covered=not thin,
-            gap=f"single replica: {', '.join(thin)}" if thin else "",
-            simulated=node_rows,
-        )
-    entry = serving[0].name if serving else None
+
+
+def _thin(compute: ComputeDesign) -> list[str]:
+    """Services that run a single replica: one failure takes all of their capacity."""
+    return [s.name for s in compute.services if s.type.value != "cron" and s.min_replicas < 2]
+
+
+def _node_failure(inputs: FailureInputs, detection: Figure) -> FailureScenario:
+    if inputs.kubernetes:
+        return _pod_or_node_failure(inputs, detection)
+    if inputs.compute.platform == "lambda":
+        return _execution_environment_failure(inputs)
+    return _task_failure(inputs, detection)
+
+
+def _pod_or_node_failure(inputs: FailureInputs, detection: Figure) -> FailureScenario:
+    compute, faults = inputs.compute, inputs.faults
+    pool = compute.node_pool
+    assert pool is not None  # noqa: S101  (inputs.kubernetes holds a node pool)
+    thin = _thin(compute)
+    reschedule = reschedule_figure(inputs.catalog, compute)
+    if faults is not None and faults.node is not None:
+        reschedule = _waits_for_a_node(inputs.catalog, compute, reschedule, faults.node)
+    return FailureScenario(
+        id="node-failure",
+        title="A pod, task or node fails",
+        mechanism=f"replicas spread across AZs and nodes (topology spread constraints), "
+        f"PodDisruptionBudgets, readiness probes and load balancer health checks; the "
+        f"{pool.scaler} replaces the node",
+        detection=detection,
+        recovery=reschedule,
+        impact=f"one of {pool.min_nodes.whole} nodes is {100 / pool.min_nodes.value:.0f}% of "
+        "capacity; requests in flight on it fail and are retried, the rest never notice",
+        operator_actions=[
+            "none: confirm the replacement node joined (kubectl get nodes)",
+            "if pods stay Pending: check the node group's max size and EC2 capacity errors",
+        ],
+        look_at=[
+            inputs.dashboards[2],
+            "Kubernetes events: kubectl get events -A --sort-by=.lastTimestamp",
+        ],
+        covered=not thin,
+        gap=f"single replica: {', '.join(thin)}" if thin else "",
+        simulated=_node_rows(inputs),
+    )
+
+
+def _execution_environment_failure(inputs: FailureInputs) -> FailureScenario:
+    start = float(inputs.compute.replica_start_seconds)
+    return FailureScenario(
+        id="node-failure",
+        title="An execution environment fails",
+        mechanism="Lambda runs each request in an execution environment and replaces a "
+        "failed one itself",
+        detection=given(0.0, "s", "the invocation fails"),
+        recovery=figure(start, "s", "{environment_start_s}", environment_start_s=start),
+        impact="requests in flight in the failed environment fail and are retried; the "
+        "next requests start in another environment",
+        operator_actions=[
+            "none: confirm the function's errors and throttles are back to their usual level"
+        ],
+        look_at=[inputs.dashboards[2], "Lambda metrics: Errors, Throttles, ConcurrentExecutions"],
+        covered=True,
+        simulated=_node_rows(inputs),
+    )
+
+
+def _task_failure(inputs: FailureInputs, detection: Figure) -> FailureScenario:
+    compute = inputs.compute
+    thin = _thin(compute)
+    recovery = figure(
+        detection.value + compute.replica_start_seconds,
+        "s",
+        "{detection_s} + {replica_start_s}",
+        detection_s=detection.value,
+        replica_start_s=float(compute.replica_start_seconds),
+    )
+    return FailureScenario(
+        id="node-failure",
+        title="A task or its host fails",
+        mechanism="at least 2 tasks per service spread across AZs; the load balancer stops "
+        "routing to a failed task and the service scheduler starts a replacement",
+        detection=detection,
+        recovery=recovery,
+        impact="requests in flight on the failed task fail and are retried; capacity "
+        "drops by one task until its replacement passes health checks",
+        operator_actions=["none: confirm the service's running count is back to desired"],
+        look_at=[inputs.dashboards[2], "ECS service events (aws ecs describe-services)"],
+        covered=not thin,
+        gap=f"single replica: {', '.join(thin)}" if thin else "",
+        simulated=_node_rows(inputs),
+    )
+
+
+def _scale_out_time(inputs: FailureInputs) -> Figure:
+    """Until the spike's capacity serves: the slowest autoscaler (and, on EKS, a new
+    node and its pods), or what the spike simulation measured when every
+    request-serving service reached capacity."""
+    compute, t = inputs.compute, inputs.timings
     slowest = max(
         (s for s in compute.services if s.autoscaling is not None),
         key=lambda s: (s.autoscaling.scale_out_seconds.value if s.autoscaling else 0.0, s.name),
@@ -128,7 +192,7 @@ def failure_scenarios(
         if slowest is not None and slowest.autoscaling is not None
         else given(0.0, "s", "nothing autoscales")
     )
-    if k8s and pool is not None:
+    if inputs.kubernetes:
         scale_time = figure(
             max(scale_time.value, compute.capacity_start_seconds + t.pod_start_seconds),
             "s",
@@ -137,58 +201,78 @@ def failure_scenarios(
             node_provision_s=float(compute.capacity_start_seconds),
             pod_start_s=float(t.pod_start_seconds),
         )
-    short = [
-        s.name
-        for s in constraints.services
-        if s.type.value != "cron" and s.max_replicas.value < s.replicas_spike.value
-    ]
-    spike_impact = "capacity follows within the scale-out time"
-    if entry is not None:
-        cap = constraints.service(entry)
-        held = next(p.min_replicas for p in compute.services if p.name == entry)
-        served = (
-            held
-            * cap.load_per_replica.value
-            / catalog.policy.target_utilisation
-            / max(cap.spike_load.value, 1e-9)
-            * 100
-        )
-        spike_impact = (
-            f"{held} replicas of {entry} at 100% CPU serve "
-            f"{min(served, 100):.0f}% of the {cap.spike_load.value:,.0f} {cap.load_unit} spike "
-            "until scale-out completes; the rest queue or are shed (429/503)"
-        )
-    if spike_study is not None:
-        steady = [o for o in spike_study.tuned if o.max_backlog == 0]
+    study = inputs.spike_study
+    if study is not None:
+        steady = [o for o in study.tuned if o.max_backlog == 0]
         reached = [o.seconds_to_capacity for o in steady]
         if reached and all(r is not None for r in reached):
             scale_time = given(
                 float(max(r or 0 for r in reached)),
                 "s",
-                f"simulated {spike_study.shape}, slowest request-serving service",
+                f"simulated {study.shape}, slowest request-serving service",
             )
-    spike = FailureScenario(
-        id="traffic-spike",
-        title=f"{req.traffic.spike_multiplier:g}x traffic spike",
-        mechanism=(
-            f"HPA per service ({_metrics(compute)}) scales pods; the "
+    return scale_time
+
+
+def _spike_impact(inputs: FailureInputs) -> str:
+    """What the first request-serving service's held replicas serve of the spike."""
+    compute, constraints = inputs.compute, inputs.constraints
+    serving = [s for s in compute.services if s.type.serves_requests]
+    if not serving:
+        return "capacity follows within the scale-out time"
+    entry = serving[0]
+    cap = constraints.service(entry.name)
+    held = entry.min_replicas
+    served = (
+        held
+        * cap.load_per_replica.value
+        / inputs.catalog.policy.target_utilisation
+        / max(cap.spike_load.value, 1e-9)
+        * 100
+    )
+    return (
+        f"{held} replicas of {entry.name} at 100% CPU serve "
+        f"{min(served, 100):.0f}% of the {cap.spike_load.value:,.0f} {cap.load_unit} spike "
+        "until scale-out completes; the rest queue or are shed (429/503)"
+    )
+
+
+def _spike_mechanism(inputs: FailureInputs) -> str:
+    pool = inputs.compute.node_pool
+    if inputs.compute.platform.startswith("eks"):
+        scales = (
+            f"HPA per service ({_metrics(inputs.compute)}) scales pods; the "
             + (pool.scaler if pool else "")
             + " adds nodes up to "
             + (f"{pool.max_nodes.whole}" if pool else "")
-            if k8s
-            else "ECS target tracking per service scales tasks up to each service's maximum"
         )
-        + "; maximum replicas are sized for the spike",
-        detection=figure(
-            float(t.metrics_resolution_seconds if k8s else t.ecs_scale_out_alarm_seconds),
-            "s",
-            "{metric_delay_s}",
-            metric_delay_s=float(
-                t.metrics_resolution_seconds if k8s else t.ecs_scale_out_alarm_seconds
-            ),
-        ),
+    else:
+        scales = "ECS target tracking per service scales tasks up to each service's maximum"
+    return scales + "; maximum replicas are sized for the spike"
+
+
+def _traffic_spike(inputs: FailureInputs, scale_time: Figure) -> FailureScenario:
+    t, study, dash = inputs.timings, inputs.spike_study, inputs.dashboards
+    k8s = inputs.compute.platform.startswith("eks")
+    short = [
+        s.name
+        for s in inputs.constraints.services
+        if s.type.value != "cron" and s.max_replicas.value < s.replicas_spike.value
+    ]
+    delay = float(t.metrics_resolution_seconds if k8s else t.ecs_scale_out_alarm_seconds)
+    if short:
+        gap = f"max replicas below the spike: {', '.join(short)}"
+    elif study is not None and not study.within:
+        gap = "the simulated spike spends more than its share of the error budget"
+    else:
+        gap = ""
+    return FailureScenario(
+        id="traffic-spike",
+        title=f"{inputs.req.traffic.spike_multiplier:g}x traffic spike",
+        mechanism=_spike_mechanism(inputs),
+        detection=figure(delay, "s", "{metric_delay_s}", metric_delay_s=delay),
         recovery=scale_time,
-        impact=spike_impact,
+        impact=_spike_impact(inputs),
         operator_actions=[
             "none while replicas are below their maximum",
             (
@@ -198,27 +282,26 @@ def failure_scenarios(
             "before a planned event: pre-scale min replicas and pre-warm the load balancer",
         ],
         look_at=[dash[2], dash[0]],
-        covered=not short and (spike_study is None or spike_study.within),
-        gap=f"max replicas below the spike: {', '.join(short)}"
-        if short
-        else (
-            "the simulated spike spends more than its share of the error budget"
-            if spike_study is not None and not spike_study.within
-            else ""
-        ),
-        simulated=_spike_rows(spike_study),
+        covered=not short and (study is None or study.within),
+        gap=gap,
+        simulated=_spike_rows(study),
     )
-    exposure = next(r for r in delivery.comparison if r.strategy == delivery.strategy).exposure
-    rollout = FailureScenario(
-        id="failed-rollout",
-        title="A deployment fails mid-rollout",
-        mechanism=f"{delivery.strategy} by {delivery.tool}: "
-        + (
+
+
+def _failed_rollout(inputs: FailureInputs) -> FailureScenario:
+    delivery, dash = inputs.delivery, inputs.dashboards
+    exposure = _chosen_risk(delivery).exposure
+    if delivery.strategy == "canary":
+        stops = (
             f"canary at {delivery.canary_steps[0]}% with automated analysis of error rate and "
             "latency; a failed analysis aborts and shifts all traffic back"
-            if delivery.strategy == "canary"
-            else "alarms on error rate stop the deploy and roll back"
-        ),
+        )
+    else:
+        stops = "alarms on error rate stop the deploy and roll back"
+    return FailureScenario(
+        id="failed-rollout",
+        title="A deployment fails mid-rollout",
+        mechanism=f"{delivery.strategy} by {delivery.tool}: " + stops,
         detection=delivery.detection,
         recovery=delivery.rollback,
         impact=f"{exposure:.0%} of requests see the bad version until rollback",
@@ -228,13 +311,19 @@ def failure_scenarios(
         ],
         look_at=[dash[4], dash[1]],
         covered=True,
-        simulated=_rollout_rows(faults, delivery.strategy),
+        simulated=_rollout_rows(inputs.faults, delivery.strategy),
     )
+
+
+def _az_outage(inputs: FailureInputs, detection: Figure, scale_time: Figure) -> FailureScenario:
+    data, constraints, faults = inputs.data, inputs.constraints, inputs.faults
     multi_stores = [s.name for s in data.stores if s.engine in ("postgres", "mysql") and s.multi_az]
     single = [s.name for s in data.stores if not s.multi_az]
     azs = constraints.topology.availability_zones.whole
     failover = constraints.recovery.in_region_failover_minutes
-    az = FailureScenario(
+    covered = azs >= 2 and not single
+    gap = "one AZ only" if azs < 2 else f"single-AZ stores: {', '.join(single)}"
+    return FailureScenario(
         id="az-outage",
         title="An availability zone fails",
         mechanism=f"{azs} AZs: load balancer stops routing to the failed AZ, "
@@ -254,22 +343,46 @@ def failure_scenarios(
             "confirm the failover in the RDS events; watch replicas refill",
             "if a single-AZ component was in the failed AZ: follow its restore procedure",
         ],
-        look_at=[dash[0], dash[3], "AWS Health Dashboard"],
+        look_at=[inputs.dashboards[0], inputs.dashboards[3], "AWS Health Dashboard"],
         simulated=_not_simulated(faults, "one AZ") + _loss_rows(faults.zone if faults else None),
-        covered=azs >= 2 and not single,
-        gap=""
-        if azs >= 2 and not single
-        else ("one AZ only" if azs < 2 else f"single-AZ stores: {', '.join(single)}"),
+        covered=covered,
+        gap="" if covered else gap,
     )
-    dr = constraints.recovery
-    region = FailureScenario(
+
+
+def _chosen_risk(delivery: DeliveryDesign) -> StrategyRisk:
+    """The comparison row of the strategy the delivery chooser picked."""
+    return named(
+        delivery.comparison, delivery.strategy, "strategy risk", key=attrgetter("strategy")
+    )
+
+
+def _region_actions(inputs: FailureInputs) -> list[str]:
+    dr = inputs.constraints.recovery
+    if inputs.regions == 1:
+        return [
+            "declare the disaster (incident commander) once AWS confirms a regional event",
+            "promote the replicated data stores in the recovery region",
+            "apply the prod environment in the recovery region; switch DNS",
+        ]
+    if inputs.constraints.topology.name == "active-active":
+        serves = "the other region serves at full capacity"
+    else:
+        serves = f"the {dr.standby_compute} scales out to full capacity"
+    return [f"confirm DNS moved; {serves}; freeze deploys until failback"]
+
+
+def _region_outage(inputs: FailureInputs) -> FailureScenario:
+    dr, t = inputs.constraints.recovery, inputs.timings
+    two_regions = inputs.regions > 1
+    return FailureScenario(
         id="region-outage",
         title="The region fails",
         mechanism=(
             "DNS fails over to the second region's load balancer: Route 53 failover records "
             "with health checks on your domain (not generated: the spec names no domain; "
             "the prod root outputs recovery_load_balancer_dns_name to point them at)"
-            if regions > 1
+            if two_regions
             else dr.why
         ),
         detection=figure(
@@ -278,7 +391,7 @@ def failure_scenarios(
             "{dns_failover_s}",
             dns_failover_s=float(t.dns_failover_seconds),
         )
-        if regions > 1
+        if two_regions
         else given(0.0, "s", "an operator declares a regional disaster"),
         recovery=figure(
             dr.strategy_rto_minutes * 60,
@@ -288,32 +401,24 @@ def failure_scenarios(
         ),
         impact=f"up to {duration(dr.strategy_rpo_minutes)} of data lost (RPO), service "
         f"back within {dr.strategy_rto_minutes:g} min (RTO)",
-        operator_actions=[
-            "declare the disaster (incident commander) once AWS confirms a regional event",
-            "promote the replicated data stores in the recovery region",
-            "apply the prod environment in the recovery region; switch DNS",
-        ]
-        if regions == 1
-        else [
-            "confirm DNS moved; the other region serves at full capacity; freeze deploys "
-            "until failback"
-            if constraints.topology.name == "active-active"
-            else f"confirm DNS moved; the {dr.standby_compute} scales out to full capacity; "
-            "freeze deploys until failback"
-        ],
-        look_at=["AWS Health Dashboard", dash[0]],
-        simulated=_region_rows(paths or []),
+        operator_actions=_region_actions(inputs),
+        look_at=["AWS Health Dashboard", inputs.dashboards[0]],
+        simulated=_region_rows(list(inputs.paths)),
         covered=dr.meets_stated,
         gap="" if dr.meets_stated else "no recovery strategy meets the stated RTO/RPO",
     )
-    emergency = FailureScenario(
+
+
+def _emergency_rollback(inputs: FailureInputs) -> FailureScenario:
+    k8s = inputs.compute.platform.startswith("eks")
+    return FailureScenario(
         id="emergency-rollback",
         title="Emergency rollback",
         mechanism="redeploy the previous image digest (Git revert of the release commit; "
         + ("Argo CD syncs it" if k8s else "the pipeline deploys it")
         + "); during a rollout, abort it",
         detection=given(0.0, "s", "an operator decides"),
-        recovery=delivery.emergency_rollback,
+        recovery=inputs.delivery.emergency_rollback,
         impact="the previous version serves everyone; data migrations must be backward "
         "compatible for this to be safe",
         operator_actions=[
@@ -321,11 +426,10 @@ def failure_scenarios(
             + ("kubectl argo rollouts abort <service>" if k8s else "stop the deployment"),
             "revert the release commit and let the pipeline deploy the previous digest",
         ],
-        look_at=[dash[4]],
+        look_at=[inputs.dashboards[4]],
         covered=True,
-        simulated=_redeploy_rows(faults),
+        simulated=_redeploy_rows(inputs.faults),
     )
-    return [node_failure, spike, rollout, az, region, emergency]
 
 
 def detection_figure(catalog: Catalog, network: NetworkDesign) -> Figure:
