@@ -28,6 +28,8 @@ from infra_architect.catalog._catalog import (
 )
 from infra_architect.catalog._data_sizing import AuroraClass, DataSizing
 from infra_architect.catalog._prices import (
+    HOURS_PER_MONTH,
+    SECONDS_PER_MONTH,
     TERMS,
     PriceCatalog,
     PriceEntry,
@@ -45,6 +47,8 @@ from infra_architect.catalog._streaming import (
 )
 
 __all__ = [
+    "HOURS_PER_MONTH",
+    "SECONDS_PER_MONTH",
     "TERMS",
     "AuroraClass",
     "Buildable",

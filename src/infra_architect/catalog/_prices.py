@@ -60,11 +60,17 @@ class PriceItem(_Data):
         return self.usd if term == "on_demand" else getattr(self, term)
 
 
+HOURS_PER_MONTH = 730
+"""The billing month every monthly figure uses: 365 × 24 / 12 = 730 hours, the month AWS's
+Pricing Calculator and the Price List's monthly prices assume."""
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+
+
 class PriceCatalog(_Data):
     version: int = Field(ge=2)
     as_of: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     currency: Literal["USD"]
-    hours_per_month: float = Field(gt=0)
+    hours_per_month: Literal[730] = Field(description="HOURS_PER_MONTH, which the engine uses.")
     regions: list[str] = Field(min_length=1)
     floor_region: str
     items: dict[str, PriceItem]

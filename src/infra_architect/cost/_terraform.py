@@ -21,12 +21,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from infra_architect._figures import figure
-from infra_architect.catalog import PriceCatalog
+from infra_architect.catalog import HOURS_PER_MONTH, PriceCatalog
 from infra_architect.cost._model import Category, LineItem, Usage
 from infra_architect.cost._price import price_line, total
 from infra_architect.iac import Budget, Resource, TerraformGraph, Unknown, load_terraform
 
-HOURS = 730.0
+HOURS = float(HOURS_PER_MONTH)
 FREE = frozenset(
     {
         "aws_vpc",

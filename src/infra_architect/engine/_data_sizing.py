@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from infra_architect._figures import Figure, figure, given, number
-from infra_architect.catalog import AuroraClass, Catalog, DataSizing, DbClass
+from infra_architect.catalog import (
+    SECONDS_PER_MONTH,
+    AuroraClass,
+    Catalog,
+    DataSizing,
+    DbClass,
+)
 from infra_architect.engine._design_model import (
     LifecycleTier,
     StorageForecast,
@@ -34,7 +40,6 @@ from infra_architect.spec import (
     found,
 )
 
-SECONDS_PER_MONTH = 2_628_000  # 730 h, as the bill
 DAYS_PER_MONTH = 365 / 12
 GB = 1e9
 MIB = 1024 * 1024

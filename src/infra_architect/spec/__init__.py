@@ -69,6 +69,7 @@ from infra_architect.spec._questions import (
 from infra_architect.spec._schema import SCHEMA_FILENAME, SCHEMA_ID, requirements_json_schema
 from infra_architect.spec._semantic import (
     cron_problem,
+    cron_runs_per_month,
     entry_services,
     eventbridge_cron,
     find_cycle,
@@ -127,6 +128,7 @@ __all__ = [
     "assumed_reason",
     "check_answer",
     "cron_problem",
+    "cron_runs_per_month",
     "display",
     "dump_document",
     "entry_services",

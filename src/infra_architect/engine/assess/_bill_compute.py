@@ -6,18 +6,17 @@ from __future__ import annotations
 import math
 
 from infra_architect._figures import figure, number
+from infra_architect.catalog import SECONDS_PER_MONTH
 from infra_architect.cost import Commitment, Usage
 from infra_architect.engine._design_model import ServicePlan
 from infra_architect.engine.assess._bill_parts import (
-    SECONDS_PER_MONTH,
     BillInputs,
     Sizes,
     hours,
     per_million,
 )
 from infra_architect.errors import named
-from infra_architect.spec import ServiceType
-from infra_architect.spec._semantic import cron_runs_per_month
+from infra_architect.spec import ServiceType, cron_runs_per_month
 
 
 def compute_lines(parts: BillInputs, sizes: Sizes, scale: float) -> list[Usage]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 
 from infra_architect._figures import figure, number
+from infra_architect.catalog import SECONDS_PER_MONTH
 from infra_architect.cost import Usage
 from infra_architect.engine._design_model import QueuePlan, QueueSize
 from infra_architect.engine.assess._bill_parts import (
     GB,
-    SECONDS_PER_MONTH,
     BillInputs,
     Sizes,
     hours,

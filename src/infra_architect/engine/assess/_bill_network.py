@@ -4,11 +4,11 @@ out by tier, NAT, interface endpoints and cross-AZ calls between services."""
 from __future__ import annotations
 
 from infra_architect._figures import figure, number
+from infra_architect.catalog import HOURS_PER_MONTH, SECONDS_PER_MONTH
 from infra_architect.cost import Usage
 from infra_architect.engine._model import ServiceCapacity
 from infra_architect.engine.assess._bill_parts import (
     GB,
-    SECONDS_PER_MONTH,
     BillInputs,
     Sizes,
     gigabytes,
@@ -37,12 +37,12 @@ def edge_lines(parts: BillInputs, rps: float) -> list[Usage]:
                 category="network",
                 price_key="alb_lcu_hour",
                 quantity=figure(
-                    rps / usage.requests_per_lcu_second * 730,
+                    rps / usage.requests_per_lcu_second * HOURS_PER_MONTH,
                     "LCU-hours",
                     "{requests_per_second} / {requests_per_lcu} × {hours_per_month}",
                     requests_per_second=rps,
                     requests_per_lcu=usage.requests_per_lcu_second,
-                    hours_per_month=730.0,
+                    hours_per_month=float(HOURS_PER_MONTH),
                 ),
                 commitment="usage",
                 traffic_scaled=True,
@@ -222,12 +222,12 @@ def network_lines(parts: BillInputs, sizes: Sizes, rps: float, scale: float) -> 
                 category="network",
                 price_key="vpc_interface_endpoint_hour",
                 quantity=figure(
-                    endpoints * sizes.azs * 730.0,
+                    endpoints * sizes.azs * HOURS_PER_MONTH,
                     "endpoint-AZ-hours",
                     "{endpoints} × {azs} × {hours_per_month}",
                     endpoints=float(endpoints),
                     azs=float(sizes.azs),
-                    hours_per_month=730.0,
+                    hours_per_month=float(HOURS_PER_MONTH),
                 ),
                 commitment="usage",
                 traffic_scaled=False,

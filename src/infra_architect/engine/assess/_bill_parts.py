@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from infra_architect._figures import Figure, figure
-from infra_architect.catalog import Catalog, UsageAssumptions
+from infra_architect.catalog import HOURS_PER_MONTH, SECONDS_PER_MONTH, Catalog, UsageAssumptions
 from infra_architect.cost import Category, Usage
 from infra_architect.engine._design_model import (
     ComputeDesign,
@@ -21,7 +21,6 @@ from infra_architect.engine._design_model import (
 from infra_architect.engine._model import Constraints, ServiceCapacity
 from infra_architect.spec import Requirements
 
-SECONDS_PER_MONTH = 2_628_000  # 730 h
 GB = 1e9
 
 
@@ -71,10 +70,10 @@ class BillInputs:
 
 def hours(count: float, what: str) -> Figure:
     return figure(
-        count * 730,
+        count * HOURS_PER_MONTH,
         "hours/month",
         "{%s} × {hours_per_month}" % what,  # noqa: UP031  (braces are the template)
-        **{what: count, "hours_per_month": 730.0},
+        **{what: count, "hours_per_month": float(HOURS_PER_MONTH)},
     )
 
 

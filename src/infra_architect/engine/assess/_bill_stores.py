@@ -6,12 +6,12 @@ from __future__ import annotations
 import math
 
 from infra_architect._figures import figure
+from infra_architect.catalog import SECONDS_PER_MONTH
 from infra_architect.cost import Usage
 from infra_architect.engine._data_sizing import aurora_monthly_ios, stored_gb, tier_shares
 from infra_architect.engine._design_model import StorePlan, StoreSize
 from infra_architect.engine.assess._bill_parts import (
     GB,
-    SECONDS_PER_MONTH,
     BillInputs,
     Sizes,
     instances_line,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from infra_architect._figures import Figure, given, number
-from infra_architect.catalog import Catalog, EngineVersion
+from infra_architect.catalog import HOURS_PER_MONTH, Catalog, EngineVersion
 from infra_architect.engine._data_sizing import (
     aurora_class,
     aurora_monthly_ios,
@@ -232,7 +232,7 @@ def _io_optimized(  # noqa: PLR0917  (one argument per line of the comparison)
     (instances, storage and I/O) at today's load."""
     prices = catalog.price_catalog
     share = catalog.design.data_sizing.io_optimized_share
-    compute = instances * prices.usd(price_key, region) * 730
+    compute = instances * prices.usd(price_key, region) * HOURS_PER_MONTH
     stored = gb * prices.usd("aurora_storage_gb_month", region)
     io = ios / 1e6 * prices.usd("aurora_io_million", region)
     total = compute + stored + io

@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from infra_architect._figures import Figure, figure, given, number
-from infra_architect.catalog import Catalog, KafkaBrokerClass, MemoryDbClass, MqInstanceClass
+from infra_architect.catalog import (
+    HOURS_PER_MONTH,
+    SECONDS_PER_MONTH,
+    Catalog,
+    KafkaBrokerClass,
+    MemoryDbClass,
+    MqInstanceClass,
+)
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DataDesign,
@@ -27,8 +34,6 @@ from infra_architect.spec import Queue, QueueEngine, Requirements, ServiceType
 
 MB = 1e6
 GB = 1e9
-HOURS_PER_MONTH = 730
-SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
 MAX_MEMORYDB_REPLICAS = 5
 """Replicas per MemoryDB shard (MemoryDB Developer Guide, "Quotas")."""
 
