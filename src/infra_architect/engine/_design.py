@@ -51,7 +51,7 @@ from infra_architect.engine.choose._operate import choose_observability, choose_
 from infra_architect.engine.choose._streams import cap_stream_consumers, stream_failure_scenarios
 from infra_architect.errors import named
 from infra_architect.simulate import SpikeOutcome
-from infra_architect.spec import NatChoice, Requirements
+from infra_architect.spec import ComputeChoice, NatChoice, Requirements
 
 
 def design_system(req: Requirements, catalog: Catalog) -> Design:
@@ -80,7 +80,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     )
     # A lost ECS task is replaced once the health checks declare it dead (the node-failure
     # runbook's detection + start); Kubernetes' figure already counts the node's grace.
-    repair = reschedule + detection if compute.platform == "ecs-fargate" else reschedule
+    repair = reschedule + detection if compute.platform == ComputeChoice.ECS_FARGATE else reschedule
     paths = availability_study(
         req, constraints, catalog, compute, data, regions=regions, reschedule_seconds=repair
     )

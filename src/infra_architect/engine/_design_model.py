@@ -18,7 +18,7 @@ from infra_architect.cost import CostModel
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.errors import DesignLookupError, named
 from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout, SpikeOutcome
-from infra_architect.spec import Assumption, ServiceType
+from infra_architect.spec import Assumption, ComputeChoice, ServiceType
 
 DESIGN_VERSION = "1"
 
@@ -191,7 +191,8 @@ class AvailabilityDesign(_Out):
 
 # --- compute ------------------------------------------------------------------------
 
-Platform = Literal["eks", "eks-karpenter", "ecs-fargate", "lambda"]
+Platform = ComputeChoice
+"""The compute platform the design runs on (the spec's pin, when there is one)."""
 
 
 class Autoscaling(_Out):

@@ -25,7 +25,7 @@ from infra_architect.engine._design_model import (
     StandbySizing,
 )
 from infra_architect.engine._model import Complexity, Recovery
-from infra_architect.spec import Requirements, ServiceType
+from infra_architect.spec import ComputeChoice, Requirements, ServiceType
 
 STANDBY_MODES = ("pilot-light", "warm-standby", "hot-standby")
 NO_RECOVERY_CLUSTER = "no recovery cluster is generated for EKS yet"
@@ -37,7 +37,7 @@ def runs_kubernetes(req: Requirements, complexity: Complexity, catalog: Catalog)
     before the platform is chosen, so the recovery choice can hold to what is built."""
     pinned = req.decisions.compute
     if pinned is not None:
-        return pinned.value.startswith("eks")
+        return pinned.kubernetes
     fit = complexity.capability("kubernetes")
     long_running = [s for s in req.system.services if s.type is not ServiceType.CRON]
     return not fit.shortfalls and len(long_running) >= catalog.design.kubernetes_min_services
@@ -49,16 +49,16 @@ def unbuilt_standby(req: Requirements, complexity: Complexity, catalog: Catalog)
     the topology study never choose them."""
     pinned = req.decisions.compute
     platform = (
-        pinned.value
+        pinned
         if pinned is not None
-        else "eks"
+        else ComputeChoice.EKS
         if runs_kubernetes(req, complexity, catalog)
-        else "ecs-fargate"
+        else ComputeChoice.ECS_FARGATE
     )
     built = catalog.buildable.standby_modes(platform)
     reason = (
         NO_RECOVERY_CLUSTER
-        if platform.startswith("eks")
+        if platform.kubernetes
         else f"no recovery region is generated for {platform} yet"
     )
     return {c.name: reason for c in catalog.policy.standby_compute if c.name not in built}
@@ -80,7 +80,10 @@ def standby_sizing(
     services: list[ServiceSize],
 ) -> StandbySizing | None:
     """The recovery region's running part for an ECS design with a standby, else None."""
-    if recovery.standby_compute not in STANDBY_MODES or compute.platform != "ecs-fargate":
+    if (
+        recovery.standby_compute not in STANDBY_MODES
+        or compute.platform != ComputeChoice.ECS_FARGATE
+    ):
         return None
     share = recovery.standby_share
     # Scheduled jobs stay in the primary: running them in both regions would do their

@@ -747,6 +747,11 @@ class ComputeChoice(StrEnum):
     ECS_FARGATE = "ecs-fargate"
     LAMBDA = "lambda"
 
+    @property
+    def kubernetes(self) -> bool:
+        """EKS, with managed node groups or Karpenter."""
+        return self in {ComputeChoice.EKS, ComputeChoice.EKS_KARPENTER}
+
 
 class DeploymentChoice(StrEnum):
     ROLLING = "rolling"

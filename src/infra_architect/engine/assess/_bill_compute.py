@@ -16,7 +16,7 @@ from infra_architect.engine.assess._bill_parts import (
     per_million,
 )
 from infra_architect.errors import named
-from infra_architect.spec import ServiceType, cron_runs_per_month
+from infra_architect.spec import ComputeChoice, ServiceType, cron_runs_per_month
 
 
 def compute_lines(parts: BillInputs, sizes: Sizes, scale: float) -> list[Usage]:
@@ -25,7 +25,7 @@ def compute_lines(parts: BillInputs, sizes: Sizes, scale: float) -> list[Usage]:
     pool = parts.compute.node_pool
     if pool is not None and sizes.node_min is not None:
         return _nodes(parts, sizes, running, replicas)
-    if parts.compute.platform == "lambda":
+    if parts.compute.platform == ComputeChoice.LAMBDA:
         return _lambda(parts, scale)
     return _fargate(parts, sizes, running, replicas)
 

@@ -27,7 +27,7 @@ from infra_architect.engine._design_model import (
 from infra_architect.engine._model import Constraints
 from infra_architect.errors import named
 from infra_architect.simulate import CapacityLoss, SpikeOutcome
-from infra_architect.spec import Requirements
+from infra_architect.spec import ComputeChoice, Requirements
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class FailureInputs:
     @property
     def kubernetes(self) -> bool:
         """Pods on a node group (EKS), rather than tasks or Lambda environments."""
-        return self.compute.platform.startswith("eks") and self.compute.node_pool is not None
+        return self.compute.platform.kubernetes and self.compute.node_pool is not None
 
 
 def failure_scenarios(inputs: FailureInputs) -> list[FailureScenario]:
@@ -93,7 +93,7 @@ def _thin(compute: ComputeDesign) -> list[str]:
 def _node_failure(inputs: FailureInputs, detection: Figure) -> FailureScenario:
     if inputs.kubernetes:
         return _pod_or_node_failure(inputs, detection)
-    if inputs.compute.platform == "lambda":
+    if inputs.compute.platform == ComputeChoice.LAMBDA:
         return _execution_environment_failure(inputs)
     return _task_failure(inputs, detection)
 
@@ -239,7 +239,7 @@ def _spike_impact(inputs: FailureInputs) -> str:
 
 def _spike_mechanism(inputs: FailureInputs) -> str:
     pool = inputs.compute.node_pool
-    if inputs.compute.platform.startswith("eks"):
+    if inputs.compute.platform.kubernetes:
         scales = (
             f"HPA per service ({_metrics(inputs.compute)}) scales pods; the "
             + (pool.scaler if pool else "")
@@ -253,7 +253,7 @@ def _spike_mechanism(inputs: FailureInputs) -> str:
 
 def _traffic_spike(inputs: FailureInputs, scale_time: Figure) -> FailureScenario:
     t, study, dash = inputs.timings, inputs.spike_study, inputs.dashboards
-    k8s = inputs.compute.platform.startswith("eks")
+    k8s = inputs.compute.platform.kubernetes
     short = [
         s.name
         for s in inputs.constraints.services
@@ -410,7 +410,7 @@ def _region_outage(inputs: FailureInputs) -> FailureScenario:
 
 
 def _emergency_rollback(inputs: FailureInputs) -> FailureScenario:
-    k8s = inputs.compute.platform.startswith("eks")
+    k8s = inputs.compute.platform.kubernetes
     return FailureScenario(
         id="emergency-rollback",
         title="Emergency rollback",
@@ -474,7 +474,7 @@ def _waits_for_a_node(
 def reschedule_figure(catalog: Catalog, compute: ComputeDesign) -> Figure:
     """Until a lost replica serves again elsewhere."""
     t = catalog.design.timings
-    if compute.platform.startswith("eks"):
+    if compute.platform.kubernetes:
         return figure(
             float(t.node_monitor_grace_seconds + t.pod_toleration_seconds + t.pod_start_seconds),
             "s",

@@ -54,6 +54,7 @@ from infra_architect.simulate import (
     simulate,
 )
 from infra_architect.spec import (
+    ComputeChoice,
     DatastoreEngine,
     DatastoreRole,
     Requirements,
@@ -91,7 +92,7 @@ def spike_setup(
     t, a = design.timings, design.autoscaling
     target = catalog.policy.target_utilisation
     pool = compute.node_pool
-    kubernetes = compute.platform.startswith("eks") and pool is not None
+    kubernetes = compute.platform.kubernetes and pool is not None
     plans = [p for p in compute.services if p.autoscaling is not None]
     if not plans:
         return None
@@ -514,7 +515,7 @@ def failure_unit(compute: ComputeDesign) -> Literal["node", "task", "execution e
     environment."""
     if compute.node_pool is not None:
         return "node"
-    return "execution environment" if compute.platform == "lambda" else "task"
+    return "execution environment" if compute.platform == ComputeChoice.LAMBDA else "task"
 
 
 def _slack_pods(compute: ComputeDesign, packing: float) -> int:
@@ -585,8 +586,8 @@ def _caps(candidate: TopologyCandidate, dns_minutes: float) -> Caps:
 
 def _design_shape(compute: ComputeDesign, data: DataDesign, reschedule_seconds: float) -> PathShape:
     return PathShape(
-        front="api-gateway" if compute.platform == "lambda" else "alb",
-        replica="node" if compute.platform.startswith("eks") else "task",
+        front="api-gateway" if compute.platform == ComputeChoice.LAMBDA else "alb",
+        replica="node" if compute.platform.kubernetes else "task",
         repair_minutes=max(reschedule_seconds / 60, 0.1),
         replicas={p.name: p.min_replicas for p in compute.services},
         stores={

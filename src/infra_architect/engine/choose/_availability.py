@@ -21,6 +21,7 @@ from infra_architect.engine._model import Constraints, TopologyCandidate
 from infra_architect.engine._topology import store_is_multi_az
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 from infra_architect.spec import (
+    ComputeChoice,
     DatastoreEngine,
     DatastoreRole,
     QueueEngine,
@@ -206,7 +207,7 @@ def _path_terms(
     def term(component: str, sla: str) -> SlaTerm:
         return SlaTerm(component=component, percent=slas[sla].percent, source=slas[sla].source)
 
-    front = "api-gateway" if platform == "lambda" else "alb"
+    front = "api-gateway" if platform == ComputeChoice.LAMBDA else "alb"
     compute = {
         "eks": "ec2-multi-az",
         "eks-karpenter": "ec2-multi-az",

@@ -62,7 +62,7 @@ class Context:
 
     @property
     def eks(self) -> bool:
-        return self.compute.platform.startswith("eks")
+        return self.compute.platform.kubernetes
 
     @property
     def all_environments(self) -> list[str]:

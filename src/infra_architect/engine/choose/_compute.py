@@ -37,12 +37,6 @@ from infra_architect.spec import (
 )
 
 LAMBDA_MAX_MEMORY_MB = 10240
-PLATFORMS: dict[ComputeChoice, Platform] = {
-    ComputeChoice.EKS: "eks",
-    ComputeChoice.EKS_KARPENTER: "eks-karpenter",
-    ComputeChoice.ECS_FARGATE: "ecs-fargate",
-    ComputeChoice.LAMBDA: "lambda",
-}
 SCALE_IN_STABILISATION_SECONDS = 300
 BACKLOG_PER_REPLICA = 10.0
 """Queue messages each worker replica may have waiting before another is added."""
@@ -63,26 +57,26 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
     lambda_blockers = _lambda_blockers(req)
 
     why_not: dict[Platform, str] = {
-        "eks": (
+        ComputeChoice.EKS: (
             f"the team cannot run it yet ({'; '.join(k8s_short)}): a cluster to upgrade, "
             "node groups, add-ons and networking to debug at 3 a.m. is risk, not capability"
             if k8s_short
             else f"{len(long_running)} long-running service(s) do not repay a cluster "
             f"(from {design.kubernetes_min_services}): ECS runs them with nothing to upgrade"
         ),
-        "eks-karpenter": (
+        ComputeChoice.EKS_KARPENTER: (
             f"Karpenter adds node provisioning the team must understand "
             f"({'; '.join(karpenter_short)})"
             if karpenter_short
             else f"peak {peak_vcpu:g} vCPU is below {design.karpenter_min_vcpu:g}: managed node "
             "groups bin-pack well enough"
         ),
-        "ecs-fargate": (
+        ComputeChoice.ECS_FARGATE: (
             "Fargate's per-vCPU price is about 20-30% above EC2 nodes at this scale and "
             "every service would need its own task definition and deployment wiring, "
             "where Kubernetes gives one model for all of them"
         ),
-        "lambda": (
+        ComputeChoice.LAMBDA: (
             "; ".join(lambda_blockers)
             if lambda_blockers
             else "long-running container services would have to be re-packaged as functions "
@@ -94,14 +88,14 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
 
     pinned = req.decisions.compute
     if pinned is not None:
-        platform: Platform = PLATFORMS[pinned]
+        platform: Platform = pinned
         _check_pin(pinned, k8s_short, karpenter_short, lambda_blockers, catalog)
         why = f"pinned in the spec (decisions.compute: {pinned.value})"
     elif runs_kubernetes(req, complexity, catalog):
         platform = (
-            "eks-karpenter"
+            ComputeChoice.EKS_KARPENTER
             if not karpenter_short and peak_vcpu >= (design.karpenter_min_vcpu)
-            else "eks"
+            else ComputeChoice.EKS
         )
         why = (
             f"{len(long_running)} long-running services (from "
@@ -110,7 +104,7 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
             "HPA per service and pod-level isolation"
         )
     else:
-        platform = "ecs-fargate"
+        platform = ComputeChoice.ECS_FARGATE
         reason = (
             f"the team's ceiling is {complexity.compute_ceiling} ({team_says})"
             if k8s_short
@@ -155,9 +149,9 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
     timings = design.timings
     replica_start = (
         timings.pod_start_seconds
-        if platform.startswith("eks")
+        if platform.kubernetes
         else timings.fargate_task_start_seconds
-        if platform == "ecs-fargate"
+        if platform == ComputeChoice.ECS_FARGATE
         else timings.lambda_scale_seconds
     )
     capacity_start = timings.node_provision_seconds.get(platform, 0)
@@ -165,7 +159,7 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
         _plan(req, constraints.service(s.name), platform, catalog, replica_start)
         for s in req.system.services
     ]
-    node_pool = _node_pool(constraints, catalog, platform) if platform.startswith("eks") else None
+    node_pool = _node_pool(constraints, catalog, platform) if platform.kubernetes else None
     return ComputeDesign(
         decision=decision,
         platform=platform,
@@ -174,7 +168,7 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
         replica_start_seconds=replica_start,
         capacity_start_seconds=capacity_start,
         kubernetes_version=(
-            catalog.design.engine_versions.kubernetes if platform.startswith("eks") else None
+            catalog.design.engine_versions.kubernetes if platform.kubernetes else None
         ),
         pod_toleration_seconds=timings.pod_toleration_seconds,
         termination_grace_seconds=design.workloads.termination_grace_seconds,
@@ -218,7 +212,7 @@ def _check_pin(
     catalog: Catalog,
 ) -> None:
     reason = ""
-    if catalog.buildable.compute_module(PLATFORMS[pinned]) is None:
+    if catalog.buildable.compute_module(pinned) is None:
         # The engine never designs what the generator cannot build (buildable.yaml).
         reason = (
             f"the generator builds no Terraform for {pinned.value} compute yet "
@@ -313,7 +307,7 @@ def _plan(
     profile = policy.service_profiles[service.type]
     autoscaling = None
     if service.type is not ServiceType.CRON:
-        by_requests = serves and service.public and platform == "ecs-fargate"
+        by_requests = serves and service.public and platform == ComputeChoice.ECS_FARGATE
         # A worker that consumes no queue (polling a table, holding connections) has no
         # backlog to scale on; like any busy process it scales on CPU.
         # The backlog the generated autoscalers read is an SQS queue's (SNS fans out to
@@ -346,7 +340,7 @@ def _plan(
     minimum = min(capacity.min_replicas.whole, MAX_REPLICAS)
     vcpu = capacity.vcpu_per_replica.value
     memory_mb = round(capacity.memory_mb_per_replica.value)
-    if platform == "ecs-fargate":
+    if platform == ComputeChoice.ECS_FARGATE:
         vcpu, memory_mb = fargate_task_size(vcpu, memory_mb)
     workloads = catalog.design.workloads
     port = (service.port or profile.port) if serves else None
@@ -371,7 +365,7 @@ def _plan(
         schedule=five_fields(service.schedule) if service.schedule else None,
         eventbridge_schedule=eventbridge_cron(service.schedule) if service.schedule else None,
         vcpu=vcpu,
-        cpu_limit_vcpu=vcpu * workloads.cpu_limit_multiple if platform.startswith("eks") else None,
+        cpu_limit_vcpu=vcpu * workloads.cpu_limit_multiple if platform.kubernetes else None,
         memory_mb=memory_mb,
         min_replicas=minimum,
         max_replicas=min(capacity.max_replicas.whole, MAX_REPLICAS),
@@ -391,10 +385,10 @@ def scale_on_requests(
     a saturated pod reads 100 % CPU, so a CPU autoscaler sees at most 1 / target times
     its target per step, where a request rate shows the whole spike at once. The cure a
     spike tries before standing capacity (it costs nothing but the metrics adapter)."""
-    if compute.platform.startswith("eks"):
+    if compute.platform.kubernetes:
         # the pod's request rate, served to the HPA by prometheus-adapter (req/s a pod)
         metric, per_minute, unit = "requests-per-second", False, "a pod"
-    elif compute.platform == "ecs-fargate":
+    elif compute.platform == ComputeChoice.ECS_FARGATE:
         # Service Connect's RequestCount per running task, by CloudWatch metric math
         # (req/min a task): AWS's documented way to scale internal ECS services on load
         metric, per_minute, unit = "service-connect-requests-per-task", True, "a task"
@@ -457,7 +451,7 @@ def _scale_out(
         if request_metric
         else float(max(1, math.ceil(round(math.log(growth) / math.log(1 / target), 6))))
     )
-    if platform.startswith("eks"):
+    if platform.kubernetes:
         return figure(
             steps * (timings.metrics_resolution_seconds + timings.hpa_sync_seconds + replica_start),
             "s",
@@ -467,7 +461,7 @@ def _scale_out(
             hpa_sync_s=float(timings.hpa_sync_seconds),
             pod_start_s=float(replica_start),
         )
-    if platform == "lambda":
+    if platform == ComputeChoice.LAMBDA:
         return figure(
             float(timings.lambda_scale_seconds),
             "s",
@@ -548,5 +542,5 @@ def _node_pool(constraints: Constraints, catalog: Catalog, platform: Platform) -
         memory_gib=chosen.memory_gib,
         min_nodes=minimum,
         max_nodes=maximum,
-        scaler="Karpenter" if platform == "eks-karpenter" else "Cluster Autoscaler",
+        scaler="Karpenter" if platform == ComputeChoice.EKS_KARPENTER else "Cluster Autoscaler",
     )

@@ -20,6 +20,7 @@ from infra_architect.engine._design_model import (
     DeliveryDesign,
     Environment,
     NetworkDesign,
+    Platform,
     ReleaseMechanism,
     ServicePlan,
     ServiceRelease,
@@ -29,7 +30,7 @@ from infra_architect.engine._design_model import (
 from infra_architect.engine._model import Constraints
 from infra_architect.errors import named
 from infra_architect.simulate import bad_rollout
-from infra_architect.spec import Requirements, ServiceType
+from infra_architect.spec import ComputeChoice, Requirements, ServiceType
 
 
 def rolling_exposure(catalog: Catalog, replica_start: int) -> tuple[float, float]:
@@ -252,17 +253,17 @@ def choose_releases(
 
 
 def _release(
-    platform: str, strategy: str, service: ServicePlan, *, fronted: bool
+    platform: Platform, strategy: str, service: ServicePlan, *, fronted: bool
 ) -> ServiceRelease:
     progressive = strategy in ("canary", "blue-green")
     cron = service.type is ServiceType.CRON
-    if platform == "lambda":
+    if platform == ComputeChoice.LAMBDA:
         return ServiceRelease(
             service=service.name,
             mechanism=ReleaseMechanism.LAMBDA_ALIAS,
             why="CodeDeploy shifts the function alias between versions",
         )
-    if platform.startswith("eks"):
+    if platform.kubernetes:
         if cron:
             mechanism, why = ReleaseMechanism.K8S_CRONJOB, "the next run uses the new image"
         elif progressive and service.port is not None:
@@ -302,7 +303,7 @@ def _release(
     return ServiceRelease(service=service.name, mechanism=mechanism, why=why)
 
 
-def _releases_note(releases: list[ServiceRelease], strategy: str, platform: str) -> str:
+def _releases_note(releases: list[ServiceRelease], strategy: str, platform: Platform) -> str:
     """Names the services that cannot follow a progressive strategy, and how they ship."""
     if strategy == "rolling":
         return ""
@@ -315,7 +316,7 @@ def _releases_note(releases: list[ServiceRelease], strategy: str, platform: str)
         return ""
     how = (
         "an ECS rolling update with the deployment circuit breaker and alarm rollback"
-        if not platform.startswith("eks")
+        if not platform.kubernetes
         else "a Deployment rolling update"
     )
     return (
@@ -348,10 +349,10 @@ def _risk(  # noqa: PLR0917  (the five figures of one strategy)
     )
 
 
-def _tool(platform: str, strategy: str) -> str:
-    if platform.startswith("eks"):
+def _tool(platform: Platform, strategy: str) -> str:
+    if platform.kubernetes:
         return "Argo Rollouts" if strategy != "rolling" else "Deployment rolling update"
-    if platform == "lambda":
+    if platform == ComputeChoice.LAMBDA:
         return "CodeDeploy alias traffic shifting"
     return (
         "ECS rolling update with circuit breaker and alarm rollback"

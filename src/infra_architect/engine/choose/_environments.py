@@ -40,7 +40,7 @@ from infra_architect.engine.choose._streams import (
     staging_queue_size,
 )
 from infra_architect.errors import named
-from infra_architect.spec import Requirements, ServiceType
+from infra_architect.spec import ComputeChoice, Requirements, ServiceType
 
 STAGING_BACKUP_DAYS = 7
 STAGING_MAX_REPLICAS = 2
@@ -174,7 +174,7 @@ def _staging(  # noqa: PLR0917  (the design's parts, in pipeline order)
 ) -> EnvironmentSizing:
     share = catalog.design.usage.staging_traffic_share
     zones = min(azs, STAGING_MAX_AZS)
-    fargate = compute.platform == "ecs-fargate"
+    fargate = compute.platform == ComputeChoice.ECS_FARGATE
     services = [_staging_service(p, fargate=fargate) for p in compute.services]
     nodes = _staging_nodes(catalog, compute, services) if compute.node_pool else None
     stores = [_staging_store(catalog, s, compute.services, services, share) for s in data.stores]

@@ -23,7 +23,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import Constraints
 from infra_architect.engine.choose._compliance import tls_to_services
-from infra_architect.spec import Protocol, Requirements
+from infra_architect.spec import ComputeChoice, Protocol, Requirements
 
 MESH_CAPABILITY = "service-mesh"
 APP_MESH_END_OF_SUPPORT = "2026-09-30"
@@ -41,7 +41,7 @@ def choose_grpc(
     """How gRPC calls are balanced, or None when no service speaks gRPC (or on Lambda,
     which the compute chooser already refuses for gRPC)."""
     served = grpc_services(compute)
-    if not served or compute.platform == "lambda":
+    if not served or compute.platform == ComputeChoice.LAMBDA:
         return None
     data = catalog.design.grpc
     names = [s.name for s in served]
@@ -50,7 +50,7 @@ def choose_grpc(
     edge = [s.name for s in served if s.public]
     mode = _mode(constraints, compute)
     tls, _ = tls_to_services(req)
-    kubernetes = compute.platform.startswith("eks")
+    kubernetes = compute.platform.kubernetes
     app_protocol = (
         data.ecs_app_protocol
         if not kubernetes
@@ -98,7 +98,7 @@ def choose_grpc(
 
 
 def _mode(constraints: Constraints, compute: ComputeDesign) -> GrpcBalancingMode:
-    if compute.platform == "ecs-fargate":
+    if compute.platform == ComputeChoice.ECS_FARGATE:
         return "service-connect"
     return "mesh" if constraints.complexity.allows(MESH_CAPABILITY) else "client-side"
 

@@ -22,6 +22,7 @@ from infra_architect.engine._model import Constraints
 from infra_architect.engine.choose._grpc import choose_grpc
 from infra_architect.spec import (
     Compliance,
+    ComputeChoice,
     DatastoreEngine,
     NatChoice,
     QueueEngine,
@@ -86,7 +87,7 @@ def choose_network(
     nat = _nat_decision(req, catalog, len(azs))
     nat_count = len(azs) if nat.selected == "per-az" else 1
     load_balancer: LoadBalancer = (
-        "api-gateway" if compute.platform == "lambda" else "alb" if serving else "none"
+        "api-gateway" if compute.platform == ComputeChoice.LAMBDA else "alb" if serving else "none"
     )
     scheme: Scheme = (
         "none" if load_balancer == "none" else "internet-facing" if public else "internal"
@@ -128,9 +129,9 @@ def choose_network(
         endpoints.append("sqs")
     discovery = (
         "Kubernetes Services and CoreDNS (<service>.<namespace>.svc.cluster.local)"
-        if compute.platform.startswith("eks")
+        if compute.platform.kubernetes
         else f"ECS Service Connect (Cloud Map namespace {req.metadata.name}.internal)"
-        if compute.platform == "ecs-fargate"
+        if compute.platform == ComputeChoice.ECS_FARGATE
         else "direct invocation through API Gateway routes"
     )
     flows = _flows(req, compute, load_balancer)
@@ -160,7 +161,7 @@ def choose_network(
                 else ""
             )
             + "); deny-by-default security groups"
-            + (" and network policies" if compute.platform.startswith("eks") else "")
+            + (" and network policies" if compute.platform.kubernetes else "")
             + f" allow exactly the {len(flows)} flows in the call graph"
         ),
         risk="private subnets are /19s sized for pod IPs (VPC CNI); the plan must be kept "

@@ -41,7 +41,7 @@ def choose_observability(
     design = catalog.design
     workloads = design.workloads
     slo = req.availability.slo
-    k8s = compute.platform.startswith("eks")
+    k8s = compute.platform.kubernetes
     if k8s:
         metrics = "Prometheus (prometheus-operator) with Grafana; SLO rules as PrometheusRules"
         logs = "Fluent Bit DaemonSet to CloudWatch Logs"
@@ -260,7 +260,7 @@ def choose_security(  # noqa: PLR0917  (the design's parts, in pipeline order)
         "allowing only its callers; data subnets without an internet route"
         + (
             "; Kubernetes NetworkPolicies deny by default and allow each call edge"
-            if compute.platform.startswith("eks")
+            if compute.platform.kubernetes
             else ""
         ),
         secrets=secrets,
@@ -436,7 +436,7 @@ def cause_alarms(policy: CauseAlarmPolicy, compute: ComputeDesign) -> list[Cause
     scaled = [
         s for s in compute.services if s.autoscaling is not None and s.type is not ServiceType.CRON
     ]
-    if not compute.platform.startswith("eks"):
+    if not compute.platform.kubernetes:
         return [
             CauseAlarm(
                 name=f"{s.name}-at-max-tasks",
