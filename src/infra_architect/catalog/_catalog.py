@@ -242,6 +242,16 @@ class CauseAlarmPolicy(_Data):
     restarts_above: int = Field(ge=1)
     restarts_window_seconds: int = Field(ge=60)
     node_not_ready_seconds: int = Field(ge=60)
+    database_cpu_percent: float = Field(gt=0, le=100)
+    database_free_storage_share: float = Field(gt=0, lt=1)
+    data_for_seconds: int = Field(ge=60)
+    data_period_seconds: int = Field(ge=60)
+    consumer_lag_seconds: int = Field(ge=60)
+    stream_period_seconds: int = Field(ge=60)
+    broker_disk_percent: float = Field(gt=0, le=100)
+    certificate_days: int = Field(ge=1)
+    certificate_period_seconds: int = Field(ge=60, le=86_400)
+    service_period_seconds: int = Field(ge=60)
 
 
 class BurnRateAlert(_Data):

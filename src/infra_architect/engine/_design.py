@@ -25,6 +25,7 @@ from infra_architect.engine._design_model import (
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine._standby import failover_actions
+from infra_architect.engine.choose._alarms import with_environment_alarms
 from infra_architect.engine.choose._availability import (
     choose_topology,
     composite_availability,
@@ -113,6 +114,9 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         constraints.recovery,
     )
     availability = _with_failover_actions(availability, environments, compute, data)
+    observability = with_environment_alarms(
+        observability, catalog.design.cause_alarms, network, data, environments
+    )
     security = choose_security(
         req, catalog, compute, data, network, delivery, observability, environments
     )

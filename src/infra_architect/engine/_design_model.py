@@ -676,6 +676,26 @@ class Sli(_Out):
     )
 
 
+EnvironmentName = Literal["staging", "prod"]
+
+AlarmWatch = Literal[
+    "service",
+    "cluster",
+    "database-instance",
+    "database-cluster",
+    "queue",
+    "dead-letter-queue",
+    "kafka-consumer",
+    "kafka-cluster",
+    "kafka-broker",
+    "stream",
+    "mq-broker",
+    "certificate",
+]
+"""What a CloudWatch cause alarm's dimensions name; the renderer wires each to the
+Terraform output that identifies it."""
+
+
 class CauseAlarm(_Out):
     """A ticket on a cause, rendered where its signal lives: a CloudWatch alarm
     (Terraform) or a PrometheusRule alert, under this name."""
@@ -688,11 +708,43 @@ class CauseAlarm(_Out):
     rendered_in: Literal["cloudwatch", "prometheus"]
     service: str | None = Field(description="The service it watches (None: the cluster).")
     signal: str = Field(description="PromQL, or the CloudWatch namespace/metric.")
-    comparison: Literal[">", ">=", "=="]
+    comparison: Literal[">", ">=", "==", "<"]
     threshold: float | None = Field(
-        description="None: the service's maximum replicas in each environment."
+        description="None: a figure per environment (thresholds), e.g. the service's "
+        "maximum replicas or a share of the storage allocated there."
     )
     for_seconds: int = Field(description="How long the condition holds before it fires.")
+    watches: AlarmWatch = Field(
+        default="service", description="What the CloudWatch alarm's dimensions identify."
+    )
+    target: str | None = Field(
+        default=None, description="The store, queue or consumer queue it watches."
+    )
+    detail: str | None = Field(
+        default=None, description="The Kafka consumer group, or the MSK broker's id."
+    )
+    statistic: Literal["Average", "Minimum", "Maximum", "Sum"] | None = Field(
+        default=None, description="CloudWatch's statistic over a period (None: PromQL)."
+    )
+    period_seconds: int | None = Field(default=None, description="CloudWatch's period.")
+    evaluation_periods: int | None = Field(
+        default=None, description="Periods the condition holds: for_seconds / period_seconds."
+    )
+    environments: list[EnvironmentName] = Field(
+        default_factory=lambda: list[EnvironmentName](["staging", "prod"]),
+        description="The environments that have what it watches.",
+    )
+    thresholds: dict[str, Figure] = Field(
+        default_factory=dict, description="Each environment's threshold (when threshold is None)."
+    )
+
+    def threshold_in(self, environment: str) -> float:
+        """The threshold in ``environment``: the one figure, or that environment's."""
+        if self.threshold is not None:
+            return self.threshold
+        if environment not in self.thresholds:
+            raise DesignLookupError(f"{environment} threshold for the cause alarm", self.name)
+        return self.thresholds[environment].value
 
 
 class ObservabilityDesign(_Out):
@@ -703,10 +755,9 @@ class ObservabilityDesign(_Out):
     dashboards: list[str]
     log_groups: list[str]
     alerts: list[SloAlert]
-    cause_alerts: list[str] = Field(description="Causes alarmed by the data and edge tiers.")
     cause_alarms: list[CauseAlarm] = Field(
-        description="The compute platform's cause alarms, rendered from this one list into "
-        "the tech spec, Terraform (ECS) and PrometheusRules (EKS)."
+        description="Every cause alarm (compute, data and edge tiers), rendered from this "
+        "one list into the tech spec, Terraform (CloudWatch) and PrometheusRules (EKS)."
     )
     log_retention_days: int
     retention_why: str

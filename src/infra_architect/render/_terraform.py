@@ -1525,214 +1525,69 @@ def _observability(design: Design, env: EnvironmentSizing) -> Block:
 
 
 def _cause_alarms(design: Design, env: EnvironmentSizing) -> dict[str, Value]:
-    alarms: dict[str, Value] = {}
-    for store in design.data.stores:
-        if store.kind != "rds":
-            continue
-        ident = Expr(f"module.{store_module(store)}.instance_id")
-        alarms[f"{store.name}-cpu"] = _alarm(
-            f"{store.name}: CPU above 80% for 15 min",
-            "AWS/RDS",
-            "CPUUtilization",
-            {"DBInstanceIdentifier": ident},
-            "Average",
-            threshold=80,
-            comparison="GreaterThanThreshold",
-        )
-        storage_bytes = _rds_storage_gb(env.store(store.name))[0] * 1024**3
-        alarms[f"{store.name}-free-storage"] = _alarm(
-            f"{store.name}: free storage below 20% of the allocated for 15 min",
-            "AWS/RDS",
-            "FreeStorageSpace",
-            {"DBInstanceIdentifier": ident},
-            "Minimum",
-            threshold=round(storage_bytes * 0.2),
-            comparison="LessThanThreshold",
-        )
-    for queue in design.data.queues:
-        if not (queue.dead_letter and queue.engine in ("sqs", "sns")):
-            continue
-        for name, _ in _queue_specs(queue):
-            alarms[f"{name}-dead-letters"] = _alarm(
-                f"{name}: messages in the dead-letter queue",
-                "AWS/SQS",
-                "ApproximateNumberOfMessagesVisible",
-                {"QueueName": Expr(f'module.messaging.dead_letter_queue_names["{name}"]')},
-                "Maximum",
-                threshold=0,
-                comparison="GreaterThanThreshold",
-                periods=1,
-            )
-            alarms[f"{name}-oldest-message"] = _alarm(
-                f"{name}: oldest message older than 5 min",
-                "AWS/SQS",
-                "ApproximateAgeOfOldestMessage",
-                {"QueueName": Expr(f'module.messaging.queue_names["{name}"]')},
-                "Maximum",
-                threshold=300,
-                comparison="GreaterThanThreshold",
-            )
-    for queue in design.data.queues:
-        alarms.update(_stream_alarms(queue, env))
-    for cause in design.observability.cause_alarms:
-        if cause.rendered_in == "cloudwatch":
-            alarms[cause.name] = _cloudwatch_cause(cause, env)
-    if design.network.load_balancer == "alb":
-        alarms["certificate-expiry"] = _alarm(
-            "TLS certificate expiring within 21 days",
-            "AWS/CertificateManager",
-            "DaysToExpiry",
-            {"CertificateArn": Expr("var.certificate_arn")},
-            "Minimum",
-            threshold=21,
-            comparison="LessThanThreshold",
-            period=86_400,
-            periods=1,
-        )
-    return alarms
-
-
-# Consumer lag and oldest-message age are alarmed past five minutes behind, on one-minute
-# datapoints (catalog streaming.yaml, failures.consumer-lag: detected in 300 s).
-LAG_SECONDS = 300
-# MSK's own advice: act before a broker's data volume passes 85% (MSK Developer Guide,
-# "Monitor disk space").
-BROKER_DISK_PERCENT = 85
-
-
-def _stream_alarms(queue: QueuePlan, env: EnvironmentSizing) -> dict[str, Value]:
-    """Causes behind a Kafka, Kinesis or RabbitMQ queue: consumers falling behind, and the
-    brokers' own health (offline partitions, disk)."""
-    size = env.queue(queue.name)
-    if size is None:
-        return {}
-    alarms: dict[str, Value] = {}
-    if queue.engine == "kafka":
-        cluster = Expr(f"module.{queue_module(queue)}.cluster_name")
-        for consumer in sorted(queue.consumers):
-            alarms[f"{queue.name}-{consumer}-lag"] = _alarm(
-                f"{queue.name}: {consumer} more than {LAG_SECONDS // 60} min behind",
-                "AWS/Kafka",
-                "EstimatedMaxTimeLag",
-                {"Cluster Name": cluster, "Consumer Group": consumer, "Topic": queue.name},
-                "Maximum",
-                threshold=LAG_SECONDS,
-                comparison="GreaterThanThreshold",
-                period=60,
-                periods=LAG_SECONDS // 60,
-            )
-        if size.mode == "provisioned":
-            alarms[f"{queue.name}-offline-partitions"] = _alarm(
-                f"{queue.name}: partitions without a leader (writes and reads to them fail)",
-                "AWS/Kafka",
-                "OfflinePartitionsCount",
-                {"Cluster Name": cluster},
-                "Maximum",
-                threshold=0,
-                comparison="GreaterThanThreshold",
-                period=60,
-                periods=1,
-            )
-            # MSK numbers its brokers from 1.
-            for broker in range(1, size.brokers + 1):
-                alarms[f"{queue.name}-broker-{broker}-disk"] = _alarm(
-                    f"{queue.name}: broker {broker}'s data volume above "
-                    f"{BROKER_DISK_PERCENT}% (grow the storage before it fills)",
-                    "AWS/Kafka",
-                    "KafkaDataLogsDiskUsed",
-                    {"Cluster Name": cluster, "Broker ID": str(broker)},
-                    "Maximum",
-                    threshold=BROKER_DISK_PERCENT,
-                    comparison="GreaterThanThreshold",
-                )
-    elif queue.engine == "kinesis":
-        stream = Expr(f'module.messaging.stream_names["{queue.name}"]')
-        alarms[f"{queue.name}-iterator-age"] = _alarm(
-            f"{queue.name}: consumers more than {LAG_SECONDS // 60} min behind",
-            "AWS/Kinesis",
-            "GetRecords.IteratorAgeMilliseconds",
-            {"StreamName": stream},
-            "Maximum",
-            threshold=LAG_SECONDS * 1000,
-            comparison="GreaterThanThreshold",
-            period=60,
-            periods=LAG_SECONDS // 60,
-        )
-        if size.mode == "provisioned":
-            alarms[f"{queue.name}-write-throttled"] = _alarm(
-                f"{queue.name}: writes throttled (the shards are full; reshard)",
-                "AWS/Kinesis",
-                "WriteProvisionedThroughputExceeded",
-                {"StreamName": stream},
-                "Sum",
-                threshold=0,
-                comparison="GreaterThanThreshold",
-            )
-    elif queue.engine == "rabbitmq" and queue.consumers:
-        alarms[f"{queue.name}-no-consumer"] = _alarm(
-            f"{queue.name}: no consumer connected to the broker (messages pile up)",
-            "AWS/AmazonMQ",
-            "ConsumerCount",
-            {"Broker": Expr(f"module.{queue_module(queue)}.broker_name")},
-            "Minimum",
-            threshold=1,
-            comparison="LessThanThreshold",
-            period=60,
-            periods=LAG_SECONDS // 60,
-        )
-    return alarms
+    """The design's CloudWatch cause alarms that exist in this environment."""
+    return {
+        cause.name: _cloudwatch_alarm(design, cause, env)
+        for cause in design.observability.cause_alarms
+        if cause.rendered_in == "cloudwatch" and env.name in cause.environments
+    }
 
 
 _COMPARISON = {
     ">": "GreaterThanThreshold",
     ">=": "GreaterThanOrEqualToThreshold",
+    "<": "LessThanThreshold",
 }
-_PERIOD_SECONDS = 60
 
 
-def _cloudwatch_cause(cause: CauseAlarm, env: EnvironmentSizing) -> dict[str, Value]:
-    """A Container Insights alarm on one service's metric, held for the cause's time."""
-    namespace, metric = cause.signal.rsplit("/", 1)
-    threshold = (
-        cause.threshold
-        if cause.threshold is not None
-        else env.service(cause.service or "").max_replicas
-    )
-    return _alarm(
-        cause.summary,
-        namespace,
-        metric,
-        {"ClusterName": Expr("local.name"), "ServiceName": cause.service or ""},
-        "Minimum",
-        threshold=threshold,
-        comparison=_COMPARISON[cause.comparison],
-        period=_PERIOD_SECONDS,
-        periods=max(1, cause.for_seconds // _PERIOD_SECONDS),
-    )
+def _dimensions(design: Design, cause: CauseAlarm) -> dict[str, Value]:
+    """The CloudWatch dimensions naming what ``cause`` watches, as Terraform outputs."""
+    target = cause.target or ""
+    watches = cause.watches
+    if watches == "service":
+        return {"ClusterName": Expr("local.name"), "ServiceName": cause.service or ""}
+    if watches == "certificate":
+        return {"CertificateArn": Expr("var.certificate_arn")}
+    if watches in ("database-instance", "database-cluster"):
+        module = store_module(design.data.store(target))
+        if watches == "database-instance":
+            return {"DBInstanceIdentifier": Expr(f"module.{module}.instance_id")}
+        return {"DBClusterIdentifier": Expr(f"module.{module}.cluster_id")}
+    if watches == "queue":
+        return {"QueueName": Expr(f'module.messaging.queue_names["{target}"]')}
+    if watches == "dead-letter-queue":
+        return {"QueueName": Expr(f'module.messaging.dead_letter_queue_names["{target}"]')}
+    if watches == "stream":
+        return {"StreamName": Expr(f'module.messaging.stream_names["{target}"]')}
+    queue = next((q for q in design.data.queues if q.name == target), None)
+    if queue is None:
+        raise UnbuildableDesignError(f"cause alarm {cause.name} on no queue of the design")
+    module = queue_module(queue)
+    if watches == "mq-broker":
+        return {"Broker": Expr(f"module.{module}.broker_name")}
+    cluster: dict[str, Value] = {"Cluster Name": Expr(f"module.{module}.cluster_name")}
+    if watches == "kafka-consumer":
+        return {**cluster, "Consumer Group": cause.detail or "", "Topic": target}
+    if watches == "kafka-broker":
+        return {**cluster, "Broker ID": cause.detail or ""}
+    return cluster
 
 
-def _alarm(
-    description: str,
-    namespace: str,
-    metric: str,
-    dimensions: dict[str, Value],
-    statistic: str,
-    *,
-    threshold: float,
-    comparison: str,
-    period: int = 300,
-    periods: int = 3,
+def _cloudwatch_alarm(
+    design: Design, cause: CauseAlarm, env: EnvironmentSizing
 ) -> dict[str, Value]:
+    if cause.statistic is None or cause.period_seconds is None or cause.evaluation_periods is None:
+        raise UnbuildableDesignError(f"CloudWatch cause alarm {cause.name} without its period")
     return {
-        "description": description,
-        "namespace": namespace,
-        "metric_name": metric,
-        "dimensions": dimensions,
-        "statistic": statistic,
-        "period": period,
-        "evaluation_periods": periods,
-        "threshold": threshold,
-        "comparison_operator": comparison,
+        "description": cause.summary,
+        "namespace": cause.signal.rsplit("/", 1)[0],
+        "metric_name": cause.signal.rsplit("/", 1)[1],
+        "dimensions": _dimensions(design, cause),
+        "statistic": cause.statistic,
+        "period": cause.period_seconds,
+        "evaluation_periods": cause.evaluation_periods,
+        "threshold": cause.threshold_in(env.name),
+        "comparison_operator": _COMPARISON[cause.comparison],
     }
 
 

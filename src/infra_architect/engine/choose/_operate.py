@@ -107,12 +107,6 @@ def choose_observability(
     retention = [(design.log_retention_days["default"], "default")]
     retention += [(design.log_retention_days[c.value], c.value) for c in req.compliance]
     days, source = max(retention)
-    cause_alerts = [
-        "database CPU above 80% or free storage below 20% for 15 min",
-        "TLS certificate expiring within 21 days",
-    ]
-    if data.queues:
-        cause_alerts.append("dead-letter queue not empty; oldest message age above 5 min")
     decision = Decision(
         id="observability",
         title="Observability",
@@ -138,7 +132,6 @@ def choose_observability(
         log_groups=[f"/{name}/prod/{s.name}" for s in compute.services]
         + ([f"/{name}/prod/load-balancer"] if any(s.public for s in compute.services) else []),
         alerts=alerts,
-        cause_alerts=cause_alerts,
         cause_alarms=cause_alarms(design.cause_alarms, compute),
         log_retention_days=days,
         retention_why=f"{days} days ({source})",
@@ -448,6 +441,9 @@ def cause_alarms(policy: CauseAlarmPolicy, compute: ComputeDesign) -> list[Cause
                 comparison=">=",
                 threshold=None,
                 for_seconds=at_max,
+                statistic="Minimum",
+                period_seconds=policy.service_period_seconds,
+                evaluation_periods=max(1, at_max // policy.service_period_seconds),
             )
             for s in scaled
         ]
