@@ -8,10 +8,11 @@ print is here, with its arithmetic.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from infra_architect._figures import Figure, number
 from infra_architect.cost import CostModel
@@ -21,6 +22,17 @@ from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout
 from infra_architect.spec import Assumption, ServiceType
 
 DESIGN_VERSION = "1"
+
+MILLICORES_PER_VCPU = 1000
+"""Kubernetes counts CPU in millicores (Kubernetes docs, "Resource units in Kubernetes")."""
+RECOVERY_WINDOW_DAYS = {True: 30, False: 7}
+"""Days a deleted KMS key or Secrets Manager secret can still be recovered: the longest
+the services allow where data is protected from deletion, the shortest elsewhere (AWS KMS
+Developer Guide, "Deleting AWS KMS keys": a waiting period of 7 to 30 days; Secrets
+Manager API Reference, DeleteSecret RecoveryWindowInDays: 7 to 30)."""
+SECONDS_PER_MINUTE = 60
+FARGATE_UNITS_PER_VCPU = 1024
+"""An ECS task's CPU is in units, 1,024 to a vCPU (ECS Developer Guide, "Task size")."""
 
 
 class _Out(BaseModel):
@@ -252,6 +264,18 @@ class ServicePlan(_Out):
     max_replicas_why: str = Field(
         default="", description="Why the maximum is below what the load asks (a cap)."
     )
+
+    @computed_field(description="Kubernetes: the CPU request in millicores.")  # type: ignore[prop-decorator]
+    @property
+    def cpu_request_millicores(self) -> int:
+        return round(self.vcpu * MILLICORES_PER_VCPU)
+
+    @computed_field(description="Kubernetes: the CPU limit in millicores (None: no limit).")  # type: ignore[prop-decorator]
+    @property
+    def cpu_limit_millicores(self) -> int | None:
+        if self.cpu_limit_vcpu is None:
+            return None
+        return round(self.cpu_limit_vcpu * MILLICORES_PER_VCPU)
 
 
 class NodePool(_Out):
@@ -644,6 +668,19 @@ class DeliveryDesign(_Out):
         description="A named person approves each production release (change management)."
     )
 
+    @computed_field(description="CodeDeploy canary: the traffic share of its first step.")  # type: ignore[prop-decorator]
+    @property
+    def codedeploy_canary_percent(self) -> int:
+        return self.canary_steps[0] if self.strategy == "canary" and self.canary_steps else 100
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="CodeDeploy canary: whole minutes before the rest of the traffic "
+        "shifts, the detection time rounded up (at least one)."
+    )
+    @property
+    def codedeploy_canary_minutes(self) -> int:
+        return max(1, math.ceil(self.detection.value / SECONDS_PER_MINUTE))
+
     def release(self, service: str) -> ReleaseMechanism:
         for r in self.releases:
             if r.service == service:
@@ -881,6 +918,11 @@ class ServiceSize(_Out):
     vcpu: float = Field(description="vCPU of one replica (a Fargate task's size) here.")
     memory_mb: int = Field(description="Memory of one replica here.")
 
+    @computed_field(description="ECS: one task's CPU in units.")  # type: ignore[prop-decorator]
+    @property
+    def cpu_units(self) -> int:
+        return round(self.vcpu * FARGATE_UNITS_PER_VCPU)
+
 
 class StoreSize(_Out):
     name: str
@@ -902,6 +944,19 @@ class StoreSize(_Out):
     volume_gb_per_node: int | None = Field(
         default=None, description="OpenSearch: each data node's EBS volume (None: not one)."
     )
+    zones: Figure | None = Field(
+        default=None, description="OpenSearch: the AZs its data nodes spread over."
+    )
+
+    @computed_field(description="MemoryDB: shards, each a primary and its replicas.")  # type: ignore[prop-decorator]
+    @property
+    def shards(self) -> int:
+        return self.nodes // (1 + self.read_replicas)
+
+    @computed_field(description="Aurora: the writer(s) and readers, all instances.")  # type: ignore[prop-decorator]
+    @property
+    def instances(self) -> int:
+        return self.nodes + self.read_replicas
 
 
 class QueueSize(_Out):
@@ -972,6 +1027,11 @@ class EnvironmentSizing(_Out):
     standby: StandbySizing | None = Field(
         default=None, description="What runs in the recovery region (None: only data there)."
     )
+
+    @computed_field(description="Days a deleted KMS key or secret stays recoverable.")  # type: ignore[prop-decorator]
+    @property
+    def recovery_window_days(self) -> int:
+        return RECOVERY_WINDOW_DAYS[self.deletion_protection]
 
     def service(self, name: str) -> ServiceSize:
         return next(s for s in self.services if s.name == name)

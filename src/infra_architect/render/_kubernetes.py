@@ -339,8 +339,7 @@ def _probe(probes: Probes, period: int, failures: int, *, tls: bool) -> Doc:
 
 def _container(design: Design, service: ServicePlan) -> Doc:
     compute = design.compute
-    millicores = round(service.vcpu * 1000)
-    if service.cpu_limit_vcpu is None:
+    if service.cpu_limit_millicores is None:
         raise DesignLookupError("Kubernetes CPU limit for service", service.name)
     container: Doc = {
         "name": service.name,
@@ -361,9 +360,12 @@ def _container(design: Design, service: ServicePlan) -> Doc:
         {"configMapRef": {"name": "infrastructure"}},
     ]
     container["resources"] = {
-        "requests": {"cpu": f"{millicores}m", "memory": f"{service.memory_mb}Mi"},
+        "requests": {
+            "cpu": f"{service.cpu_request_millicores}m",
+            "memory": f"{service.memory_mb}Mi",
+        },
         "limits": {
-            "cpu": f"{round(service.cpu_limit_vcpu * 1000)}m",
+            "cpu": f"{service.cpu_limit_millicores}m",
             "memory": f"{service.memory_mb}Mi",
         },
     }

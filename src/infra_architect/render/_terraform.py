@@ -557,7 +557,7 @@ def _security(design: Design, env: EnvironmentSizing) -> Block:
             Attr("oidc_provider_url", Expr("module.eks.oidc_provider_url")),
         ]
     body += [
-        Attr("kms_deletion_window_days", 30 if env.deletion_protection else 7),
+        Attr("kms_deletion_window_days", env.recovery_window_days),
         Blank(),
         Attr("service_roles", roles),
         Blank(),
@@ -729,7 +729,7 @@ def _audit(design: Design, env: EnvironmentSizing) -> Block:
         Blank(),
         Attr("access_log_bucket", Expr("module.s3_logs.bucket_id")),
         Attr("force_destroy", not env.deletion_protection),
-        Attr("kms_deletion_window_days", 30 if env.deletion_protection else 7),
+        Attr("kms_deletion_window_days", env.recovery_window_days),
         Blank(),
         _tags(),
     ]
@@ -874,7 +874,7 @@ def _ecs_service(
     size = env.service(service.name)
     spec: dict[str, Value] = {
         "image": Expr(f'"${{module.ecr.repository_urls["{service.name}"]}}:${{var.image_tag}}"'),
-        "cpu": round(size.vcpu * 1024),
+        "cpu": size.cpu_units,
         "memory": size.memory_mb,
     }
     if service.port is not None:
@@ -925,10 +925,9 @@ def _ecs_service(
         if not behind_alb:
             msg = f"CodeDeploy for {service.name}, which no ALB in Terraform fronts"
             raise UnsupportedDesignError([msg])
-        first = design.delivery.canary_steps[0] if design.delivery.strategy == "canary" else 100
         spec["deployment"] = "codedeploy"
-        spec["canary_percent"] = first
-        spec["canary_minutes"] = max(1, math.ceil(design.delivery.detection.value / 60))
+        spec["canary_percent"] = design.delivery.codedeploy_canary_percent
+        spec["canary_minutes"] = design.delivery.codedeploy_canary_minutes
     spec["rollback_alarm_names"] = Expr("module.observability.deployment_alarm_names")
     return spec
 
@@ -1035,7 +1034,7 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             Attr("name", ident),
             Attr("node_type", size.instance_class),
             # MemoryDB's replicas are per shard; the environment's nodes hold them all.
-            Attr("shards", size.nodes // (1 + size.read_replicas)),
+            Attr("shards", size.shards),
             Attr("replicas_per_shard", size.read_replicas),
             Attr("port", store.port),
             Blank(),
@@ -1047,12 +1046,13 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             Attr("alarm_topic_arn", Expr("module.observability.alert_topic_arn")),
         ]
     elif store.kind == "opensearch":
-        zones = min(size.nodes, design.availability.availability_zones, 3)
+        if size.zones is None:
+            raise UnbuildableDesignError(f"OpenSearch {store.name} without its zones")
         body = [
             Attr("domain_name", Expr(f'substr("${{local.name}}-{store.name}", 0, 28)')),
             Attr("instance_type", size.instance_class),
             Attr("instance_count", size.nodes),
-            Attr("availability_zones", zones),
+            Attr("availability_zones", size.zones.whole),
             Attr("volume_size_gb", size.volume_gb_per_node),
             Blank(),
             *common_network,
@@ -1137,7 +1137,7 @@ def _aurora_cluster(store: StorePlan, size: StoreSize) -> list[Item]:
         Attr("engine_version", version),
         Attr("parameter_group_family", family),
         Attr("instance_class", size.instance_class),
-        Attr("instances", size.nodes + size.read_replicas),
+        Attr("instances", size.instances),
         Attr("io_optimized", store.io_optimized),
     ]
 
@@ -1159,7 +1159,7 @@ def _security_recovery(env: EnvironmentSizing) -> Block:
         Comment("The recovery region's key: replicas and copied backups are encrypted there."),
         Attr("name", Expr('"${local.name}-recovery"')),
         Attr("workload_platform", "ecs"),
-        Attr("kms_deletion_window_days", 30 if env.deletion_protection else 7),
+        Attr("kms_deletion_window_days", env.recovery_window_days),
         Attr("service_roles", {}),
         Blank(),
         _tags(),
@@ -1437,7 +1437,7 @@ def _broker(design: Design, env: EnvironmentSizing, queue: QueuePlan) -> Block:
         Attr("deployment_mode", deployment),
         Blank(),
         *network,
-        Attr("secret_recovery_window_days", 30 if env.deletion_protection else 7),
+        Attr("secret_recovery_window_days", env.recovery_window_days),
         Blank(),
         _tags(),
     ]
