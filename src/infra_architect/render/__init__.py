@@ -4,7 +4,8 @@ from infra_architect.engine._design_model import Design
 from infra_architect.render._docs import design_json, design_json_schema, render_docs
 from infra_architect.render._kubernetes import render_kubernetes
 from infra_architect.render._pipelines import render_pipelines
-from infra_architect.render._terraform import UnsupportedDesignError, render_terraform
+from infra_architect.render._terraform import render_terraform
+from infra_architect.render._tf_common import UnsupportedDesignError
 
 
 def render_all(design: Design) -> tuple[dict[str, str], UnsupportedDesignError | None]:

@@ -20,7 +20,8 @@ from infra_architect.engine import (
     design_system,
 )
 from infra_architect.render import render_terraform
-from infra_architect.render._terraform import UnbuildableDesignError, components
+from infra_architect.render._terraform import components
+from infra_architect.render._tf_common import UnbuildableDesignError
 from infra_architect.spec import (
     ComputeChoice,
     DatastoreEngine,
