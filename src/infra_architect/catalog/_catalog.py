@@ -257,8 +257,8 @@ class CauseAlarmPolicy(_Data):
 class BurnRateAlert(_Data):
     severity: Literal["page", "ticket"]
     burn_rate: float = Field(gt=0)
-    long_window: str
-    short_window: str
+    long_window: str = Field(pattern=r"^[1-9][0-9]*[mhd]$")
+    short_window: str = Field(pattern=r"^[1-9][0-9]*[mhd]$")
     budget_spent_percent: float = Field(gt=0)
 
 
@@ -313,6 +313,49 @@ class Workloads(_Data):
     latency_p99_seconds: float = Field(gt=0)
     termination_grace_seconds: int = Field(ge=1)
     pre_stop_sleep_seconds: int = Field(ge=0)
+
+
+class CronJobSettings(_Data):
+    """What every generated CronJob sets (design.yaml kubernetes_manifests.cronjob)."""
+
+    starting_deadline_seconds: int = Field(ge=10)
+    successful_jobs_history_limit: int = Field(ge=0)
+    failed_jobs_history_limit: int = Field(ge=0)
+    backoff_limit: int = Field(ge=0)
+    active_deadline_seconds: int = Field(ge=1)
+    ttl_seconds_after_finished: int = Field(ge=0)
+
+
+class SyncRetry(_Data):
+    """How Argo CD retries a failed sync (design.yaml kubernetes_manifests.sync_retry)."""
+
+    limit: int = Field(ge=0)
+    backoff_duration: str = Field(pattern=r"^[1-9][0-9]*[smh]$", description="A Go duration.")
+    backoff_factor: int = Field(ge=1)
+    max_backoff_duration: str = Field(pattern=r"^[1-9][0-9]*[smh]$")
+
+
+class KubernetesManifests(_Data):
+    """Settings every generated Kubernetes manifest carries, the same in every design."""
+
+    run_as_user: int = Field(ge=1)
+    probe_timeout_seconds: int = Field(ge=1)
+    revision_history_limit: int = Field(ge=0)
+    cronjob: CronJobSettings
+    sync_retry: SyncRetry
+    analysis_window_intervals: int = Field(ge=1)
+
+
+class PipelineTimeouts(_Data):
+    """How long each generated workflow job may run (design.yaml pipeline_timeouts)."""
+
+    test_minutes: int = Field(ge=1, le=360)
+    build_minutes: int = Field(ge=1, le=360)
+    deploy_minutes: int = Field(ge=1, le=360)
+    verify_minutes: int = Field(ge=1, le=360)
+    promote_minutes: int = Field(ge=1, le=360)
+    rollback_minutes: int = Field(ge=1, le=360)
+    rollout_wait_seconds: int = Field(ge=60)
 
 
 class Mesh(_Data):
@@ -433,6 +476,12 @@ class DesignData(_Data):
     pitr_lag_minutes: float = Field(ge=0)
     backup_retention_days: int = Field(ge=1, le=35)
     burn_rate_alerts: list[BurnRateAlert] = Field(min_length=1)
+    cloudwatch_max_period_seconds: int = Field(ge=60)
+    access_logs_noncurrent_days: int = Field(ge=1)
+    listener_rule_priority_step: int = Field(ge=1)
+    kubernetes_manifests: KubernetesManifests
+    pipeline_timeouts: PipelineTimeouts
+    recovery_window_days: dict[Literal["protected", "unprotected"], int]
     cause_alarms: CauseAlarmPolicy
     waf_rate_limit: WafRateLimit
     engine_versions: EngineVersions

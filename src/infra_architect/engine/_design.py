@@ -65,7 +65,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     network = choose_network(req, constraints, catalog, compute)
     data = choose_data(req, constraints, catalog, compute)
     delivery = choose_delivery(req, constraints, catalog, compute, network)
-    observability = choose_observability(req, catalog, compute, data)
+    observability = choose_observability(req, catalog, compute)
     reschedule = reschedule_figure(catalog, compute).value
     detection = detection_figure(catalog, network).value
     faults = fault_study(

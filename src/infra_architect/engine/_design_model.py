@@ -25,12 +25,8 @@ DESIGN_VERSION = "1"
 
 MILLICORES_PER_VCPU = 1000
 """Kubernetes counts CPU in millicores (Kubernetes docs, "Resource units in Kubernetes")."""
-RECOVERY_WINDOW_DAYS = {True: 30, False: 7}
-"""Days a deleted KMS key or Secrets Manager secret can still be recovered: the longest
-the services allow where data is protected from deletion, the shortest elsewhere (AWS KMS
-Developer Guide, "Deleting AWS KMS keys": a waiting period of 7 to 30 days; Secrets
-Manager API Reference, DeleteSecret RecoveryWindowInDays: 7 to 30)."""
 SECONDS_PER_MINUTE = 60
+PERCENT = 100
 FARGATE_UNITS_PER_VCPU = 1024
 """An ECS task's CPU is in units, 1,024 to a vCPU (ECS Developer Guide, "Task size")."""
 
@@ -217,6 +213,11 @@ class Autoscaling(_Out):
     scale_down_percent: int
     scale_down_period_seconds: int
 
+    @computed_field(description="CPU utilisation target in whole percent (the HPA's).")  # type: ignore[prop-decorator]
+    @property
+    def target_percent(self) -> int:
+        return round(self.target)
+
 
 class Probes(_Out):
     """Readiness, liveness and startup probes: one health endpoint, three questions."""
@@ -290,6 +291,38 @@ class NodePool(_Out):
     )
 
 
+class CronJobSettings(_Out):
+    """What every CronJob sets (Kubernetes docs, "CronJob" and "Jobs")."""
+
+    starting_deadline_seconds: int
+    successful_jobs_history_limit: int
+    failed_jobs_history_limit: int
+    backoff_limit: int
+    active_deadline_seconds: int
+    ttl_seconds_after_finished: int
+
+
+class SyncRetry(_Out):
+    """How Argo CD retries a failed sync."""
+
+    limit: int
+    backoff_duration: str = Field(description="The first wait, a Go duration (10s).")
+    backoff_factor: int
+    max_backoff_duration: str
+
+
+class ManifestSettings(_Out):
+    """Settings every Kubernetes manifest of the design carries (EKS only)."""
+
+    run_as_user: int = Field(description="The non-root UID and GID of every container.")
+    probe_timeout_seconds: int
+    revision_history_limit: int = Field(
+        description="Old ReplicaSets (and Argo CD sync records) kept for a rollback."
+    )
+    cronjob: CronJobSettings
+    sync_retry: SyncRetry
+
+
 class ComputeDesign(_Out):
     decision: Decision
     platform: Platform
@@ -305,6 +338,9 @@ class ComputeDesign(_Out):
     pre_stop_sleep_seconds: int = Field(
         description="Pods keep serving while the load balancer deregisters them."
     )
+    manifests: ManifestSettings | None = Field(
+        default=None, description="Kubernetes manifest settings (None: not on Kubernetes)."
+    )
 
     def service(self, name: str) -> ServicePlan:
         return next(s for s in self.services if s.name == name)
@@ -317,6 +353,15 @@ class Subnet(_Out):
     tier: Literal["public", "private", "data"]
     availability_zone: str
     cidr: str
+
+
+class ListenerRoute(_Out):
+    """Where the load balancer's listener sends a request: the default service, or a
+    rule of its own for a path."""
+
+    service: str
+    priority: int | None = Field(description="The rule's priority (None: the default action).")
+    path_patterns: list[str]
 
 
 class HealthCheck(_Out):
@@ -406,6 +451,17 @@ class NetworkDesign(_Out):
     grpc: GrpcBalancing | None = Field(
         default=None, description="gRPC balancing (None: no service speaks gRPC)."
     )
+    routes: list[ListenerRoute] = Field(
+        default_factory=list, description="The ALB listener's routes, in service order."
+    )
+    recovery_vpc_cidr: str = Field(
+        description="The recovery region's VPC: the next block of the primary's size, so "
+        "the two never overlap and can be peered."
+    )
+    recovery_subnets: dict[str, list[str]] = Field(
+        description="The recovery VPC's subnets per tier, in the primary's AZ order, each "
+        "shifted by the same block."
+    )
 
 
 # --- data ---------------------------------------------------------------------------
@@ -467,6 +523,11 @@ class StorageForecast(_Out):
         default=None, description="gp3 IOPS set beyond the baseline (None: the baseline)."
     )
     provisioned_mibps: int | None = None
+
+    @computed_field(description="Days an object is kept, in whole days (None: for good).")  # type: ignore[prop-decorator]
+    @property
+    def expiration_days(self) -> int | None:
+        return None if self.retention_days is None else math.ceil(self.retention_days)
 
 
 class LifecycleTier(_Out):
@@ -549,6 +610,11 @@ class StreamSizing(_Out):
     )
     why: str
     price_key: str | None
+
+    @computed_field(description="The topic's or stream's retention in whole hours.")  # type: ignore[prop-decorator]
+    @property
+    def retention_whole_hours(self) -> int:
+        return math.ceil(self.retention_hours)
 
 
 class QueuePlan(_Out):
@@ -643,6 +709,20 @@ class ServiceRelease(_Out):
     why: str
 
 
+class PipelineTimeouts(_Out):
+    """How long each workflow job may run before it is cancelled."""
+
+    test_minutes: int
+    build_minutes: int
+    deploy_minutes: int
+    verify_minutes: int
+    promote_minutes: int
+    rollback_minutes: int
+    rollout_wait_seconds: int = Field(
+        description="The verify job's wait for a rollout (or deployment) to finish."
+    )
+
+
 class DeliveryDesign(_Out):
     decision: Decision
     strategy: Literal["rolling", "blue-green", "canary"]
@@ -663,6 +743,14 @@ class DeliveryDesign(_Out):
     emergency_rollback: Figure
     analysis_interval_seconds: int
     analysis_failure_limit: int
+    analysis_window_seconds: Figure = Field(
+        description="The rate window each canary measurement queries."
+    )
+    analysis_pause_seconds: Figure = Field(
+        description="Each canary step's pause (blue-green: the old version's scale-down "
+        "delay): every measurement the analysis may fail on fits in it."
+    )
+    pipeline_timeouts: PipelineTimeouts
     repository: str = Field(description="Git repository Argo CD syncs from.")
     manual_prod_approval: bool = Field(
         description="A named person approves each production release (change management)."
@@ -681,6 +769,14 @@ class DeliveryDesign(_Out):
     def codedeploy_canary_minutes(self) -> int:
         return max(1, math.ceil(self.detection.value / SECONDS_PER_MINUTE))
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Argo Rollouts' failureLimit: failures tolerated, one fewer than the "
+        "failed measurements that abort (Argo fails when failures exceed the limit)."
+    )
+    @property
+    def argo_failure_limit(self) -> int:
+        return self.analysis_failure_limit - 1
+
     def release(self, service: str) -> ReleaseMechanism:
         for r in self.releases:
             if r.service == service:
@@ -698,6 +794,21 @@ class SloAlert(_Out):
     short_window: str
     error_rate_threshold: Figure
     budget_spent_percent: float
+    long_window_seconds: int
+    short_window_seconds: int
+    cloudwatch_long_window_seconds: Figure = Field(
+        description="The long window as a CloudWatch alarm watches it (at most one day)."
+    )
+
+    @computed_field(description="The error ratio (not percent) at the threshold.")  # type: ignore[prop-decorator]
+    @property
+    def error_ratio_threshold(self) -> float:
+        return self.error_rate_threshold.value / PERCENT
+
+    @computed_field(description="Whether CloudWatch watches a shorter long window.")  # type: ignore[prop-decorator]
+    @property
+    def cloudwatch_capped(self) -> bool:
+        return self.cloudwatch_long_window_seconds.value < self.long_window_seconds
 
 
 class Sli(_Out):
@@ -798,6 +909,9 @@ class ObservabilityDesign(_Out):
     )
     log_retention_days: int
     retention_why: str
+    access_logs_noncurrent_days: int = Field(
+        description="Days a replaced access-log object version is kept."
+    )
     sli: Sli
 
 
@@ -975,6 +1089,11 @@ class QueueSize(_Out):
     storage_gb_per_broker: float
     why: str
 
+    @computed_field(description="MSK: each broker's EBS volume in whole GB (at least 1).")  # type: ignore[prop-decorator]
+    @property
+    def volume_gb_per_broker(self) -> int:
+        return max(1, math.ceil(self.storage_gb_per_broker))
+
 
 class StandbyService(_Out):
     """One service as the recovery region runs it before a disaster."""
@@ -1000,6 +1119,10 @@ class StandbySizing(_Out):
     broker_storage_share: float = Field(
         default=0.0, description="Each standby broker's volume as a share of prod's."
     )
+    broker_volumes_gb: dict[str, int] = Field(
+        default_factory=dict,
+        description="Each standby cluster's broker volume: prod's at the share, whole GB.",
+    )
     why: str
 
 
@@ -1020,6 +1143,9 @@ class EnvironmentSizing(_Out):
         default_factory=list, description="Broker clusters and streams (not SQS or SNS)."
     )
     deletion_protection: bool
+    recovery_window_days: int = Field(
+        description="Days a deleted KMS key or secret stays recoverable."
+    )
     cross_region_recovery: bool = Field(
         description="Whether this environment builds the stores' recovery-region copies."
     )
@@ -1027,11 +1153,6 @@ class EnvironmentSizing(_Out):
     standby: StandbySizing | None = Field(
         default=None, description="What runs in the recovery region (None: only data there)."
     )
-
-    @computed_field(description="Days a deleted KMS key or secret stays recoverable.")  # type: ignore[prop-decorator]
-    @property
-    def recovery_window_days(self) -> int:
-        return RECOVERY_WINDOW_DAYS[self.deletion_protection]
 
     def service(self, name: str) -> ServiceSize:
         return next(s for s in self.services if s.name == name)

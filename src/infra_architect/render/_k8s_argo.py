@@ -4,15 +4,23 @@ AppProject and one Application per environment."""
 from __future__ import annotations
 
 from infra_architect.engine._design_model import Design, EnvironmentSizing, ServicePlan
-from infra_architect.render._k8s_common import ARGO, K8S, PROMETHEUS_URL, _labels, _meta, _selector
-from infra_architect.render._k8s_observability import burn_threshold, error_ratio, sli
+from infra_architect.render._k8s_common import (
+    ARGO,
+    K8S,
+    PROMETHEUS_URL,
+    _labels,
+    _meta,
+    _selector,
+    manifest_settings,
+)
+from infra_architect.render._k8s_observability import error_ratio, sli
 from infra_architect.render._k8s_workloads import _template
 from infra_architect.render._yaml import Doc, dump
 
 
 def _rollout(design: Design, service: ServicePlan) -> Doc:
     delivery = design.delivery
-    pause = delivery.analysis_interval_seconds * delivery.analysis_failure_limit
+    pause = delivery.analysis_pause_seconds.whole
     analysis = {
         "templates": [{"templateName": "slo"}],
         "args": [
@@ -52,7 +60,7 @@ def _rollout(design: Design, service: ServicePlan) -> Doc:
         "kind": "Rollout",
         "metadata": _meta(service.name, _labels(design, service)),
         "spec": {
-            "revisionHistoryLimit": 10,
+            "revisionHistoryLimit": manifest_settings(design).revision_history_limit,
             "selector": {"matchLabels": _selector(service)},
             "strategy": strategy,
             "template": _template(design, service),
@@ -66,7 +74,7 @@ def analysis_template(design: Design) -> Doc:
     delivery = design.delivery
     s = design.observability.sli
     canary = 'service="{{args.service}}",rollouts_pod_template_hash="{{args.canary-hash}}"'
-    window = f"{delivery.analysis_interval_seconds * 2}s"
+    window = f"{delivery.analysis_window_seconds.whole}s"
     latency = (
         f"histogram_quantile(0.99, sum by (le) (rate({sli(s.latency_bucket, canary)}[{window}])))"
     )
@@ -74,7 +82,7 @@ def analysis_template(design: Design) -> Doc:
         "interval": f"{delivery.analysis_interval_seconds}s",
         # Argo fails the analysis when failures exceed the limit: the design's
         # analysis_failure_limit-th failed measurement aborts the rollout.
-        "failureLimit": delivery.analysis_failure_limit - 1,
+        "failureLimit": delivery.argo_failure_limit,
     }
     return {
         "apiVersion": ARGO,
@@ -88,7 +96,7 @@ def analysis_template(design: Design) -> Doc:
                     **common,
                     # No traffic yet is not a failure: an empty result counts as 0.
                     "successCondition": f"len(result) == 0 || result[0] <= "
-                    f"{burn_threshold(page):g}",
+                    f"{page.error_ratio_threshold:g}",
                     "provider": {
                         "prometheus": {
                             "address": PROMETHEUS_URL,
@@ -158,11 +166,17 @@ def _project(design: Design) -> Doc:
 
 def _application(design: Design, env: EnvironmentSizing) -> Doc:
     prod = env.name == "prod"
+    settings = manifest_settings(design)
+    retry = settings.sync_retry
     sync: Doc = {
         "syncOptions": ["CreateNamespace=false", "PrunePropagationPolicy=foreground"],
         "retry": {
-            "limit": 3,
-            "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"},
+            "limit": retry.limit,
+            "backoff": {
+                "duration": retry.backoff_duration,
+                "factor": retry.backoff_factor,
+                "maxDuration": retry.max_backoff_duration,
+            },
         },
     }
     if not prod:
@@ -194,6 +208,6 @@ def _application(design: Design, env: EnvironmentSizing) -> Doc:
             },
             "destination": {"server": "https://kubernetes.default.svc", "namespace": env.namespace},
             "syncPolicy": sync,
-            "revisionHistoryLimit": 10,
+            "revisionHistoryLimit": settings.revision_history_limit,
         },
     }

@@ -38,7 +38,7 @@ def _hpa_metric(design: Design, service: ServicePlan, env: str) -> Doc:
         "type": "Resource",
         "resource": {
             "name": "cpu",
-            "target": {"type": "Utilization", "averageUtilization": round(scaling.target)},
+            "target": {"type": "Utilization", "averageUtilization": scaling.target_percent},
         },
     }
 

@@ -5,14 +5,19 @@ ECR repositories) the overlays and the pipelines both print."""
 
 from __future__ import annotations
 
-from infra_architect.engine._design_model import Design, EnvironmentSizing, ServicePlan
+from infra_architect.engine._design_model import (
+    Design,
+    EnvironmentSizing,
+    ManifestSettings,
+    ServicePlan,
+)
+from infra_architect.errors import DesignLookupError
 from infra_architect.render._bindings import env_key
 from infra_architect.render._yaml import Doc
 
 K8S = "infra/k8s"
 KUSTOMIZE = "kustomize.config.k8s.io/v1beta1"
 ARGO = "argoproj.io/v1alpha1"
-RUN_AS = 10001
 MONITORING_NAMESPACE = "monitoring"
 TELEMETRY_NAMESPACE = "observability"
 PROMETHEUS_URL = f"http://prometheus-operated.{MONITORING_NAMESPACE}.svc:9090"
@@ -30,6 +35,13 @@ DIGEST_PINNED_AT_DEPLOY = (
 
 def is_kubernetes(design: Design) -> bool:
     return design.compute.platform.startswith("eks")
+
+
+def manifest_settings(design: Design) -> ManifestSettings:
+    """The settings every manifest carries (the Design has them for EKS designs)."""
+    if design.compute.manifests is None:
+        raise DesignLookupError("Kubernetes manifest settings of design", design.name)
+    return design.compute.manifests
 
 
 def _labels(design: Design, service: ServicePlan) -> dict[str, str]:

@@ -3,7 +3,7 @@ rules first) and the design's cause alarms as a PrometheusRule."""
 
 from __future__ import annotations
 
-from infra_architect.engine._design_model import CauseAlarm, Design, ServicePlan, SloAlert
+from infra_architect.engine._design_model import CauseAlarm, Design, ServicePlan
 from infra_architect.render._k8s_common import _labels, _meta, _selector
 from infra_architect.render._yaml import Doc
 
@@ -51,11 +51,6 @@ def error_ratio(design: Design, selector: str, window: str) -> str:
     )
 
 
-def burn_threshold(alert: SloAlert) -> float:
-    """The error ratio at which the budget burns ``burn_rate`` times too fast."""
-    return alert.error_rate_threshold.value / 100
-
-
 def _windows(design: Design) -> list[str]:
     seen: list[str] = []
     for alert in design.observability.alerts:
@@ -83,7 +78,7 @@ def prometheus_rule(design: Design, service: ServicePlan) -> Doc:
     ]
     alerts = []
     for alert in design.observability.alerts:
-        threshold = f"{burn_threshold(alert):g}"
+        threshold = f"{alert.error_ratio_threshold:g}"
         label = f'{{service="{service.name}"}}'
         alerts.append(
             {

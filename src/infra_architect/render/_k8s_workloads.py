@@ -12,7 +12,6 @@ from infra_architect.render._bindings import PENDING, env_key
 from infra_architect.render._k8s_common import (
     DIGEST_PINNED_AT_DEPLOY,
     OTLP_ENDPOINT,
-    RUN_AS,
     _grpc_edge_annotations,
     _grpc_edge_on_ingress,
     _labels,
@@ -20,6 +19,7 @@ from infra_architect.render._k8s_common import (
     _port_name,
     _selector,
     _skip_annotations,
+    manifest_settings,
     secret_keys,
     uses_rollout,
 )
@@ -80,7 +80,7 @@ def _configmap(design: Design, service: ServicePlan) -> Doc:
     }
 
 
-def _probe(probes: Probes, period: int, failures: int, *, tls: bool) -> Doc:
+def _probe(probes: Probes, period: int, failures: int, *, timeout: int, tls: bool) -> Doc:
     if probes.kind == "grpc":
         # The kubelet calls grpc.health.v1.Health/Check itself (GA since Kubernetes 1.27).
         handler: Doc = {"grpc": {"port": probes.port}}
@@ -92,7 +92,7 @@ def _probe(probes: Probes, period: int, failures: int, *, tls: bool) -> Doc:
     return {
         **handler,
         "periodSeconds": period,
-        "timeoutSeconds": 2,
+        "timeoutSeconds": timeout,
         "failureThreshold": failures,
     }
 
@@ -132,14 +132,15 @@ def _container(design: Design, service: ServicePlan) -> Doc:
     if service.probes is not None:
         p = service.probes
         tls = design.security.tls_to_services
+        timeout = manifest_settings(design).probe_timeout_seconds
         container["startupProbe"] = _probe(
-            p, p.startup_period_seconds, p.startup_failure_threshold, tls=tls
+            p, p.startup_period_seconds, p.startup_failure_threshold, timeout=timeout, tls=tls
         )
         container["readinessProbe"] = _probe(
-            p, p.readiness_period_seconds, p.readiness_failure_threshold, tls=tls
+            p, p.readiness_period_seconds, p.readiness_failure_threshold, timeout=timeout, tls=tls
         )
         container["livenessProbe"] = _probe(
-            p, p.liveness_period_seconds, p.liveness_failure_threshold, tls=tls
+            p, p.liveness_period_seconds, p.liveness_failure_threshold, timeout=timeout, tls=tls
         )
     if service.port is not None and compute.pre_stop_sleep_seconds:
         # Keep serving while the load balancer and kube-proxy stop sending new requests.
@@ -148,8 +149,8 @@ def _container(design: Design, service: ServicePlan) -> Doc:
         "allowPrivilegeEscalation": False,
         "readOnlyRootFilesystem": True,
         "runAsNonRoot": True,
-        "runAsUser": RUN_AS,
-        "runAsGroup": RUN_AS,
+        "runAsUser": manifest_settings(design).run_as_user,
+        "runAsGroup": manifest_settings(design).run_as_user,
         "capabilities": {"drop": ["ALL"]},
         "seccompProfile": {"type": "RuntimeDefault"},
     }
@@ -162,15 +163,16 @@ def _container(design: Design, service: ServicePlan) -> Doc:
 
 def _pod_spec(design: Design, service: ServicePlan, *, restart: str | None = None) -> Doc:
     compute = design.compute
+    uid = manifest_settings(design).run_as_user
     spec: Doc = {
         "serviceAccountName": service.name,
         # IRSA's web-identity token is projected by the EKS webhook; the API token is not needed.
         "automountServiceAccountToken": False,
         "securityContext": {
             "runAsNonRoot": True,
-            "runAsUser": RUN_AS,
-            "runAsGroup": RUN_AS,
-            "fsGroup": RUN_AS,
+            "runAsUser": uid,
+            "runAsGroup": uid,
+            "fsGroup": uid,
             "seccompProfile": {"type": "RuntimeDefault"},
         },
     }
@@ -229,7 +231,7 @@ def _deployment(design: Design, service: ServicePlan) -> Doc:
         ),
         "spec": {
             # No replicas: the HorizontalPodAutoscaler owns the count.
-            "revisionHistoryLimit": 10,
+            "revisionHistoryLimit": manifest_settings(design).revision_history_limit,
             "selector": {"matchLabels": _selector(service)},
             "strategy": {
                 "type": "RollingUpdate",
@@ -241,6 +243,7 @@ def _deployment(design: Design, service: ServicePlan) -> Doc:
 
 
 def _cronjob(design: Design, service: ServicePlan) -> Doc:
+    cron = manifest_settings(design).cronjob
     return {
         "apiVersion": "batch/v1",
         "kind": "CronJob",
@@ -253,14 +256,14 @@ def _cronjob(design: Design, service: ServicePlan) -> Doc:
             "schedule": service.schedule,
             "timeZone": "Etc/UTC",
             "concurrencyPolicy": "Forbid",
-            "startingDeadlineSeconds": 600,
-            "successfulJobsHistoryLimit": 3,
-            "failedJobsHistoryLimit": 3,
+            "startingDeadlineSeconds": cron.starting_deadline_seconds,
+            "successfulJobsHistoryLimit": cron.successful_jobs_history_limit,
+            "failedJobsHistoryLimit": cron.failed_jobs_history_limit,
             "jobTemplate": {
                 "spec": {
-                    "backoffLimit": 2,
-                    "activeDeadlineSeconds": 3600,
-                    "ttlSecondsAfterFinished": 86400,
+                    "backoffLimit": cron.backoff_limit,
+                    "activeDeadlineSeconds": cron.active_deadline_seconds,
+                    "ttlSecondsAfterFinished": cron.ttl_seconds_after_finished,
                     "template": {
                         "metadata": {"labels": _labels(design, service)},
                         "spec": _pod_spec(design, service, restart="Never"),

@@ -43,7 +43,6 @@ from infra_architect.render._names import (
     store_module,
 )
 from infra_architect.render._standby_terraform import (
-    broker_volume,
     ecr_replication,
     in_recovery,
     module_swap,
@@ -467,17 +466,13 @@ def _standby_blocks(design: Design, env: EnvironmentSizing, standby: StandbySizi
     for queue in design.data.queues:
         if queue.name not in standby.brokers:
             continue
-        size = env.queue(queue.name)
-        assert size is not None  # noqa: S101  (a standby broker is a sized MSK cluster)
         out.append(
             in_recovery(
                 _broker(design, env, queue),
                 swap,
                 override={
                     "name": Expr(f'"${{local.name}}-{queue.name}-recovery"'),
-                    "volume_size_gb": broker_volume(
-                        size.storage_gb_per_broker, standby.broker_storage_share
-                    ),
+                    "volume_size_gb": standby.broker_volumes_gb[queue.name],
                 },
                 note=f"{queue.name}: the standby cluster the recovery region writes to after "
                 "a failover (prod's brokers, volumes at the standby's share); replaying the "

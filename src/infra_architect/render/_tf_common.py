@@ -3,7 +3,6 @@ questions every part asks of the Design (EKS or ECS, the ALB, brokers, recovered
 
 from __future__ import annotations
 
-import re
 from types import EllipsisType
 
 from infra_architect.engine import Design
@@ -39,16 +38,6 @@ MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
 
 
 ROOT = "infra/terraform"
-
-
-# CloudWatch alarms evaluate at most one day per datapoint.
-MAX_ALARM_PERIOD_SECONDS = 86_400
-
-
-_WINDOW = re.compile(r"^(\d+)([mhd])$")
-
-
-_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86_400}
 
 
 _SCALING_METRIC = {
@@ -113,14 +102,6 @@ def _fronted_services(design: Design) -> list[ServicePlan]:
     """The services the load balancer forwards to (the design's alb → service flows)."""
     fronted = {f.target for f in design.network.flows if f.source == design.network.load_balancer}
     return [s for s in design.compute.services if s.name in fronted and s.port is not None]
-
-
-def _window_seconds(window: str) -> int:
-    match = _WINDOW.match(window)
-    if match is None:
-        msg = f"unrecognised alert window {window!r}"
-        raise ValueError(msg)
-    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
 def _variable(

@@ -3,7 +3,6 @@ brokers, each as the environment runs it."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 from infra_architect.engine import Design
@@ -141,7 +140,7 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
             retention,
         ]
     elif store.kind == "s3":
-        retained = store.storage.retention_days if store.storage is not None else None
+        expires = store.storage.expiration_days if store.storage is not None else None
         body = [
             Attr("bucket", ident),
             kms,
@@ -150,7 +149,7 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
                 "transitions",
                 [{"days": t.after_days, "storage_class": t.storage_class} for t in store.lifecycle],
             ),
-            *([Attr("expiration_days", math.ceil(retained))] if retained is not None else []),
+            *([Attr("expiration_days", expires)] if expires is not None else []),
             Attr("access_log_bucket", Expr("module.s3_logs.bucket_id")),
             Attr("force_destroy", not env.deletion_protection),
         ]
@@ -382,7 +381,7 @@ def _stream_spec(queue: QueuePlan, env: EnvironmentSizing) -> dict[str, Value]:
     if size is None or sizing is None:
         msg = f"stream {queue.name} without its sizing"
         raise UnbuildableDesignError(msg)
-    spec: dict[str, Value] = {"retention_hours": math.ceil(sizing.retention_hours)}
+    spec: dict[str, Value] = {"retention_hours": sizing.retention_whole_hours}
     if size.mode == "provisioned":
         spec["stream_mode"] = "PROVISIONED"
         spec["shard_count"] = size.partitions
@@ -394,7 +393,8 @@ def _stream_spec(queue: QueuePlan, env: EnvironmentSizing) -> dict[str, Value]:
 def _broker(design: Design, env: EnvironmentSizing, queue: QueuePlan) -> Block:
     """A Kafka cluster (MSK) or a RabbitMQ broker (Amazon MQ) as this environment runs it."""
     size = env.queue(queue.name)
-    if size is None or queue.port is None or size.zones > env.availability_zones:
+    sizing = queue.sizing
+    if size is None or sizing is None or queue.port is None or size.zones > env.availability_zones:
         msg = f"broker {queue.name} without its sizing or port, or beyond {env.name}'s AZs"
         raise UnbuildableDesignError(msg)
     network: list[Item] = [
@@ -413,15 +413,13 @@ def _broker(design: Design, env: EnvironmentSizing, queue: QueuePlan) -> Block:
             body += [
                 Attr("instance_type", size.instance_class),
                 Attr("broker_count", size.brokers),
-                Attr("volume_size_gb", max(1, math.ceil(size.storage_gb_per_broker))),
+                Attr("volume_size_gb", size.volume_gb_per_broker),
             ]
-        sizing = queue.sizing
-        retention = sizing.retention_hours if sizing is not None else 168.0
         body += [
             Attr("replication_factor", size.replication_factor),
             Attr("min_insync_replicas", size.min_insync_replicas),
             Attr("partitions", size.partitions),
-            Attr("retention_hours", math.ceil(retention)),
+            Attr("retention_hours", sizing.retention_whole_hours),
             Attr("topic", queue.name),
             Attr("consumer_groups", sorted(queue.consumers)),
             Blank(),

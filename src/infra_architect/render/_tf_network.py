@@ -3,8 +3,6 @@ and the recovery region's VPC."""
 
 from __future__ import annotations
 
-import ipaddress
-
 from infra_architect.engine import Design
 from infra_architect.engine._design_model import (
     EnvironmentSizing,
@@ -72,7 +70,10 @@ def _logs_bucket(design: Design, env: EnvironmentSizing) -> Block:
         Attr("bucket", Expr('"${local.name}-access-logs"')),
         Attr("kms_key_arn", None),
         Attr("expiration_days", design.observability.log_retention_days),
-        Attr("noncurrent_version_expiration_days", 30),
+        Attr(
+            "noncurrent_version_expiration_days",
+            design.observability.access_logs_noncurrent_days,
+        ),
         Attr("log_delivery_services", ["logging.s3.amazonaws.com"]),
         Attr("log_delivery_accounts", [Expr("data.aws_elb_service_account.this.arn")]),
         Attr("enable_access_logging", value=False),
@@ -123,15 +124,14 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
         msg = "an ALB that fronts no service"
         raise UnsupportedDesignError([msg])
     internet = design.network.load_balancer_scheme == "internet-facing"
-    default = next((s for s in public if s.type.value == "web"), public[0])
+    default = next(r.service for r in design.network.routes if r.priority is None)
     targets: dict[str, Value] = {}
-    priority = 10
-    for service in public:
+    for route in design.network.routes:
+        service = design.compute.service(route.service)
         target: dict[str, Value] = {"port": service.port}
-        if service.name != default.name:
-            target["priority"] = priority
-            target["path_patterns"] = [f"/{service.name}", f"/{service.name}/*"]
-            priority += 10
+        if route.priority is not None:
+            target["priority"] = route.priority
+            target["path_patterns"] = list(route.path_patterns)
         target.update(
             {
                 "health_check_path": service.health_check_path or health.path,
@@ -164,7 +164,7 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
         Attr("enable_waf", design.network.waf),
         Attr("waf_acl_arn", Expr("module.waf.arn") if design.network.waf else None),
         Blank(),
-        Attr("default_target", default.name),
+        Attr("default_target", default),
         Attr("targets", targets),
         Blank(),
         _tags(),
@@ -173,19 +173,11 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
 
 
 def _recovery_network(design: Design) -> tuple[str, dict[str, list[str]], list[str]]:
-    """The recovery VPC: the next block of the primary's size (no overlap, so the two can
-    be peered), the same subnet layout, the same AZ letters in the recovery region."""
-    primary = ipaddress.ip_network(design.network.vpc_cidr)
-    shift = primary.num_addresses
-    cidr = ipaddress.ip_network(f"{primary.network_address + shift}/{primary.prefixlen}")
-    subnets = sorted(design.network.subnets, key=lambda s: s.availability_zone)
-    tiers: dict[str, list[str]] = {}
-    for subnet in subnets:
-        net = ipaddress.ip_network(subnet.cidr)
-        tiers.setdefault(subnet.tier, []).append(f"{net.network_address + shift}/{net.prefixlen}")
-    letters = sorted({s.availability_zone.removeprefix(design.region) for s in subnets})
+    """The recovery VPC the Design laid out, in the same AZ letters of the recovery region."""
+    network = design.network
+    letters = sorted({s.availability_zone.removeprefix(design.region) for s in network.subnets})
     azs = [design.data.recovery_region + letter for letter in letters]
-    return str(cidr), tiers, azs
+    return network.recovery_vpc_cidr, network.recovery_subnets, azs
 
 
 def _vpc_recovery(

@@ -22,13 +22,11 @@ from infra_architect.render._names import (
     store_module,
 )
 from infra_architect.render._tf_common import (
-    MAX_ALARM_PERIOD_SECONDS,
     UnbuildableDesignError,
     _alb_in_terraform,
     _is_eks,
     _module,
     _tags,
-    _window_seconds,
 )
 
 
@@ -42,21 +40,18 @@ def _observability(design: Design, env: EnvironmentSizing) -> Block:
     alerts: dict[str, Value] = {}
     notes: list[Item] = []
     for alert in obs.alerts:
-        long_s = _window_seconds(alert.long_window)
-        short_s = _window_seconds(alert.short_window)
         key = f"{alert.severity}-{alert.long_window}-{alert.short_window}"
-        if long_s > MAX_ALARM_PERIOD_SECONDS:
+        if alert.cloudwatch_capped:
             notes.append(
                 Comment(
                     f"{key}: CloudWatch evaluates at most one day per datapoint, so its "
                     f"{alert.long_window} window is watched as 1d at the same threshold."
                 )
             )
-            long_s = MAX_ALARM_PERIOD_SECONDS
         alerts[key] = {
             "severity": alert.severity,
-            "long_window_seconds": long_s,
-            "short_window_seconds": short_s,
+            "long_window_seconds": alert.cloudwatch_long_window_seconds.whole,
+            "short_window_seconds": alert.short_window_seconds,
             "error_rate_percent": alert.error_rate_threshold.value,
         }
     body: list[Item] = [

@@ -5,8 +5,8 @@ forms), calls to ``min``/``max``/``round``/``sum``/``abs``/``math.*``, and numer
 literals other than 0 and 1. A site passes when it provably is not arithmetic on numbers
 (string or list concatenation of a literal, a ``str.join``, an index or a formatting
 keyword) or when it is in :data:`FORMATTING`, each entry saying why it only formats.
-:data:`NOT_YET_IN_THE_DESIGN` lists the design figures renderers still hold, to be moved
-into the Design; it may only shrink (an entry no longer found fails, so it stays exact).
+Every design figure (thresholds, sizes, timeouts, counts) lives in the Design, where the
+engine derives it from catalog data; a renderer that computes or hard-codes one fails.
 
 Sites are keyed by the enclosing function (or module-level name) and the source text,
 not by file and line, so moving a function between render modules keeps its entry.
@@ -42,7 +42,6 @@ FORMATTING: dict[Site, str] = {
     ("_hcl_escape", "found[0] + found"): "HCL: `$${` escapes an interpolation marker",
     ("markdown_inline", "end - 1"): "Markdown: the escape goes before a block's marker",
     ("_signed_usd", "round(value)"): "a change in dollars printed whole (the Design's figure)",
-    ("_alb", "priority += 10"): "ALB listener rules numbered in the design's order, by tens",
     ("_recovery_network", "design.data.recovery_region + letter"): "an AZ's name (text)",
     # Charts: the axis is drawn a tenth above the highest point so no line is clipped.
     ("spike_charts", "max([*s.load, *s.capacity, 1.0])"): "chart axis: the highest point",
@@ -59,58 +58,6 @@ FORMATTING: dict[Site, str] = {
     ("_egress_ports", "443"): "HTTPS's port: AWS APIs, open to every task already",
     ("network_policy", "443"): "HTTPS's port: AWS APIs",
     ("_ingress", "443"): "HTTPS's port on the ingress",
-}
-
-NOT_YET_IN_THE_DESIGN: set[Site] = {
-    # Terraform
-    ("MAX_ALARM_PERIOD_SECONDS", "86_400"),
-    ("_UNIT_SECONDS", "60"),
-    ("_UNIT_SECONDS", "3600"),
-    ("_UNIT_SECONDS", "86_400"),
-    ("_window_seconds", "int(match.group(1)) * _UNIT_SECONDS[match.group(2)]"),
-    ("_logs_bucket", "30"),
-    ("_recovery_network", "primary.network_address + shift"),
-    ("_recovery_network", "net.network_address + shift"),
-    ("_alb", "10"),
-    ("_store", "math.ceil(retained)"),
-    ("_stream_spec", "math.ceil(sizing.retention_hours)"),
-    ("_broker", "max(1, math.ceil(size.storage_gb_per_broker))"),
-    ("_broker", "math.ceil(size.storage_gb_per_broker)"),
-    ("_broker", "168.0"),
-    ("_broker", "math.ceil(retention)"),
-    ("broker_volume", "max(1, math.ceil(round(storage_gb_per_broker * share, 6)))"),
-    ("broker_volume", "math.ceil(round(storage_gb_per_broker * share, 6))"),
-    ("broker_volume", "round(storage_gb_per_broker * share, 6)"),
-    ("broker_volume", "storage_gb_per_broker * share"),
-    ("broker_volume", "6"),
-    # Kubernetes
-    ("RUN_AS", "10001"),
-    ("_probe", "2"),
-    ("_deployment", "10"),
-    ("_rollout", "10"),
-    ("_rollout", "delivery.analysis_interval_seconds * delivery.analysis_failure_limit"),
-    ("_cronjob", "600"),
-    ("_cronjob", "3"),
-    ("_cronjob", "2"),
-    ("_cronjob", "3600"),
-    ("_cronjob", "86400"),
-    ("_hpa_metric", "round(scaling.target)"),
-    ("burn_threshold", "alert.error_rate_threshold.value / 100"),
-    ("burn_threshold", "100"),
-    ("analysis_template", "delivery.analysis_interval_seconds * 2"),
-    ("analysis_template", "2"),
-    ("analysis_template", "delivery.analysis_failure_limit - 1"),
-    ("_application", "3"),
-    ("_application", "2"),
-    ("_application", "10"),
-    # Pipelines
-    ("ROLLOUT_TIMEOUT_SECONDS", "1800"),
-    ("_test_job", "20"),
-    ("_build_job", "30"),
-    ("_deploy_job", "60"),
-    ("_verify_job", "45"),
-    ("_promote_job", "30"),
-    ("_rollback_job", "30"),
 }
 
 
@@ -254,13 +201,12 @@ def computing_sites(root: Path) -> Iterator[tuple[Path, Site]]:
 
 def test_no_renderer_module_computes_a_figure() -> None:
     found = {site for _, site in computing_sites(RENDER)}
-    unexplained = sorted(found - FORMATTING.keys() - NOT_YET_IN_THE_DESIGN)
+    unexplained = sorted(found - FORMATTING.keys())
     assert unexplained == [], "renderer arithmetic: move the figure into the Design"
 
 
-def test_the_list_of_figures_still_to_move_is_exact() -> None:
+def test_the_allowlist_is_exact() -> None:
     found = {site for _, site in computing_sites(RENDER)}
-    assert sorted(NOT_YET_IN_THE_DESIGN - found) == [], "moved: take it off the list"
     assert sorted(FORMATTING.keys() - found) == [], "gone: take it off the allowlist"
 
 

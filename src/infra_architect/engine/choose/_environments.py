@@ -69,7 +69,15 @@ def size_environments(  # noqa: PLR0917  (the design's parts, in pipeline order)
         _with_search_layout(env, search, sizing)
         for env in (
             _staging(req, catalog, compute, network, data, azs),
-            _prod(req, compute, network, data, azs, recovery),
+            _prod(
+                req,
+                compute,
+                network,
+                data,
+                azs,
+                recovery,
+                recovery_window_days=catalog.design.recovery_window_days["protected"],
+            ),
         )
     ]
 
@@ -116,6 +124,8 @@ def _prod(  # noqa: PLR0917  (the design's parts, in pipeline order)
     data: DataDesign,
     azs: int,
     recovery: Recovery | None,
+    *,
+    recovery_window_days: int,
 ) -> EnvironmentSizing:
     pool = compute.node_pool
     services = [
@@ -142,6 +152,7 @@ def _prod(  # noqa: PLR0917  (the design's parts, in pipeline order)
         stores=[_prod_store(s) for s in data.stores],
         queues=[q for q in map(queue_size, data.queues) if q is not None],
         deletion_protection=True,
+        recovery_window_days=recovery_window_days,
         cross_region_recovery=True,
         why="the design's sizes: capacity for peak traffic and the failures it must survive",
         standby=(
@@ -204,6 +215,7 @@ def _staging(  # noqa: PLR0917  (the design's parts, in pipeline order)
             if q is not None
         ],
         deletion_protection=False,
+        recovery_window_days=catalog.design.recovery_window_days["unprotected"],
         cross_region_recovery=False,
         why=_staging_why(req, network, share, zones, fargate=fargate, nodes=nodes),
     )
