@@ -244,13 +244,23 @@ class CauseAlarmPolicy(_Data):
     restarts_above: int = Field(ge=1)
     restarts_window_seconds: int = Field(ge=60)
     node_not_ready_seconds: int = Field(ge=60)
+    database_cpu_percent: float = Field(gt=0, le=100)
+    database_free_storage_share: float = Field(gt=0, lt=1)
+    data_for_seconds: int = Field(ge=60)
+    data_period_seconds: int = Field(ge=60)
+    consumer_lag_seconds: int = Field(ge=60)
+    stream_period_seconds: int = Field(ge=60)
+    broker_disk_percent: float = Field(gt=0, le=100)
+    certificate_days: int = Field(ge=1)
+    certificate_period_seconds: int = Field(ge=60, le=86_400)
+    service_period_seconds: int = Field(ge=60)
 
 
 class BurnRateAlert(_Data):
     severity: Literal["page", "ticket"]
     burn_rate: float = Field(gt=0)
-    long_window: str
-    short_window: str
+    long_window: str = Field(pattern=r"^[1-9][0-9]*[mhd]$")
+    short_window: str = Field(pattern=r"^[1-9][0-9]*[mhd]$")
     budget_spent_percent: float = Field(gt=0)
 
 
@@ -305,6 +315,49 @@ class Workloads(_Data):
     latency_p99_seconds: float = Field(gt=0)
     termination_grace_seconds: int = Field(ge=1)
     pre_stop_sleep_seconds: int = Field(ge=0)
+
+
+class CronJobSettings(_Data):
+    """What every generated CronJob sets (design.yaml kubernetes_manifests.cronjob)."""
+
+    starting_deadline_seconds: int = Field(ge=10)
+    successful_jobs_history_limit: int = Field(ge=0)
+    failed_jobs_history_limit: int = Field(ge=0)
+    backoff_limit: int = Field(ge=0)
+    active_deadline_seconds: int = Field(ge=1)
+    ttl_seconds_after_finished: int = Field(ge=0)
+
+
+class SyncRetry(_Data):
+    """How Argo CD retries a failed sync (design.yaml kubernetes_manifests.sync_retry)."""
+
+    limit: int = Field(ge=0)
+    backoff_duration: str = Field(pattern=r"^[1-9][0-9]*[smh]$", description="A Go duration.")
+    backoff_factor: int = Field(ge=1)
+    max_backoff_duration: str = Field(pattern=r"^[1-9][0-9]*[smh]$")
+
+
+class KubernetesManifests(_Data):
+    """Settings every generated Kubernetes manifest carries, the same in every design."""
+
+    run_as_user: int = Field(ge=1)
+    probe_timeout_seconds: int = Field(ge=1)
+    revision_history_limit: int = Field(ge=0)
+    cronjob: CronJobSettings
+    sync_retry: SyncRetry
+    analysis_window_intervals: int = Field(ge=1)
+
+
+class PipelineTimeouts(_Data):
+    """How long each generated workflow job may run (design.yaml pipeline_timeouts)."""
+
+    test_minutes: int = Field(ge=1, le=360)
+    build_minutes: int = Field(ge=1, le=360)
+    deploy_minutes: int = Field(ge=1, le=360)
+    verify_minutes: int = Field(ge=1, le=360)
+    promote_minutes: int = Field(ge=1, le=360)
+    rollback_minutes: int = Field(ge=1, le=360)
+    rollout_wait_seconds: int = Field(ge=60)
 
 
 class Mesh(_Data):
@@ -425,6 +478,12 @@ class DesignData(_Data):
     pitr_lag_minutes: float = Field(ge=0)
     backup_retention_days: int = Field(ge=1, le=35)
     burn_rate_alerts: list[BurnRateAlert] = Field(min_length=1)
+    cloudwatch_max_period_seconds: int = Field(ge=60)
+    access_logs_noncurrent_days: int = Field(ge=1)
+    listener_rule_priority_step: int = Field(ge=1)
+    kubernetes_manifests: KubernetesManifests
+    pipeline_timeouts: PipelineTimeouts
+    recovery_window_days: dict[Literal["protected", "unprotected"], int]
     cause_alarms: CauseAlarmPolicy
     waf_rate_limit: WafRateLimit
     engine_versions: EngineVersions

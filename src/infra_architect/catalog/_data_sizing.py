@@ -76,6 +76,7 @@ class DataSizing(_Data):
     storage_headroom: float = Field(ge=1.1)
     opensearch_copies: int = Field(ge=1)
     opensearch_min_volume_gb: int = Field(ge=1)
+    opensearch_max_zones: int = Field(ge=2, le=3)
     gp3: Gp3Baseline
     max_read_replicas: int = Field(ge=1)
     replica_from_class: str

@@ -37,6 +37,7 @@ from infra_architect.engine.assess import (
     reschedule_figure,
     tune_for_spike,
 )
+from infra_architect.engine.choose._alarms import with_environment_alarms
 from infra_architect.engine.choose._availability import (
     choose_topology,
     composite_availability,
@@ -66,7 +67,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     network = choose_network(req, constraints, catalog, compute)
     data = choose_data(req, constraints, catalog, compute)
     delivery = choose_delivery(req, constraints, catalog, compute, network)
-    observability = choose_observability(req, catalog, compute, data)
+    observability = choose_observability(req, catalog, compute)
     reschedule = reschedule_figure(catalog, compute).value
     detection = detection_figure(catalog, network).value
     faults = fault_study(
@@ -117,6 +118,9 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         constraints.recovery,
     )
     availability = _with_failover_actions(availability, environments, compute, data)
+    observability = with_environment_alarms(
+        observability, catalog.design.cause_alarms, network, data, environments
+    )
     security = choose_security(
         req, catalog, compute, data, network, delivery, observability, environments
     )

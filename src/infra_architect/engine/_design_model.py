@@ -8,10 +8,11 @@ print is here, with its arithmetic.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from infra_architect._figures import Figure, number
 from infra_architect.cost import CostModel
@@ -21,6 +22,13 @@ from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout
 from infra_architect.spec import Assumption, ComputeChoice, ServiceType
 
 DESIGN_VERSION = "1"
+
+MILLICORES_PER_VCPU = 1000
+"""Kubernetes counts CPU in millicores (Kubernetes docs, "Resource units in Kubernetes")."""
+SECONDS_PER_MINUTE = 60
+PERCENT = 100
+FARGATE_UNITS_PER_VCPU = 1024
+"""An ECS task's CPU is in units, 1,024 to a vCPU (ECS Developer Guide, "Task size")."""
 
 
 class _Out(BaseModel):
@@ -206,6 +214,11 @@ class Autoscaling(_Out):
     scale_down_percent: int
     scale_down_period_seconds: int
 
+    @computed_field(description="CPU utilisation target in whole percent (the HPA's).")  # type: ignore[prop-decorator]
+    @property
+    def target_percent(self) -> int:
+        return round(self.target)
+
 
 class Probes(_Out):
     """Readiness, liveness and startup probes: one health endpoint, three questions."""
@@ -254,6 +267,18 @@ class ServicePlan(_Out):
         default="", description="Why the maximum is below what the load asks (a cap)."
     )
 
+    @computed_field(description="Kubernetes: the CPU request in millicores.")  # type: ignore[prop-decorator]
+    @property
+    def cpu_request_millicores(self) -> int:
+        return round(self.vcpu * MILLICORES_PER_VCPU)
+
+    @computed_field(description="Kubernetes: the CPU limit in millicores (None: no limit).")  # type: ignore[prop-decorator]
+    @property
+    def cpu_limit_millicores(self) -> int | None:
+        if self.cpu_limit_vcpu is None:
+            return None
+        return round(self.cpu_limit_vcpu * MILLICORES_PER_VCPU)
+
 
 class NodePool(_Out):
     instance_type: str
@@ -265,6 +290,38 @@ class NodePool(_Out):
     buffer_nodes: int = Field(
         default=0, description="Spare nodes in min_nodes so a spike's pods start at once."
     )
+
+
+class CronJobSettings(_Out):
+    """What every CronJob sets (Kubernetes docs, "CronJob" and "Jobs")."""
+
+    starting_deadline_seconds: int
+    successful_jobs_history_limit: int
+    failed_jobs_history_limit: int
+    backoff_limit: int
+    active_deadline_seconds: int
+    ttl_seconds_after_finished: int
+
+
+class SyncRetry(_Out):
+    """How Argo CD retries a failed sync."""
+
+    limit: int
+    backoff_duration: str = Field(description="The first wait, a Go duration (10s).")
+    backoff_factor: int
+    max_backoff_duration: str
+
+
+class ManifestSettings(_Out):
+    """Settings every Kubernetes manifest of the design carries (EKS only)."""
+
+    run_as_user: int = Field(description="The non-root UID and GID of every container.")
+    probe_timeout_seconds: int
+    revision_history_limit: int = Field(
+        description="Old ReplicaSets (and Argo CD sync records) kept for a rollback."
+    )
+    cronjob: CronJobSettings
+    sync_retry: SyncRetry
 
 
 class ComputeDesign(_Out):
@@ -282,6 +339,9 @@ class ComputeDesign(_Out):
     pre_stop_sleep_seconds: int = Field(
         description="Pods keep serving while the load balancer deregisters them."
     )
+    manifests: ManifestSettings | None = Field(
+        default=None, description="Kubernetes manifest settings (None: not on Kubernetes)."
+    )
 
     def service(self, name: str) -> ServicePlan:
         return named(self.services, name, "service")
@@ -294,6 +354,15 @@ class Subnet(_Out):
     tier: Literal["public", "private", "data"]
     availability_zone: str
     cidr: str
+
+
+class ListenerRoute(_Out):
+    """Where the load balancer's listener sends a request: the default service, or a
+    rule of its own for a path."""
+
+    service: str
+    priority: int | None = Field(description="The rule's priority (None: the default action).")
+    path_patterns: list[str]
 
 
 class HealthCheck(_Out):
@@ -383,6 +452,17 @@ class NetworkDesign(_Out):
     grpc: GrpcBalancing | None = Field(
         default=None, description="gRPC balancing (None: no service speaks gRPC)."
     )
+    routes: list[ListenerRoute] = Field(
+        default_factory=list, description="The ALB listener's routes, in service order."
+    )
+    recovery_vpc_cidr: str = Field(
+        description="The recovery region's VPC: the next block of the primary's size, so "
+        "the two never overlap and can be peered."
+    )
+    recovery_subnets: dict[str, list[str]] = Field(
+        description="The recovery VPC's subnets per tier, in the primary's AZ order, each "
+        "shifted by the same block."
+    )
 
 
 # --- data ---------------------------------------------------------------------------
@@ -444,6 +524,11 @@ class StorageForecast(_Out):
         default=None, description="gp3 IOPS set beyond the baseline (None: the baseline)."
     )
     provisioned_mibps: int | None = None
+
+    @computed_field(description="Days an object is kept, in whole days (None: for good).")  # type: ignore[prop-decorator]
+    @property
+    def expiration_days(self) -> int | None:
+        return None if self.retention_days is None else math.ceil(self.retention_days)
 
 
 class LifecycleTier(_Out):
@@ -526,6 +611,11 @@ class StreamSizing(_Out):
     )
     why: str
     price_key: str | None
+
+    @computed_field(description="The topic's or stream's retention in whole hours.")  # type: ignore[prop-decorator]
+    @property
+    def retention_whole_hours(self) -> int:
+        return math.ceil(self.retention_hours)
 
 
 class QueuePlan(_Out):
@@ -620,6 +710,20 @@ class ServiceRelease(_Out):
     why: str
 
 
+class PipelineTimeouts(_Out):
+    """How long each workflow job may run before it is cancelled."""
+
+    test_minutes: int
+    build_minutes: int
+    deploy_minutes: int
+    verify_minutes: int
+    promote_minutes: int
+    rollback_minutes: int
+    rollout_wait_seconds: int = Field(
+        description="The verify job's wait for a rollout (or deployment) to finish."
+    )
+
+
 class DeliveryDesign(_Out):
     decision: Decision
     strategy: Literal["rolling", "blue-green", "canary"]
@@ -640,10 +744,39 @@ class DeliveryDesign(_Out):
     emergency_rollback: Figure
     analysis_interval_seconds: int
     analysis_failure_limit: int
+    analysis_window_seconds: Figure = Field(
+        description="The rate window each canary measurement queries."
+    )
+    analysis_pause_seconds: Figure = Field(
+        description="Each canary step's pause (blue-green: the old version's scale-down "
+        "delay): every measurement the analysis may fail on fits in it."
+    )
+    pipeline_timeouts: PipelineTimeouts
     repository: str = Field(description="Git repository Argo CD syncs from.")
     manual_prod_approval: bool = Field(
         description="A named person approves each production release (change management)."
     )
+
+    @computed_field(description="CodeDeploy canary: the traffic share of its first step.")  # type: ignore[prop-decorator]
+    @property
+    def codedeploy_canary_percent(self) -> int:
+        return self.canary_steps[0] if self.strategy == "canary" and self.canary_steps else 100
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="CodeDeploy canary: whole minutes before the rest of the traffic "
+        "shifts, the detection time rounded up (at least one)."
+    )
+    @property
+    def codedeploy_canary_minutes(self) -> int:
+        return max(1, math.ceil(self.detection.value / SECONDS_PER_MINUTE))
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Argo Rollouts' failureLimit: failures tolerated, one fewer than the "
+        "failed measurements that abort (Argo fails when failures exceed the limit)."
+    )
+    @property
+    def argo_failure_limit(self) -> int:
+        return self.analysis_failure_limit - 1
 
     def release(self, service: str) -> ReleaseMechanism:
         for r in self.releases:
@@ -662,6 +795,21 @@ class SloAlert(_Out):
     short_window: str
     error_rate_threshold: Figure
     budget_spent_percent: float
+    long_window_seconds: int
+    short_window_seconds: int
+    cloudwatch_long_window_seconds: Figure = Field(
+        description="The long window as a CloudWatch alarm watches it (at most one day)."
+    )
+
+    @computed_field(description="The error ratio (not percent) at the threshold.")  # type: ignore[prop-decorator]
+    @property
+    def error_ratio_threshold(self) -> float:
+        return self.error_rate_threshold.value / PERCENT
+
+    @computed_field(description="Whether CloudWatch watches a shorter long window.")  # type: ignore[prop-decorator]
+    @property
+    def cloudwatch_capped(self) -> bool:
+        return self.cloudwatch_long_window_seconds.value < self.long_window_seconds
 
 
 class Sli(_Out):
@@ -677,6 +825,26 @@ class Sli(_Out):
     )
 
 
+EnvironmentName = Literal["staging", "prod"]
+
+AlarmWatch = Literal[
+    "service",
+    "cluster",
+    "database-instance",
+    "database-cluster",
+    "queue",
+    "dead-letter-queue",
+    "kafka-consumer",
+    "kafka-cluster",
+    "kafka-broker",
+    "stream",
+    "mq-broker",
+    "certificate",
+]
+"""What a CloudWatch cause alarm's dimensions name; the renderer wires each to the
+Terraform output that identifies it."""
+
+
 class CauseAlarm(_Out):
     """A ticket on a cause, rendered where its signal lives: a CloudWatch alarm
     (Terraform) or a PrometheusRule alert, under this name."""
@@ -689,11 +857,43 @@ class CauseAlarm(_Out):
     rendered_in: Literal["cloudwatch", "prometheus"]
     service: str | None = Field(description="The service it watches (None: the cluster).")
     signal: str = Field(description="PromQL, or the CloudWatch namespace/metric.")
-    comparison: Literal[">", ">=", "=="]
+    comparison: Literal[">", ">=", "==", "<"]
     threshold: float | None = Field(
-        description="None: the service's maximum replicas in each environment."
+        description="None: a figure per environment (thresholds), e.g. the service's "
+        "maximum replicas or a share of the storage allocated there."
     )
     for_seconds: int = Field(description="How long the condition holds before it fires.")
+    watches: AlarmWatch = Field(
+        default="service", description="What the CloudWatch alarm's dimensions identify."
+    )
+    target: str | None = Field(
+        default=None, description="The store, queue or consumer queue it watches."
+    )
+    detail: str | None = Field(
+        default=None, description="The Kafka consumer group, or the MSK broker's id."
+    )
+    statistic: Literal["Average", "Minimum", "Maximum", "Sum"] | None = Field(
+        default=None, description="CloudWatch's statistic over a period (None: PromQL)."
+    )
+    period_seconds: int | None = Field(default=None, description="CloudWatch's period.")
+    evaluation_periods: int | None = Field(
+        default=None, description="Periods the condition holds: for_seconds / period_seconds."
+    )
+    environments: list[EnvironmentName] = Field(
+        default_factory=lambda: list[EnvironmentName](["staging", "prod"]),
+        description="The environments that have what it watches.",
+    )
+    thresholds: dict[str, Figure] = Field(
+        default_factory=dict, description="Each environment's threshold (when threshold is None)."
+    )
+
+    def threshold_in(self, environment: str) -> float:
+        """The threshold in ``environment``: the one figure, or that environment's."""
+        if self.threshold is not None:
+            return self.threshold
+        if environment not in self.thresholds:
+            raise DesignLookupError(f"{environment} threshold for the cause alarm", self.name)
+        return self.thresholds[environment].value
 
 
 class ObservabilityDesign(_Out):
@@ -704,13 +904,15 @@ class ObservabilityDesign(_Out):
     dashboards: list[str]
     log_groups: list[str]
     alerts: list[SloAlert]
-    cause_alerts: list[str] = Field(description="Causes alarmed by the data and edge tiers.")
     cause_alarms: list[CauseAlarm] = Field(
-        description="The compute platform's cause alarms, rendered from this one list into "
-        "the tech spec, Terraform (ECS) and PrometheusRules (EKS)."
+        description="Every cause alarm (compute, data and edge tiers), rendered from this "
+        "one list into the tech spec, Terraform (CloudWatch) and PrometheusRules (EKS)."
     )
     log_retention_days: int
     retention_why: str
+    access_logs_noncurrent_days: int = Field(
+        description="Days a replaced access-log object version is kept."
+    )
     sli: Sli
 
 
@@ -831,6 +1033,11 @@ class ServiceSize(_Out):
     vcpu: float = Field(description="vCPU of one replica (a Fargate task's size) here.")
     memory_mb: int = Field(description="Memory of one replica here.")
 
+    @computed_field(description="ECS: one task's CPU in units.")  # type: ignore[prop-decorator]
+    @property
+    def cpu_units(self) -> int:
+        return round(self.vcpu * FARGATE_UNITS_PER_VCPU)
+
 
 class StoreSize(_Out):
     name: str
@@ -852,6 +1059,19 @@ class StoreSize(_Out):
     volume_gb_per_node: int | None = Field(
         default=None, description="OpenSearch: each data node's EBS volume (None: not one)."
     )
+    zones: Figure | None = Field(
+        default=None, description="OpenSearch: the AZs its data nodes spread over."
+    )
+
+    @computed_field(description="MemoryDB: shards, each a primary and its replicas.")  # type: ignore[prop-decorator]
+    @property
+    def shards(self) -> int:
+        return self.nodes // (1 + self.read_replicas)
+
+    @computed_field(description="Aurora: the writer(s) and readers, all instances.")  # type: ignore[prop-decorator]
+    @property
+    def instances(self) -> int:
+        return self.nodes + self.read_replicas
 
 
 class QueueSize(_Out):
@@ -869,6 +1089,11 @@ class QueueSize(_Out):
     )
     storage_gb_per_broker: float
     why: str
+
+    @computed_field(description="MSK: each broker's EBS volume in whole GB (at least 1).")  # type: ignore[prop-decorator]
+    @property
+    def volume_gb_per_broker(self) -> int:
+        return max(1, math.ceil(self.storage_gb_per_broker))
 
 
 class StandbyService(_Out):
@@ -895,6 +1120,10 @@ class StandbySizing(_Out):
     broker_storage_share: float = Field(
         default=0.0, description="Each standby broker's volume as a share of prod's."
     )
+    broker_volumes_gb: dict[str, int] = Field(
+        default_factory=dict,
+        description="Each standby cluster's broker volume: prod's at the share, whole GB.",
+    )
     why: str
 
 
@@ -915,6 +1144,9 @@ class EnvironmentSizing(_Out):
         default_factory=list, description="Broker clusters and streams (not SQS or SNS)."
     )
     deletion_protection: bool
+    recovery_window_days: int = Field(
+        description="Days a deleted KMS key or secret stays recoverable."
+    )
     cross_region_recovery: bool = Field(
         description="Whether this environment builds the stores' recovery-region copies."
     )

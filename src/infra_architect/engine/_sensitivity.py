@@ -85,7 +85,7 @@ def prod_bill(req: Requirements, catalog: Catalog) -> float:
     network = choose_network(req, constraints, catalog, compute)
     data = choose_data(req, constraints, catalog, compute)
     delivery = choose_delivery(req, constraints, catalog, compute, network)
-    observability = choose_observability(req, catalog, compute, data)
+    observability = choose_observability(req, catalog, compute)
     environments = size_environments(
         req, catalog, compute, network, data, constraints.topology.availability_zones.whole
     )

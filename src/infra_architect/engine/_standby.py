@@ -25,6 +25,7 @@ from infra_architect.engine._design_model import (
     StandbySizing,
 )
 from infra_architect.engine._model import Complexity, Recovery
+from infra_architect.errors import DesignLookupError
 from infra_architect.spec import ComputeChoice, Requirements, ServiceType
 
 STANDBY_MODES = ("pilot-light", "warm-standby", "hot-standby")
@@ -129,8 +130,17 @@ def standby_sizing(
         services=kept,
         brokers=brokers,
         broker_storage_share=share if brokers else 0.0,
+        broker_volumes_gb={q: _standby_volume(data, q, share) for q in brokers},
         why=why,
     )
+
+
+def _standby_volume(data: DataDesign, queue: str, share: float) -> int:
+    """A standby broker's volume: prod's at the standby's share, in whole GB (at least 1)."""
+    sizing = next(q.sizing for q in data.queues if q.name == queue)
+    if sizing is None:
+        raise DesignLookupError("stream sizing of the standby cluster", queue)
+    return max(1, math.ceil(round(sizing.storage_gb_per_broker * share, 6)))
 
 
 RECOVERY_LB_OUTPUT = "recovery_load_balancer_dns_name"

@@ -18,7 +18,7 @@ interpolated into a script.
 from __future__ import annotations
 
 from infra_architect.engine._design_model import Design, EnvironmentSizing, ServicePlan
-from infra_architect.render._kubernetes import (
+from infra_architect.render._k8s_common import (
     K8S,
     image_repository,
     is_kubernetes,
@@ -35,7 +35,6 @@ AWS_CREDENTIALS = (
 RUNNER = "ubuntu-24.04"
 PYTHON_BUILD = "python:3.12.7-slim-bookworm"
 PYTHON_RUNTIME = "gcr.io/distroless/python3-debian12:nonroot"
-ROLLOUT_TIMEOUT_SECONDS = 1800
 _GIT_IDENTITY = (
     'git config user.name "github-actions[bot]"\n'
     'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n'
@@ -74,7 +73,7 @@ def workflow(design: Design, service: ServicePlan) -> Doc:
     staging, prod = design.environment("staging"), design.environment("prod")
     paths = [f"services/{service.name}/**", f".github/workflows/{service.name}.yml"]
     jobs: Doc = {
-        "test": _test_job(service),
+        "test": _test_job(design),
         "build": _build_job(design, service, staging),
         "deploy-staging": _deploy_job(design, service, staging, needs=["build"]),
         "verify-staging": _verify_job(design, service, staging, needs=["deploy-staging"]),
@@ -97,11 +96,11 @@ def workflow(design: Design, service: ServicePlan) -> Doc:
     }
 
 
-def _test_job(service: ServicePlan) -> Doc:
+def _test_job(design: Design) -> Doc:
     return {
         "name": "Test",
         "runs-on": RUNNER,
-        "timeout-minutes": 20,
+        "timeout-minutes": design.delivery.pipeline_timeouts.test_minutes,
         "permissions": {"contents": "read"},
         "steps": [
             _checkout(),
@@ -122,7 +121,7 @@ def _build_job(design: Design, service: ServicePlan, staging: EnvironmentSizing)
         "needs": ["test"],
         "if": "github.event_name == 'push'",
         "runs-on": RUNNER,
-        "timeout-minutes": 30,
+        "timeout-minutes": design.delivery.pipeline_timeouts.build_minutes,
         "environment": "staging",
         "permissions": {"contents": "read", "id-token": "write"},
         "outputs": {"digest": "${{ steps.push.outputs.digest }}"},
@@ -313,7 +312,7 @@ def _deploy_job(
         "name": f"Deploy to {env.name}",
         "needs": needs,
         "runs-on": RUNNER,
-        "timeout-minutes": 60,
+        "timeout-minutes": design.delivery.pipeline_timeouts.deploy_minutes,
         "environment": env.name,
         "permissions": permissions,
         "env": _target(design, service, env),
@@ -328,7 +327,8 @@ def _verify_job(
     if is_kubernetes(design) and service.type is not ServiceType.CRON:
         kind = "rollout" if uses_rollout(design, service) else "deployment"
         wait = (
-            _KUBECONFIG + f"deadline=$((SECONDS + {ROLLOUT_TIMEOUT_SECONDS}))\n"
+            _KUBECONFIG
+            + f"deadline=$((SECONDS + {design.delivery.pipeline_timeouts.rollout_wait_seconds}))\n"
             "while [ $SECONDS -lt $deadline ]; do\n"
             f'  phase=$(kubectl -n "$NAMESPACE" get {kind} "$SERVICE" '
             + (
@@ -404,7 +404,7 @@ def _verify_job(
         "name": f"Verify {env.name}",
         "needs": needs,
         "runs-on": RUNNER,
-        "timeout-minutes": 45,
+        "timeout-minutes": design.delivery.pipeline_timeouts.verify_minutes,
         "environment": env.name,
         "permissions": {"contents": "read", "id-token": "write"},
         "env": _target(design, service, env),
@@ -424,7 +424,7 @@ def _promote_job(
         "name": f"Promote the verified digest to prod ({gate})",
         "needs": ["build", "verify-staging"],
         "runs-on": RUNNER,
-        "timeout-minutes": 30,
+        "timeout-minutes": design.delivery.pipeline_timeouts.promote_minutes,
         # The approval gate: the prod environment's protection rules hold this job.
         "environment": "prod",
         "permissions": {"contents": "read", "id-token": "write"},
@@ -501,7 +501,7 @@ def _rollback_job(design: Design, service: ServicePlan, prod: EnvironmentSizing)
         "needs": ["verify-prod"],
         "if": "failure() && needs.verify-prod.result == 'failure'",
         "runs-on": RUNNER,
-        "timeout-minutes": 30,
+        "timeout-minutes": design.delivery.pipeline_timeouts.rollback_minutes,
         "environment": prod.name,
         "permissions": permissions,
         "env": _target(design, service, prod),

@@ -7,7 +7,6 @@ apart in shape; the sizes are the engine's (the standby's tasks, its brokers' vo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 
 from infra_architect.engine import Design
@@ -140,10 +139,6 @@ def ecr_replication() -> list[Block]:
             ),
         ),
     ]
-
-
-def broker_volume(storage_gb_per_broker: float, share: float) -> int:
-    return max(1, math.ceil(round(storage_gb_per_broker * share, 6)))
 
 
 def standby_outputs(design: Design) -> list[tuple[str, str, str]]:

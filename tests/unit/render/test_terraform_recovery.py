@@ -11,11 +11,9 @@ import pytest
 from infra_architect.catalog import load_catalog
 from infra_architect.engine import Design, design_system
 from infra_architect.engine._design_model import EnvironmentSizing
-from infra_architect.render._terraform import (
-    _recovery_network,
-    recovered_stores,
-    render_terraform,
-)
+from infra_architect.render._terraform import render_terraform
+from infra_architect.render._tf_common import recovered_stores
+from infra_architect.render._tf_network import _recovery_network
 from infra_architect.spec import load_requirements
 from tests.conftest import EXAMPLES
 

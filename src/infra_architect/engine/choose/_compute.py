@@ -16,11 +16,14 @@ from infra_architect.engine._design_model import (
     Alternative,
     Autoscaling,
     ComputeDesign,
+    CronJobSettings,
     Decision,
+    ManifestSettings,
     NodePool,
     Platform,
     Probes,
     ServicePlan,
+    SyncRetry,
 )
 from infra_architect.engine._model import Constraints, ServiceCapacity
 from infra_architect.engine._standby import runs_kubernetes
@@ -173,6 +176,19 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
         pod_toleration_seconds=timings.pod_toleration_seconds,
         termination_grace_seconds=design.workloads.termination_grace_seconds,
         pre_stop_sleep_seconds=design.workloads.pre_stop_sleep_seconds,
+        manifests=_manifests(catalog) if platform.startswith("eks") else None,
+    )
+
+
+def _manifests(catalog: Catalog) -> ManifestSettings:
+    """The settings every Kubernetes manifest carries (design.yaml kubernetes_manifests)."""
+    k8s = catalog.design.kubernetes_manifests
+    return ManifestSettings(
+        run_as_user=k8s.run_as_user,
+        probe_timeout_seconds=k8s.probe_timeout_seconds,
+        revision_history_limit=k8s.revision_history_limit,
+        cronjob=CronJobSettings(**k8s.cronjob.model_dump()),
+        sync_retry=SyncRetry(**k8s.sync_retry.model_dump()),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from infra_architect._figures import number
+from infra_architect._figures import figure, number
 from infra_architect.catalog import Catalog, DataSizing, NodeType
 from infra_architect.engine._data_sizing import read_equivalent
 from infra_architect.engine._design_model import (
@@ -66,26 +66,43 @@ def size_environments(  # noqa: PLR0917  (the design's parts, in pipeline order)
     sizing = catalog.design.data_sizing
     search = {s.name for s in data.stores if s.kind == "opensearch"}
     return [
-        _with_search_volumes(env, search, sizing)
+        _with_search_layout(env, search, sizing)
         for env in (
             _staging(req, catalog, compute, network, data, azs),
-            _prod(req, compute, network, data, azs, recovery),
+            _prod(
+                req,
+                compute,
+                network,
+                data,
+                azs,
+                recovery,
+                recovery_window_days=catalog.design.recovery_window_days["protected"],
+            ),
         )
     ]
 
 
-def _with_search_volumes(
+def _with_search_layout(
     env: EnvironmentSizing, search: set[str], sizing: DataSizing
 ) -> EnvironmentSizing:
     """Each OpenSearch data node's volume: the data times its copies (primary and
-    replica shards) spread over the nodes, at least the smallest volume allowed."""
+    replica shards) spread over the nodes, at least the smallest volume allowed; and the
+    AZs the nodes spread over: one a node, within the environment's, at most three."""
     stores = [
         s.model_copy(
             update={
                 "volume_gb_per_node": max(
                     sizing.opensearch_min_volume_gb,
                     math.ceil(round(s.storage_gb * sizing.opensearch_copies / s.nodes, 6)),
-                )
+                ),
+                "zones": figure(
+                    min(s.nodes, env.availability_zones, sizing.opensearch_max_zones),
+                    "AZs",
+                    "min({nodes}, {environment_azs}, {opensearch_max_zones})",
+                    nodes=s.nodes,
+                    environment_azs=env.availability_zones,
+                    opensearch_max_zones=sizing.opensearch_max_zones,
+                ),
             }
         )
         if s.name in search
@@ -107,6 +124,8 @@ def _prod(  # noqa: PLR0917  (the design's parts, in pipeline order)
     data: DataDesign,
     azs: int,
     recovery: Recovery | None,
+    *,
+    recovery_window_days: int,
 ) -> EnvironmentSizing:
     pool = compute.node_pool
     services = [
@@ -133,6 +152,7 @@ def _prod(  # noqa: PLR0917  (the design's parts, in pipeline order)
         stores=[_prod_store(s) for s in data.stores],
         queues=[q for q in map(queue_size, data.queues) if q is not None],
         deletion_protection=True,
+        recovery_window_days=recovery_window_days,
         cross_region_recovery=True,
         why="the design's sizes: capacity for peak traffic and the failures it must survive",
         standby=(
@@ -195,6 +215,7 @@ def _staging(  # noqa: PLR0917  (the design's parts, in pipeline order)
             if q is not None
         ],
         deletion_protection=False,
+        recovery_window_days=catalog.design.recovery_window_days["unprotected"],
         cross_region_recovery=False,
         why=_staging_why(req, network, share, zones, fargate=fargate, nodes=nodes),
     )
@@ -412,5 +433,6 @@ def _staging_store(
         backup_retention_days=min(store.backup_retention_days, STAGING_BACKUP_DAYS),
         storage_gb=gb,
         why=why,
-        **storage,
+        allocated_gb=storage.get("allocated_gb"),
+        max_allocated_gb=storage.get("max_allocated_gb"),
     )

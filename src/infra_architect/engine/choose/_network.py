@@ -13,6 +13,7 @@ from infra_architect.engine._design_model import (
     Decision,
     Flow,
     HealthCheck,
+    ListenerRoute,
     LoadBalancer,
     NetworkDesign,
     Scheme,
@@ -27,6 +28,7 @@ from infra_architect.spec import (
     NatChoice,
     QueueEngine,
     Requirements,
+    ServiceType,
     entry_services,
 )
 
@@ -72,6 +74,48 @@ def plan_subnets(cidr: str, azs: list[str]) -> list[Subnet]:
     for index, az in enumerate(azs):
         subnets.append(Subnet(tier="data", availability_zone=az, cidr=str(small[16 + index])))
     return subnets
+
+
+def recovery_subnets(cidr: str, subnets: list[Subnet]) -> tuple[str, dict[str, list[str]]]:
+    """The recovery VPC: the next block of the primary's size (no overlap, so the two can
+    be peered), with the same subnet layout shifted by that block, tier by tier in the
+    primary's AZ order."""
+    primary = ipaddress.ip_network(cidr)
+    shift = primary.num_addresses
+    recovery = ipaddress.ip_network(f"{primary.network_address + shift}/{primary.prefixlen}")
+    tiers: dict[str, list[str]] = {}
+    for subnet in sorted(subnets, key=lambda s: s.availability_zone):
+        net = ipaddress.ip_network(subnet.cidr)
+        tiers.setdefault(subnet.tier, []).append(f"{net.network_address + shift}/{net.prefixlen}")
+    return str(recovery), tiers
+
+
+def listener_routes(
+    compute: ComputeDesign, flows: list[Flow], load_balancer: LoadBalancer, step: int
+) -> list[ListenerRoute]:
+    """The ALB listener's routes to the services it fronts: the first web service (else
+    the first fronted) is the default action; every other service gets a path rule,
+    numbered by ``step`` in service order."""
+    fronted = {f.target for f in flows if f.source == load_balancer}
+    public = [s for s in compute.services if s.name in fronted and s.port is not None]
+    if load_balancer != "alb" or not public:
+        return []
+    default = next((s for s in public if s.type is ServiceType.WEB), public[0])
+    routes: list[ListenerRoute] = []
+    priority = 0
+    for service in public:
+        if service.name == default.name:
+            routes.append(ListenerRoute(service=service.name, priority=None, path_patterns=[]))
+            continue
+        priority += step
+        routes.append(
+            ListenerRoute(
+                service=service.name,
+                priority=priority,
+                path_patterns=[f"/{service.name}", f"/{service.name}/*"],
+            )
+        )
+    return routes
 
 
 def choose_network(
@@ -136,6 +180,7 @@ def choose_network(
     )
     flows = _flows(req, compute, load_balancer)
     subnets = plan_subnets(VPC_CIDR, azs)
+    recovery_cidr, recovery_tiers = recovery_subnets(VPC_CIDR, subnets)
     decision = Decision(
         id="network",
         title="Network segmentation",
@@ -186,6 +231,11 @@ def choose_network(
         service_discovery=discovery,
         flows=flows,
         grpc=choose_grpc(req, constraints, catalog, compute),
+        routes=listener_routes(
+            compute, flows, load_balancer, catalog.design.listener_rule_priority_step
+        ),
+        recovery_vpc_cidr=recovery_cidr,
+        recovery_subnets=recovery_tiers,
     )
 
 

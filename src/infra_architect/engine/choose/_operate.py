@@ -34,8 +34,17 @@ from infra_architect.spec import Requirements, ServiceType
 SECRET_ROTATION_DAYS = 7
 
 
+# Seconds in a burn-rate window's unit (the catalog writes windows as 5m, 1h, 3d).
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86_400}
+
+
+def window_seconds(window: str) -> int:
+    """A burn-rate window in seconds; the catalog's pattern admits only <n>m|h|d."""
+    return int(window[:-1]) * _UNIT_SECONDS[window[-1]]
+
+
 def choose_observability(
-    req: Requirements, catalog: Catalog, compute: ComputeDesign, data: DataDesign
+    req: Requirements, catalog: Catalog, compute: ComputeDesign
 ) -> ObservabilityDesign:
     name = req.metadata.name
     design = catalog.design
@@ -101,18 +110,21 @@ def choose_observability(
                 slo=slo,
             ),
             budget_spent_percent=a.budget_spent_percent,
+            long_window_seconds=window_seconds(a.long_window),
+            short_window_seconds=window_seconds(a.short_window),
+            cloudwatch_long_window_seconds=figure(
+                min(window_seconds(a.long_window), design.cloudwatch_max_period_seconds),
+                "s",
+                "min({long_window_seconds}, {cloudwatch_max_period_seconds})",
+                long_window_seconds=window_seconds(a.long_window),
+                cloudwatch_max_period_seconds=design.cloudwatch_max_period_seconds,
+            ),
         )
         for a in design.burn_rate_alerts
     ]
     retention = [(design.log_retention_days["default"], "default")]
     retention += [(design.log_retention_days[c.value], c.value) for c in req.compliance]
     days, source = max(retention)
-    cause_alerts = [
-        "database CPU above 80% or free storage below 20% for 15 min",
-        "TLS certificate expiring within 21 days",
-    ]
-    if data.queues:
-        cause_alerts.append("dead-letter queue not empty; oldest message age above 5 min")
     decision = Decision(
         id="observability",
         title="Observability",
@@ -138,10 +150,10 @@ def choose_observability(
         log_groups=[f"/{name}/prod/{s.name}" for s in compute.services]
         + ([f"/{name}/prod/load-balancer"] if any(s.public for s in compute.services) else []),
         alerts=alerts,
-        cause_alerts=cause_alerts,
         cause_alarms=cause_alarms(design.cause_alarms, compute),
         log_retention_days=days,
         retention_why=f"{days} days ({source})",
+        access_logs_noncurrent_days=design.access_logs_noncurrent_days,
         sli=Sli(
             requests=workloads.sli_requests,
             errors=workloads.sli_errors,
@@ -448,6 +460,9 @@ def cause_alarms(policy: CauseAlarmPolicy, compute: ComputeDesign) -> list[Cause
                 comparison=">=",
                 threshold=None,
                 for_seconds=at_max,
+                statistic="Minimum",
+                period_seconds=policy.service_period_seconds,
+                evaluation_periods=max(1, at_max // policy.service_period_seconds),
             )
             for s in scaled
         ]

@@ -1,0 +1,185 @@
+"""Terraform of compute: the EKS cluster, or the ECS services and their tasks."""
+
+from __future__ import annotations
+
+from infra_architect.engine import Design
+from infra_architect.engine._design_model import (
+    EnvironmentSizing,
+    ServicePlan,
+)
+from infra_architect.errors import UnbuildableDesignError
+from infra_architect.render._bindings import (
+    queue_bindings,
+    store_bindings,
+)
+from infra_architect.render._hcl import (
+    Attr,
+    Blank,
+    Block,
+    Comment,
+    Expr,
+    Item,
+    Value,
+)
+from infra_architect.render._names import (
+    snake,
+)
+from infra_architect.render._tf_common import (
+    _SCALING_METRIC,
+    _alb_in_terraform,
+    _fronted_services,
+    _module,
+    _tags,
+)
+from infra_architect.render._tf_security import _permission_resources
+
+
+def _eks(design: Design, env: EnvironmentSizing) -> Block:
+    pool = design.compute.node_pool
+    if pool is None or env.node_min is None or env.node_max is None:
+        msg = "an EKS design without a node pool"
+        raise UnbuildableDesignError(msg)
+    body: list[Item] = [
+        Attr("cluster_name", Expr("local.name")),
+        Attr("vpc_id", Expr("module.vpc.vpc_id")),
+        Attr("subnet_ids", Expr("module.vpc.private_subnet_ids")),
+        Attr("endpoint_public_access", Expr("length(var.cluster_endpoint_public_cidrs) > 0")),
+        Attr("public_access_cidrs", Expr("var.cluster_endpoint_public_cidrs")),
+        Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
+        Attr("log_retention_days", design.observability.log_retention_days),
+        Blank(),
+        Comment(f"{pool.scaler} scales nodes between min and max; min covers one AZ lost."),
+        Attr(
+            "node_groups",
+            {
+                "general": {
+                    "instance_types": [env.node_type or pool.instance_type],
+                    "capacity_type": "ON_DEMAND",
+                    "min_size": env.node_min,
+                    "max_size": env.node_max,
+                    "desired_size": env.node_min,
+                }
+            },
+        ),
+        Blank(),
+        _tags(),
+    ]
+    return _module("eks", "eks", body)
+
+
+def _egress_ports(design: Design, service: ServicePlan) -> list[int]:
+    ports = {f.port for f in design.network.flows if f.source == service.name and f.port != 443}
+    return sorted(ports)
+
+
+def _callers(design: Design, service: ServicePlan) -> list[str]:
+    return sorted(s.name for s in design.compute.services if service.name in s.calls)
+
+
+def _secrets(design: Design, service: ServicePlan) -> dict[str, Value]:
+    secrets: dict[str, Value] = {}
+    identity = next(i for i in design.security.identities if i.service == service.name)
+    for permission in identity.permissions:
+        if permission.kind in ("database-secret", "broker-secret"):
+            env_name = snake(permission.target).upper() + "_CREDENTIALS"
+            secrets[env_name] = _permission_resources(design, permission)[0]
+    return secrets
+
+
+def _environment(design: Design, service: ServicePlan) -> dict[str, Value]:
+    """Where each store and queue the service uses is, and as whom it connects: the
+    values the Kubernetes pods read from infrastructure.env."""
+    bindings = [b for s in design.data.stores if s.name in service.uses for b in store_bindings(s)]
+    bindings += [b for q in design.data.queues if q.name in service.uses for b in queue_bindings(q)]
+    return {b.key: Expr(b.expression) for b in bindings if not b.secret_arn}
+
+
+def _ecs_service(
+    design: Design, env: EnvironmentSizing, service: ServicePlan, *, behind_alb: bool
+) -> dict[str, Value]:
+    size = env.service(service.name)
+    spec: dict[str, Value] = {
+        "image": Expr(f'"${{module.ecr.repository_urls["{service.name}"]}}:${{var.image_tag}}"'),
+        "cpu": size.cpu_units,
+        "memory": size.memory_mb,
+    }
+    if service.port is not None:
+        spec["port"] = service.port
+        spec["health_check_path"] = service.health_check_path or "/healthz"
+        grpc = design.network.grpc
+        if grpc is not None and service.name in grpc.services:
+            spec["app_protocol"] = grpc.app_protocol
+    spec["min_tasks"] = size.min_replicas
+    spec["max_tasks"] = size.max_replicas
+    spec["task_role_arn"] = Expr(f'module.security.service_role_arns["{service.name}"]')
+    callers = _callers(design, service)
+    if callers and service.port is not None:
+        spec["callers"] = callers
+    egress = _egress_ports(design, service)
+    if egress:
+        spec["egress_ports"] = egress
+    environment = _environment(design, service)
+    if environment:
+        spec["environment"] = environment
+    secrets = _secrets(design, service)
+    if secrets:
+        spec["secrets"] = secrets
+    if service.schedule:
+        spec["schedule"] = service.eventbridge_schedule
+        return spec
+    scaling = service.autoscaling
+    if scaling is not None:
+        metric = _SCALING_METRIC[scaling.metric]
+        spec["scaling_metric"] = metric
+        spec["scaling_target"] = scaling.target
+        spec["scale_in_cooldown"] = scaling.scale_in_stabilisation_seconds
+        if metric == "queue":
+            queue = next(q for q in design.data.queues if q.name in service.uses)
+            spec["scaling_queue_name"] = Expr(f'module.messaging.queue_names["{queue.name}"]')
+    codedeploy = design.delivery.release(service.name).codedeploy_ecs
+    if behind_alb:
+        spec["load_balanced"] = True
+        spec["target_group_arn"] = Expr(f'module.alb.target_group_arns["{service.name}-blue"]')
+        colours = ["blue", "green"] if codedeploy else ["blue"]
+        spec["target_group_names"] = [
+            Expr(f'module.alb.target_group_names["{service.name}-{c}"]') for c in colours
+        ]
+        spec["target_group_arn_suffixes"] = [
+            Expr(f'module.alb.target_group_arn_suffixes["{service.name}-{c}"]') for c in colours
+        ]
+    if codedeploy:
+        if not behind_alb:
+            msg = f"CodeDeploy for {service.name}, which no ALB in Terraform fronts"
+            raise UnbuildableDesignError(msg)
+        spec["deployment"] = "codedeploy"
+        spec["canary_percent"] = design.delivery.codedeploy_canary_percent
+        spec["canary_minutes"] = design.delivery.codedeploy_canary_minutes
+    spec["rollback_alarm_names"] = Expr("module.observability.deployment_alarm_names")
+    return spec
+
+
+def _ecs(design: Design, env: EnvironmentSizing) -> Block:
+    alb = _alb_in_terraform(design)
+    fronted = {s.name for s in _fronted_services(design)} if alb else set()
+    services = {
+        s.name: _ecs_service(design, env, s, behind_alb=s.name in fronted)
+        for s in design.compute.services
+    }
+    body: list[Item] = [
+        Attr("name", Expr("local.name")),
+        Attr("vpc_id", Expr("module.vpc.vpc_id")),
+        Attr("vpc_cidr", Expr("module.vpc.vpc_cidr")),
+        Attr("subnet_ids", Expr("module.vpc.private_subnet_ids")),
+        Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
+        Attr("log_group_prefix", f"/{design.name}/{env.name}"),
+        Attr("log_retention_days", design.observability.log_retention_days),
+        Attr("alarm_topic_arn", Expr("module.observability.alert_topic_arn")),
+    ]
+    if alb:
+        body += [
+            Attr("load_balancer_security_group_id", Expr("module.alb.security_group_id")),
+            Attr("load_balancer_arn_suffix", Expr("module.alb.arn_suffix")),
+            Attr("https_listener_arn", Expr("module.alb.https_listener_arn")),
+        ]
+    body += [Blank(), Attr("services", services), Blank(), _tags()]
+    return _module("ecs", "ecs", body)
