@@ -40,6 +40,7 @@ from infra_architect.catalog._prices import (
 )
 from infra_architect.catalog._streaming import (
     Buildable,
+    BuildableTable,
     KafkaBrokerClass,
     MemoryDbClass,
     MqInstanceClass,
@@ -52,6 +53,7 @@ __all__ = [
     "TERMS",
     "AuroraClass",
     "Buildable",
+    "BuildableTable",
     "Capability",
     "Catalog",
     "CauseAlarmPolicy",

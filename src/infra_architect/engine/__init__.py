@@ -6,17 +6,34 @@ fault and availability studies, the failure paths). Other packages enter here.
 """
 
 from infra_architect._figures import Figure, capital, figure, given, number
+from infra_architect.engine._addresses import (
+    AUDIT_MODULE,
+    SEPARATORS,
+    queue_module,
+    snake,
+    store_module,
+)
 from infra_architect.engine._constraints import derive_constraints, derive_error_budget
 from infra_architect.engine._design import design_system
 from infra_architect.engine._design_checks import check_pins, design_only_checks
 from infra_architect.engine._design_model import (
     AssumptionCost,
+    CauseAlarm,
     Decision,
     Design,
     DodAnswer,
+    EnvironmentSizing,
     FailureScenario,
     FaultStudy,
+    ManifestSettings,
+    Permission,
+    Probes,
+    QueuePlan,
     Scenario,
+    ServicePlan,
+    StandbySizing,
+    StorePlan,
+    StoreSize,
 )
 from infra_architect.engine._model import (
     CapabilityFit,
@@ -40,13 +57,18 @@ from infra_architect.engine.assess import (
     environment_sizes,
     spike_run,
 )
+from infra_architect.engine.choose._compliance import COPIED_RECOVERY
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 
 __all__ = [
+    "AUDIT_MODULE",
+    "COPIED_RECOVERY",
+    "SEPARATORS",
     "AssumptionCost",
     "BillInputs",
     "CapabilityFit",
     "CapacityTotals",
+    "CauseAlarm",
     "Complexity",
     "Conflict",
     "Constraints",
@@ -55,16 +77,25 @@ __all__ = [
     "Decision",
     "Design",
     "DodAnswer",
+    "EnvironmentSizing",
     "ErrorBudget",
     "FailureScenario",
     "FaultStudy",
     "Figure",
     "ImpossiblePinError",
+    "ManifestSettings",
+    "Permission",
     "PinProblem",
+    "Probes",
+    "QueuePlan",
     "Recovery",
     "Scenario",
     "ServiceCapacity",
+    "ServicePlan",
     "Severity",
+    "StandbySizing",
+    "StorePlan",
+    "StoreSize",
     "Topology",
     "TrafficFigures",
     "bill_of_materials",
@@ -79,5 +110,8 @@ __all__ = [
     "given",
     "number",
     "price_assumptions",
+    "queue_module",
+    "snake",
     "spike_run",
+    "store_module",
 ]

@@ -1,6 +1,6 @@
 """Renderers: turn a Design into files. They make no decisions."""
 
-from infra_architect.engine._design_model import Design
+from infra_architect.engine import Design
 from infra_architect.render._docs import design_json, design_json_schema, render_docs
 from infra_architect.render._kubernetes import render_kubernetes
 from infra_architect.render._pipelines import render_pipelines

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from infra_architect.engine._design_model import Design, QueuePlan, StorePlan
+from infra_architect.engine import Design, QueuePlan, StorePlan
 from infra_architect.render._names import queue_module, store_module
 
 PENDING = "pending-terraform-apply"

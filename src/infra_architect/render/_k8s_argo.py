@@ -3,7 +3,7 @@ AppProject and one Application per environment."""
 
 from __future__ import annotations
 
-from infra_architect.engine._design_model import Design, EnvironmentSizing, ServicePlan
+from infra_architect.engine import Design, EnvironmentSizing, ServicePlan
 from infra_architect.render._k8s_common import (
     ARGO,
     K8S,

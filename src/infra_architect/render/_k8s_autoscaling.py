@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infra_architect.engine._design_model import Design, ServicePlan
+from infra_architect.engine import Design, ServicePlan
 from infra_architect.render._k8s_common import ARGO, _labels, _meta, uses_rollout
 from infra_architect.render._yaml import Doc
 

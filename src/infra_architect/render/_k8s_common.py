@@ -5,12 +5,7 @@ ECR repositories) the overlays and the pipelines both print."""
 
 from __future__ import annotations
 
-from infra_architect.engine._design_model import (
-    Design,
-    EnvironmentSizing,
-    ManifestSettings,
-    ServicePlan,
-)
+from infra_architect.engine import Design, EnvironmentSizing, ManifestSettings, ServicePlan
 from infra_architect.errors import DesignLookupError
 from infra_architect.render._bindings import env_key
 from infra_architect.render._yaml import Doc

@@ -3,7 +3,7 @@ rules first) and the design's cause alarms as a PrometheusRule."""
 
 from __future__ import annotations
 
-from infra_architect.engine._design_model import CauseAlarm, Design, ServicePlan
+from infra_architect.engine import CauseAlarm, Design, ServicePlan
 from infra_architect.render._k8s_common import _labels, _meta, _selector
 from infra_architect.render._yaml import Doc
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from infra_architect.engine._design_model import Design, EnvironmentSizing, ServicePlan
+from infra_architect.engine import Design, EnvironmentSizing, ServicePlan
 from infra_architect.render._bindings import PENDING, infrastructure_bindings
 from infra_architect.render._k8s_autoscaling import _hpa_metric
 from infra_architect.render._k8s_common import (

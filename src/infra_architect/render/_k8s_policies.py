@@ -3,7 +3,7 @@ service's NetworkPolicy from the call graph, and PodDisruptionBudgets."""
 
 from __future__ import annotations
 
-from infra_architect.engine._design_model import Design, ServicePlan
+from infra_architect.engine import Design, ServicePlan
 from infra_architect.render._k8s_common import (
     MONITORING_NAMESPACE,
     OTLP_PORT,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from infra_architect.engine._design_model import Design, Probes, ServicePlan
+from infra_architect.engine import Design, Probes, ServicePlan
 from infra_architect.errors import DesignLookupError
 from infra_architect.render._bindings import PENDING, env_key
 from infra_architect.render._k8s_common import (

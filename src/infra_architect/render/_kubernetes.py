@@ -15,7 +15,7 @@ the overlays (``_k8s_overlays``).
 
 from __future__ import annotations
 
-from infra_architect.engine._design_model import Design, ServicePlan
+from infra_architect.engine import Design, ServicePlan
 from infra_architect.render._k8s_argo import _argocd, _rollout, analysis_template
 from infra_architect.render._k8s_autoscaling import _hpa
 from infra_architect.render._k8s_common import (

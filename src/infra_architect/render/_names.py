@@ -5,12 +5,6 @@ names the resources its compliance claims rest on, and the renderers must build 
 
 from __future__ import annotations
 
-from infra_architect.engine._addresses import (
-    AUDIT_MODULE,
-    SEPARATORS,
-    queue_module,
-    snake,
-    store_module,
-)
+from infra_architect.engine import AUDIT_MODULE, SEPARATORS, queue_module, snake, store_module
 
 __all__ = ["AUDIT_MODULE", "SEPARATORS", "queue_module", "snake", "store_module"]

@@ -17,7 +17,7 @@ interpolated into a script.
 
 from __future__ import annotations
 
-from infra_architect.engine._design_model import Design, EnvironmentSizing, ServicePlan
+from infra_architect.engine import Design, EnvironmentSizing, ServicePlan
 from infra_architect.render._k8s_common import (
     K8S,
     image_repository,

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from infra_architect.engine import Design
-from infra_architect.engine._design_model import EnvironmentSizing, StandbySizing
+from infra_architect.engine import Design, EnvironmentSizing, StandbySizing
 from infra_architect.render._hcl import Attr, Blank, Block, Comment, Expr, Item, Value
 
 RECOVERY_SUFFIX = "_recovery"

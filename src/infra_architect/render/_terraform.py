@@ -15,13 +15,8 @@ from collections.abc import Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-from infra_architect.catalog import Buildable, load_catalog
-from infra_architect.catalog._streaming import BuildableTable
-from infra_architect.engine import Design
-from infra_architect.engine._design_model import (
-    EnvironmentSizing,
-    StandbySizing,
-)
+from infra_architect.catalog import Buildable, BuildableTable, load_catalog
+from infra_architect.engine import Design, EnvironmentSizing, StandbySizing
 from infra_architect.errors import UnbuildableDesignError
 from infra_architect.render._bindings import (
     infrastructure_bindings,

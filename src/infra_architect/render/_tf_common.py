@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from types import EllipsisType
 
-from infra_architect.engine import Design
-from infra_architect.engine._design_model import (
+from infra_architect.engine import (
+    COPIED_RECOVERY,
+    Design,
     EnvironmentSizing,
     QueuePlan,
     ServicePlan,
     StandbySizing,
     StorePlan,
 )
-from infra_architect.engine.choose._compliance import COPIED_RECOVERY
 from infra_architect.render._hcl import (
     Attr,
     Blank,

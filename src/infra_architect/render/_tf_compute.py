@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from infra_architect.engine import Design
-from infra_architect.engine._design_model import (
-    EnvironmentSizing,
-    ServicePlan,
-)
+from infra_architect.engine import Design, EnvironmentSizing, ServicePlan
 from infra_architect.errors import UnbuildableDesignError
 from infra_architect.render._bindings import (
     queue_bindings,

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infra_architect.engine import Design
-from infra_architect.engine._design_model import (
-    EnvironmentSizing,
-    QueuePlan,
-    StorePlan,
-    StoreSize,
-)
+from infra_architect.engine import Design, EnvironmentSizing, QueuePlan, StorePlan, StoreSize
 from infra_architect.errors import UnbuildableDesignError
 from infra_architect.render._hcl import (
     Attr,

@@ -3,11 +3,7 @@ and the recovery region's VPC."""
 
 from __future__ import annotations
 
-from infra_architect.engine import Design
-from infra_architect.engine._design_model import (
-    EnvironmentSizing,
-    StandbySizing,
-)
+from infra_architect.engine import Design, EnvironmentSizing, StandbySizing
 from infra_architect.errors import UnbuildableDesignError
 from infra_architect.render._hcl import (
     Attr,

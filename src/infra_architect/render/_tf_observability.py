@@ -3,11 +3,7 @@ CloudWatch cause alarms."""
 
 from __future__ import annotations
 
-from infra_architect.engine import Design
-from infra_architect.engine._design_model import (
-    CauseAlarm,
-    EnvironmentSizing,
-)
+from infra_architect.engine import CauseAlarm, Design, EnvironmentSizing
 from infra_architect.errors import UnbuildableDesignError
 from infra_architect.render._hcl import (
     Attr,

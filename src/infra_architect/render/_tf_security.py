@@ -3,11 +3,7 @@ registry, the audit trail, and the recovery region's key."""
 
 from __future__ import annotations
 
-from infra_architect.engine import Design
-from infra_architect.engine._design_model import (
-    EnvironmentSizing,
-    Permission,
-)
+from infra_architect.engine import Design, EnvironmentSizing, Permission
 from infra_architect.errors import UnbuildableDesignError
 from infra_architect.render._hcl import (
     Attr,
