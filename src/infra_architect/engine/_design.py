@@ -345,7 +345,7 @@ def definition_of_done(
         DodAnswer(
             question="Where does an operator look?",
             done=feasible,
-            answer=f"First the dashboard '{observability.dashboards[0]}'; pages come from "
+            answer=f"First the dashboard '{observability.dashboards.slo}'; pages come from "
             f"{len([a for a in observability.alerts if a.severity == 'page'])} burn-rate "
             f"alerts (fastest: {observability.alerts[0].burn_rate:g}x over "
             f"{observability.alerts[0].long_window}/{observability.alerts[0].short_window}, "

@@ -896,12 +896,27 @@ class CauseAlarm(_Out):
         return self.thresholds[environment].value
 
 
+class Dashboards(_Out):
+    """The dashboards an operator opens, by what each answers; runbooks and failure paths
+    name them by this role, never by position."""
+
+    slo: str = Field(description="Availability, error budget left, burn rate.")
+    services: str = Field(description="Rate, errors, duration per service.")
+    capacity: str = Field(description="Replicas against min/max, CPU, nodes or tasks.")
+    data: str = Field(description="Connections, latency, replication lag, queue depth.")
+    deploys: str = Field(description="Versions, rollout state, canary analysis.")
+
+    def titles(self) -> list[str]:
+        """Every dashboard, in the order the tech spec lists them."""
+        return [self.slo, self.services, self.capacity, self.data, self.deploys]
+
+
 class ObservabilityDesign(_Out):
     decision: Decision
     metrics: str
     logs: str
     traces: str
-    dashboards: list[str]
+    dashboards: Dashboards
     log_groups: list[str]
     alerts: list[SloAlert]
     cause_alarms: list[CauseAlarm] = Field(

@@ -29,7 +29,7 @@ DIGEST_PINNED_AT_DEPLOY = (
 
 
 def is_kubernetes(design: Design) -> bool:
-    return design.compute.platform.startswith("eks")
+    return design.compute.platform.kubernetes
 
 
 def manifest_settings(design: Design) -> ManifestSettings:

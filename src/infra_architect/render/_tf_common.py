@@ -71,7 +71,7 @@ def recovered_stores(design: Design, env: EnvironmentSizing) -> list[StorePlan]:
 
 
 def _is_eks(design: Design) -> bool:
-    return design.compute.platform.startswith("eks")
+    return design.compute.platform.kubernetes
 
 
 def _alb_in_terraform(design: Design) -> bool:

@@ -13,6 +13,7 @@ from infra_architect._figures import Figure, capital, duration, figure, given, n
 from infra_architect.catalog import Catalog, Timings
 from infra_architect.engine._design_model import (
     ComputeDesign,
+    Dashboards,
     DataDesign,
     DeliveryDesign,
     FailureScenario,
@@ -53,7 +54,7 @@ class FailureInputs:
         return self.catalog.design.timings
 
     @property
-    def dashboards(self) -> list[str]:
+    def dashboards(self) -> Dashboards:
         return self.observability.dashboards
 
     @property
@@ -121,7 +122,7 @@ def _pod_or_node_failure(inputs: FailureInputs, detection: Figure) -> FailureSce
             "if pods stay Pending: check the node group's max size and EC2 capacity errors",
         ],
         look_at=[
-            inputs.dashboards[2],
+            inputs.dashboards.capacity,
             "Kubernetes events: kubectl get events -A --sort-by=.lastTimestamp",
         ],
         covered=not thin,
@@ -144,7 +145,10 @@ def _execution_environment_failure(inputs: FailureInputs) -> FailureScenario:
         operator_actions=[
             "none: confirm the function's errors and throttles are back to their usual level"
         ],
-        look_at=[inputs.dashboards[2], "Lambda metrics: Errors, Throttles, ConcurrentExecutions"],
+        look_at=[
+            inputs.dashboards.capacity,
+            "Lambda metrics: Errors, Throttles, ConcurrentExecutions",
+        ],
         covered=True,
         simulated=_node_rows(inputs),
     )
@@ -170,7 +174,7 @@ def _task_failure(inputs: FailureInputs, detection: Figure) -> FailureScenario:
         impact="requests in flight on the failed task fail and are retried; capacity "
         "drops by one task until its replacement passes health checks",
         operator_actions=["none: confirm the service's running count is back to desired"],
-        look_at=[inputs.dashboards[2], "ECS service events (aws ecs describe-services)"],
+        look_at=[inputs.dashboards.capacity, "ECS service events (aws ecs describe-services)"],
         covered=not thin,
         gap=f"single replica: {', '.join(thin)}" if thin else "",
         simulated=_node_rows(inputs),
@@ -281,7 +285,7 @@ def _traffic_spike(inputs: FailureInputs, scale_time: Figure) -> FailureScenario
             ),
             "before a planned event: pre-scale min replicas and pre-warm the load balancer",
         ],
-        look_at=[dash[2], dash[0]],
+        look_at=[dash.capacity, dash.slo],
         covered=not short and (study is None or study.within),
         gap=gap,
         simulated=_spike_rows(study),
@@ -309,7 +313,7 @@ def _failed_rollout(inputs: FailureInputs) -> FailureScenario:
             "none: the rollback is automatic; read the failed check in the pipeline run",
             "fix forward through the pipeline; never patch production by hand",
         ],
-        look_at=[dash[4], dash[1]],
+        look_at=[dash.deploys, dash.services],
         covered=True,
         simulated=_rollout_rows(inputs.faults, delivery.strategy),
     )
@@ -343,7 +347,7 @@ def _az_outage(inputs: FailureInputs, detection: Figure, scale_time: Figure) -> 
             "confirm the failover in the RDS events; watch replicas refill",
             "if a single-AZ component was in the failed AZ: follow its restore procedure",
         ],
-        look_at=[inputs.dashboards[0], inputs.dashboards[3], "AWS Health Dashboard"],
+        look_at=[inputs.dashboards.slo, inputs.dashboards.data, "AWS Health Dashboard"],
         simulated=_not_simulated(faults, "one AZ") + _loss_rows(faults.zone if faults else None),
         covered=covered,
         gap="" if covered else gap,
@@ -402,7 +406,7 @@ def _region_outage(inputs: FailureInputs) -> FailureScenario:
         impact=f"up to {duration(dr.strategy_rpo_minutes)} of data lost (RPO), service "
         f"back within {dr.strategy_rto_minutes:g} min (RTO)",
         operator_actions=_region_actions(inputs),
-        look_at=["AWS Health Dashboard", inputs.dashboards[0]],
+        look_at=["AWS Health Dashboard", inputs.dashboards.slo],
         simulated=_region_rows(list(inputs.paths)),
         covered=dr.meets_stated,
         gap="" if dr.meets_stated else "no recovery strategy meets the stated RTO/RPO",
@@ -426,7 +430,7 @@ def _emergency_rollback(inputs: FailureInputs) -> FailureScenario:
             + ("kubectl argo rollouts abort <service>" if k8s else "stop the deployment"),
             "revert the release commit and let the pipeline deploy the previous digest",
         ],
-        look_at=[inputs.dashboards[4]],
+        look_at=[inputs.dashboards.deploys],
         covered=True,
         simulated=_redeploy_rows(inputs.faults),
     )

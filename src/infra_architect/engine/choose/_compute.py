@@ -176,7 +176,7 @@ def choose_compute(req: Requirements, constraints: Constraints, catalog: Catalog
         pod_toleration_seconds=timings.pod_toleration_seconds,
         termination_grace_seconds=design.workloads.termination_grace_seconds,
         pre_stop_sleep_seconds=design.workloads.pre_stop_sleep_seconds,
-        manifests=_manifests(catalog) if platform.startswith("eks") else None,
+        manifests=_manifests(catalog) if platform.kubernetes else None,
     )
 
 

@@ -8,6 +8,7 @@ from infra_architect.engine._design_model import (
     Alternative,
     CauseAlarm,
     ComputeDesign,
+    Dashboards,
     DataDesign,
     Decision,
     DeliveryDesign,
@@ -140,13 +141,13 @@ def choose_observability(
         metrics=metrics,
         logs=logs,
         traces=traces,
-        dashboards=[
-            f"{name} / SLO overview (availability, error budget left, burn rate)",
-            f"{name} / services (rate, errors, duration per service)",
-            f"{name} / capacity (replicas vs min/max, CPU, nodes or tasks)",
-            f"{name} / data (connections, latency, replication lag, queue depth)",
-            f"{name} / deploys (versions, rollout state, canary analysis)",
-        ],
+        dashboards=Dashboards(
+            slo=f"{name} / SLO overview (availability, error budget left, burn rate)",
+            services=f"{name} / services (rate, errors, duration per service)",
+            capacity=f"{name} / capacity (replicas vs min/max, CPU, nodes or tasks)",
+            data=f"{name} / data (connections, latency, replication lag, queue depth)",
+            deploys=f"{name} / deploys (versions, rollout state, canary analysis)",
+        ),
         log_groups=[f"/{name}/prod/{s.name}" for s in compute.services]
         + ([f"/{name}/prod/load-balancer"] if any(s.public for s in compute.services) else []),
         alerts=alerts,

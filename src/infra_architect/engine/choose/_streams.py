@@ -20,6 +20,7 @@ from infra_architect.catalog import (
 )
 from infra_architect.engine._design_model import (
     ComputeDesign,
+    Dashboards,
     DataDesign,
     FailureScenario,
     QueuePlan,
@@ -707,11 +708,11 @@ def _timing(catalog: Catalog, key: str, what: str) -> tuple[Figure, Figure]:
 
 
 def stream_failure_scenarios(
-    catalog: Catalog, data: DataDesign, dashboards: list[str]
+    catalog: Catalog, data: DataDesign, dashboards: Dashboards
 ) -> list[FailureScenario]:
     """Broker or node loss, AZ loss and consumer lag for each MSK cluster, Kinesis stream,
     RabbitMQ broker and MemoryDB cluster of the design."""
-    look = dashboards[3] if len(dashboards) > 3 else dashboards[0]
+    look = dashboards.data
     out: list[FailureScenario] = []
     for queue in data.queues:
         s = queue.sizing
