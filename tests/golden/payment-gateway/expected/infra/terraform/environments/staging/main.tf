@@ -422,6 +422,19 @@ module "observability" {
     }
   }
   metric_alarms = {
+    ledger-db-cpu = {
+      description = "ledger-db: CPU above 80% for 15 min"
+      namespace   = "AWS/RDS"
+      metric_name = "CPUUtilization"
+      dimensions = {
+        DBClusterIdentifier = module.aurora_ledger_db.cluster_id
+      }
+      statistic           = "Average"
+      period              = 300
+      evaluation_periods  = 3
+      threshold           = 80
+      comparison_operator = "GreaterThanThreshold"
+    }
     payment-events-settlement-lag = {
       description = "payment-events: settlement more than 5 min behind"
       namespace   = "AWS/Kafka"
