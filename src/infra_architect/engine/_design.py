@@ -35,6 +35,7 @@ from infra_architect.engine.assess import (
     failure_scenarios,
     fault_study,
     reschedule_figure,
+    stream_failure_scenarios,
     tune_for_spike,
 )
 from infra_architect.engine.choose._alarms import with_environment_alarms
@@ -49,7 +50,7 @@ from infra_architect.engine.choose._delivery import choose_delivery
 from infra_architect.engine.choose._environments import size_environments
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
-from infra_architect.engine.choose._streams import cap_stream_consumers, stream_failure_scenarios
+from infra_architect.engine.choose._streams import cap_stream_consumers
 from infra_architect.errors import named
 from infra_architect.simulate import SpikeOutcome
 from infra_architect.spec import ComputeChoice, NatChoice, Requirements

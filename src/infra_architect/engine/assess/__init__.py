@@ -5,7 +5,8 @@
 - the resilience studies run against the design: the spike against its autoscaling
   (and the settings that keep it within budget), faults at peak, availability per
   request path (``_resilience.py``);
-- the failure paths the runbooks print, one function per path (``_failure.py``).
+- the failure paths the runbooks print, one function per path (``_failure.py``), and
+  those of the streams and brokers (``_stream_failure.py``).
 """
 
 from infra_architect.engine.assess._bill import (
@@ -27,6 +28,7 @@ from infra_architect.engine.assess._resilience import (
     spike_run,
     tune_for_spike,
 )
+from infra_architect.engine.assess._stream_failure import stream_failure_scenarios
 
 __all__ = [
     "BillInputs",
@@ -42,5 +44,6 @@ __all__ = [
     "fault_study",
     "reschedule_figure",
     "spike_run",
+    "stream_failure_scenarios",
     "tune_for_spike",
 ]
