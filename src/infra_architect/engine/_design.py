@@ -5,8 +5,10 @@ from __future__ import annotations
 from infra_architect._figures import capital, figure, number, share
 from infra_architect.catalog import Catalog
 from infra_architect.cost import CostModel
+from infra_architect.engine._accounts import design_accounts
 from infra_architect.engine._constraints import derive_constraints
 from infra_architect.engine._design_model import (
+    RECOVERY_WINDOW_DAYS,
     AssumptionCost,
     AvailabilityDesign,
     ComputeDesign,
@@ -180,6 +182,17 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         cost=cost,
         simulation=simulation,
         environments=environments,
+        accounts=design_accounts(
+            name=req.metadata.name,
+            region=req.cloud.region,
+            repository=delivery.repository,
+            platform=compute.platform,
+            services=compute.services,
+            delivery=delivery,
+            data=data,
+            environments=environments,
+            key_deletion_window_days=RECOVERY_WINDOW_DAYS[True],
+        ),
         definition_of_done=definition_of_done(
             constraints,
             availability,
