@@ -180,6 +180,7 @@ def design_accounts(
     data: DataDesign,
     environments: list[EnvironmentSizing],
     key_deletion_window_days: int,
+    grpc_edge: list[str],
 ) -> AccountsDesign:
     """One bootstrap per account the environments use, and the CI variables."""
     repo = github_repository(repository)
@@ -224,7 +225,13 @@ def design_accounts(
     return AccountsDesign(
         github_repository=repo,
         bootstraps=bootstraps,
-        ci_variables=_ci_variables(bootstraps),
+        ci_variables=_ci_variables(
+            bootstraps,
+            # The verify jobs smoke-test public services through the load balancer.
+            smoke_test=any(
+                s.public and (s.probes is not None or s.name in grpc_edge) for s in services
+            ),
+        ),
     )
 
 
@@ -458,7 +465,7 @@ def _staging_pull_role(
     )
 
 
-def _ci_variables(bootstraps: list[AccountBootstrap]) -> list[CiVariable]:
+def _ci_variables(bootstraps: list[AccountBootstrap], *, smoke_test: bool) -> list[CiVariable]:
     out = [
         CiVariable(
             name=role.variable,
@@ -481,5 +488,6 @@ def _ci_variables(bootstraps: list[AccountBootstrap]) -> list[CiVariable]:
             "certificate)",
         )
         for env in ("staging", "prod")
+        if smoke_test
     ]
     return sorted(out, key=lambda v: (v.github_environment != "staging", v.name))

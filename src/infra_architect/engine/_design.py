@@ -192,6 +192,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
             data=data,
             environments=environments,
             key_deletion_window_days=RECOVERY_WINDOW_DAYS[True],
+            grpc_edge=network.grpc.edge if network.grpc is not None else [],
         ),
         definition_of_done=definition_of_done(
             constraints,
