@@ -45,6 +45,7 @@ from infra_architect.engine.choose._failure import (
 )
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
+from infra_architect.engine.choose._provider import choose_provider_versions
 from infra_architect.engine.choose._resilience import (
     availability_study,
     fault_study,
@@ -182,6 +183,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         cost=cost,
         simulation=simulation,
         environments=environments,
+        terraform_versions=choose_provider_versions(),
         accounts=design_accounts(
             name=req.metadata.name,
             region=req.cloud.region,

@@ -1114,6 +1114,9 @@ class Design(_Out):
     cost: CostModel
     simulation: Simulation
     environments: list[EnvironmentSizing]
+    terraform_versions: Decision = Field(
+        description="The Terraform and AWS provider versions the roots allow and lock."
+    )
     accounts: AccountsDesign = Field(
         description="Each account's bootstrap (state bucket, service-linked roles, the "
         "pipelines' OIDC roles) and the variables the workflows read."
@@ -1148,4 +1151,5 @@ class Design(_Out):
             self.delivery.decision,
             self.observability.decision,
             self.security.decision,
+            self.terraform_versions,
         ]
