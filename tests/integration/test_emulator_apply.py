@@ -134,6 +134,8 @@ provider "aws" {
   # under parallel load ("use of closed network connection"); one attempt made the
   # destroy flaky. Still low, so an API moto lacks fails in seconds, not minutes.
   max_retries                 = 4
+  # The generated provider refuses every account but the environment's; moto's is this.
+  allowed_account_ids         = ["123456789012"]
 }
 """
 

@@ -6,6 +6,14 @@ fault and availability studies, the failure paths). Other packages enter here.
 """
 
 from infra_architect._figures import Figure, capital, figure, given, number
+from infra_architect.engine._accounts import (
+    GITHUB_OIDC_HOST,
+    AccountBootstrap,
+    CiRole,
+    PolicyStatement,
+    ServiceLinkedRole,
+    state_key,
+)
 from infra_architect.engine._addresses import (
     AUDIT_MODULE,
     SEPARATORS,
@@ -63,12 +71,15 @@ from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
 __all__ = [
     "AUDIT_MODULE",
     "COPIED_RECOVERY",
+    "GITHUB_OIDC_HOST",
     "SEPARATORS",
+    "AccountBootstrap",
     "AssumptionCost",
     "BillInputs",
     "CapabilityFit",
     "CapacityTotals",
     "CauseAlarm",
+    "CiRole",
     "Complexity",
     "Conflict",
     "Constraints",
@@ -86,11 +97,13 @@ __all__ = [
     "ManifestSettings",
     "Permission",
     "PinProblem",
+    "PolicyStatement",
     "Probes",
     "QueuePlan",
     "Recovery",
     "Scenario",
     "ServiceCapacity",
+    "ServiceLinkedRole",
     "ServicePlan",
     "Severity",
     "StandbySizing",
@@ -113,5 +126,6 @@ __all__ = [
     "queue_module",
     "snake",
     "spike_run",
+    "state_key",
     "store_module",
 ]

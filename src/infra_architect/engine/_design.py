@@ -7,6 +7,7 @@ from operator import attrgetter
 from infra_architect._figures import capital, figure, number, share
 from infra_architect.catalog import Catalog
 from infra_architect.cost import CostModel
+from infra_architect.engine._accounts import design_accounts
 from infra_architect.engine._constraints import derive_constraints
 from infra_architect.engine._design_model import (
     AssumptionCost,
@@ -50,6 +51,7 @@ from infra_architect.engine.choose._delivery import choose_delivery
 from infra_architect.engine.choose._environments import size_environments
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
+from infra_architect.engine.choose._provider import choose_provider_versions
 from infra_architect.engine.choose._streams import cap_stream_consumers
 from infra_architect.errors import named
 from infra_architect.simulate import SpikeOutcome
@@ -185,6 +187,19 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         cost=cost,
         simulation=simulation,
         environments=environments,
+        terraform_versions=choose_provider_versions(),
+        accounts=design_accounts(
+            name=req.metadata.name,
+            region=req.cloud.region,
+            repository=delivery.repository,
+            platform=compute.platform,
+            services=compute.services,
+            delivery=delivery,
+            data=data,
+            environments=environments,
+            key_deletion_window_days=catalog.design.recovery_window_days["protected"],
+            grpc_edge=network.grpc.edge if network.grpc is not None else [],
+        ),
         definition_of_done=definition_of_done(
             constraints,
             availability,

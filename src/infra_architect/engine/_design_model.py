@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from infra_architect._figures import Figure, number
 from infra_architect.cost import CostModel
+from infra_architect.engine._accounts import AccountsDesign
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.errors import DesignLookupError, named
 from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout, SpikeOutcome
@@ -1250,6 +1251,13 @@ class Design(_Out):
     cost: CostModel
     simulation: Simulation
     environments: list[EnvironmentSizing]
+    terraform_versions: Decision = Field(
+        description="The Terraform and AWS provider versions the roots allow and lock."
+    )
+    accounts: AccountsDesign = Field(
+        description="Each account's bootstrap (state bucket, service-linked roles, the "
+        "pipelines' OIDC roles) and the variables the workflows read."
+    )
     definition_of_done: list[DodAnswer]
     conflicts: list[Conflict]
     assumptions: list[Assumption]
@@ -1280,4 +1288,5 @@ class Design(_Out):
             self.delivery.decision,
             self.observability.decision,
             self.security.decision,
+            self.terraform_versions,
         ]

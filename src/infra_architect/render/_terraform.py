@@ -23,7 +23,6 @@ from infra_architect.render._bindings import (
 )
 from infra_architect.render._hcl import (
     Attr,
-    Blank,
     Block,
     Comment,
     Expr,
@@ -45,11 +44,17 @@ from infra_architect.render._standby_terraform import (
     standby_ecs_services,
     standby_outputs,
 )
+from infra_architect.render._tf_bootstrap import (
+    LOCK_FILE,
+    backend,
+    lock_file,
+    provider,
+    render_bootstraps,
+    versions,
+)
 from infra_architect.render._tf_common import (
-    AWS_PROVIDER_VERSION,
     MODULE_FILES,
     ROOT,
-    TERRAFORM_VERSION,
     _alb_in_terraform,
     _is_broker,
     _is_eks,
@@ -80,8 +85,10 @@ def render_terraform(design: Design) -> dict[str, str]:
         files[f"{base}/main.tf"] = render_hcl(_main(design, env))
         files[f"{base}/variables.tf"] = render_hcl(_variables(design, env))
         files[f"{base}/outputs.tf"] = render_hcl(_outputs(design, env))
-        files[f"{base}/versions.tf"] = render_hcl(_versions())
-        files[f"{base}/backend.tf"] = render_hcl(_backend(design, env))
+        files[f"{base}/versions.tf"] = render_hcl(versions())
+        files[f"{base}/backend.tf"] = render_hcl(backend(design, env))
+        files[f"{base}/{LOCK_FILE}"] = lock_file()
+    files.update(render_bootstraps(design))
     return files
 
 
@@ -129,49 +136,6 @@ def modules_used(design: Design, buildable: Buildable) -> set[str]:
     if design.security.audit is not None:
         used.add(AUDIT_MODULE)
     return used
-
-
-def _versions() -> list[Item]:
-    return [
-        Block(
-            "terraform",
-            body=(
-                Attr("required_version", TERRAFORM_VERSION),
-                Blank(),
-                Block(
-                    "required_providers",
-                    body=(
-                        Attr(
-                            "aws",
-                            {"source": "hashicorp/aws", "version": AWS_PROVIDER_VERSION},
-                        ),
-                    ),
-                ),
-            ),
-        )
-    ]
-
-
-def _backend(design: Design, env: EnvironmentSizing) -> list[Item]:
-    return [
-        Comment("State in S3 with a DynamoDB lock; create both once, before the first init."),
-        Block(
-            "terraform",
-            body=(
-                Block(
-                    "backend",
-                    ("s3",),
-                    (
-                        Attr("bucket", f"{design.name}-terraform-state"),
-                        Attr("key", f"{env.name}/terraform.tfstate"),
-                        Attr("region", design.region),
-                        Attr("dynamodb_table", f"{design.name}-terraform-locks"),
-                        Attr("encrypt", value=True),
-                    ),
-                ),
-            ),
-        ),
-    ]
 
 
 def _variables(design: Design, env: EnvironmentSizing) -> list[Item]:
@@ -341,15 +305,9 @@ def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
 def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
     recovery = recovered_stores(design, env)
     standby = _standby(design, env)
-    parts: list[Block] = [Block("provider", ("aws",), (Attr("region", Expr("var.region")),))]
+    parts: list[Block] = [provider(env.account_id, Expr("var.region"))]
     if recovery or standby is not None:
-        parts.append(
-            Block(
-                "provider",
-                ("aws",),
-                (Attr("alias", "recovery"), Attr("region", Expr("var.recovery_region"))),
-            )
-        )
+        parts.append(provider(env.account_id, Expr("var.recovery_region"), alias="recovery"))
     parts += [
         Block(
             "locals",

@@ -27,10 +27,10 @@ from infra_architect.render._names import (
     queue_module,
 )
 
-TERRAFORM_VERSION = ">= 1.6.0"
+TERRAFORM_VERSION = ">= 1.11.0"
 
 
-AWS_PROVIDER_VERSION = ">= 5.70.0, < 7.0.0"
+AWS_PROVIDER_VERSION = ">= 5.100.0, < 7.0.0"
 
 
 MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")

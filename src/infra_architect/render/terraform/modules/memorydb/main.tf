@@ -6,7 +6,7 @@ data "aws_region" "current" {}
 
 locals {
   # Known from the names alone, so the clients' IAM policies plan before the cluster exists.
-  arn_prefix = "arn:${data.aws_partition.current.partition}:memorydb:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  arn_prefix = "arn:${data.aws_partition.current.partition}:memorydb:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}"
 }
 
 resource "aws_memorydb_subnet_group" "this" {

@@ -5,7 +5,7 @@ data "aws_region" "current" {}
 locals {
   zone_awareness = var.availability_zones > 1
   log_types      = ["INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICATION_LOGS", "AUDIT_LOGS"]
-  domain_arn     = "arn:aws:es:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:domain/${var.domain_name}"
+  domain_arn     = "arn:aws:es:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:domain/${var.domain_name}"
 }
 
 resource "aws_security_group" "this" {
