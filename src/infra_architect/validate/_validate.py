@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from infra_architect._display import printable
 from infra_architect.review import preflight
 from infra_architect.rules import RuleContext, load_terraform, run_rules
+from infra_architect.validate._emulator import run_emulator_plans
 from infra_architect.validate._kubernetes import run_kubernetes
 from infra_architect.validate._tools import (
     Toolchain,
@@ -112,6 +113,7 @@ def validate_tree(tree: Path, tools: Toolchain) -> ValidationReport:
     results: list[ToolResult] = []
     with tempfile.TemporaryDirectory(prefix="infra-architect-validate-") as work:
         results += run_terraform(tools, tree, Path(work))
+        results += run_emulator_plans(tools, tree, Path(work))
         results += run_checkov(tools, tree, Path(work))
     results += run_our_rules(tree)
     results += run_kubernetes(tools, tree, design_slo(tree))
