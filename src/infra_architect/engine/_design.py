@@ -37,6 +37,7 @@ from infra_architect.engine.assess import (
     reschedule_figure,
     tune_for_spike,
 )
+from infra_architect.engine.choose._addons import choose_cluster_addons
 from infra_architect.engine.choose._alarms import with_environment_alarms
 from infra_architect.engine.choose._availability import (
     choose_topology,
@@ -127,6 +128,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     cost = estimate_cost(
         req, constraints, catalog, compute, network, data, observability, security, environments
     )
+    addons = choose_cluster_addons(catalog, compute, delivery, observability, security)
     if spike is not None and tuning.absorb_step is not None:
         absorbing = estimate_cost(
             req,
@@ -184,6 +186,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         cost=cost,
         simulation=simulation,
         environments=environments,
+        addons=addons,
         definition_of_done=definition_of_done(
             constraints,
             availability,
