@@ -79,6 +79,7 @@ class QueueDepthMetric(_Data):
     prometheus_series: str
     external_metric: str
     period_seconds: int = Field(gt=0)
+    length_seconds: int = Field(gt=0)
 
 
 class ClusterAddonsData(_Data):

@@ -1241,6 +1241,7 @@ class QueueDepth(_Out):
     prometheus_series: str
     external_metric: str
     period_seconds: int
+    length_seconds: int = Field(description="How far back each CloudWatch read reaches.")
 
 
 class ClusterAddons(_Out):

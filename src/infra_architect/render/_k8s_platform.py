@@ -414,7 +414,7 @@ def _exporter_config(design: Design, env: EnvironmentSizing) -> str:
                             "name": depth.cloudwatch_metric,
                             "statistics": ["Average"],
                             "period": depth.period_seconds,
-                            "length": depth.period_seconds * 5,
+                            "length": depth.length_seconds,
                         }
                     ],
                 }

@@ -136,6 +136,7 @@ def _queue_depth(data: ClusterAddonsData) -> QueueDepth:
         prometheus_series=q.prometheus_series,
         external_metric=q.external_metric,
         period_seconds=q.period_seconds,
+        length_seconds=q.length_seconds,
     )
 
 
