@@ -341,8 +341,13 @@ data "aws_iam_policy_document" "cluster_autoscaler" {
       "ec2:DescribeInstanceTypes",
       "ec2:DescribeLaunchTemplateVersions",
       "ec2:GetInstanceTypesFromInstanceRequirements",
-      "eks:DescribeNodegroup",
     ]
+  }
+
+  statement {
+    sid       = "ReadThisClustersNodeGroups"
+    resources = ["arn:${local.partition}:eks:${local.region}:${local.account_id}:nodegroup/${var.cluster_name}/*/*"]
+    actions   = ["eks:DescribeNodegroup"]
   }
 
   statement {
