@@ -26,6 +26,13 @@ from infra_architect.catalog._catalog import (
     WafRateLimit,
     load_catalog,
 )
+from infra_architect.catalog._cluster_addons import (
+    ChartAddon,
+    ClusterAddonsData,
+    KubernetesRange,
+    ManagedAddon,
+    QueueDepthMetric,
+)
 from infra_architect.catalog._data_sizing import AuroraClass, DataSizing
 from infra_architect.catalog._prices import (
     HOURS_PER_MONTH,
@@ -57,12 +64,16 @@ __all__ = [
     "Capability",
     "Catalog",
     "CauseAlarmPolicy",
+    "ChartAddon",
+    "ClusterAddonsData",
     "DataReplication",
     "DataSizing",
     "DbClass",
     "DesignData",
     "EngineVersion",
     "KafkaBrokerClass",
+    "KubernetesRange",
+    "ManagedAddon",
     "MemoryDbClass",
     "MqInstanceClass",
     "NodeType",
@@ -72,6 +83,7 @@ __all__ = [
     "PriceItem",
     "PriceList",
     "PriceQuery",
+    "QueueDepthMetric",
     "Region",
     "RegionRpoZeroOption",
     "RuntimeProfile",

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ruamel.yaml import YAML
 
+from infra_architect.catalog._cluster_addons import ClusterAddonsData
 from infra_architect.catalog._data_sizing import DataSizing
 from infra_architect.catalog._prices import PriceCatalog, PriceList
 from infra_architect.catalog._streaming import Buildable, StreamingData
@@ -507,6 +508,7 @@ class Catalog(_Data):
     design: DesignData
     streaming: StreamingData
     buildable: Buildable
+    cluster_addons: ClusterAddonsData
 
     @property
     def prices(self) -> PriceList:
@@ -529,4 +531,5 @@ def load_catalog() -> Catalog:
         design=DesignData.model_validate(_read("design.yaml")),
         streaming=StreamingData.model_validate(_read("streaming.yaml")),
         buildable=Buildable.model_validate(_read("buildable.yaml")),
+        cluster_addons=ClusterAddonsData.model_validate(_read("cluster_addons.yaml")),
     )

@@ -39,6 +39,7 @@ from infra_architect.engine.assess import (
     stream_failure_scenarios,
     tune_for_spike,
 )
+from infra_architect.engine.choose._addons import choose_cluster_addons
 from infra_architect.engine.choose._alarms import with_environment_alarms
 from infra_architect.engine.choose._availability import (
     choose_topology,
@@ -130,6 +131,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     cost = estimate_cost(
         req, constraints, catalog, compute, network, data, observability, security, environments
     )
+    addons = choose_cluster_addons(catalog, compute, delivery, observability, security)
     if spike is not None and tuning.absorb_step is not None:
         absorbing = estimate_cost(
             req,
@@ -200,6 +202,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
             key_deletion_window_days=catalog.design.recovery_window_days["protected"],
             grpc_edge=network.grpc.edge if network.grpc is not None else [],
         ),
+        addons=addons,
         definition_of_done=definition_of_done(
             constraints,
             availability,

@@ -12,7 +12,7 @@ import math
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, computed_field
 
 from infra_architect._figures import Figure, number
 from infra_architect.cost import CostModel
@@ -1143,6 +1143,17 @@ class StandbySizing(_Out):
     why: str
 
 
+class NodeGroupSizing(_Out):
+    """One EKS managed node group of an environment. EKS caps a group at a quota of
+    nodes, so an environment whose pool is larger runs several alike groups."""
+
+    name: str
+    min_size: int
+    max_size: int
+    desired_size: int
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
 class EnvironmentSizing(_Out):
     """What one environment runs: prod as designed, staging in its shape at minimum size."""
 
@@ -1154,6 +1165,15 @@ class EnvironmentSizing(_Out):
     node_type: str | None = Field(description="EC2 shape of the EKS nodes (None: no nodes).")
     node_min: int | None
     node_max: int | None
+    node_groups: list[NodeGroupSizing] = Field(
+        default_factory=list,
+        description="The managed node groups holding node_min..node_max (EKS only), each "
+        "within the per-group quota; on eks-karpenter one group holds the baseline.",
+    )
+    karpenter_cpu_limit: int | None = Field(
+        default=None,
+        description="vCPU Karpenter may add above the baseline group (eks-karpenter only).",
+    )
     services: list[ServiceSize]
     stores: list[StoreSize]
     queues: list[QueueSize] = Field(
@@ -1179,6 +1199,68 @@ class EnvironmentSizing(_Out):
 
     def queue(self, name: str) -> QueueSize | None:
         return next((q for q in self.queues if q.name == name), None)
+
+
+# --- cluster add-ons (EKS) -------------------------------------------------------------
+
+
+class AddonChart(_Out):
+    """A Helm chart Argo CD installs on every cluster of the design, pinned."""
+
+    name: str = Field(description="Application and Helm release name.")
+    chart: str
+    repo_url: str
+    version: str
+    namespace: str
+    service_account: str | None = Field(
+        description="Service account bound to an AWS role by a Pod Identity association."
+    )
+    aws_role: str | None = Field(description="Which policy that role carries.")
+    sync_wave: int
+    image_tag: str | None = Field(description="Image tag locked to the cluster's minor.")
+    values: dict[str, JsonValue] = Field(description="Chart values every cluster shares.")
+    source: str = Field(description="Where the version and its Kubernetes range come from.")
+    why: str
+
+
+class EksManagedAddon(_Out):
+    """An EKS managed add-on; ``before_compute`` ones exist before any node joins."""
+
+    name: str
+    before_compute: bool
+    configuration: dict[str, str]
+    namespace: str | None
+    service_account: str | None
+    aws_role: str | None
+    why: str
+
+
+class QueueDepth(_Out):
+    """How an SQS queue's depth reaches the HPAs: CloudWatch → exporter → adapter."""
+
+    cloudwatch_metric: str
+    prometheus_series: str
+    external_metric: str
+    period_seconds: int
+    length_seconds: int = Field(description="How far back each CloudWatch read reaches.")
+
+
+class ClusterAddons(_Out):
+    """What every cluster runs besides the workloads: Argo CD (bootstrapped once), the
+    charts its app-of-apps installs, and the EKS managed add-ons."""
+
+    argocd: AddonChart
+    charts: list[AddonChart]
+    managed: list[EksManagedAddon]
+    node_autoscaler: Literal["cluster-autoscaler", "karpenter"]
+    karpenter_controller_label: dict[str, str]
+    request_series: str = Field(description="The counter whose rate the Pods metric is.")
+    request_rate_window: str
+    queue_depth: QueueDepth | None = Field(description="None: no HPA reads a queue.")
+    why: str
+
+    def chart(self, name: str) -> AddonChart | None:
+        return next((c for c in self.charts if c.name == name), None)
 
 
 # --- cost and the whole ---------------------------------------------------------------
@@ -1257,6 +1339,9 @@ class Design(_Out):
     accounts: AccountsDesign = Field(
         description="Each account's bootstrap (state bucket, service-linked roles, the "
         "pipelines' OIDC roles) and the variables the workflows read."
+    )
+    addons: ClusterAddons | None = Field(
+        default=None, description="Cluster add-ons (EKS only; None: not on Kubernetes)."
     )
     definition_of_done: list[DodAnswer]
     conflicts: list[Conflict]

@@ -1,12 +1,11 @@
-"""Argo: the Rollout and its SLO AnalysisTemplate for progressive delivery, and Argo CD's
-AppProject and one Application per environment."""
+"""Argo: the Rollout and its SLO AnalysisTemplate for progressive delivery. Argo CD's
+projects and Applications live with each cluster's platform (``_k8s_platform``)."""
 
 from __future__ import annotations
 
-from infra_architect.engine import Design, EnvironmentSizing, ServicePlan
+from infra_architect.engine import Design, ServicePlan
 from infra_architect.render._k8s_common import (
     ARGO,
-    K8S,
     PROMETHEUS_URL,
     _labels,
     _meta,
@@ -15,7 +14,7 @@ from infra_architect.render._k8s_common import (
 )
 from infra_architect.render._k8s_observability import error_ratio, sli
 from infra_architect.render._k8s_workloads import _template
-from infra_architect.render._yaml import Doc, dump
+from infra_architect.render._yaml import Doc
 
 
 def _rollout(design: Design, service: ServicePlan) -> Doc:
@@ -112,102 +111,5 @@ def analysis_template(design: Design) -> Doc:
                     "provider": {"prometheus": {"address": PROMETHEUS_URL, "query": latency}},
                 },
             ],
-        },
-    }
-
-
-def _argocd(design: Design) -> dict[str, str]:
-    folder = f"{K8S}/argocd"
-    files = {f"{folder}/project.yaml": dump(_project(design))}
-    for env in design.environments:
-        files[f"{folder}/{env.name}.yaml"] = dump(_application(design, env))
-    return files
-
-
-def _project(design: Design) -> Doc:
-    namespaces = [env.namespace for env in design.environments]
-    prod = design.environment("prod")
-    return {
-        "apiVersion": ARGO,
-        "kind": "AppProject",
-        "metadata": _meta(design.name, namespace="argocd"),
-        "spec": {
-            "description": f"{design.name}: the workloads of every environment",
-            "sourceRepos": [design.delivery.repository],
-            "destinations": [
-                {"server": "https://kubernetes.default.svc", "namespace": ns} for ns in namespaces
-            ],
-            # Workloads only: no cluster-scoped objects except the namespace they live in.
-            "clusterResourceWhitelist": [{"group": "", "kind": "Namespace"}],
-            "namespaceResourceBlacklist": [
-                {"group": "", "kind": "ResourceQuota"},
-                {"group": "", "kind": "LimitRange"},
-            ],
-            "roles": [
-                {
-                    "name": "release",
-                    "description": "Syncs production: held by the approved deploy-prod job "
-                    "and the release approvers, nobody else.",
-                    "policies": [
-                        (
-                            f"p, proj:{design.name}:release, applications, sync, "
-                            f"{design.name}/{design.name}-{prod.name}, allow"
-                        ),
-                        (
-                            f"p, proj:{design.name}:release, applications, get, "
-                            f"{design.name}/{design.name}-{prod.name}, allow"
-                        ),
-                    ],
-                }
-            ],
-        },
-    }
-
-
-def _application(design: Design, env: EnvironmentSizing) -> Doc:
-    prod = env.name == "prod"
-    settings = manifest_settings(design)
-    retry = settings.sync_retry
-    sync: Doc = {
-        "syncOptions": ["CreateNamespace=false", "PrunePropagationPolicy=foreground"],
-        "retry": {
-            "limit": retry.limit,
-            "backoff": {
-                "duration": retry.backoff_duration,
-                "factor": retry.backoff_factor,
-                "maxDuration": retry.max_backoff_duration,
-            },
-        },
-    }
-    if not prod:
-        # Staging follows main: every merged change lands here first.
-        sync = {"automated": {"prune": True, "selfHeal": True}, **sync}
-    return {
-        "apiVersion": ARGO,
-        "kind": "Application",
-        "metadata": _meta(
-            f"{design.name}-{env.name}",
-            {"app.kubernetes.io/part-of": design.name, "environment": env.name},
-            namespace="argocd",
-            finalizers=["resources-finalizer.argocd.argoproj.io"],
-            annotations={
-                "infra-architect.dev/sync": (
-                    "manual: production syncs only when the approved deploy-prod job (or a release "
-                    "approver) triggers a sync"
-                    if prod
-                    else "automated from main"
-                )
-            },
-        ),
-        "spec": {
-            "project": design.name,
-            "source": {
-                "repoURL": design.delivery.repository,
-                "targetRevision": "main",
-                "path": f"{K8S}/overlays/{env.name}",
-            },
-            "destination": {"server": "https://kubernetes.default.svc", "namespace": env.namespace},
-            "syncPolicy": sync,
-            "revisionHistoryLimit": settings.revision_history_limit,
         },
     }

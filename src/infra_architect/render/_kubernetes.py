@@ -4,8 +4,9 @@
 base and changes, in small patches named after the kind they patch, only what differs
 per environment: namespace, replica bounds and disruption budgets, image names and
 tags, IRSA role ARNs, and the values Terraform produced (``infrastructure.env``).
-``argocd/`` holds the AppProject and one Application per environment. Every number
-here comes from the Design; the renderer decides nothing.
+``platform/<env>/`` holds each cluster's Argo CD app-of-apps: the pinned add-on charts
+and the environment's workloads Application (``_k8s_platform``). Every number here
+comes from the Design; the renderer decides nothing.
 
 This module assembles the tree; each kind of output has its own module: workloads
 (``_k8s_workloads``), policies (``_k8s_policies``), autoscaling (``_k8s_autoscaling``),
@@ -16,7 +17,7 @@ the overlays (``_k8s_overlays``).
 from __future__ import annotations
 
 from infra_architect.engine import Design, ServicePlan
-from infra_architect.render._k8s_argo import _argocd, _rollout, analysis_template
+from infra_architect.render._k8s_argo import _rollout, analysis_template
 from infra_architect.render._k8s_autoscaling import _hpa
 from infra_architect.render._k8s_common import (
     K8S,
@@ -28,6 +29,7 @@ from infra_architect.render._k8s_common import (
 )
 from infra_architect.render._k8s_observability import _service_monitor, cause_rule, prometheus_rule
 from infra_architect.render._k8s_overlays import overlay
+from infra_architect.render._k8s_platform import render_platform
 from infra_architect.render._k8s_policies import _pdb, _shared_policies, network_policy
 from infra_architect.render._k8s_workloads import (
     _configmap,
@@ -50,7 +52,7 @@ def render_kubernetes(design: Design) -> dict[str, str]:
     files = _base(design)
     for env in design.environments:
         files.update(overlay(design, env))
-    files.update(_argocd(design))
+    files.update(render_platform(design))
     return files
 
 

@@ -64,7 +64,7 @@ from infra_architect.render._tf_common import (
     _variable,
     recovered_stores,
 )
-from infra_architect.render._tf_compute import _ecs, _eks
+from infra_architect.render._tf_compute import _ecs, _eks, _eks_addons
 from infra_architect.render._tf_data import _broker, _messaging, _store, _store_recovery
 from infra_architect.render._tf_network import _alb, _logs_bucket, _vpc, _vpc_recovery, _waf
 from infra_architect.render._tf_observability import _observability
@@ -133,6 +133,8 @@ def modules_used(design: Design, buildable: Buildable) -> set[str]:
         used.add("waf")
     if _alb_in_terraform(design):
         used.add("alb")
+    if _is_eks(design):
+        used.add("eks-addons")
     if design.security.audit is not None:
         used.add(AUDIT_MODULE)
     return used
@@ -190,6 +192,15 @@ def _variables(design: Design, env: EnvironmentSizing) -> list[Item]:
                 "(empty: private endpoint only).",
                 "list(string)",
                 [],
+            )
+        )
+        parts.append(
+            _variable(
+                "cluster_admin_role_arns",
+                "IAM roles of the people who administer the cluster (access entries with "
+                "AmazonEKSClusterAdminPolicy), e.g. an IAM Identity Center administrator "
+                "role; nobody else, not even whoever applies, can use the Kubernetes API.",
+                "list(string)",
             )
         )
     return blocks(*parts)
@@ -334,7 +345,7 @@ def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
     if design.network.waf:
         parts.append(_waf(design))
     if _is_eks(design):
-        parts.append(_eks(design, env))
+        parts += [_eks(design, env), _eks_addons(design, env)]
     else:
         if _alb_in_terraform(design):
             parts.append(_alb(design, env))

@@ -17,6 +17,7 @@ from infra_architect.render._hcl import (
     Item,
     Value,
 )
+from infra_architect.render._k8s_platform import karpenter_queue
 from infra_architect.render._names import (
     snake,
 )
@@ -29,12 +30,57 @@ from infra_architect.render._tf_common import (
 )
 from infra_architect.render._tf_security import _permission_resources
 
+# The AWS managed policies of each EKS managed add-on that calls AWS (AWS, "Amazon EBS
+# CSI driver IAM role": AmazonEBSCSIDriverPolicy).
+EKS_ADDON_POLICIES: dict[str, tuple[str, ...]] = {
+    "ebs-csi": ("service-role/AmazonEBSCSIDriverPolicy",),
+}
+# The people who administer the cluster, from the environment's variable.
+ADMIN_ACCESS_ENTRIES = (
+    "{ for arn in var.cluster_admin_role_arns : arn => "
+    '{ principal_arn = arn, policy = "AmazonEKSClusterAdminPolicy" } }'
+)
+
 
 def _eks(design: Design, env: EnvironmentSizing) -> Block:
     pool = design.compute.node_pool
-    if pool is None or env.node_min is None or env.node_max is None:
-        msg = "an EKS design without a node pool"
+    addons = design.addons
+    if pool is None or not env.node_groups or addons is None:
+        msg = "an EKS design without a node pool, node groups or add-ons"
         raise UnbuildableDesignError(msg)
+    node_type = env.node_type or pool.instance_type
+    groups: dict[str, Value] = {}
+    for group in env.node_groups:
+        spec: dict[str, Value] = {
+            "instance_types": [node_type],
+            "capacity_type": "ON_DEMAND",
+            "min_size": group.min_size,
+            "max_size": group.max_size,
+            "desired_size": group.desired_size,
+        }
+        if group.labels:
+            spec["labels"] = dict(group.labels)
+        groups[group.name] = spec
+    managed: dict[str, Value] = {}
+    for addon in addons.managed:
+        entry: dict[str, Value] = {}
+        if addon.before_compute:
+            entry["before_compute"] = True
+        if addon.configuration:
+            entry["configuration"] = dict(addon.configuration)
+        if addon.service_account is not None and addon.namespace is not None:
+            entry["pod_identity"] = {
+                "namespace": addon.namespace,
+                "service_account": addon.service_account,
+                "policies": list(EKS_ADDON_POLICIES[addon.aws_role or addon.name]),
+                "kms": True,
+            }
+        managed[addon.name] = entry
+    scaling = (
+        "Karpenter adds nodes above this baseline group (its controller runs here)"
+        if addons.node_autoscaler == "karpenter"
+        else "Cluster Autoscaler scales each group between min and max"
+    )
     body: list[Item] = [
         Attr("cluster_name", Expr("local.name")),
         Attr("vpc_id", Expr("module.vpc.vpc_id")),
@@ -44,23 +90,54 @@ def _eks(design: Design, env: EnvironmentSizing) -> Block:
         Attr("kms_key_arn", Expr("module.security.kms_key_arn")),
         Attr("log_retention_days", design.observability.log_retention_days),
         Blank(),
-        Comment(f"{pool.scaler} scales nodes between min and max; min covers one AZ lost."),
-        Attr(
-            "node_groups",
-            {
-                "general": {
-                    "instance_types": [env.node_type or pool.instance_type],
-                    "capacity_type": "ON_DEMAND",
-                    "min_size": env.node_min,
-                    "max_size": env.node_max,
-                    "desired_size": env.node_min,
-                }
-            },
+        Comment(
+            "Cluster administrators (access entries): the pipeline needs none, it commits to "
+            "git and Argo CD applies."
         ),
+        Attr("access_entries", Expr(ADMIN_ACCESS_ENTRIES)),
+        Blank(),
+        Comment("vpc-cni enforces the NetworkPolicies; the EBS CSI driver's role is bound by"),
+        Comment("Pod Identity."),
+        Attr("addons", managed),
+        Blank(),
+        Comment(
+            f"{scaling}; min covers one AZ lost. EKS allows "
+            "at most 450 nodes per managed node group, so a larger pool is split."
+        ),
+        Attr("node_groups", groups),
         Blank(),
         _tags(),
     ]
     return _module("eks", "eks", body)
+
+
+def _eks_addons(design: Design, env: EnvironmentSizing) -> Block:
+    """The AWS side of the add-ons Argo CD installs: roles bound by Pod Identity."""
+    addons = design.addons
+    if addons is None:
+        msg = "an EKS design without add-ons"
+        raise UnbuildableDesignError(msg)
+    identities: dict[str, Value] = {
+        chart.name: {
+            "namespace": chart.namespace,
+            "service_account": chart.service_account,
+            "policy": chart.aws_role,
+        }
+        for chart in addons.charts
+        if chart.service_account is not None and chart.aws_role is not None
+    }
+    body: list[Item] = [
+        Attr("cluster_name", Expr("module.eks.cluster_name")),
+        Attr("region", Expr("var.region")),
+        Attr("log_group_prefix", f"/{design.name}/{env.name}/"),
+    ]
+    if addons.node_autoscaler == "karpenter":
+        body += [
+            Attr("node_role_arn", Expr("module.eks.node_role_arn")),
+            Attr("karpenter_queue_name", karpenter_queue(design, env)),
+        ]
+    body += [Blank(), Attr("pod_identities", identities), Blank(), _tags()]
+    return _module("eks_addons", "eks-addons", body)
 
 
 def _egress_ports(design: Design, service: ServicePlan) -> list[int]:

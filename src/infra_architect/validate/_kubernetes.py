@@ -46,6 +46,16 @@ def overlays(tree: Path) -> list[Path]:
     )
 
 
+def platforms(tree: Path) -> list[Path]:
+    """Each cluster's add-on app-of-apps (``infra/k8s/platform/<env>``)."""
+    root = tree / "infra" / "k8s" / "platform"
+    return (
+        sorted(p for p in root.iterdir() if (p / "kustomization.yaml").is_file())
+        if root.is_dir()
+        else []
+    )
+
+
 def kubernetes_version(tree: Path) -> str:
     """The version the design pins (design.json), else the one the tool generates for."""
     default = load_catalog().design.engine_versions.kubernetes
@@ -111,6 +121,12 @@ def run_kubernetes(tools: Toolchain, tree: Path, slo: float | None) -> Iterator[
             for obj in load_manifests(path.read_text(encoding="utf-8"), str(path.relative_to(tree)))
         ]
         yield _schemas("infra/k8s/argocd", objects, kubernetes_version(tree))
+    # Each cluster's app-of-apps (the add-on Applications) and the root app bootstrap applies.
+    for platform in platforms(tree):
+        root = platform / "root.yaml"
+        if root.is_file():
+            objects = load_manifests(root.read_text(encoding="utf-8"), str(root.relative_to(tree)))
+            yield _schemas(str(root.relative_to(tree)), objects, kubernetes_version(tree))
     if tools.kubectl is None:
         yield ToolResult(
             tool="kubectl kustomize",
@@ -143,6 +159,26 @@ def run_kubernetes(tools: Toolchain, tree: Path, slo: float | None) -> Iterator[
         yield _promql(target, objects)
         yield from _checkov(tools, target, rendered)
         yield _rules(target, objects, slo if overlay.name == "prod" else None)
+    for platform in platforms(tree):
+        target = f"infra/k8s/platform/{platform.name}"
+        rendered, errors = build_overlay(tools.kubectl, platform)
+        if rendered is None:
+            yield ToolResult(
+                tool="kubectl kustomize",
+                target=target,
+                status="failed",
+                detail="build failed",
+                findings=errors,
+            )
+            continue
+        objects = load_manifests(rendered, f"{target} (rendered)")
+        yield ToolResult(
+            tool="kubectl kustomize",
+            target=target,
+            status="passed",
+            detail=f"{len(objects)} objects",
+        )
+        yield _schemas(target, objects, version)
 
 
 def _schemas(target: str, objects: list[K8sObject], version: str) -> ToolResult:

@@ -277,9 +277,14 @@ def test_the_staging_root_builds_staging_sizes(spec: Path) -> None:
     if staging.node_type is not None:
         groups = modules["eks"]["node_groups"]
         assert isinstance(groups, dict)
-        general = groups["general"]
-        assert general["instance_types"] == [staging.node_type]
-        assert (general["min_size"], general["max_size"]) == (staging.node_min, staging.node_max)
+        # The design's groups (within the EKS per-group quota; on eks-karpenter the group
+        # holds the baseline and Karpenter adds the rest), each of staging's shape.
+        assert sorted(groups) == sorted(g.name for g in staging.node_groups)
+        for group in staging.node_groups:
+            body = groups[group.name]
+            assert body["instance_types"] == [staging.node_type]
+            assert (body["min_size"], body["max_size"]) == (group.min_size, group.max_size)
+        assert sum(g.min_size for g in staging.node_groups) == staging.node_min
     if design.compute.platform == "ecs-fargate":
         services = modules["ecs"]["services"]
         assert isinstance(services, dict)

@@ -27,6 +27,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import Recovery
 from infra_architect.engine._standby import standby_sizing
+from infra_architect.engine.choose._addons import size_node_groups
 from infra_architect.engine.choose._compute import (
     FARGATE_SIZES,
     disruption_min_available,
@@ -66,7 +67,7 @@ def size_environments(  # noqa: PLR0917  (the design's parts, in pipeline order)
     sizing = catalog.design.data_sizing
     search = {s.name for s in data.stores if s.kind == "opensearch"}
     return [
-        _with_search_layout(env, search, sizing)
+        _with_node_groups(catalog, compute, _with_search_layout(env, search, sizing))
         for env in (
             _staging(req, catalog, compute, network, data, azs),
             _prod(
@@ -80,6 +81,20 @@ def size_environments(  # noqa: PLR0917  (the design's parts, in pipeline order)
             ),
         )
     ]
+
+
+def _with_node_groups(
+    catalog: Catalog, compute: ComputeDesign, env: EnvironmentSizing
+) -> EnvironmentSizing:
+    """The managed node groups holding the environment's nodes, within the EKS quota."""
+    if env.node_type is None or env.node_min is None or env.node_max is None:
+        return env
+    shapes = [*catalog.design.staging_node_types, *catalog.design.node_types]
+    shape = named(shapes, env.node_type, "node type", where="the catalog")
+    groups, cpu_limit = size_node_groups(
+        catalog, compute.platform, shape.vcpu, env.node_min, env.node_max
+    )
+    return env.model_copy(update={"node_groups": groups, "karpenter_cpu_limit": cpu_limit})
 
 
 def _with_search_layout(
