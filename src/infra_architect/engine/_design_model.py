@@ -736,7 +736,11 @@ class PipelineVariable(_Out):
     )
     required: bool = Field(description="False: the workflows work unset (a documented default).")
     used_for: str
-    value_from: str = Field(description="Where its value comes from, as a command or a fact.")
+    value_command: str | None = Field(
+        description="A command that prints the value (ENVIRONMENT stands for each "
+        "environment it is set on); None: the value is a fact only you know."
+    )
+    value_note: str = Field(description="Where the value comes from, in words.")
 
 
 class SyncGate(_Out):

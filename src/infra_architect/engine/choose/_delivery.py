@@ -452,8 +452,9 @@ def pipeline_variables(
             environments=list(ENVIRONMENTS),
             required=True,
             used_for=f"the IAM role a job assumes with GitHub's OIDC token to {deploys}",
-            value_from=f"terraform -chdir={BOOTSTRAP_ROOT}/<environment> output -raw "
-            "github_deploy_role_arn (the role in that environment's account)",
+            value_command=f"terraform -chdir={BOOTSTRAP_ROOT}/ENVIRONMENT output -raw "
+            "github_deploy_role_arn",
+            value_note="the bootstrap root of each environment's account creates the role",
         ),
         PipelineVariable(
             name="AWS_STAGING_PULL_ROLE_ARN",
@@ -462,8 +463,10 @@ def pipeline_variables(
             required=True,
             used_for="the role in the staging account the promote job assumes to read the "
             "verified image from the staging registry",
-            value_from=f"terraform -chdir={BOOTSTRAP_ROOT}/staging output -raw "
+            value_command=f"terraform -chdir={BOOTSTRAP_ROOT}/staging output -raw "
             "github_staging_pull_role_arn",
+            value_note="the staging account's bootstrap root creates the role; it trusts "
+            "only jobs of the prod environment",
         ),
         PipelineVariable(
             name="ARTIFACT_ATTESTATIONS",
@@ -472,16 +475,18 @@ def pipeline_variables(
             required=False,
             used_for="signed build provenance for each image (GitHub artifact attestations); "
             "unset means on",
-            value_from="leave unset; set to false only in a private repository on a GitHub "
-            "Free, Pro or Team plan, where artifact attestations are not available",
+            value_command=None,
+            value_note="leave unset; set to false only in a private repository on a GitHub "
+            "Free, Pro or Team plan, where artifact attestations are not available (GitHub "
+            'Docs, "Using artifact attestations to establish provenance for builds")',
         ),
     ]
     if smoke_tested(compute, network):
         entry = (
-            "the load balancer the Ingress creates"
+            "the load balancer the Ingress creates (kubectl get ingress: ADDRESS)"
             if kubernetes
-            else "terraform -chdir=infra/terraform/environments/<environment> output -raw "
-            "load_balancer_dns_name"
+            else "the load balancer (terraform output load_balancer_dns_name of the "
+            "environment's root)"
         )
         variables.append(
             PipelineVariable(
@@ -490,8 +495,9 @@ def pipeline_variables(
                 environments=list(ENVIRONMENTS),
                 required=True,
                 used_for="the smoke test through the load balancer after each deploy",
-                value_from="https://<the name the TLS certificate covers>, a DNS record "
-                f"pointing at {entry} (no trailing slash)",
+                value_command=None,
+                value_note="https:// and the DNS name the TLS certificate covers, a record "
+                f"pointing at {entry}; no trailing slash",
             )
         )
     return variables
