@@ -361,6 +361,15 @@ class PipelineTimeouts(_Data):
     rollout_wait_seconds: int = Field(ge=60)
 
 
+class ContainerImages(_Data):
+    """The base images every generated Dockerfile builds and runs on (design.yaml
+    container_images); both run the same Python minor."""
+
+    python: str = Field(pattern=r"^3\.[0-9]+$")
+    build: str = Field(min_length=1)
+    runtime: str = Field(min_length=1)
+
+
 class Mesh(_Data):
     """The service mesh the design runs when the team can operate one."""
 
@@ -484,6 +493,7 @@ class DesignData(_Data):
     listener_rule_priority_step: int = Field(ge=1)
     kubernetes_manifests: KubernetesManifests
     pipeline_timeouts: PipelineTimeouts
+    container_images: ContainerImages
     recovery_window_days: dict[Literal["protected", "unprotected"], int]
     cause_alarms: CauseAlarmPolicy
     waf_rate_limit: WafRateLimit

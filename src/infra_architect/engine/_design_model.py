@@ -725,6 +725,45 @@ class PipelineTimeouts(_Out):
     )
 
 
+class PipelineVariable(_Out):
+    """A GitHub Actions variable or secret a generated workflow reads. Nothing generated
+    sets it: it is set once (``gh variable set`` / ``gh secret set``) before the first
+    release, from the source named here."""
+
+    name: str
+    kind: Literal["vars", "secrets"]
+    environments: list[str] = Field(
+        description="The GitHub environments it is set on; empty: repository-level."
+    )
+    required: bool = Field(description="False: the workflows work unset (a documented default).")
+    used_for: str
+    value_command: str | None = Field(
+        description="A command that prints the value (ENVIRONMENT stands for each "
+        "environment it is set on); None: the value is a fact only you know."
+    )
+    value_note: str = Field(description="Where the value comes from, in words.")
+
+
+class SyncGate(_Out):
+    """How a workflow learns, without the Kubernetes API, that an environment runs the
+    commit it pushed: Argo CD Notifications sets a commit status on the revision it
+    synced once the Application is Synced and Healthy (a Rollout is Healthy only when
+    its canary analysis passed), and a failed status when the sync fails or health
+    degrades. The Argo CD notification template and the workflow both read this."""
+
+    environment: str
+    application: str = Field(description="The Argo CD Application that deploys it.")
+    status_context: str = Field(description="The commit status context Argo CD sets.")
+
+
+class BaseImages(_Out):
+    """The images each service's Dockerfile builds and runs on: the same Python minor."""
+
+    python: str
+    build: str
+    runtime: str
+
+
 class DeliveryDesign(_Out):
     decision: Decision
     strategy: Literal["rolling", "blue-green", "canary"]
@@ -757,6 +796,14 @@ class DeliveryDesign(_Out):
     manual_prod_approval: bool = Field(
         description="A named person approves each production release (change management)."
     )
+    variables: list[PipelineVariable] = Field(
+        description="Every vars.X and secrets.X the workflows read, with its source."
+    )
+    sync_gates: list[SyncGate] = Field(
+        description="GitOps (EKS): per environment, the commit status the verify job waits "
+        "for; empty where the pipeline deploys through the AWS API (ECS)."
+    )
+    base_images: BaseImages
 
     @computed_field(description="CodeDeploy canary: the traffic share of its first step.")  # type: ignore[prop-decorator]
     @property
@@ -778,6 +825,18 @@ class DeliveryDesign(_Out):
     @property
     def argo_failure_limit(self) -> int:
         return self.analysis_failure_limit - 1
+
+    def sync_gate(self, environment: str) -> SyncGate:
+        for g in self.sync_gates:
+            if g.environment == environment:
+                return g
+        raise DesignLookupError("sync gate", environment, [g.environment for g in self.sync_gates])
+
+    def variable(self, name: str) -> PipelineVariable:
+        for v in self.variables:
+            if v.name == name:
+                return v
+        raise DesignLookupError("pipeline variable", name, [v.name for v in self.variables])
 
     def release(self, service: str) -> ReleaseMechanism:
         for r in self.releases:

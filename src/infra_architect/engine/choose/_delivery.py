@@ -15,18 +15,21 @@ from infra_architect.catalog import Catalog
 from infra_architect.engine._constraints import repository
 from infra_architect.engine._design_model import (
     Alternative,
+    BaseImages,
     ComputeDesign,
     Decision,
     DeliveryDesign,
     Environment,
     NetworkDesign,
     PipelineTimeouts,
+    PipelineVariable,
     Platform,
     ReleaseMechanism,
     ServicePlan,
     ServiceRelease,
     Stage,
     StrategyRisk,
+    SyncGate,
 )
 from infra_architect.engine._model import Constraints
 from infra_architect.errors import named
@@ -138,8 +141,9 @@ def choose_delivery(
     stages = [
         Stage(
             name="build",
-            does="build the image once; tag it with the git SHA, push, record its digest; SBOM "
-            "and vulnerability scan",
+            does="build the image once as a single-platform image (ECR's basic scan reads an "
+            "image, not an index of attestations); tag it with the git SHA, push, record its "
+            "digest; signed build provenance (a GitHub artifact attestation); vulnerability scan",
             gate="build and scan pass (no critical CVEs)",
         ),
         Stage(
@@ -156,9 +160,22 @@ def choose_delivery(
         ),
         Stage(
             name="verify",
-            does="smoke tests, then SLO metrics (error rate, p99 latency) compared with the "
-            "stable version"
-            + (" by automated canary analysis" if strategy == "canary" else " by alarms"),
+            does=(
+                "wait until Argo CD reports the environment Synced and Healthy at the deploy "
+                "commit (GitOps: no job reaches the cluster's API; a Rollout is Healthy only "
+                "after its analysis passed), then smoke tests; the SLO burn-rate alerts are "
+                "PrometheusRules the pipeline cannot query from outside the cluster, so "
+                + (
+                    "the Rollout's analysis of the SLO metrics is the gate"
+                    if strategy != "rolling"
+                    else "they page on-call, who roll back by reverting the deploy commit"
+                )
+                if compute.platform.kubernetes
+                else "smoke tests, then SLO metrics (error rate, p99 latency) compared with the "
+                "stable version"
+                + (" by automated canary analysis" if strategy == "canary" else " by alarms")
+                + "; no SLO burn-rate composite alarm may be firing"
+            ),
             gate=f"no regression for {detection.show()}",
         ),
         Stage(
@@ -248,6 +265,9 @@ def choose_delivery(
         pipeline_timeouts=PipelineTimeouts(**design.pipeline_timeouts.model_dump()),
         repository=repository(req),
         manual_prod_approval=bool(req.compliance),
+        variables=pipeline_variables(req.metadata.name, compute, network),
+        sync_gates=sync_gates(req.metadata.name, compute),
+        base_images=BaseImages(**design.container_images.model_dump()),
     )
 
 
@@ -383,3 +403,101 @@ def _cost_of(strategy: str) -> str:
         "blue-green": "doubles capacity during deploys",
         "canary": "needs automated analysis a simpler strategy does without",
     }[strategy]
+
+
+ENVIRONMENTS = ("staging", "prod")
+"""The environments the workflows deploy to, in order (GitHub environments of the same name)."""
+BOOTSTRAP_ROOT = "infra/terraform/bootstrap"
+"""The per-account Terraform root that creates the GitHub OIDC provider and deploy roles."""
+
+
+def sync_gates(name: str, compute: ComputeDesign) -> list[SyncGate]:
+    """GitOps on EKS: the cluster's API endpoint is private and the runners are
+    GitHub-hosted, so no job talks to the cluster. Each environment's Application
+    reports on the commit it synced; the workflow waits for that report."""
+    if not compute.platform.kubernetes:
+        return []
+    return [
+        SyncGate(
+            environment=env,
+            application=f"{name}-{env}",
+            status_context=f"argocd/{name}-{env}",
+        )
+        for env in ENVIRONMENTS
+    ]
+
+
+def smoke_tested(compute: ComputeDesign, network: NetworkDesign) -> bool:
+    """A public service with a health endpoint (HTTP probe or gRPC health) is called
+    through the load balancer after each deploy."""
+    edge = set(network.grpc.edge) if network.grpc is not None else set()
+    return any(s.public and (s.probes is not None or s.name in edge) for s in compute.services)
+
+
+def pipeline_variables(
+    name: str, compute: ComputeDesign, network: NetworkDesign
+) -> list[PipelineVariable]:
+    """Every variable the generated workflows read. GitHub resolves an environment's
+    variable before a repository's, so one name serves both accounts."""
+    kubernetes = compute.platform.kubernetes
+    deploys = (
+        "push the image to the environment's registry (build in staging, promote in prod)"
+        if kubernetes
+        else "push the image, register task definitions and deploy the ECS services"
+    )
+    variables = [
+        PipelineVariable(
+            name="AWS_DEPLOY_ROLE_ARN",
+            kind="vars",
+            environments=list(ENVIRONMENTS),
+            required=True,
+            used_for=f"the IAM role a job assumes with GitHub's OIDC token to {deploys}",
+            value_command=f"terraform -chdir={BOOTSTRAP_ROOT}/ENVIRONMENT output -raw "
+            "github_deploy_role_arn",
+            value_note="the bootstrap root of each environment's account creates the role",
+        ),
+        PipelineVariable(
+            name="AWS_STAGING_PULL_ROLE_ARN",
+            kind="vars",
+            environments=["prod"],
+            required=True,
+            used_for="the role in the staging account the promote job assumes to read the "
+            "verified image from the staging registry",
+            value_command=f"terraform -chdir={BOOTSTRAP_ROOT}/staging output -raw "
+            "github_staging_pull_role_arn",
+            value_note="the staging account's bootstrap root creates the role; it trusts "
+            "only jobs of the prod environment",
+        ),
+        PipelineVariable(
+            name="ARTIFACT_ATTESTATIONS",
+            kind="vars",
+            environments=[],
+            required=False,
+            used_for="signed build provenance for each image (GitHub artifact attestations); "
+            "unset means on",
+            value_command=None,
+            value_note="leave unset; set to false only in a private repository on a GitHub "
+            "Free, Pro or Team plan, where artifact attestations are not available (GitHub "
+            'Docs, "Using artifact attestations to establish provenance for builds")',
+        ),
+    ]
+    if smoke_tested(compute, network):
+        entry = (
+            "the load balancer the Ingress creates (kubectl get ingress: ADDRESS)"
+            if kubernetes
+            else "the load balancer (terraform output load_balancer_dns_name of the "
+            "environment's root)"
+        )
+        variables.append(
+            PipelineVariable(
+                name="PUBLIC_URL",
+                kind="vars",
+                environments=list(ENVIRONMENTS),
+                required=True,
+                used_for="the smoke test through the load balancer after each deploy",
+                value_command=None,
+                value_note="https:// and the DNS name the TLS certificate covers, a record "
+                f"pointing at {entry}; no trailing slash",
+            )
+        )
+    return variables
