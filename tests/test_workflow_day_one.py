@@ -193,12 +193,36 @@ def test_sync_gates_name_the_applications_argo_cd_runs(tree: Tree) -> None:
         assert gates == []
         return
     applications = {
-        yaml.safe_load(text)["metadata"]["name"]
+        document["metadata"]["name"]: document
         for path, text in tree.files.items()
-        if path.startswith("infra/k8s/argocd/") and yaml.safe_load(text)["kind"] == "Application"
+        if path.startswith("infra/k8s/platform/") and path.endswith(".yaml")
+        for document in yaml.safe_load_all(text)
+        if isinstance(document, dict) and document.get("kind") == "Application"
     }
-    assert {g.application for g in gates} <= applications
-    assert all(g.status_context == f"argocd/{g.application}" for g in gates)
+    assert {g.application for g in gates} <= set(applications)
+    # Argo CD Notifications sets the status the gate waits for: every gated Application
+    # subscribes to the three triggers, and each template's label renders to the context
+    for gate in gates:
+        annotations = applications[gate.application]["metadata"]["annotations"]
+        for trigger in ("on-deployed", "on-sync-failed", "on-health-degraded"):
+            assert f"notifications.argoproj.io/subscribe.{trigger}.github" in annotations
+        values = yaml.safe_load(
+            tree.files[f"infra/k8s/platform/{gate.environment}/argocd-values.yaml"]
+        )
+        notifications = values["notifications"]
+        assert notifications["enabled"] is True
+        assert "service.github" in notifications["notifiers"]
+        triggers = {
+            name.removeprefix("trigger."): yaml.safe_load(body)
+            for name, body in notifications["triggers"].items()
+        }
+        assert set(triggers) >= {"on-deployed", "on-sync-failed", "on-health-degraded"}
+        for steps in triggers.values():
+            for template in (t for step in steps for t in step["send"]):
+                status = yaml.safe_load(notifications["templates"][f"template.{template}"])
+                label = status["github"]["status"]["label"]
+                rendered = label.replace("{{.app.metadata.name}}", gate.application)
+                assert rendered == gate.status_context
 
 
 # --- SLO check --------------------------------------------------------------------------

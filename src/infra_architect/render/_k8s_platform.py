@@ -27,6 +27,11 @@ SYNC_WAVE = "argocd.argoproj.io/sync-wave"
 FINALIZER = "resources-finalizer.argocd.argoproj.io"
 
 
+NOTIFICATIONS_SECRET = "argocd-notifications-secret"  # noqa: S105  (a Secret's name)
+GATE_TRIGGERS = ("on-deployed", "on-health-degraded", "on-sync-failed")
+"""The Argo CD Notifications triggers that set the commit status a sync gate waits for."""
+
+
 def platform_folder(env: EnvironmentSizing) -> str:
     return f"{K8S}/platform/{env.name}"
 
@@ -59,6 +64,14 @@ def bootstrap_commands(design: Design, env: EnvironmentSizing) -> list[str]:
             f"helm upgrade --install {argocd.name} {argocd.chart} --repo {argocd.repo_url} "
             f"--version {argocd.version} --namespace {argocd.namespace} --create-namespace "
             f"--kube-context {cluster} --values {folder}/argocd-values.yaml --wait"
+        ),
+        # the GitHub App Argo CD Notifications sets commit statuses as (argocd-values.yaml)
+        (
+            f"kubectl --context {cluster} -n {argocd.namespace} create secret generic "
+            f"{NOTIFICATIONS_SECRET} "
+            '--from-literal=github-appID="$ARGOCD_GITHUB_APP_ID" '
+            '--from-literal=github-installationID="$ARGOCD_GITHUB_INSTALLATION_ID" '
+            '--from-file=github-privateKey="$ARGOCD_GITHUB_APP_KEY_FILE"'
         ),
         f"kubectl --context {cluster} apply -n {argocd.namespace} -f {folder}/root.yaml",
     ]
@@ -215,6 +228,8 @@ def _workloads_application(design: Design, env: EnvironmentSizing) -> Doc:
                     if env.name == "prod"
                     else "automated from main"
                 ),
+                # the commit statuses the workflows' sync gate waits for (argocd-values.yaml)
+                **{f"notifications.argoproj.io/subscribe.{t}.github": "" for t in GATE_TRIGGERS},
             },
             finalizers=[FINALIZER],
         ),
