@@ -45,7 +45,7 @@ from infra_architect.engine.choose._availability import (
 )
 from infra_architect.engine.choose._compute import choose_compute
 from infra_architect.engine.choose._data import choose_data
-from infra_architect.engine.choose._delivery import choose_delivery
+from infra_architect.engine.choose._delivery import choose_delivery, release_conflicts
 from infra_architect.engine.choose._environments import size_environments
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
@@ -233,7 +233,9 @@ def _design_conflicts(
     chosen = named(
         delivery.comparison, delivery.strategy, "strategy risk", key=attrgetter("strategy")
     )
-    if not chosen.fits:
+    # Rolling because Service Connect rules CodeDeploy out: release_conflicts says so.
+    demoted = delivery.strategy == "rolling" and bool(delivery.service_connect_rolling)
+    if not chosen.fits and not demoted:
         out.append(
             Conflict(
                 id="deploy-burn-over-budget",
@@ -247,6 +249,7 @@ def _design_conflicts(
                 fields=["delivery.deploys_per_day", "availability.slo"],
             )
         )
+    out.extend(release_conflicts(delivery))
     if (
         req.decisions.nat is NatChoice.SINGLE
         and slo >= catalog.policy.paging_slo

@@ -708,6 +708,12 @@ class ServiceRelease(_Out):
     service: str
     mechanism: ReleaseMechanism
     why: str
+    service_connect: bool = Field(
+        default=False,
+        description="ECS: the service joins the Service Connect namespace. Every long-running "
+        "ECS service does except a CodeDeploy one: AWS supports Service Connect only with "
+        "rolling deployments (ECS Developer Guide, Service Connect considerations).",
+    )
 
 
 class PipelineTimeouts(_Out):
@@ -755,6 +761,16 @@ class DeliveryDesign(_Out):
     repository: str = Field(description="Git repository Argo CD syncs from.")
     manual_prod_approval: bool = Field(
         description="A named person approves each production release (change management)."
+    )
+    service_connect_rolling: list[str] = Field(
+        default_factory=list,
+        description="ECS services the progressive strategy would shift through CodeDeploy "
+        "that roll instead, because they call or are called over Service Connect.",
+    )
+    release_decision: Decision | None = Field(
+        default=None,
+        description="ECS with a progressive strategy: which services CodeDeploy shifts and "
+        "which stay in the Service Connect mesh and roll.",
     )
 
     @computed_field(description="CodeDeploy canary: the traffic share of its first step.")  # type: ignore[prop-decorator]
@@ -1280,4 +1296,6 @@ class Design(_Out):
             self.delivery.decision,
             self.observability.decision,
             self.security.decision,
+            # Last, so the numbers of the ADRs before it stay what they were.
+            *([self.delivery.release_decision] if self.delivery.release_decision else []),
         ]

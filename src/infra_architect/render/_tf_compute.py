@@ -132,7 +132,10 @@ def _ecs_service(
         if metric == "queue":
             queue = next(q for q in design.data.queues if q.name in service.uses)
             spec["scaling_queue_name"] = Expr(f'module.messaging.queue_names["{queue.name}"]')
-    codedeploy = design.delivery.release(service.name).codedeploy_ecs
+    release = next(r for r in design.delivery.releases if r.service == service.name)
+    codedeploy = release.mechanism.codedeploy_ecs
+    if release.service_connect:
+        spec["service_connect"] = True
     if behind_alb:
         spec["load_balanced"] = True
         spec["target_group_arn"] = Expr(f'module.alb.target_group_arns["{service.name}-blue"]')

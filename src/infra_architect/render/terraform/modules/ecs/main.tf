@@ -271,17 +271,22 @@ resource "aws_ecs_service" "this" {
     }
   }
 
-  service_connect_configuration {
-    enabled   = true
-    namespace = aws_service_discovery_http_namespace.this.arn
+  # Never on a CODE_DEPLOY service: AWS supports Service Connect only with rolling
+  # deployments (the services variable refuses the pair).
+  dynamic "service_connect_configuration" {
+    for_each = each.value.service_connect ? [1] : []
+    content {
+      enabled   = true
+      namespace = aws_service_discovery_http_namespace.this.arn
 
-    dynamic "service" {
-      for_each = each.value.port == null ? [] : [each.value.port]
-      content {
-        port_name = each.key
+      dynamic "service" {
+        for_each = each.value.port == null ? [] : [each.value.port]
+        content {
+          port_name = each.key
 
-        client_alias {
-          port = service.value
+          client_alias {
+            port = service.value
+          }
         }
       }
     }

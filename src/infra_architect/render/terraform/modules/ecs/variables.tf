@@ -58,7 +58,7 @@ variable "alarm_topic_arn" {
 }
 
 variable "services" {
-  description = "Long-running services and scheduled tasks, sized by the design; environment holds where the stores a service uses are (and as whom it connects), secrets the Secrets Manager ARNs injected as variables; app_protocol (http, http2, grpc) tells Service Connect's proxy how to balance and measure the port."
+  description = "Long-running services and scheduled tasks, sized by the design; environment holds where the stores a service uses are (and as whom it connects), secrets the Secrets Manager ARNs injected as variables; app_protocol (http, http2, grpc) tells Service Connect's proxy how to balance and measure the port; service_connect joins the Service Connect namespace (never with deployment = codedeploy)."
   type = map(object({
     image                     = string
     cpu                       = number
@@ -83,11 +83,21 @@ variable "services" {
     scale_in_cooldown         = optional(number, 300)
     scale_out_cooldown        = optional(number, 60)
     deployment                = optional(string, "rolling")
+    service_connect           = optional(bool, false)
     canary_percent            = optional(number, 10)
     canary_minutes            = optional(number, 5)
     rollback_alarm_names      = optional(list(string), [])
     schedule                  = optional(string)
   }))
+
+  # ECS Developer Guide, Service Connect considerations: "Only services that use rolling
+  # deployments are supported with Service Connect"; CreateService rejects the pair.
+  validation {
+    condition = alltrue([
+      for service in var.services : !(service.deployment == "codedeploy" && (service.service_connect || length(service.callers) > 0))
+    ])
+    error_message = "A CodeDeploy (CODE_DEPLOY) service can neither join Service Connect nor be called over it: AWS supports Service Connect only with rolling deployments."
+  }
 }
 
 variable "tags" {
