@@ -27,6 +27,7 @@ from infra_architect.catalog._catalog import (
     load_catalog,
 )
 from infra_architect.catalog._data_sizing import AuroraClass, DataSizing
+from infra_architect.catalog._limits import AccountQuota, Limits, NameLimit
 from infra_architect.catalog._prices import (
     HOURS_PER_MONTH,
     SECONDS_PER_MONTH,
@@ -51,6 +52,7 @@ __all__ = [
     "HOURS_PER_MONTH",
     "SECONDS_PER_MONTH",
     "TERMS",
+    "AccountQuota",
     "AuroraClass",
     "Buildable",
     "BuildableTable",
@@ -63,8 +65,10 @@ __all__ = [
     "DesignData",
     "EngineVersion",
     "KafkaBrokerClass",
+    "Limits",
     "MemoryDbClass",
     "MqInstanceClass",
+    "NameLimit",
     "NodeType",
     "Policy",
     "PriceCatalog",

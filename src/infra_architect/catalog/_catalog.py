@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ruamel.yaml import YAML
 
 from infra_architect.catalog._data_sizing import DataSizing
+from infra_architect.catalog._limits import Limits
 from infra_architect.catalog._prices import PriceCatalog, PriceList
 from infra_architect.catalog._streaming import Buildable, StreamingData
 from infra_architect.errors import named
@@ -507,6 +508,7 @@ class Catalog(_Data):
     design: DesignData
     streaming: StreamingData
     buildable: Buildable
+    limits: Limits = Field(description="AWS name lengths and new-account quotas.")
 
     @property
     def prices(self) -> PriceList:
@@ -529,4 +531,5 @@ def load_catalog() -> Catalog:
         design=DesignData.model_validate(_read("design.yaml")),
         streaming=StreamingData.model_validate(_read("streaming.yaml")),
         buildable=Buildable.model_validate(_read("buildable.yaml")),
+        limits=Limits.model_validate(_read("limits.yaml")),
     )

@@ -25,6 +25,7 @@ from infra_architect.engine._design_model import (
     SpikeStudy,
 )
 from infra_architect.engine._model import Conflict, Constraints, Severity
+from infra_architect.engine._names import resource_names
 from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine._standby import failover_actions
 from infra_architect.engine.assess import (
@@ -197,6 +198,17 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         conflicts=conflicts,
         assumptions=constraints.assumptions,
         assumption_costs=assumption_costs,
+        names=[
+            resource_names(
+                catalog,
+                req.metadata.name,
+                env.name,
+                compute=compute,
+                network=network,
+                delivery=delivery,
+            )
+            for env in environments
+        ],
     )
 
 

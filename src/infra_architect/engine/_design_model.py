@@ -1199,6 +1199,24 @@ class EnvironmentSizing(_Out):
 # --- cost and the whole ---------------------------------------------------------------
 
 
+class ResourceNames(_Out):
+    """AWS names with a length limit that one environment's Terraform builds, within
+    AWS's limits (catalog limits.yaml); a name that did not fit ends in a hash."""
+
+    environment: Literal["staging", "prod"]
+    load_balancer: str
+    target_groups: dict[str, str] = Field(
+        description="Per ALB target group key (<service>-blue, <service>-green)."
+    )
+    roles: dict[str, str] = Field(
+        description="ECS roles: task-execution, codedeploy, scheduler (EKS: none)."
+    )
+    schedules: dict[str, str] = Field(description="EventBridge schedule per ECS cron service.")
+    codedeploy_configs: dict[str, str] = Field(
+        description="CodeDeploy deployment config per CodeDeploy ECS service."
+    )
+
+
 class DodAnswer(_Out):
     question: str
     done: bool
@@ -1272,6 +1290,9 @@ class Design(_Out):
     assumption_costs: list[AssumptionCost] = Field(
         description="The defaults the bill rests on, priced, largest effect first."
     )
+    names: list[ResourceNames] = Field(
+        default_factory=list, description="Per environment, the AWS names with a length limit."
+    )
 
     @property
     def feasible(self) -> bool:
@@ -1279,6 +1300,9 @@ class Design(_Out):
 
     def environment(self, name: str) -> EnvironmentSizing:
         return named(self.environments, name, "environment")
+
+    def names_of(self, environment: str) -> ResourceNames:
+        return named(self.names, environment, "resource names", key=lambda n: n.environment)
 
     @property
     def decisions(self) -> list[Decision]:
