@@ -26,6 +26,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine._names import resource_names
+from infra_architect.engine._quotas import quota_conflicts
 from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine._standby import failover_actions
 from infra_architect.engine.assess import (
@@ -166,8 +167,12 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         )
     simulation = Simulation(spike=spike, availability=paths, faults=faults)
     assumption_costs = _with_spike(price_assumptions(req, catalog), spike, prod_total(cost))
-    conflicts = constraints.conflicts + _design_conflicts(
-        req, catalog, availability, delivery, cost, assumption_costs=assumption_costs
+    conflicts = (
+        constraints.conflicts
+        + _design_conflicts(
+            req, catalog, availability, delivery, cost, assumption_costs=assumption_costs
+        )
+        + quota_conflicts(catalog, req.cloud.region, compute, environments)
     )
     feasible = not any(c.severity is Severity.ERROR for c in conflicts)
     return Design(
