@@ -332,6 +332,35 @@ def test_a_codedeploy_service_is_never_given_a_task_definition_by_update_service
     assert refused == []
 
 
+def test_the_ecs_module_joins_service_connect_only_when_told() -> None:
+    """The Service Connect block is dynamic on the flag the next test reads."""
+    text = (ECS_MODULE / "main.tf").read_text(encoding="utf-8")
+    block = text.split('dynamic "service_connect_configuration"')
+    assert len(block) == 2, "the ECS service's Service Connect block is no longer dynamic"
+    assert "for_each = each.value.service_connect ? [1] : []" in block[1].split("content")[0]
+    assert "service_connect_configuration {" not in text
+
+
+def test_no_ecs_service_is_both_codedeploy_and_service_connect(generated: Generated) -> None:
+    """ECS Developer Guide, Service Connect considerations: "Only services that use rolling
+    deployments are supported with Service Connect"; CreateService rejects a CODE_DEPLOY
+    service with a Service Connect configuration (moto does not)."""
+    both = []
+    for env, graph in generated.graphs.items():
+        for service in graph.of_type("aws_ecs_service"):
+            services = graph.value("${var.services}", service.scope)
+            assert isinstance(services, dict), f"{env}: var.services is {services!r}"
+            codedeploy = codedeploy_services(services)
+            both += [
+                f"{env} {service.address}[{name}]"
+                for name in codedeploy
+                if services[name].get("service_connect") is True or services[name].get("callers")
+            ]
+    assert both == []
+    releases = generated.design.delivery.releases
+    assert [r.service for r in releases if r.mechanism.codedeploy_ecs and r.service_connect] == []
+
+
 def test_search_volumes_terraform_allocates_are_what_the_bill_prices(
     generated: Generated,
 ) -> None:

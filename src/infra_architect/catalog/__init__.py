@@ -34,6 +34,7 @@ from infra_architect.catalog._cluster_addons import (
     QueueDepthMetric,
 )
 from infra_architect.catalog._data_sizing import AuroraClass, DataSizing
+from infra_architect.catalog._limits import AccountQuota, Limits, NameLimit
 from infra_architect.catalog._prices import (
     HOURS_PER_MONTH,
     SECONDS_PER_MONTH,
@@ -58,6 +59,7 @@ __all__ = [
     "HOURS_PER_MONTH",
     "SECONDS_PER_MONTH",
     "TERMS",
+    "AccountQuota",
     "AuroraClass",
     "Buildable",
     "BuildableTable",
@@ -73,9 +75,11 @@ __all__ = [
     "EngineVersion",
     "KafkaBrokerClass",
     "KubernetesRange",
+    "Limits",
     "ManagedAddon",
     "MemoryDbClass",
     "MqInstanceClass",
+    "NameLimit",
     "NodeType",
     "Policy",
     "PriceCatalog",

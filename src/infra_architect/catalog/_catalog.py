@@ -9,6 +9,7 @@ from ruamel.yaml import YAML
 
 from infra_architect.catalog._cluster_addons import ClusterAddonsData
 from infra_architect.catalog._data_sizing import DataSizing
+from infra_architect.catalog._limits import Limits
 from infra_architect.catalog._prices import PriceCatalog, PriceList
 from infra_architect.catalog._streaming import Buildable, StreamingData
 from infra_architect.errors import named
@@ -519,6 +520,7 @@ class Catalog(_Data):
     streaming: StreamingData
     buildable: Buildable
     cluster_addons: ClusterAddonsData
+    limits: Limits = Field(description="AWS name lengths and new-account quotas.")
 
     @property
     def prices(self) -> PriceList:
@@ -542,4 +544,5 @@ def load_catalog() -> Catalog:
         streaming=StreamingData.model_validate(_read("streaming.yaml")),
         buildable=Buildable.model_validate(_read("buildable.yaml")),
         cluster_addons=ClusterAddonsData.model_validate(_read("cluster_addons.yaml")),
+        limits=Limits.model_validate(_read("limits.yaml")),
     )

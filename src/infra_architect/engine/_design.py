@@ -26,6 +26,8 @@ from infra_architect.engine._design_model import (
     SpikeStudy,
 )
 from infra_architect.engine._model import Conflict, Constraints, Severity
+from infra_architect.engine._names import resource_names
+from infra_architect.engine._quotas import quota_conflicts
 from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine._standby import failover_actions
 from infra_architect.engine.assess import (
@@ -48,7 +50,7 @@ from infra_architect.engine.choose._availability import (
 )
 from infra_architect.engine.choose._compute import choose_compute
 from infra_architect.engine.choose._data import choose_data
-from infra_architect.engine.choose._delivery import choose_delivery
+from infra_architect.engine.choose._delivery import choose_delivery, release_conflicts
 from infra_architect.engine.choose._environments import size_environments
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
@@ -170,8 +172,12 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         )
     simulation = Simulation(spike=spike, availability=paths, faults=faults)
     assumption_costs = _with_spike(price_assumptions(req, catalog), spike, prod_total(cost))
-    conflicts = constraints.conflicts + _design_conflicts(
-        req, catalog, availability, delivery, cost, assumption_costs=assumption_costs
+    conflicts = (
+        constraints.conflicts
+        + _design_conflicts(
+            req, catalog, availability, delivery, cost, assumption_costs=assumption_costs
+        )
+        + quota_conflicts(catalog, req.cloud.region, compute, environments)
     )
     feasible = not any(c.severity is Severity.ERROR for c in conflicts)
     return Design(
@@ -216,6 +222,17 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         conflicts=conflicts,
         assumptions=constraints.assumptions,
         assumption_costs=assumption_costs,
+        names=[
+            resource_names(
+                catalog,
+                req.metadata.name,
+                env.name,
+                compute=compute,
+                network=network,
+                delivery=delivery,
+            )
+            for env in environments
+        ],
     )
 
 
@@ -252,7 +269,9 @@ def _design_conflicts(
     chosen = named(
         delivery.comparison, delivery.strategy, "strategy risk", key=attrgetter("strategy")
     )
-    if not chosen.fits:
+    # Rolling because Service Connect rules CodeDeploy out: release_conflicts says so.
+    demoted = delivery.strategy == "rolling" and bool(delivery.service_connect_rolling)
+    if not chosen.fits and not demoted:
         out.append(
             Conflict(
                 id="deploy-burn-over-budget",
@@ -266,6 +285,7 @@ def _design_conflicts(
                 fields=["delivery.deploys_per_day", "availability.slo"],
             )
         )
+    out.extend(release_conflicts(delivery))
     if (
         req.decisions.nat is NatChoice.SINGLE
         and slo >= catalog.policy.paging_slo

@@ -709,6 +709,12 @@ class ServiceRelease(_Out):
     service: str
     mechanism: ReleaseMechanism
     why: str
+    service_connect: bool = Field(
+        default=False,
+        description="ECS: the service joins the Service Connect namespace. Every long-running "
+        "ECS service does except a CodeDeploy one: AWS supports Service Connect only with "
+        "rolling deployments (ECS Developer Guide, Service Connect considerations).",
+    )
 
 
 class PipelineTimeouts(_Out):
@@ -804,6 +810,16 @@ class DeliveryDesign(_Out):
         "for; empty where the pipeline deploys through the AWS API (ECS)."
     )
     base_images: BaseImages
+    service_connect_rolling: list[str] = Field(
+        default_factory=list,
+        description="ECS services the progressive strategy would shift through CodeDeploy "
+        "that roll instead, because they call or are called over Service Connect.",
+    )
+    release_decision: Decision | None = Field(
+        default=None,
+        description="ECS with a progressive strategy: which services CodeDeploy shifts and "
+        "which stay in the Service Connect mesh and roll.",
+    )
 
     @computed_field(description="CodeDeploy canary: the traffic share of its first step.")  # type: ignore[prop-decorator]
     @property
@@ -1325,6 +1341,24 @@ class ClusterAddons(_Out):
 # --- cost and the whole ---------------------------------------------------------------
 
 
+class ResourceNames(_Out):
+    """AWS names with a length limit that one environment's Terraform builds, within
+    AWS's limits (catalog limits.yaml); a name that did not fit ends in a hash."""
+
+    environment: Literal["staging", "prod"]
+    load_balancer: str
+    target_groups: dict[str, str] = Field(
+        description="Per ALB target group key (<service>-blue, <service>-green)."
+    )
+    roles: dict[str, str] = Field(
+        description="ECS roles: task-execution, codedeploy, scheduler (EKS: none)."
+    )
+    schedules: dict[str, str] = Field(description="EventBridge schedule per ECS cron service.")
+    codedeploy_configs: dict[str, str] = Field(
+        description="CodeDeploy deployment config per CodeDeploy ECS service."
+    )
+
+
 class DodAnswer(_Out):
     question: str
     done: bool
@@ -1408,6 +1442,9 @@ class Design(_Out):
     assumption_costs: list[AssumptionCost] = Field(
         description="The defaults the bill rests on, priced, largest effect first."
     )
+    names: list[ResourceNames] = Field(
+        default_factory=list, description="Per environment, the AWS names with a length limit."
+    )
 
     @property
     def feasible(self) -> bool:
@@ -1415,6 +1452,9 @@ class Design(_Out):
 
     def environment(self, name: str) -> EnvironmentSizing:
         return named(self.environments, name, "environment")
+
+    def names_of(self, environment: str) -> ResourceNames:
+        return named(self.names, environment, "resource names", key=lambda n: n.environment)
 
     @property
     def decisions(self) -> list[Decision]:
@@ -1433,4 +1473,6 @@ class Design(_Out):
             self.observability.decision,
             self.security.decision,
             self.terraform_versions,
+            # Last, so the numbers of the ADRs before it stay what they were.
+            *([self.delivery.release_decision] if self.delivery.release_decision else []),
         ]

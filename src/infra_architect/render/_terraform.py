@@ -419,7 +419,9 @@ def _standby_blocks(design: Design, env: EnvironmentSizing, standby: StandbySizi
         in_recovery(
             primary,
             swap,
-            drop=("alarm_topic_arn",),
+            # IAM role names are global: the standby's roles keep the names built from
+            # its own module name, not the primary's.
+            drop=("alarm_topic_arn", "role_names"),
             override={
                 "name": Expr('"${local.name}-recovery"'),
                 "services": standby_ecs_services(services, standby, env),

@@ -197,8 +197,10 @@ def _ecs_service(
     secrets = _secrets(design, service)
     if secrets:
         spec["secrets"] = secrets
+    names = design.names_of(env.name)
     if service.schedule:
         spec["schedule"] = service.eventbridge_schedule
+        spec["schedule_name"] = names.schedules[service.name]
         return spec
     scaling = service.autoscaling
     if scaling is not None:
@@ -209,7 +211,22 @@ def _ecs_service(
         if metric == "queue":
             queue = next(q for q in design.data.queues if q.name in service.uses)
             spec["scaling_queue_name"] = Expr(f'module.messaging.queue_names["{queue.name}"]')
-    codedeploy = design.delivery.release(service.name).codedeploy_ecs
+    spec.update(_release_spec(design, env, service, behind_alb=behind_alb))
+    spec["rollback_alarm_names"] = Expr("module.observability.deployment_alarm_names")
+    return spec
+
+
+def _release_spec(
+    design: Design, env: EnvironmentSizing, service: ServicePlan, *, behind_alb: bool
+) -> dict[str, Value]:
+    """How the service is reached and shipped: Service Connect, its target groups, and
+    the CodeDeploy settings when CodeDeploy shifts it."""
+    spec: dict[str, Value] = {}
+    names = design.names_of(env.name)
+    release = next(r for r in design.delivery.releases if r.service == service.name)
+    codedeploy = release.mechanism.codedeploy_ecs
+    if release.service_connect:
+        spec["service_connect"] = True
     if behind_alb:
         spec["load_balanced"] = True
         spec["target_group_arn"] = Expr(f'module.alb.target_group_arns["{service.name}-blue"]')
@@ -227,7 +244,7 @@ def _ecs_service(
         spec["deployment"] = "codedeploy"
         spec["canary_percent"] = design.delivery.codedeploy_canary_percent
         spec["canary_minutes"] = design.delivery.codedeploy_canary_minutes
-    spec["rollback_alarm_names"] = Expr("module.observability.deployment_alarm_names")
+        spec["codedeploy_config_name"] = names.codedeploy_configs[service.name]
     return spec
 
 
@@ -247,6 +264,10 @@ def _ecs(design: Design, env: EnvironmentSizing) -> Block:
         Attr("log_group_prefix", f"/{design.name}/{env.name}"),
         Attr("log_retention_days", design.observability.log_retention_days),
         Attr("alarm_topic_arn", Expr("module.observability.alert_topic_arn")),
+        Attr(
+            "role_names",
+            {key.replace("-", "_"): name for key, name in design.names_of(env.name).roles.items()},
+        ),
     ]
     if alb:
         body += [

@@ -121,6 +121,7 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
         raise UnbuildableDesignError(msg)
     internet = design.network.load_balancer_scheme == "internet-facing"
     default = next(r.service for r in design.network.routes if r.priority is None)
+    names = design.names_of(env.name)
     targets: dict[str, Value] = {}
     for route in design.network.routes:
         service = design.compute.service(route.service)
@@ -135,9 +136,13 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
                 "timeout_seconds": health.timeout_seconds,
                 "healthy_threshold": health.healthy_threshold,
                 "unhealthy_threshold": health.unhealthy_threshold,
+                "blue_name": names.target_groups[f"{service.name}-blue"],
                 "blue_green": design.delivery.release(service.name).codedeploy_ecs,
             }
         )
+        green = names.target_groups.get(f"{service.name}-green")
+        if green is not None:
+            target["green_name"] = green
         grpc = design.network.grpc
         if grpc is not None and service.name in grpc.edge:
             # Per-call balancing of HTTP/2; the health method answers a gRPC status.
@@ -145,7 +150,7 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
             target["matcher"] = grpc.success_codes
         targets[service.name] = target
     body: list[Item] = [
-        Attr("name", Expr("local.name")),
+        Attr("name", names.load_balancer),
         Attr("internal", not internet),
         Attr("vpc_id", Expr("module.vpc.vpc_id")),
         Attr(

@@ -31,7 +31,7 @@ from infra_architect.engine._design_model import (
     StrategyRisk,
     SyncGate,
 )
-from infra_architect.engine._model import Constraints
+from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.errors import named
 from infra_architect.simulate import bad_rollout
 from infra_architect.spec import ComputeChoice, Requirements, ServiceType
@@ -119,8 +119,20 @@ def choose_delivery(
                 else " — the least of all, and still over: see the conflicts"
             )
         )
+    wanted = strategy
+    meshed = service_connect_rolling(compute, network, wanted)
+    releases = choose_releases(compute, network, wanted)
+    if pinned is None and meshed and not any(r.mechanism.codedeploy_ecs for r in releases):
+        # Nothing is left to shift: the strategy the services actually follow is rolling.
+        strategy = "rolling"
+        why += (
+            f"; {wanted} would need CodeDeploy, but every load-balanced service is in the "
+            "Service Connect mesh, which supports only rolling deployments, so the design "
+            "rolls (see the ECS release ADR)"
+        )
+        releases = choose_releases(compute, network, strategy)
     canary_steps = sorted({round(weight * 100), 25, 50}) if strategy == "canary" else []
-    tool = _tool(compute.platform, strategy)
+    tool = _tool(compute.platform, strategy, releases)
     detection = figure(options[strategy][1], "s", "{detection_s}", detection_s=options[strategy][1])
     rollback = figure(options[strategy][2], "s", "{revert_s}", revert_s=options[strategy][2])
     emergency = figure(
@@ -203,7 +215,6 @@ def choose_delivery(
         ),
         Environment(name="prod", purpose="customers", promotion_gate=gate),
     ]
-    releases = choose_releases(compute, network, strategy)
     others = [r for r in comparison if r.strategy != strategy]
     decision = Decision(
         id="deployment",
@@ -214,11 +225,15 @@ def choose_delivery(
                 name=r.strategy,
                 why_not=f"burns {r.monthly_burn.value:g} min/month of error budget "
                 f"(budget for deploys {budget.value:g})"
-                + ("" if not r.fits else "; fits, but " + _cost_of(r.strategy)),
+                + (
+                    "; CodeDeploy cannot shift a service in the Service Connect mesh"
+                    if wanted != strategy and r.strategy != "rolling"
+                    else ("" if not r.fits else "; fits, but " + _cost_of(r.strategy))
+                ),
             )
             for r in others
         ],
-        why=why + _releases_note(releases, strategy, compute.platform),
+        why=why + _releases_note(releases, strategy, compute.platform, meshed),
         risk={
             "rolling": "old and new versions serve side by side for the whole rollout; schema "
             "changes must be backward compatible",
@@ -268,7 +283,25 @@ def choose_delivery(
         variables=pipeline_variables(req.metadata.name, compute, network),
         sync_gates=sync_gates(req.metadata.name, compute),
         base_images=BaseImages(**design.container_images.model_dump()),
+        service_connect_rolling=meshed,
+        release_decision=release_decision(compute, network, wanted, releases, comparison),
     )
+
+
+def _fronted(network: NetworkDesign) -> set[str]:
+    """Services the ALB forwards to (the only ones CodeDeploy can shift)."""
+    if network.load_balancer != "alb":
+        return set()
+    return {f.target for f in network.flows if f.source == network.load_balancer}
+
+
+def service_connect_mesh(compute: ComputeDesign) -> set[str]:
+    """Services that call another service or are called by one: on ECS they reach each
+    other through Service Connect, so they must keep it."""
+    names = {s.name for s in compute.services}
+    callers = {s.name for s in compute.services if names.intersection(s.calls)}
+    called = {c for s in compute.services for c in s.calls if c in names}
+    return callers | called
 
 
 def choose_releases(
@@ -277,19 +310,24 @@ def choose_releases(
     """Each service's release mechanism. A progressive strategy shifts traffic, so it
     needs something to shift: on ECS, a CodeDeploy group moves an ALB listener between
     two target groups (a service without one rolls); on EKS, Argo Rollouts weighs
-    request traffic (a service without a port has no request SLI to analyse)."""
-    fronted = (
-        {f.target for f in network.flows if f.source == network.load_balancer}
-        if network.load_balancer == "alb"
-        else set()
-    )
+    request traffic (a service without a port has no request SLI to analyse).
+
+    On ECS, Service Connect supports only the rolling (ECS) deployment controller: "Only
+    services that use rolling deployments are supported with Service Connect. Services
+    that use the blue/green and external deployment types aren't supported" (ECS
+    Developer Guide, Service Connect considerations,
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html).
+    So a service in the mesh rolls, with the circuit breaker and alarm rollback, and
+    CodeDeploy shifts only services outside it."""
+    fronted, mesh = _fronted(network), service_connect_mesh(compute)
     return [
-        _release(compute.platform, strategy, s, fronted=s.name in fronted) for s in compute.services
+        _release(compute.platform, strategy, s, fronted=s.name in fronted, meshed=s.name in mesh)
+        for s in compute.services
     ]
 
 
 def _release(
-    platform: Platform, strategy: str, service: ServicePlan, *, fronted: bool
+    platform: Platform, strategy: str, service: ServicePlan, *, fronted: bool, meshed: bool
 ) -> ServiceRelease:
     progressive = strategy in ("canary", "blue-green")
     cron = service.type is ServiceType.CRON
@@ -318,28 +356,166 @@ def _release(
             )
         return ServiceRelease(service=service.name, mechanism=mechanism, why=why)
     if cron:
-        mechanism, why = (
-            ReleaseMechanism.ECS_SCHEDULED_TASK,
-            "the EventBridge schedule runs the new task definition next time",
+        return ServiceRelease(
+            service=service.name,
+            mechanism=ReleaseMechanism.ECS_SCHEDULED_TASK,
+            why="the EventBridge schedule runs the new task definition next time",
         )
-    elif progressive and fronted and service.port is not None:
+    if progressive and fronted and service.port is not None and not meshed:
         mechanism = (
             ReleaseMechanism.CODEDEPLOY_CANARY
             if strategy == "canary"
             else ReleaseMechanism.CODEDEPLOY_BLUE_GREEN
         )
-        why = f"CodeDeploy {strategy} between the ALB's blue and green target groups"
-    else:
-        mechanism = ReleaseMechanism.ECS_ROLLING
         why = (
-            "ECS rolling update; the deployment circuit breaker and the rollback alarms "
-            "roll back a failing deploy"
-            + ("" if not progressive else " (no load balancer in front: no traffic to shift)")
+            f"CodeDeploy {strategy} between the ALB's blue and green target groups; it calls "
+            "no service and none calls it, so it needs no Service Connect"
         )
-    return ServiceRelease(service=service.name, mechanism=mechanism, why=why)
+        return ServiceRelease(service=service.name, mechanism=mechanism, why=why)
+    why = (
+        "ECS rolling update; the deployment circuit breaker and the rollback alarms roll "
+        "back a failing deploy"
+    )
+    if progressive and fronted and service.port is not None:
+        why += (
+            " (it reaches or is reached by other services over Service Connect, which AWS "
+            "supports only with rolling deployments, so CodeDeploy cannot shift it)"
+        )
+    elif progressive:
+        why += " (no load balancer in front: no traffic to shift)"
+    return ServiceRelease(
+        service=service.name,
+        mechanism=ReleaseMechanism.ECS_ROLLING,
+        why=why,
+        service_connect=True,
+    )
 
 
-def _releases_note(releases: list[ServiceRelease], strategy: str, platform: Platform) -> str:
+def service_connect_rolling(
+    compute: ComputeDesign, network: NetworkDesign, strategy: str
+) -> list[str]:
+    """Services CodeDeploy would shift (progressive strategy, ALB-fronted, a port) that
+    roll because they are in the Service Connect mesh."""
+    if compute.platform != ComputeChoice.ECS_FARGATE or strategy == "rolling":
+        return []
+    fronted, mesh = _fronted(network), service_connect_mesh(compute)
+    return sorted(
+        s.name
+        for s in compute.services
+        if s.type is not ServiceType.CRON
+        and s.port is not None
+        and s.name in fronted
+        and s.name in mesh
+    )
+
+
+def release_decision(
+    compute: ComputeDesign,
+    network: NetworkDesign,
+    strategy: str,
+    releases: list[ServiceRelease],
+    comparison: list[StrategyRisk],
+) -> Decision | None:
+    """ECS with a progressive strategy: which load-balanced services CodeDeploy shifts
+    and which stay in the Service Connect mesh and roll; None when no service could be
+    shifted at all (nothing to decide)."""
+    if compute.platform != ComputeChoice.ECS_FARGATE or strategy == "rolling":
+        return None
+    meshed = service_connect_rolling(compute, network, strategy)  # strategy: the one wanted
+    shifted = sorted(r.service for r in releases if r.mechanism.codedeploy_ecs)
+    if not meshed and not shifted:
+        return None
+    risks = {r.strategy: r for r in comparison}
+    rolling, chosen = risks["rolling"], risks[strategy]
+    parts = []
+    if shifted:
+        parts.append(f"CodeDeploy {strategy} for {', '.join(shifted)}")
+    if meshed:
+        parts.append(
+            f"rolling with circuit breaker and alarm rollback for {', '.join(meshed)} "
+            "(Service Connect)"
+        )
+    why = (
+        "AWS supports Service Connect only on services with the rolling (ECS) deployment "
+        'controller: "Only services that use rolling deployments are supported with '
+        'Service Connect" (ECS Developer Guide, Service Connect considerations), and '
+        "CreateService rejects a CODE_DEPLOY service with a Service Connect configuration. "
+        "A service that calls or is called by another service reaches it through Service "
+        "Connect, so it keeps the mesh and rolls; CodeDeploy shifts only load-balanced "
+        "services outside it"
+    )
+    risk = (
+        f"a bad version of {', '.join(meshed)} reaches users batch by batch until the "
+        f"rollback alarm fires: {rolling.exposure:.0%} of requests on average for "
+        f"{rolling.detect_and_revert.value:g} s, {rolling.burn_per_bad_deploy.value:g} min of "
+        f"error budget per bad deploy instead of {chosen.burn_per_bad_deploy.value:g} min "
+        f"under {strategy} ({rolling.monthly_burn.value:g} min/month instead of "
+        f"{chosen.monthly_burn.value:g})"
+        + ("" if rolling.fits else "; over the budget deploys may spend: see the conflicts")
+        if meshed
+        else "none beyond the strategy's: no load-balanced service is in the mesh"
+    )
+    return Decision(
+        id="ecs-release",
+        title="ECS release mechanism: CodeDeploy or Service Connect",
+        selected="; ".join(parts),
+        alternatives=[
+            Alternative(
+                name="CodeDeploy for every load-balanced service, Service Connect kept",
+                why_not="AWS rejects the combination: Service Connect supports only "
+                "rolling deployments",
+            ),
+            Alternative(
+                name="CodeDeploy everywhere; east-west calls through an internal ALB or "
+                "Cloud Map DNS",
+                why_not="one more load balancer per environment (hourly and LCU charges) "
+                "and one more hop on every internal call; loses Service Connect's retries, "
+                "outlier detection and per-call metrics",
+            ),
+            Alternative(
+                name="ECS-native blue/green or canary (deployment_configuration strategy), "
+                "which keeps Service Connect",
+                why_not="needs hashicorp/aws 6.21 or later (canary and linear strategies); "
+                "the generated Terraform also supports provider 5.x. The way forward once "
+                "the provider floor reaches 6.21",
+            ),
+        ],
+        why=why,
+        risk=risk,
+        drivers=["system.services[].calls", "delivery.deploys_per_day", "availability.slo"],
+    )
+
+
+def release_conflicts(delivery: DeliveryDesign) -> list[Conflict]:
+    """A warning when the services Service Connect keeps rolling burn more error budget
+    than deploys may spend (the strategy was chosen because rolling does not fit)."""
+    if not delivery.service_connect_rolling:
+        return []
+    rolling = named(delivery.comparison, "rolling", "strategy risk", key=attrgetter("strategy"))
+    if rolling.fits:
+        return []
+    names = ", ".join(delivery.service_connect_rolling)
+    return [
+        Conflict(
+            id="service-connect-rolls-over-budget",
+            severity=Severity.WARNING,
+            title=f"{names} must roll (Service Connect), and rolling burns "
+            f"{rolling.monthly_burn.value:g} min/month, over the "
+            f"{delivery.deploy_budget.value:g} min deploys may spend",
+            detail=f"AWS supports Service Connect only with rolling deployments, so CodeDeploy "
+            f"cannot shift {names}; a bad rolling deploy burns "
+            f"{rolling.burn_per_bad_deploy.worked} min",
+            fix="move the provider floor to hashicorp/aws 6.21 and use ECS-native canary "
+            "(keeps Service Connect), route these calls through an internal load balancer, "
+            "or lower delivery.deploys_per_day or availability.slo",
+            fields=["system.services[].calls", "delivery.deploys_per_day", "availability.slo"],
+        )
+    ]
+
+
+def _releases_note(
+    releases: list[ServiceRelease], strategy: str, platform: Platform, meshed: list[str]
+) -> str:
     """Names the services that cannot follow a progressive strategy, and how they ship."""
     if strategy == "rolling":
         return ""
@@ -347,9 +523,18 @@ def _releases_note(releases: list[ServiceRelease], strategy: str, platform: Plat
         r.service
         for r in releases
         if r.mechanism in (ReleaseMechanism.ECS_ROLLING, ReleaseMechanism.K8S_ROLLING)
+        and r.service not in meshed
+    )
+    note = (
+        f"; {', '.join(meshed)} {'is' if len(meshed) == 1 else 'are'} in the Service Connect "
+        "mesh, which CodeDeploy cannot shift, so "
+        f"{'it rolls' if len(meshed) == 1 else 'they roll'} with the circuit breaker and "
+        "alarm rollback (see the ECS release ADR)"
+        if meshed
+        else ""
     )
     if not rolling:
-        return ""
+        return note
     how = (
         "an ECS rolling update with the deployment circuit breaker and alarm rollback"
         if not platform.kubernetes
@@ -358,7 +543,7 @@ def _releases_note(releases: list[ServiceRelease], strategy: str, platform: Plat
     return (
         f"; {', '.join(rolling)} take no load-balanced request traffic, so "
         f"{'it deploys' if len(rolling) == 1 else 'they deploy'} by {how}"
-    )
+    ) + note
 
 
 def _risk(  # noqa: PLR0917  (the five figures of one strategy)
@@ -385,16 +570,23 @@ def _risk(  # noqa: PLR0917  (the five figures of one strategy)
     )
 
 
-def _tool(platform: Platform, strategy: str) -> str:
+def _tool(platform: Platform, strategy: str, releases: list[ServiceRelease]) -> str:
     if platform.kubernetes:
         return "Argo Rollouts" if strategy != "rolling" else "Deployment rolling update"
     if platform == ComputeChoice.LAMBDA:
         return "CodeDeploy alias traffic shifting"
-    return (
-        "ECS rolling update with circuit breaker and alarm rollback"
-        if strategy == "rolling"
-        else "CodeDeploy ECS " + ("canary" if strategy == "canary" else "blue/green")
-    )
+    rolling = "ECS rolling update with circuit breaker and alarm rollback"
+    if strategy == "rolling":
+        return rolling
+    codedeploy = "CodeDeploy ECS " + ("canary" if strategy == "canary" else "blue/green")
+    shifted = any(r.mechanism.codedeploy_ecs for r in releases)
+    meshed = any(r.service_connect for r in releases)
+    if shifted and meshed:
+        return f"{codedeploy} outside the Service Connect mesh; {rolling} inside it"
+    if shifted:
+        return codedeploy
+    # Every service either takes no ALB traffic or is in the Service Connect mesh.
+    return rolling
 
 
 def _cost_of(strategy: str) -> str:

@@ -1,0 +1,91 @@
+"""AWS names with a length limit, decided once per environment so every artifact uses the
+same ones (issue 20 item 11).
+
+The spec allows project and service names of 63 characters, and an environment's prefix
+(``<project>-<env>``) reaches 71; AWS caps a load balancer or target group name at 32,
+an IAM role at 64. A name that fits is kept as it reads; one that does not is cut and
+given a short hash of the whole name, so distinct names never meet at the cut. The
+last part (``blue``/``green``, the deployment config's shape) is kept whole, so two
+names that differ only there stay apart."""
+
+from __future__ import annotations
+
+import hashlib
+
+from infra_architect.catalog import Catalog, NameLimit
+from infra_architect.engine._design_model import (
+    ComputeDesign,
+    DeliveryDesign,
+    NetworkDesign,
+    ResourceNames,
+)
+from infra_architect.spec import ComputeChoice, ServiceType
+
+HASH_CHARACTERS = 6
+"""Hex characters of SHA-256 kept: 16.7 million values, against a few dozen names an
+environment builds per kind."""
+
+
+def bounded_name(limit: NameLimit, head: str, suffix: str = "") -> str:
+    """``head-suffix`` when it fits ``limit``; else ``head`` cut, a hash of the whole
+    name, then ``suffix``. Never starts or ends with a hyphen, nor with the limit's
+    forbidden prefix."""
+    full = f"{head}-{suffix}" if suffix else head
+    prefix = limit.forbidden_prefix
+    if len(full) <= limit.max_length and not (prefix and full.startswith(prefix)):
+        return full
+    digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:HASH_CHARACTERS]
+    tail = f"{digest}-{suffix}" if suffix else digest
+    if prefix and head.startswith(prefix):
+        head = head.removeprefix(prefix)
+    cut = head[: max(0, limit.max_length - len(tail) - 1)].strip("-")
+    return f"{cut}-{tail}" if cut else tail
+
+
+def resource_names(
+    catalog: Catalog,
+    project: str,
+    environment: str,
+    *,
+    compute: ComputeDesign,
+    network: NetworkDesign,
+    delivery: DeliveryDesign,
+) -> ResourceNames:
+    """The limited names one environment's Terraform builds."""
+    limits = catalog.limits
+    base = f"{project}-{environment}"
+    lb, group, role = (
+        limits.name("load-balancer"),
+        limits.name("target-group"),
+        limits.name("iam-role"),
+    )
+    groups: dict[str, str] = {}
+    for service in sorted({r.service for r in network.routes}):
+        colours = ["blue", "green"] if delivery.release(service).codedeploy_ecs else ["blue"]
+        for colour in colours:
+            groups[f"{service}-{colour}"] = bounded_name(group, f"{base}-{service}", colour)
+    ecs = compute.platform == ComputeChoice.ECS_FARGATE
+    codedeploy = [r.service for r in delivery.releases if r.mechanism.codedeploy_ecs]
+    shape = (
+        f"canary-{delivery.codedeploy_canary_percent}pct-{delivery.codedeploy_canary_minutes}min"
+    )
+    return ResourceNames(
+        environment=environment,  # type: ignore[arg-type]
+        load_balancer=bounded_name(lb, base),
+        target_groups=groups,
+        roles={
+            key: bounded_name(role, base, key)
+            for key in ("task-execution", "codedeploy", "scheduler")
+        }
+        if ecs
+        else {},
+        schedules={
+            s.name: bounded_name(limits.name("scheduler-schedule"), f"{base}-{s.name}")
+            for s in compute.services
+            if ecs and s.type is ServiceType.CRON
+        },
+        codedeploy_configs={
+            name: bounded_name(limits.name("codedeploy-deployment-config"), f"{base}-{name}", shape)
+            for name in codedeploy
+        },
+    )
