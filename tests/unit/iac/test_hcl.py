@@ -2,7 +2,7 @@
 repository (shipped modules, golden trees, rule and review fixtures) parses to the same
 blocks, labels, attributes, literal values and line numbers; expressions match up to
 python-hcl2's reformatting (whitespace, quotes, its `${}` re-wrapping of nested references,
-`true` printed as `True`, a dropped `...`, the pair of parentheses wrapping a whole value,
+`true` printed as `True` and `null` as `None`, a dropped `...`, the pair of parentheses wrapping a whole value,
 which the conversion unwraps as Terraform does when it evaluates)."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _unwrapped(text: str) -> str:
 def _norm(value: object) -> object:
     if isinstance(value, str):
         text = _unwrapped(_NOISE.sub("", value)).replace("=", ":").replace("::", "==")
-        return text.replace("True", "true").replace("False", "false")
+        return text.replace("True", "true").replace("False", "false").replace("None", "null")
     if isinstance(value, list):
         return [_norm(v) for v in value]
     if isinstance(value, dict):
