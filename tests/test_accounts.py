@@ -20,7 +20,8 @@ import yaml
 
 from infra_architect.catalog import load_catalog
 from infra_architect.engine import Design, design_system
-from infra_architect.engine._accounts import bounded, github_repository
+from infra_architect.engine._accounts import github_repository
+from infra_architect.engine._bounded import bounded_name
 from infra_architect.render import render_all
 from infra_architect.spec import load_requirements
 from tests.conftest import EXAMPLES
@@ -175,24 +176,41 @@ def _workflow_variables(generated: Generated) -> set[tuple[str, str, str]]:
 def test_every_variable_a_workflow_reads_is_listed_and_held_by_an_output(
     generated: Generated,
 ) -> None:
+    """One list (the Design's delivery variables, tabled in the tech spec) names every
+    variable a job reads in its environment; where a Terraform output holds the value,
+    the command it gives reads an output that root has."""
     design = generated.design
-    listed = {(v.github_environment, v.name): v for v in design.accounts.ci_variables}
+    listed = {
+        (environment, v.name): v
+        for v in design.delivery.variables
+        if v.kind == "vars"
+        for environment in v.environments or ["staging", "prod"]
+    }
     used = _workflow_variables(generated)
     assert used, "no workflow reads a variable"
     for path, environment, name in used:
         variable = listed.get((environment, name))
         assert variable is not None, f"{path}: vars.{name} ({environment}) is in no list"
-        if variable.root is None:
+        if variable.value_command is None:
             continue  # stated by the operator (the list says which value and why)
-        assert variable.output is not None
+        commands = dict(
+            part.split(": ", 1) if ": " in part else (environment, part)
+            for part in variable.value_command.split("; ")
+        )
+        command = commands[environment].replace("ENVIRONMENT", environment)
+        held = re.fullmatch(r"terraform -chdir=(\S+) output -raw (\S+)", command)
+        assert held is not None, command
+        root, output = held.groups()
         outputs = {
             name
-            for block in _blocks(generated.hcl(f"{TERRAFORM}/{variable.root}/outputs.tf"), "output")
+            for block in _blocks(generated.hcl(f"{root}/outputs.tf"), "output")
             for name in block
         }
-        assert variable.output in outputs, f"{variable.root} has no output {variable.output}"
-    # Nothing listed that no workflow reads (the document would send people after it).
-    assert {(e, n) for _, e, n in used} == set(listed)
+        assert output in outputs, f"{root} has no output {output}"
+    # Nothing required is listed that no workflow reads (the document would send people
+    # after it).
+    required = {key for key, v in listed.items() if v.required}
+    assert required <= {(e, n) for _, e, n in used}
 
 
 def test_every_root_ships_the_lock_of_the_version_its_constraint_allows(
@@ -246,13 +264,15 @@ def test_github_repository_of_a_git_url(url: str, repo: str) -> None:
 @pytest.mark.parametrize("length", [1, 20, 40, 63])
 def test_bounded_names_fit_and_stay_apart(length: int) -> None:
     a, b = "a" * length, "a" * (length - 1) + "b"
-    for limit, suffix in (
-        (63, "tfstate-123456789012-ap-southeast-2"),
-        (64, "github-staging-deploy"),
+    limits = load_catalog().limits
+    for kind, suffix in (
+        ("s3-bucket", "tfstate-123456789012-ap-southeast-2"),
+        ("iam-role", "github-staging-deploy"),
     ):
-        first, second = bounded(a, suffix, limit), bounded(b, suffix, limit)
-        assert len(first) <= limit
-        assert len(second) <= limit
+        limit = limits.name(kind)
+        first, second = bounded_name(limit, a, suffix), bounded_name(limit, b, suffix)
+        assert len(first) <= limit.max_length
+        assert len(second) <= limit.max_length
         assert first != second
         assert first.endswith(suffix)
         assert not first.startswith("-")

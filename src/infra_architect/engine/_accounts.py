@@ -14,12 +14,13 @@ release mechanisms); Terraform prints them.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from infra_architect.catalog import Limits
+from infra_architect.engine._bounded import bounded_name
 from infra_architect.errors import DesignLookupError
 from infra_architect.spec import ServiceType
 
@@ -41,9 +42,6 @@ GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com"
 # IAM names: a role name is at most 64 characters; an S3 bucket name 3-63 lowercase
 # letters, digits, '-' and '.' (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html,
 # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
-ROLE_NAME_LIMIT = 64
-BUCKET_NAME_LIMIT = 63
-_HASH_LENGTH = 6
 
 
 class _Out(BaseModel):
@@ -105,25 +103,11 @@ class AccountBootstrap(_Out):
     roles: list[CiRole]
 
 
-class CiVariable(_Out):
-    """A variable the generated workflows read (``${{ vars.NAME }}``), per environment."""
-
-    name: str
-    github_environment: Literal["staging", "prod"]
-    root: str | None = Field(
-        description="Terraform root (under infra/terraform) whose output holds the value; "
-        "None: the operator states it."
-    )
-    output: str | None
-    why: str
-
-
 class AccountsDesign(_Out):
     github_repository: str = Field(description="owner/name of the repository on GitHub.")
     oidc_url: str = GITHUB_OIDC_URL
     oidc_audience: str = GITHUB_OIDC_AUDIENCE
     bootstraps: list[AccountBootstrap]
-    ci_variables: list[CiVariable]
 
     def bootstrap(self, environment: str) -> AccountBootstrap:
         for b in self.bootstraps:
@@ -144,18 +128,6 @@ def partition(region: str) -> str:
     if region.startswith("us-gov-"):
         return "aws-us-gov"
     return "aws"
-
-
-def bounded(base: str, suffix: str, limit: int) -> str:
-    """``base-suffix`` within ``limit`` characters: when too long, ``base`` is cut and a
-    short hash of the whole base keeps two long names apart."""
-    whole = f"{base}-{suffix}" if suffix else base
-    if len(whole) <= limit:
-        return whole
-    digest = hashlib.sha256(base.encode()).hexdigest()[:_HASH_LENGTH]
-    room = limit - len(suffix) - len(digest) - (2 if suffix else 1)
-    cut = base[:room].rstrip("-.")
-    return f"{cut}-{digest}-{suffix}" if suffix else f"{cut}-{digest}"
 
 
 _GITHUB_PATH = re.compile(r"[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
@@ -180,7 +152,7 @@ def design_accounts(
     data: DataDesign,
     environments: list[EnvironmentSizing],
     key_deletion_window_days: int,
-    grpc_edge: list[str],
+    limits: Limits,
 ) -> AccountsDesign:
     """One bootstrap per account the environments use, and the CI variables."""
     repo = github_repository(repository)
@@ -204,19 +176,22 @@ def design_accounts(
                 platform=platform,
                 services=services,
                 delivery=delivery,
+                limits=limits,
             )
             for env in envs
         ]
         if staging in envs:
-            roles.append(_staging_pull_role(name, region, part, repo, staging))
+            roles.append(_staging_pull_role(name, region, part, repo, staging, limits))
         bootstraps.append(
             AccountBootstrap(
                 name=label,
                 account_id=account,
                 partition=part,
                 environments=[e.name for e in envs],
-                state_bucket=bounded(name, f"tfstate-{account}-{region}", BUCKET_NAME_LIMIT),
-                state_key_alias=f"alias/{bounded(name, 'tfstate', 250)}",
+                state_bucket=bounded_name(
+                    limits.name("s3-bucket"), name, f"tfstate-{account}-{region}"
+                ),
+                state_key_alias=f"alias/{bounded_name(limits.name('kms-alias'), name, 'tfstate')}",
                 state_key_deletion_window_days=key_deletion_window_days,
                 service_linked_roles=_service_linked_roles(eks=eks, search=search),
                 roles=roles,
@@ -225,13 +200,6 @@ def design_accounts(
     return AccountsDesign(
         github_repository=repo,
         bootstraps=bootstraps,
-        ci_variables=_ci_variables(
-            bootstraps,
-            # The verify jobs smoke-test public services through the load balancer.
-            smoke_test=any(
-                s.public and (s.probes is not None or s.name in grpc_edge) for s in services
-            ),
-        ),
     )
 
 
@@ -305,6 +273,7 @@ def _deploy_role(
     platform: Platform,
     services: list[ServicePlan],
     delivery: DeliveryDesign,
+    limits: Limits,
 ) -> CiRole:
     account = env.account_id
     cluster = f"{name}-{env.name}"
@@ -337,7 +306,7 @@ def _deploy_role(
             delivery=delivery,
         )
     return CiRole(
-        name=bounded(name, f"github-{env.name}-deploy", ROLE_NAME_LIMIT),
+        name=bounded_name(limits.name("iam-role"), name, f"github-{env.name}-deploy"),
         github_environment=env.name,
         subject=_subject(repo, env.name),
         variable="AWS_DEPLOY_ROLE_ARN",
@@ -431,12 +400,12 @@ def _ecs_deploy(
     return out
 
 
-def _staging_pull_role(
-    name: str, region: str, part: str, repo: str, staging: EnvironmentSizing
+def _staging_pull_role(  # noqa: PLR0917  (one argument per fact the role is built from)
+    name: str, region: str, part: str, repo: str, staging: EnvironmentSizing, limits: Limits
 ) -> CiRole:
     account = staging.account_id
     return CiRole(
-        name=bounded(name, "github-staging-pull", ROLE_NAME_LIMIT),
+        name=bounded_name(limits.name("iam-role"), name, "github-staging-pull"),
         github_environment="prod",
         subject=_subject(repo, "prod"),
         variable="AWS_STAGING_PULL_ROLE_ARN",
@@ -463,31 +432,3 @@ def _staging_pull_role(
             ),
         ],
     )
-
-
-def _ci_variables(bootstraps: list[AccountBootstrap], *, smoke_test: bool) -> list[CiVariable]:
-    out = [
-        CiVariable(
-            name=role.variable,
-            github_environment=role.github_environment,
-            root=f"bootstrap/{b.name}",
-            output=role.output,
-            why=role.why,
-        )
-        for b in bootstraps
-        for role in b.roles
-    ]
-    out += [
-        CiVariable(
-            name="PUBLIC_URL",
-            github_environment=env,
-            root=None,
-            output=None,
-            why="the smoke test's base URL: https:// and the DNS name the environment's "
-            "certificate covers (the load balancer's own name does not match the "
-            "certificate)",
-        )
-        for env in ("staging", "prod")
-        if smoke_test
-    ]
-    return sorted(out, key=lambda v: (v.github_environment != "staging", v.name))

@@ -50,7 +50,11 @@ from infra_architect.engine.choose._availability import (
 )
 from infra_architect.engine.choose._compute import choose_compute
 from infra_architect.engine.choose._data import choose_data
-from infra_architect.engine.choose._delivery import choose_delivery, release_conflicts
+from infra_architect.engine.choose._delivery import (
+    choose_delivery,
+    pipeline_variables,
+    release_conflicts,
+)
 from infra_architect.engine.choose._environments import size_environments
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
@@ -180,6 +184,22 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         + quota_conflicts(catalog, req.cloud.region, compute, environments)
     )
     feasible = not any(c.severity is Severity.ERROR for c in conflicts)
+    accounts = design_accounts(
+        name=req.metadata.name,
+        region=req.cloud.region,
+        repository=delivery.repository,
+        platform=compute.platform,
+        services=compute.services,
+        delivery=delivery,
+        data=data,
+        environments=environments,
+        key_deletion_window_days=catalog.design.recovery_window_days["protected"],
+        limits=catalog.limits,
+    )
+    # the workflows read the role ARNs the accounts' bootstrap roots output
+    delivery = delivery.model_copy(
+        update={"variables": pipeline_variables(req.metadata.name, compute, network, accounts)}
+    )
     return Design(
         name=req.metadata.name,
         description=req.metadata.description,
@@ -196,18 +216,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         simulation=simulation,
         environments=environments,
         terraform_versions=choose_provider_versions(),
-        accounts=design_accounts(
-            name=req.metadata.name,
-            region=req.cloud.region,
-            repository=delivery.repository,
-            platform=compute.platform,
-            services=compute.services,
-            delivery=delivery,
-            data=data,
-            environments=environments,
-            key_deletion_window_days=catalog.design.recovery_window_days["protected"],
-            grpc_edge=network.grpc.edge if network.grpc is not None else [],
-        ),
+        accounts=accounts,
         addons=addons,
         definition_of_done=definition_of_done(
             constraints,

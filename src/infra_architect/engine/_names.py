@@ -10,9 +10,8 @@ names that differ only there stay apart."""
 
 from __future__ import annotations
 
-import hashlib
-
-from infra_architect.catalog import Catalog, NameLimit
+from infra_architect.catalog import Catalog
+from infra_architect.engine._bounded import bounded_name
 from infra_architect.engine._design_model import (
     ComputeDesign,
     DeliveryDesign,
@@ -20,26 +19,6 @@ from infra_architect.engine._design_model import (
     ResourceNames,
 )
 from infra_architect.spec import ComputeChoice, ServiceType
-
-HASH_CHARACTERS = 6
-"""Hex characters of SHA-256 kept: 16.7 million values, against a few dozen names an
-environment builds per kind."""
-
-
-def bounded_name(limit: NameLimit, head: str, suffix: str = "") -> str:
-    """``head-suffix`` when it fits ``limit``; else ``head`` cut, a hash of the whole
-    name, then ``suffix``. Never starts or ends with a hyphen, nor with the limit's
-    forbidden prefix."""
-    full = f"{head}-{suffix}" if suffix else head
-    prefix = limit.forbidden_prefix
-    if len(full) <= limit.max_length and not (prefix and full.startswith(prefix)):
-        return full
-    digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:HASH_CHARACTERS]
-    tail = f"{digest}-{suffix}" if suffix else digest
-    if prefix and head.startswith(prefix):
-        head = head.removeprefix(prefix)
-    cut = head[: max(0, limit.max_length - len(tail) - 1)].strip("-")
-    return f"{cut}-{tail}" if cut else tail
 
 
 def resource_names(

@@ -2,8 +2,8 @@
 repository (shipped modules, golden trees, rule and review fixtures) parses to the same
 blocks, labels, attributes, literal values and line numbers; expressions match up to
 python-hcl2's reformatting (whitespace, quotes, its `${}` re-wrapping of nested references,
-`true` printed as `True` and `null` as `None`, a dropped `...`, the pair of parentheses wrapping a whole value,
-which the conversion unwraps as Terraform does when it evaluates)."""
+`true` printed as `True` and `null` as `None`, a dropped `...`, the pair of parentheses
+wrapping a whole value, which the conversion unwraps as Terraform does when it evaluates)."""
 
 from __future__ import annotations
 

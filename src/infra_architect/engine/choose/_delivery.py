@@ -8,10 +8,12 @@ fits the deploy share of the error budget wins.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import attrgetter
 
 from infra_architect._figures import Figure, figure, product
 from infra_architect.catalog import Catalog
+from infra_architect.engine._accounts import AccountsDesign
 from infra_architect.engine._constraints import repository
 from infra_architect.engine._design_model import (
     Alternative,
@@ -280,7 +282,7 @@ def choose_delivery(
         pipeline_timeouts=PipelineTimeouts(**design.pipeline_timeouts.model_dump()),
         repository=repository(req),
         manual_prod_approval=bool(req.compliance),
-        variables=pipeline_variables(req.metadata.name, compute, network),
+        variables=[],  # set once the accounts are designed (engine/_design.py)
         sync_gates=sync_gates(req.metadata.name, compute),
         base_images=BaseImages(**design.container_images.model_dump()),
         service_connect_rolling=meshed,
@@ -626,11 +628,50 @@ def smoke_tested(compute: ComputeDesign, network: NetworkDesign) -> bool:
     return any(s.public and (s.probes is not None or s.name in edge) for s in compute.services)
 
 
+def _held_by(role_outputs: Sequence[tuple[str, str, str]]) -> str:
+    """The command that prints a role's ARN: ``(environment, bootstrap, output)`` per
+    environment it is set on; ENVIRONMENT stands for each when the commands differ only
+    by the environment's name."""
+    commands = {
+        env: f"terraform -chdir={BOOTSTRAP_ROOT}/{root} output -raw {output}"
+        for env, root, output in role_outputs
+    }
+    general = {command.replace(env, "ENVIRONMENT") for env, command in commands.items()}
+    if len(commands) > 1 and len(general) == 1:
+        return general.pop()
+    return "; ".join(
+        command if len(commands) == 1 else f"{env}: {command}" for env, command in commands.items()
+    )
+
+
+def _role_variable(
+    accounts: AccountsDesign, variable: str, used_for: str, note: str
+) -> PipelineVariable:
+    """A role ARN variable, from the bootstrap roots that create the role."""
+    held = [
+        (role.github_environment, bootstrap.name, role.output)
+        for bootstrap in accounts.bootstraps
+        for role in bootstrap.roles
+        if role.variable == variable
+    ]
+    held.sort(key=lambda h: ENVIRONMENTS.index(h[0]))
+    return PipelineVariable(
+        name=variable,
+        kind="vars",
+        environments=[env for env, _, _ in held],
+        required=True,
+        used_for=used_for,
+        value_command=_held_by(held),
+        value_note=note,
+    )
+
+
 def pipeline_variables(
-    name: str, compute: ComputeDesign, network: NetworkDesign
+    name: str, compute: ComputeDesign, network: NetworkDesign, accounts: AccountsDesign
 ) -> list[PipelineVariable]:
-    """Every variable the generated workflows read. GitHub resolves an environment's
-    variable before a repository's, so one name serves both accounts."""
+    """Every variable the generated workflows read, with where its value comes from (the
+    bootstrap roots' outputs for the roles). GitHub resolves an environment's variable
+    before a repository's, so one name serves both accounts."""
     kubernetes = compute.platform.kubernetes
     deploys = (
         "push the image to the environment's registry (build in staging, promote in prod)"
@@ -638,27 +679,19 @@ def pipeline_variables(
         else "push the image, register task definitions and deploy the ECS services"
     )
     variables = [
-        PipelineVariable(
-            name="AWS_DEPLOY_ROLE_ARN",
-            kind="vars",
-            environments=list(ENVIRONMENTS),
-            required=True,
-            used_for=f"the IAM role a job assumes with GitHub's OIDC token to {deploys}",
-            value_command=f"terraform -chdir={BOOTSTRAP_ROOT}/ENVIRONMENT output -raw "
-            "github_deploy_role_arn",
-            value_note="the bootstrap root of each environment's account creates the role",
+        _role_variable(
+            accounts,
+            "AWS_DEPLOY_ROLE_ARN",
+            f"the IAM role a job assumes with GitHub's OIDC token to {deploys}",
+            "the bootstrap root of each environment's account creates the role",
         ),
-        PipelineVariable(
-            name="AWS_STAGING_PULL_ROLE_ARN",
-            kind="vars",
-            environments=["prod"],
-            required=True,
-            used_for="the role in the staging account the promote job assumes to read the "
+        _role_variable(
+            accounts,
+            "AWS_STAGING_PULL_ROLE_ARN",
+            "the role in the staging account the promote job assumes to read the "
             "verified image from the staging registry",
-            value_command=f"terraform -chdir={BOOTSTRAP_ROOT}/staging output -raw "
-            "github_staging_pull_role_arn",
-            value_note="the staging account's bootstrap root creates the role; it trusts "
-            "only jobs of the prod environment",
+            "the staging account's bootstrap root creates the role; it trusts only jobs of "
+            "the prod environment",
         ),
         PipelineVariable(
             name="ARTIFACT_ATTESTATIONS",
