@@ -92,6 +92,9 @@ class WriteReport:
     forced: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     """Files found as an interrupted run left them (its journal's hash), taken as generated."""
+    seeded_kept: list[str] = field(default_factory=list)
+    """Seeded files already there: owned by the deploy from their first write, never
+    rewritten (not even with ``force``)."""
     notes: list[str] = field(default_factory=list)
     """Manifest entries ignored, stale paths left alone, and why."""
 
@@ -262,7 +265,14 @@ def _survey(out: Path, data: dict[str, bytes]) -> _Survey:
     return survey
 
 
-def _plan(out: Path, data: dict[str, bytes], *, force: bool, keep_edited: bool) -> _Plan:
+def _plan(
+    out: Path,
+    data: dict[str, bytes],
+    *,
+    force: bool,
+    keep_edited: bool,
+    seeded: frozenset[str] = frozenset(),
+) -> _Plan:
     survey = _survey(out, data)
     report = WriteReport(notes=list(survey.notes))
     conflicts: list[str] = []
@@ -271,6 +281,12 @@ def _plan(out: Path, data: dict[str, bytes], *, force: bool, keep_edited: bool) 
         here = survey.found[rel]
         if here.hazard is not None:
             survey.hazards.append(here.hazard)
+            continue
+        if rel in seeded and here.current is not None:
+            if here.current != digest(content):
+                report.seeded_kept.append(rel)
+            else:
+                report.unchanged.append(rel)
             continue
         if here.current is not None and (
             here.current == survey.intended.get(rel) != survey.recorded.get(rel)
@@ -305,7 +321,9 @@ def _plan(out: Path, data: dict[str, bytes], *, force: bool, keep_edited: bool) 
         remove=report.removed,
         leftovers=_leftovers(out, [*survey.found, MANIFEST, JOURNAL]),
         settled=survey.settled(),
-        manifest=dump_record(_new_manifest(survey, data, set(report.kept_edited))),
+        manifest=dump_record(
+            _new_manifest(survey, data, {*report.kept_edited, *report.seeded_kept})
+        ),
         manifest_before=survey.manifest_bytes,
         journal_before=survey.journal_bytes is not None,
     )
@@ -552,6 +570,7 @@ def write_tree(
     force: bool,
     keep_edited: bool = False,
     before_swap: Callable[[], None] | None = None,
+    seeded: frozenset[str] = frozenset(),
 ) -> WriteReport:
     """Write ``files`` (relative path → text) under ``out``; see the module docstring.
 
@@ -559,7 +578,10 @@ def write_tree(
     name it in the report); the manifest keeps its old hash, so it stays protected.
     ``before_swap``: called once every file is staged (so the whole tree is known to be
     writable) and before the first one replaces its target; if it raises, the tree is left
-    as it was (``add-service`` stages its spec there)."""
+    as it was (``add-service`` stages its spec there).
+    ``seeded``: paths written only when absent; once there they belong to whoever fills
+    them (a Terraform output, the pipeline's released digests) and are never rewritten,
+    not even with ``force``."""
     for rel in files:
         _safe_relative(rel)
     data = {rel: text.encode("utf-8") for rel, text in files.items()}
@@ -567,7 +589,7 @@ def write_tree(
     try:
         with _locked(out):
             try:
-                plan = _plan(out, data, force=force, keep_edited=keep_edited)
+                plan = _plan(out, data, force=force, keep_edited=keep_edited, seeded=seeded)
             except OSError as exc:
                 raise _cannot(exc, "nothing was written") from None
             _apply(out, data, plan, before_swap)

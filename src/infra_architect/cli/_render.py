@@ -327,6 +327,8 @@ def render_design_summary(
         parts.append(f"{len(report.removed)} stale removed")
     if report.forced:
         parts.append(f"{len(report.forced)} edited file(s) overwritten (--force)")
+    if report.seeded_kept:
+        parts.append(f"{len(report.seeded_kept)} owned by the deploy, left as they are")
     console.print(f"{output}: " + ", ".join(parts), highlight=False)
     for rel in report.kept_edited:
         console.print(

@@ -2,6 +2,7 @@
 
 from infra_architect.engine import Design
 from infra_architect.render._docs import design_json, design_json_schema, render_docs
+from infra_architect.render._k8s_common import K8S, SEEDED_NAMES
 from infra_architect.render._kubernetes import render_kubernetes
 from infra_architect.render._pipelines import render_pipelines
 from infra_architect.render._terraform import render_terraform
@@ -18,6 +19,20 @@ def render_all(design: Design) -> dict[str, str]:
     return files
 
 
+def seeded_paths(files: dict[str, str]) -> frozenset[str]:
+    """The files of a tree the deploy owns once they exist: each overlay's Terraform values
+    (``infrastructure.env``) and released digests (``release/kustomization.yaml``). The
+    writer seeds them and never rewrites them, so re-running ``design`` after a deploy
+    changes nothing the deploy set."""
+    overlays = f"{K8S}/overlays/"
+    return frozenset(
+        path
+        for path in files
+        if path.startswith(overlays)
+        and path.removeprefix(overlays).split("/", 1)[-1] in SEEDED_NAMES
+    )
+
+
 __all__ = [
     "design_json",
     "design_json_schema",
@@ -26,4 +41,5 @@ __all__ = [
     "render_kubernetes",
     "render_pipelines",
     "render_terraform",
+    "seeded_paths",
 ]

@@ -13,7 +13,11 @@ from infra_architect.render._k8s_common import (
     FIRST_RELEASE_TAG,
     K8S,
     KUSTOMIZE,
+    KUSTOMIZE_COMPONENT,
+    RELEASE_COMPONENT,
     image_repository,
+    infrastructure_env_path,
+    release_kustomization,
     role_arn,
     secret_keys,
 )
@@ -36,21 +40,29 @@ def overlay(design: Design, env: EnvironmentSizing) -> dict[str, str]:
     if pdbs:
         patches["poddisruptionbudgets.yaml"] = pdbs
     files = {f"{folder}/{name}": dump_all(docs) for name, docs in sorted(patches.items())}
-    files[f"{folder}/infrastructure.env"] = infrastructure_env(design, env)
+    files[infrastructure_env_path(env.name)] = infrastructure_env(design, env)
+    files[release_kustomization(env.name)] = dump(
+        {
+            "apiVersion": KUSTOMIZE_COMPONENT,
+            "kind": "Component",
+            # Seeded with the tag no image has yet; each release replaces a service's
+            # entry with its digest (the pipeline's GitOps commit), and design leaves
+            # this file alone from then on.
+            "images": [{"name": s.name, "newTag": FIRST_RELEASE_TAG} for s in services],
+        }
+    )
     kustomization: Doc = {
         "apiVersion": KUSTOMIZE,
         "kind": "Kustomization",
         "namespace": env.namespace,
         "resources": ["../../base"],
         "labels": [{"pairs": {"app.kubernetes.io/instance": f"{design.name}-{env.name}"}}],
+        # the registry here; the tag or digest in the release component (kustomize
+        # merges both entries of an image: the overlay must not set a tag, or it wins)
         "images": [
-            {
-                "name": s.name,
-                "newName": image_repository(design, env, s.name),
-                "newTag": FIRST_RELEASE_TAG,
-            }
-            for s in services
+            {"name": s.name, "newName": image_repository(design, env, s.name)} for s in services
         ],
+        "components": [RELEASE_COMPONENT],
         "configMapGenerator": [
             {
                 "name": "infrastructure",

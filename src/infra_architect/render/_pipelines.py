@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from infra_architect.engine import Design, EnvironmentSizing, ServicePlan
 from infra_architect.render._k8s_common import (
-    K8S,
     image_repository,
     is_kubernetes,
     registry,
+    release_kustomization,
 )
 from infra_architect.render._yaml import Doc, dump
 from infra_architect.spec import ServiceType
@@ -225,11 +225,12 @@ def _gitops_commit(env: EnvironmentSizing) -> list[Doc]:
         _checkout(persist=True),
         {
             "id": "commit",
-            "name": f"Pin the digest in the {env.name} overlay (GitOps commit; Argo CD syncs it)",
+            "name": f"Pin the digest in the {env.name} release (GitOps commit; Argo CD syncs it)",
             "env": {"DIGEST": "${{ needs.build.outputs.digest }}"},
             "run": (
-                "yq -i '(.images[] | select(.name == strenv(SERVICE))) |= "
-                "(.digest = strenv(DIGEST) | del(.newTag))' "
+                # upsert: a service added after the file was seeded has no entry yet
+                "yq -i '.images = ([(.images // [])[] | select(.name != strenv(SERVICE))] "
+                '+ [{"name": strenv(SERVICE), "digest": strenv(DIGEST)}] | sort_by(.name))\' '
                 '"$KUSTOMIZATION"\n'
                 f"{_GIT_IDENTITY}"
                 'git add "$KUSTOMIZATION"\n'
@@ -274,7 +275,7 @@ def _target(design: Design, service: ServicePlan, env: EnvironmentSizing) -> Doc
     names: Doc = {"ENVIRONMENT": env.name}
     if is_kubernetes(design):
         names |= {
-            "KUSTOMIZATION": f"{K8S}/overlays/{env.name}/kustomization.yaml",
+            "KUSTOMIZATION": release_kustomization(env.name),
             "STATUS_CONTEXT": design.delivery.sync_gate(env.name).status_context,
         }
     else:

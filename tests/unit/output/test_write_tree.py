@@ -133,3 +133,26 @@ def test_nothing_to_do_rewrites_nothing(tmp_path: Path) -> None:
     report = write_tree(tmp_path, {"a.md": "a\n"}, force=False)
     assert report.unchanged == ["a.md"]
     assert manifest.stat().st_mtime_ns == stamp
+
+
+def test_a_seeded_file_is_written_once_and_then_left_to_its_owner(tmp_path: Path) -> None:
+    """A seeded path (a Terraform output file, the pipeline's released digests) is
+    written when absent and never again, not even with force; the rest is rewritten."""
+    seeded = frozenset({"overlay/release.yaml"})
+    first = write_tree(
+        tmp_path, {"overlay/release.yaml": "tag: unreleased\n", "a.txt": "1\n"},
+        force=False, seeded=seeded,
+    )  # fmt: skip
+    assert sorted(first.written) == ["a.txt", "overlay/release.yaml"]
+    (tmp_path / "overlay/release.yaml").write_text("digest: sha256:1\n")
+    for force in (False, True):
+        again = write_tree(
+            tmp_path, {"overlay/release.yaml": "tag: unreleased\n", "a.txt": "2\n"},
+            force=force, seeded=seeded,
+        )  # fmt: skip
+        assert again.seeded_kept == ["overlay/release.yaml"]
+        assert (tmp_path / "overlay/release.yaml").read_text() == "digest: sha256:1\n"
+        assert (tmp_path / "a.txt").read_text() == "2\n"
+    # without the seeded mark the same edit is a conflict the writer refuses
+    with pytest.raises(OutputConflictError):
+        write_tree(tmp_path, {"overlay/release.yaml": "tag: unreleased\n"}, force=False)

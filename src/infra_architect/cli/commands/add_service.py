@@ -23,7 +23,7 @@ from infra_architect.cli._render import render_design_summary
 from infra_architect.cli._spec_input import pin_error
 from infra_architect.cli.commands.design import print_write_notes
 from infra_architect.engine import ImpossiblePinError, design_system
-from infra_architect.render import render_all
+from infra_architect.render import render_all, seeded_paths
 from infra_architect.spec import (
     NewService,
     add_service,
@@ -126,7 +126,14 @@ def _write_tree_then_spec(
             )
 
     try:
-        report = write_tree(output, files, force=False, keep_edited=True, before_swap=stage_spec)
+        report = write_tree(
+            output,
+            files,
+            force=False,
+            keep_edited=True,
+            before_swap=stage_spec,
+            seeded=seeded_paths(files),
+        )
     except BaseException:
         for pending in staged:
             pending.discard()

@@ -22,7 +22,7 @@ from infra_architect.cli._render import render_design_summary
 from infra_architect.cli._spec_input import load_spec, pin_error
 from infra_architect.cost import read_price_catalog
 from infra_architect.engine import ImpossiblePinError, design_system
-from infra_architect.render import render_all
+from infra_architect.render import render_all, seeded_paths
 
 app = command_app()
 
@@ -59,7 +59,7 @@ def design(
     except ImpossiblePinError as exc:
         raise pin_error(spec, source, exc) from None
     files = render_all(result)
-    report = write_tree(output, files, force=force)
+    report = write_tree(output, files, force=force, seeded=seeded_paths(files))
     render_design_summary(stdout, result, source, output, report)
     print_write_notes(report)
     if not result.feasible:
