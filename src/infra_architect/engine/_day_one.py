@@ -214,13 +214,13 @@ def _inputs(
     *,
     kubernetes: bool,
     environments: list[EnvironmentSizing],
-    certificate: bool,
+    domains: bool,
     approval: bool,
 ) -> list[DeployInput]:
     out: list[DeployInput] = []
     for env in environments:
         up = _upper(env.name)
-        if certificate:
+        if domains:
             out.append(
                 DeployInput(
                     name=f"{up}_DOMAIN",
@@ -333,7 +333,7 @@ def _github_steps(
     repository_url: str,
     approval: bool,
     variables: list[PipelineVariable],
-    certificate: bool,
+    domains: bool,
 ) -> list[DeployStep]:
     environments = [
         f"gh api --method PUT repos/{repo}/environments/staging",
@@ -351,7 +351,7 @@ def _github_steps(
             continue
         scopes: list[str | None] = list(variable.environments) or [None]
         for env in scopes:
-            body = _variable_value(variable, env, certificate=certificate)
+            body = _variable_value(variable, env, domains=domains)
             scope = f" --env {env}" if env is not None else ""
             sets.append(f'gh variable set {variable.name} --repo {repo}{scope} --body "{body}"')
     return [
@@ -400,11 +400,11 @@ def _github_steps(
     ]
 
 
-def _variable_value(variable: PipelineVariable, env: str | None, *, certificate: bool) -> str:
+def _variable_value(variable: PipelineVariable, env: str | None, *, domains: bool) -> str:
     command = variable.command_for(env)
     if command is not None:
         return f"$({command})"
-    if variable.name == "PUBLIC_URL" and env is not None and certificate:
+    if variable.name == "PUBLIC_URL" and env is not None and domains:
         return f"https://${_upper(env)}_DOMAIN"
     raise DesignLookupError("day-one value of pipeline variable", variable.name)
 
@@ -798,6 +798,8 @@ def design_day_one(
         if not kubernetes and alb and e.standby is not None and e.standby.load_balancer
     }
     search = any(s.kind == "opensearch" for s in data.stores)
+    # a domain serves the load balancer's certificate and the smoke test's URL
+    domains = alb or any(v.name == "PUBLIC_URL" for v in delivery.variables)
     steps: list[DeployStep] = _quota_steps(quota_checks)
     steps += [_bootstrap_step(b, GITHUB_OIDC_HOST) for b in accounts.bootstraps]
     steps += _github_steps(
@@ -805,7 +807,7 @@ def design_day_one(
         repository_url=delivery.repository,
         approval=approval,
         variables=delivery.variables,
-        certificate=alb,
+        domains=domains,
     )
     if kubernetes:
         steps.append(_github_app_step(repo, name))
@@ -859,7 +861,7 @@ def design_day_one(
         inputs=_inputs(
             kubernetes=kubernetes,
             environments=environments,
-            certificate=alb,
+            domains=domains,
             approval=approval,
         ),
         variables=_settings(delivery.variables),

@@ -756,9 +756,7 @@ class PipelineVariable(_Out):
         environment, or ``<env>: <command>`` pairs joined by ``; ``."""
         if self.value_command is None:
             return None
-        pairs = dict(
-            part.split(": ", 1) for part in self.value_command.split("; ") if ": " in part
-        )
+        pairs = dict(part.split(": ", 1) for part in self.value_command.split("; ") if ": " in part)
         if len(pairs) > 1:
             if environment is None or environment not in pairs:
                 raise DesignLookupError(f"value command of {self.name} on", str(environment))
