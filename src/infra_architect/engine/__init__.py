@@ -22,6 +22,7 @@ from infra_architect.engine._addresses import (
     store_module,
 )
 from infra_architect.engine._constraints import derive_constraints, derive_error_budget
+from infra_architect.engine._day_one import DayOne, DeployHost, DeployStep
 from infra_architect.engine._design import design_system
 from infra_architect.engine._design_checks import check_pins, design_only_checks
 from infra_architect.engine._design_model import (
@@ -72,11 +73,13 @@ from infra_architect.engine.assess import (
 )
 from infra_architect.engine.choose._compliance import COPIED_RECOVERY
 from infra_architect.engine.choose._pins import ImpossiblePinError, PinProblem
+from infra_architect.engine.choose._provider import MINIMUM_TERRAFORM
 
 __all__ = [
     "AUDIT_MODULE",
     "COPIED_RECOVERY",
     "GITHUB_OIDC_HOST",
+    "MINIMUM_TERRAFORM",
     "SEPARATORS",
     "AccountBootstrap",
     "AddonChart",
@@ -92,7 +95,10 @@ __all__ = [
     "Constraints",
     "CostFloor",
     "CostLine",
+    "DayOne",
     "Decision",
+    "DeployHost",
+    "DeployStep",
     "Design",
     "DodAnswer",
     "EksManagedAddon",

@@ -4,8 +4,10 @@ implement what it claims (compliance evidence); the renderers build exactly thes
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from infra_architect.engine._design_model import QueuePlan, StorePlan
+if TYPE_CHECKING:  # the Design model's day-one steps name outputs with snake()
+    from infra_architect.engine._design_model import QueuePlan, StorePlan
 
 SEPARATORS = re.compile(r"[^a-z0-9]+")
 AUDIT_MODULE = "audit"

@@ -9,6 +9,7 @@ from infra_architect.catalog import Catalog
 from infra_architect.cost import CostModel
 from infra_architect.engine._accounts import design_accounts
 from infra_architect.engine._constraints import derive_constraints
+from infra_architect.engine._day_one import design_day_one
 from infra_architect.engine._design_model import (
     AssumptionCost,
     AvailabilityDesign,
@@ -27,7 +28,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine._names import resource_names
-from infra_architect.engine._quotas import quota_conflicts
+from infra_architect.engine._quotas import quota_checks, quota_conflicts
 from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine._standby import failover_actions
 from infra_architect.engine.assess import (
@@ -58,7 +59,7 @@ from infra_architect.engine.choose._delivery import (
 from infra_architect.engine.choose._environments import size_environments
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
-from infra_architect.engine.choose._provider import choose_provider_versions
+from infra_architect.engine.choose._provider import MINIMUM_TERRAFORM, choose_provider_versions
 from infra_architect.engine.choose._streams import cap_stream_consumers
 from infra_architect.errors import named
 from infra_architect.simulate import SpikeOutcome
@@ -175,13 +176,14 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
             }
         )
     simulation = Simulation(spike=spike, availability=paths, faults=faults)
+    quotas = quota_checks(catalog, req.cloud.region, compute, environments)
     assumption_costs = _with_spike(price_assumptions(req, catalog), spike, prod_total(cost))
     conflicts = (
         constraints.conflicts
         + _design_conflicts(
             req, catalog, availability, delivery, cost, assumption_costs=assumption_costs
         )
-        + quota_conflicts(catalog, req.cloud.region, compute, environments)
+        + quota_conflicts(quotas)
     )
     feasible = not any(c.severity is Severity.ERROR for c in conflicts)
     accounts = design_accounts(
@@ -231,6 +233,20 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         conflicts=conflicts,
         assumptions=constraints.assumptions,
         assumption_costs=assumption_costs,
+        day_one=design_day_one(
+            name=req.metadata.name,
+            region=req.cloud.region,
+            kubernetes=compute.platform.kubernetes,
+            terraform_minimum=MINIMUM_TERRAFORM,
+            accounts=accounts,
+            delivery=delivery,
+            data=data,
+            security=security,
+            environments=environments,
+            alb=network.load_balancer == "alb",
+            argocd=addons.argocd if addons is not None else None,
+            quota_checks=quotas,
+        ),
         names=[
             resource_names(
                 catalog,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, computed_field
 from infra_architect._figures import Figure, number
 from infra_architect.cost import CostModel
 from infra_architect.engine._accounts import AccountsDesign
+from infra_architect.engine._day_one import DayOne
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.errors import DesignLookupError, named
 from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout, SpikeOutcome
@@ -749,6 +750,21 @@ class PipelineVariable(_Out):
     )
     value_note: str = Field(description="Where the value comes from, in words.")
 
+    def command_for(self, environment: str | None) -> str | None:
+        """The command that prints the value on ``environment`` (None: repository-level):
+        ``value_command`` is one command, one with ENVIRONMENT standing for each
+        environment, or ``<env>: <command>`` pairs joined by ``; ``."""
+        if self.value_command is None:
+            return None
+        pairs = dict(part.split(": ", 1) for part in self.value_command.split("; ") if ": " in part)
+        if len(pairs) > 1:
+            if environment is None or environment not in pairs:
+                raise DesignLookupError(f"value command of {self.name} on", str(environment))
+            return pairs[environment]
+        if environment is None:
+            return self.value_command
+        return self.value_command.replace("ENVIRONMENT", environment)
+
 
 class SyncGate(_Out):
     """How a workflow learns, without the Kubernetes API, that an environment runs the
@@ -1444,6 +1460,10 @@ class Design(_Out):
     )
     names: list[ResourceNames] = Field(
         default_factory=list, description="Per environment, the AWS names with a length limit."
+    )
+    day_one: DayOne = Field(
+        description="docs/deploy.md: the ordered commands from an empty account to the "
+        "first release."
     )
 
     @property

@@ -1,9 +1,14 @@
 """New-account service quotas a design can outgrow (issue 20 item 11): found at design
-time, so the increase is requested before the first apply instead of failing it."""
+time, so the increase is requested before the first apply instead of failing it.
+
+One :class:`QuotaCheck` per quota and environment carries the commands; the design's
+conflicts and the day-one document's quota step both print them."""
 
 from __future__ import annotations
 
 import math
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from infra_architect.catalog import AccountQuota, Catalog
 from infra_architect.engine._design_model import ComputeDesign, EnvironmentSizing
@@ -11,52 +16,91 @@ from infra_architect.engine._model import Conflict, Severity
 from infra_architect.spec import ComputeChoice
 
 
-def _commands(quota: AccountQuota, region: str, needed: int) -> str:
+class QuotaCheck(BaseModel):
+    """One quota an environment's maximum size reaches, in that environment's account."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    quota_id: str
+    title: str
+    environment: str
+    account_id: str
+    service_code: str
+    quota_code: str
+    needed: int = Field(description="What the design reaches at its maximum size.")
+    default: int | None = Field(description="The new-account default (None: per account).")
+    source: str
+    get_command: str = Field(description="Prints the value the account has.")
+    request_command: str = Field(description="Asks AWS for the value the design needs.")
+
+    @property
+    def over_default(self) -> bool:
+        return self.default is not None and self.needed > self.default
+
+
+def _check(quota: AccountQuota, env: EnvironmentSizing, region: str, needed: float) -> QuotaCheck:
+    whole = math.ceil(needed)
     code = f"--service-code {quota.service_code} --quota-code {quota.quota_code}"
-    return (
-        f"read it: aws service-quotas get-service-quota {code} --region {region}; raise it: "
-        f"aws service-quotas request-service-quota-increase {code} "
-        f"--desired-value {needed} --region {region}"
+    return QuotaCheck(
+        quota_id=quota.id,
+        title=quota.title,
+        environment=env.name,
+        account_id=env.account_id,
+        service_code=quota.service_code,
+        quota_code=quota.quota_code,
+        needed=whole,
+        default=quota.default,
+        source=quota.source,
+        get_command=f"aws service-quotas get-service-quota {code} --region {region}",
+        request_command=(
+            f"aws service-quotas request-service-quota-increase {code} "
+            f"--desired-value {whole} --region {region}"
+        ),
     )
 
 
-def _conflict(quota: AccountQuota, env: EnvironmentSizing, region: str, needed: float) -> Conflict:
-    whole = math.ceil(needed)
-    over = quota.default is not None and whole > quota.default
+def _conflict(check: QuotaCheck) -> Conflict:
     told = (
-        f"over the new-account default of {quota.default}"
-        if over
-        else f"AWS sets it per account; check the applied value covers {whole}"
+        f"over the new-account default of {check.default}"
+        if check.over_default
+        else f"AWS sets it per account; check the applied value covers {check.needed}"
     )
     return Conflict(
-        id=f"quota-{quota.id}",
-        severity=Severity.WARNING if over else Severity.INFO,
-        title=f"{env.name} needs {whole} of '{quota.title}' ({quota.quota_code}) at its "
-        f"maximum size: {told}",
-        detail=f"Service Quotas {quota.service_code} {quota.quota_code}; source: {quota.source}",
-        fix=_commands(quota, region, whole) + " (before the first apply)",
+        id=f"quota-{check.quota_id}",
+        severity=Severity.WARNING if check.over_default else Severity.INFO,
+        title=f"{check.environment} needs {check.needed} of '{check.title}' "
+        f"({check.quota_code}) at its maximum size: {told}",
+        detail=f"Service Quotas {check.service_code} {check.quota_code}; source: {check.source}",
+        fix=f"read it: {check.get_command}; raise it: {check.request_command} "
+        "(before the first apply)",
         fields=["traffic.requests_per_second", "traffic.spike_multiplier"],
     )
 
 
-def quota_conflicts(
+def quota_checks(
     catalog: Catalog, region: str, compute: ComputeDesign, environments: list[EnvironmentSizing]
-) -> list[Conflict]:
+) -> list[QuotaCheck]:
     """Per environment (its own account), each quota the design's maximum size reaches."""
     limits = catalog.limits
-    out: list[Conflict] = []
+    out: list[QuotaCheck] = []
     for env in environments:
         if compute.platform == ComputeChoice.ECS_FARGATE:
             vcpu = sum(s.max_replicas * s.vcpu for s in env.services)
-            out.append(_conflict(limits.quota("fargate-on-demand-vcpu"), env, region, vcpu))
+            out.append(_check(limits.quota("fargate-on-demand-vcpu"), env, region, vcpu))
         if compute.platform.kubernetes and env.node_max is not None:
             group = limits.quota("eks-nodes-per-managed-node-group")
             if group.default is not None and env.node_max > group.default:
-                out.append(_conflict(group, env, region, env.node_max))
+                out.append(_check(group, env, region, env.node_max))
             shapes = [*catalog.design.node_types, *catalog.design.staging_node_types]
             node = next((n for n in shapes if n.name == env.node_type), None)
             if node is not None:
                 vcpu = env.node_max * node.vcpu
                 quota = limits.quota("ec2-on-demand-standard-vcpu")
-                out.append(_conflict(quota, env, region, vcpu))
+                out.append(_check(quota, env, region, vcpu))
     return out
+
+
+def quota_conflicts(checks: list[QuotaCheck]) -> list[Conflict]:
+    """The checks as the design's conflicts: a warning over a documented default, a
+    note to check the applied value where AWS sets it per account."""
+    return [_conflict(check) for check in checks]

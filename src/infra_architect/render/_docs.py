@@ -99,6 +99,7 @@ def render_docs(design: Design) -> dict[str, str]:
         "docs/tradeoffs.md": _render("tradeoffs.md.j2", design=design),
         "docs/cost.md": _render("cost.md.j2", design=design),
         "docs/definition-of-done.md": _render("definition-of-done.md.j2", design=design),
+        "docs/deploy.md": _render("deploy.md.j2", design=design, d=design.day_one),
     }
     for scenario in design.availability.scenarios:
         files[f"docs/runbooks/{scenario.id}.md"] = _render(

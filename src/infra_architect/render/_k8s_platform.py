@@ -53,28 +53,9 @@ def cluster_addons(design: Design) -> ClusterAddons:
 
 
 def bootstrap_commands(design: Design, env: EnvironmentSizing) -> list[str]:
-    """The one manual step per cluster: install Argo CD, then hand it the root app. Run
-    from a host that reaches the private API endpoint, as a cluster administrator."""
-    argocd = cluster_addons(design).argocd
-    folder = platform_folder(env)
-    cluster = cluster_name(design, env)
-    return [
-        f"aws eks update-kubeconfig --region {design.region} --name {cluster} --alias {cluster}",
-        (
-            f"helm upgrade --install {argocd.name} {argocd.chart} --repo {argocd.repo_url} "
-            f"--version {argocd.version} --namespace {argocd.namespace} --create-namespace "
-            f"--kube-context {cluster} --values {folder}/argocd-values.yaml --wait"
-        ),
-        # the GitHub App Argo CD Notifications sets commit statuses as (argocd-values.yaml)
-        (
-            f"kubectl --context {cluster} -n {argocd.namespace} create secret generic "
-            f"{NOTIFICATIONS_SECRET} "
-            '--from-literal=github-appID="$ARGOCD_GITHUB_APP_ID" '
-            '--from-literal=github-installationID="$ARGOCD_GITHUB_INSTALLATION_ID" '
-            '--from-file=github-privateKey="$ARGOCD_GITHUB_APP_KEY_FILE"'
-        ),
-        f"kubectl --context {cluster} apply -n {argocd.namespace} -f {folder}/root.yaml",
-    ]
+    """The one manual step per cluster (install Argo CD, hand it the root app), as the
+    Design's day-one steps hold it."""
+    return design.day_one.step(f"argocd-{env.name}").commands
 
 
 def render_platform(design: Design) -> dict[str, str]:

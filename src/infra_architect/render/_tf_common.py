@@ -7,6 +7,7 @@ from types import EllipsisType
 
 from infra_architect.engine import (
     COPIED_RECOVERY,
+    MINIMUM_TERRAFORM,
     Design,
     EnvironmentSizing,
     QueuePlan,
@@ -27,7 +28,7 @@ from infra_architect.render._names import (
     queue_module,
 )
 
-TERRAFORM_VERSION = ">= 1.11.0"
+TERRAFORM_VERSION = f">= {MINIMUM_TERRAFORM}"
 
 
 AWS_PROVIDER_VERSION = ">= 5.100.0, < 7.0.0"

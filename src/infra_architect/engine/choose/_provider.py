@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from infra_architect.engine._design_model import Alternative, Decision
 
+MINIMUM_TERRAFORM = "1.11.0"
+"""The lowest Terraform every root allows: S3 state locking (use_lockfile) is GA from 1.11."""
 TESTED_PROVIDER = "5.100.0"
 """The hashicorp/aws release the validate step and the emulator tests run (the offline
 provider mirror holds it)."""
@@ -15,8 +17,8 @@ def choose_provider_versions() -> Decision:
         id="terraform-provider-versions",
         title="Terraform and AWS provider versions",
         selected=(
-            f"Terraform >= 1.11.0; hashicorp/aws >= {TESTED_PROVIDER}, < 7.0.0, with a "
-            f".terraform.lock.hcl in every root that selects {TESTED_PROVIDER}"
+            f"Terraform >= {MINIMUM_TERRAFORM}; hashicorp/aws >= {TESTED_PROVIDER}, < 7.0.0, "
+            f"with a .terraform.lock.hcl in every root that selects {TESTED_PROVIDER}"
         ),
         alternatives=[
             Alternative(
