@@ -22,8 +22,9 @@ from infra_architect.engine import design_system
 from infra_architect.render import render_all
 from infra_architect.spec import load_requirements
 from infra_architect.validate import Toolchain
+from infra_architect.validate._emulator import override, provider_aliases
 from infra_architect.validate._tools import write_cli_config
-from tests.integration.test_emulator_apply import ROOT_OVERRIDE, _errors, _terraform, emulator
+from tests.integration.test_emulator_apply import _errors, _terraform, emulator
 from tests.test_platform_artifacts import EKS_EXAMPLES
 
 pytestmark = pytest.mark.integration
@@ -57,7 +58,10 @@ def test_eks_roots_plan_against_the_emulator(emulator: str, spec: Path, tmp_path
     )
     for sizing in design.environments:
         root = tree / "infra" / "terraform" / "environments" / sizing.name
-        (root / "emulator_override.tf").write_text(ROOT_OVERRIDE, encoding="utf-8")
+        # validate's override: every aws provider block, the recovery alias too
+        (root / "emulator_override.tf").write_text(
+            override(provider_aliases(root)), encoding="utf-8"
+        )
         init = _terraform(tools, ["init", "-input=false"], root, env)
         assert init.returncode == 0, _errors(init)
         plan = _terraform(

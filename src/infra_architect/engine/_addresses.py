@@ -30,3 +30,26 @@ def queue_module(queue: QueuePlan) -> str:
     """The Terraform module call of a queue, e.g. ``msk_events`` or ``messaging``."""
     kind = QUEUE_MODULE_KINDS.get(queue.engine)
     return "messaging" if kind is None else f"{kind}_{snake(queue.name)}"
+
+
+KUBERNETES_ROOT = "infra/k8s"
+RELEASE_COMPONENT = "release"
+"""The overlay's kustomize Component that pins each image: the pipeline commits digests there."""
+
+
+def release_kustomization(environment: str) -> str:
+    """The file the pipeline commits each released digest to (seeded: ``design`` writes
+    it once and never again, so a re-run never resets what was deployed)."""
+    return f"{KUBERNETES_ROOT}/overlays/{environment}/{RELEASE_COMPONENT}/kustomization.yaml"
+
+
+def infrastructure_env_path(environment: str) -> str:
+    """The values Terraform produced for an environment (seeded, refreshed from
+    ``terraform output`` after each apply)."""
+    return f"{KUBERNETES_ROOT}/overlays/{environment}/infrastructure.env"
+
+
+def deploy_owned_paths(environment: str) -> tuple[str, str]:
+    """Files of an environment's overlay the deploy owns once written (Terraform's outputs,
+    released digests): ``design`` seeds them and never rewrites them, even with --force."""
+    return infrastructure_env_path(environment), release_kustomization(environment)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from infra_architect.engine._accounts import GITHUB_OIDC_HOST
-from infra_architect.engine._addresses import snake
+from infra_architect.engine._addresses import deploy_owned_paths, snake
 from infra_architect.errors import DesignLookupError
 
 if TYPE_CHECKING:  # the Design holds a DayOne: import the parts it is built from lazily
@@ -47,6 +47,7 @@ FIRST_IMAGE_TAG = "unreleased"
 """The image tag the environment roots and overlays carry until the first release
 (nothing is pushed yet; the pipeline deploys digests from then on)."""
 ARGOCD_NOTIFICATIONS_SECRET = "argocd-notifications-secret"  # noqa: S105  (a Secret's name)
+ARGOCD_REPOSITORY_SECRET = "repository"  # noqa: S105  (a Secret's name)
 WORKFLOWS = ".github/workflows"
 DEFAULT_BRANCH = "main"
 
@@ -426,17 +427,18 @@ def _github_app_step(repo: str, name: str) -> DeployStep:
     app = f"{name}-argocd"
     register = (
         f"https://github.com/organizations/{owner}/settings/apps/new?name={app}"
-        f"&url=https://github.com/{repo}&public=false&webhook_active=false&statuses=write"
+        f"&url=https://github.com/{repo}&public=false&webhook_active=false&statuses=write&contents=read"
     )
     return DeployStep(
         order=0,
         id="github-app",
-        title="The GitHub App Argo CD Notifications sets commit statuses as",
+        title="The GitHub App Argo CD reads the repository and sets commit statuses as",
         why="the workflows' sync gate waits for the commit status Argo CD sets once an "
         "environment runs the pushed commit; Argo CD's GitHub service authenticates as a "
-        "GitHub App. GitHub has no API to register an App or make its key: the first two "
-        "commands open pages prefilled with the one permission it needs (commit statuses: "
-        "write); there, create the App, generate a private key saved to "
+        "GitHub App, and Argo CD reads the (private) repository as the same App. GitHub has no "
+        "API to register an App or make its key: the first two commands open pages "
+        "prefilled with the two permissions it needs (commit statuses: write, contents: "
+        "read); there, create the App, generate a private key saved to "
         "$ARGOCD_GITHUB_APP_KEY_FILE, and install it on "
         + repo
         + " only (a personal account: settings/apps/new without organizations/<owner>)",
@@ -582,10 +584,12 @@ def _publish_step(name: str) -> DeployStep:
 
 
 def argocd_bootstrap_commands(
-    *, region: str, cluster: str, folder: str, argocd: AddonChart
+    *, region: str, cluster: str, folder: str, argocd: AddonChart, repository: str
 ) -> list[str]:
-    """Install Argo CD, store its GitHub App's credentials, hand it the root app. Every
-    other add-on is then Argo CD's (the app-of-apps under ``folder``)."""
+    """Install Argo CD, store its GitHub App's credentials (to read the repository and to
+    set commit statuses), hand it the root app. Every other add-on is then Argo CD's (the
+    app-of-apps under ``folder``)."""
+    credentials = f"{ARGOCD_REPOSITORY_SECRET}"
     return [
         f"aws eks update-kubeconfig --region {region} --name {cluster} --alias {cluster}",
         (
@@ -600,12 +604,27 @@ def argocd_bootstrap_commands(
             '--from-literal=github-installationID="$ARGOCD_GITHUB_INSTALLATION_ID" '
             '--from-file=github-privateKey="$ARGOCD_GITHUB_APP_KEY_FILE"'
         ),
+        # a private repository: Argo CD's repository credentials as the same GitHub App
+        # (Argo CD docs, operator-manual/declarative-setup.md "Repositories": a Secret
+        # labelled argocd.argoproj.io/secret-type=repository, githubAppID/InstallationID/
+        # PrivateKey)
+        (
+            f"kubectl --context {cluster} -n {argocd.namespace} create secret generic "
+            f"{credentials} --from-literal=type=git --from-literal=url={repository} "
+            '--from-literal=githubAppID="$ARGOCD_GITHUB_APP_ID" '
+            '--from-literal=githubAppInstallationID="$ARGOCD_GITHUB_INSTALLATION_ID" '
+            '--from-file=githubAppPrivateKey="$ARGOCD_GITHUB_APP_KEY_FILE"'
+        ),
+        (
+            f"kubectl --context {cluster} -n {argocd.namespace} label secret {credentials} "
+            "argocd.argoproj.io/secret-type=repository"
+        ),
         f"kubectl --context {cluster} apply -n {argocd.namespace} -f {folder}/root.yaml",
     ]
 
 
 def _argocd_step(
-    env: EnvironmentSizing, *, name: str, region: str, argocd: AddonChart
+    env: EnvironmentSizing, *, name: str, region: str, argocd: AddonChart, repository: str
 ) -> DeployStep:
     cluster = f"{name}-{env.name}"
     folder = f"infra/k8s/platform/{env.name}"
@@ -621,7 +640,7 @@ def _argocd_step(
         account_id=env.account_id,
         environment=env.name,
         commands=argocd_bootstrap_commands(
-            region=region, cluster=cluster, folder=folder, argocd=argocd
+            region=region, cluster=cluster, folder=folder, argocd=argocd, repository=repository
         ),
         done_when=f"kubectl --context {cluster} -n {argocd.namespace} get applications shows "
         "every add-on Synced and Healthy (the workloads stay Degraded until the first "
@@ -833,16 +852,12 @@ def design_day_one(
         if argocd is None:
             raise DesignLookupError("Argo CD chart of design", name)
         steps += [_seed_step(e) for e in environments]
-        seeded = [
-            path
-            for e in environments
-            for path in (
-                f"infra/k8s/overlays/{e.name}/infrastructure.env",
-                f"infra/k8s/overlays/{e.name}/release/kustomization.yaml",
-            )
-        ]
+        seeded = [path for e in environments for path in deploy_owned_paths(e.name)]
         steps.append(_publish_step(name))
-        steps += [_argocd_step(e, name=name, region=region, argocd=argocd) for e in environments]
+        steps += [
+            _argocd_step(e, name=name, region=region, argocd=argocd, repository=delivery.repository)
+            for e in environments
+        ]
     for e in environments:
         steps += _search_steps(e, region=region, data=data, security=security)
     if alb:

@@ -1,8 +1,7 @@
 """Renderers: turn a Design into files. They make no decisions."""
 
-from infra_architect.engine import Design
+from infra_architect.engine import Design, deploy_owned_paths
 from infra_architect.render._docs import design_json, design_json_schema, render_docs
-from infra_architect.render._k8s_common import K8S, SEEDED_NAMES
 from infra_architect.render._kubernetes import render_kubernetes
 from infra_architect.render._pipelines import render_pipelines
 from infra_architect.render._terraform import render_terraform
@@ -24,13 +23,13 @@ def seeded_paths(files: dict[str, str]) -> frozenset[str]:
     (``infrastructure.env``) and released digests (``release/kustomization.yaml``). The
     writer seeds them and never rewrites them, so re-running ``design`` after a deploy
     changes nothing the deploy set."""
-    overlays = f"{K8S}/overlays/"
-    return frozenset(
+    owned = {
         path
-        for path in files
-        if path.startswith(overlays)
-        and path.removeprefix(overlays).split("/", 1)[-1] in SEEDED_NAMES
-    )
+        for overlay in files
+        if overlay.startswith("infra/k8s/overlays/") and overlay.endswith("/kustomization.yaml")
+        for path in deploy_owned_paths(overlay.split("/")[3])
+    }
+    return frozenset(owned & set(files))
 
 
 __all__ = [

@@ -13,25 +13,7 @@ from infra_architect.render._yaml import Doc
 K8S = "infra/k8s"
 KUSTOMIZE = "kustomize.config.k8s.io/v1beta1"
 KUSTOMIZE_COMPONENT = "kustomize.config.k8s.io/v1alpha1"
-RELEASE_COMPONENT = "release"
-"""The overlay's component that pins each image: the pipeline commits digests there."""
 
-
-def release_kustomization(environment: str) -> str:
-    """The file the pipeline commits each released digest to (seeded: ``design`` writes
-    it once and never again, so a re-run never resets what was deployed)."""
-    return f"{K8S}/overlays/{environment}/{RELEASE_COMPONENT}/kustomization.yaml"
-
-
-def infrastructure_env_path(environment: str) -> str:
-    """The values Terraform produced for an environment (seeded, refreshed from
-    ``terraform output`` after each apply)."""
-    return f"{K8S}/overlays/{environment}/infrastructure.env"
-
-
-SEEDED_NAMES = ("infrastructure.env", f"{RELEASE_COMPONENT}/kustomization.yaml")
-"""Files under an overlay the deploy owns once written (Terraform's outputs, released
-digests): the generator seeds them and never rewrites them, even with --force."""
 ARGO = "argoproj.io/v1alpha1"
 MONITORING_NAMESPACE = "monitoring"
 TELEMETRY_NAMESPACE = "observability"

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from infra_architect.engine import Design, EnvironmentSizing, ServicePlan
+from infra_architect.engine import (
+    RELEASE_COMPONENT,
+    Design,
+    EnvironmentSizing,
+    ServicePlan,
+    infrastructure_env_path,
+    release_kustomization,
+)
 from infra_architect.render._bindings import PENDING, infrastructure_bindings
 from infra_architect.render._k8s_autoscaling import _hpa_metric
 from infra_architect.render._k8s_common import (
@@ -14,10 +21,7 @@ from infra_architect.render._k8s_common import (
     K8S,
     KUSTOMIZE,
     KUSTOMIZE_COMPONENT,
-    RELEASE_COMPONENT,
     image_repository,
-    infrastructure_env_path,
-    release_kustomization,
     role_arn,
     secret_keys,
 )

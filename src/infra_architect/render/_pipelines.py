@@ -25,12 +25,16 @@ interpolated into a script.
 
 from __future__ import annotations
 
-from infra_architect.engine import Design, EnvironmentSizing, ServicePlan
+from infra_architect.engine import (
+    Design,
+    EnvironmentSizing,
+    ServicePlan,
+    release_kustomization,
+)
 from infra_architect.render._k8s_common import (
     image_repository,
     is_kubernetes,
     registry,
-    release_kustomization,
 )
 from infra_architect.render._yaml import Doc, dump
 from infra_architect.spec import ServiceType
