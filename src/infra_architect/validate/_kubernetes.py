@@ -13,7 +13,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -138,47 +138,40 @@ def run_kubernetes(tools: Toolchain, tree: Path, slo: float | None) -> Iterator[
     version = kubernetes_version(tree)
     for overlay in found:
         target = f"infra/k8s/overlays/{overlay.name}"
-        rendered, errors = build_overlay(tools.kubectl, overlay)
-        if rendered is None:
-            yield ToolResult(
-                tool="kubectl kustomize",
-                target=target,
-                status="failed",
-                detail="build failed",
-                findings=errors,
-            )
+        built = yield from _build(tools.kubectl, overlay, target)
+        if built is None:
             continue
-        objects = load_manifests(rendered, f"{target} (rendered)")
-        yield ToolResult(
-            tool="kubectl kustomize",
-            target=target,
-            status="passed",
-            detail=f"{len(objects)} objects",
-        )
+        rendered, objects = built
         yield _schemas(target, objects, version)
         yield _promql(target, objects)
         yield from _checkov(tools, target, rendered)
         yield _rules(target, objects, slo if overlay.name == "prod" else None)
     for platform in platforms(tree):
         target = f"infra/k8s/platform/{platform.name}"
-        rendered, errors = build_overlay(tools.kubectl, platform)
-        if rendered is None:
-            yield ToolResult(
-                tool="kubectl kustomize",
-                target=target,
-                status="failed",
-                detail="build failed",
-                findings=errors,
-            )
-            continue
-        objects = load_manifests(rendered, f"{target} (rendered)")
+        built = yield from _build(tools.kubectl, platform, target)
+        if built is not None:
+            yield _schemas(target, built[1], version)
+
+
+def _build(
+    kubectl: str, folder: Path, target: str
+) -> Generator[ToolResult, None, tuple[str, list[K8sObject]] | None]:
+    """Build one kustomization: its result, then its YAML and objects (None: no build)."""
+    rendered, errors = build_overlay(kubectl, folder)
+    if rendered is None:
         yield ToolResult(
             tool="kubectl kustomize",
             target=target,
-            status="passed",
-            detail=f"{len(objects)} objects",
+            status="failed",
+            detail="build failed",
+            findings=errors,
         )
-        yield _schemas(target, objects, version)
+        return None
+    objects = load_manifests(rendered, f"{target} (rendered)")
+    yield ToolResult(
+        tool="kubectl kustomize", target=target, status="passed", detail=f"{len(objects)} objects"
+    )
+    return rendered, objects
 
 
 def _schemas(target: str, objects: list[K8sObject], version: str) -> ToolResult:
