@@ -258,6 +258,15 @@ class CauseAlarmPolicy(_Data):
     service_period_seconds: int = Field(ge=60)
 
 
+class DnsPolicy(_Data):
+    """The public name's records (design.yaml dns)."""
+
+    validation_record_ttl: int = Field(ge=1)
+    health_check_interval_seconds: Literal[10, 30]
+    health_check_failure_threshold: int = Field(ge=1, le=10)
+    health_check_source: str
+
+
 class BurnRateAlert(_Data):
     severity: Literal["page", "ticket"]
     burn_rate: float = Field(gt=0)
@@ -497,6 +506,7 @@ class DesignData(_Data):
     container_images: ContainerImages
     recovery_window_days: dict[Literal["protected", "unprotected"], int]
     cause_alarms: CauseAlarmPolicy
+    dns: DnsPolicy
     waf_rate_limit: WafRateLimit
     engine_versions: EngineVersions
     log_retention_days: dict[str, int]

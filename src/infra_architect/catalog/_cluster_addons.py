@@ -16,6 +16,7 @@ AddonNeed = Literal[
     "ingress",
     "custom-metrics",
     "external-metrics",
+    "domain",
 ]
 
 

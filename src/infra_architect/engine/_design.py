@@ -56,6 +56,7 @@ from infra_architect.engine.choose._delivery import (
     pipeline_variables,
     release_conflicts,
 )
+from infra_architect.engine.choose._dns import choose_dns, dns_conflicts
 from infra_architect.engine.choose._environments import size_environments
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
@@ -138,7 +139,8 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     cost = estimate_cost(
         req, constraints, catalog, compute, network, data, observability, security, environments
     )
-    addons = choose_cluster_addons(catalog, compute, delivery, observability, security)
+    dns = choose_dns(req, catalog, compute, network, environments)
+    addons = choose_cluster_addons(catalog, compute, delivery, observability, security, dns=dns)
     if spike is not None and tuning.absorb_step is not None:
         absorbing = estimate_cost(
             req,
@@ -184,6 +186,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
             req, catalog, availability, delivery, cost, assumption_costs=assumption_costs
         )
         + quota_conflicts(quotas)
+        + dns_conflicts(dns)
     )
     feasible = not any(c.severity is Severity.ERROR for c in conflicts)
     accounts = design_accounts(
@@ -200,7 +203,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     )
     # the workflows read the role ARNs the accounts' bootstrap roots output
     delivery = delivery.model_copy(
-        update={"variables": pipeline_variables(req.metadata.name, compute, network, accounts)}
+        update={"variables": pipeline_variables(req.metadata.name, compute, network, accounts, dns)}
     )
     return Design(
         name=req.metadata.name,
@@ -220,6 +223,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         terraform_versions=choose_provider_versions(),
         accounts=accounts,
         addons=addons,
+        dns=dns,
         definition_of_done=definition_of_done(
             constraints,
             availability,

@@ -467,6 +467,56 @@ class NetworkDesign(_Out):
     )
 
 
+class EnvironmentDomain(_Out):
+    """One environment's public name: where Terraform validates its certificate and who
+    writes the record pointing at the load balancer."""
+
+    environment: Literal["staging", "prod"]
+    name: str
+    hosted_zone: str = Field(description="The public hosted zone in the environment's account.")
+    records: Literal["terraform", "external-dns"] = Field(
+        description="Who writes the name's alias records: Terraform (the ALB is its own) or "
+        "external-dns in the cluster (the load balancer controller creates the ALB)."
+    )
+    failover: bool = Field(
+        description="A Route 53 failover pair: the primary ALB behind a health check, the "
+        "recovery region's standby ALB as secondary (its own certificate there)."
+    )
+    public_url: str = Field(description="What PUBLIC_URL is set to in this environment.")
+
+
+class DnsHealthCheck(_Out):
+    """The Route 53 health check that moves a failover record to the standby."""
+
+    path: str
+    port: int
+    request_interval_seconds: int
+    failure_threshold: int
+    detection: Figure = Field(description="How long the primary fails before DNS moves.")
+    source: str
+
+
+class DnsDesign(_Out):
+    """The public name, its TLS certificate and records (issue 20 item 8c)."""
+
+    domains: list[EnvironmentDomain] = Field(
+        description="Per environment (empty: the spec names no domain; the roots then ask for "
+        "the certificate ARN)."
+    )
+    validation_record_ttl: int = Field(description="TTL of the ACM DNS validation records.")
+    health_check: DnsHealthCheck | None = Field(
+        description="None: no environment has a failover pair."
+    )
+    certificate_input: str = Field(
+        description="Without a domain: how the operator supplies the certificate and the "
+        "record ('' when Terraform issues both)."
+    )
+    why: str
+
+    def domain(self, environment: str) -> EnvironmentDomain | None:
+        return next((d for d in self.domains if d.environment == environment), None)
+
+
 # --- data ---------------------------------------------------------------------------
 
 
@@ -1452,6 +1502,7 @@ class Design(_Out):
     addons: ClusterAddons | None = Field(
         default=None, description="Cluster add-ons (EKS only; None: not on Kubernetes)."
     )
+    dns: DnsDesign = Field(description="The public name, certificate and DNS records.")
     definition_of_done: list[DodAnswer]
     conflicts: list[Conflict]
     assumptions: list[Assumption]

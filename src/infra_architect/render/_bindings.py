@@ -84,7 +84,10 @@ def infrastructure_bindings(design: Design) -> list[Binding]:
     if any(s.public for s in design.compute.services):
         out.append(
             Binding(
-                "CERTIFICATE_ARN", "var.certificate_arn", "ACM certificate of the HTTPS listener"
+                "CERTIFICATE_ARN",
+                # the certificate Terraform issues for the spec's domain, else the input
+                "module.dns.certificate_arn" if design.dns.domains else "var.certificate_arn",
+                "ACM certificate of the HTTPS listener",
             )
         )
     if design.network.waf:

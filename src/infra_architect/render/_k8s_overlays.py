@@ -108,16 +108,19 @@ def _ingress_patch(design: Design, env: EnvironmentSizing) -> Doc:
         f"deletion_protection.enabled={'true' if env.deletion_protection else 'false'}",
         "routing.http.drop_invalid_header_fields.enabled=true",
     ]
+    annotations = {
+        "alb.ingress.kubernetes.io/load-balancer-attributes": ",".join(attributes),
+        "alb.ingress.kubernetes.io/tags": f"Project={design.name},Environment={env.name}",
+    }
+    domain = design.dns.domain(env.name)
+    if domain is not None:
+        # external-dns writes this name as an alias to the ALB the controller creates
+        # (external-dns docs, "Setting up ExternalDNS ... AWS": the hostname annotation).
+        annotations["external-dns.alpha.kubernetes.io/hostname"] = domain.name
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "Ingress",
-        "metadata": {
-            "name": design.name,
-            "annotations": {
-                "alb.ingress.kubernetes.io/load-balancer-attributes": ",".join(attributes),
-                "alb.ingress.kubernetes.io/tags": f"Project={design.name},Environment={env.name}",
-            },
-        },
+        "metadata": {"name": design.name, "annotations": annotations},
     }
 
 

@@ -341,6 +341,17 @@ def _design_values(
                 },
                 **account,
             }
+        case "external-dns":
+            domain = design.dns.domain(env.name)
+            zone: list[JsonValue] = [domain.hosted_zone] if domain is not None else []
+            return {
+                # only this environment's zone, records owned by this cluster's TXT entries
+                "domainFilters": zone,
+                "txtOwnerId": cluster,
+                # Pods cannot read the node's metadata (IMDSv2, one hop): the region given.
+                "env": [{"name": "AWS_DEFAULT_REGION", "value": design.region}],
+                **account,
+            }
         case "otel-collector":
             return {"config": {"exporters": {"awsxray": {"region": design.region}}}, **account}
         case "prometheus-adapter":

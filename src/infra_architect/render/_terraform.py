@@ -66,6 +66,7 @@ from infra_architect.render._tf_common import (
 )
 from infra_architect.render._tf_compute import _ecs, _eks, _eks_addons
 from infra_architect.render._tf_data import _broker, _messaging, _store, _store_recovery
+from infra_architect.render._tf_dns import dns_blocks
 from infra_architect.render._tf_network import _alb, _logs_bucket, _vpc, _vpc_recovery, _waf
 from infra_architect.render._tf_observability import _observability
 from infra_architect.render._tf_security import _audit, _ecr, _security, _security_recovery
@@ -137,6 +138,8 @@ def modules_used(design: Design, buildable: Buildable) -> set[str]:
         used.add("eks-addons")
     if design.security.audit is not None:
         used.add(AUDIT_MODULE)
+    if design.dns.domains:
+        used.add("dns")
     return used
 
 
@@ -166,7 +169,7 @@ def _variables(design: Design, env: EnvironmentSizing) -> list[Item]:
             [],
         ),
     ]
-    if design.network.load_balancer == "alb":
+    if design.network.load_balancer == "alb" and design.dns.domain(env.name) is None:
         parts.append(
             _variable(
                 "certificate_arn",
@@ -175,7 +178,7 @@ def _variables(design: Design, env: EnvironmentSizing) -> list[Item]:
             )
         )
     standby = _standby(design, env)
-    if standby is not None and standby.load_balancer:
+    if standby is not None and standby.load_balancer and design.dns.domain(env.name) is None:
         parts.append(
             _variable(
                 "recovery_certificate_arn",
@@ -211,6 +214,18 @@ def _infrastructure_env(design: Design) -> str:
     return f'join("\\n", [{lines}, ""])'
 
 
+def _dns_outputs(design: Design, env: EnvironmentSizing) -> list[Block]:
+    if design.dns.domain(env.name) is None:
+        return []
+    return [
+        _output(
+            "certificate_arn",
+            "ACM certificate Terraform issued for the public name (DNS-validated).",
+            "module.dns.certificate_arn",
+        )
+    ]
+
+
 def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
     parts = [
         _output("vpc_id", "ID of the VPC.", "module.vpc.vpc_id"),
@@ -242,6 +257,7 @@ def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
         ]
     else:
         parts.append(_output("cluster_name", "Name of the ECS cluster.", "module.ecs.cluster_name"))
+    parts += _dns_outputs(design, env)
     if design.network.waf:
         parts.append(
             _output("waf_acl_arn", "WAF web ACL in front of the public entry.", "module.waf.arn")
@@ -350,6 +366,7 @@ def _main(design: Design, env: EnvironmentSizing) -> list[Item]:
         if _alb_in_terraform(design):
             parts.append(_alb(design, env))
         parts.append(_ecs(design, env))
+    parts += dns_blocks(design, env)
     parts += [_store(design, env, store) for store in design.data.stores]
     if recovery or standby is not None:
         parts.append(_security_recovery(env))
@@ -379,6 +396,9 @@ def _standby_blocks(design: Design, env: EnvironmentSizing, standby: StandbySizi
     moved = ["vpc", "security", "alb", "waf", "s3_logs", "ecs"]
     moved += [queue_module(q) for q in design.data.queues if q.name in standby.brokers]
     moved += [store_module(s) for s in recovered_stores(design, env)]
+    domain = design.dns.domain(env.name)
+    if domain is not None and domain.failover:
+        moved.append("dns")  # the standby ALB takes the recovery region's certificate
     swap = module_swap(
         moved,
         {

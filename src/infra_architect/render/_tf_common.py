@@ -123,5 +123,11 @@ def _standby(design: Design, env: EnvironmentSizing) -> StandbySizing | None:
     return None if _is_eks(design) else env.standby
 
 
+def certificate_arn(design: Design) -> str:
+    """The HTTPS listener's certificate: the one Terraform issues for the spec's domain
+    (module dns), else the certificate_arn input."""
+    return "module.dns.certificate_arn" if design.dns.domains else "var.certificate_arn"
+
+
 def _tags() -> Attr:
     return Attr("tags", Expr("local.tags"))

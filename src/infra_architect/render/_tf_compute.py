@@ -136,6 +136,8 @@ def _eks_addons(design: Design, env: EnvironmentSizing) -> Block:
             Attr("node_role_arn", Expr("module.eks.node_role_arn")),
             Attr("karpenter_queue_name", karpenter_queue(design, env)),
         ]
+    if any(chart.aws_role == "external-dns" for chart in addons.charts):
+        body.append(Attr("hosted_zone_arn", Expr("module.dns.zone_arn")))
     body += [Blank(), Attr("pod_identities", identities), Blank(), _tags()]
     return _module("eks_addons", "eks-addons", body)
 

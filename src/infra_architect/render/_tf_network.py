@@ -19,6 +19,7 @@ from infra_architect.render._tf_common import (
     _is_eks,
     _module,
     _tags,
+    certificate_arn,
 )
 
 
@@ -158,7 +159,7 @@ def _alb(design: Design, env: EnvironmentSizing) -> Block:
             Expr("module.vpc.public_subnet_ids" if internet else "module.vpc.private_subnet_ids"),
         ),
         Attr("ingress_cidrs", ["0.0.0.0/0"] if internet else [design.network.vpc_cidr]),
-        Attr("certificate_arn", Expr("var.certificate_arn")),
+        Attr("certificate_arn", Expr(certificate_arn(design))),
         Attr("target_protocol", "HTTPS" if design.security.tls_to_services else "HTTP"),
         Attr("enable_deletion_protection", env.deletion_protection),
         Attr("access_log_bucket", Expr("module.s3_logs.bucket_id")),

@@ -23,6 +23,7 @@ from infra_architect.render._tf_common import (
     _is_eks,
     _module,
     _tags,
+    certificate_arn,
 )
 
 
@@ -99,7 +100,7 @@ def _dimensions(design: Design, cause: CauseAlarm) -> dict[str, Value]:
     if watches == "service":
         return {"ClusterName": Expr("local.name"), "ServiceName": cause.service or ""}
     if watches == "certificate":
-        return {"CertificateArn": Expr("var.certificate_arn")}
+        return {"CertificateArn": Expr(certificate_arn(design))}
     if watches in ("database-instance", "database-cluster"):
         module = store_module(design.data.store(target))
         if watches == "database-instance":

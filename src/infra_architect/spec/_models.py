@@ -108,6 +108,16 @@ TEXT = Charset(
     "bidirectional embedding, override or isolate characters)",
     example="Online store - catalogue, search and checkout.",
 )
+# A public DNS name: the labels of DNS_LABEL joined by dots (letters may be upper case in
+# DNS, but ACM and Route 53 store names lower case, so the spec asks for that form), at
+# least two labels, 253 characters at most (RFC 1035 section 2.3.4), no trailing dot.
+DOMAIN_NAME = Charset(
+    pattern=r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$",
+    what="a DNS name",
+    allowed="lowercase DNS labels (letters, digits and '-', not starting or ending with "
+    "'-') joined by dots, at least two labels, no trailing dot, at most 253 characters",
+    example="shop.example.com",
+)
 LINE = Charset(
     pattern=f"^[^{_INVISIBLE}\\n\\t]*$",
     what="one line of plain text",
@@ -116,7 +126,17 @@ LINE = Charset(
 )
 CHARSETS = {
     c.pattern: c
-    for c in (DNS_LABEL, URL_PATH, CRON_SCHEDULE, AWS_REGION, AWS_ACCOUNT_ID, GIT_URL, TEXT, LINE)
+    for c in (
+        DNS_LABEL,
+        URL_PATH,
+        CRON_SCHEDULE,
+        AWS_REGION,
+        AWS_ACCOUNT_ID,
+        GIT_URL,
+        DOMAIN_NAME,
+        TEXT,
+        LINE,
+    )
 }
 """Every charset by its pattern: what the loader's message names when a value breaks one."""
 
@@ -713,6 +733,32 @@ class Accounts(_Model):
     prod: AccountId
 
 
+DomainName = Annotated[
+    str,
+    StringConstraints(pattern=DOMAIN_NAME.pattern, max_length=253),
+    Field(description="A DNS name, lowercase, without the trailing dot: shop.example.com."),
+]
+
+
+class Domain(_Model):
+    """The public name of one environment and the Route 53 hosted zone it lives in."""
+
+    name: DomainName = Field(
+        description="The name users reach the system by; the TLS certificate covers it."
+    )
+    hosted_zone: DomainName = Field(
+        description="The public hosted zone, in this environment's AWS account, that holds the "
+        "name (the name itself or a parent of it). Terraform validates the certificate there."
+    )
+
+
+class Domains(_Model):
+    """The public domain of each environment (each account holds its own hosted zone)."""
+
+    staging: Domain
+    prod: Domain
+
+
 EXAMPLE_ACCOUNTS = Accounts(staging="111122223333", prod="444455556666")
 """The AWS documentation's example account ids: visibly not a real account."""
 
@@ -739,6 +785,13 @@ class Cloud(_Model):
             "(they appear in the IRSA annotations and image names of the Kubernetes overlays)"
         ),
     ] = EXAMPLE_ACCOUNTS
+    domains: Domains | None = Field(
+        default=None,
+        description="Public DNS name and Route 53 hosted zone per environment: "
+        "{staging: {name, hosted_zone}, prod: {name, hosted_zone}}. With it Terraform issues "
+        "the TLS certificate and the DNS records; unset, each environment root asks for a "
+        "certificate ARN and the records are yours to create.",
+    )
 
 
 class ComputeChoice(StrEnum):

@@ -53,6 +53,7 @@ def check_semantics(req: Requirements, known_regions: Collection[str]) -> list[S
     if not cycles:
         issues.extend(_fan_out(req))
     issues.extend(_region(req, known_regions))
+    issues.extend(_domains(req))
     return issues
 
 
@@ -387,6 +388,27 @@ def _region(req: Requirements, known_regions: Collection[str]) -> Iterator[Seman
             ("cloud", "region"),
             f"unknown AWS region {region!r}",
             _suggest(region, known_regions, "regions"),
+        )
+
+
+def _domains(req: Requirements) -> Iterator[SemanticIssue]:
+    """Each environment's name lies in its hosted zone (ACM validates it there), and the
+    two environments do not claim the same name."""
+    domains = req.cloud.domains
+    if domains is None:
+        return
+    for env, domain in (("staging", domains.staging), ("prod", domains.prod)):
+        if domain.name != domain.hosted_zone and not domain.name.endswith("." + domain.hosted_zone):
+            yield SemanticIssue(
+                ("cloud", "domains", env, "name"),
+                f"{domain.name!r} is not in the hosted zone {domain.hosted_zone!r}",
+                f"use a name ending in .{domain.hosted_zone}, or the zone that holds {domain.name}",
+            )
+    if domains.staging.name == domains.prod.name:
+        yield SemanticIssue(
+            ("cloud", "domains", "staging", "name"),
+            f"staging and prod both claim {domains.prod.name!r}",
+            f"give staging a name of its own, e.g. staging.{domains.prod.name}",
         )
 
 

@@ -51,6 +51,7 @@ MAX_TF_BYTES = 4 * 1024 * 1024
 PLAN_TOOL = "terraform plan (emulator)"
 _LOOPBACK = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}/?$")
 _PLAN_SUMMARY = re.compile(r"Plan: (\d+) to add, (\d+) to change, (\d+) to destroy")
+_ZONE_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
 _PLACEHOLDER_ARN = (
     "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
 )
@@ -191,6 +192,60 @@ def placeholder_variables(root: Path) -> dict[str, str]:
     return dict(sorted(values.items()))
 
 
+def hosted_zones(root: Path) -> set[str]:
+    """The public hosted zones the root's module calls look up by name (``zone_name``):
+    they exist before Terraform runs, in the account, like the operator's domain."""
+    names = {
+        body.get("zone_name")
+        for document in _documents(root)
+        for _, body in _blocks(document, "module")
+    }
+    return {name for name in names if isinstance(name, str) and _ZONE_NAME.match(name)}
+
+
+_ROUTE53_AUTH = {
+    # the emulator routes a request to a service by its credential scope
+    "Authorization": "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/route53/"
+    "aws4_request, SignedHeaders=host, Signature=0",
+}
+
+
+def _route53(url: str, path: str, body: bytes | None = None) -> str:
+    request = urllib.request.Request(  # noqa: S310  (loopback, checked by emulator())
+        f"{url}/2013-04-01/{path}",
+        data=body,
+        method="GET" if body is None else "POST",
+        headers={**_ROUTE53_AUTH, "Content-Type": "application/xml"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  (loopback)
+        text: str = response.read().decode("utf-8", "replace")
+        return text
+
+
+def seed_hosted_zones(url: str, names: set[str]) -> list[str]:
+    """Create each zone the emulator does not hold yet, once (Route 53 allows two zones
+    of one name, and the roots' ``data "aws_route53_zone"`` would then find two);
+    returns the problems met."""
+    problems: list[str] = []
+    for name in sorted(names):
+        try:
+            held = _route53(url, f"hostedzonesbyname?dnsname={name}&maxitems=1")
+            if f"<Name>{name}.</Name>" in held:
+                continue
+            _route53(
+                url,
+                "hostedzone",
+                (
+                    '<CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/'
+                    f'2013-04-01/"><Name>{name}</Name><CallerReference>infra-architect-'
+                    f"{name}</CallerReference></CreateHostedZoneRequest>"
+                ).encode(),
+            )
+        except OSError as error:
+            problems.append(f"could not create the hosted zone {name} in the emulator: {error}")
+    return problems
+
+
 def override(aliases: list[str]) -> str:
     """Local state and, for every ``aws`` provider block, the emulator's credentials and
     account (an override replaces the arguments it names, the rest stays)."""
@@ -301,5 +356,16 @@ def run_emulator_plans(tools: Toolchain, tree: Path, work: Path) -> Iterator[Too
         copy = private_copy(source, work / "emulator")
         config = write_cli_config(tools.plugin_dir, work) if tools.plugin_dir else None
         env = emulator_environment(os.environ, found.url, config)
+        zones = {zone for root in roots for zone in hosted_zones(copy / root)}
+        problems = seed_hosted_zones(found.url, zones)
+        if problems:
+            yield ToolResult(
+                tool=PLAN_TOOL,
+                target="infra/terraform",
+                status="failed",
+                detail="hosted zones not seeded",
+                findings=problems,
+            )
+            return
         for root in roots:
             yield plan_root(tools, copy / root, f"infra/terraform/{root.as_posix()}", env)

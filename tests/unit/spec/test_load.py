@@ -111,6 +111,18 @@ BAD_VALUES = [
         "did you mean `team`?",
     ),
     (
+        "domain-not-a-dns-name",
+        "team: {",
+        (
+            "cloud: {domains: {staging: {name: 'Shop_1.example.com', hosted_zone: example.com}, "
+            "prod: {name: shop.example.com, hosted_zone: example.com}}}\nteam: {"
+        ),
+        "cloud.domains.staging.name",
+        19,
+        "'Shop_1.example.com' is not a DNS name",
+        "lowercase DNS labels",
+    ),
+    (
         "bad-enum-suggests",
         "type: web",
         "type: wbe",
@@ -320,6 +332,28 @@ BAD_MEANING = [
         "cloud.region",
         "unknown AWS region 'eu-centrl-1'",
         "did you mean 'eu-central-1'?",
+    ),
+    (
+        "domain-outside-its-zone",
+        "team: {",
+        (
+            "cloud: {domains: {staging: {name: staging.shop.example.com, hosted_zone: "
+            "example.org}, prod: {name: shop.example.com, hosted_zone: example.com}}}\nteam: {"
+        ),
+        "cloud.domains.staging.name",
+        "is not in the hosted zone 'example.org'",
+        "use a name ending in .example.org",
+    ),
+    (
+        "one-domain-for-both-environments",
+        "team: {",
+        (
+            "cloud: {domains: {staging: {name: shop.example.com, hosted_zone: example.com}, "
+            "prod: {name: shop.example.com, hosted_zone: example.com}}}\nteam: {"
+        ),
+        "cloud.domains.staging.name",
+        "staging and prod both claim 'shop.example.com'",
+        "give staging a name of its own",
     ),
     (
         "shares-over-one",

@@ -18,6 +18,7 @@ from infra_architect.engine._design_model import (
     ClusterAddons,
     ComputeDesign,
     DeliveryDesign,
+    DnsDesign,
     EksManagedAddon,
     NodeGroupSizing,
     ObservabilityDesign,
@@ -79,6 +80,7 @@ def _needs(
     compute: ComputeDesign,
     delivery: DeliveryDesign,
     security: SecurityDesign,
+    dns: DnsDesign | None = None,
 ) -> set[str]:
     """Which of cluster_addons.yaml's `when` conditions this design meets."""
     metrics = {s.autoscaling.metric for s in compute.services if s.autoscaling is not None}
@@ -92,6 +94,8 @@ def _needs(
         needs.add("secrets")
     if any(s.public for s in compute.services):
         needs.add("ingress")
+    if dns is not None and dns.domains:
+        needs.add("domain")
     if metrics & POD_METRICS:
         needs.add("custom-metrics")
     if QUEUE_METRIC in metrics:
@@ -146,13 +150,15 @@ def choose_cluster_addons(
     delivery: DeliveryDesign,
     observability: ObservabilityDesign,
     security: SecurityDesign,
+    *,
+    dns: DnsDesign | None = None,
 ) -> ClusterAddons | None:
     """The add-ons of an EKS design (None off Kubernetes)."""
     if not compute.platform.kubernetes or compute.kubernetes_version is None:
         return None
     data = catalog.cluster_addons
     version = compute.kubernetes_version
-    needs = _needs(compute, delivery, security)
+    needs = _needs(compute, delivery, security, dns)
     charts = [_chart(a, version) for a in data.charts if a.when in needs]
     autoscaler: NodeAutoscaler = "karpenter" if "karpenter" in needs else "cluster-autoscaler"
     managed = [

@@ -21,6 +21,7 @@ from infra_architect.engine._design_model import (
     ComputeDesign,
     Decision,
     DeliveryDesign,
+    DnsDesign,
     Environment,
     NetworkDesign,
     PipelineTimeouts,
@@ -667,7 +668,11 @@ def _role_variable(
 
 
 def pipeline_variables(
-    name: str, compute: ComputeDesign, network: NetworkDesign, accounts: AccountsDesign
+    name: str,
+    compute: ComputeDesign,
+    network: NetworkDesign,
+    accounts: AccountsDesign,
+    dns: DnsDesign | None = None,
 ) -> list[PipelineVariable]:
     """Every variable the generated workflows read, with where its value comes from (the
     bootstrap roots' outputs for the roles). GitHub resolves an environment's variable
@@ -713,6 +718,7 @@ def pipeline_variables(
             else "the load balancer (terraform output load_balancer_dns_name of the "
             "environment's root)"
         )
+        named = dns.domains if dns is not None else []
         variables.append(
             PipelineVariable(
                 name="PUBLIC_URL",
@@ -720,9 +726,21 @@ def pipeline_variables(
                 environments=list(ENVIRONMENTS),
                 required=True,
                 used_for="the smoke test through the load balancer after each deploy",
-                value_command=None,
-                value_note="https:// and the DNS name the TLS certificate covers, a record "
-                f"pointing at {entry}; no trailing slash",
+                # The name is the spec's (cloud.domains): known before anything exists.
+                value_command="; ".join(f"{d.environment}: echo {d.public_url}" for d in named)
+                or None,
+                value_note=(
+                    "https:// and the environment's name (cloud.domains); Terraform issues its "
+                    "certificate and "
+                    + (
+                        "external-dns points it at the load balancer the Ingress creates"
+                        if kubernetes
+                        else "points it at the load balancer"
+                    )
+                    if named
+                    else "https:// and the DNS name the TLS certificate covers, a record "
+                    f"pointing at {entry}; no trailing slash"
+                ),
             )
         )
     return variables

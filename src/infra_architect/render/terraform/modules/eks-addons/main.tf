@@ -23,6 +23,7 @@ locals {
     fluent-bit               = data.aws_iam_policy_document.fluent_bit.json
     otel-collector           = data.aws_iam_policy_document.otel_collector.json
     cloudwatch-exporter      = data.aws_iam_policy_document.cloudwatch_exporter.json
+    external-dns             = try(data.aws_iam_policy_document.external_dns[0].json, "")
   }
 }
 
@@ -393,6 +394,27 @@ data "aws_iam_policy_document" "otel_collector" {
 }
 
 # The CloudWatch exporter: finds the queues by tag and reads their metrics.
+# external-dns writes the public name's records for the Ingress's ALB, in the one hosted
+# zone of this environment; listing zones is account-wide (it finds the zone by name).
+# Actions from kubernetes-sigs/external-dns docs/tutorials/aws.md, "IAM Policy".
+data "aws_iam_policy_document" "external_dns" {
+  count = var.hosted_zone_arn == "" ? 0 : 1
+
+  statement {
+    actions = [
+      "route53:ChangeResourceRecordSets",
+      "route53:ListResourceRecordSets",
+      "route53:ListTagsForResources",
+    ]
+    resources = [var.hosted_zone_arn]
+  }
+
+  statement {
+    actions   = ["route53:ListHostedZones"]
+    resources = ["*"]
+  }
+}
+
 data "aws_iam_policy_document" "cloudwatch_exporter" {
   statement {
     resources = ["*"]

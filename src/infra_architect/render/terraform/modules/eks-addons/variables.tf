@@ -9,7 +9,7 @@ variable "region" {
 }
 
 variable "pod_identities" {
-  description = "Add-ons that call AWS: role name suffix => the service account EKS Pod Identity binds it to and the policy it carries (load-balancer-controller, cluster-autoscaler, karpenter, fluent-bit, otel-collector, cloudwatch-exporter)."
+  description = "Add-ons that call AWS: role name suffix => the service account EKS Pod Identity binds it to and the policy it carries (load-balancer-controller, cluster-autoscaler, karpenter, fluent-bit, otel-collector, cloudwatch-exporter, external-dns)."
   type = map(object({
     namespace       = string
     service_account = string
@@ -18,9 +18,15 @@ variable "pod_identities" {
   default = {}
 
   validation {
-    condition     = alltrue([for v in values(var.pod_identities) : contains(["load-balancer-controller", "cluster-autoscaler", "karpenter", "fluent-bit", "otel-collector", "cloudwatch-exporter"], v.policy)])
+    condition     = alltrue([for v in values(var.pod_identities) : contains(["load-balancer-controller", "cluster-autoscaler", "karpenter", "fluent-bit", "otel-collector", "cloudwatch-exporter", "external-dns"], v.policy)])
     error_message = "Each policy must be one this module defines."
   }
+}
+
+variable "hosted_zone_arn" {
+  description = "Route 53 hosted zone external-dns may change records in (empty: no external-dns)."
+  type        = string
+  default     = ""
 }
 
 variable "node_role_arn" {
