@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the Design holds a DayOne: import the parts it is built fro
         AddonChart,
         DataDesign,
         DeliveryDesign,
+        DnsDesign,
         EnvironmentSizing,
         PipelineVariable,
         SecurityDesign,
@@ -217,11 +218,12 @@ def _inputs(
     environments: list[EnvironmentSizing],
     domains: bool,
     approval: bool,
+    by_hand: set[str],
 ) -> list[DeployInput]:
     out: list[DeployInput] = []
     for env in environments:
         up = _upper(env.name)
-        if domains:
+        if domains and env.name in by_hand:
             out.append(
                 DeployInput(
                     name=f"{up}_DOMAIN",
@@ -806,8 +808,12 @@ def design_day_one(
     alb: bool,
     argocd: AddonChart | None,
     quota_checks: list[QuotaCheck],
+    dns: DnsDesign,
 ) -> DayOne:
     """The ordered steps from an empty account to the first release."""
+    # environments whose domain the spec names: Terraform issues the certificate and
+    # writes the records (or external-dns does); the others need both by hand
+    by_hand = [e for e in environments if dns.domain(e.name) is None]
     repo = accounts.github_repository
     approval = delivery.manual_prod_approval
     # ECS standby runs a load balancer in the recovery region (its own certificate)
@@ -818,7 +824,7 @@ def design_day_one(
     }
     search = any(s.kind == "opensearch" for s in data.stores)
     # a domain serves the load balancer's certificate and the smoke test's URL
-    domains = alb or any(v.name == "PUBLIC_URL" for v in delivery.variables)
+    domains = bool(by_hand) and (alb or any(v.name == "PUBLIC_URL" for v in delivery.variables))
     steps: list[DeployStep] = _quota_steps(quota_checks)
     steps += [_bootstrap_step(b, GITHUB_OIDC_HOST) for b in accounts.bootstraps]
     steps += _github_steps(
@@ -835,14 +841,14 @@ def design_day_one(
             _certificate_step(
                 e, region, recovery_region=data.recovery_region if e.name in recovery else None
             )
-            for e in environments
+            for e in by_hand
         ]
     steps += [
         _apply_step(
             e,
             bootstrap=accounts.bootstrap(e.name),
-            certificate=alb,
-            recovery_certificate=e.name in recovery,
+            certificate=alb and e in by_hand,
+            recovery_certificate=e.name in recovery and e in by_hand,
             kubernetes=kubernetes,
         )
         for e in environments
@@ -861,7 +867,7 @@ def design_day_one(
     for e in environments:
         steps += _search_steps(e, region=region, data=data, security=security)
     if alb:
-        steps += [_dns_step(e, name=name, kubernetes=kubernetes) for e in environments]
+        steps += [_dns_step(e, name=name, kubernetes=kubernetes) for e in by_hand]
     steps.append(
         _release_step(
             repo=repo,
@@ -877,6 +883,7 @@ def design_day_one(
             kubernetes=kubernetes,
             environments=environments,
             domains=domains,
+            by_hand={e.name for e in by_hand},
             approval=approval,
         ),
         variables=_settings(delivery.variables),

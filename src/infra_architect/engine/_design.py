@@ -250,6 +250,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
             alb=network.load_balancer == "alb",
             argocd=addons.argocd if addons is not None else None,
             quota_checks=quotas,
+            dns=dns,
         ),
         names=[
             resource_names(
