@@ -22,6 +22,17 @@ META = RuleMeta(
 )
 
 _READ = re.compile(r"^[a-z0-9-]+:(Describe|List|Get|BatchGet|Head|Query|Scan|Lookup)", re.I)
+# Writes AWS defines no resource type for: the only Resource they take is "*", so naming
+# them on "*" is least privilege (Service Authorization Reference, the "Resource types"
+# column is empty: AWS X-Ray https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html,
+# CloudWatch PutMetricData https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+_NO_RESOURCE_TYPE = frozenset(
+    {
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "cloudwatch:PutMetricData",
+    }
+)
 _POLICY_RESOURCES = (
     "aws_iam_policy",
     "aws_iam_role_policy",
@@ -35,7 +46,7 @@ def _problems(actions: list[object], resources: list[object], conditional: bool)
     wild = sorted(a for a in texts if a == "*" or a.endswith(":*"))
     if wild:
         return [f"allows every action: {', '.join(wild)}"]
-    writes = [a for a in texts if not _READ.match(a)]
+    writes = [a for a in texts if not _READ.match(a) and a not in _NO_RESOURCE_TYPE]
     if "*" in resources and writes and not conditional:
         return [f"allows {', '.join(sorted(writes)[:3])} on every resource"]
     return []

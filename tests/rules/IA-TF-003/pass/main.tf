@@ -26,3 +26,11 @@ resource "aws_kms_key" "this" {
   enable_key_rotation = true
   policy              = data.aws_iam_policy_document.key.json
 }
+
+# X-Ray's trace writes take no resource type: "*" is the only Resource they accept.
+data "aws_iam_policy_document" "tracing" {
+  statement {
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    resources = ["*"]
+  }
+}
