@@ -11,6 +11,10 @@ from pathlib import Path
 import hcl2
 import pytest
 
+from infra_architect.catalog import load_catalog
+from infra_architect.engine import design_system
+from infra_architect.render import render_all
+from infra_architect.spec import load_requirements
 from tests.conftest import EXAMPLES, generate
 
 DOC = "docs/deploy.md"
@@ -208,3 +212,32 @@ def test_every_shell_variable_is_an_input_or_set_earlier(tree: Tree) -> None:
             used = set(SHELL_VAR.findall(command)) - known
             assert not used, (step.title, command)
             known |= set(ASSIGNED.findall(command))
+
+
+@pytest.mark.parametrize("spec", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_a_search_domain_admits_its_callers_and_maps_them(spec: Path) -> None:
+    """Fine-grained access control's master user is a role administrators assume, not the
+    account root (whose ARN only root's credentials match); the domain's access policy
+    admits that role and the calling services' roles; the day-one step maps each caller."""
+    catalog = load_catalog()
+    design = design_system(load_requirements(spec, catalog.regions), catalog)
+    files = render_all(design)
+    module = files.get("infra/terraform/modules/opensearch/main.tf")
+    stores = [s for s in design.data.stores if s.kind == "opensearch"]
+    if not stores:
+        assert module is None
+        return
+    assert module is not None
+    assert ":root" not in module.split('resource "aws_opensearch_domain"')[1]
+    assert "master_user_arn = aws_iam_role.admin.arn" in module
+    assert "concat([aws_iam_role.admin.arn], var.client_role_arns)" in module
+    deploy = files["docs/deploy.md"]
+    for env in design.environments:
+        main = files[f"infra/terraform/environments/{env.name}/main.tf"]
+        for store in stores:
+            callers = design.security.callers(store.name)
+            assert callers
+            for service in callers:
+                assert f'module.security.service_role_arns["{service}"]' in main
+                assert f"rolesmapping/{store.name}-{service}" in deploy
+            assert f"output -raw {store.name.replace('-', '_')}_admin_role_arn" in deploy

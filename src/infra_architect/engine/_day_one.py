@@ -658,11 +658,7 @@ def _search_steps(
     for store in data.stores:
         if store.kind != "opensearch":
             continue
-        callers = sorted(
-            i.service
-            for i in security.identities
-            if any(p.target == store.name for p in i.permissions)
-        )
+        callers = security.callers(store.name)
         if not callers:
             continue
         endpoint = f"terraform -chdir={root} output -raw {snake(store.name)}_endpoint"
@@ -672,7 +668,19 @@ def _search_steps(
             '-H "x-amz-security-token: $AWS_SESSION_TOKEN" '
             "-H 'Content-Type: application/json' -X PUT"
         )
-        commands = [f"SEARCH_ENDPOINT=$({endpoint})"]
+        admin = f"terraform -chdir={root} output -raw {snake(store.name)}_admin_role_arn"
+        commands = [
+            f"SEARCH_ENDPOINT=$({endpoint})",
+            # the domain's master user: a role only administrators may assume
+            (
+                'eval $(aws sts assume-role --role-arn "$('
+                + admin
+                + ')" --role-session-name search-roles --query '
+                "'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text "
+                '| awk \'{print "export AWS_ACCESS_KEY_ID="$1" '
+                'AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3}\')'
+            ),
+        ]
         for service in callers:
             role = f"{store.name}-{service}"
             permissions = json.dumps(
@@ -706,9 +714,9 @@ def _search_steps(
                 "domain; a role its security plugin maps nothing to gets 403 "
                 "(https://docs.aws.amazon.com/opensearch-service/latest/developerguide/"
                 "fgac.html). Terraform does not reach the domain's security API (VPC-only): "
-                "run from inside the VPC with the credentials of the domain's master user "
-                "(master_user_arn), read and write on every index, no security or cluster "
-                "administration",
+                "run from inside the VPC as the domain's master user (the admin role the "
+                "first command assumes: only administrators may); the services get read and "
+                "write on every index, no security or cluster administration",
                 host=DeployHost.CLUSTER_NETWORK,
                 account_id=env.account_id,
                 environment=env.name,

@@ -1178,6 +1178,12 @@ class SecurityDesign(_Out):
         description="The account-level audit resources (None: no control asks for them)."
     )
 
+    def callers(self, target: str) -> list[str]:
+        """The services whose role may call ``target`` (a store or queue), sorted."""
+        return sorted(
+            i.service for i in self.identities if any(p.target == target for p in i.permissions)
+        )
+
 
 # --- environments ---------------------------------------------------------------------
 

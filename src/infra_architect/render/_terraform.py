@@ -277,24 +277,7 @@ def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
                 "module.s3_logs.bucket_id",
             )
         )
-    for store in design.data.stores:
-        module = store_module(store)
-        value = {
-            "rds": "endpoint",
-            "aurora": "endpoint",
-            "elasticache": "primary_endpoint",
-            "memorydb": "endpoint",
-            "opensearch": "endpoint",
-            "s3": "bucket_id",
-            "dynamodb": "table_name",
-        }[store.kind]
-        parts.append(
-            _output(
-                f"{snake(store.name)}_{value}",
-                f"{store.name}: {value}.",
-                f"module.{module}.{value}",
-            )
-        )
+    parts += _store_outputs(design)
     for queue in design.data.queues:
         if not _is_broker(queue):
             continue
@@ -327,6 +310,38 @@ def _outputs(design: Design, env: EnvironmentSizing) -> list[Item]:
                 )
             )
     return blocks(*parts)
+
+
+def _store_outputs(design: Design) -> list[Block]:
+    """Each store's address (and a search domain's master role)."""
+    parts: list[Block] = []
+    for store in design.data.stores:
+        module = store_module(store)
+        value = {
+            "rds": "endpoint",
+            "aurora": "endpoint",
+            "elasticache": "primary_endpoint",
+            "memorydb": "endpoint",
+            "opensearch": "endpoint",
+            "s3": "bucket_id",
+            "dynamodb": "table_name",
+        }[store.kind]
+        parts.append(
+            _output(
+                f"{snake(store.name)}_{value}",
+                f"{store.name}: {value}.",
+                f"module.{module}.{value}",
+            )
+        )
+        if store.kind == "opensearch":
+            parts.append(
+                _output(
+                    f"{snake(store.name)}_admin_role_arn",
+                    f"{store.name}: the master user's role (maps the services' roles).",
+                    f"module.{module}.admin_role_arn",
+                )
+            )
+    return parts
 
 
 def _main(design: Design, env: EnvironmentSizing) -> list[Item]:

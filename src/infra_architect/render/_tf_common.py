@@ -52,6 +52,11 @@ _SCALING_METRIC = {
 Skips = tuple[tuple[str, str], ...]
 
 
+def search_domain_name(store: str) -> str:
+    """The HCL expression naming a search domain (OpenSearch allows 28 characters)."""
+    return f'substr("${{local.name}}-{store}", 0, 28)'
+
+
 def _is_broker(queue: QueuePlan) -> bool:
     """Kafka and RabbitMQ run in a module call of their own; the rest share messaging."""
     return queue_module(queue) != "messaging"

@@ -29,6 +29,7 @@ from infra_architect.render._tf_common import (
     _module,
     _standby,
     _tags,
+    search_domain_name,
 )
 
 
@@ -122,11 +123,18 @@ def _store(design: Design, env: EnvironmentSizing, store: StorePlan) -> Block:
         if size.zones is None:
             raise UnbuildableDesignError(f"OpenSearch {store.name} without its zones")
         body = [
-            Attr("domain_name", Expr(f'substr("${{local.name}}-{store.name}", 0, 28)')),
+            Attr("domain_name", Expr(search_domain_name(store.name))),
             Attr("instance_type", size.instance_class),
             Attr("instance_count", size.nodes),
             Attr("availability_zones", size.zones.whole),
             Attr("volume_size_gb", size.volume_gb_per_node),
+            Attr(
+                "client_role_arns",
+                [
+                    Expr(f'module.security.service_role_arns["{service}"]')
+                    for service in design.security.callers(store.name)
+                ],
+            ),
             Blank(),
             *common_network,
             kms,

@@ -24,7 +24,7 @@ from infra_architect.render._standby_terraform import (
     module_swap,
     retarget,
 )
-from infra_architect.render._tf_common import _is_eks, _module, _tags
+from infra_architect.render._tf_common import _is_eks, _module, _tags, search_domain_name
 
 
 def _security(design: Design, env: EnvironmentSizing) -> Block:
@@ -35,7 +35,7 @@ def _security(design: Design, env: EnvironmentSizing) -> Block:
                 "sid": f"{_sid(p.kind)}{_sid(p.target)}",
                 "actions": sorted(p.actions),
                 "resources": _with_standby_copies(
-                    design, _permission_resources(design, p, identity.service), env
+                    design, _permission_resources(design, p, identity.service, env), env
                 ),
             }
             for p in identity.permissions
@@ -87,7 +87,10 @@ def _sid(text: str) -> str:
 
 
 def _permission_resources(
-    design: Design, permission: Permission, service: str | None = None
+    design: Design,
+    permission: Permission,
+    service: str | None = None,
+    env: EnvironmentSizing | None = None,
 ) -> list[Value]:
     """The ARNs a permission names: exactly its store, queue, topic, stream, cluster (with
     the topic and the service's consumer group) or secret."""
@@ -118,6 +121,14 @@ def _permission_resources(
         return [Expr(f'"${{module.{module}.bucket_arn}}/*"')]
     if kind == "table":
         return [Expr(f"module.{module}.table_arn")]
+    if kind == "search-domain" and env is not None:
+        # built from its name, not read from the domain: the domain's access policy admits
+        # this role, so the role must not wait for the domain (a cycle)
+        partition = design.accounts.bootstrap(env.name).partition
+        domain = search_domain_name(permission.target)
+        return [
+            Expr(f'"arn:{partition}:es:{design.region}:{env.account_id}:domain/${{{domain}}}/*"')
+        ]
     if kind == "search-domain":
         return [Expr(f'"${{module.{module}.domain_arn}}/*"')]
     msg = f"no Terraform resource for permission kind {kind}"
