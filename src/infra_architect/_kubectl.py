@@ -50,8 +50,8 @@ def build_overlay(
     committed and edited too): kubectl runs in an environment that points nowhere, with
     kustomize's restrictions spelled out, unless ``env``/``flags`` say otherwise."""
     proc = subprocess.run(
-        # "." with cwd=overlay: a relative overlay path would be resolved twice
-        [kubectl, "kustomize", *flags, "."],
+        # absolute, with cwd=overlay: a relative overlay path would be resolved twice
+        [kubectl, "kustomize", *flags, str(overlay.absolute())],
         cwd=overlay,
         env=child_environment() if env is None else dict(env),
         capture_output=True,
