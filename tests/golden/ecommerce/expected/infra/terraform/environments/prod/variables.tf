@@ -21,13 +21,13 @@ variable "alert_emails" {
   default     = []
 }
 
-variable "certificate_arn" {
-  description = "ACM certificate of the HTTPS listener."
-  type        = string
-}
-
 variable "cluster_endpoint_public_cidrs" {
   description = "CIDRs allowed to reach the Kubernetes API publicly (empty: private endpoint only)."
   type        = list(string)
   default     = []
+}
+
+variable "cluster_admin_role_arns" {
+  description = "IAM roles of the people who administer the cluster (access entries with AmazonEKSClusterAdminPolicy), e.g. an IAM Identity Center administrator role; nobody else, not even whoever applies, can use the Kubernetes API."
+  type        = list(string)
 }

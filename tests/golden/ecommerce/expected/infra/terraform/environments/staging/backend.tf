@@ -1,10 +1,11 @@
-# State in S3 with a DynamoDB lock; create both once, before the first init.
+# State in the staging account's bucket, made by infra/terraform/bootstrap/staging; S3 itself holds the lock (use_lockfile, Terraform >= 1.11: DynamoDB locking is deprecated, https://developer.hashicorp.com/terraform/language/backend/s3).
 terraform {
   backend "s3" {
-    bucket         = "shopfront-terraform-state"
-    key            = "staging/terraform.tfstate"
-    region         = "us-east-1"
-    dynamodb_table = "shopfront-terraform-locks"
-    encrypt        = true
+    bucket       = "shopfront-tfstate-111122223333-us-east-1"
+    key          = "staging/terraform.tfstate"
+    region       = "us-east-1"
+    encrypt      = true
+    kms_key_id   = "arn:aws:kms:us-east-1:111122223333:alias/shopfront-tfstate"
+    use_lockfile = true
   }
 }

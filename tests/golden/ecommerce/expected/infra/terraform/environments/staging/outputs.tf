@@ -40,7 +40,12 @@ output "oidc_provider_arn" {
 
 output "kubernetes_infrastructure_env" {
   description = "What the Kubernetes overlay reads (infra/k8s/overlays/<env>/infrastructure.env)."
-  value       = join("\n", ["CERTIFICATE_ARN=${var.certificate_arn}", "WAF_ACL_ARN=${module.waf.arn}", "ORDERS_DB_ENDPOINT=${module.rds_orders_db.endpoint}", "ORDERS_DB_SECRET_ARN=${module.rds_orders_db.master_user_secret_arn}", "CATALOG_DB_ENDPOINT=${module.rds_catalog_db.endpoint}", "CATALOG_DB_SECRET_ARN=${module.rds_catalog_db.master_user_secret_arn}", "SESSIONS_ENDPOINT=${module.elasticache_sessions.primary_endpoint}", "SESSIONS_USER=${module.elasticache_sessions.user_name}", "CATALOG_CACHE_ENDPOINT=${module.elasticache_catalog_cache.primary_endpoint}", "CATALOG_CACHE_USER=${module.elasticache_catalog_cache.user_name}", "SEARCH_INDEX_ENDPOINT=${module.opensearch_search_index.endpoint}", "ASSETS_BUCKET=${module.s3_assets.bucket_id}", "ORDER_EVENTS_QUEUE_URL=${module.messaging.queue_urls["order-events"]}", ""])
+  value       = join("\n", ["CERTIFICATE_ARN=${module.dns.certificate_arn}", "WAF_ACL_ARN=${module.waf.arn}", "ORDERS_DB_ENDPOINT=${module.rds_orders_db.endpoint}", "ORDERS_DB_SECRET_ARN=${module.rds_orders_db.master_user_secret_arn}", "CATALOG_DB_ENDPOINT=${module.rds_catalog_db.endpoint}", "CATALOG_DB_SECRET_ARN=${module.rds_catalog_db.master_user_secret_arn}", "SESSIONS_ENDPOINT=${module.elasticache_sessions.primary_endpoint}", "SESSIONS_USER=${module.elasticache_sessions.user_name}", "CATALOG_CACHE_ENDPOINT=${module.elasticache_catalog_cache.primary_endpoint}", "CATALOG_CACHE_USER=${module.elasticache_catalog_cache.user_name}", "SEARCH_INDEX_ENDPOINT=${module.opensearch_search_index.endpoint}", "ASSETS_BUCKET=${module.s3_assets.bucket_id}", "ORDER_EVENTS_QUEUE_URL=${module.messaging.queue_urls["order-events"]}", ""])
+}
+
+output "certificate_arn" {
+  description = "ACM certificate Terraform issued for the public name (DNS-validated)."
+  value       = module.dns.certificate_arn
 }
 
 output "waf_acl_arn" {
@@ -76,6 +81,11 @@ output "catalog_cache_primary_endpoint" {
 output "search_index_endpoint" {
   description = "search-index: endpoint."
   value       = module.opensearch_search_index.endpoint
+}
+
+output "search_index_admin_role_arn" {
+  description = "search-index: the master user's role (maps the services' roles)."
+  value       = module.opensearch_search_index.admin_role_arn
 }
 
 output "assets_bucket_id" {

@@ -1,3 +1,4 @@
+data "aws_partition" "current" {}
 data "aws_caller_identity" "current" {}
 
 data "aws_region" "current" {}
@@ -5,7 +6,7 @@ data "aws_region" "current" {}
 locals {
   zone_awareness = var.availability_zones > 1
   log_types      = ["INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICATION_LOGS", "AUDIT_LOGS"]
-  domain_arn     = "arn:aws:es:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:domain/${var.domain_name}"
+  domain_arn     = "arn:aws:es:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:domain/${var.domain_name}"
 }
 
 resource "aws_security_group" "this" {
@@ -60,7 +61,43 @@ resource "aws_cloudwatch_log_resource_policy" "this" {
   policy_document = data.aws_iam_policy_document.logs.json
 }
 
-# The domain delegates to IAM: only roles whose own policy names this domain may call it.
+# Fine-grained access control's master user: a role, not the account root (whose ARN
+# only root's own credentials match, so no one could map the services' roles), assumable
+# by the account's administrators through their own IAM permissions. It maps the services'
+# roles to index permissions once (docs/deploy.md); audit logs need fine-grained access
+# control on (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html).
+data "aws_iam_policy_document" "admin_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+}
+
+resource "aws_iam_role" "admin" {
+  name               = "${var.domain_name}-admin"
+  assume_role_policy = data.aws_iam_policy_document.admin_trust.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "admin" {
+  statement {
+    actions   = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"]
+    resources = ["${local.domain_arn}/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "admin" {
+  name   = "domain-http"
+  role   = aws_iam_role.admin.id
+  policy = data.aws_iam_policy_document.admin.json
+}
+
+# Who may reach the domain at all: the admin role and the calling services' roles (fine-
+# grained access control then authorizes each request inside).
 data "aws_iam_policy_document" "access" {
   statement {
     actions   = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"]
@@ -68,7 +105,7 @@ data "aws_iam_policy_document" "access" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+      identifiers = concat([aws_iam_role.admin.arn], var.client_role_arns)
     }
   }
 }
@@ -124,7 +161,7 @@ resource "aws_opensearch_domain" "this" {
     anonymous_auth_enabled         = false
 
     master_user_options {
-      master_user_arn = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
+      master_user_arn = aws_iam_role.admin.arn
     }
   }
 

@@ -61,3 +61,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "client_role_arns" {
+  description = "Roles of the services that call the domain (its access policy admits them and the admin role only)."
+  type        = list(string)
+  default     = []
+}

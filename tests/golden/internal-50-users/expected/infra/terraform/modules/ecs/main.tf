@@ -74,7 +74,7 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 }
 
 resource "aws_iam_role" "execution" {
-  name               = "${var.name}-task-execution"
+  name               = coalesce(var.role_names.task_execution, "${var.name}-task-execution")
   description        = "Pulls images, writes logs and injects secrets for ${var.name} tasks"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 
@@ -202,7 +202,7 @@ resource "aws_ecs_task_definition" "this" {
         logDriver = "awslogs"
         options = {
           "awslogs-group"         = aws_cloudwatch_log_group.service[each.key].name
-          "awslogs-region"        = data.aws_region.current.name
+          "awslogs-region"        = data.aws_region.current.id
           "awslogs-stream-prefix" = each.key
         }
       }
@@ -271,17 +271,22 @@ resource "aws_ecs_service" "this" {
     }
   }
 
-  service_connect_configuration {
-    enabled   = true
-    namespace = aws_service_discovery_http_namespace.this.arn
+  # Never on a CODE_DEPLOY service: AWS supports Service Connect only with rolling
+  # deployments (the services variable refuses the pair).
+  dynamic "service_connect_configuration" {
+    for_each = each.value.service_connect ? [1] : []
+    content {
+      enabled   = true
+      namespace = aws_service_discovery_http_namespace.this.arn
 
-    dynamic "service" {
-      for_each = each.value.port == null ? [] : [each.value.port]
-      content {
-        port_name = each.key
+      dynamic "service" {
+        for_each = each.value.port == null ? [] : [each.value.port]
+        content {
+          port_name = each.key
 
-        client_alias {
-          port = service.value
+          client_alias {
+            port = service.value
+          }
         }
       }
     }
@@ -536,7 +541,7 @@ data "aws_iam_policy_document" "codedeploy_assume" {
 resource "aws_iam_role" "codedeploy" {
   count = length(local.codedeploy) > 0 ? 1 : 0
 
-  name               = "${var.name}-codedeploy"
+  name               = coalesce(var.role_names.codedeploy, "${var.name}-codedeploy")
   description        = "Shifts traffic between blue and green target groups of ${var.name}"
   assume_role_policy = data.aws_iam_policy_document.codedeploy_assume.json
 
@@ -562,7 +567,7 @@ resource "aws_codedeploy_app" "this" {
 resource "aws_codedeploy_deployment_config" "canary" {
   for_each = local.codedeploy
 
-  deployment_config_name = "${var.name}-${each.key}-canary-${each.value.canary_percent}pct-${each.value.canary_minutes}min"
+  deployment_config_name = coalesce(each.value.codedeploy_config_name, "${var.name}-${each.key}-canary-${each.value.canary_percent}pct-${each.value.canary_minutes}min")
   compute_platform       = "ECS"
 
   traffic_routing_config {
@@ -657,7 +662,7 @@ data "aws_iam_policy_document" "scheduler_assume" {
 resource "aws_iam_role" "scheduler" {
   count = length(local.scheduled) > 0 ? 1 : 0
 
-  name               = "${var.name}-scheduler"
+  name               = coalesce(var.role_names.scheduler, "${var.name}-scheduler")
   description        = "Starts the scheduled tasks of ${var.name}"
   assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
 
@@ -704,7 +709,7 @@ resource "aws_iam_role_policy" "scheduler" {
 resource "aws_scheduler_schedule" "this" {
   for_each = local.scheduled
 
-  name                         = "${var.name}-${each.key}"
+  name                         = coalesce(each.value.schedule_name, "${var.name}-${each.key}")
   schedule_expression          = "cron(${each.value.schedule})"
   schedule_expression_timezone = "UTC"
   kms_key_arn                  = var.kms_key_arn

@@ -1,10 +1,11 @@
-# State in S3 with a DynamoDB lock; create both once, before the first init.
+# State in the prod account's bucket, made by infra/terraform/bootstrap/prod; S3 itself holds the lock (use_lockfile, Terraform >= 1.11: DynamoDB locking is deprecated, https://developer.hashicorp.com/terraform/language/backend/s3).
 terraform {
   backend "s3" {
-    bucket         = "leave-planner-terraform-state"
-    key            = "prod/terraform.tfstate"
-    region         = "eu-central-1"
-    dynamodb_table = "leave-planner-terraform-locks"
-    encrypt        = true
+    bucket       = "leave-planner-tfstate-444455556666-eu-central-1"
+    key          = "prod/terraform.tfstate"
+    region       = "eu-central-1"
+    encrypt      = true
+    kms_key_id   = "arn:aws:kms:eu-central-1:444455556666:alias/leave-planner-tfstate"
+    use_lockfile = true
   }
 }

@@ -64,7 +64,7 @@ variable "default_target" {
 }
 
 variable "targets" {
-  description = "One target group per public service; path_patterns route to it (the default target needs none); blue_green adds the second group CodeDeploy shifts traffic to; protocol_version GRPC balances each gRPC call (HTTPS listener) and matcher then holds gRPC status codes."
+  description = "One target group per public service; path_patterns route to it (the default target needs none); blue_name (and green_name) name the groups; blue_green adds the second group CodeDeploy shifts traffic to; protocol_version GRPC balances each gRPC call (HTTPS listener) and matcher then holds gRPC status codes."
   type = map(object({
     port                = number
     priority            = optional(number)
@@ -74,6 +74,8 @@ variable "targets" {
     timeout_seconds     = number
     healthy_threshold   = number
     unhealthy_threshold = number
+    blue_name           = string
+    green_name          = optional(string)
     blue_green          = optional(bool, false)
     protocol_version    = optional(string, "HTTP1")
     matcher             = optional(string, "200-399")
@@ -82,6 +84,21 @@ variable "targets" {
   validation {
     condition     = alltrue([for target in var.targets : contains(["HTTP1", "HTTP2", "GRPC"], target.protocol_version)])
     error_message = "protocol_version must be HTTP1, HTTP2 or GRPC."
+  }
+
+  # CreateTargetGroup: at most 32 alphanumerics or hyphens, not starting or ending with one.
+  validation {
+    condition = alltrue(flatten([
+      for target in var.targets : [
+        for name in compact([target.blue_name, target.green_name]) : can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$", name))
+      ]
+    ]))
+    error_message = "Target group names are 1-32 alphanumerics or hyphens, not starting or ending with a hyphen."
+  }
+
+  validation {
+    condition     = alltrue([for target in var.targets : !target.blue_green || (target.green_name != null && target.green_name != target.blue_name)])
+    error_message = "A blue_green target needs a green_name other than its blue_name."
   }
 }
 

@@ -25,3 +25,8 @@ variable "cluster_endpoint_public_cidrs" {
   type        = list(string)
   default     = []
 }
+
+variable "cluster_admin_role_arns" {
+  description = "IAM roles of the people who administer the cluster (access entries with AmazonEKSClusterAdminPolicy), e.g. an IAM Identity Center administrator role; nobody else, not even whoever applies, can use the Kubernetes API."
+  type        = list(string)
+}

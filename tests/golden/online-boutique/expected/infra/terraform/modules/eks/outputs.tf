@@ -27,3 +27,8 @@ output "node_role_arn" {
   description = "Role of the worker nodes."
   value       = aws_iam_role.node.arn
 }
+
+output "node_role_name" {
+  description = "Name of the worker nodes' role (Karpenter's EC2NodeClass uses it too)."
+  value       = aws_iam_role.node.name
+}

@@ -62,9 +62,33 @@ variable "node_groups" {
 }
 
 variable "addons" {
-  description = "EKS add-ons installed and kept current by EKS."
-  type        = list(string)
-  default     = ["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver"]
+  description = "EKS managed add-ons: created before the node groups or after them, their configuration (JSON values), and the role an add-on that calls AWS gets through Pod Identity (AWS managed policies, and whether it uses the KMS key)."
+  type = map(object({
+    before_compute = optional(bool, false)
+    configuration  = optional(map(string), {})
+    pod_identity = optional(object({
+      namespace       = string
+      service_account = string
+      policies        = list(string)
+      kms             = optional(bool, false)
+    }))
+  }))
+  default = {
+    vpc-cni                = { before_compute = true }
+    kube-proxy             = { before_compute = true }
+    eks-pod-identity-agent = { before_compute = true }
+    coredns                = {}
+  }
+}
+
+variable "access_entries" {
+  description = "IAM principals allowed into the Kubernetes API: the EKS access policy (AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy, AmazonEKSViewPolicy) and the namespaces it is limited to (empty: the whole cluster)."
+  type = map(object({
+    principal_arn = string
+    policy        = string
+    namespaces    = optional(list(string), [])
+  }))
+  default = {}
 }
 
 variable "tags" {

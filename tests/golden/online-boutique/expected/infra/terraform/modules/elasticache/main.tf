@@ -8,7 +8,7 @@ locals {
   # Automatic failover needs at least one replica.
   failover = var.num_cache_clusters > 1
   # Known from the name alone, so the clients' IAM policies plan before the group exists.
-  arn_prefix = "arn:${data.aws_partition.current.partition}:elasticache:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  arn_prefix = "arn:${data.aws_partition.current.partition}:elasticache:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}"
 }
 
 resource "aws_elasticache_subnet_group" "this" {

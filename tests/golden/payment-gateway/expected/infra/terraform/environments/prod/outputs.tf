@@ -28,6 +28,11 @@ output "cluster_name" {
   value       = module.ecs.cluster_name
 }
 
+output "certificate_arn" {
+  description = "ACM certificate Terraform issued for the public name (DNS-validated)."
+  value       = module.dns.certificate_arn
+}
+
 output "waf_acl_arn" {
   description = "WAF web ACL in front of the public entry."
   value       = module.waf.arn

@@ -20,13 +20,3 @@ variable "alert_emails" {
   type        = list(string)
   default     = []
 }
-
-variable "certificate_arn" {
-  description = "ACM certificate of the HTTPS listener."
-  type        = string
-}
-
-variable "recovery_certificate_arn" {
-  description = "ACM certificate of the recovery region's HTTPS listener (ACM certificates are regional: the same names, issued in the recovery region)."
-  type        = string
-}

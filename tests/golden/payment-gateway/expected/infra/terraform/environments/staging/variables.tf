@@ -14,8 +14,3 @@ variable "alert_emails" {
   type        = list(string)
   default     = []
 }
-
-variable "certificate_arn" {
-  description = "ACM certificate of the HTTPS listener."
-  type        = string
-}

@@ -1,7 +1,7 @@
 locals {
   groups = merge(
-    { for key, target in var.targets : "${key}-blue" => merge(target, { service = key }) },
-    { for key, target in var.targets : "${key}-green" => merge(target, { service = key }) if target.blue_green },
+    { for key, target in var.targets : "${key}-blue" => merge(target, { service = key, name = target.blue_name }) },
+    { for key, target in var.targets : "${key}-green" => merge(target, { service = key, name = target.green_name }) if target.blue_green },
   )
   routed = { for key, target in var.targets : key => target if key != var.default_target }
 }
@@ -75,7 +75,8 @@ resource "aws_lb_target_group" "this" {
   #checkov:skip=CKV_AWS_378:Clients reach the ALB over TLS only (HTTPS listener, HTTP redirects); the hop to a target is inside private subnets whose security groups admit only the ALB. The design sets target_protocol = "HTTPS" when it asks for TLS up to each service (e.g. HIPAA).
   for_each = local.groups
 
-  name                 = substr("${var.name}-${each.key}", 0, 32)
+  # Decided by the design within AWS's 32 characters (blue and green always differ).
+  name                 = each.value.name
   port                 = each.value.port
   protocol             = var.target_protocol
   protocol_version     = each.value.protocol_version

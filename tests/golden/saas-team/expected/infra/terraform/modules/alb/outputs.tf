@@ -37,3 +37,8 @@ output "target_group_arn_suffixes" {
   description = "ARN suffix per target group (CloudWatch dimension)."
   value       = { for key, group in aws_lb_target_group.this : key => group.arn_suffix }
 }
+
+output "zone_id" {
+  description = "Route 53 hosted zone of the load balancer's DNS name (alias records)."
+  value       = aws_lb.this.zone_id
+}

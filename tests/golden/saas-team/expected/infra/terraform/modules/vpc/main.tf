@@ -136,7 +136,7 @@ resource "aws_vpc_endpoint" "gateway" {
   for_each = toset(var.gateway_endpoints)
 
   vpc_id            = aws_vpc.this.id
-  service_name      = "com.amazonaws.${data.aws_region.current.name}.${each.value}"
+  service_name      = "com.amazonaws.${data.aws_region.current.id}.${each.value}"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = concat(aws_route_table.private[*].id, [aws_route_table.data.id])
 
@@ -168,7 +168,7 @@ resource "aws_vpc_endpoint" "interface" {
   for_each = toset(var.interface_endpoints)
 
   vpc_id              = aws_vpc.this.id
-  service_name        = "com.amazonaws.${data.aws_region.current.name}.${each.value}"
+  service_name        = "com.amazonaws.${data.aws_region.current.id}.${each.value}"
   vpc_endpoint_type   = "Interface"
   subnet_ids          = aws_subnet.private[*].id
   security_group_ids  = [aws_security_group.endpoints[0].id]

@@ -58,7 +58,7 @@ variable "alarm_topic_arn" {
 }
 
 variable "services" {
-  description = "Long-running services and scheduled tasks, sized by the design; environment holds where the stores a service uses are (and as whom it connects), secrets the Secrets Manager ARNs injected as variables; app_protocol (http, http2, grpc) tells Service Connect's proxy how to balance and measure the port."
+  description = "Long-running services and scheduled tasks, sized by the design; environment holds where the stores a service uses are (and as whom it connects), secrets the Secrets Manager ARNs injected as variables; app_protocol (http, http2, grpc) tells Service Connect's proxy how to balance and measure the port; service_connect joins the Service Connect namespace (never with deployment = codedeploy); schedule_name and codedeploy_config_name override the names built from var.name."
   type = map(object({
     image                     = string
     cpu                       = number
@@ -83,11 +83,33 @@ variable "services" {
     scale_in_cooldown         = optional(number, 300)
     scale_out_cooldown        = optional(number, 60)
     deployment                = optional(string, "rolling")
+    service_connect           = optional(bool, false)
     canary_percent            = optional(number, 10)
     canary_minutes            = optional(number, 5)
     rollback_alarm_names      = optional(list(string), [])
     schedule                  = optional(string)
+    schedule_name             = optional(string)
+    codedeploy_config_name    = optional(string)
   }))
+
+  # ECS Developer Guide, Service Connect considerations: "Only services that use rolling
+  # deployments are supported with Service Connect"; CreateService rejects the pair.
+  validation {
+    condition = alltrue([
+      for service in var.services : !(service.deployment == "codedeploy" && (service.service_connect || length(service.callers) > 0))
+    ])
+    error_message = "A CodeDeploy (CODE_DEPLOY) service can neither join Service Connect nor be called over it: AWS supports Service Connect only with rolling deployments."
+  }
+}
+
+variable "role_names" {
+  description = "IAM role names within IAM's 64 characters (unset: <name>-task-execution, <name>-codedeploy, <name>-scheduler)."
+  type = object({
+    task_execution = optional(string)
+    codedeploy     = optional(string)
+    scheduler      = optional(string)
+  })
+  default = {}
 }
 
 variable "tags" {

@@ -13,7 +13,7 @@ locals {
   # Topic and group ARNs are the cluster's with the resource type swapped and the name
   # appended (MSK Developer Guide, "Semantics of IAM authorization policy actions and
   # resources"), so the clients' policies name exactly their topic and group.
-  resource_prefix = "arn:${data.aws_partition.current.partition}:kafka:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  resource_prefix = "arn:${data.aws_partition.current.partition}:kafka:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}"
 }
 
 resource "aws_security_group" "this" {

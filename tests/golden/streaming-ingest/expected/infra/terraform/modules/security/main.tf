@@ -7,7 +7,9 @@ data "aws_partition" "current" {}
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
+  region     = data.aws_region.current.id
+  # Named by AWS, so known before the role exists (the bootstrap root creates it).
+  autoscaling_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 }
 
 # The account root keeps administrative access (the AWS default key policy), so the key can
@@ -47,6 +49,47 @@ data "aws_iam_policy_document" "kms" {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
       values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
+    }
+  }
+
+  # EKS node groups launch through EC2 Auto Scaling, which acts as its service-linked role;
+  # the launch template encrypts node volumes with this key, and the account-root statement
+  # does not reach a service-linked role (its IAM policy cannot be extended). These are the
+  # two statements AWS documents ("Required AWS KMS key policy for use with encrypted
+  # volumes", Example 1:
+  # https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
+  # The role must exist before this key: the account bootstrap creates it.
+  dynamic "statement" {
+    for_each = var.workload_platform == "eks" ? [local.autoscaling_role_arn] : []
+    content {
+      sid       = "AutoScalingUseForEncryptedNodeVolumes"
+      actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = [statement.value]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.workload_platform == "eks" ? [local.autoscaling_role_arn] : []
+    content {
+      sid       = "AutoScalingGrantsForAttachedVolumes"
+      actions   = ["kms:CreateGrant"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = [statement.value]
+      }
+
+      condition {
+        test     = "Bool"
+        variable = "kms:GrantIsForAWSResource"
+        values   = ["true"]
+      }
     }
   }
 
