@@ -235,14 +235,18 @@ def _subject(repo: str, environment: str) -> str:
     return f"repo:{repo}:environment:{environment}"
 
 
+def _ecr_login() -> PolicyStatement:
+    return PolicyStatement(
+        sid="EcrLogin",
+        actions=["ecr:GetAuthorizationToken"],
+        resources=["*"],
+        why="docker login: the token is per registry and the action has no resource",
+    )
+
+
 def _ecr_push(part: str, region: str, account: str, prefix: str) -> list[PolicyStatement]:
     return [
-        PolicyStatement(
-            sid="EcrLogin",
-            actions=["ecr:GetAuthorizationToken"],
-            resources=["*"],
-            why="docker login: the token is per registry and the action has no resource",
-        ),
+        _ecr_login(),
         PolicyStatement(
             sid="EcrPush",
             actions=[
@@ -413,12 +417,7 @@ def _staging_pull_role(  # noqa: PLR0917  (one argument per fact the role is bui
         why="the promote job (prod environment) reads the verified digest from the "
         "staging registry; it can read nothing else and write nothing",
         statements=[
-            PolicyStatement(
-                sid="EcrLogin",
-                actions=["ecr:GetAuthorizationToken"],
-                resources=["*"],
-                why="docker login: the token is per registry and the action has no resource",
-            ),
+            _ecr_login(),
             PolicyStatement(
                 sid="EcrPull",
                 actions=[

@@ -260,6 +260,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
                 compute=compute,
                 network=network,
                 delivery=delivery,
+                recovery_region=data.recovery_region,
             )
             for env in environments
         ],

@@ -1429,6 +1429,10 @@ class ResourceNames(_Out):
     codedeploy_configs: dict[str, str] = Field(
         description="CodeDeploy deployment config per CodeDeploy ECS service."
     )
+    access_log_bucket: str = Field(description="The load balancer's access-log bucket.")
+    recovery_access_log_bucket: str = Field(
+        description="Its copy in the recovery region (bucket names are global)."
+    )
 
 
 class DodAnswer(_Out):

@@ -29,6 +29,7 @@ def resource_names(
     compute: ComputeDesign,
     network: NetworkDesign,
     delivery: DeliveryDesign,
+    recovery_region: str,
 ) -> ResourceNames:
     """The limited names one environment's Terraform builds."""
     limits = catalog.limits
@@ -67,4 +68,8 @@ def resource_names(
             name: bounded_name(limits.name("codedeploy-deployment-config"), f"{base}-{name}", shape)
             for name in codedeploy
         },
+        access_log_bucket=bounded_name(limits.name("s3-bucket"), base, "access-logs"),
+        recovery_access_log_bucket=bounded_name(
+            limits.name("s3-bucket"), base, f"access-logs-{recovery_region}"
+        ),
     )

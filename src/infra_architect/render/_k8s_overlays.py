@@ -103,7 +103,7 @@ def _ingress_patch(design: Design, env: EnvironmentSizing) -> Doc:
     attributes = [
         "access_logs.s3.enabled=true",
         # The access-log bucket the Terraform s3_logs module creates in this environment.
-        f"access_logs.s3.bucket={design.name}-{env.name}-access-logs",
+        f"access_logs.s3.bucket={design.names_of(env.name).access_log_bucket}",
         "access_logs.s3.prefix=alb",
         f"deletion_protection.enabled={'true' if env.deletion_protection else 'false'}",
         "routing.http.drop_invalid_header_fields.enabled=true",

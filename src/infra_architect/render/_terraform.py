@@ -408,6 +408,7 @@ def _standby_blocks(design: Design, env: EnvironmentSizing, standby: StandbySizi
     """The standby's running part: ECR replication, the load balancer (with its WAF and
     access-log bucket) on the recovery VPC, the ECS services at the standby's tasks, and
     the brokers producers there write to after a failover."""
+    names = design.names_of(env.name)
     moved = ["vpc", "security", "alb", "waf", "s3_logs", "ecs"]
     moved += [queue_module(q) for q in design.data.queues if q.name in standby.brokers]
     moved += [store_module(s) for s in recovered_stores(design, env)]
@@ -423,8 +424,6 @@ def _standby_blocks(design: Design, env: EnvironmentSizing, standby: StandbySizi
             "_recovery.master_user_secret_arn": ".master_user_secret_arn",
             # ELB log delivery is a different account in each region
             "data.aws_elb_service_account.this.": "data.aws_elb_service_account.recovery.",
-            # bucket names are global
-            '"${local.name}-access-logs"': '"${local.name}-access-logs-${var.recovery_region}"',
         },
     )
     out: list[Block] = [*ecr_replication()]
@@ -436,7 +435,15 @@ def _standby_blocks(design: Design, env: EnvironmentSizing, standby: StandbySizi
                 (Attr("provider", Expr("aws.recovery")),),
             )
         )
-        out.append(in_recovery(_logs_bucket(design, env), swap, note="The standby ALB's logs."))
+        out.append(
+            in_recovery(
+                _logs_bucket(design, env),
+                swap,
+                # bucket names are global
+                override={"bucket": names.recovery_access_log_bucket},
+                note="The standby ALB's logs.",
+            )
+        )
         if design.network.waf:
             out.append(in_recovery(_waf(design), swap, note="The standby ALB's WAF."))
         out.append(

@@ -64,7 +64,7 @@ def _logs_bucket(design: Design, env: EnvironmentSizing) -> Block:
     body: list[Item] = [
         Comment("Access logs of the load balancer and the buckets. ELB log delivery writes only"),
         Comment("to SSE-S3 buckets, so this one bucket is not under the KMS key."),
-        Attr("bucket", Expr('"${local.name}-access-logs"')),
+        Attr("bucket", design.names_of(env.name).access_log_bucket),
         Attr("kms_key_arn", None),
         Attr("expiration_days", design.observability.log_retention_days),
         Attr(

@@ -50,3 +50,20 @@ def test_role_names_fit_iam(project: str, env: str) -> None:
 def test_a_name_that_fits_is_kept_as_it_reads() -> None:
     group = LIMITS.name("target-group")
     assert bounded_name(group, "tasklane-prod-app", "blue") == "tasklane-prod-app-blue"
+
+
+S3_BUCKET = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
+
+
+@given(names, environments, st.sampled_from(["us-east-2", "ap-southeast-2", "eu-central-1"]))
+@example("a" * 63, "staging", "ap-southeast-2")  # "<project>-<env>-access-logs-<region>": 93
+def test_access_log_buckets_fit_s3_and_stay_apart(project: str, env: str, region: str) -> None:
+    """S3 names are global and at most 63 characters: the load balancer's access-log bucket
+    and its recovery-region copy (both built from the project's name) fit and differ."""
+    bucket = LIMITS.name("s3-bucket")
+    base = f"{project}-{env}"
+    primary = bounded_name(bucket, base, "access-logs")
+    recovery = bounded_name(bucket, base, f"access-logs-{region}")
+    for name in (primary, recovery):
+        assert S3_BUCKET.match(name), name
+    assert primary != recovery
