@@ -207,7 +207,7 @@ module "s3_logs" {
 
   # Access logs of the load balancer and the buckets. ELB log delivery writes only
   # to SSE-S3 buckets, so this one bucket is not under the KMS key.
-  bucket                             = "${local.name}-access-logs"
+  bucket                             = "shopfront-prod-access-logs"
   kms_key_arn                        = null
   expiration_days                    = 365
   noncurrent_version_expiration_days = 30

@@ -134,7 +134,7 @@ module "s3_logs" {
 
   # Access logs of the load balancer and the buckets. ELB log delivery writes only
   # to SSE-S3 buckets, so this one bucket is not under the KMS key.
-  bucket                             = "${local.name}-access-logs"
+  bucket                             = "payments-prod-access-logs"
   kms_key_arn                        = null
   expiration_days                    = 365
   noncurrent_version_expiration_days = 30
@@ -553,7 +553,7 @@ module "s3_logs_recovery" {
   }
 
   # The standby ALB's logs.
-  bucket                             = "${local.name}-access-logs-${var.recovery_region}"
+  bucket                             = "payments-prod-access-logs-us-east-2"
   kms_key_arn                        = null
   expiration_days                    = 365
   noncurrent_version_expiration_days = 30
