@@ -32,6 +32,7 @@ from pathlib import Path
 from infra_architect._io import UnreadableFileError, read_input
 from infra_architect.iac import HclSyntaxError, parse_hcl
 from infra_architect.validate._tools import (
+    Job,
     Toolchain,
     ToolResult,
     _run,
@@ -343,29 +344,42 @@ def emulator_environment(
 
 def run_emulator_plans(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResult]:
     """One result per root: planned against the emulator, or skipped with the reason."""
+    if tools.terraform is None or not terraform_roots(tree / "infra" / "terraform"):
+        return  # run_terraform already said terraform is absent
+    with emulator(os.environ) as found:
+        for job in emulator_jobs(tools, tree, work, found):
+            yield from job()
+
+
+def emulator_jobs(tools: Toolchain, tree: Path, work: Path, found: Emulator) -> list[Job]:
+    """One job per root (each plans its own directory of a private copy), run while
+    ``found`` answers; or the one result saying why no root is planned."""
     source = tree / "infra" / "terraform"
     roots = terraform_roots(source)
     if tools.terraform is None or not roots:
-        return  # run_terraform already said terraform is absent
-    with emulator(os.environ) as found:
-        if found.url is None:
-            yield ToolResult(
-                tool=PLAN_TOOL, target="infra/terraform", status="skipped", detail=found.why
-            )
-            return
-        copy = private_copy(source, work / "emulator")
-        config = write_cli_config(tools.plugin_dir, work) if tools.plugin_dir else None
-        env = emulator_environment(os.environ, found.url, config)
-        zones = {zone for root in roots for zone in hosted_zones(copy / root)}
-        problems = seed_hosted_zones(found.url, zones)
-        if problems:
-            yield ToolResult(
-                tool=PLAN_TOOL,
-                target="infra/terraform",
-                status="failed",
-                detail="hosted zones not seeded",
-                findings=problems,
-            )
-            return
-        for root in roots:
-            yield plan_root(tools, copy / root, f"infra/terraform/{root.as_posix()}", env)
+        return []
+    if found.url is None:
+        skipped = ToolResult(
+            tool=PLAN_TOOL, target="infra/terraform", status="skipped", detail=found.why
+        )
+        return [lambda: [skipped]]
+    copy = private_copy(source, work / "emulator")
+    config = write_cli_config(tools.plugin_dir, work) if tools.plugin_dir else None
+    env = emulator_environment(os.environ, found.url, config)
+    env.pop("TF_PLUGIN_CACHE_DIR", None)  # roots are initialised concurrently
+    zones = {zone for root in roots for zone in hosted_zones(copy / root)}
+    problems = seed_hosted_zones(found.url, zones)
+    if problems:
+        failed = ToolResult(
+            tool=PLAN_TOOL,
+            target="infra/terraform",
+            status="failed",
+            detail="hosted zones not seeded",
+            findings=problems,
+        )
+        return [lambda: [failed]]
+
+    def plan(root: Path) -> Job:
+        return lambda: [plan_root(tools, copy / root, f"infra/terraform/{root.as_posix()}", env)]
+
+    return [plan(root) for root in roots]

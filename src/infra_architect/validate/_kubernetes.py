@@ -26,6 +26,7 @@ from infra_architect.iac import K8sObject, load_manifests
 from infra_architect.rules import KUBERNETES_RULES, KubernetesGraph, RuleContext, run_rules
 from infra_architect.validate._crds import custom_resource_kinds, validate_custom_resource
 from infra_architect.validate._tools import (
+    Job,
     Toolchain,
     ToolResult,
     _run,
@@ -110,47 +111,102 @@ def parse_problems(objects: list[K8sObject]) -> tuple[int, list[str]]:
 
 
 def run_kubernetes(tools: Toolchain, tree: Path, slo: float | None) -> Iterator[ToolResult]:
+    for job in kubernetes_jobs(tools, tree, slo):
+        yield from job()
+
+
+def kubernetes_jobs(tools: Toolchain, tree: Path, slo: float | None) -> list[Job]:
+    """The Argo CD and platform root manifests' schemas, then one job per overlay (build,
+    then what checks its objects) and per platform (build, schemas)."""
     found = overlays(tree)
     if not found:
-        return
+        return []
+    version = kubernetes_version(tree)
+    jobs: list[Job] = []
     argocd = tree / "infra" / "k8s" / "argocd"
     if argocd.is_dir():
-        objects = [
-            obj
-            for path in sorted(argocd.glob("*.yaml"))
-            for obj in load_manifests(path.read_text(encoding="utf-8"), str(path.relative_to(tree)))
-        ]
-        yield _schemas("infra/k8s/argocd", objects, kubernetes_version(tree))
+        jobs.append(lambda: [_argocd_schemas(tree, argocd, version)])
     # Each cluster's app-of-apps (the add-on Applications) and the root app bootstrap applies.
     for platform in platforms(tree):
         root = platform / "root.yaml"
         if root.is_file():
-            objects = load_manifests(root.read_text(encoding="utf-8"), str(root.relative_to(tree)))
-            yield _schemas(str(root.relative_to(tree)), objects, kubernetes_version(tree))
+            jobs.append(_root_schemas(tree, root, version))
     if tools.kubectl is None:
-        yield ToolResult(
+        skipped = ToolResult(
             tool="kubectl kustomize",
             target="infra/k8s/overlays",
             status="skipped",
             detail="kubectl is not installed (https://kubernetes.io/docs/tasks/tools/)",
         )
-        return
-    version = kubernetes_version(tree)
-    for overlay in found:
+        return [*jobs, lambda: [skipped]]
+    kubectl = tools.kubectl
+    jobs += [
+        _overlay_job(tools, kubectl, overlay, version, slo if overlay.name == "prod" else None)
+        for overlay in found
+    ]
+    jobs += [_platform_job(kubectl, platform, version) for platform in platforms(tree)]
+    return jobs
+
+
+def _argocd_schemas(tree: Path, argocd: Path, version: str) -> ToolResult:
+    objects = [
+        obj
+        for path in sorted(argocd.glob("*.yaml"))
+        for obj in load_manifests(path.read_text(encoding="utf-8"), str(path.relative_to(tree)))
+    ]
+    return _schemas("infra/k8s/argocd", objects, version)
+
+
+def _root_schemas(tree: Path, root: Path, version: str) -> Job:
+    def job() -> list[ToolResult]:
+        objects = load_manifests(root.read_text(encoding="utf-8"), str(root.relative_to(tree)))
+        return [_schemas(str(root.relative_to(tree)), objects, version)]
+
+    return job
+
+
+def _overlay_job(
+    tools: Toolchain, kubectl: str, overlay: Path, version: str, slo: float | None
+) -> Job:
+    def job() -> list[ToolResult]:
         target = f"infra/k8s/overlays/{overlay.name}"
-        built = yield from _build(tools.kubectl, overlay, target)
+        results: list[ToolResult] = []
+        built = _drain(results, _build(kubectl, overlay, target))
         if built is None:
-            continue
+            return results
         rendered, objects = built
-        yield _schemas(target, objects, version)
-        yield _promql(target, objects)
-        yield from _checkov(tools, target, rendered)
-        yield _rules(target, objects, slo if overlay.name == "prod" else None)
-    for platform in platforms(tree):
+        results.append(_schemas(target, objects, version))
+        results.append(_promql(target, objects))
+        results += _checkov(tools, target, rendered)
+        results.append(_rules(target, objects, slo))
+        return results
+
+    return job
+
+
+def _platform_job(kubectl: str, platform: Path, version: str) -> Job:
+    def job() -> list[ToolResult]:
         target = f"infra/k8s/platform/{platform.name}"
-        built = yield from _build(tools.kubectl, platform, target)
+        results: list[ToolResult] = []
+        built = _drain(results, _build(kubectl, platform, target))
         if built is not None:
-            yield _schemas(target, built[1], version)
+            results.append(_schemas(target, built[1], version))
+        return results
+
+    return job
+
+
+def _drain(
+    results: list[ToolResult],
+    steps: Generator[ToolResult, None, tuple[str, list[K8sObject]] | None],
+) -> tuple[str, list[K8sObject]] | None:
+    """Run a generator to its end: what it yields onto ``results``, its return value back."""
+    while True:
+        try:
+            results.append(next(steps))
+        except StopIteration as done:
+            value: tuple[str, list[K8sObject]] | None = done.value
+            return value
 
 
 def _build(

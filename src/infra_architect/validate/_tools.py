@@ -13,7 +13,7 @@ import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -41,6 +41,11 @@ class ToolResult(BaseModel):
     status: Status
     detail: str
     findings: list[str] = []
+
+
+Job = Callable[[], "list[ToolResult]"]
+"""One independent unit of validation (a tool's run on one target, or a chain that must
+stay in order); jobs run concurrently and their results are reported in list order."""
 
 
 @dataclass(frozen=True)
@@ -158,48 +163,77 @@ def terraform_environments(tree: Path) -> list[Path]:
 def run_terraform(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResult]:
     """``fmt -check`` on the whole Terraform tree, then ``init -backend=false`` and
     ``validate`` per environment, in ``work`` (a private copy)."""
+    for job in terraform_jobs(tools, tree, work):
+        yield from job()
+
+
+def terraform_environment(tools: Toolchain, work: Path) -> dict[str, str]:
+    env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
+    # roots are initialised concurrently: Terraform's plugin cache is not safe for that
+    env.pop("TF_PLUGIN_CACHE_DIR", None)
+    if tools.plugin_dir is not None:
+        env["TF_CLI_CONFIG_FILE"] = str(write_cli_config(tools.plugin_dir, work))
+    return env
+
+
+def terraform_jobs(tools: Toolchain, tree: Path, work: Path) -> list[Job]:
+    """fmt, then one job per environment (init then validate, in its own directory)."""
     source = tree / "infra" / "terraform"
     if tools.terraform is None:
-        yield ToolResult(
+        skipped = ToolResult(
             tool="terraform",
             target=str(source),
             status="skipped",
             detail="terraform is not installed (https://developer.hashicorp.com/terraform/install)",
         )
-        return
+        return [lambda: [skipped]]
+    terraform = tools.terraform
     copy = private_copy(source, work / "terraform")
-    env = dict(os.environ, TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
-    if tools.plugin_dir is not None:
-        env["TF_CLI_CONFIG_FILE"] = str(write_cli_config(tools.plugin_dir, work))
-    fmt = _run([tools.terraform, "fmt", "-check", "-recursive", "-no-color", "."], copy, env)
-    unformatted = [line for line in fmt.stdout.splitlines() if line.strip()]
-    yield ToolResult(
-        tool="terraform fmt",
-        target="infra/terraform",
-        status="passed" if fmt.returncode == 0 else "failed",
-        detail="formatted" if fmt.returncode == 0 else f"{len(unformatted)} file(s) not formatted",
-        findings=unformatted or ([fmt.stderr.strip()] if fmt.returncode else []),
-    )
-    for env_dir in terraform_environments(tree):
-        target = f"infra/terraform/environments/{env_dir.name}"
-        cwd = copy / "environments" / env_dir.name
-        init = _run(
-            [tools.terraform, "init", "-backend=false", "-input=false", "-no-color"], cwd, env
-        )
-        if init.returncode != 0:
-            yield ToolResult(
+    env = terraform_environment(tools, work)
+
+    def fmt() -> list[ToolResult]:
+        proc = _run([terraform, "fmt", "-check", "-recursive", "-no-color", "."], copy, env)
+        unformatted = [line for line in proc.stdout.splitlines() if line.strip()]
+        return [
+            ToolResult(
+                tool="terraform fmt",
+                target="infra/terraform",
+                status="passed" if proc.returncode == 0 else "failed",
+                detail="formatted"
+                if proc.returncode == 0
+                else f"{len(unformatted)} file(s) not formatted",
+                findings=unformatted or ([proc.stderr.strip()] if proc.returncode else []),
+            )
+        ]
+
+    def environment(name: str) -> Job:
+        return lambda: _init_and_validate(terraform, copy / "environments" / name, name, env)
+
+    return [fmt] + [environment(d.name) for d in terraform_environments(tree)]
+
+
+def _init_and_validate(
+    terraform: str, cwd: Path, name: str, env: Mapping[str, str]
+) -> list[ToolResult]:
+    target = f"infra/terraform/environments/{name}"
+    init = _run([terraform, "init", "-backend=false", "-input=false", "-no-color"], cwd, env)
+    if init.returncode != 0:
+        return [
+            ToolResult(
                 tool="terraform init",
                 target=target,
                 status="failed",
                 detail="init failed (offline? set TF_CLI_CONFIG_FILE or --plugin-dir)",
                 findings=_tail(init.stderr or init.stdout),
             )
-            continue
-        yield ToolResult(
+        ]
+    validate = _run([terraform, "validate", "-json", "-no-color"], cwd, env)
+    return [
+        ToolResult(
             tool="terraform init", target=target, status="passed", detail="providers installed"
-        )
-        validate = _run([tools.terraform, "validate", "-json", "-no-color"], cwd, env)
-        yield _validate_result(target, validate)
+        ),
+        _validate_result(target, validate),
+    ]
 
 
 def _validate_result(target: str, proc: subprocess.CompletedProcess[str]) -> ToolResult:
@@ -238,44 +272,54 @@ def run_checkov(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResult
     """checkov on the Terraform, offline; every failed check is a finding, every inline
     skip is listed with its reason (not --quiet: that drops the skipped checks from the
     report)."""
-    source = tree / "infra" / "terraform"
+    for job in checkov_jobs(tools, tree, work):
+        yield from job()
+
+
+def checkov_jobs(tools: Toolchain, tree: Path, work: Path) -> list[Job]:
     if tools.checkov is None:
-        yield ToolResult(
+        skipped = ToolResult(
             tool="checkov",
             target="infra/terraform",
             status="skipped",
             detail="checkov is not installed (pip install checkov in its own "
             "virtualenv; set INFRA_ARCHITECT_CHECKOV to its path)",
         )
-        return
-    copy = private_copy(source, work / "checkov")
-    proc = _run(
-        [
-            tools.checkov,
-            "-d",
-            ".",
-            "--framework",
-            "terraform",
-            "--skip-download",
-            "--compact",
-            "-o",
-            "json",
-        ],
-        copy,
-        dict(os.environ, BC_SKIP_MAPPING="TRUE"),
-    )
-    try:
-        payload = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        yield ToolResult(
-            tool="checkov",
-            target="infra/terraform",
-            status="failed",
-            detail="checkov produced no report",
-            findings=_tail(proc.stderr or proc.stdout),
+        return [lambda: [skipped]]
+    checkov = tools.checkov
+    copy = private_copy(tree / "infra" / "terraform", work / "checkov")
+
+    def scan() -> list[ToolResult]:
+        proc = _run(
+            [
+                checkov,
+                "-d",
+                ".",
+                "--framework",
+                "terraform",
+                "--skip-download",
+                "--compact",
+                "-o",
+                "json",
+            ],
+            copy,
+            dict(os.environ, BC_SKIP_MAPPING="TRUE"),
         )
-        return
-    yield checkov_result(payload)
+        try:
+            payload = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            return [
+                ToolResult(
+                    tool="checkov",
+                    target="infra/terraform",
+                    status="failed",
+                    detail="checkov produced no report",
+                    findings=_tail(proc.stderr or proc.stdout),
+                )
+            ]
+        return [checkov_result(payload)]
+
+    return [scan]
 
 
 def checkov_result(payload: object, target: str = "infra/terraform") -> ToolResult:

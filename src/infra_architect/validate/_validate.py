@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -10,17 +12,18 @@ from pydantic import BaseModel, ConfigDict
 from infra_architect._display import printable
 from infra_architect.review import preflight
 from infra_architect.rules import RuleContext, load_terraform, run_rules
-from infra_architect.validate._emulator import run_emulator_plans
-from infra_architect.validate._kubernetes import run_kubernetes
+from infra_architect.validate._emulator import emulator, emulator_jobs, terraform_roots
+from infra_architect.validate._kubernetes import kubernetes_jobs
 from infra_architect.validate._tools import (
+    Job,
     Toolchain,
     ToolResult,
+    checkov_jobs,
     design_document,
-    run_checkov,
-    run_terraform,
     terraform_environments,
+    terraform_jobs,
 )
-from infra_architect.validate._workflows import run_workflow_rules, run_workflows
+from infra_architect.validate._workflows import run_workflow_rules, workflow_jobs
 
 
 class ValidationReport(BaseModel):
@@ -77,7 +80,7 @@ def run_our_rules(tree: Path) -> list[ToolResult]:
     return results
 
 
-def validate_tree(tree: Path, tools: Toolchain) -> ValidationReport:
+def validate_tree(tree: Path, tools: Toolchain, workers: int | None = None) -> ValidationReport:
     given = tree
     # the tools run with cwd set inside the tree: every path they get must not depend on
     # the caller's working directory (`validate out` from the parent failed 4 checks)
@@ -110,13 +113,32 @@ def validate_tree(tree: Path, tools: Toolchain) -> ValidationReport:
                 )
             ],
         )
-    results: list[ToolResult] = []
-    with tempfile.TemporaryDirectory(prefix="infra-architect-validate-") as work:
-        results += run_terraform(tools, tree, Path(work))
-        results += run_emulator_plans(tools, tree, Path(work))
-        results += run_checkov(tools, tree, Path(work))
-    results += run_our_rules(tree)
-    results += run_kubernetes(tools, tree, design_slo(tree))
-    results += run_workflows(tools, tree)
-    results += run_workflow_rules(tree)
-    return ValidationReport(tree=str(given), results=results)
+    return ValidationReport(tree=str(given), results=run_jobs(tools, tree, workers))
+
+
+def run_jobs(tools: Toolchain, tree: Path, workers: int | None) -> list[ToolResult]:
+    """Every tool on the tree, concurrently on at most ``workers`` threads (each tool in
+    its own subprocess and directory), reported in one fixed order whatever finishes
+    first: Terraform, plans, checkov, our rules, Kubernetes, workflows."""
+    slo = design_slo(tree)
+    with (
+        tempfile.TemporaryDirectory(prefix="infra-architect-validate-") as work,
+        ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool,
+    ):
+
+        def start(jobs: list[Job]) -> list[Future[list[ToolResult]]]:
+            return [pool.submit(job) for job in jobs]
+
+        # the longest chains first, so they are not queued behind short ones
+        checkov = start(checkov_jobs(tools, tree, Path(work)))
+        terraform = start(terraform_jobs(tools, tree, Path(work)))
+        kubernetes = start(kubernetes_jobs(tools, tree, slo))
+        workflow = start(workflow_jobs(tools, tree))
+        ours = start([lambda: run_our_rules(tree), lambda: run_workflow_rules(tree)])
+        plans: list[Future[list[ToolResult]]] = []
+        if tools.terraform is not None and terraform_roots(tree / "infra" / "terraform"):
+            with emulator(os.environ) as found:  # the server outlives every plan
+                plans = start(emulator_jobs(tools, tree, Path(work), found))
+                wait(plans)
+        ordered = [*terraform, *plans, *checkov, ours[0], *kubernetes, *workflow, ours[1]]
+        return [result for future in ordered for result in future.result()]

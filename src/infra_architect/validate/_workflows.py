@@ -17,7 +17,7 @@ from infra_architect.rules import (
     load_workflow,
     run_rules,
 )
-from infra_architect.validate._tools import Toolchain, ToolResult, _run, _tail
+from infra_architect.validate._tools import Job, Toolchain, ToolResult, _run, _tail
 
 FAIL_AT = ("High",)
 """zizmor severities that fail validation; lower ones are reported, not fatal."""
@@ -29,21 +29,31 @@ def workflows(tree: Path) -> list[Path]:
 
 
 def run_workflows(tools: Toolchain, tree: Path) -> Iterator[ToolResult]:
+    for job in workflow_jobs(tools, tree):
+        yield from job()
+
+
+def workflow_jobs(tools: Toolchain, tree: Path) -> list[Job]:
+    """The workflow schema check and the zizmor audit, independent of each other."""
     files = workflows(tree)
     if not files:
-        return
+        return []
     target = ".github/workflows"
-    if tools.check_jsonschema is None:
-        yield ToolResult(
-            tool="check-jsonschema",
-            target=target,
-            status="skipped",
-            detail="check-jsonschema is not installed (pip install check-jsonschema)",
-        )
-    else:
+    check_jsonschema, zizmor = tools.check_jsonschema, tools.zizmor
+
+    def schema() -> list[ToolResult]:
+        if check_jsonschema is None:
+            return [
+                ToolResult(
+                    tool="check-jsonschema",
+                    target=target,
+                    status="skipped",
+                    detail="check-jsonschema is not installed (pip install check-jsonschema)",
+                )
+            ]
         proc = _run(
             [
-                tools.check_jsonschema,
+                check_jsonschema,
                 "--builtin-schema",
                 "vendor.github-workflows",
                 "--output-format",
@@ -53,27 +63,34 @@ def run_workflows(tools: Toolchain, tree: Path) -> Iterator[ToolResult]:
             tree,
             os.environ,
         )
-        yield ToolResult(
-            tool="check-jsonschema",
-            target=target,
-            status="passed" if proc.returncode == 0 else "failed",
-            detail=f"{len(files)} workflow(s) against the GitHub workflow schema",
-            findings=[] if proc.returncode == 0 else _tail(proc.stdout + proc.stderr, 30),
+        return [
+            ToolResult(
+                tool="check-jsonschema",
+                target=target,
+                status="passed" if proc.returncode == 0 else "failed",
+                detail=f"{len(files)} workflow(s) against the GitHub workflow schema",
+                findings=[] if proc.returncode == 0 else _tail(proc.stdout + proc.stderr, 30),
+            )
+        ]
+
+    def audit() -> list[ToolResult]:
+        if zizmor is None:
+            return [
+                ToolResult(
+                    tool="zizmor",
+                    target=target,
+                    status="skipped",
+                    detail="zizmor is not installed (pip install zizmor)",
+                )
+            ]
+        proc = _run(
+            [zizmor, "--offline", "--no-progress", "--format", "json", str(tree / target)],
+            tree,
+            os.environ,
         )
-    if tools.zizmor is None:
-        yield ToolResult(
-            tool="zizmor",
-            target=target,
-            status="skipped",
-            detail="zizmor is not installed (pip install zizmor)",
-        )
-        return
-    proc = _run(
-        [tools.zizmor, "--offline", "--no-progress", "--format", "json", str(tree / target)],
-        tree,
-        os.environ,
-    )
-    yield zizmor_result(proc.stdout, proc.stderr, target)
+        return [zizmor_result(proc.stdout, proc.stderr, target)]
+
+    return [schema, audit]
 
 
 def run_workflow_rules(tree: Path) -> list[ToolResult]:

@@ -1,0 +1,37 @@
+"""``validate`` runs its tools concurrently and reports them in one fixed order: the
+report of the pool equals the report of one worker (the tools one after another),
+result for result, on a tree where some tools fail."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+
+from infra_architect._output import write_tree
+from infra_architect.validate import Toolchain, validate_tree
+from tests.conftest import ROOT, generate
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_parallel_report_equals_the_sequential_one(tmp_path: Path) -> None:
+    tools = Toolchain.discover()
+    if tools.terraform is None or tools.kubectl is None:
+        if os.environ.get("CI"):
+            pytest.fail("terraform and kubectl are required in CI (.ci/run installs them)")
+        pytest.skip("terraform or kubectl is not installed")
+    tools = dataclasses.replace(tools, checkov=None)  # the slowest tool; covered elsewhere
+    write_tree(tmp_path, generate(ROOT / "examples" / "online-boutique.yaml"), force=False)
+    main = tmp_path / "infra/terraform/environments/prod/main.tf"
+    main.write_text(main.read_text(encoding="utf-8") + "\nbogus {}\n", encoding="utf-8")
+    one = validate_tree(tmp_path, tools, workers=1)
+    pool = validate_tree(tmp_path, tools, workers=4)
+    assert pool.results == one.results
+    assert ("terraform validate", "infra/terraform/environments/prod") in {
+        (r.tool, r.target) for r in one.failed
+    }
+    kinds = [r.tool for r in one.results]
+    assert kinds.index("terraform fmt") < kinds.index("kubectl kustomize") < kinds.index("zizmor")
