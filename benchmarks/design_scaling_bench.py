@@ -13,11 +13,11 @@ peak resident set (``ru_maxrss``, the whole process's high-water mark). Growth p
 doubling is ``(cost(N2) / cost(N1)) ** (1 / log2(N2 / N1))`` between neighbouring sizes
 from 50 up: 2.0 is linear growth, above it superlinear.
 
-The synthetic organisation: a few public entry services, a layered call graph (each
-request-serving service calls up to two services further down the list, so the graph is
-acyclic), workers fed by SQS queues, a cron job in ten, and one datastore per five
-services (Postgres, Redis, DynamoDB, S3) and one queue per ten, each bounded by the
-spec's limits.
+The synthetic organisation: a public entry service in 25 calling into two tiers of APIs
+(each request-serving service calls up to two services of the next tier, so the graph is
+acyclic and three tiers deep whatever its size), workers fed by SQS queues, a cron job
+in ten, and one datastore per five services (Postgres, Redis, DynamoDB, S3) and one
+queue per ten, each bounded by the spec's limits.
 """
 
 from __future__ import annotations
@@ -51,6 +51,12 @@ def _kind(i: int) -> str:
     return ("web", "api", "api", "api", "worker", "api", "api", "worker", "api", "cron")[i % 10]
 
 
+def _tier(i: int) -> int:
+    """Entry services (tier 0) call tier 1, tier 1 calls tier 2, tier 2 calls nothing: a
+    real organisation's call graph is wide, not hundreds of calls deep."""
+    return 0 if i % 25 == 0 else 1 if (i // 5) % 2 == 0 else 2
+
+
 def synthetic_spec(services: int, max_stores: int = 100) -> dict[str, Any]:
     """A valid spec of ``services`` services: the same ``services`` always gives the same spec."""
     stores = min(max_stores, max(1, services // 5))
@@ -75,9 +81,10 @@ def synthetic_spec(services: int, max_stores: int = 100) -> dict[str, Any]:
             service["uses"] = [queue, store]
         else:
             service["cpu_ms_per_request"] = 2 + i % 17
-            service["public"] = i % 25 == 0
-            # downstream only: the call graph stays acyclic whatever the size
-            callees = [names[j] for j in serving if i < j <= i + 7][:2]
+            service["public"] = _tier(i) == 0
+            # downstream and one tier deeper: acyclic and three tiers deep at any size
+            callees = [names[j] for j in serving if i < j <= i + 30 and _tier(j) == _tier(i) + 1]
+            callees = callees[:2]
             if callees:
                 service["calls"] = callees
             service["uses"] = [store, queue] if i % 3 == 0 else [store]
