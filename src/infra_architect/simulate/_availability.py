@@ -205,7 +205,7 @@ def monte_carlo(
     return result
 
 
-_TIMELINE_BYTES = 64 * 2**20
+_TIMELINE_BYTES = 32 * 2**20
 """What the timeline memo may hold (a 10,000-month timeline is about half a MiB)."""
 _timelines: OrderedDict[Hashable, tuple[_Timeline, Mapping[str, Any]]] = OrderedDict()
 _timeline_bytes = [0]
@@ -308,7 +308,8 @@ def _timeline(
         cycles *= 2
     # each trial's transitions ascend: the columns any trial reaches inside the horizon
     inside = int(np.count_nonzero(transitions.min(axis=0) < horizon))
-    return _Timeline(transitions[:, :inside], starts_down)
+    # a copy of the rows inside: the memo then holds what it counts, not the whole draw
+    return _Timeline(transitions.T[:inside].copy().T, starts_down)
 
 
 @dataclass(frozen=True)
