@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -132,18 +132,50 @@ class UnbuildableDesignError(InternalError):
         super().__init__(f"cannot generate Terraform for this design: {what}")
 
 
+_BY_NAME = attrgetter("name")
+_INDEXED_FROM = 16
+_INDEX_LIMIT = 64
+_indexes: dict[int, tuple[list[Any], dict[object, int]]] = {}
+"""Name → position of the long lists looked up by name, keyed by the list's id and kept
+with the list itself (so the id is not reused while indexed): a 500-service design looks
+services up by name some 100,000 times, and a scan each time made that quadratic."""
+
+
 def named(
     items: Iterable[T],
     name: str,
     kind: str,
     *,
     where: str = "the design",
-    key: Callable[[T], object] = attrgetter("name"),
+    key: Callable[[T], object] = _BY_NAME,
 ) -> T:
     """The item of ``items`` whose ``key`` (its name) is ``name``, else a
     :class:`DesignLookupError` that lists the names there are."""
+    if key is _BY_NAME and isinstance(items, list) and len(items) >= _INDEXED_FROM:
+        found: T | None = _indexed(items, name)
+        if found is not None:
+            return found
     listed = list(items)
     for item in listed:
         if key(item) == name:
             return item
     raise DesignLookupError(kind, name, [str(key(i)) for i in listed], where=where)
+
+
+def _indexed(items: list[T], name: str) -> T | None:
+    """The first item named ``name`` through the list's index; None sends the caller to
+    the scan (a name not there, or a list changed since it was indexed)."""
+    entry = _indexes.get(id(items))
+    if entry is None or entry[0] is not items:
+        if len(_indexes) >= _INDEX_LIMIT:
+            _indexes.clear()
+        index: dict[object, int] = {}
+        for position, item in enumerate(items):
+            index.setdefault(_BY_NAME(item), position)
+        entry = (items, index)
+        _indexes[id(items)] = entry
+    at = entry[1].get(name)
+    if at is None or at >= len(items):
+        return None
+    item = items[at]
+    return item if _BY_NAME(item) == name else None

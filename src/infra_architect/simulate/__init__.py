@@ -23,6 +23,7 @@ from infra_architect.simulate._faults import (
     emergency_rollback,
 )
 from infra_architect.simulate._settings import (
+    ShedTotals,
     SpikeOutcome,
     Tuned,
     minimum_settings,
@@ -38,6 +39,7 @@ from infra_architect.simulate._spike import (
     SimService,
     Spike,
     initial_replicas,
+    shed_totals,
     simulate,
 )
 
@@ -53,6 +55,7 @@ __all__ = [
     "Run",
     "Scaler",
     "Settings",
+    "ShedTotals",
     "SimService",
     "Spike",
     "SpikeOutcome",
@@ -69,6 +72,7 @@ __all__ = [
     "outcomes",
     "parallel",
     "series",
+    "shed_totals",
     "simulate",
     "spike_need",
     "target_need",

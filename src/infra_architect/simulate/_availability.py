@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -204,6 +205,12 @@ def monte_carlo(
     return result
 
 
+_TIMELINE_BYTES = 32 * 2**20
+"""What the timeline memo may hold (a 10,000-month timeline is about half a MiB)."""
+_timelines: OrderedDict[Hashable, tuple[_Timeline, Mapping[str, Any]]] = OrderedDict()
+_timeline_bytes = [0]
+
+
 def _sample(
     node: Node, trials: int, seed: int, budget_minutes: float, horizon_minutes: float
 ) -> MonteCarlo:
@@ -211,7 +218,23 @@ def _sample(
     unique: dict[str, Component] = {}
     for c in components(node):
         unique.setdefault(c.name, c)
-    timelines = {name: _timeline(rng, c, trials, horizon_minutes) for name, c in unique.items()}
+    timelines: dict[str, _Timeline] = {}
+    # A component's draws depend only on the generator's state, which depends only on the
+    # seed and the components drawn before it; the paths of a design mostly begin alike
+    # (region, load balancer, zones, replicas of the same size), so their timelines repeat
+    # and are taken from a bounded memo, with the generator's state after them.
+    drawn: Hashable = (seed, trials, horizon_minutes)
+    for name, c in unique.items():
+        drawn = (drawn, c.incidents_per_year, c.repair_minutes, c.cap_minutes)
+        known = _timelines.get(drawn)
+        if known is not None:
+            _timelines.move_to_end(drawn)
+            timelines[name] = known[0]
+            rng.bit_generator.state = known[1]
+            continue
+        timeline = _timeline(rng, c, trials, horizon_minutes)
+        timelines[name] = timeline
+        _remember(drawn, timeline, rng.bit_generator.state)
     downtime = _downtime(node, timelines, trials, horizon_minutes)
     availability = 1 - downtime / horizon_minutes
     mean = float(availability.mean())
@@ -236,11 +259,21 @@ def _sample(
 
 class _Timeline:
     """One component's month per trial: transition times (rows ascending) and the
-    state before the first transition."""
+    state before the first transition. Read-only: the memo shares it between paths."""
 
     def __init__(self, transitions: Floats, starts_down: Bools) -> None:
+        transitions.flags.writeable = False
+        starts_down.flags.writeable = False
         self.transitions = transitions
         self.starts_down = starts_down
+
+
+def _remember(drawn: Hashable, timeline: _Timeline, state: Mapping[str, Any]) -> None:
+    _timelines[drawn] = (timeline, state)
+    _timeline_bytes[0] += timeline.transitions.nbytes + timeline.starts_down.nbytes
+    while _timeline_bytes[0] > _TIMELINE_BYTES and len(_timelines) > 1:
+        _, (old, _) = _timelines.popitem(last=False)
+        _timeline_bytes[0] -= old.transitions.nbytes + old.starts_down.nbytes
 
 
 def _timeline(
@@ -253,23 +286,30 @@ def _timeline(
     expected = horizon / cycle
     cycles = math.ceil(expected + 6 * math.sqrt(expected) + 3)
     starts_down = rng.random(trials) < 1 - component.availability
+    down_rows = np.flatnonzero(starts_down)
     while True:
         up = rng.exponential(up_mean, (trials, cycles))
         down = rng.exponential(component.repair_minutes, (trials, cycles))
         if component.cap_minutes is not None:
             down = np.minimum(down, component.cap_minutes)
-        intervals = np.empty((trials, 2 * cycles))
-        # Months that start up alternate up, down, ...; months that start in an outage
-        # (stationary start) alternate down, up, ... (the residual of an exponential
-        # repair is again exponential).
-        intervals[:, 0::2] = np.where(starts_down[:, None], down, up)
-        intervals[:, 1::2] = np.where(starts_down[:, None], up, down)
-        transitions = np.cumsum(intervals, axis=1)
+        # Laid out interval-major, (2 x cycles, trials): the running sum then adds whole
+        # rows (the same additions, in the same order, as along each trial) instead of
+        # walking 10,000 short rows. Months that start up alternate up, down, ...; months
+        # that start in an outage (stationary start) alternate down, up, ... (the residual
+        # of an exponential repair is again exponential).
+        intervals = np.empty((2 * cycles, trials))
+        intervals[0::2] = up.T
+        intervals[1::2] = down.T
+        intervals[0::2, down_rows] = down[down_rows].T
+        intervals[1::2, down_rows] = up[down_rows].T
+        transitions = np.cumsum(intervals, axis=0).T  # (trials, transitions)
         if bool((transitions[:, -1] >= horizon).all()):
             break
         cycles *= 2
-    inside = int((transitions < horizon).sum(axis=1).max())
-    return _Timeline(transitions[:, :inside], starts_down)
+    # each trial's transitions ascend: the columns any trial reaches inside the horizon
+    inside = int(np.count_nonzero(transitions.min(axis=0) < horizon))
+    # a copy of the rows inside: the memo then holds what it counts, not the whole draw
+    return _Timeline(transitions.T[:inside].copy().T, starts_down)
 
 
 @dataclass(frozen=True)

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from infra_architect.simulate._spike import (
     Cluster,
+    Floats,
     Run,
     Scaler,
     Settings,
     SimService,
     Spike,
+    shed_totals,
     simulate,
 )
+
+ShedTotals = Callable[[list[SimService], Scaler, Cluster, Spike, list[Settings]], Floats]
+"""(services, scaler, cluster, spike, alternatives) → shed per (alternative, service)."""
 
 GRID = 16
 """Candidate min-replica values tried per service (geometric between the design's
@@ -116,11 +122,14 @@ def minimum_settings(  # noqa: PLR0917  (the spike's whole context)
     replica_cost: list[float],
     node_cost: float,
     buffer_step: int,
+    *,
+    totals: ShedTotals = shed_totals,
 ) -> Tuned:
     """The cheapest min replicas and node buffer that keep every service's shed load
     within ``share`` of its monthly error budget; max replicas raised to what the
     scaler settles on. Costs are relative (vCPU): ``replica_cost`` per replica of each
-    service, ``node_cost`` per buffer node."""
+    service, ``node_cost`` per buffer node. ``totals`` gives the shed of every service
+    under every alternative (the full simulation's sums are the reference)."""
     maxima = [
         max(s.max_replicas, target_need(s, spike.multiplier), s.min_replicas) for s in services
     ]
@@ -139,9 +148,8 @@ def minimum_settings(  # noqa: PLR0917  (the spike's whole context)
             )
         }
     )
-    run = simulate(services, scaler, cluster, short, batch)
     budgets = np.array([s.monthly_budget for s in services])
-    shares = run.shed.sum(axis=2) / budgets[None, :]  # (batch, services)
+    shares = totals(services, scaler, cluster, short, batch) / budgets[None, :]  # (batch, services)
     best: tuple[float, Settings] | None = None
     for b_index, buffer in enumerate(buffers):
         block = shares[b_index * GRID : (b_index + 1) * GRID]

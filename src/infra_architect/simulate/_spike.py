@@ -161,6 +161,33 @@ def simulate(  # noqa: PLR0917
     ).run()
 
 
+CHUNK_CELLS = 1 << 22
+"""Alternative × service × second cells one chunk of :func:`shed_totals` holds per array
+(32 MiB of float64): enough rows that the control loop's per-sync overhead stays small,
+few enough that a 500-service search fits in a fraction of a gigabyte."""
+
+
+def shed_totals(  # noqa: PLR0917
+    services: list[SimService],
+    scaler: Scaler,
+    cluster: Cluster,
+    spike: Spike,
+    batch: list[Settings],
+    chunk_cells: int = CHUNK_CELLS,
+) -> Floats:
+    """Requests shed over the horizon by each service under each alternative of
+    ``batch``, shaped (batch, services): equal, bit for bit, to
+    ``simulate(...).shed.sum(axis=2)``. The alternatives are independent, so they run a
+    chunk at a time and only the totals are kept: memory stays bounded by
+    ``chunk_cells`` whatever the number of services and alternatives."""
+    rows = max(1, chunk_cells // max(1, len(services) * spike.horizon_seconds))
+    parts = [
+        _Simulation(services, scaler, cluster, spike, batch=batch[i : i + rows]).shed_totals()
+        for i in range(0, len(batch), rows)
+    ]
+    return np.concatenate(parts, axis=0)
+
+
 class _Simulation:
     def __init__(
         self,
@@ -209,7 +236,20 @@ class _Simulation:
         self.node_arrivals = np.zeros((b, self.horizon + pad), dtype=np.float64)
         self.spare_arrivals = np.zeros((b, self.horizon + pad), dtype=np.float64)
 
-    def run(self) -> Run:  # noqa: PLR0915  (one control loop; its state stays together)
+    def run(self) -> Run:
+        spec_at, nodes_at = self._control(record=True)
+        return self._series(spec_at, nodes_at)
+
+    def shed_totals(self) -> Floats:
+        """Requests shed over the horizon, (batch, services): the sums of ``run().shed``
+        computed the same way, without the series nothing reads."""
+        self._control(record=False)
+        return np.asarray(self._shed(self._excess(self._capacity())).sum(axis=2))
+
+    # one control loop; its state stays together
+    def _control(self, *, record: bool) -> tuple[Ints, Ints]:  # noqa: PLR0915
+        """The scaler's loop, filling ``arrivals``; with ``record``, the desired replicas
+        and ready nodes of every second (empty arrays without)."""
         sc = self.scaler
         b, s = self.shape
         spec = self.initial.copy()
@@ -221,12 +261,13 @@ class _Simulation:
         last_out = np.full((b, s), -(10**9), dtype=np.int64)
         last_in = np.full((b, s), -(10**9), dtype=np.int64)
         desired_log: list[Ints] = []
-        spec_at = np.zeros((b, s, self.horizon), dtype=np.int64)
+        seconds = self.horizon if record else 0
+        spec_at = np.zeros((b, s, seconds), dtype=np.int64)
         upcoming = np.zeros(b)
         free_ready = self.nodes_ready - self.used
         in_flight = np.zeros(b)
         ready_nodes = self.nodes_ready.copy()
-        nodes_at = np.zeros((b, self.horizon), dtype=np.int64)
+        nodes_at = np.zeros((b, seconds), dtype=np.int64)
         t_prev = -1
         lag = sc.metric_delay_seconds // sc.sync_seconds
         window = max(1, sc.down_stabilisation_seconds // sc.sync_seconds)
@@ -278,10 +319,11 @@ class _Simulation:
                 created, free_ready, upcoming, in_flight = self._place(
                     t, new, created, free_ready, upcoming, in_flight, ready_nodes
                 )
-            end = min(self.horizon, t + sc.sync_seconds)
-            spec_at[:, :, t:end] = spec[:, :, None]
-            nodes_at[:, t:end] = np.rint(ready_nodes).astype(np.int64)[:, None]
-        return self._series(spec_at, nodes_at)
+            if record:
+                end = min(self.horizon, t + sc.sync_seconds)
+                spec_at[:, :, t:end] = spec[:, :, None]
+                nodes_at[:, t:end] = np.rint(ready_nodes).astype(np.int64)[:, None]
+        return spec_at, nodes_at
 
     def _replace_lost(  # noqa: PLR0917  (the cluster's state, threaded through one sync)
         self,
@@ -357,14 +399,29 @@ class _Simulation:
         self.arrivals[:, :, slow_at] += on_upcoming + on_new
         return created + fast + on_upcoming + on_new, free_ready, upcoming, in_flight
 
-    def _series(self, spec_at: Ints, nodes_at: Ints) -> Run:
+    def _ready(self) -> Ints:
         arrivals = self.arrivals[:, :, : self.horizon]
-        ready = (self.initial - self.lost)[:, :, None] + np.cumsum(arrivals, axis=2)
-        capacity = ready * self.capacity_each[None, :, None]
+        return np.asarray((self.initial - self.lost)[:, :, None] + np.cumsum(arrivals, axis=2))
+
+    def _capacity(self, ready: Ints | None = None) -> Floats:
+        ready = self._ready() if ready is None else ready
+        return np.asarray(ready * self.capacity_each[None, :, None], dtype=np.float64)
+
+    def _excess(self, capacity: Floats) -> Floats:
+        return np.asarray(self.load[None, :, :] - capacity, dtype=np.float64)
+
+    def _shed(self, excess: Floats) -> Floats:
+        return np.asarray(
+            np.where(self.queued[None, :, None], 0.0, np.maximum(excess, 0.0)), dtype=np.float64
+        )
+
+    def _series(self, spec_at: Ints, nodes_at: Ints) -> Run:
+        ready = self._ready()
+        capacity = self._capacity(ready)
         load = np.broadcast_to(self.load[None, :, :], capacity.shape)
-        excess = load - capacity
+        excess = self._excess(capacity)
         backlog = _lindley(excess)
-        shed = np.where(self.queued[None, :, None], 0.0, np.maximum(excess, 0.0))
+        shed = self._shed(excess)
         backlog = np.where(self.queued[None, :, None], backlog, 0.0)
         return Run(
             load=np.asarray(load),

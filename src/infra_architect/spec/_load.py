@@ -36,8 +36,8 @@ from infra_architect.spec._questions import MissingInputsError, Question, find_m
 from infra_architect.spec._semantic import check_semantics
 
 MAX_SPEC_BYTES = 256 * 1024
-"""A requirements spec is a few kilobytes (200 services with comments fit in 64 KiB);
-anything past 256 KiB is not one. The bound also bounds parsing: the pure-Python YAML
+"""A requirements spec is a few kilobytes (the scaling benchmark's 500 services take 111
+KiB); anything past 256 KiB is not one. The bound also bounds parsing: the pure-Python YAML
 reader takes about 1 s per 100 KiB of the densest YAML."""
 
 MAX_EXPANDED_NODES = 100_000

@@ -548,9 +548,10 @@ class Queue(_Model):
     ] = None
 
 
-MAX_SERVICES = 200
-"""One spec designs one system; an estate of more services is several systems (one spec
-each). The bound also bounds a design's time: about 25 ms per service."""
+MAX_SERVICES = 500
+"""One spec designs one system, up to a large organisation's 500 services; an estate of
+more is several systems (one spec each). The bound also bounds a design's time and memory
+(benchmarks/design_scaling_bench.py measures them up to this size)."""
 MAX_STORES = 100
 """Datastores, and queues, one spec may hold."""
 

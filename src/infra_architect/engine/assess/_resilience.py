@@ -41,6 +41,7 @@ from infra_architect.simulate import (
     Run,
     Scaler,
     Settings,
+    ShedTotals,
     SimService,
     Spike,
     SpikeOutcome,
@@ -51,6 +52,7 @@ from infra_architect.simulate import (
     minimum_settings,
     monte_carlo,
     outcomes,
+    shed_totals,
     simulate,
 )
 from infra_architect.spec import (
@@ -214,12 +216,18 @@ class SpikeTuning:
 
 
 def tune_for_spike(
-    req: Requirements, constraints: Constraints, catalog: Catalog, compute: ComputeDesign
+    req: Requirements,
+    constraints: Constraints,
+    catalog: Catalog,
+    compute: ComputeDesign,
+    *,
+    totals: ShedTotals = shed_totals,
 ) -> SpikeTuning:
     """Simulate the declared spike under the first sizing, find the least settings that
     keep it within its budget share, and return the compute design carrying them; then
     simulate an instant step against those settings (the risk) and find what absorbing
-    it would take (the option)."""
+    it would take (the option). ``totals`` runs the searches' alternatives (the full
+    simulation's shed sums are its reference)."""
     setup = spike_setup(req, constraints, catalog, compute)
     if setup is None:
         return SpikeTuning(compute, None, None, [], [], absorb_within=True)
@@ -238,13 +246,17 @@ def tune_for_spike(
             compute, changes = cured, cure
             setup = spike_setup(req, constraints, catalog, compute)
             assert setup is not None  # noqa: S101  (the same services autoscale)
-    updated = _apply(compute, setup, _least(setup, setup.declared, share).settings, changes)
+    updated = _apply(compute, setup, _least(setup, setup.declared, share, totals).settings, changes)
     # What the Terraform and manifests will carry, simulated again: the figures quoted.
     final = spike_setup(req, constraints, catalog, updated)
     assert final is not None  # noqa: S101  (the same services autoscale)
     settings = _own(final)
     declared_run = simulate(final.services, final.scaler, final.cluster, final.declared)
     tuned = outcomes(declared_run, final.services, final.declared, settings)
+    # the study keeps the plotted service's series, not the run of every service
+    entry = plotted(req, final)
+    series = _series(declared_run, final, entry, constraints) if entry is not None else None
+    del declared_run
     step = (
         tuned
         if final.declared is final.step
@@ -260,10 +272,9 @@ def tune_for_spike(
     absorbed: list[SpikeOutcome] = []
     absorb_within = True
     if final.declared is not final.step and any(o.budget_share > share + 1e-12 for o in step):
-        least = _least(final, final.step, share)
+        least = _least(final, final.step, share, totals)
         absorb = _apply(updated, final, least.settings, absorb_changes)
         absorbed, absorb_within = least.outcomes, least.within
-    entry = plotted(req, final)
     study = SpikeStudy(
         multiplier=final.declared.multiplier,
         start_seconds=final.declared.start_seconds,
@@ -277,12 +288,12 @@ def tune_for_spike(
         buffer_nodes=updated.node_pool.buffer_nodes if updated.node_pool else 0,
         within=all(o.budget_share <= share + 1e-12 for o in tuned),
         changes=changes,
-        series=_series(declared_run, final, entry, constraints) if entry is not None else None,
+        series=series,
     )
     return SpikeTuning(updated, study, absorb, absorb_changes, absorbed, absorb_within)
 
 
-def _least(setup: SpikeSetup, spike: Spike, share: float) -> Tuned:
+def _least(setup: SpikeSetup, spike: Spike, share: float, totals: ShedTotals) -> Tuned:
     return minimum_settings(
         setup.services,
         setup.scaler,
@@ -292,6 +303,7 @@ def _least(setup: SpikeSetup, spike: Spike, share: float) -> Tuned:
         setup.replica_cost,
         setup.node_cost,
         setup.buffer_step,
+        totals=totals,
     )
 
 
