@@ -22,7 +22,13 @@ from infra_architect.engine import design_system
 from infra_architect.render import render_all
 from infra_architect.spec import load_requirements
 from infra_architect.validate import Toolchain
-from infra_architect.validate._emulator import override, provider_aliases
+from infra_architect.validate._emulator import (
+    hosted_zones,
+    override,
+    placeholder_variables,
+    provider_aliases,
+    seed_hosted_zones,
+)
 from infra_architect.validate._tools import write_cli_config
 from tests.integration.test_emulator_apply import _errors, _terraform, emulator
 from tests.test_platform_artifacts import EKS_EXAMPLES
@@ -64,6 +70,13 @@ def test_eks_roots_plan_against_the_emulator(emulator: str, spec: Path, tmp_path
         )
         init = _terraform(tools, ["init", "-input=false"], root, env)
         assert init.returncode == 0, _errors(init)
+        seed_hosted_zones(emulator, hosted_zones(root))  # the zones a domain names
+        # what the root requires, as validate's emulator step gives it, and a real-looking
+        # admin role (the access entries plan one per ARN)
+        variables = placeholder_variables(root) | {
+            "cluster_admin_role_arns": f'["{ADMIN_ROLE}"]',
+            "image_tag": "test",
+        }
         plan = _terraform(
             tools,
             [
@@ -71,13 +84,7 @@ def test_eks_roots_plan_against_the_emulator(emulator: str, spec: Path, tmp_path
                 "-input=false",
                 "-lock=false",
                 "-out=plan.bin",
-                "-var",
-                "image_tag=test",
-                "-var",
-                # The Ingress annotation reads it; plan-only, so any certificate ARN does.
-                f"certificate_arn=arn:aws:acm:{design.region}:123456789012:certificate/test",
-                "-var",
-                f'cluster_admin_role_arns=["{ADMIN_ROLE}"]',
+                *(f"-var={name}={value}" for name, value in sorted(variables.items())),
             ],
             root,
             env,

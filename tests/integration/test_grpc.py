@@ -58,7 +58,12 @@ def test_grpc_manifests_build_and_validate(
     spec = shop_variant(tmp_path_factory.mktemp("spec"), size, kubernetes)
     results = list(run_kubernetes(tools, _tree(spec, tmp_path_factory), slo=99.9))
     builds = [r for r in results if r.tool == "kubectl kustomize"]
-    assert [b.target for b in builds] == ["infra/k8s/overlays/prod", "infra/k8s/overlays/staging"]
+    assert [b.target for b in builds] == [
+        "infra/k8s/overlays/prod",
+        "infra/k8s/overlays/staging",
+        "infra/k8s/platform/prod",  # each cluster's add-on app-of-apps
+        "infra/k8s/platform/staging",
+    ]
     assert {r.tool for r in results} >= {"kubectl kustomize", "schemas", "checkov"}
     assert all(r.status == "passed" for r in results), _report(results)
 
