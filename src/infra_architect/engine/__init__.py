@@ -12,6 +12,7 @@ from infra_architect.engine._accounts import (
     CiRole,
     PolicyStatement,
     ServiceLinkedRole,
+    partition,
     state_key,
 )
 from infra_architect.engine._addresses import (
@@ -149,6 +150,7 @@ __all__ = [
     "given",
     "infrastructure_env_path",
     "number",
+    "partition",
     "price_assumptions",
     "queue_module",
     "release_kustomization",

@@ -5,7 +5,13 @@ ECR repositories) the overlays and the pipelines both print."""
 
 from __future__ import annotations
 
-from infra_architect.engine import Design, EnvironmentSizing, ManifestSettings, ServicePlan
+from infra_architect.engine import (
+    Design,
+    EnvironmentSizing,
+    ManifestSettings,
+    ServicePlan,
+    partition,
+)
 from infra_architect.errors import DesignLookupError
 from infra_architect.render._bindings import env_key
 from infra_architect.render._yaml import Doc
@@ -135,6 +141,4 @@ FIRST_RELEASE_TAG = "unreleased"
 
 
 def _partition(design: Design) -> str:
-    if "-gov-" in design.region:
-        return "aws-us-gov"
-    return "aws-cn" if design.region.startswith("cn-") else "aws"
+    return partition(design.region)
