@@ -24,6 +24,7 @@ spend, queue backlog, and the per-second series behind the plot.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
@@ -162,9 +163,9 @@ def simulate(  # noqa: PLR0917
 
 
 CHUNK_CELLS = 1 << 22
-"""Alternative × service × second cells one chunk of :func:`shed_totals` holds per array
-(32 MiB of float64): enough rows that the control loop's per-sync overhead stays small,
-few enough that a 500-service search fits in a fraction of a gigabyte."""
+"""Alternative × service × second cells one chunk of :func:`shed_totals` expands at a time
+(32 MiB of float64 per array): the per-second series of a few alternatives, few enough
+that a 500-service search fits in a fraction of a gigabyte."""
 
 
 def shed_totals(  # noqa: PLR0917
@@ -177,15 +178,49 @@ def shed_totals(  # noqa: PLR0917
 ) -> Floats:
     """Requests shed over the horizon by each service under each alternative of
     ``batch``, shaped (batch, services): equal, bit for bit, to
-    ``simulate(...).shed.sum(axis=2)``. The alternatives are independent, so they run a
-    chunk at a time and only the totals are kept: memory stays bounded by
-    ``chunk_cells`` whatever the number of services and alternatives."""
+    ``simulate(...).shed.sum(axis=2)``. The scaler's loop runs every alternative at once
+    (it keeps only the seconds at which pods arrive, not every second); the per-second
+    series behind the sums are then expanded a chunk of alternatives at a time and only
+    the totals kept: memory stays bounded by ``chunk_cells`` plus the arrivals, whatever
+    the horizon."""
     rows = max(1, chunk_cells // max(1, len(services) * spike.horizon_seconds))
-    parts = [
-        _Simulation(services, scaler, cluster, spike, batch=batch[i : i + rows]).shed_totals()
-        for i in range(0, len(batch), rows)
-    ]
-    return np.concatenate(parts, axis=0)
+    return _Simulation(services, scaler, cluster, spike, batch=batch).shed_totals(rows)
+
+
+class _Arrivals:
+    """Pods arriving (negative: removed) per alternative and service, kept only for the
+    seconds at which any arrive: a scaler acts once per sync, so a horizon of thousands of
+    seconds has a few hundred such seconds. Counts are small integers (int32 here, int64
+    when read, so every sum is exact and equals the dense array's)."""
+
+    def __init__(self, shape: tuple[int, int], length: int) -> None:
+        self.shape = shape
+        self.length = length
+        self.at: dict[int, NDArray[np.int32]] = {}
+
+    def add(self, second: int, pods: Ints) -> None:
+        if second in self.at:
+            self.at[second] += pods.astype(np.int32)
+        else:
+            self.at[second] = pods.astype(np.int32)
+
+    def between(self, first: int, last: int) -> Ints:
+        """Pods arrived in seconds ``first`` to ``last`` inclusive, per (alternative, service)."""
+        total = np.zeros(self.shape, dtype=np.int64)
+        for second in range(first, last + 1):
+            pods = self.at.get(second)
+            if pods is not None:
+                total += pods
+        return total
+
+    def dense(self, rows: slice, seconds: int) -> Ints:
+        """The per-second array of alternatives ``rows``: (rows, services, ``seconds``)."""
+        count = len(range(*rows.indices(self.shape[0])))
+        out = np.zeros((count, self.shape[1], seconds), dtype=np.int64)
+        for second, pods in self.at.items():
+            if second < seconds:
+                out[:, :, second] = pods[rows]
+        return out
 
 
 class _Simulation:
@@ -232,7 +267,7 @@ class _Simulation:
         self.kubernetes = kubernetes
         self.used = used
         pad = scaler.pod_start_seconds + scaler.node_provision_seconds + 1
-        self.arrivals = np.zeros((b, s, self.horizon + pad), dtype=np.int64)
+        self.arrivals = _Arrivals((b, s), self.horizon + pad)
         self.node_arrivals = np.zeros((b, self.horizon + pad), dtype=np.float64)
         self.spare_arrivals = np.zeros((b, self.horizon + pad), dtype=np.float64)
 
@@ -240,11 +275,26 @@ class _Simulation:
         spec_at, nodes_at = self._control(record=True)
         return self._series(spec_at, nodes_at)
 
-    def shed_totals(self) -> Floats:
+    def shed_totals(self, rows: int) -> Floats:
         """Requests shed over the horizon, (batch, services): the sums of ``run().shed``
-        computed the same way, without the series nothing reads."""
+        computed the same way, ``rows`` alternatives at a time, without the series nothing
+        reads."""
         self._control(record=False)
-        return np.asarray(self._shed(self._excess(self._capacity())).sum(axis=2))
+        b = self.shape[0]
+        return np.concatenate([self._chunk_shed(slice(i, i + rows)) for i in range(0, b, rows)])
+
+    def _chunk_shed(self, rows: slice) -> Floats:
+        """``_shed(_excess(_capacity(_ready(rows)))).sum(axis=2)`` with the same element
+        operations in the same order, done in place: one int and one float array."""
+        ready = self.arrivals.dense(rows, self.horizon)
+        np.cumsum(ready, axis=2, out=ready)
+        ready += (self.initial - self.lost)[rows][:, :, None]
+        excess = np.multiply(ready, self.capacity_each[None, :, None], dtype=np.float64)
+        del ready
+        np.subtract(self.load[None, :, :], excess, out=excess)
+        np.maximum(excess, 0.0, out=excess)
+        excess[:, self.queued, :] = 0.0
+        return np.asarray(excess.sum(axis=2))
 
     # one control loop; its state stays together
     def _control(self, *, record: bool) -> tuple[Ints, Ints]:  # noqa: PLR0915
@@ -256,11 +306,9 @@ class _Simulation:
         created = self.initial.copy()
         ready = self.initial - self.lost
         evicted = not self.lost.any()
-        history: list[Floats] = []
         above = np.zeros((b, s), dtype=np.int64)
         last_out = np.full((b, s), -(10**9), dtype=np.int64)
         last_in = np.full((b, s), -(10**9), dtype=np.int64)
-        desired_log: list[Ints] = []
         seconds = self.horizon if record else 0
         spec_at = np.zeros((b, s, seconds), dtype=np.int64)
         upcoming = np.zeros(b)
@@ -271,9 +319,12 @@ class _Simulation:
         t_prev = -1
         lag = sc.metric_delay_seconds // sc.sync_seconds
         window = max(1, sc.down_stabilisation_seconds // sc.sync_seconds)
+        # the metric ``lag`` syncs ago, and the stabilisation window's recommendations
+        history: deque[Floats] = deque(maxlen=lag + 1)
+        desired_log: deque[Ints] = deque(maxlen=window)
         for t in range(0, self.horizon, sc.sync_seconds):
             # what happened since the last sync: pods became ready, nodes joined
-            ready = ready + self.arrivals[:, :, t_prev + 1 : t + 1].sum(axis=2)
+            ready = ready + self.arrivals.between(t_prev + 1, t)
             joined = self.node_arrivals[:, t_prev + 1 : t + 1].sum(axis=1)
             spare = self.spare_arrivals[:, t_prev + 1 : t + 1].sum(axis=1)
             ready_nodes += joined
@@ -287,7 +338,7 @@ class _Simulation:
                 )
                 evicted = True
             history.append(self._metric(ready, t))
-            observed = history[max(0, len(history) - 1 - lag)]
+            observed = history[0]  # ``lag`` syncs ago (the first, before then)
             raw = np.ceil(observed - 1e-9).astype(np.int64)
             ratio = raw / np.maximum(spec, 1)
             outside = np.abs(ratio - 1) > sc.tolerance
@@ -299,7 +350,7 @@ class _Simulation:
             limit = self._up_limit(spec)
             new_spec = np.where(up, np.minimum(np.maximum(raw, spec), limit), spec)
             # scale in: the highest recommendation of the stabilisation window
-            recent = np.max(np.stack(desired_log[-window:]), axis=0)
+            recent = np.max(np.stack(desired_log), axis=0)
             down = ~up & (recent < spec) & (t - last_in >= sc.down_period_seconds)
             floor_step = spec - np.ceil(spec * sc.down_percent / 100).astype(np.int64)
             new_spec = np.where(down, np.maximum(recent, floor_step), new_spec)
@@ -311,7 +362,7 @@ class _Simulation:
             if removed.any():
                 ready = ready - removed
                 created = created - removed
-                self.arrivals[:, :, t] -= removed  # counted already at this sync
+                self.arrivals.add(t, -removed)  # counted already at this sync
                 free_ready += (removed * self.share).sum(axis=1)
             spec = new_spec
             new = np.maximum(spec - created, 0)
@@ -376,7 +427,7 @@ class _Simulation:
         sc = self.scaler
         fast_at = t + sc.pod_start_seconds
         if not self.kubernetes:
-            self.arrivals[:, :, fast_at] += new
+            self.arrivals.add(fast_at, new)
             return created + new, free_ready, upcoming, in_flight
         fast = _fit(new, self.share, free_ready)
         free_ready = free_ready - (fast * self.share).sum(axis=1)
@@ -395,13 +446,14 @@ class _Simulation:
         self.spare_arrivals[:, join_at] += spare
         upcoming = upcoming + spare
         in_flight = in_flight + order
-        self.arrivals[:, :, fast_at] += fast
-        self.arrivals[:, :, slow_at] += on_upcoming + on_new
+        self.arrivals.add(fast_at, fast)
+        self.arrivals.add(slow_at, on_upcoming + on_new)
         return created + fast + on_upcoming + on_new, free_ready, upcoming, in_flight
 
-    def _ready(self) -> Ints:
-        arrivals = self.arrivals[:, :, : self.horizon]
-        return np.asarray((self.initial - self.lost)[:, :, None] + np.cumsum(arrivals, axis=2))
+    def _ready(self, rows: slice = slice(None)) -> Ints:
+        arrivals = self.arrivals.dense(rows, self.horizon)
+        start = (self.initial - self.lost)[rows]
+        return np.asarray(start[:, :, None] + np.cumsum(arrivals, axis=2))
 
     def _capacity(self, ready: Ints | None = None) -> Floats:
         ready = self._ready() if ready is None else ready
