@@ -179,7 +179,9 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
         )
     simulation = Simulation(spike=spike, availability=paths, faults=faults)
     quotas = quota_checks(catalog, req.cloud.region, compute, environments)
-    assumption_costs = _with_spike(price_assumptions(req, catalog), spike, prod_total(cost))
+    assumption_costs = _with_spike(
+        price_assumptions(req, catalog, constraints), spike, prod_total(cost)
+    )
     conflicts = (
         constraints.conflicts
         + _design_conflicts(

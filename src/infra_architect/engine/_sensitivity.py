@@ -17,6 +17,7 @@ from infra_architect._figures import figure, number
 from infra_architect.catalog import Catalog
 from infra_architect.engine._constraints import derive_constraints
 from infra_architect.engine._design_model import AssumptionCost, Scenario
+from infra_architect.engine._model import Constraints
 from infra_architect.engine._traffic import queue_rates
 from infra_architect.engine.assess import estimate_cost
 from infra_architect.engine.choose._compute import choose_compute
@@ -40,12 +41,16 @@ class _Candidate:
     variants: list[tuple[str, Vary]]
 
 
-def price_assumptions(req: Requirements, catalog: Catalog) -> list[AssumptionCost]:
-    """Every defaulted input that moves the bill, priced, largest effect first."""
+def price_assumptions(
+    req: Requirements, catalog: Catalog, constraints: Constraints | None = None
+) -> list[AssumptionCost]:
+    """Every defaulted input that moves the bill, priced, largest effect first.
+    ``constraints``: ``req``'s own, when the caller derived them already (they are the
+    same, ``derive_constraints`` being pure)."""
     candidates = [c for c in (_cpu(req, catalog), _fan_out(req), _messages(req)) if c is not None]
     if not candidates:
         return []
-    base = prod_bill(req, catalog)
+    base = prod_bill(req, catalog, constraints)
     out: list[AssumptionCost] = []
     for candidate in candidates:
         scenarios = []
@@ -77,10 +82,11 @@ def price_assumptions(req: Requirements, catalog: Catalog) -> list[AssumptionCos
     return sorted(out, key=lambda a: (-a.effect, a.id))
 
 
-def prod_bill(req: Requirements, catalog: Catalog) -> float:
+def prod_bill(req: Requirements, catalog: Catalog, constraints: Constraints | None = None) -> float:
     """Prod's monthly bill from the design's choosers alone (no simulation), so that two
-    calls differ only in their inputs."""
-    constraints = derive_constraints(req, catalog)
+    calls differ only in their inputs; ``constraints`` are ``req``'s when given."""
+    if constraints is None:
+        constraints = derive_constraints(req, catalog)
     compute = choose_compute(req, constraints, catalog)
     network = choose_network(req, constraints, catalog, compute)
     data = choose_data(req, constraints, catalog, compute)

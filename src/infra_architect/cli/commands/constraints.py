@@ -57,7 +57,7 @@ def constraints(
         raise pin_error(spec, source, exc) from None
     design_checks = design_only_checks(requirements, result)
     # what the bill rests on needs the design's choosers: only for a spec they can design
-    costs = price_assumptions(requirements, catalog) if result.feasible else []
+    costs = price_assumptions(requirements, catalog, result) if result.feasible else []
     if output is OutputFormat.JSON:
         sys.stdout.write(constraints_json(result, source, design_checks, costs) + "\n")
     else:
