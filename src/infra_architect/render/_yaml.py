@@ -12,12 +12,24 @@ choices, so a tree is byte-identical with and without it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import io
+import math
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import yaml
 from yaml.emitter import Emitter, ScalarAnalysis
-from yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 Doc = dict[str, Any]
 """One YAML document as plain data; key order is the order it was built in."""
@@ -222,25 +234,86 @@ class _LibyamlEmitter(Emitter):
         self.stream.write(data.encode(self.encoding) if self.encoding else data)
 
 
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+_MAP, _SEQ = _TAG + "map", _TAG + "seq"
+_RESOLVED: dict[str, str] = {}
+"""Plain scalar -> the tag YAML 1.1 reads it as: the same few thousand keys and values
+recur across the documents of a tree, and each is matched against the resolver's regular
+expressions once instead of at every occurrence."""
+_RESOLVED_LIMIT = 1 << 16
+
+
+def _float(value: float) -> str:
+    """SafeRepresenter.represent_float's text."""
+    if value != value:  # noqa: PLR0124  (NaN)
+        return ".nan"
+    if value in (math.inf, -math.inf):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value).lower()
+    return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
+
+
+def _implicit_tag(value: str) -> str:
+    """The tag YAML 1.1 reads ``value`` as when written plain (the resolver's answer)."""
+    known = _RESOLVED.get(value)
+    if known is None:
+        known = str(yaml.SafeDumper.resolve(_RESOLVER, yaml.ScalarNode, value, (True, False)))  # type: ignore[no-untyped-call]
+        if len(_RESOLVED) >= _RESOLVED_LIMIT:
+            _RESOLVED.clear()
+        _RESOLVED[value] = known
+    return known
+
+
+_RESOLVER = yaml.SafeDumper(io.StringIO())
+
+
+def _scalar(tag: str, value: str, style: str | None = None) -> ScalarEvent:
+    """The event PyYAML's serializer makes of a scalar node: implicit when the plain text
+    reads back as ``tag``, and when the quoted text does (strings only)."""
+    return ScalarEvent(None, tag, (_implicit_tag(value) == tag, tag == _STR), value, style=style)
+
+
+def _events(data: object, emit: Callable[[Event], None]) -> None:
+    """SafeRepresenter + Serializer for plain data (dict, list, str, int, float, bool,
+    None), straight to the emitter's events: the same events, without building a node
+    graph, tracking aliases (every value is written out in full: no &anchors / *aliases)
+    or resolving a recurring scalar twice at each occurrence."""
+    kind = type(data)
+    if kind is str:
+        text: str = data  # type: ignore[assignment]
+        # multi-line strings (scripts) as literal blocks
+        emit(_scalar(_STR, text, "|" if "\n" in text else None))
+    elif kind is dict:
+        items: dict[object, object] = data  # type: ignore[assignment]
+        emit(MappingStartEvent(anchor=None, tag=_MAP, implicit=True, flow_style=False))
+        for key, value in items.items():
+            _events(key, emit)
+            _events(value, emit)
+        emit(MappingEndEvent())
+    elif kind is list:
+        values: list[object] = data  # type: ignore[assignment]
+        emit(SequenceStartEvent(anchor=None, tag=_SEQ, implicit=True, flow_style=False))
+        for value in values:
+            _events(value, emit)
+        emit(SequenceEndEvent())
+    elif kind is bool:
+        emit(_scalar(_BOOL, "true" if data else "false"))
+    elif kind is int:
+        emit(_scalar(_INT, str(data)))
+    elif kind is float:
+        emit(_scalar(_FLOAT, _float(data)))  # type: ignore[arg-type]
+    elif data is None:
+        emit(_scalar(_NULL, "null"))
+    else:
+        raise yaml.representer.RepresenterError(f"cannot represent an object: {data!r}")
+
+
 class _PureDumper(_LibyamlEmitter, yaml.SafeDumper):
     """yaml.SafeDumper with the libyaml-compatible emitter."""
 
-    def ignore_aliases(self, data: object) -> bool:
-        return True  # every value written out in full: no &anchors / *aliases
 
-
-class _CDumper(yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper):  # type: ignore[misc]
-    def ignore_aliases(self, data: object) -> bool:
-        return True
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None  # multi-line strings (scripts) as literal blocks
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_PureDumper.add_representer(str, _str)
-_CDumper.add_representer(str, _str)
+_CDumper = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
 
 
 def _libyaml_version() -> tuple[int, ...]:
@@ -256,14 +329,18 @@ _FAST = _libyaml_version() >= _TESTED_LIBYAML
 
 
 def dump(document: Mapping[str, Any], *, fast: bool = _FAST) -> str:
-    return yaml.dump(
-        dict(document),
-        Dumper=_CDumper if fast else _PureDumper,
-        sort_keys=False,
-        default_flow_style=False,
-        width=4096,
-        allow_unicode=True,
+    """One document, as ``yaml.dump(document, Dumper=SafeDumper, sort_keys=False,
+    default_flow_style=False, width=4096, allow_unicode=True)`` writes it."""
+    stream = io.StringIO()
+    dumper = (_CDumper if fast else _PureDumper)(
+        stream, default_flow_style=False, width=4096, allow_unicode=True, sort_keys=False
     )
+    dumper.open()
+    dumper.emit(DocumentStartEvent(explicit=None, version=None, tags=None))
+    _events(dict(document), dumper.emit)
+    dumper.emit(DocumentEndEvent(explicit=None))
+    dumper.close()
+    return stream.getvalue()
 
 
 def dump_all(documents: Sequence[Mapping[str, Any]]) -> str:

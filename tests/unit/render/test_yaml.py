@@ -132,3 +132,70 @@ def test_lists_are_written_under_their_key_as_libyaml_does() -> None:
 def test_a_multi_document_file_is_joined_with_markers(tmp_path: Path) -> None:
     text = _yaml.dump_all([{"a": 1}, {"b": [2]}])
     assert text == "a: 1\n---\nb:\n- 2\n"
+
+
+# --- the direct events equal PyYAML's representer + serializer -------------------------
+
+
+def _reference(document: dict[Any, Any], *, fast: bool) -> str:
+    """What ``yaml.dump`` writes through SafeRepresenter and the Serializer (node graph,
+    alias bookkeeping, the resolver at every scalar) with the same emitter and style."""
+    emitter = yaml.CSafeDumper if fast else _yaml._PureDumper
+
+    class Reference(emitter):  # type: ignore[misc, valid-type]
+        def ignore_aliases(self, data: object) -> bool:
+            return True
+
+    def literal(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        return dumper.represent_scalar(
+            "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None
+        )
+
+    Reference.add_representer(str, literal)
+    return yaml.dump(
+        document,
+        Dumper=Reference,
+        sort_keys=False,
+        default_flow_style=False,
+        width=4096,
+        allow_unicode=True,
+    )
+
+
+FLOATS: dict[str, Any] = {
+    "floats": [0.0, -0.0, 1.5, 1e17, 1e-7, 2.5e-300, float("inf"), float("-inf"), 12345.678],
+    "numbers as text": ["1", "1.5", "1e3", "0x1F", "0755", "1_000", ".inf", "null", "~", "on"],
+    "bools and null": [True, False, None],
+    "empty": {"map": {}, "list": [], "text": ""},
+}
+
+
+def _emitters() -> tuple[bool, ...]:
+    return (True, False) if yaml.__with_libyaml__ else (False,)
+
+
+def test_example_documents_equal_the_representer_and_serializer_path() -> None:
+    documents = _example_documents()
+    for fast in _emitters():
+        differ = [n for n, d in documents if _yaml.dump(d, fast=fast) != _reference(d, fast=fast)]
+        assert differ == [], f"fast={fast}"
+
+
+@pytest.mark.parametrize("fast", _emitters())
+def test_tricky_values_equal_the_representer_and_serializer_path(fast: bool) -> None:
+    for document in (TRICKY, FLOATS):
+        assert _yaml.dump(document, fast=fast) == _reference(document, fast=fast)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.dictionaries(_TEXT, _VALUES, min_size=1, max_size=4))
+def test_generated_documents_equal_the_representer_and_serializer_path(
+    document: dict[str, Any],
+) -> None:
+    for fast in _emitters():
+        assert _yaml.dump(document, fast=fast) == _reference(document, fast=fast)
+
+
+def test_a_type_yaml_cannot_represent_safely_is_refused() -> None:
+    with pytest.raises(yaml.representer.RepresenterError):
+        _yaml.dump({"a": object()})
