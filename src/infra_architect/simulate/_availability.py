@@ -258,29 +258,38 @@ def _sample(
 
 
 class _Timeline:
-    """One component's month per trial: transition times (rows ascending) and the
-    state before the first transition. Read-only: the memo shares it between paths."""
+    """One component's month per trial, as the events its state changes make inside the
+    horizon (what every path that holds the component reads: derived once, not at each
+    occurrence). Read-only: the memo shares it between paths."""
 
-    def __init__(self, transitions: Floats, starts_down: Bools) -> None:
-        transitions.flags.writeable = False
-        starts_down.flags.writeable = False
-        self.transitions = transitions
-        self.starts_down = starts_down
+    def __init__(self, transitions: Floats, starts_down: Bools, horizon: float) -> None:
+        rows, cols = np.nonzero(transitions < horizon)
+        self.events = _Events(
+            trial=rows.astype(np.int64),
+            time=transitions[rows, cols],
+            down_after=starts_down[rows] ^ (cols % 2 == 0),
+            initial=starts_down,
+        )
+        for array in (self.events.trial, self.events.time, self.events.down_after, starts_down):
+            array.flags.writeable = False
+        self.nbytes = sum(
+            a.nbytes for a in (self.events.trial, self.events.time, self.events.down_after)
+        ) + int(starts_down.nbytes)
 
 
 def _remember(drawn: Hashable, timeline: _Timeline, state: Mapping[str, Any]) -> None:
     _timelines[drawn] = (timeline, state)
-    _timeline_bytes[0] += timeline.transitions.nbytes + timeline.starts_down.nbytes
+    _timeline_bytes[0] += timeline.nbytes
     while _timeline_bytes[0] > _TIMELINE_BYTES and len(_timelines) > 1:
         _, (old, _) = _timelines.popitem(last=False)
-        _timeline_bytes[0] -= old.transitions.nbytes + old.starts_down.nbytes
+        _timeline_bytes[0] -= old.nbytes
 
 
 def _timeline(
     rng: np.random.Generator, component: Component, trials: int, horizon: float
 ) -> _Timeline:
     if component.incidents_per_year == 0:
-        return _Timeline(np.full((trials, 0), horizon), np.zeros(trials, dtype=bool))
+        return _Timeline(np.full((trials, 0), horizon), np.zeros(trials, dtype=bool), horizon)
     up_mean = component.mean_up_minutes
     cycle = up_mean + component.mean_down_minutes
     expected = horizon / cycle
@@ -308,8 +317,8 @@ def _timeline(
         cycles *= 2
     # each trial's transitions ascend: the columns any trial reaches inside the horizon
     inside = int(np.count_nonzero(transitions.min(axis=0) < horizon))
-    # a copy of the rows inside: the memo then holds what it counts, not the whole draw
-    return _Timeline(transitions.T[:inside].copy().T, starts_down)
+    # the columns inside: the memo then holds what it counts, not the whole draw
+    return _Timeline(transitions[:, :inside], starts_down, horizon)
 
 
 @dataclass(frozen=True)
@@ -348,15 +357,7 @@ def _downtime(
 
 def _events(node: Node, timelines: dict[str, _Timeline], horizon: float) -> _Events:
     if isinstance(node, Component):
-        timeline = timelines[node.name]
-        rows, cols = np.nonzero(timeline.transitions < horizon)
-        times = timeline.transitions[rows, cols]
-        return _Events(
-            trial=rows.astype(np.int64),
-            time=times,
-            down_after=timeline.starts_down[rows] ^ (cols % 2 == 0),
-            initial=timeline.starts_down,
-        )
+        return timelines[node.name].events
     children = [_events(c, timelines, horizon) for c in node.children]
     n = len(children)
     threshold = {"series": 1, "parallel": n, "k-of-n": n - node.k + 1}[node.kind]
