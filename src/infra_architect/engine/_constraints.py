@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from infra_architect._figures import Figure, figure, number
 from infra_architect.catalog import Catalog, DataReplication, StandbyCompute
@@ -45,13 +45,24 @@ SLO_LADDER = (99.99, 99.95, 99.9, 99.5, 99.0, 95.0)
 MINUTES_PER_DAY = 1440
 
 
-def derive_constraints(req: Requirements, catalog: Catalog) -> Constraints:
+def derive_constraints(
+    req: Requirements, catalog: Catalog, *, simulated: Sequence[TopologyCandidate] = ()
+) -> Constraints:
     """Derive error budget, traffic, capacity, topology, recovery, team ceiling, cost
-    floor, conflicts and assumptions from ``req``; every figure shows its arithmetic."""
-    return _derive(req, catalog, offer_trades=True)
+    floor, conflicts and assumptions from ``req``; every figure shows its arithmetic.
+    ``simulated``: topology candidates whose availability Monte Carlo already ran for this
+    system (a variant of a spec whose inputs move its price, not its shape: see
+    ``price_assumptions``); they are re-priced, not simulated again."""
+    return _derive(req, catalog, offer_trades=True, simulated=simulated)
 
 
-def _derive(req: Requirements, catalog: Catalog, *, offer_trades: bool) -> Constraints:
+def _derive(
+    req: Requirements,
+    catalog: Catalog,
+    *,
+    offer_trades: bool,
+    simulated: Sequence[TopologyCandidate] = (),
+) -> Constraints:
     policy = catalog.policy
     budget = derive_error_budget(req)
     traffic = derive_traffic(req)
@@ -60,7 +71,7 @@ def _derive(req: Requirements, catalog: Catalog, *, offer_trades: bool) -> Const
     services, capacity_notes = derive_capacity(req, policy, traffic, factors.factors, azs.whole)
     complexity = derive_complexity(req, policy)
     topology, recovery, recovery_notes = derive_topology(
-        req, catalog, azs, services, budget=budget, complexity=complexity
+        req, catalog, azs, services, budget=budget, complexity=complexity, simulated=simulated
     )
     floor = derive_cost_floor(req, catalog, topology, recovery, services)
     cheaper = _cheaper(req, catalog, floor) if offer_trades else []
@@ -114,9 +125,11 @@ def derive_topology(
     *,
     budget: ErrorBudget,
     complexity: Complexity,
+    simulated: Sequence[TopologyCandidate] = (),
 ) -> tuple[Topology, Recovery, list[AppliedDefault]]:
     """The recovery the RTO/RPO need, then the topology the availability Monte Carlo of
-    every candidate chooses, and the recovery that topology runs."""
+    every candidate chooses (a candidate of ``simulated`` keeps its results), and the
+    recovery that topology runs."""
     policy = catalog.policy
     parts = floor_parts(req, catalog, azs.whole, services)
     failover = in_region_failover(req, policy)
@@ -145,6 +158,7 @@ def derive_topology(
         price=price,
         active_active_usd=sum(line.monthly_usd.value for line in active_active_lines(parts)),
         unbuilt=unbuilt,
+        simulated=simulated,
     )
     chosen, meets = choose(candidates, pin, catalog.design.simulation.monte_carlo_trials)
     if chosen.name == "active-active":

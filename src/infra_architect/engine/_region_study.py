@@ -14,7 +14,7 @@ spend the budget named beside their fixes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from infra_architect._figures import given, number
@@ -260,10 +260,13 @@ def study(
     price: Callable[[DataReplication, StandbyCompute], float],
     active_active_usd: float,
     unbuilt: Mapping[str, str] | None = None,
+    simulated: Sequence[TopologyCandidate] = (),
 ) -> list[TopologyCandidate]:
     """Every candidate topology at least as strong as the recovery the RTO/RPO need,
     simulated and priced; one whose standby the generator does not build for the
-    design's platform (``unbuilt``) is listed as not possible, with the reason."""
+    design's platform (``unbuilt``) is listed as not possible, with the reason. A
+    candidate in ``simulated`` (the same topology, standby and data replication, already
+    simulated for this system) keeps that Monte Carlo's results and is only re-priced."""
     unbuilt = unbuilt or {}
     policy = catalog.policy
     dns = catalog.design.timings.dns_failover_seconds / 60
@@ -303,27 +306,40 @@ def study(
         )
     )
     threshold = policy.months_within_budget
+    known = {(k.name, k.standby_compute, k.data_replication): k for k in simulated}
     out: list[TopologyCandidate] = []
     for c in candidates:
-        result, parts = simulate_candidate(req, catalog, shape, azs=azs, caps=c.caps, budget=budget)
-        capability = TOPOLOGY_CAPABILITY[c.name]
         standby_name = c.standby.name if c.standby else "active-active"
+        data_name = c.data.name if c.data else "multi-writer"
+        before = known.get((c.name, standby_name, data_name))
+        if before is not None:
+            months, mean, parts = (
+                before.months_within_budget,
+                before.mean_availability,
+                before.contributors,
+            )
+        else:
+            result, parts = simulate_candidate(
+                req, catalog, shape, azs=azs, caps=c.caps, budget=budget
+            )
+            months, mean = result.meets_slo, result.mean
+        capability = TOPOLOGY_CAPABILITY[c.name]
         out.append(
             TopologyCandidate(
                 name=c.name,
                 standby_compute=standby_name,
-                data_replication=c.data.name if c.data else "multi-writer",
+                data_replication=data_name,
                 label=_label(c),
                 region_outage_minutes=c.caps.region,
                 monthly_usd=given(
                     round(c.monthly_usd, 2), "USD/month", "recovery region at floor prices"
                 ),
-                months_within_budget=result.meets_slo,
-                mean_availability=result.mean,
+                months_within_budget=months,
+                mean_availability=mean,
                 available=not c.unavailable,
                 why_unavailable=c.unavailable,
                 within_team=capability is None or complexity.allows(capability),
-                meets=result.meets_slo >= threshold,
+                meets=months >= threshold,
                 contributors=parts,
             )
         )

@@ -4,20 +4,22 @@ A design is only as good as its inputs, and the ones a new user leaves unset (CP
 request, how often one service calls another, messages per request) drive compute, the
 largest line of most bills. Each such default is re-priced at a plausible other value
 (the prod bill of the same pipeline, simulations left out so that only the input
-differs) and the assumptions are ranked by what they move: the user learns which
-measurement is worth most before trusting, or cutting, the design.
+differs: no spike tuning, and the topology candidates keep the availability Monte Carlo
+of the spec as given, re-priced at the variant's sizes) and the assumptions are ranked by
+what they move: the user learns which measurement is worth most before trusting, or
+cutting, the design.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from infra_architect._figures import figure, number
 from infra_architect.catalog import Catalog
 from infra_architect.engine._constraints import derive_constraints
 from infra_architect.engine._design_model import AssumptionCost, Scenario
-from infra_architect.engine._model import Constraints
+from infra_architect.engine._model import Constraints, TopologyCandidate
 from infra_architect.engine._traffic import queue_rates
 from infra_architect.engine.assess import estimate_cost
 from infra_architect.engine.choose._compute import choose_compute
@@ -50,12 +52,15 @@ def price_assumptions(
     candidates = [c for c in (_cpu(req, catalog), _fan_out(req), _messages(req)) if c is not None]
     if not candidates:
         return []
+    if constraints is None:
+        constraints = derive_constraints(req, catalog)
     base = prod_bill(req, catalog, constraints)
+    simulated = constraints.topology.candidates
     out: list[AssumptionCost] = []
     for candidate in candidates:
         scenarios = []
         for label, vary in candidate.variants:
-            bill = prod_bill(vary(req), catalog)
+            bill = prod_bill(vary(req), catalog, simulated=simulated)
             scenarios.append(
                 Scenario(
                     label=label,
@@ -82,11 +87,18 @@ def price_assumptions(
     return sorted(out, key=lambda a: (-a.effect, a.id))
 
 
-def prod_bill(req: Requirements, catalog: Catalog, constraints: Constraints | None = None) -> float:
+def prod_bill(
+    req: Requirements,
+    catalog: Catalog,
+    constraints: Constraints | None = None,
+    *,
+    simulated: Sequence[TopologyCandidate] = (),
+) -> float:
     """Prod's monthly bill from the design's choosers alone (no simulation), so that two
-    calls differ only in their inputs; ``constraints`` are ``req``'s when given."""
+    calls differ only in their inputs; ``constraints`` are ``req``'s when given, else
+    derived with the topology candidates of ``simulated`` taken as simulated."""
     if constraints is None:
-        constraints = derive_constraints(req, catalog)
+        constraints = derive_constraints(req, catalog, simulated=simulated)
     compute = choose_compute(req, constraints, catalog)
     network = choose_network(req, constraints, catalog, compute)
     data = choose_data(req, constraints, catalog, compute)
