@@ -334,14 +334,14 @@ CASES = [
         lambda: _chain(1500, 1),
         2,
         2,
-        ("system.services", "1,501 entries, more than 200"),
+        ("system.services", "1,501 entries, more than 500"),
     ),
     Case(
-        "201-services",
-        lambda: _services(198),
+        "501-services",
+        lambda: _services(498),
         2,
         2,
-        ("system.services", "201 entries, more than 200"),
+        ("system.services", "501 entries, more than 500"),
     ),
     Case(
         "pinned-eks-for-a-new-team",

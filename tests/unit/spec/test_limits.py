@@ -179,10 +179,10 @@ def test_a_list_entry_that_is_not_a_mapping_says_how_to_write_one() -> None:
 
 
 def test_more_services_than_one_spec_designs() -> None:
-    extra = "".join(f"    - {{name: w{i}, type: worker}}\n" for i in range(198))
+    extra = "".join(f"    - {{name: w{i}, type: worker}}\n" for i in range(498))
     field, _, _, message, fix = _one(VALID.replace("  datastores:\n", extra + "  datastores:\n"))
     assert field == "system.services"
-    assert message == "has 201 entries, more than 200"
+    assert message == "has 501 entries, more than 500"
     assert "one spec per system" in fix
 
 
