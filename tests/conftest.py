@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -72,3 +73,71 @@ def generate(spec: Path) -> dict[str, str]:
     catalog = load_catalog()
     design = design_system(load_requirements(spec, catalog.regions), catalog)
     return render_all(design)
+
+
+def call_ladder(levels: int, per_request: float | None = None) -> str:
+    """A spec whose service ``s{i}`` calls ``s{i+1}`` and ``s{i+2}``: a diamond at each
+    level, so the call paths into ``s{i}`` number the Fibonacci ``F(i+1)`` (1,597 into
+    s016, ~1.6e16 into s079). ``per_request``: stated on every call, else left unset (each
+    caller's requests split between its two callees). JSON, which YAML reads as is."""
+    services: list[dict[str, object]] = []
+    for i in range(levels):
+        service: dict[str, object] = {
+            "name": f"s{i:03d}",
+            "type": "api",
+            "runtime": "go",
+            "cpu_ms_per_request": 5,
+        }
+        callees = [f"s{j:03d}" for j in (i + 1, i + 2) if j < levels]
+        if callees:
+            service["calls"] = (
+                callees
+                if per_request is None
+                else [{"service": c, "per_request": per_request} for c in callees]
+            )
+        services.append(service)
+    services[0]["public"] = True
+    return json.dumps(
+        {
+            "apiVersion": "infra-architect/v1",
+            "kind": "Requirements",
+            "metadata": {"name": "deep", "owner": "x"},
+            "system": {"services": services},
+            "traffic": {"requests_per_second": 100},
+            "availability": {"slo": 99.9},
+            "delivery": {"deploys_per_day": 5},
+            "team": {"size": 6, "ops_experience": "high", "kubernetes_experience": "high"},
+        },
+        indent=1,
+    )
+
+
+def call_mesh(width: int, levels: int) -> str:
+    """A plausible fan-out: one public entry calling ``width`` services, each of which
+    calls every one of the ``width`` services of the next level, ``levels`` levels of
+    services; every call stated once per request, so each service of the last level
+    takes ``width ** (levels - 1)`` calls per incoming request (36 at 6 × 3, 216 into the
+    level)."""
+    tiers = [["entry"], *[[f"l{level}-{i}" for i in range(width)] for level in range(levels)]]
+    services: list[dict[str, object]] = []
+    for depth, tier in enumerate(tiers):
+        below = tiers[depth + 1] if depth + 1 < len(tiers) else []
+        for name in tier:
+            service: dict[str, object] = {"name": name, "type": "api", "runtime": "go"}
+            if below:
+                service["calls"] = [{"service": c, "per_request": 1} for c in below]
+            services.append(service)
+    services[0]["public"] = True
+    return json.dumps(
+        {
+            "apiVersion": "infra-architect/v1",
+            "kind": "Requirements",
+            "metadata": {"name": "mesh", "owner": "x"},
+            "system": {"services": services},
+            "traffic": {"requests_per_second": 100},
+            "availability": {"slo": 99.9},
+            "delivery": {"deploys_per_day": 5},
+            "team": {"size": 6, "ops_experience": "high", "kubernetes_experience": "high"},
+        },
+        indent=1,
+    )

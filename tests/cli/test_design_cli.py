@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.cli.test_cli import run
-from tests.conftest import ROOT
+from tests.conftest import ROOT, call_ladder
 
 SPECS = ROOT / "tests" / "specs"
 
@@ -83,3 +83,56 @@ def test_impossible_pin_is_a_located_spec_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "internal error" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_call_graph_past_any_buildable_size_is_one_located_problem(tmp_path: Path) -> None:
+    """80 levels of s{i} → s{i+1}, s{i+2}, each stated once per request: ~1.6e16 calls at
+    the bottom for one incoming request. One located problem naming the first service past
+    the bound, its calls, its call paths and the fix; exit 2, no traceback."""
+    spec = tmp_path / "deep.yaml"
+    spec.write_text(call_ladder(80, per_request=1))
+    result = run("design", str(spec), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+    assert f"{spec}:" in result.stderr
+    assert "system.services[15].calls[0]: one request entering the system becomes 1,597 calls " in (
+        result.stderr
+    )
+    assert "to 's016' along 1,597 call paths" in result.stderr
+    assert "fix: state per_request on the calls into 's016'" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_call_once_on_a_deep_ladder_is_reported_beyond_the_bound_not_priced(
+    tmp_path: Path,
+) -> None:
+    """The same ladder with per_request unset is a sane design (each caller's requests
+    split between its callees); its "every call once per request" variant would reach
+    s039 ~1e8 times per request, so it is reported beyond the bound with the service and
+    its calls, never sized (at 200 levels sizing it asked for ~1e40 node groups)."""
+    spec = tmp_path / "deep.yaml"
+    spec.write_text(call_ladder(40))
+    out = tmp_path / "out"
+    result = run("design", str(spec), "-o", str(out))
+    assert result.returncode in {0, 1}, result.stderr
+    assert "Traceback" not in result.stderr
+    design = json.loads((out / "design.json").read_text())["design"]
+    [fan_out] = [a for a in design["assumption_costs"] if a["id"] == "call-fan-out"]
+    assert fan_out["scenarios"] == [
+        {
+            "label": "if every request called every callee",
+            "service": "s016",
+            "calls_per_request": 1597.0,
+            "call_paths": 1597,
+            "route": "s000 ×1 → " + " → ".join(f"s{i:03d} ×1" for i in range(2, 16)) + " → s016",
+            "bound": 1000.0,
+        }
+    ]
+    assert design["assumption_costs"][0]["id"] == "call-fan-out", "it is what the bill rests on"
+    cost = (out / "docs" / "cost.md").read_text()
+    assert (
+        "| if every request called every callee | not priced, beyond what can be built: one "
+        "request entering the system would become 1,597 calls to s016 along 1,597 call paths "
+        "(at most 1,000 per request can reach one service) | — |"
+    ) in cost

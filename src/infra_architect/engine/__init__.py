@@ -33,6 +33,7 @@ from infra_architect.engine._design_checks import check_pins, design_only_checks
 from infra_architect.engine._design_model import (
     AddonChart,
     AssumptionCost,
+    BeyondBoundScenario,
     CauseAlarm,
     ClusterAddons,
     Decision,
@@ -92,6 +93,7 @@ __all__ = [
     "AccountBootstrap",
     "AddonChart",
     "AssumptionCost",
+    "BeyondBoundScenario",
     "BillInputs",
     "CapabilityFit",
     "CapacityTotals",

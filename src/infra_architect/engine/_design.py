@@ -28,7 +28,7 @@ from infra_architect.engine._design_model import (
 )
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine._names import resource_names
-from infra_architect.engine._quotas import quota_checks, quota_conflicts
+from infra_architect.engine._quotas import node_group_conflicts, quota_checks, quota_conflicts
 from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine._standby import failover_actions
 from infra_architect.engine.assess import (
@@ -188,6 +188,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
             req, catalog, availability, delivery, cost, assumption_costs=assumption_costs
         )
         + quota_conflicts(quotas)
+        + node_group_conflicts(catalog, compute, environments)
         + dns_conflicts(dns)
     )
     feasible = not any(c.severity is Severity.ERROR for c in conflicts)

@@ -21,7 +21,7 @@ from infra_architect.engine._day_one import DayOne
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.errors import DesignLookupError, named
 from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout, SpikeOutcome
-from infra_architect.spec import Assumption, ComputeChoice, ServiceType
+from infra_architect.spec import Assumption, ComputeChoice, ServiceType, count_text
 
 DESIGN_VERSION = "1"
 
@@ -1450,6 +1450,43 @@ class Scenario(_Out):
     prod_monthly_usd: float
     effect_usd: Figure = Field(description="The scenario's prod bill minus the design's.")
 
+    def said(self) -> str:
+        """``at 5 ms: $9,100/month (-$4,800)``"""
+        return (
+            f"{self.label}: ${number(round(self.prod_monthly_usd))}/month "
+            f"({_signed(self.effect_usd.value)})"
+        )
+
+
+class BeyondBoundScenario(_Out):
+    """One assumption at another value that no system can be built for, so not priced:
+    one request entering the system would become more calls to one service than the
+    spec allows (``spec.MAX_FAN_OUT``). Sizing it would ask for more nodes than exist;
+    the scenario says so instead of a bill."""
+
+    label: str
+    service: str = Field(description="The first service (callers first) past the bound.")
+    calls_per_request: float = Field(
+        description="Calls one request entering the system would become at the service."
+    )
+    call_paths: int = Field(description="Distinct call paths from the entry services to it.")
+    route: str = Field(description="The heaviest of them: web ×1 → api ×1 → pricing.")
+    bound: float = Field(description="Calls per incoming request one service may receive.")
+
+    @property
+    def reason(self) -> str:
+        """Why it is not priced, with the service, its calls and its paths."""
+        plural = "" if self.call_paths == 1 else "s"
+        return (
+            "not priced, beyond what can be built: one request entering the system would "
+            f"become {count_text(self.calls_per_request)} calls to {self.service} along "
+            f"{count_text(self.call_paths)} call path{plural} (at most "
+            f"{count_text(self.bound)} per request can reach one service)"
+        )
+
+    def said(self) -> str:
+        return f"{self.label}: {self.reason}"
+
 
 class AssumptionCost(_Out):
     """One assumption the bill rests on, priced at plausible other values."""
@@ -1458,25 +1495,30 @@ class AssumptionCost(_Out):
     assumption: str = Field(description="What was assumed, with its value.")
     applies_to: list[str]
     fields: list[str] = Field(description="Where the spec states it instead.")
-    scenarios: list[Scenario]
+    scenarios: list[Scenario | BeyondBoundScenario]
     fix: str
 
     @property
+    def priced(self) -> list[Scenario]:
+        return [s for s in self.scenarios if isinstance(s, Scenario)]
+
+    @property
     def effect(self) -> float:
-        """The largest move in either direction (USD/month)."""
-        return max((abs(s.effect_usd.value) for s in self.scenarios), default=0.0)
+        """The largest move in either direction (USD/month); unbounded when a scenario is
+        beyond what can be built (the bill rests on this assumption entirely), so that it
+        ranks first."""
+        if len(self.priced) < len(self.scenarios):
+            return math.inf
+        return max((abs(s.effect_usd.value) for s in self.priced), default=0.0)
 
     @property
     def saving(self) -> float:
-        """The largest saving among the scenarios (0 when none is cheaper)."""
-        return max((-s.effect_usd.value for s in self.scenarios), default=0.0)
+        """The largest saving among the priced scenarios (0 when none is cheaper)."""
+        return max((-s.effect_usd.value for s in self.priced), default=0.0)
 
     def said(self) -> str:
         """``at 5 ms: $9,100/month (-$4,800); at 20 ms: ...``"""
-        return "; ".join(
-            f"{s.label}: ${number(round(s.prod_monthly_usd))}/month ({_signed(s.effect_usd.value)})"
-            for s in self.scenarios
-        )
+        return "; ".join(s.said() for s in self.scenarios)
 
 
 def _signed(value: float) -> str:

@@ -10,9 +10,11 @@ import math
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from infra_architect._figures import number
 from infra_architect.catalog import AccountQuota, Catalog
 from infra_architect.engine._design_model import ComputeDesign, EnvironmentSizing
 from infra_architect.engine._model import Conflict, Severity
+from infra_architect.engine.choose._addons import GROUPS_PER_CLUSTER, groups_per_cluster
 from infra_architect.spec import ComputeChoice
 
 
@@ -104,3 +106,50 @@ def quota_conflicts(checks: list[QuotaCheck]) -> list[Conflict]:
     """The checks as the design's conflicts: a warning over a documented default, a
     note to check the applied value where AWS sets it per account."""
     return [_conflict(check) for check in checks]
+
+
+def node_group_conflicts(
+    catalog: Catalog, compute: ComputeDesign, environments: list[EnvironmentSizing]
+) -> list[Conflict]:
+    """An EKS environment whose node pool needs more managed node groups than a cluster
+    holds: an error, the groups having stopped at the cluster's size
+    (``size_node_groups``). 30 groups of 450 nodes is 13,500 nodes, well past the 5,000
+    nodes Kubernetes is tested to: a load that needs more is mis-stated (CPU per request,
+    traffic, fan-out) or needs cells, not a bigger cluster."""
+    if not compute.platform.kubernetes:
+        return []
+    per_group = catalog.cluster_addons.managed_node_group_max_nodes
+    max_groups = groups_per_cluster(catalog)
+    quota = catalog.limits.quota(GROUPS_PER_CLUSTER)
+    karpenter = compute.platform is ComputeChoice.EKS_KARPENTER
+    out: list[Conflict] = []
+    for env in environments:
+        pool = env.node_min if karpenter else env.node_max
+        if pool is None:
+            continue
+        needed = math.ceil(pool / per_group)
+        if needed <= max_groups:
+            continue
+        which = (
+            "baseline (node_min, the groups Karpenter's controller runs on)"
+            if karpenter
+            else "maximum size"
+        )
+        out.append(
+            Conflict(
+                id="node-groups-beyond-one-cluster",
+                severity=Severity.ERROR,
+                title=f"{env.name} needs {number(pool)} nodes at its {which}: "
+                f"{number(needed)} managed node groups of at most {per_group}; one EKS cluster "
+                f"holds {max_groups} ('{quota.title}', {quota.quota_code})",
+                detail=f"The design stops the node groups at {max_groups} × {per_group} = "
+                f"{number(max_groups * per_group)} nodes, so its Terraform does not hold this "
+                "load. Kubernetes is tested to 5,000 nodes in one cluster; source: "
+                f"{quota.source}",
+                fix="measure cpu_ms_per_request and check the traffic figures and the "
+                "per_request fan-out (they size the nodes); or split the system into cells "
+                "(one spec each) that share the traffic",
+                fields=["traffic", "system.services[*].cpu_ms_per_request"],
+            )
+        )
+    return out

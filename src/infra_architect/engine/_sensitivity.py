@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from infra_architect._figures import figure, number
 from infra_architect.catalog import Catalog
 from infra_architect.engine._constraints import derive_constraints
-from infra_architect.engine._design_model import AssumptionCost, Scenario
+from infra_architect.engine._design_model import AssumptionCost, BeyondBoundScenario, Scenario
 from infra_architect.engine._model import Constraints, TopologyCandidate
 from infra_architect.engine._traffic import queue_rates
 from infra_architect.engine.assess import estimate_cost
@@ -28,7 +28,15 @@ from infra_architect.engine.choose._delivery import choose_delivery
 from infra_architect.engine.choose._environments import size_environments
 from infra_architect.engine.choose._network import choose_network
 from infra_architect.engine.choose._operate import choose_observability, choose_security
-from infra_architect.spec import Call, Queue, Requirements, Service, ServiceType
+from infra_architect.spec import (
+    MAX_FAN_OUT,
+    Call,
+    Queue,
+    Requirements,
+    Service,
+    ServiceType,
+    call_amplification,
+)
 
 Vary = Callable[[Requirements], Requirements]
 
@@ -58,22 +66,10 @@ def price_assumptions(
     simulated = constraints.topology.candidates
     out: list[AssumptionCost] = []
     for candidate in candidates:
-        scenarios = []
-        for label, vary in candidate.variants:
-            bill = prod_bill(vary(req), catalog, simulated=simulated)
-            scenarios.append(
-                Scenario(
-                    label=label,
-                    prod_monthly_usd=bill,
-                    effect_usd=figure(
-                        bill - base,
-                        "USD/month",
-                        "{scenario_prod} - {design_prod}",
-                        scenario_prod=bill,
-                        design_prod=base,
-                    ),
-                )
-            )
+        scenarios = [
+            _scenario(label, vary(req), catalog, base, simulated)
+            for label, vary in candidate.variants
+        ]
         out.append(
             AssumptionCost(
                 id=candidate.id,
@@ -85,6 +81,42 @@ def price_assumptions(
             )
         )
     return sorted(out, key=lambda a: (-a.effect, a.id))
+
+
+def _scenario(
+    label: str,
+    variant: Requirements,
+    catalog: Catalog,
+    base: float,
+    simulated: Sequence[TopologyCandidate],
+) -> Scenario | BeyondBoundScenario:
+    """The variant's prod bill, unless its call graph sends one service more calls per
+    incoming request than the spec allows: "every call once per request" on a
+    diamond-shaped graph doubles the paths at each level (~1e43 calls at 200 services),
+    and sizing that would ask for more nodes than exist. The same bound refuses such a
+    spec at load time, so a variant past it is not a system and is not priced."""
+    beyond = call_amplification(variant, MAX_FAN_OUT)
+    if beyond is not None:
+        return BeyondBoundScenario(
+            label=label,
+            service=beyond.service,
+            calls_per_request=beyond.calls,
+            call_paths=beyond.paths,
+            route=beyond.route,
+            bound=MAX_FAN_OUT,
+        )
+    bill = prod_bill(variant, catalog, simulated=simulated)
+    return Scenario(
+        label=label,
+        prod_monthly_usd=bill,
+        effect_usd=figure(
+            bill - base,
+            "USD/month",
+            "{scenario_prod} - {design_prod}",
+            scenario_prod=bill,
+            design_prod=base,
+        ),
+    )
 
 
 def prod_bill(

@@ -23,9 +23,33 @@ from infra_architect.spec._models import (
 SHARE_TOLERANCE = 1e-6
 
 MAX_FAN_OUT = 1000.0
-"""Calls one request entering the system may become at any one service: the bound of a
-single call edge's ``per_request``. Past it the call graph is mis-stated (or no latency
-objective can hold), and chained fan-out overflows every figure derived from it."""
+"""Calls one request entering the system may become at any one service, over all the
+call paths that reach it: the bound of a single call edge's ``per_request`` too.
+
+Why 1,000: a real request fans out to a few calls per service and reaches one service a
+handful of times (a page calling several backends, a scatter-gather over shards: ~1-100
+calls to one service per incoming request at the far end). 1,000 is ten times past that,
+so no plausible system is refused; past it the call graph is mis-stated (one
+millisecond of CPU per call is already a CPU-second per incoming request, and no latency
+objective holds), and chained fan-out (a diamond-shaped graph doubles its paths at each
+level) overflows every figure and every size derived from it. Unset ``per_request``
+splits a caller's requests among its callees, so only stated rates reach the bound."""
+
+
+@dataclass(frozen=True)
+class Amplification:
+    """The first service (callers first) that one incoming request reaches as more than a
+    bound of calls: ``calls`` per request entering the system, over ``paths`` distinct
+    call paths from the entry services; ``route`` the heaviest of them
+    (``web ×40 → api ×30 → pricing``), whose last call edge is
+    ``system.services[caller_index].calls[call_index]``."""
+
+    service: str
+    calls: float
+    paths: int
+    route: str
+    caller_index: int
+    call_index: int
 
 
 @dataclass(frozen=True)
@@ -312,8 +336,31 @@ def _call_cycles(req: Requirements) -> Iterator[SemanticIssue]:
 
 
 def _fan_out(req: Requirements) -> Iterator[SemanticIssue]:
-    """The first service (callers first) that one incoming request reaches as more than
-    :data:`MAX_FAN_OUT` calls, located at the call edge that carries most of them."""
+    """A service that one incoming request reaches as more than :data:`MAX_FAN_OUT`
+    calls, located at the call edge that carries most of them."""
+    found = call_amplification(req, MAX_FAN_OUT)
+    if found is None:
+        return
+    plural = "" if found.paths == 1 else "s"
+    yield SemanticIssue(
+        ("system", "services", found.caller_index, "calls", found.call_index),
+        f"one request entering the system becomes {count_text(found.calls)} calls to "
+        f"{found.service!r} along {count_text(found.paths)} call path{plural} (heaviest: "
+        f"{found.route})",
+        f"state per_request on the calls into {found.service!r} as traces show them (a "
+        "call made on some requests only is a fraction, e.g. 0.25), lower it along the "
+        f"chain, or batch the calls: at most {MAX_FAN_OUT:,.0f} calls per incoming request "
+        "can reach one service",
+    )
+
+
+def call_amplification(req: Requirements, bound: float) -> Amplification | None:
+    """The first service (callers first) that one request entering the system reaches as
+    more than ``bound`` calls, over every call path (an entry service takes each incoming
+    request once); None when every service stays within it.
+
+    Linear in the call edges; the path counts are exact integers, so a graph whose paths
+    double at each level is counted, not walked."""
     services = {s.name: s for s in req.system.services}
     index_of = {s.name: i for i, s in enumerate(req.system.services)}
     graph = {
@@ -321,31 +368,36 @@ def _fan_out(req: Requirements) -> Iterator[SemanticIssue]:
         for name, s in services.items()
     }
     reached = dict.fromkeys(services, 0.0)
+    paths = dict.fromkeys(services, 0)
     for name in entry_services(req):
         reached[name] = 1.0
+        paths[name] = 1
     heaviest: dict[str, tuple[str, int, float]] = {}
     for name in topological_order(graph):
+        if reached[name] > bound:
+            caller, call_index, _ = heaviest[name]
+            return Amplification(
+                service=name,
+                calls=reached[name],
+                paths=paths[name],
+                route=_heaviest_path(name, heaviest, services),
+                caller_index=index_of[caller],
+                call_index=call_index,
+            )
         for call_index, (callee, per_request) in enumerate(services[name].call_rates()):
             if callee not in services or callee == name:
                 continue
             carried = reached[name] * per_request
             reached[callee] += carried
+            paths[callee] += paths[name]
             if carried > heaviest.get(callee, ("", 0, -1.0))[2]:
                 heaviest[callee] = (name, call_index, carried)
-        if reached[name] > MAX_FAN_OUT:
-            caller, call_index, _ = heaviest[name]
-            yield SemanticIssue(
-                ("system", "services", index_of[caller], "calls", call_index),
-                f"one request entering the system becomes {_count(reached[name])} calls to "
-                f"{name!r} ({_heaviest_path(name, heaviest, services)})",
-                f"at most {MAX_FAN_OUT:,.0f} calls per incoming request can reach one "
-                "service: lower per_request along the chain, or batch the calls",
-            )
-            return
+    return None
 
 
-def _count(value: float) -> str:
-    return f"{value:,.0f}" if value < 1e15 else f"{value:.3g}"
+def count_text(value: float) -> str:
+    """``1,597`` or, past what digits can be read, ``1.2e+43``."""
+    return f"{value:,.0f}" if value < 1e15 else f"{float(value):.3g}"
 
 
 def _heaviest_path(

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from infra_architect.errors import SpecError
-from infra_architect.spec import parse_document, validate_document
-from infra_architect.spec._semantic import MAX_FAN_OUT, find_cycle, topological_order
-from tests.conftest import VALID
+from infra_architect.spec import MAX_FAN_OUT, call_amplification, parse_document, validate_document
+from infra_architect.spec._semantic import find_cycle, topological_order
+from tests.conftest import VALID, call_ladder, call_mesh
 
 REGIONS = {"us-east-1": None}
 
@@ -207,8 +207,12 @@ def test_fan_out_past_the_bound_is_located_at_the_heaviest_call() -> None:
     assert field == "system.services[2].calls[0]"
     assert line == 8
     path = "s0 ×10 → s1 ×20 → s2 ×30 → s3"
-    assert message == f"one request entering the system becomes 6,000 calls to 's3' ({path})"
+    assert message == (
+        f"one request entering the system becomes 6,000 calls to 's3' along 1 call path "
+        f"(heaviest: {path})"
+    )
     assert f"at most {MAX_FAN_OUT:,.0f} calls" in fix
+    assert fix.startswith("state per_request on the calls into 's3'")
 
 
 def test_fan_out_at_the_bound_is_valid() -> None:
@@ -219,6 +223,40 @@ def test_fan_out_that_would_overflow_to_infinity_is_one_problem() -> None:
     problems = _problems(_chain([1000] * 120))
     assert [p[0] for p in problems] == ["system.services[1].calls[0]"]
     assert "1,000,000 calls to 's2'" in problems[0][3]
+
+
+def test_a_diamond_ladder_stated_once_per_call_names_its_paths() -> None:
+    """s{i} calls s{i+1} and s{i+2}, each once per request: the paths into a service
+    double at each level (Fibonacci), so 16 levels down one incoming request is 1,597
+    calls. Refused at the first service past the bound, with the number of call paths
+    that carry them; 80 levels (~1.6e16 calls at the bottom) is the same one problem."""
+    for levels in (30, 80):
+        field, _, _, message, fix = _one(call_ladder(levels, per_request=1))
+        assert field == "system.services[15].calls[0]"
+        assert message.startswith(
+            "one request entering the system becomes 1,597 calls to 's016' along 1,597 call "
+            "paths (heaviest: s000 ×1 → s002 ×1 → "
+        )
+        assert fix.startswith("state per_request on the calls into 's016'")
+
+
+@pytest.mark.parametrize(
+    ("width", "levels", "most"),
+    [(6, 3, 36.0), (10, 4, 1000.0), (3, 7, 729.0)],
+    ids=["6x3", "10x4-at-the-bound", "3x7"],
+)
+def test_a_plausible_fan_out_is_not_refused(width: int, levels: int, most: float) -> None:
+    requirements = validate_document(parse_document(call_mesh(width, levels), "spec.yaml"), REGIONS)
+    assert call_amplification(requirements, MAX_FAN_OUT) is None
+    beyond = call_amplification(requirements, most - 1)
+    assert beyond is not None
+    assert (beyond.service, beyond.calls, beyond.paths) == ("l" + f"{levels - 1}-0", most, most)
+
+
+def test_a_mesh_past_the_bound_is_refused() -> None:
+    field, _, _, message, _ = _one(call_mesh(6, 5))
+    assert field == "system.services[19].calls[0]"  # l3-0 -> l4-0
+    assert "1,296 calls to 'l4-0' along 1,296 call paths" in message
 
 
 def test_a_long_call_chain_needs_no_recursion() -> None:

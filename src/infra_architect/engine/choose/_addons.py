@@ -33,18 +33,33 @@ NODE_GROUP = "general"
 QUEUE_METRIC = "queue-backlog-per-replica"
 POD_METRICS = {"requests-per-second", QUEUE_METRIC}
 SECRET_PERMISSIONS = {"database-secret", "broker-secret"}
+GROUPS_PER_CLUSTER = "eks-managed-node-groups-per-cluster"
+"""limits.yaml's quota of managed node groups one EKS cluster holds."""
 
 
 def split_node_groups(
-    node_min: int, node_max: int, quota: int, labels: dict[str, str] | None = None
+    node_min: int,
+    node_max: int,
+    quota: int,
+    labels: dict[str, str] | None = None,
+    *,
+    max_groups: int,
 ) -> list[NodeGroupSizing]:
     """The fewest alike groups that hold ``node_min..node_max`` with none above ``quota``
     nodes (EKS rejects CreateNodegroup beyond it); the sizes differ by one at most, so
-    Cluster Autoscaler's balancing keeps them even."""
+    Cluster Autoscaler's balancing keeps them even. A pool needing more than
+    ``max_groups`` is refused before any group is made: the count comes from a load, and
+    a load past what can be built would otherwise become a list of that length."""
     if node_min > node_max:
         msg = f"a node pool whose minimum ({node_min}) exceeds its maximum ({node_max})"
         raise UnbuildableDesignError(msg)
     count = max(1, math.ceil(node_max / quota))
+    if count > max_groups:
+        msg = (
+            f"a node pool of {node_max:,} nodes needs {count:,} managed node groups of at "
+            f"most {quota}; a cluster holds {max_groups}"
+        )
+        raise UnbuildableDesignError(msg)
 
     def share(total: int, index: int) -> int:
         return total // count + (1 if index < total % count else 0)
@@ -62,18 +77,37 @@ def split_node_groups(
     ]
 
 
+def groups_per_cluster(catalog: Catalog) -> int:
+    """Managed node groups one EKS cluster may hold (the new-account default)."""
+    quota = catalog.limits.quota(GROUPS_PER_CLUSTER)
+    if quota.default is None:
+        msg = f"limits.yaml gives no default for {GROUPS_PER_CLUSTER}"
+        raise UnbuildableDesignError(msg)
+    return quota.default
+
+
 def size_node_groups(
     catalog: Catalog, platform: ComputeChoice, node_vcpu: float, node_min: int, node_max: int
 ) -> tuple[list[NodeGroupSizing], int | None]:
     """The managed node groups of one environment and, on eks-karpenter, the vCPU
     Karpenter may add. With Karpenter the groups hold the baseline (node_min, where the
-    controller runs) and Karpenter launches the rest up to node_max's capacity."""
+    controller runs) and Karpenter launches the rest up to node_max's capacity.
+
+    The groups stop at what one cluster holds (groups per cluster × nodes per group), as
+    replicas stop at MAX_REPLICAS: a larger pool is reported as a conflict
+    (``node_group_conflicts``), not made into thousands of groups."""
     data = catalog.cluster_addons
     quota = data.managed_node_group_max_nodes
+    max_groups = groups_per_cluster(catalog)
+    ceiling = quota * max_groups
     if platform is ComputeChoice.EKS_KARPENTER:
-        groups = split_node_groups(node_min, node_min, quota, data.karpenter_controller_label)
+        baseline = min(node_min, ceiling)
+        groups = split_node_groups(
+            baseline, baseline, quota, data.karpenter_controller_label, max_groups=max_groups
+        )
         return groups, math.ceil((node_max - node_min) * node_vcpu)
-    return split_node_groups(node_min, node_max, quota), None
+    top = min(node_max, ceiling)
+    return split_node_groups(min(node_min, top), top, quota, max_groups=max_groups), None
 
 
 def _needs(
