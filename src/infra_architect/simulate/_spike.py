@@ -180,11 +180,11 @@ def shed_totals(  # noqa: PLR0917
     ``batch``, shaped (batch, services): equal, bit for bit, to
     ``simulate(...).shed.sum(axis=2)``. The scaler's loop runs every alternative at once
     (it keeps only the seconds at which pods arrive, not every second); the per-second
-    series behind the sums are then expanded a chunk of alternatives at a time and only
-    the totals kept: memory stays bounded by ``chunk_cells`` plus the arrivals, whatever
-    the horizon."""
-    rows = max(1, chunk_cells // max(1, len(services) * spike.horizon_seconds))
-    return _Simulation(services, scaler, cluster, spike, batch=batch).shed_totals(rows)
+    series behind the sums are then expanded only for the (alternative, service) pairs
+    that can shed at all, a chunk of pairs at a time, and only the totals kept: memory
+    stays bounded by ``chunk_cells`` plus the arrivals, whatever the horizon."""
+    pairs = max(1, chunk_cells // max(1, spike.horizon_seconds))
+    return _Simulation(services, scaler, cluster, spike, batch=batch).shed_totals(pairs)
 
 
 class _Arrivals:
@@ -222,6 +222,24 @@ class _Arrivals:
                 out[:, :, second] = pods[rows]
         return out
 
+    def dense_pairs(self, alternatives: Ints, services: Ints, seconds: int) -> Ints:
+        """The per-second arrays of the (alternative, service) pairs given: (pairs, ``seconds``)."""
+        out = np.zeros((alternatives.size, seconds), dtype=np.int64)
+        for second, pods in self.at.items():
+            if second < seconds:
+                out[:, second] = pods[alternatives, services]
+        return out
+
+    def lowest(self, start: Ints, seconds: int) -> Ints:
+        """Each pair's fewest ready pods over the first ``seconds``, from ``start``: the
+        running count only changes at the seconds kept."""
+        running = start.copy()
+        low = start.copy() if 0 not in self.at else np.full(self.shape, np.iinfo(np.int64).max)
+        for second in sorted(k for k in self.at if k < seconds):
+            running += self.at[second]
+            np.minimum(low, running, out=low)
+        return low
+
 
 class _Simulation:
     def __init__(
@@ -248,12 +266,10 @@ class _Simulation:
         self.share = np.array([x.node_share for x in services])
         self.queued = np.array([x.queued for x in services])
         self.load = np.array([x.baseline for x in services])[:, None] * spike.profile()[None, :]
-        initial = np.array(
-            [
-                [initial_replicas(sv, int(m)) for sv, m in zip(services, row, strict=True)]
-                for row in self.minimum
-            ]
-        ).reshape(self.shape)
+        # initial_replicas of every (alternative, service): the need at the baseline is
+        # the service's alone, only the minimum differs between alternatives
+        held = np.array([initial_replicas(sv, 0) for sv in services], dtype=np.int64)
+        initial = np.maximum(self.minimum, held[None, :]).reshape(self.shape)
         self.initial = initial
         used = ((initial - self.lost) * self.share).sum(axis=1)
         kubernetes = bool((self.share > 0).any())
@@ -275,26 +291,36 @@ class _Simulation:
         spec_at, nodes_at = self._control(record=True)
         return self._series(spec_at, nodes_at)
 
-    def shed_totals(self, rows: int) -> Floats:
+    def shed_totals(self, pairs: int) -> Floats:
         """Requests shed over the horizon, (batch, services): the sums of ``run().shed``
-        computed the same way, ``rows`` alternatives at a time, without the series nothing
-        reads."""
+        computed the same way, without the series nothing reads. A pair whose fewest
+        ready replicas carry the service's highest load sheds nothing at any second
+        (each ``load - ready × capacity`` is then at most 0), so only the others are
+        expanded, ``pairs`` of them at a time; each pair's sum runs over its own
+        contiguous row of seconds, as in the full array, so the totals are the same bits."""
         self._control(record=False)
-        b = self.shape[0]
-        return np.concatenate([self._chunk_shed(slice(i, i + rows)) for i in range(0, b, rows)])
+        start = self.initial - self.lost
+        lowest = self.arrivals.lowest(start, self.horizon)
+        peak = self.load.max(axis=1)
+        safe = lowest * self.capacity_each[None, :] >= peak[None, :]
+        alternatives, services = np.nonzero(~safe & ~self.queued[None, :])
+        totals = np.zeros(self.shape, dtype=np.float64)
+        for i in range(0, alternatives.size, pairs):
+            chosen = alternatives[i : i + pairs], services[i : i + pairs]
+            totals[chosen] = self._pairs_shed(*chosen, start)
+        return totals
 
-    def _chunk_shed(self, rows: slice) -> Floats:
-        """``_shed(_excess(_capacity(_ready(rows)))).sum(axis=2)`` with the same element
-        operations in the same order, done in place: one int and one float array."""
-        ready = self.arrivals.dense(rows, self.horizon)
-        np.cumsum(ready, axis=2, out=ready)
-        ready += (self.initial - self.lost)[rows][:, :, None]
-        excess = np.multiply(ready, self.capacity_each[None, :, None], dtype=np.float64)
+    def _pairs_shed(self, alternatives: Ints, services: Ints, start: Ints) -> Floats:
+        """``_shed(_excess(_capacity(_ready())))`` summed over seconds for the pairs given,
+        the same element operations in the same order, done in place."""
+        ready = self.arrivals.dense_pairs(alternatives, services, self.horizon)
+        np.cumsum(ready, axis=1, out=ready)
+        ready += start[alternatives, services][:, None]
+        excess = np.multiply(ready, self.capacity_each[services][:, None], dtype=np.float64)
         del ready
-        np.subtract(self.load[None, :, :], excess, out=excess)
+        np.subtract(self.load[services, :], excess, out=excess)
         np.maximum(excess, 0.0, out=excess)
-        excess[:, self.queued, :] = 0.0
-        return np.asarray(excess.sum(axis=2))
+        return np.asarray(excess.sum(axis=1))
 
     # one control loop; its state stays together
     def _control(self, *, record: bool) -> tuple[Ints, Ints]:  # noqa: PLR0915
