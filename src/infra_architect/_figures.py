@@ -6,6 +6,7 @@ the working ("(100 - 99.9) / 100 x 30 x 1440 = 43.2 min") and tests can check it
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -106,9 +107,12 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def number(value: float) -> str:
     """Format a number for people: at most :data:`SHOWN` significant digits (a whole
-    number keeps its own), no trailing zeros, thousands separated."""
+    number keeps its own), no trailing zeros, thousands separated. Pure, and the same
+    figures recur through a design (a 500-service design formats ~100,000 numbers):
+    remembered. Values that compare equal (1 and 1.0, 0.0 and -0.0) print alike."""
     whole = exact(value)
     if whole == int(whole) and abs(whole) < 1e15:
         return f"{int(whole):,}"
