@@ -26,7 +26,11 @@ def test_the_parallel_report_equals_the_sequential_one(tmp_path: Path) -> None:
     tools = dataclasses.replace(tools, checkov=None)  # the slowest tool; covered elsewhere
     write_tree(tmp_path, generate(ROOT / "examples" / "online-boutique.yaml"), force=False)
     main = tmp_path / "infra/terraform/environments/prod/main.tf"
-    main.write_text(main.read_text(encoding="utf-8") + "\nbogus {}\n", encoding="utf-8")
+    # init passes (it reads no expressions), validate and the plan fail
+    main.write_text(
+        main.read_text(encoding="utf-8") + '\noutput "bogus" {\n  value = var.undeclared\n}\n',
+        encoding="utf-8",
+    )
     one = validate_tree(tmp_path, tools, workers=1)
     pool = validate_tree(tmp_path, tools, workers=4)
     assert pool.results == one.results
