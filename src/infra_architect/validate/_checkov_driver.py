@@ -15,6 +15,7 @@ stdin: one JSON object per line, ``{"argv": [...], "cwd": ..., "stdout": ..., "s
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -51,6 +52,11 @@ def _scan(request: dict[str, Any], checkov: Any) -> int:  # noqa: ANN401  (check
 def main() -> None:
     requests = [json.loads(line) for line in sys.stdin if line.strip()]
     checkov = importlib.import_module("checkov.main").Checkov
+    # What the import built lives as long as any scan: out of the collector's sight, a
+    # scan's full collections stop re-walking it (and stop copying its pages into each
+    # child). The scans' own garbage is collected as before; measured 7.7 -> 5.2 CPU-s
+    # for the Terraform and two overlays of online-boutique.
+    gc.freeze()
     for request in requests:
         pid = os.fork()
         if pid == 0:
