@@ -23,10 +23,15 @@ def test_the_parallel_report_equals_the_sequential_one(tmp_path: Path) -> None:
         if os.environ.get("CI"):
             pytest.fail("terraform and kubectl are required in CI (.ci/run installs them)")
         pytest.skip("terraform or kubectl is not installed")
-    tools = dataclasses.replace(tools, checkov=None)  # the slowest tool; covered elsewhere
+    if tools.checkov is None and os.environ.get("CI"):
+        pytest.fail("checkov is required in CI (.ci/run installs it)")
     write_tree(tmp_path, generate(ROOT / "examples" / "online-boutique.yaml"), force=False)
     main = tmp_path / "infra/terraform/environments/prod/main.tf"
-    main.write_text(main.read_text(encoding="utf-8") + "\nbogus {}\n", encoding="utf-8")
+    # init passes (it reads no expressions), validate and the plan fail
+    main.write_text(
+        main.read_text(encoding="utf-8") + '\noutput "bogus" {\n  value = var.undeclared\n}\n',
+        encoding="utf-8",
+    )
     one = validate_tree(tmp_path, tools, workers=1)
     pool = validate_tree(tmp_path, tools, workers=4)
     assert pool.results == one.results
@@ -35,3 +40,21 @@ def test_the_parallel_report_equals_the_sequential_one(tmp_path: Path) -> None:
     }
     kinds = [r.tool for r in one.results]
     assert kinds.index("terraform fmt") < kinds.index("kubectl kustomize") < kinds.index("zizmor")
+    # checkov runs once for the Terraform and the overlays; each result keeps its place
+    prod = [r.tool for r in one.results if r.target == "infra/k8s/overlays/prod"]
+    assert prod == ["kubectl kustomize", "schemas", "promql", "checkov", "infra-architect rules"]
+    assert kinds.index("checkov") == len(kinds) - kinds[::-1].index("terraform plan (emulator)")
+
+
+def test_without_checkov_each_target_says_so(tmp_path: Path) -> None:
+    tools = Toolchain.discover()
+    if tools.kubectl is None:
+        pytest.skip("kubectl is not installed")
+    tools = dataclasses.replace(tools, checkov=None, terraform=None)
+    write_tree(tmp_path, generate(ROOT / "examples" / "online-boutique.yaml"), force=False)
+    report = validate_tree(tmp_path, tools, workers=2)
+    assert [(r.target, r.status) for r in report.results if r.tool == "checkov"] == [
+        ("infra/terraform", "skipped"),
+        ("infra/k8s/overlays/prod", "skipped"),
+        ("infra/k8s/overlays/staging", "skipped"),
+    ]

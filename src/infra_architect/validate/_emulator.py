@@ -37,6 +37,7 @@ from infra_architect.validate._tools import (
     ToolResult,
     _run,
     _tail,
+    go_collector,
     private_copy,
     write_cli_config,
 )
@@ -339,7 +340,7 @@ def emulator_environment(
         env.pop(name, None)  # a real account's credentials must not reach the plan
     if cli_config is not None:
         env["TF_CLI_CONFIG_FILE"] = str(cli_config)
-    return env
+    return go_collector(env)
 
 
 def run_emulator_plans(tools: Toolchain, tree: Path, work: Path) -> Iterator[ToolResult]:

@@ -9,11 +9,10 @@ queries) must parse, and our own rules run on the objects.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import tempfile
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +25,13 @@ from infra_architect.iac import K8sObject, load_manifests
 from infra_architect.rules import KUBERNETES_RULES, KubernetesGraph, RuleContext, run_rules
 from infra_architect.validate._crds import custom_resource_kinds, validate_custom_resource
 from infra_architect.validate._tools import (
+    CheckovScan,
     Job,
     Toolchain,
     ToolResult,
-    _run,
-    _tail,
-    checkov_result,
     design_document,
+    manifest_scan,
+    run_checkov_scans,
 )
 
 _ARGUMENT = re.compile(r"\{\{\s*args\.([\w-]+)\s*\}\}")
@@ -111,41 +110,151 @@ def parse_problems(objects: list[K8sObject]) -> tuple[int, list[str]]:
 
 
 def run_kubernetes(tools: Toolchain, tree: Path, slo: float | None) -> Iterator[ToolResult]:
-    for job in kubernetes_jobs(tools, tree, slo):
-        yield from job()
-
-
-def kubernetes_jobs(tools: Toolchain, tree: Path, slo: float | None) -> list[Job]:
-    """The Argo CD and platform root manifests' schemas, then one job per overlay (build,
-    then what checks its objects) and per platform (build, schemas)."""
-    found = overlays(tree)
-    if not found:
-        return []
-    version = kubernetes_version(tree)
-    jobs: list[Job] = []
-    argocd = tree / "infra" / "k8s" / "argocd"
-    if argocd.is_dir():
-        jobs.append(lambda: [_argocd_schemas(tree, argocd, version)])
-    # Each cluster's app-of-apps (the add-on Applications) and the root app bootstrap applies.
-    for platform in platforms(tree):
-        root = platform / "root.yaml"
-        if root.is_file():
-            jobs.append(_root_schemas(tree, root, version))
-    if tools.kubectl is None:
-        skipped = ToolResult(
-            tool="kubectl kustomize",
-            target="infra/k8s/overlays",
-            status="skipped",
-            detail="kubectl is not installed (https://kubernetes.io/docs/tasks/tools/)",
+    """The Kubernetes part of the report, one step after another."""
+    work = KubernetesWork.plan(tools, tree, slo)
+    renders = [render() for render in work.renders]
+    checks = [work.check(rendered) for rendered in renders]
+    with tempfile.TemporaryDirectory(prefix="infra-architect-k8s-") as scratch:
+        scans = overlay_scans(renders, Path(scratch))
+        checkov = (
+            {r.target: r for r in run_checkov_scans(tools.checkov, scans, Path(scratch))}
+            if tools.checkov is not None
+            else {}
         )
-        return [*jobs, lambda: [skipped]]
-    kubectl = tools.kubectl
-    jobs += [
-        _overlay_job(tools, kubectl, overlay, version, slo if overlay.name == "prod" else None)
-        for overlay in found
-    ]
-    jobs += [_platform_job(kubectl, platform, version) for platform in platforms(tree)]
-    return jobs
+    manifests = [result for job in work.manifests for result in job()]
+    platforms = [result for job in work.platforms for result in job()]
+    yield from work.report(manifests, renders, checks, checkov, platforms)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One overlay as ``kubectl kustomize`` built it: the build's result, then its YAML
+    and objects (``None`` and none when the build failed)."""
+
+    name: str
+    build: ToolResult
+    text: str | None
+    objects: list[K8sObject]
+
+    @property
+    def target(self) -> str:
+        return self.build.target
+
+
+@dataclass(frozen=True)
+class OverlayChecks:
+    """What checks a rendered overlay's objects in this process (checkov, a tool of its
+    own, runs in one call over every overlay and the Terraform)."""
+
+    schemas: ToolResult
+    promql: ToolResult
+    rules: ToolResult
+
+    def report(self, build: ToolResult, checkov: ToolResult) -> list[ToolResult]:
+        return [build, self.schemas, self.promql, checkov, self.rules]
+
+
+@dataclass(frozen=True)
+class KubernetesWork:
+    """The Kubernetes jobs: manifests' schemas (Argo CD, platform roots), one build per
+    overlay, the checks of each built overlay, one build and schema check per platform;
+    :meth:`report` puts their results in the report's order, whatever ran first."""
+
+    manifests: list[Job]
+    renders: list[Callable[[], Rendered]]
+    platforms: list[Job]
+    absent: list[ToolResult]
+    version: str
+    slo: float | None
+
+    @classmethod
+    def plan(cls, tools: Toolchain, tree: Path, slo: float | None) -> KubernetesWork:
+        found = overlays(tree)
+        version = kubernetes_version(tree) if found else ""
+        if not found:
+            return cls([], [], [], [], version, slo)
+        manifests: list[Job] = []
+        argocd = tree / "infra" / "k8s" / "argocd"
+        if argocd.is_dir():
+            manifests.append(lambda: [_argocd_schemas(tree, argocd, version)])
+        # Each cluster's app-of-apps (the add-on Applications) and the root app bootstrap
+        # applies.
+        for platform in platforms(tree):
+            root = platform / "root.yaml"
+            if root.is_file():
+                manifests.append(_root_schemas(tree, root, version))
+        if tools.kubectl is None:
+            skipped = ToolResult(
+                tool="kubectl kustomize",
+                target="infra/k8s/overlays",
+                status="skipped",
+                detail="kubectl is not installed (https://kubernetes.io/docs/tasks/tools/)",
+            )
+            return cls(manifests, [], [], [skipped], version, slo)
+        kubectl = tools.kubectl
+        return cls(
+            manifests,
+            [_render_job(kubectl, overlay) for overlay in found],
+            [_platform_job(kubectl, platform, version) for platform in platforms(tree)],
+            [],
+            version,
+            slo,
+        )
+
+    def check(self, rendered: Rendered) -> OverlayChecks | None:
+        if rendered.text is None:
+            return None
+        slo = self.slo if rendered.name == "prod" else None
+        return OverlayChecks(
+            schemas=_schemas(rendered.target, rendered.objects, self.version),
+            promql=_promql(rendered.target, rendered.objects),
+            rules=_rules(rendered.target, rendered.objects, slo),
+        )
+
+    def report(
+        self,
+        manifests: list[ToolResult],
+        renders: list[Rendered],
+        checks: list[OverlayChecks | None],
+        checkov: Mapping[str, ToolResult],
+        platforms: list[ToolResult],
+    ) -> list[ToolResult]:
+        """``checkov``: by target, every built overlay's scan (none: checkov is absent)."""
+        overlays = [
+            result
+            for rendered, checked in zip(renders, checks, strict=True)
+            for result in (
+                [rendered.build]
+                if checked is None
+                else checked.report(
+                    rendered.build, checkov.get(rendered.target) or _checkov_absent(rendered)
+                )
+            )
+        ]
+        return [*manifests, *self.absent, *overlays, *platforms]
+
+
+def overlay_scans(renders: list[Rendered], work: Path) -> list[CheckovScan]:
+    """checkov's scan of each built overlay, each from a file in a folder of its own."""
+    scans = []
+    for rendered in renders:
+        if rendered.text is None:
+            continue
+        folder = work / "k8s" / rendered.name
+        folder.mkdir(parents=True)
+        path = folder / "rendered.yaml"
+        path.write_text(rendered.text, encoding="utf-8")
+        scans.append(manifest_scan(rendered.target, path))
+    return scans
+
+
+def _checkov_absent(rendered: Rendered) -> ToolResult:
+    return ToolResult(
+        tool="checkov",
+        target=rendered.target,
+        status="skipped",
+        detail="checkov is not installed (set INFRA_ARCHITECT_CHECKOV to its path)",
+    )
 
 
 def _argocd_schemas(tree: Path, argocd: Path, version: str) -> ToolResult:
@@ -165,21 +274,15 @@ def _root_schemas(tree: Path, root: Path, version: str) -> Job:
     return job
 
 
-def _overlay_job(
-    tools: Toolchain, kubectl: str, overlay: Path, version: str, slo: float | None
-) -> Job:
-    def job() -> list[ToolResult]:
+def _render_job(kubectl: str, overlay: Path) -> Callable[[], Rendered]:
+    def job() -> Rendered:
         target = f"infra/k8s/overlays/{overlay.name}"
         results: list[ToolResult] = []
         built = _drain(results, _build(kubectl, overlay, target))
+        (build,) = results
         if built is None:
-            return results
-        rendered, objects = built
-        results.append(_schemas(target, objects, version))
-        results.append(_promql(target, objects))
-        results += _checkov(tools, target, rendered)
-        results.append(_rules(target, objects, slo))
-        return results
+            return Rendered(overlay.name, build, None, [])
+        return Rendered(overlay.name, build, built[0], built[1])
 
     return job
 
@@ -253,47 +356,6 @@ def _promql(target: str, objects: list[K8sObject]) -> ToolResult:
         detail=f"{count} expression(s) parsed, {len(problems)} invalid",
         findings=problems,
     )
-
-
-def _checkov(tools: Toolchain, target: str, rendered: str) -> Iterator[ToolResult]:
-    if tools.checkov is None:
-        yield ToolResult(
-            tool="checkov",
-            target=target,
-            status="skipped",
-            detail="checkov is not installed (set INFRA_ARCHITECT_CHECKOV to its path)",
-        )
-        return
-    with tempfile.TemporaryDirectory(prefix="infra-architect-k8s-") as work:
-        path = Path(work) / "rendered.yaml"
-        path.write_text(rendered, encoding="utf-8")
-        proc = _run(
-            [
-                tools.checkov,
-                "-f",
-                str(path),
-                "--framework",
-                "kubernetes",
-                "--skip-download",
-                "--compact",
-                "-o",
-                "json",
-            ],
-            Path(work),
-            dict(os.environ, BC_SKIP_MAPPING="TRUE"),
-        )
-    try:
-        payload = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        yield ToolResult(
-            tool="checkov",
-            target=target,
-            status="failed",
-            detail="checkov produced no report",
-            findings=_tail(proc.stderr or proc.stdout),
-        )
-        return
-    yield checkov_result(payload, target)
 
 
 def _rules(target: str, objects: list[K8sObject], slo: float | None) -> ToolResult:

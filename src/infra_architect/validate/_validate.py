@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import ExitStack
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -13,15 +14,22 @@ from infra_architect._display import printable
 from infra_architect.review import preflight
 from infra_architect.rules import RuleContext, load_terraform, run_rules
 from infra_architect.validate._emulator import emulator, emulator_jobs, terraform_roots
-from infra_architect.validate._kubernetes import kubernetes_jobs
+from infra_architect.validate._kubernetes import (
+    KubernetesWork,
+    OverlayChecks,
+    Rendered,
+    overlay_scans,
+)
 from infra_architect.validate._tools import (
+    CHECKOV_ABSENT,
     Job,
     Toolchain,
     ToolResult,
-    checkov_jobs,
     design_document,
+    run_checkov_scans,
     terraform_environments,
     terraform_jobs,
+    terraform_scan,
 )
 from infra_architect.validate._workflows import run_workflow_rules, workflow_jobs
 
@@ -119,26 +127,67 @@ def validate_tree(tree: Path, tools: Toolchain, workers: int | None = None) -> V
 def run_jobs(tools: Toolchain, tree: Path, workers: int | None) -> list[ToolResult]:
     """Every tool on the tree, concurrently on at most ``workers`` threads (each tool in
     its own subprocess and directory), reported in one fixed order whatever finishes
-    first: Terraform, plans, checkov, our rules, Kubernetes, workflows."""
+    first: Terraform, plans, checkov, our rules, Kubernetes, workflows.
+
+    The longest jobs are queued first so the pool's tail is short: checkov (one call over
+    the Terraform and every built overlay, after the overlays' builds) and the plans
+    (the emulator starts while the builds and checkov run). A job only waits for jobs
+    queued before it, so no worker count can deadlock."""
     slo = design_slo(tree)
+    kubernetes = KubernetesWork.plan(tools, tree, slo)
     with (
-        tempfile.TemporaryDirectory(prefix="infra-architect-validate-") as work,
+        tempfile.TemporaryDirectory(prefix="infra-architect-validate-") as scratch,
         ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool,
     ):
+        work = Path(scratch)
 
         def start(jobs: list[Job]) -> list[Future[list[ToolResult]]]:
             return [pool.submit(job) for job in jobs]
 
-        # the longest chains first, so they are not queued behind short ones
-        checkov = start(checkov_jobs(tools, tree, Path(work)))
-        terraform = start(terraform_jobs(tools, tree, Path(work)))
-        kubernetes = start(kubernetes_jobs(tools, tree, slo))
-        workflow = start(workflow_jobs(tools, tree))
-        ours = start([lambda: run_our_rules(tree), lambda: run_workflow_rules(tree)])
+        renders = [pool.submit(render) for render in kubernetes.renders]
+        checkov = pool.submit(lambda: scan_with_checkov(tools, tree, work, renders))
         plans: list[Future[list[ToolResult]]] = []
-        if tools.terraform is not None and terraform_roots(tree / "infra" / "terraform"):
-            with emulator(os.environ) as found:  # the server outlives every plan
-                plans = start(emulator_jobs(tools, tree, Path(work), found))
-                wait(plans)
-        ordered = [*terraform, *plans, *checkov, ours[0], *kubernetes, *workflow, ours[1]]
-        return [result for future in ordered for result in future.result()]
+        with ExitStack() as stack:
+            if tools.terraform is not None and terraform_roots(tree / "infra" / "terraform"):
+                found = stack.enter_context(emulator(os.environ))  # outlives every plan
+                plans = start(emulator_jobs(tools, tree, work, found))
+            terraform = start(terraform_jobs(tools, tree, work))
+            checks = [pool.submit(check_when_built, kubernetes, r) for r in renders]
+            manifests = start(kubernetes.manifests)
+            platforms = start(kubernetes.platforms)
+            workflow = start(workflow_jobs(tools, tree))
+            ours = start([lambda: run_our_rules(tree), lambda: run_workflow_rules(tree)])
+            wait(plans)
+        scanned = checkov.result()
+        k8s = kubernetes.report(
+            [r for f in manifests for r in f.result()],
+            [r.result() for r in renders],
+            [c.result() for c in checks],
+            scanned,
+            [r for f in platforms for r in f.result()],
+        )
+        ordered = [*terraform, *plans]
+        return [
+            *(result for future in ordered for result in future.result()),
+            scanned.get("infra/terraform") or CHECKOV_ABSENT,
+            *ours[0].result(),
+            *k8s,
+            *(result for future in workflow for result in future.result()),
+            *ours[1].result(),
+        ]
+
+
+def check_when_built(kubernetes: KubernetesWork, render: Future[Rendered]) -> OverlayChecks | None:
+    return kubernetes.check(render.result())
+
+
+def scan_with_checkov(
+    tools: Toolchain, tree: Path, work: Path, renders: list[Future[Rendered]]
+) -> dict[str, ToolResult]:
+    """checkov's result by target: the Terraform and every overlay that built, in one
+    call (none when checkov is absent)."""
+    if tools.checkov is None:
+        return {}
+    built = [future.result() for future in renders]
+    scans = [terraform_scan(tree, work), *overlay_scans(built, work)]
+    return {r.target: r for r in run_checkov_scans(tools.checkov, scans, work)}
