@@ -14,12 +14,27 @@ file or kustomization this review read, and no other field is present. Anything 
 out of the tree, a symlink out, Helm charts, an unknown field) leaves the overlay
 unbuilt, with the reason. kubectl then runs with its root-only restrictor, plugins and
 Helm off, and an environment that points nowhere (no HOME, kubeconfig, proxy or PATH).
+
+One exception to "in the reviewed tree": an overlay reviewed on its own usually names its
+base above it (``review repo/overlays/prod``, base ``repo/base``). When the reviewed path
+sits inside a repository (a ``.git`` above it), ``..`` may climb as far as that
+repository's root, never further and never through a symlink out of it; what is read up
+there (the included kustomizations, checked by the same allow-list) is read, not walked.
+
+Each built overlay is its own graph: one overlay's NetworkPolicy, PDB or autoscaler says
+nothing about another overlay's workloads. kubectl builds a private wrapper naming the
+overlay with ``buildMetadata: [originAnnotations]``, so each rendered object names the
+file it comes from; a manifest file an overlay consumed is reviewed through that overlay
+only (a ``namePrefix`` copy and the raw base are one workload, not two). A ``kind:
+Component`` is never built alone: it is not deployable on its own.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,9 +43,10 @@ from typing import Literal
 
 import yaml
 
+from infra_architect._io import UnreadableFileError, read_input
 from infra_architect._kubectl import build_overlay
 from infra_architect.iac import K8sObject, load_manifests
-from infra_architect.review._walk import Found, Kind, Skipped, Walk, join, parent
+from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, parent
 
 BUILD_SECONDS = 60
 
@@ -265,45 +281,133 @@ def _shown(value: str, limit: int = 120) -> str:
 # --- the tree ------------------------------------------------------------------------------
 
 
+_KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def _no_kustomization(directory: str) -> list[Found]:
+    del directory
+    return []
+
+
+def _no_text(path: str) -> str | None:
+    del path
+    return None
+
+
 @dataclass(frozen=True)
 class Tree:
     """What a check may know of the reviewed tree: the walked files, the directories
     holding a kustomization, and whether a relative path really stays inside (symlinks
-    resolved; I/O, so passed in)."""
+    resolved; I/O, so passed in). ``above`` is how far ``..`` may climb over the
+    reviewed root (to the repository's root; 0: not at all); what lies up there is read
+    on demand: a directory's kustomization files and a file's text."""
 
     files: Mapping[str, Found]
     kustomizations: Mapping[str, Found]
     stays_inside: Callable[[str], bool]
     is_file: Callable[[str], bool]
+    above: int = 0
+    kustomizations_above: Callable[[str], list[Found]] = _no_kustomization
+    read_above: Callable[[str], str | None] = _no_text
 
 
-def filesystem_tree(walked: Walk, base: Path) -> Tree:
+def is_above(path: str) -> bool:
+    """Whether a normalised relative path lies over the reviewed root."""
+    return path == ".." or path.startswith("../")
+
+
+def resolve(directory: str, relative: str, above: int = 0) -> str | None:
+    """``join`` that may climb ``above`` levels over the reviewed root (``../../base``)."""
+    parts: list[str] = []
+    ups = 0
+    for part in f"{directory}/{relative}".split("/"):
+        if part in ("", "."):
+            continue
+        if part != "..":
+            parts.append(part)
+        elif parts:
+            parts.pop()
+        elif ups < above:
+            ups += 1
+        else:
+            return None
+    return "/".join([".."] * ups + parts) or "."
+
+
+def repository_root(path: Path) -> Path | None:
+    """The nearest directory at or over ``path`` holding ``.git`` (a directory, or a
+    file in a worktree): how far a reviewed overlay's ``..`` may reach."""
+    real = path.resolve()
+    for candidate in (real, *real.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def filesystem_tree(walked: Walk, base: Path, repository: Path | None = None) -> Tree:
+    """The reviewed tree on disk; with ``repository`` (a directory over ``base``),
+    kustomizations may name what lies between the two."""
     real = base.resolve()
+    top = repository.resolve() if repository is not None else real
+    above = len(real.relative_to(top).parts) if real.is_relative_to(top) else 0
+    if above == 0:
+        top = real
 
-    def stays_inside(relative: str) -> bool:
+    def within(relative: str, root: Path) -> Path | None:
         try:
             resolved = (real / relative).resolve()
         except (OSError, RuntimeError):
-            return False
-        return resolved == real or real in resolved.parents
+            return None
+        return resolved if resolved == root or root in resolved.parents else None
+
+    def stays_inside(relative: str) -> bool:
+        # inside the reviewed tree stays inside it; only a path written over it may
+        # reach the rest of the repository
+        return within(relative, top if is_above(relative) else real) is not None
 
     def is_file(relative: str) -> bool:
-        return (real / relative).is_file()
+        return stays_inside(relative) and (real / relative).is_file()
+
+    def read_above(relative: str) -> str | None:
+        target = within(relative, top) if is_above(relative) else None
+        if target is None:
+            return None
+        try:
+            data = read_input(target, Limits().max_file_bytes, follow_links=False)
+            return data.decode("utf-8")
+        except (UnreadableFileError, UnicodeDecodeError):
+            return None
+
+    def kustomizations_above(directory: str) -> list[Found]:
+        out = []
+        for name in _KUSTOMIZATION_NAMES:
+            path = f"{directory}/{name}"
+            if is_file(path):
+                text = read_above(path)
+                if text is not None:  # else not an include: refused as not read
+                    out.append(Found(path=path, kind=Kind.KUSTOMIZATION, text=text))
+        return out
 
     return Tree(
         files={f.path: f for f in walked.files},
         kustomizations={parent(f.path): f for f in walked.files if f.kind is Kind.KUSTOMIZATION},
         stays_inside=stays_inside,
         is_file=is_file,
+        above=above,
+        kustomizations_above=kustomizations_above,
+        read_above=read_above,
     )
 
 
 @dataclass
 class Checked:
-    """One kustomization checked: the kustomizations it includes and its refusals."""
+    """One kustomization checked: the kustomizations it includes, its refusals, whether
+    it is a ``kind: Component`` and the manifest files it lists as resources."""
 
     includes: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    component: bool = False
+    resources: list[str] = field(default_factory=list)
 
 
 def check_kustomization(directory: str, found: Found, tree: Tree) -> Checked:
@@ -313,10 +417,11 @@ def check_kustomization(directory: str, found: Found, tree: Tree) -> Checked:
     if error is not None:
         out.refused.append(f"kustomization is not YAML ({error})")
         return out
+    out.component = isinstance(document, dict) and document.get("kind") == "Component"
     loads = kustomization_loads(document)
     out.refused += loads.refused
     for where, text in loads.inline_plugins:
-        out.refused += [f"{where}: {r}" for r in _plugin_config(directory, text)]
+        out.refused += [f"{where}: {r}" for r in _plugin_config(directory, text, tree.above)]
     for load in loads.loads:
         reason = _check_load(directory, load, tree, out)
         if reason is not None:
@@ -328,29 +433,32 @@ def _check_load(directory: str, load: Load, tree: Tree, out: Checked) -> str | N
     reason = remote_reason(load.value)
     if reason is not None:
         return reason
-    target = join(directory, load.value)
+    target = resolve(directory, load.value, tree.above)
     if target is None:
-        return f"{_shown(load.value)} leaves the reviewed tree"
+        where = "the repository" if tree.above else "the reviewed tree"
+        return f"{_shown(load.value)} leaves {where}"
     if not tree.stays_inside(target):
-        return f"{_shown(load.value)} leads outside the reviewed tree (symlink)"
+        where = "the repository" if is_above(target) else "the reviewed tree"
+        return f"{_shown(load.value)} leads outside {where} (symlink)"
     if load.target == "file":
         return None  # read by kustomize under its root-only restrictor, or a build error
-    if target in tree.kustomizations:
+    if target in tree.kustomizations or (is_above(target) and tree.kustomizations_above(target)):
         out.includes.append(target)
         return None
     if load.target == "plugin":
         found = tree.files.get(target)
         if found is None:
             return f"plugin config {_shown(load.value)} was not read (skipped or absent)"
-        problems = _plugin_config(directory, found.text)
+        problems = _plugin_config(directory, found.text, tree.above)
         return "; ".join(problems) if problems else None
     if target in tree.files or tree.is_file(target):
+        out.resources.append(target)
         return None  # a manifest in the tree (kustomize reads it locally)
     # kustomize tries what it cannot find locally as a remote repository
     return f"{_shown(load.value)} was not read (skipped or absent): kustomize would try it remote"
 
 
-def _plugin_config(directory: str, text: str) -> list[str]:
+def _plugin_config(directory: str, text: str, above: int = 0) -> list[str]:
     """A generator/transformer/validator config (inline or a file): refused when any
     string in it looks like a remote location, an absolute path or a path out of the
     tree (builtin plugins load files named anywhere in their config)."""
@@ -363,7 +471,7 @@ def _plugin_config(directory: str, text: str) -> list[str]:
         if "\n" in value:
             continue  # an inline patch or document, not a path
         reason = remote_reason(value) if value.strip() else None
-        if reason is None and ".." in value.split("/") and join(directory, value) is None:
+        if reason is None and ".." in value.split("/") and resolve(directory, value, above) is None:
             reason = f"{_shown(value)} leaves the reviewed tree"
         if reason is not None and reason not in problems:
             problems.append(f"plugin config: {reason}")
@@ -399,22 +507,53 @@ def parse_yaml(text: str) -> tuple[object, str | None]:
 # --- which overlays to build ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class OverlayPlan:
+    """What to build: the overlays (kustomizations no other includes, every included one
+    allowed), what is not built and why, and the manifest files ``kind: Component``
+    kustomizations list (never objects of their own: only an overlay deploys them)."""
+
+    tops: list[str]
+    skipped: list[Skipped]
+    component_files: frozenset[str]
+
+
 def overlays(walked: Walk, tree: Tree) -> tuple[list[str], list[Skipped]]:
     """Kustomization directories to build: those no other kustomization includes, whose
     every included kustomization, recursively, passes the allow-list."""
-    checked = {d: check_kustomization(d, f, tree) for d, f in tree.kustomizations.items()}
+    plan = plan_overlays(walked, tree)
+    return plan.tops, plan.skipped
+
+
+def plan_overlays(walked: Walk, tree: Tree) -> OverlayPlan:
+    """See :class:`OverlayPlan`. A kustomization over the reviewed root is checked when
+    one in the tree includes it, and is never built by itself."""
+    sources = dict(tree.kustomizations)
+    checked = {d: check_kustomization(d, f, tree) for d, f in sources.items()}
     files_per_directory = Counter(
         parent(f.path) for f in walked.files if f.kind is Kind.KUSTOMIZATION
     )
+    pending = sorted({t for c in checked.values() for t in c.includes} - set(checked))
+    while pending:
+        directory = pending.pop()
+        if directory in checked or not is_above(directory):
+            continue
+        found = tree.kustomizations_above(directory)
+        if not found:
+            continue
+        sources[directory] = found[0]
+        files_per_directory[directory] = len(found)
+        checked[directory] = check_kustomization(directory, found[0], tree)
+        pending += [t for t in checked[directory].includes if t not in checked]
     for directory, count in files_per_directory.items():
         if count > 1 and directory in checked:  # which one kustomize reads is its error
             checked[directory].refused.append(f"{count} kustomization files in one directory")
     included = {target for c in checked.values() for target in c.includes}
-    tops = sorted(d for d in checked if d not in included)
+    tops = sorted(d for d in checked if d not in included and not is_above(d))
     skips: list[Skipped] = []
     for directory, c in sorted(checked.items()):
         if c.refused:
-            skips.append(_not_built(tree, directory, "; ".join(c.refused)))
+            skips.append(_not_built(sources, directory, "; ".join(c.refused)))
     buildable: list[str] = []
     reached: set[str] = set()
     for top in tops:
@@ -424,15 +563,20 @@ def overlays(walked: Walk, tree: Tree) -> tuple[list[str], list[Skipped]]:
         if checked[top].refused:
             continue
         if refused:
-            skips.append(_not_built(tree, top, f"includes {refused[0]}, which is refused"))
+            skips.append(_not_built(sources, top, f"includes {refused[0]}, which is refused"))
+            continue
+        if checked[top].component:
+            why = "a kustomize Component no overlay includes (not deployable on its own)"
+            skips.append(_not_built(sources, top, why, by_design=True))
             continue
         buildable.append(top)
     skips += [
-        _not_built(tree, d, "part of an include cycle (no overlay includes it)")
+        _not_built(sources, d, "part of an include cycle (no overlay includes it)")
         for d in sorted(set(checked) - reached)
-        if not checked[d].refused
+        if not checked[d].refused and not is_above(d)
     ]
-    return buildable, skips
+    components = frozenset(f for c in checked.values() if c.component for f in c.resources)
+    return OverlayPlan(tops=buildable, skipped=skips, component_files=components)
 
 
 def _closure(top: str, checked: Mapping[str, Checked]) -> set[str]:
@@ -446,8 +590,10 @@ def _closure(top: str, checked: Mapping[str, Checked]) -> set[str]:
     return seen
 
 
-def _not_built(tree: Tree, directory: str, why: str) -> Skipped:
-    return Skipped(path=tree.kustomizations[directory].path, reason=f"not built: {why}")
+def _not_built(
+    sources: Mapping[str, Found], directory: str, why: str, *, by_design: bool = False
+) -> Skipped:
+    return Skipped(path=sources[directory].path, reason=f"not built: {why}", by_design=by_design)
 
 
 # --- building --------------------------------------------------------------------------------
@@ -467,6 +613,20 @@ def kubectl_build(kubectl: str) -> Build:
     return build
 
 
+ORIGIN = "config.kubernetes.io/origin"
+"""The annotation ``buildMetadata: [originAnnotations]`` gives each rendered object: the
+file it was read from, relative to the kustomization built."""
+
+
+@dataclass(frozen=True)
+class OverlayGraph:
+    """The objects one run of the rules sees: one built overlay's rendering, or (overlay
+    None) the plain manifests no built overlay consumed."""
+
+    overlay: str | None
+    objects: list[K8sObject]
+
+
 def built_objects(  # noqa: PLR0917  (one review's context)
     walked: Walk,
     base: Path,
@@ -474,47 +634,126 @@ def built_objects(  # noqa: PLR0917  (one review's context)
     build: Build | None,
     seconds_left: Callable[[], float] | None = None,
     tree: Tree | None = None,
-) -> tuple[list[K8sObject], list[Skipped]]:
-    """Objects as the overlays render them, located at the raw object they come from
-    (same kind and name) or at the kustomization; raw objects an overlay covers are
-    replaced by its rendering. Without kubectl, the raw objects as they are."""
-    tops, skips = overlays(walked, tree or filesystem_tree(walked, base))
-    if not tops:
-        return raw, skips
-    if build is None:
-        return raw, [
-            *skips,
-            *(Skipped(path=d, reason="kustomize overlay not built: kubectl not found")
-              for d in tops),
-        ]  # fmt: skip
-    located = {(o.kind, o.name): o for o in raw}
-    covered: set[tuple[str, str]] = set()
-    out: list[K8sObject] = []
-    for directory in tops:
-        left = seconds_left() if seconds_left is not None else float(BUILD_SECONDS)
-        if left <= 0:
-            skips.append(Skipped(path=directory, reason="not built: the --timeout was spent"))
-            continue
-        rendered, error = build(base / directory, left)
-        if rendered is None:
-            skips.append(Skipped(path=directory, reason=f"kustomize build failed: {error}"))
-            continue
-        try:
-            rendered_objects = load_manifests(rendered, directory)
-        except (yaml.YAMLError, RecursionError):
-            skips.append(Skipped(path=directory, reason="kustomize build is not YAML"))
-            continue
-        for obj in rendered_objects:
-            source = located.get((obj.kind, obj.name))
-            doc = dict(obj.doc)
-            doc.setdefault("metadata", {})
-            annotations = dict((doc["metadata"] or {}).get("annotations") or {})
-            annotations["infra-architect/overlay"] = directory
-            doc["metadata"] = {**(doc["metadata"] or {}), "annotations": annotations}
-            if source is not None:
-                covered.add((obj.kind, obj.name))
-                out.append(K8sObject(file=source.file, line=source.line, doc=doc))
-            else:
-                out.append(K8sObject(file=f"{directory}/kustomization.yaml", line=1, doc=doc))
-    out += [o for o in raw if (o.kind, o.name) not in covered]
-    return out, skips
+) -> tuple[list[OverlayGraph], list[Skipped]]:
+    """One graph per built overlay, its objects located at the file (and object) they
+    come from, else at the overlay's kustomization; then one graph of the raw objects no
+    built overlay consumed (a base no overlay builds is reviewed as it is; a Component's
+    files only through an overlay). Without kubectl, the raw objects as they are."""
+    tree = tree or filesystem_tree(walked, base)
+    plan = plan_overlays(walked, tree)
+    skips = list(plan.skipped)
+    standalone = [o for o in raw if o.file not in plan.component_files]
+    if plan.tops and build is None:
+        skips += [
+            Skipped(path=d, reason="kustomize overlay not built: kubectl not found")
+            for d in plan.tops
+        ]
+    graphs: list[OverlayGraph] = []
+    if plan.tops and build is not None:
+        with tempfile.TemporaryDirectory(prefix="infra-architect-kustomize-") as scratch:
+            origins = _Origins(base.resolve(), raw, tree)
+            for index, directory in enumerate(plan.tops):
+                left = seconds_left() if seconds_left is not None else float(BUILD_SECONDS)
+                if left <= 0:
+                    skips.append(
+                        Skipped(path=directory, reason="not built: the --timeout was spent")
+                    )
+                    continue
+                wrapper = _wrapper(Path(scratch).resolve() / str(index), base / directory)
+                rendered, error = build(wrapper, left)
+                if rendered is None:
+                    skips.append(Skipped(path=directory, reason=f"kustomize build failed: {error}"))
+                    continue
+                try:
+                    rendered_objects = load_manifests(rendered, directory)
+                except (yaml.YAMLError, RecursionError):
+                    skips.append(Skipped(path=directory, reason="kustomize build is not YAML"))
+                    continue
+                objects = [origins.locate(o, directory, wrapper) for o in rendered_objects]
+                graphs.append(OverlayGraph(overlay=directory, objects=objects))
+            consumed, covered = origins.consumed, origins.covered
+    else:
+        consumed, covered = set(), set()
+    rest = [o for o in standalone if o.file not in consumed and (o.kind, o.name) not in covered]
+    if rest:
+        graphs.append(OverlayGraph(overlay=None, objects=rest))
+    return graphs, skips
+
+
+def _wrapper(directory: Path, overlay: Path) -> Path:
+    """A private kustomization naming ``overlay`` with origin annotations on, so the
+    build says which file each object comes from without a byte of the user's tree
+    changed. kustomize refuses an absolute resource path: it is named relative."""
+    directory.mkdir()
+    target = os.path.relpath(overlay.resolve(), directory)
+    document = {"resources": [target], "buildMetadata": ["originAnnotations"]}
+    (directory / "kustomization.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    return directory
+
+
+class _Origins:
+    """Where a rendered object comes from: the file its origin annotation names (when it
+    is one the review read, in the tree or in the repository over it) and the object in
+    it, or the overlay's kustomization; and which raw files and objects the builds
+    consumed, so they are not reviewed a second time on their own."""
+
+    def __init__(self, base: Path, raw: list[K8sObject], tree: Tree) -> None:
+        self.base = base
+        self.tree = tree
+        self.by_file: dict[str, list[K8sObject]] = {}
+        for obj in raw:
+            self.by_file.setdefault(obj.file, []).append(obj)
+        self.by_name = {(o.kind, o.name): o for o in raw}
+        self.consumed: set[str] = set()
+        self.covered: set[tuple[str, str]] = set()
+
+    def locate(self, obj: K8sObject, directory: str, wrapper: Path) -> K8sObject:
+        metadata = dict(obj.doc.get("metadata") or {})
+        annotations = dict(metadata.get("annotations") or {})
+        origin = annotations.pop(ORIGIN, None)
+        annotations["infra-architect/overlay"] = directory
+        doc = {**obj.doc, "metadata": {**metadata, "annotations": annotations}}
+        file = self._origin_file(origin, wrapper)
+        if file is not None:
+            self.consumed.add(file)
+            source = _same_object(obj, self._objects_of(file))
+            return K8sObject(file=file, line=source.line if source else 1, doc=doc)
+        source = self.by_name.get((obj.kind, obj.name))
+        if source is not None:  # a build without origins: matched by kind and name
+            self.covered.add((obj.kind, obj.name))
+            return K8sObject(file=source.file, line=source.line, doc=doc)
+        return K8sObject(file=f"{directory}/kustomization.yaml", line=1, doc=doc)
+
+    def _origin_file(self, origin: object, wrapper: Path) -> str | None:
+        if not isinstance(origin, str):
+            return None
+        parsed, error = parse_yaml(origin)
+        path = parsed.get("path") if isinstance(parsed, dict) and error is None else None
+        if not isinstance(path, str) or remote_reason(path) is not None:
+            return None
+        relative = Path(os.path.relpath(os.path.normpath(wrapper / path), self.base)).as_posix()
+        if relative in self.tree.files or relative in self.by_file:
+            return relative
+        if is_above(relative) and resolve(".", relative, self.tree.above) == relative:
+            return relative if self.tree.stays_inside(relative) else None
+        return None
+
+    def _objects_of(self, file: str) -> list[K8sObject]:
+        if file not in self.by_file:
+            text = self.tree.read_above(file) if is_above(file) else None
+            try:
+                self.by_file[file] = load_manifests(text, file) if text else []
+            except (yaml.YAMLError, RecursionError):
+                self.by_file[file] = []
+        return self.by_file[file]
+
+
+def _same_object(rendered: K8sObject, candidates: list[K8sObject]) -> K8sObject | None:
+    """The object of its origin file a rendered one comes from: same kind and name, else
+    the longest name it contains (namePrefix/nameSuffix), else the file's only one of
+    that kind."""
+    kind = [c for c in candidates if c.kind == rendered.kind]
+    named = [c for c in kind if c.name and c.name in rendered.name]
+    if named:
+        return max(named, key=lambda c: (c.name == rendered.name, len(c.name)))
+    return kind[0] if len(kind) == 1 else None

@@ -29,7 +29,7 @@ def preflight(tree: Path, limits: Limits = PREFLIGHT_LIMITS) -> list[Skipped]:
     if walked.stopped is not None:
         problems.append(Skipped(path=".", reason=f"walk stopped: {walked.stopped}"))
     _, refused = overlays(walked, filesystem_tree(walked, tree))
-    problems += refused
+    problems += [s for s in refused if not s.by_design]  # a Component is not built alone
     problems += _module_sources(walked)
     return sorted(problems, key=lambda s: (s.path, s.reason))
 

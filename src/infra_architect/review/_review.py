@@ -21,7 +21,12 @@ from infra_architect.catalog import PriceCatalog, load_catalog
 from infra_architect.cost import price_graph
 from infra_architect.iac import Budget, K8sObject, load_plan, plan_json
 from infra_architect.review._inventory import Link, Part, inventory
-from infra_architect.review._kustomize import Build, built_objects, filesystem_tree
+from infra_architect.review._kustomize import (
+    Build,
+    built_objects,
+    filesystem_tree,
+    repository_root,
+)
 from infra_architect.review._suppress import (
     Baseline,
     IgnoreFile,
@@ -162,17 +167,18 @@ def review(
     _workflows(walked, context, found)
     raw, k8s_skips = kubernetes_objects(walked)
     found.skipped += k8s_skips
-    objects, build_skips = built_objects(
+    graphs, build_skips = built_objects(
         walked,
         base,
         raw,
         build,
         seconds_left=lambda: budget - (clock() - start),
-        tree=filesystem_tree(walked, base),
+        tree=filesystem_tree(walked, base, repository_root(base)),
     )
     found.skipped += build_skips
-    if objects:
-        found.findings += run_rules(KubernetesGraph(objects), context, KUBERNETES_RULES)
+    for graph in graphs:  # each overlay alone: its policies cover only its workloads
+        findings = run_rules(KubernetesGraph(graph.objects), context, KUBERNETES_RULES)
+        found.findings += [_in_overlay(f, graph.overlay) for f in findings]
     inline, invalid = inline_suppressions({f.path: f.text for f in walked.files})
     reviewed = [
         _fate(f, inline, ignore, baseline)
@@ -185,7 +191,7 @@ def review(
         files_read=len(walked.files),
         terraform_roots=roots,
         resources=found.resources,
-        kubernetes_objects=len(objects),
+        kubernetes_objects=sum(len(g.objects) for g in graphs),
         findings=reviewed,
         skipped=sorted(set(found.skipped), key=lambda s: (s.path, s.reason)),
         stopped=walked.stopped,
@@ -310,6 +316,14 @@ def _via(finding: Finding, root: str) -> Finding:
     if inside:
         return finding
     return finding.model_copy(update={"message": f"{finding.message} (root module: {root})"})
+
+
+def _in_overlay(finding: Finding, overlay: str | None) -> Finding:
+    """A finding in a built overlay names it: a base built by two overlays is two
+    workloads, each reported (and suppressed or baselined) on its own."""
+    if overlay is None:
+        return finding
+    return finding.model_copy(update={"message": f"{finding.message} (overlay: {overlay})"})
 
 
 _TERRAFORM_BY_DESIGN = (
