@@ -16,7 +16,9 @@ from infra_architect.review._kustomize import (
     check_kustomization,
     kustomization_loads,
     overlays,
+    plan_overlays,
     remote_reason,
+    resolve,
 )
 from infra_architect.review._walk import join, parent
 
@@ -316,3 +318,72 @@ def test_loads_lists_each_field_where_it_is_named() -> None:
         ("crds[0]", "c.yaml", "file"),
         ("patches[0].path", "p.yaml", "file"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("directory", "relative", "above", "expected"),
+    [
+        (".", "../../base", 2, "../../base"),
+        (".", "../../../base", 2, None),
+        ("../../base", "../common", 2, "../../common"),
+        ("../../base", "d.yaml", 2, "../../base/d.yaml"),
+        ("a", "../../b", 1, "../b"),
+        ("a", "../../b", 0, None),
+        ("a/b", "../c", 0, "a/c"),
+    ],
+)
+def test_resolve_climbs_no_further_than_the_repository(
+    directory: str, relative: str, above: int, expected: str | None
+) -> None:
+    assert resolve(directory, relative, above) == expected
+    if above == 0:
+        assert resolve(directory, relative) == join(directory, relative)
+
+
+def test_a_component_is_not_built_alone_and_its_files_are_no_objects_of_their_own() -> None:
+    component = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+    walked, tree = _walk(
+        {
+            "base/kustomization.yaml": "resources: [d.yaml]\n",
+            "base/d.yaml": "kind: X\n",
+            "c/used/kustomization.yaml": component + "resources: [np.yaml]\n",
+            "c/used/np.yaml": "kind: NetworkPolicy\n",
+            "c/spare/kustomization.yaml": component + "resources: [np.yaml]\n",
+            "c/spare/np.yaml": "kind: NetworkPolicy\n",
+            "prod/kustomization.yaml": "resources: [../base]\ncomponents: [../c/used]\n",
+        }
+    )
+    plan = plan_overlays(walked, tree)
+    assert plan.tops == ["prod"]
+    assert [(s.path, s.reason, s.by_design) for s in plan.skipped] == [
+        (
+            "c/spare/kustomization.yaml",
+            "not built: a kustomize Component no overlay includes (not deployable on its own)",
+            True,
+        )
+    ]
+    assert plan.component_files == {"c/used/np.yaml", "c/spare/np.yaml"}
+
+
+def test_a_kustomization_above_is_checked_but_never_built_alone() -> None:
+    above = {
+        "../base": [Found(path="../base/kustomization.yaml", kind=Kind.KUSTOMIZATION,
+                          text="resources: [d.yaml]\n")],
+    }  # fmt: skip
+    base_tree = _tree({"kustomization.yaml": "resources: [../base]\n"})
+    tree = Tree(
+        files=base_tree.files,
+        kustomizations=base_tree.kustomizations,
+        stays_inside=lambda rel: True,
+        is_file=lambda rel: rel == "../base/d.yaml",
+        above=1,
+        kustomizations_above=lambda d: above.get(d, []),
+    )
+    walked = Walk(files=list(tree.files.values()), skipped=[])
+    plan = plan_overlays(walked, tree)
+    assert plan.tops == ["."]
+    assert plan.skipped == []
+    # the same overlay with nothing above it allowed is refused
+    tops, skips = overlays(walked, base_tree)
+    assert tops == []
+    assert skips[0].reason == "not built: resources[0]: ../base leaves the reviewed tree"
