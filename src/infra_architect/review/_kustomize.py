@@ -51,7 +51,8 @@ from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, par
 BUILD_SECONDS = 60
 
 Build = Callable[[Path, float], tuple[str | None, str]]
-"""(directory, seconds allowed) → (rendered YAML, or None and the error)."""
+"""(directory, seconds allowed) → (rendered YAML, or None and the error). The directory
+is review's private wrapper naming the overlay (see ``_wrapper``), never the user's tree."""
 
 # Fields with nothing kustomize loads (names, labels, selectors, inline values).
 _INERT = frozenset(
