@@ -32,4 +32,4 @@ def test_a_repository_gives_exactly_its_expected_findings(cause: str) -> None:
 
 
 def test_every_cause_has_a_fixture() -> None:
-    assert CAUSES == ["disabled_module", "try_replica"]
+    assert CAUSES == ["disabled_module", "exclusive_count", "try_replica"]
