@@ -24,6 +24,7 @@ from infra_architect.iac._tf_graph import (
 from infra_architect.iac._tf_resources import (
     DATA_STORES,
     ENTRY_POINTS,
+    coexist,
     is_read_replica,
     nested,
     value,
@@ -56,6 +57,7 @@ __all__ = [
     "Workflow",
     "WorkflowGraph",
     "blocks",
+    "coexist",
     "containers",
     "expressions",
     "flowing_contexts",

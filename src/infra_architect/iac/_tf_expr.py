@@ -120,6 +120,10 @@ class _Walker:
         self.source = source
         self.resolve = resolve
         self.budget = budget
+        self.failures = 0
+        """Lookups that failed on a known value (a missing key or attribute, an index
+        past the end): an error in Terraform, which ``try`` and ``can`` catch. Counted
+        here, never returned, so an error cannot leave the expression as a value."""
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8")
@@ -398,7 +402,9 @@ class _Walker:
             return UNKNOWN
         if step.type == "get_attr":
             name = self.text(step.named_children[0])
-            return current.get(name, UNKNOWN) if isinstance(current, dict) else UNKNOWN
+            if isinstance(current, dict) and name in current:
+                return current[name]
+            return self._failed()
         if step.type in ("index", "legacy_index"):
             inner = next((c for c in step.named_children[0].named_children
                           if c.type == "expression"), None)  # fmt: skip
@@ -409,11 +415,17 @@ class _Walker:
                 key = self.value(inner, scope, depth)
             if isinstance(key, float) and key.is_integer():
                 key = int(key)
+            if isinstance(key, Unknown):
+                return UNKNOWN
             if isinstance(current, list) and isinstance(key, int) and 0 <= key < len(current):
                 return current[key]
             if isinstance(current, dict) and isinstance(key, str | int):
-                return current.get(str(key), UNKNOWN)
-            return UNKNOWN
+                return current[str(key)] if str(key) in current else self._failed()
+            return self._failed()
+        return UNKNOWN
+
+    def _failed(self) -> Unknown:
+        self.failures += 1
         return UNKNOWN
 
     def splat(
@@ -509,11 +521,9 @@ class _Walker:
             c.type == "ellipsis" for c in arguments.named_children
         )
         if name == "try":
-            for argument in nodes:
-                value = self.value(argument, scope, depth)
-                if _known(value):
-                    return value
-            return UNKNOWN
+            return self.attempt(nodes, scope, depth)
+        if name == "can":
+            return self.can(nodes, scope, depth)
         function = FUNCTIONS.get(name)
         if function is None:
             return UNKNOWN  # provider::…, impure or not modelled: never guessed
@@ -532,6 +542,32 @@ class _Walker:
         if _number(result):
             return bounded_number(result)  # type: ignore[arg-type]
         return self.budget.admit(result)
+
+    def attempt(self, nodes: Sequence[Node], scope: dict[str, object], depth: int) -> object:
+        """``try``: the first argument evaluated without an error. An argument unknown
+        here may still fail or succeed in Terraform, so the result is unknown, never the
+        fallback after it: ``try(var.source_db, null)`` is not null when the variable
+        has no value here."""
+        before = self.failures
+        for argument in nodes:
+            self.failures = before
+            value = self.value(argument, scope, depth)
+            if self.failures == before:
+                return value if _known(value) else UNKNOWN
+        self.failures = before + 1  # every argument failed: so does the call
+        return UNKNOWN
+
+    def can(self, nodes: Sequence[Node], scope: dict[str, object], depth: int) -> object:
+        """``can``: whether its argument evaluates without an error; unknown when the
+        argument is unknown here (it may fail once known)."""
+        if len(nodes) != 1:
+            return UNKNOWN
+        before = self.failures
+        value = self.value(nodes[0], scope, depth)
+        failed, self.failures = self.failures > before, before
+        if failed:
+            return False
+        return True if _known(value) else UNKNOWN
 
 
 def _bind(
@@ -935,5 +971,4 @@ FUNCTIONS: dict[str, Function] = {
     "endswith": _strict(lambda v: _text(v[0]).endswith(_text(v[1]))),
     "format": _strict(_format),
     "jsonencode": _strict(_jsonencode),
-    "can": lambda v: True if all(_known(x) for x in v) else UNKNOWN,
 }

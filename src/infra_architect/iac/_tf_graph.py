@@ -224,6 +224,8 @@ class TerraformGraph:
     def references(self, raw: object, scope: Scope, depth: int = 0) -> set[str]:
         """Addresses of the resources an attribute refers to, through variables, locals
         and module outputs."""
+        if depth == 0:  # what a note says when no subject does (as for :meth:`value`)
+            self.budget.fallback = f"{scope.where}: {scope.path or 'root module'}"
         if depth > MAX_REFERENCES or self.budget.expired():
             return set()
         if isinstance(raw, list):
@@ -413,17 +415,30 @@ def _load_scope(graph: TerraformGraph, scope: Scope, base: Path, depth: int) -> 
         for name, body in _labelled(parsed.document.get("module")):
             calls.append((name, body))
             scope.origins[f"module.{name}"] = f"{rel}:{_line(body)}"
-    # Resources whose count is statically 0 do not exist.
     for resource in resources:
         with graph.budget.subject(f"{resource.file}:{resource.line}: {resource.address}"):
-            absent = graph.value(resource.body.get("count", 1), scope) == 0
-        if not absent:
-            graph.resources.append(resource)
+            if not _no_instances(graph, resource.body, scope):
+                graph.resources.append(resource)
     for name, body in calls:
+        with graph.budget.subject(f"{scope.origins[f'module.{name}']}: module.{name}"):
+            if _no_instances(graph, body, scope):
+                continue  # none of its resources exist: nothing of it is reviewed
         child = _module_scope(graph, scope, name, body)
         if child is not None:
             scope.modules[name] = child
             _load_scope(graph, child, base, depth + 1)
+
+
+def _no_instances(graph: TerraformGraph, body: Mapping[str, object], scope: Scope) -> bool:
+    """Whether a resource or module block statically has no instance: ``count`` 0, or
+    ``for_each`` an empty map or set (``create ? 1 : 0`` with ``create`` false). An
+    unknown count or for_each may have instances: the block is kept."""
+    if "count" in body and graph.value(body["count"], scope) == 0:
+        return True
+    if "for_each" in body:
+        each = graph.value(body["for_each"], scope)
+        return isinstance(each, list | dict) and not each
+    return False
 
 
 def _load_document(

@@ -34,6 +34,7 @@ from infra_architect.rules.terraform import (
     ia_tf_010_public_database,
     ia_tf_011_replicas_one_az,
     ia_tf_012_no_symptom_alarm,
+    ia_tf_013_open_admin_port,
 )
 from infra_architect.rules.workflows import (
     ia_ci_001_no_rollback,
@@ -82,6 +83,7 @@ TERRAFORM_RULES = registry(
     ia_tf_010_public_database,
     ia_tf_011_replicas_one_az,
     ia_tf_012_no_symptom_alarm,
+    ia_tf_013_open_admin_port,
 )
 
 

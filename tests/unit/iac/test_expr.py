@@ -43,7 +43,12 @@ def _resolve(word: str, name: str, _depth: int = 0) -> object:
         ("keys(var.m)", ["a", "b"]),
         ('coalesce(var.none, "x")', "x"),
         ("var.n > 2 && var.on", True),
-        ('try(aws_s3_bucket.b.arn, "fallback")', "fallback"),
+        ('try(var.m.z, "fallback")', "fallback"),
+        ('try(var.m["z"], var.l[7], var.none.a, "last")', "last"),
+        ('try(var.m.a, "fallback")', "x"),
+        ("try(try(var.m.z), 2)", 2),
+        ("can(var.m.z)", False),
+        ("can(var.l[1])", True),
         ('concat(var.l, ["r"])', ["p", "q", "p", "r"]),
         ("length([aws_subnet.a.id, aws_subnet.b.id])", 2),
         ("var.n > 2 ? 1 : aws_instance.x.count", 1),
@@ -66,6 +71,15 @@ def test_static_values(expression: str, expected: object) -> None:
         "upper(aws_instance.a.id)",
         "timestamp()",
         "var.n +",
+        # known only at plan time: may fail or not there, so neither the fallback...
+        'try(aws_s3_bucket.b.arn, "fallback")',
+        "try(var.missing, null)",
+        "try(var.missing.a, var.m.z, 1)",
+        "try([var.n, data.aws_vpc.this.id], [])",
+        # ...nor an answer from `can`
+        "can(var.missing)",
+        "can(data.aws_vpc.this.id)",
+        "can(var.m[var.missing])",
     ],
 )
 def test_dynamic_values_are_unknown(expression: str) -> None:

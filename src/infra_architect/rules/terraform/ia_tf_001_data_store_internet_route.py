@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from infra_architect.iac import DATA_STORES, Resource, TerraformGraph, nested
+from infra_architect.iac import DATA_STORES, Resource, TerraformGraph, coexist, nested
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
 from infra_architect.rules.terraform._helpers import finding
 
@@ -31,48 +31,86 @@ _SUBNET_GROUPS = {
 _DEFAULT = ("0.0.0.0/0", "::/0")
 
 
-def _internet_tables(graph: TerraformGraph) -> set[str]:
-    gateways = {r.address for r in graph.of_type("aws_internet_gateway")}
-    tables: set[str] = set()
+def _internet_tables(graph: TerraformGraph) -> dict[str, list[list[Resource]]]:
+    """Route tables with a route to an internet gateway, each with the resources that
+    make it so (the route or the table, and the gateway)."""
+    gateways = {r.address: r for r in graph.of_type("aws_internet_gateway")}
+    tables: dict[str, list[list[Resource]]] = {}
     for route in graph.of_type("aws_route"):
-        target = graph.references(route.get("gateway_id"), route.scope)
-        if target & gateways:
-            tables |= graph.references(route.get("route_table_id"), route.scope)
+        for gateway in sorted(graph.references(route.get("gateway_id"), route.scope)):
+            if gateway in gateways:
+                for address in graph.references(route.get("route_table_id"), route.scope):
+                    tables.setdefault(address, []).append([route, gateways[gateway]])
     for table in graph.of_type("aws_route_table"):
         for block in nested(table, "route"):
-            if graph.references(block.get("gateway_id"), table.scope) & gateways:
-                tables.add(table.address)
+            for gateway in sorted(graph.references(block.get("gateway_id"), table.scope)):
+                if gateway in gateways:
+                    tables.setdefault(table.address, []).append([table, gateways[gateway]])
     return tables
 
 
-def _subnets(graph: TerraformGraph, store_type: str, store: Resource) -> set[str]:
+def _subnets(graph: TerraformGraph, store_type: str, store: Resource) -> dict[str, list[Resource]]:
+    """The store's subnets, each with the subnet group that places the store there."""
     if store_type in ("aws_opensearch_domain", "aws_elasticsearch_domain"):
-        found: set[str] = set()
+        found: dict[str, list[Resource]] = {}
         for block in nested(store, "vpc_options"):
-            found |= graph.references(block.get("subnet_ids"), store.scope)
+            for subnet in graph.references(block.get("subnet_ids"), store.scope):
+                found[subnet] = []
         return found
     groups = graph.references(store.get(_SUBNET_GROUPS[store_type]), store.scope)
-    subnets: set[str] = set()
-    for address in groups:
+    subnets: dict[str, list[Resource]] = {}
+    for address in sorted(groups):
         group = graph.by_address(address)
         if group is not None:
-            subnets |= graph.references(group.get("subnet_ids"), group.scope)
+            for subnet in graph.references(group.get("subnet_ids"), group.scope):
+                subnets.setdefault(subnet, [group])
     return subnets
+
+
+def _routes(graph: TerraformGraph) -> dict[str, list[tuple[str, list[Resource]]]]:
+    """Subnets associated with an internet-routed table: (the table, the resources that
+    route the subnet there: association, route or table, gateway), tables in order."""
+    tables = _internet_tables(graph)
+    routed: dict[str, list[tuple[str, list[Resource]]]] = {}
+    for association in graph.of_type("aws_route_table_association"):
+        hit = graph.references(association.get("route_table_id"), association.scope)
+        for table in sorted(hit & tables.keys()):
+            for subnet in graph.references(association.get("subnet_id"), association.scope):
+                for evidence in tables[table]:
+                    routed.setdefault(subnet, []).append((table, [association, *evidence]))
+    return routed
+
+
+def _table(
+    graph: TerraformGraph,
+    store: Resource,
+    subnet: str,
+    via: list[Resource],
+    routes: list[tuple[str, list[Resource]]],
+) -> str | None:
+    """The first internet-routed table of ``subnet`` whose route can exist together
+    with the store, its subnet group and the subnet (resources switched on by opposite
+    answers to one test never do)."""
+    placed = [store, *via]
+    resource = graph.by_address(subnet)
+    if resource is not None:
+        placed.append(resource)
+    return next((table for table, chain in routes if coexist(*placed, *chain)), None)
 
 
 def check(graph: TerraformGraph, context: RuleContext) -> Iterator[Finding]:
     del context
-    tables = _internet_tables(graph)
-    if not tables:
+    routed = _routes(graph)
+    if not routed:
         return
-    routed: dict[str, str] = {}
-    for association in graph.of_type("aws_route_table_association"):
-        hit = graph.references(association.get("route_table_id"), association.scope) & tables
-        if hit:
-            for subnet in graph.references(association.get("subnet_id"), association.scope):
-                routed[subnet] = sorted(hit)[0]
     for store in graph.of_type(*DATA_STORES):
-        exposed = sorted(s for s in _subnets(graph, store.type, store) if s in routed)
+        tables: dict[str, str] = {}
+        for subnet, via in sorted(_subnets(graph, store.type, store).items()):
+            if subnet in routed:
+                table = _table(graph, store, subnet, via, routed[subnet])
+                if table is not None:
+                    tables[subnet] = table
+        exposed = sorted(tables)
         if exposed:
             open_groups = _open_groups(graph, store)
             admitted = (
@@ -85,9 +123,9 @@ def check(graph: TerraformGraph, context: RuleContext) -> Iterator[Finding]:
                 META,
                 store,
                 f"{store.address} is placed in {', '.join(exposed)}, routed to an internet "
-                f"gateway by {routed[exposed[0]]}{admitted}",
+                f"gateway by {tables[exposed[0]]}{admitted}",
                 *exposed,
-                routed[exposed[0]],
+                tables[exposed[0]],
                 *open_groups,
             )
 
