@@ -45,6 +45,8 @@ def render_review(console: Console, report: ReviewReport, fail_on: str) -> None:
     active = sorted(report.active, key=lambda r: (-r.finding.severity.rank, r.finding.file))
     if active:
         _print_findings(console, active, fail_on)
+    elif report.checked_nothing:
+        console.print(Text("no findings, because nothing was checked", style="yellow"))
     elif report.incomplete:
         console.print(Text("no findings in what was read", style="yellow"))
     else:
@@ -64,6 +66,13 @@ def render_review(console: Console, report: ReviewReport, fail_on: str) -> None:
         console.print(Text(f"walk stopped: {printable(report.stopped)}", style="yellow"))
     for s in report.unread:
         console.print(Text(f"not read {printable(s.path)}: {printable(s.reason)}", style="yellow"))
+    if report.nothing_checked:
+        console.print(
+            Text(
+                f"NOT A PASS: {report.nothing_checked} (exit 3; --allow-incomplete to accept)",
+                style="bold red",
+            )
+        )
     if report.incomplete:
         console.print(
             Text(

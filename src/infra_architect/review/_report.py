@@ -146,6 +146,7 @@ def _summary(report: ReviewReport) -> dict[str, object]:
         "skipped": len(report.skipped),
         "unread": len(report.unread),
         "incomplete": report.incomplete,
+        "checked_nothing": report.checked_nothing,
     }
 
 
@@ -241,12 +242,17 @@ def _invocation(report: ReviewReport) -> dict[str, object]:
     scanning shows it as a failed analysis), each unread item an error notification, each
     item left out by design a note."""
     notes: list[dict[str, object]] = []
+    if report.nothing_checked:
+        notes.append(_notification("error", "nothing-checked", report.nothing_checked))
     if report.stopped:
         notes.append(_notification("error", "walk-stopped", f"the walk stopped: {report.stopped}"))
     for s in report.skipped:
         kind = ("note", "left-out") if s.by_design else ("error", "not-read")
         notes.append(_notification(*kind, f"{s.path}: {s.reason}"))
-    return {"executionSuccessful": not report.incomplete, "toolExecutionNotifications": notes}
+    return {
+        "executionSuccessful": not (report.incomplete or report.checked_nothing),
+        "toolExecutionNotifications": notes,
+    }
 
 
 def _notification(level: str, descriptor: str, text: str) -> dict[str, object]:
@@ -295,6 +301,11 @@ def report_markdown(report: ReviewReport) -> str:
             f"{markdown_text(r.finding.message)} | {markdown_text(r.finding.remediation)} |"
             for r in sorted(report.active, key=lambda r: (-r.finding.severity.rank, r.finding.file))
         ]
+    elif report.nothing_checked:
+        lines.append(
+            f"> **Not a pass**: {report.nothing_checked}. What was left out is listed "
+            "under *Left out by design*."
+        )
     else:
         lines.append("No findings.")
     if report.parts:

@@ -97,7 +97,8 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     Exit 2: bad input (an unknown --rule or --skip-rule id too). Exit 3: the review is
     incomplete (a file not read: not UTF-8, over --max-file-mb, not parsable, a symlink
     out of the tree; a kustomize overlay not built: refused, failed or no kubectl; the
-    walk stopped at --max-files, the depth limit or --timeout), whatever the findings;
+    walk stopped at --max-files, the depth limit or --timeout; or nothing checked at all:
+    no Terraform resource, Kubernetes object or workflow read), whatever the findings;
     the report lists what and why, --allow-incomplete accepts it. Left out by design,
     listed but not failing: kustomize patches (reviewed through their overlay), Helm
     templates, remote and out-of-tree Terraform modules.
@@ -160,9 +161,10 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
 def _exit_code(
     report: ReviewReport, fail_on: str, allow_incomplete: bool, *, wrote_baseline: bool
 ) -> int:
-    """Incomplete beats everything (a baseline of part of the tree is still part); then
-    recording a baseline succeeds whatever it recorded; then --fail-on decides."""
-    if report.incomplete and not allow_incomplete:
+    """Incomplete, or nothing checked at all, beats everything (a baseline of part of
+    the tree is still part); then recording a baseline succeeds whatever it recorded;
+    then --fail-on decides."""
+    if (report.incomplete or report.checked_nothing) and not allow_incomplete:
         return EXIT_INCOMPLETE
     if wrote_baseline:
         return 0
