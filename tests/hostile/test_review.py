@@ -360,6 +360,8 @@ def test_left_out_by_design_does_not_fail_the_gate(sandbox: Sandbox) -> None:
         {
             "chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\ndata: {{ .Values.x }}\n",
             "infra/main.tf": 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n',
+            # something checked: a tree of only left-out files is "nothing checked" (exit 3)
+            "k8s/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n",
         },
     )
     # a link out of the tree to a file of a kind review never reads loses nothing

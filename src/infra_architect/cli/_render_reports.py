@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -17,7 +19,7 @@ from infra_architect.cli._tables import titled_table as _table
 
 if TYPE_CHECKING:
     from infra_architect.cost import Explanation, TerraformCost
-    from infra_architect.review import ReviewReport
+    from infra_architect.review import Reviewed, ReviewReport
     from infra_architect.validate import ValidationReport
 
 
@@ -42,19 +44,9 @@ def render_review(console: Console, report: ReviewReport, fail_on: str) -> None:
     )
     active = sorted(report.active, key=lambda r: (-r.finding.severity.rank, r.finding.file))
     if active:
-        table = _table(f"{len(active)} findings", f"fails on {fail_on} and above")
-        for column in ("severity", "rule", "where", "finding", "fix"):
-            table.add_column(column, overflow="fold")
-        for r in active:
-            f = r.finding
-            table.add_row(
-                Text(f.severity.value, style=_REVIEW_STYLE[f.severity.value]),
-                *(
-                    Text(printable(cell))
-                    for cell in (f.rule_id, f"{f.file}:{f.line}", f.message, f.remediation)
-                ),
-            )
-        console.print(table)
+        _print_findings(console, active, fail_on)
+    elif report.checked_nothing:
+        console.print(Text("no findings, because nothing was checked", style="yellow"))
     elif report.incomplete:
         console.print(Text("no findings in what was read", style="yellow"))
     else:
@@ -74,6 +66,13 @@ def render_review(console: Console, report: ReviewReport, fail_on: str) -> None:
         console.print(Text(f"walk stopped: {printable(report.stopped)}", style="yellow"))
     for s in report.unread:
         console.print(Text(f"not read {printable(s.path)}: {printable(s.reason)}", style="yellow"))
+    if report.nothing_checked:
+        console.print(
+            Text(
+                f"NOT A PASS: {report.nothing_checked} (exit 3; --allow-incomplete to accept)",
+                style="bold red",
+            )
+        )
     if report.incomplete:
         console.print(
             Text(
@@ -84,6 +83,49 @@ def render_review(console: Console, report: ReviewReport, fail_on: str) -> None:
                 style="bold red",
             )
         )
+
+
+# What the table needs besides the location column: severity and rule unbroken, the
+# finding and the fix at least 16 cells wide each, borders and padding.
+_BESIDE_WHERE = 8 + 10 + 16 + 16 + 16
+
+
+def _print_findings(console: Console, active: list[Reviewed], fail_on: str) -> None:
+    """The findings as a table whose location column is never folded (a path split
+    across lines cannot be copied, grepped or clicked). When the longest location leaves
+    too little room for the rest, one block per finding instead: the location whole on
+    its own line (longer than the terminal, it runs on rather than breaks), then the
+    finding and the fix."""
+    where = [printable(f"{r.finding.file}:{r.finding.line}") for r in active]
+    longest = max(cell_len(w) for w in where)
+    if longest + _BESIDE_WHERE > console.width:
+        console.print(Text(f"{len(active)} findings (fails on {fail_on} and above)", style="bold"))
+        for r, location in zip(active, where, strict=True):
+            f = r.finding
+            head = Text(f.severity.value, style=_REVIEW_STYLE[f.severity.value])
+            head.append(f" {printable(f.rule_id)} {location}")
+            console.print(head, soft_wrap=True)
+            console.print(Padding(Text(printable(f.message)), (0, 0, 0, 2), expand=False))
+            console.print(
+                Padding(Text(f"fix: {printable(f.remediation)}"), (0, 0, 1, 2), expand=False)
+            )
+        return
+    table = _table(f"{len(active)} findings", f"fails on {fail_on} and above")
+    table.add_column("severity", no_wrap=True)
+    table.add_column("rule", no_wrap=True)
+    table.add_column("where", no_wrap=True, min_width=longest)
+    table.add_column("finding", overflow="fold", ratio=1)
+    table.add_column("fix", overflow="fold", ratio=1)
+    for r, location in zip(active, where, strict=True):
+        f = r.finding
+        table.add_row(
+            Text(f.severity.value, style=_REVIEW_STYLE[f.severity.value]),
+            Text(printable(f.rule_id)),
+            Text(location),
+            Text(printable(f.message)),
+            Text(printable(f.remediation)),
+        )
+    console.print(table)
 
 
 def render_validation(console: Console, report: ValidationReport) -> None:

@@ -74,6 +74,11 @@ class Workflow:
     """``workflow_dispatch`` and ``workflow_call`` inputs by name: their type."""
     variables: dict[str, str] = field(default_factory=dict)
     """The workflow's own ``env:`` by name."""
+    push_branches: tuple[str, ...] | None = None
+    """``on.push.branches`` patterns; None when a push to any branch triggers it (or it
+    is not triggered by push at all: see ``triggers``)."""
+    push_tags: tuple[str, ...] = ()
+    """``on.push.tags`` patterns."""
 
     def steps(self) -> Iterator[Step]:
         for job in self.jobs:
@@ -116,6 +121,14 @@ def _triggers(node: yaml.Node | None) -> tuple[str, ...]:
     if isinstance(node, yaml.SequenceNode):
         return tuple(str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode))
     return tuple(_mapping(node))
+
+
+def _push_filter(node: yaml.Node | None, key: str) -> tuple[str, ...] | None:
+    """``on.push.<key>`` as patterns; None when the filter is absent."""
+    value = _mapping(_mapping(node).get("push", (None, None))[1]).get(key, (None, None))[1]
+    if value is None:
+        return None
+    return _triggers(value) if not isinstance(value, yaml.MappingNode) else ()
 
 
 def _inputs(node: yaml.Node | None) -> dict[str, str]:
@@ -201,4 +214,6 @@ def load_workflow(text: str, file: str) -> Workflow:
         triggers=_triggers(on),
         inputs=_inputs(on),
         variables=_scalars(top.get("env", (None, None))[1]),
+        push_branches=_push_filter(on, "branches"),
+        push_tags=_push_filter(on, "tags") or (),
     )

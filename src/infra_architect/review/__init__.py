@@ -4,7 +4,13 @@ reasons and a baseline let a legacy repository fail only on new findings."""
 
 from infra_architect.review._kustomize import kubectl_build
 from infra_architect.review._preflight import preflight
-from infra_architect.review._report import report_json, report_markdown, report_sarif
+from infra_architect.review._report import (
+    report_json,
+    report_markdown,
+    report_sarif,
+    repository_prefix,
+    rule_tags,
+)
 from infra_architect.review._review import (
     Reviewed,
     ReviewReport,
@@ -51,7 +57,9 @@ __all__ = [
     "report_json",
     "report_markdown",
     "report_sarif",
+    "repository_prefix",
     "review",
+    "rule_tags",
     "terraform_roots",
     "walk",
 ]

@@ -9,6 +9,7 @@ reviewed tree are escaped for each format (``_display``); JSON keeps them exact.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from infra_architect import __version__
 from infra_architect._display import markdown_code, markdown_text, printable, sarif_uri
@@ -32,6 +33,62 @@ _SECURITY_SEVERITY = {
     Severity.MEDIUM: "5.5",
     Severity.LOW: "2.0",
 }
+
+
+# GitHub files a result under Security only when its rule is tagged "security"; the rest
+# are reliability (availability, recovery, rollout) checks. A rule missing here fails
+# tests/review (test_every_rule_is_tagged): each new rule is classified on purpose.
+SECURITY_RULES = frozenset(
+    {
+        "IA-TF-001",  # data store reachable from the internet
+        "IA-TF-002",  # hard-coded secret
+        "IA-TF-003",  # wildcard IAM
+        "IA-TF-008",  # unencrypted storage
+        "IA-TF-010",  # publicly accessible database
+        "IA-K8S-003",  # no NetworkPolicy
+        "IA-K8S-004",  # secret value in a manifest
+        "IA-K8S-005",  # privileged or root container
+        "IA-CI-002",  # plaintext secret in a workflow
+        "IA-CI-003",  # script injection
+    }
+)
+RELIABILITY_RULES = frozenset(
+    {
+        "IA-TF-004",
+        "IA-TF-005",
+        "IA-TF-006",
+        "IA-TF-007",
+        "IA-TF-009",
+        "IA-TF-011",
+        "IA-TF-012",
+        "IA-K8S-001",
+        "IA-K8S-002",
+        "IA-K8S-006",
+        "IA-CI-001",
+    }
+)
+
+
+def rule_tags(rule_id: str) -> list[str]:
+    """The SARIF tags of a rule: "infrastructure", then "security" or "reliability"."""
+    if rule_id in SECURITY_RULES:
+        return ["infrastructure", "security"]
+    if rule_id in RELIABILITY_RULES:
+        return ["infrastructure", "reliability"]
+    return ["infrastructure"]
+
+
+def repository_prefix(root: Path) -> str:
+    """Where the reviewed root sits in its git repository ("" at the repository's root or
+    outside any): found by the nearest ``.git`` (directory, or file in a worktree or
+    submodule) at or above it. Only existence is checked; nothing above the reviewed
+    root is read. GitHub code scanning places a result by its path from the repository
+    root, so SARIF paths carry this prefix."""
+    base = root.resolve()
+    for directory in (base, *base.parents):
+        if (directory / ".git").exists():
+            return "" if directory == base else base.relative_to(directory).as_posix()
+    return ""
 
 
 def report_json(report: ReviewReport) -> str:
@@ -89,12 +146,17 @@ def _summary(report: ReviewReport) -> dict[str, object]:
         "skipped": len(report.skipped),
         "unread": len(report.unread),
         "incomplete": report.incomplete,
+        "checked_nothing": report.checked_nothing,
     }
 
 
-def report_sarif(report: ReviewReport) -> str:
-    """SARIF 2.1.0: one run, every rule described, suppressed findings carried with
-    their justification, baselined ones marked unchanged."""
+def report_sarif(report: ReviewReport, prefix: str | None = None) -> str:
+    """SARIF 2.1.0: one run, every rule described (security-severity and tags for GitHub),
+    suppressed findings carried with their justification, baselined ones marked
+    unchanged. Paths are from the repository root: ``prefix`` (the reviewed root's path
+    in its repository) is found from ``.git`` above the reviewed root when not given."""
+    if prefix is None:
+        prefix = repository_prefix(Path(report.root))
     rules = [
         {
             "id": rule.meta.id,
@@ -108,7 +170,7 @@ def report_sarif(report: ReviewReport) -> str:
             "defaultConfiguration": {"level": _LEVEL[rule.meta.severity]},
             "properties": {
                 "security-severity": _SECURITY_SEVERITY[rule.meta.severity],
-                "tags": ["infrastructure", "architecture"],
+                "tags": rule_tags(rule.meta.id),
             },
         }
         for rule in ALL_RULES
@@ -124,7 +186,10 @@ def report_sarif(report: ReviewReport) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": sarif_uri(f.file), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {
+                            "uri": sarif_uri(f"{prefix}/{f.file}" if prefix else f.file),
+                            "uriBaseId": "%SRCROOT%",
+                        },
                         "region": {"startLine": max(f.line, 1)},
                     },
                     "logicalLocations": [
@@ -156,7 +221,13 @@ def report_sarif(report: ReviewReport) -> str:
                         "rules": rules,
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "reviewed root"}}},
+                "originalUriBaseIds": {
+                    "%SRCROOT%": {
+                        "description": {
+                            "text": "the repository root (the reviewed root when not in one)"
+                        }
+                    }
+                },
                 "invocations": [_invocation(report)],
                 "results": results,
                 "columnKind": "unicodeCodePoints",
@@ -171,12 +242,17 @@ def _invocation(report: ReviewReport) -> dict[str, object]:
     scanning shows it as a failed analysis), each unread item an error notification, each
     item left out by design a note."""
     notes: list[dict[str, object]] = []
+    if report.nothing_checked:
+        notes.append(_notification("error", "nothing-checked", report.nothing_checked))
     if report.stopped:
         notes.append(_notification("error", "walk-stopped", f"the walk stopped: {report.stopped}"))
     for s in report.skipped:
         kind = ("note", "left-out") if s.by_design else ("error", "not-read")
         notes.append(_notification(*kind, f"{s.path}: {s.reason}"))
-    return {"executionSuccessful": not report.incomplete, "toolExecutionNotifications": notes}
+    return {
+        "executionSuccessful": not (report.incomplete or report.checked_nothing),
+        "toolExecutionNotifications": notes,
+    }
 
 
 def _notification(level: str, descriptor: str, text: str) -> dict[str, object]:
@@ -225,6 +301,11 @@ def report_markdown(report: ReviewReport) -> str:
             f"{markdown_text(r.finding.message)} | {markdown_text(r.finding.remediation)} |"
             for r in sorted(report.active, key=lambda r: (-r.finding.severity.rank, r.finding.file))
         ]
+    elif report.nothing_checked:
+        lines.append(
+            f"> **Not a pass**: {report.nothing_checked}. What was left out is listed "
+            "under *Left out by design*."
+        )
     else:
         lines.append("No findings.")
     if report.parts:

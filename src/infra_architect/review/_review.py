@@ -100,6 +100,7 @@ class ReviewReport(BaseModel):
     costs: list[RootCost] = Field(default_factory=list)
     region: str = "us-east-1"
     prices_as_of: str = ""
+    workflows: int = 0
 
     @property
     def active(self) -> list[Reviewed]:
@@ -115,6 +116,30 @@ class ReviewReport(BaseModel):
         """Whether anything could not be read, or the walk stopped at a limit: the
         findings then cover only part of the tree, and a gate must not pass."""
         return self.stopped is not None or bool(self.unread)
+
+    @property
+    def checked_nothing(self) -> bool:
+        """Whether nothing a rule checks was read (no Terraform resource, Kubernetes
+        object or workflow): a Terragrunt-only tree, a Helm chart not rendered, an empty
+        directory. "No findings" then means nothing, and a gate must not pass on it. An
+        incomplete review already says so (and why): this is the complete one."""
+        empty = self.resources == 0 and self.kubernetes_objects == 0 and self.workflows == 0
+        return empty and not self.incomplete
+
+    @property
+    def nothing_checked(self) -> str | None:
+        """What was read when nothing was checked (None when something was)."""
+        if not self.checked_nothing:
+            return None
+        if self.files_read == 0:
+            return (
+                "0 files of a kind we read (Terraform .tf, plan JSON, Kubernetes YAML, "
+                "kustomizations, GitHub workflows): nothing was checked"
+            )
+        return (
+            f"{self.files_read} files read, with no Terraform resource, Kubernetes object "
+            "or GitHub workflow in them: nothing was checked"
+        )
 
     def fails(self, level: Severity | None) -> bool:
         """Whether an active finding reaches ``level`` (None: never fail)."""
@@ -195,6 +220,7 @@ def review(
         findings=reviewed,
         skipped=sorted(set(found.skipped), key=lambda s: (s.path, s.reason)),
         stopped=walked.stopped,
+        workflows=sum(1 for f in walked.files if f.kind is Kind.WORKFLOW),
         invalid_suppressions=invalid,
         seconds=round(clock() - start, 3),
         parts=found.parts,
@@ -429,7 +455,8 @@ def kubernetes_objects(walked: Walk) -> tuple[list[K8sObject], list[Skipped]]:
             else:
                 skipped.append(Skipped(path=found.path, reason=f"not YAML{where}"))
             continue
-        objects += [o for o in loaded if "apiVersion" in o.doc]
+        # A Helm Chart.yaml has an apiVersion but no kind: it is no Kubernetes object.
+        objects += [o for o in loaded if "apiVersion" in o.doc and "kind" in o.doc]
     return objects, skipped
 
 

@@ -71,6 +71,11 @@ class Walk(BaseModel):
     stopped: str | None = Field(default=None, description="Why the walk ended early.")
 
 
+TERRAGRUNT_FILE = "terragrunt.hcl"
+TERRAGRUNT_REASON = (
+    "Terragrunt configuration: not read (review the Terraform modules it calls, "
+    "or a plan: terraform show -json)"
+)
 IGNORED_DIRS = frozenset({".git", ".terraform", "node_modules", ".venv", "__pycache__"})
 
 
@@ -171,6 +176,9 @@ class _Walker:
         rel = _rel(path, self.base)
         kind = classify(rel)
         if kind is None:
+            if name == TERRAGRUNT_FILE:
+                # Named, so a Terragrunt tree is not reported as a clean, empty one.
+                self._skip(path, TERRAGRUNT_REASON, by_design=True)
             return
         if not stat.S_ISREG(info.st_mode):
             self._skip(path, f"{kind_of(info.st_mode).value}, not a regular file: not read")

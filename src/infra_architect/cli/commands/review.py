@@ -19,6 +19,7 @@ from infra_architect.review import (
     IGNORE_FILE,
     IgnoreFile,
     Limits,
+    ReviewReport,
     baseline_json,
     kubectl_build,
     read_baseline,
@@ -28,7 +29,7 @@ from infra_architect.review import (
     report_sarif,
     review,
 )
-from infra_architect.rules import Severity
+from infra_architect.rules import ALL_RULES, Severity
 
 app = command_app()
 
@@ -69,6 +70,14 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     max_file_mb: Annotated[float, typer.Option("--max-file-mb", min=0.001)] = 5.0,
     max_files: Annotated[int, typer.Option("--max-files", min=1)] = 50_000,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds.")] = 120.0,
+    only_rules: Annotated[
+        list[str] | None,
+        typer.Option("--rule", help="Report only this rule (repeatable)."),
+    ] = None,
+    skip_rules: Annotated[
+        list[str] | None,
+        typer.Option("--skip-rule", help="Do not report this rule (repeatable)."),
+    ] = None,
     allow_incomplete: Annotated[
         bool,
         typer.Option(
@@ -83,14 +92,19 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     guard generated output. Suppress with a reason (inline `# infra-architect:ignore ID --
     why`, or .infra-architect-ignore.yaml); adopt on a legacy repo with a baseline.
 
-    Exit 0: everything was read and no new finding reaches --fail-on. Exit 1: a new
-    finding reaches --fail-on. Exit 2: bad input. Exit 3: the review is incomplete (a file
-    not read: not UTF-8, over --max-file-mb, not parsable, a symlink out of the tree; a
-    kustomize overlay not built: refused, failed or no kubectl; the walk stopped at
-    --max-files, the depth limit or --timeout), whatever the findings; the report lists
-    what and why, --allow-incomplete accepts it. Left out by design, listed but not
-    failing: kustomize patches (reviewed through their overlay), Helm templates, remote
-    and out-of-tree Terraform modules."""
+    Exit 0: everything was read and no new finding reaches --fail-on, or
+    --write-baseline recorded the findings. Exit 1: a new finding reaches --fail-on.
+    Exit 2: bad input (an unknown --rule or --skip-rule id too). Exit 3: the review is
+    incomplete (a file not read: not UTF-8, over --max-file-mb, not parsable, a symlink
+    out of the tree; a kustomize overlay not built: refused, failed or no kubectl; the
+    walk stopped at --max-files, the depth limit or --timeout; or nothing checked at all:
+    no Terraform resource, Kubernetes object or workflow read), whatever the findings;
+    the report lists what and why, --allow-incomplete accepts it. Left out by design,
+    listed but not failing: kustomize patches (reviewed through their overlay), Helm
+    templates, remote and out-of-tree Terraform modules.
+
+    --rule ID reports only those rules, --skip-rule ID leaves rules out (both
+    repeatable)."""
     if output_format not in ("table", "json", "sarif", "markdown"):
         fail(f"--format {output_format!r}: use table, json, sarif or markdown")
     if fail_on not in FAIL_LEVELS:
@@ -100,6 +114,7 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     for option, target in (("--output", output), ("--write-baseline", write_baseline)):
         if target is not None:
             _check_writable(option, target)
+    chosen = _chosen_rules(only_rules or [], skip_rules or [])
     ignore = _review_ignore_file(path)
     accepted = read_baseline(baseline) if baseline is not None else None
     limits = Limits(
@@ -113,6 +128,9 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         ignore=ignore,
         baseline=accepted,
         build=kubectl_build(kubectl) if kubectl else None,
+    )
+    report = report.model_copy(
+        update={"findings": [r for r in report.findings if r.finding.rule_id in chosen]}
     )
     if write_baseline is not None:
         _write_report(
@@ -135,11 +153,35 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
             sys.stdout.write(rendered)
     else:
         render_review(stdout, report, fail_on)
-    if report.incomplete and not allow_incomplete:
-        raise typer.Exit(EXIT_INCOMPLETE)
+    code = _exit_code(report, fail_on, allow_incomplete, wrote_baseline=write_baseline is not None)
+    if code:
+        raise typer.Exit(code)
+
+
+def _exit_code(
+    report: ReviewReport, fail_on: str, allow_incomplete: bool, *, wrote_baseline: bool
+) -> int:
+    """Incomplete, or nothing checked at all, beats everything (a baseline of part of
+    the tree is still part); then recording a baseline succeeds whatever it recorded;
+    then --fail-on decides."""
+    if (report.incomplete or report.checked_nothing) and not allow_incomplete:
+        return EXIT_INCOMPLETE
+    if wrote_baseline:
+        return 0
     level = None if fail_on == "none" else Severity(fail_on)
-    if report.fails(level):
-        raise typer.Exit(1)
+    return 1 if report.fails(level) else 0
+
+
+def _chosen_rules(only: list[str], skip: list[str]) -> frozenset[str]:
+    """The rule ids to report: --rule's (every rule when none), less --skip-rule's. An
+    unknown id is bad input (exit 2) naming the known ones: a typo must not silently
+    report nothing, or everything."""
+    known = [rule.meta.id for rule in ALL_RULES]
+    unknown = sorted({i for i in (*only, *skip) if i.upper() not in known})
+    if unknown:
+        fail(f"unknown rule id {', '.join(map(repr, unknown))}\n  known rules: {', '.join(known)}")
+    chosen = {i.upper() for i in only} or set(known)
+    return frozenset(chosen - {i.upper() for i in skip})
 
 
 def _review_ignore_file(root: Path) -> IgnoreFile | None:
