@@ -33,6 +33,7 @@ SECURITY = {
     "IA-TF-003",
     "IA-TF-008",
     "IA-TF-010",
+    "IA-TF-013",
     "IA-K8S-003",
     "IA-K8S-004",
     "IA-K8S-005",
