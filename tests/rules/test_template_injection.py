@@ -82,6 +82,8 @@ def test_attacker_text_in_a_script_is_found_with_the_trigger_s_severity(
         "github.event.pull_request.user.login",
         "github.actor",
         "github.repository",
+        "github.event.repository.html_url",
+        "github.event.repository.description",
         "github.run_id",
         "secrets.TOKEN",
         "vars.PUBLIC_URL",

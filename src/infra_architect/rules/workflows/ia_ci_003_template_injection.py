@@ -125,6 +125,10 @@ def _event(parts: list[str], workflow: Workflow) -> Control | None:
         return _input(parts[1], workflow)
     if not parts:
         return Control.ARBITRARY  # the whole payload (toJSON(github.event))
+    if parts[0] == "repository":
+        # the repository the workflow runs in (the base, for a pull request from a fork):
+        # named and described by its own admins (a fork or head repository is elsewhere)
+        return None
     leaf = parts[-1]
     if leaf in _EVENT_FIXED or leaf.endswith(("_at", "_count", "_id")) or "reactions" in parts[:-1]:
         return None
