@@ -190,7 +190,7 @@ def run_review(tree: Path) -> list[Reported]:
 
 def load_truth(path: Path) -> list[Expected]:
     document = yaml.safe_load(path.read_text())
-    expected = []
+    expected: list[Expected] = []
     for section, default in (("findings", None), ("misses", "MISS")):
         for entry in document.get(section) or []:
             verdict = default or entry["verdict"]
