@@ -3,6 +3,8 @@ same tree for the ratio.
 
     python benchmarks/review_bench.py                 # 7.5k, 15k, 30k and 60k lines
     python benchmarks/review_bench.py --checkov 7500  # also time checkov at that size
+    python benchmarks/review_bench.py --sizes --tree TREE   # e.g. terraform-aws-eks extracted
+        # review and checkov on one real tree, in the same run
 
 Each tree is a monorepo of stacks: a root module calling a local network module and a
 local database module, with security groups, IAM policies, buckets, instances, alarms
@@ -209,10 +211,36 @@ def _best(fn: object, runs: int = 3) -> float:
     return min(times)
 
 
+def compare_on(tree: Path) -> None:
+    """review (best of three) and checkov (one run: it takes minutes) on one existing
+    tree in the same run, so the ratio compares the same machine at the same moment."""
+    checkov = os.environ.get("INFRA_ARCHITECT_CHECKOV") or shutil.which("checkov")
+    if checkov is None:
+        print("checkov not found (set INFRA_ARCHITECT_CHECKOV): no ratio")
+        return
+    lines = sum(p.read_text(errors="replace").count("\n") for p in tree.rglob("*.tf"))
+    ours = _best(lambda: review(tree))
+    start = time.perf_counter()
+    done = subprocess.run(
+        [checkov, "-d", str(tree), "--framework", "terraform", "--skip-download",
+         "--quiet", "--compact", "-o", "json"],
+        capture_output=True, check=False, timeout=3600,
+    )  # fmt: skip
+    theirs = time.perf_counter() - start
+    if done.returncode not in {0, 1}:  # 1: checkov found failing checks
+        print(f"checkov failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+        return
+    print(
+        f"{tree.name}: {lines:,} lines of .tf: checkov {theirs:.1f} s, review {ours:.2f} s: "
+        f"{theirs / ours:.0f}x faster"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[7_500, 15_000, 30_000, 60_000])
     parser.add_argument("--checkov", type=int, default=0, help="also time checkov at this size")
+    parser.add_argument("--tree", type=Path, help="also time review and checkov on this tree")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="review-bench-"))
     try:
@@ -245,6 +273,8 @@ def main() -> None:
                 f"{lines:,} lines: checkov {theirs:.1f} s, review {ours:.2f} s: "
                 f"{theirs / ours:.0f}x faster"
             )
+        if args.tree:
+            compare_on(args.tree)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
