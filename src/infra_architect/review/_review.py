@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import yaml
@@ -169,10 +169,13 @@ def review(
     baseline: Baseline | None = None,
     region: str = "us-east-1",
     build: Build | None = None,
+    var_files: Sequence[str] = (),
     clock: Callable[[], float] = time.perf_counter,
 ) -> ReviewReport:
     """Review the tree at ``root``. ``build`` renders kustomize overlays (see
-    :func:`kubectl_build`); without it their raw files are reviewed."""
+    :func:`kubectl_build`); without it their raw files are reviewed. ``var_files``:
+    variable files inside the tree (paths relative to it) given to every root module
+    after the ones Terraform loads itself, as ``terraform plan -var-file`` would."""
     start = clock()
     budget = (limits or Limits()).seconds
     base = root.resolve()
@@ -186,7 +189,15 @@ def review(
         return Budget(deadline=start + budget, clock=clock)
 
     roots = _terraform(
-        walked, base, terraform_roots(walked), context, prices, region, found, evaluation
+        walked,
+        base,
+        terraform_roots(walked),
+        context,
+        prices,
+        region,
+        found,
+        evaluation,
+        var_files,
     )
     _plans(walked, context, found)
     _workflows(walked, context, found)
@@ -240,6 +251,7 @@ def _terraform(  # noqa: PLR0917  (one review's context)
     region: str,
     found: _Found,
     evaluation: Callable[[], Budget] = Budget,
+    var_files: Sequence[str] = (),
 ) -> list[str]:
     """Review every root module; return the roots reviewed. A directory of .tf files no
     root loaded (its caller only seemed to call it, e.g. from a comment) is reviewed as a
@@ -253,9 +265,15 @@ def _terraform(  # noqa: PLR0917  (one review's context)
                 real[directory] = (base / directory).resolve()
             sources.setdefault(real[directory], []).append((base / f.path, f.text))
 
+    named, unnamed = _variable_files(walked, var_files, found)
+
     def review_root(directory: str) -> set[Path]:
         graph = load_terraform(
-            real.get(directory, base / directory), base=base, sources=sources, budget=evaluation()
+            real.get(directory, base / directory),
+            base=base,
+            sources=sources,
+            budget=evaluation(),
+            variable_files=[*_auto_loaded(walked, directory), *named],
         )
         found.resources += len(graph.resources)
         found.skipped += [_skip(s) for s in graph.skipped]
@@ -289,7 +307,60 @@ def _terraform(  # noqa: PLR0917  (one review's context)
             loaded |= review_root(directory)
         reviewed.update(pending)
         pending = sorted(d for d, path in real.items() if path not in loaded and d not in reviewed)
+    found.skipped += [
+        Skipped(path=f.path, reason=_NOT_AUTO_LOADED, by_design=True)
+        for f in unnamed
+        if not (_is_auto_loaded(f.path) and parent(f.path) in reviewed)
+    ]
     return sorted(reviewed)
+
+
+_NOT_AUTO_LOADED = (
+    "variable file Terraform loads only when named (a root's terraform.tfvars and "
+    "*.auto.tfvars load by themselves): not applied (review with --var-file)"
+)
+
+
+def _is_auto_loaded(path: str) -> bool:
+    """Whether Terraform loads a variable file of a root's directory by itself."""
+    name = path.rpartition("/")[2]
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(
+        (".auto.tfvars", ".auto.tfvars.json")
+    )
+
+
+def _auto_loaded(walked: Walk, directory: str) -> list[tuple[str, str]]:
+    """The variable files Terraform loads from a root's directory, in its order:
+    terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name."""
+    files = {
+        f.path.rpartition("/")[2]: f
+        for f in walked.files
+        if f.kind is Kind.TFVARS and parent(f.path) == directory and _is_auto_loaded(f.path)
+    }
+    first = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in files]
+    ordered = first + sorted(n for n in files if n not in first)
+    return [(files[n].path, files[n].text) for n in ordered]
+
+
+def _variable_files(
+    walked: Walk, var_files: Sequence[str], found: _Found
+) -> tuple[list[tuple[str, str]], list[Found]]:
+    """The --var-file files (path, text) in the order given, read through the walk
+    (inside the tree, bounded); and the tree's variable files not named (auto-loaded
+    ones among them are applied by their root). One named but not read makes the
+    review incomplete: its values would change what is reported."""
+    by_path = {f.path: f for f in walked.files if f.kind is Kind.TFVARS}
+    named: list[tuple[str, str]] = []
+    for path in var_files:
+        file = by_path.get(path)
+        if file is None:
+            found.skipped.append(
+                Skipped(path=path, reason="--var-file not read (not a variable file read here)")
+            )
+        else:
+            named.append((file.path, file.text))
+    unnamed = [f for p, f in by_path.items() if p not in set(var_files)]
+    return named, unnamed
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -25,6 +25,7 @@ from infra_architect._io import UnreadableFileError, kind_of, read_input
 class Kind(StrEnum):
     TERRAFORM = "terraform"
     PLAN = "terraform-plan"
+    TFVARS = "terraform-variables"
     KUBERNETES = "kubernetes"
     KUSTOMIZATION = "kustomization"
     WORKFLOW = "workflow"
@@ -87,6 +88,8 @@ def classify(relative: str) -> Kind | None:
         return Kind.TERRAFORM
     if lower.endswith((".tfplan.json", ".plan.json")) or lower == "plan.json":
         return Kind.PLAN
+    if lower.endswith((".tfvars", ".tfvars.json")):
+        return Kind.TFVARS
     if name == "Kustomization":  # kustomize's third file name, no extension
         return Kind.KUSTOMIZATION
     if not lower.endswith((".yaml", ".yml")):

@@ -78,6 +78,14 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         list[str] | None,
         typer.Option("--skip-rule", help="Do not report this rule (repeatable)."),
     ] = None,
+    var_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--var-file",
+            help="A Terraform variable file inside the reviewed tree, applied to every "
+            "root module after its terraform.tfvars and *.auto.tfvars (repeatable).",
+        ),
+    ] = None,
     allow_incomplete: Annotated[
         bool,
         typer.Option(
@@ -115,6 +123,7 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         if target is not None:
             _check_writable(option, target)
     chosen = _chosen_rules(only_rules or [], skip_rules or [])
+    named_var_files = [_var_file(path, v) for v in var_files or []]
     ignore = _review_ignore_file(path)
     accepted = read_baseline(baseline) if baseline is not None else None
     limits = Limits(
@@ -128,6 +137,7 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         ignore=ignore,
         baseline=accepted,
         build=kubectl_build(kubectl) if kubectl else None,
+        var_files=named_var_files,
     )
     report = report.model_copy(
         update={"findings": [r for r in report.findings if r.finding.rule_id in chosen]}
@@ -198,6 +208,22 @@ def _review_ignore_file(root: Path) -> IgnoreFile | None:
             "  fix: make it a regular file in the repository"
         )
     return read_ignore_file(ignore_path)
+
+
+def _var_file(root: Path, given: Path) -> str:
+    """A --var-file as a path relative to the reviewed tree: it must be a .tfvars or
+    .tfvars.json file inside it (the review reads nothing outside the tree)."""
+    if not given.name.lower().endswith((".tfvars", ".tfvars.json")):
+        fail(f"--var-file {given}: not a .tfvars or .tfvars.json file")
+    real, base = given.resolve(), root.resolve()
+    if base not in real.parents:
+        fail(
+            f"--var-file {given}: outside the reviewed tree ({printable(str(real))}): not read\n"
+            "  fix: name a variable file inside the reviewed directory"
+        )
+    if not real.is_file():
+        fail(f"--var-file {given}: not a file")
+    return real.relative_to(base).as_posix()
 
 
 def _check_writable(option: str, target: Path) -> None:
