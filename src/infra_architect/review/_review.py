@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -64,6 +65,12 @@ class Reviewed(BaseModel):
     suppressed: str | None = Field(default=None, description="The reason, when suppressed.")
     suppression_kind: str | None = Field(default=None, description="inSource or external.")
     baselined: bool = False
+    roots: tuple[str, ...] = Field(
+        default=(), description="The Terraform root modules it was found through, sorted."
+    )
+    overlays: tuple[str, ...] = Field(
+        default=(), description="The kustomize overlays it was found in, sorted."
+    )
 
     @property
     def active(self) -> bool:
@@ -152,7 +159,7 @@ class _Found:
     """What the readers collect while a review runs (one per review)."""
 
     def __init__(self) -> None:
-        self.findings: list[Finding] = []
+        self.findings: list[_Traced] = []
         self.skipped: list[Skipped] = []
         self.resources = 0
         self.parts: list[Part] = []
@@ -214,14 +221,12 @@ def review(
     found.skipped += build_skips
     for graph in graphs:  # each overlay alone: its policies cover only its workloads
         findings = run_rules(KubernetesGraph(graph.objects), context, KUBERNETES_RULES)
-        found.findings += [_in_overlay(f, graph.overlay) for f in findings]
+        found.findings += [_Traced(f, overlay=graph.overlay) for f in findings]
     inline, invalid = inline_suppressions({f.path: f.text for f in walked.files})
-    reviewed = [
-        _fate(f, inline, ignore, baseline)
-        for f in sorted(
-            _unique(found.findings), key=lambda f: (f.file, f.line, f.rule_id, f.message)
-        )
-    ]
+    reviewed = sorted(
+        (_fate(group, inline, ignore, baseline) for group in _grouped(found.findings)),
+        key=lambda r: (r.finding.file, r.finding.line, r.finding.rule_id, r.finding.message),
+    )
     return ReviewReport(
         root=str(root),
         files_read=len(walked.files),
@@ -295,7 +300,9 @@ def _terraform(  # noqa: PLR0917  (one review's context)
                 unknown=len(bill.unknown),
             )
         )
-        found.findings += [_via(f, directory) for f in run_rules(graph, context, TERRAFORM_RULES)]
+        found.findings += [
+            _Traced(f, root=directory) for f in run_rules(graph, context, TERRAFORM_RULES)
+        ]
         found.skipped += [_skip(n) for n in graph.notes()]  # what evaluation left unknown
         return set(graph.modules)
 
@@ -391,7 +398,7 @@ def _plans(walked: Walk, context: RuleContext, found: _Found) -> None:
             continue
         plan = load_plan(document, file.path)
         found.resources += len(plan.resources)
-        found.findings += run_rules(plan, context, TERRAFORM_RULES)
+        found.findings += [_Traced(f) for f in run_rules(plan, context, TERRAFORM_RULES)]
         found.skipped += [_skip(s) for s in plan.skipped]
 
 
@@ -404,23 +411,69 @@ def _workflows(walked: Walk, context: RuleContext, found: _Found) -> None:
             except (yaml.YAMLError, RecursionError):
                 found.skipped.append(Skipped(path=file.path, reason="not YAML"))
     if flows.workflows:
-        found.findings += run_rules(flows, context, WORKFLOW_RULES)
+        found.findings += [_Traced(f) for f in run_rules(flows, context, WORKFLOW_RULES)]
 
 
-def _via(finding: Finding, root: str) -> Finding:
-    """A finding in a module names the root module that instantiated it."""
-    inside = root == "." or finding.file.startswith(f"{root}/")
-    if inside:
+@dataclass(frozen=True)
+class _Traced:
+    """A rule's finding and what it was found through: a root module (its directory)
+    or a built overlay; neither for plans, workflows and unbuilt manifests."""
+
+    finding: Finding
+    root: str | None = None
+    overlay: str | None = None
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One finding however many roots or overlays it was found through: a module read
+    by N roots, or a base built by N overlays, is one thing to fix, in one file."""
+
+    finding: Finding
+    roots: tuple[str, ...]
+    overlays: tuple[str, ...]
+
+
+_LISTED = 5
+"""Roots or overlays a message names before "…" (JSON and SARIF carry them all)."""
+
+
+def _grouped(traced: Iterable[_Traced]) -> list[_Group]:
+    """The findings merged by what the rule found (rule, file, line, resources and its
+    message), each with every root module and overlay it came through, sorted."""
+    roots: dict[Finding, set[str]] = {}
+    overlays: dict[Finding, set[str]] = {}
+    for t in traced:
+        roots.setdefault(t.finding, set())
+        overlays.setdefault(t.finding, set())
+        if t.root is not None:
+            roots[t.finding].add(t.root)
+        if t.overlay is not None:
+            overlays[t.finding].add(t.overlay)
+    return [_Group(f, tuple(sorted(roots[f])), tuple(sorted(overlays[f]))) for f in roots]
+
+
+def _through(group: _Group) -> Finding:
+    """The finding as reported: its message names the root modules it was found
+    through (unless it is only its own root's) and the overlays it was built in."""
+    finding = group.finding
+    notes = []
+    roots = group.roots
+    own = len(roots) == 1 and (roots[0] == "." or finding.file.startswith(f"{roots[0]}/"))
+    if roots and not own:
+        notes.append(_names(roots, "root module", "root modules"))
+    if group.overlays:
+        notes.append(_names(group.overlays, "overlay", "overlays"))
+    if not notes:
         return finding
-    return finding.model_copy(update={"message": f"{finding.message} (root module: {root})"})
+    return finding.model_copy(update={"message": f"{finding.message} ({'; '.join(notes)})"})
 
 
-def _in_overlay(finding: Finding, overlay: str | None) -> Finding:
-    """A finding in a built overlay names it: a base built by two overlays is two
-    workloads, each reported (and suppressed or baselined) on its own."""
-    if overlay is None:
-        return finding
-    return finding.model_copy(update={"message": f"{finding.message} (overlay: {overlay})"})
+def _names(names: tuple[str, ...], one: str, many: str) -> str:
+    if len(names) == 1:
+        return f"{one}: {names[0]}"
+    listed = ", ".join(names[:_LISTED]) + (", …" if len(names) > _LISTED else "")
+    return f"{len(names)} {many}: {listed}"
 
 
 _TERRAFORM_BY_DESIGN = (
@@ -438,44 +491,34 @@ def _skip(text: str) -> Skipped:
     return Skipped(path=path, reason=reason, by_design=reason.endswith(_TERRAFORM_BY_DESIGN))
 
 
-def _unique(findings: Iterable[Finding]) -> list[Finding]:
-    """A module read by two roots reports its findings once."""
-    seen: set[tuple[str, str, int, tuple[str, ...], str]] = set()
-    out = []
-    for f in findings:
-        key = (f.rule_id, f.file, f.line, f.resources, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
 def _fate(
-    finding: Finding,
+    group: _Group,
     inline: list[Suppression],
     ignore: IgnoreFile | None,
     baseline: Baseline | None,
 ) -> Reviewed:
-    print_ = fingerprint(finding)
+    """The group's finding with its fate. Its fingerprint is the rule's finding's,
+    without the roots or overlays: one more root module calling a module, or one more
+    overlay building a base, is the same finding (a baseline or suppression of it
+    holds), not a new one."""
+    print_ = fingerprint(group.finding)
+    finding = _through(group)
+    reviewed = Reviewed(
+        finding=finding, fingerprint=print_, roots=group.roots, overlays=group.overlays
+    )
     for s in inline:
         if s.matches(finding):
-            return Reviewed(
-                finding=finding,
-                fingerprint=print_,
-                suppressed=s.reason,
-                suppression_kind="inSource",
+            return reviewed.model_copy(
+                update={"suppressed": s.reason, "suppression_kind": "inSource"}
             )
     if ignore is not None:
         reason = ignore.reason_for(finding)
         if reason is not None:
-            return Reviewed(
-                finding=finding, fingerprint=print_, suppressed=reason, suppression_kind="external"
+            return reviewed.model_copy(
+                update={"suppressed": reason, "suppression_kind": "external"}
             )
-    return Reviewed(
-        finding=finding,
-        fingerprint=print_,
-        baselined=baseline is not None and print_ in baseline.fingerprints,
-    )
+    baselined = baseline is not None and print_ in baseline.fingerprints
+    return reviewed.model_copy(update={"baselined": baselined})
 
 
 def terraform_roots(walked: Walk) -> list[str]:
