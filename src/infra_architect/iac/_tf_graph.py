@@ -109,6 +109,10 @@ class TerraformGraph:
     """Every module directory loaded (the root first)."""
     budget: Budget = field(default_factory=Budget)
     """Bounds of evaluation (sizes, nesting, deadline), and its notes."""
+    installed: Mapping[str, str] = field(default_factory=dict)
+    """Where ``terraform init`` put each remote module, by its key in
+    ``.terraform/modules/modules.json`` (``vpc``, ``vpc.nested``): a directory relative
+    to the root."""
     assigned: dict[str, object] = field(default_factory=dict)
     """The root module's variables given values by variable files (.tfvars), which
     replace their defaults."""
@@ -382,7 +386,9 @@ def load_terraform(
     base: Path | None = None,
     sources: Mapping[Path, Sequence[tuple[Path, str]]] | None = None,
     budget: Budget | None = None,
+    *,
     variable_files: Sequence[tuple[str, str]] = (),
+    installed: Mapping[str, str] | None = None,
 ) -> TerraformGraph:
     """The graph of the root module at ``root`` with its local module calls expanded.
     ``base`` is what file paths are reported relative to (default: ``root``). With
@@ -393,7 +399,9 @@ def load_terraform(
     evaluates (call :meth:`TerraformGraph.notes` for the latest). ``variable_files``:
     the root's variable files as (path as reported, text), in Terraform's precedence
     (each later one overrides: terraform.tfvars, then *.auto.tfvars by name, then
-    -var-file); a ``.json`` path is read as JSON, any other as HCL."""
+    -var-file); a ``.json`` path is read as JSON, any other as HCL. ``installed``:
+    the remote modules ``terraform init`` put on disk (see :func:`installed_modules`),
+    read from there instead of being left out; nothing is ever fetched."""
     base = base or root
     graph = TerraformGraph(
         root=root,
@@ -402,6 +410,7 @@ def load_terraform(
         sources=sources,
         boundary=base.resolve() if sources is not None else None,
         budget=budget or Budget(),
+        installed=installed or {},
     )
     for where, text in variable_files:
         graph.assigned.update(variable_values(where, text, graph.skipped))
@@ -484,6 +493,31 @@ def _literal(value: object) -> object:
     return value
 
 
+def installed_modules(manifest: str) -> dict[str, str]:
+    """The remote modules ``terraform init`` installed, from the text of a root's
+    ``.terraform/modules/modules.json``: each module key (``vpc``, ``vpc.nested``) and
+    its directory relative to the root. Local modules (listed too) and anything that is
+    not a key with a relative directory are left out: a manifest is the tree's own
+    file, untrusted like the rest."""
+    try:
+        document = json.loads(manifest)
+    except (ValueError, RecursionError):
+        return {}
+    entries = document.get("Modules") if isinstance(document, dict) else None
+    installed: dict[str, str] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        key, source, directory = entry.get("Key"), entry.get("Source"), entry.get("Dir")
+        if not (isinstance(key, str) and key and isinstance(directory, str)):
+            continue
+        if not isinstance(source, str) or source.startswith(("./", "../")):
+            continue  # a local module: read from its source, as the code says
+        if directory and not Path(directory).is_absolute():
+            installed[key] = directory
+    return installed
+
+
 def _no_instances(graph: TerraformGraph, body: Mapping[str, object], scope: Scope) -> bool:
     """Whether a resource or module block statically has no instance: ``count`` 0, or
     ``for_each`` an empty map or set (``create ? 1 : 0`` with ``create`` false). An
@@ -540,10 +574,15 @@ def _module_scope(
 ) -> Scope | None:
     source = body.get("source")
     address = scope.address(f"module.{name}")
-    if not isinstance(source, str) or not source.startswith(("./", "../")):
-        graph.skipped.append(f"{address}: source {source!r} is not a local path (not fetched)")
-        return None
-    directory = (scope.directory / source).resolve()
+    if isinstance(source, str) and source.startswith(("./", "../")):
+        directory = (scope.directory / source).resolve()
+    else:
+        key = ".".join(p for p in address.split(".")[1::2])  # module.a.module.b -> a.b
+        if key not in graph.installed:
+            graph.skipped.append(f"{address}: source {source!r} is not a local path (not fetched)")
+            return None
+        source = graph.installed[key]  # as terraform init recorded it, from the root
+        directory = (graph.root / source).resolve()
     boundary = graph.boundary
     if boundary is not None and directory != boundary and boundary not in directory.parents:
         graph.skipped.append(f"{address}: source {source} leaves the reviewed tree (not read)")

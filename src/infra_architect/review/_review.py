@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from infra_architect.catalog import PriceCatalog, load_catalog
 from infra_architect.cost import price_graph
-from infra_architect.iac import Budget, K8sObject, load_plan, plan_json
+from infra_architect.iac import Budget, K8sObject, installed_modules, load_plan, plan_json
 from infra_architect.review._inventory import Link, Part, inventory
 from infra_architect.review._kustomize import (
     Build,
@@ -35,7 +35,18 @@ from infra_architect.review._suppress import (
     fingerprint,
     inline_suppressions,
 )
-from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, join, parent, walk
+from infra_architect.review._walk import (
+    MODULES_MANIFEST,
+    TERRAFORM_DIR,
+    Found,
+    Kind,
+    Limits,
+    Skipped,
+    Walk,
+    join,
+    parent,
+    walk,
+)
 from infra_architect.rules import (
     KUBERNETES_RULES,
     TERRAFORM_RULES,
@@ -271,6 +282,11 @@ def _terraform(  # noqa: PLR0917  (one review's context)
             sources.setdefault(real[directory], []).append((base / f.path, f.text))
 
     named, unnamed = _variable_files(walked, var_files, found)
+    manifests = {
+        f.path.removesuffix(MODULES_MANIFEST).rstrip("/") or ".": f.text
+        for f in walked.files
+        if f.kind is Kind.MODULES_MANIFEST
+    }
 
     def review_root(directory: str) -> set[Path]:
         graph = load_terraform(
@@ -279,6 +295,7 @@ def _terraform(  # noqa: PLR0917  (one review's context)
             sources=sources,
             budget=evaluation(),
             variable_files=[*_auto_loaded(walked, directory), *named],
+            installed=installed_modules(manifests.get(directory, "")),
         )
         found.resources += len(graph.resources)
         found.skipped += [_skip(s) for s in graph.skipped]
@@ -313,7 +330,11 @@ def _terraform(  # noqa: PLR0917  (one review's context)
         for directory in pending:
             loaded |= review_root(directory)
         reviewed.update(pending)
-        pending = sorted(d for d, path in real.items() if path not in loaded and d not in reviewed)
+        pending = sorted(
+            d
+            for d, path in real.items()
+            if path not in loaded and d not in reviewed and not _installed(d)
+        )
     found.skipped += [
         Skipped(path=f.path, reason=_NOT_AUTO_LOADED, by_design=True)
         for f in unnamed
@@ -368,6 +389,12 @@ def _variable_files(
             named.append((file.path, file.text))
     unnamed = [f for p, f in by_path.items() if p not in set(var_files)]
     return named, unnamed
+
+
+def _installed(directory: str) -> bool:
+    """Whether a directory is a copy ``terraform init`` installed: read only as the
+    module a root calls, never as a root of its own (nor its examples)."""
+    return f"/{TERRAFORM_DIR}/" in f"/{directory}/"
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -534,7 +561,7 @@ def terraform_roots(walked: Walk) -> list[str]:
                 target = join(directory, source)
                 if target is not None and target != directory:
                     called.add(target)
-    return sorted(d for d in directories if d not in called)
+    return sorted(d for d in directories if d not in called and not _installed(d))
 
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
