@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from infra_architect.catalog import PriceCatalog, load_catalog
 from infra_architect.cost import price_graph
 from infra_architect.iac import Budget, K8sObject, installed_modules, load_plan, plan_json
+from infra_architect.review._helm import Render, chart_objects, inside
 from infra_architect.review._inventory import Link, Part, inventory
 from infra_architect.review._kustomize import (
     Build,
@@ -187,11 +188,14 @@ def review(
     baseline: Baseline | None = None,
     region: str = "us-east-1",
     build: Build | None = None,
+    render: Render | None = None,
     var_files: Sequence[str] = (),
     clock: Callable[[], float] = time.perf_counter,
 ) -> ReviewReport:
     """Review the tree at ``root``. ``build`` renders kustomize overlays (see
-    :func:`kubectl_build`); without it their raw files are reviewed. ``var_files``:
+    :func:`kubectl_build`); without it their raw files are reviewed. ``render``
+    renders Helm charts (see :func:`helm_render`); without it each chart is listed as
+    not rendered, and the review is incomplete. ``var_files``:
     variable files inside the tree (paths relative to it) given to every root module
     after the ones Terraform loads itself, as ``terraform plan -var-file`` would."""
     start = clock()
@@ -220,13 +224,24 @@ def review(
     _plans(walked, context, found)
     _workflows(walked, context, found)
     raw, k8s_skips = kubernetes_objects(walked)
-    found.skipped += k8s_skips
+
+    def seconds_left() -> float:
+        return budget - (clock() - start)
+
+    charted, chart_skips = chart_objects(walked, base, render, seconds_left)
+    found.skipped += chart_skips
+    rendered = [g.chart for g in charted]  # their raw files are what helm rendered
+    raw = [o for o in raw if not any(inside(o.file, c) for c in rendered)]
+    found.skipped += [s for s in k8s_skips if not any(inside(s.path, c) for c in rendered)]
+    for chart in charted:  # each chart alone, as it is installed
+        findings = run_rules(KubernetesGraph(chart.objects), context, KUBERNETES_RULES)
+        found.findings += [_Traced(f) for f in findings]
     graphs, build_skips = built_objects(
         walked,
         base,
         raw,
         build,
-        seconds_left=lambda: budget - (clock() - start),
+        seconds_left=seconds_left,
         tree=filesystem_tree(walked, base, repository_root(base)),
     )
     found.skipped += build_skips
@@ -243,7 +258,8 @@ def review(
         files_read=len(walked.files),
         terraform_roots=roots,
         resources=found.resources,
-        kubernetes_objects=sum(len(g.objects) for g in graphs),
+        kubernetes_objects=sum(len(g.objects) for g in graphs)
+        + sum(len(c.objects) for c in charted),
         findings=reviewed,
         skipped=sorted(set(found.skipped), key=lambda s: (s.path, s.reason)),
         stopped=walked.stopped,

@@ -21,6 +21,7 @@ from infra_architect.review import (
     Limits,
     ReviewReport,
     baseline_json,
+    helm_render,
     kubectl_build,
     read_baseline,
     read_ignore_file,
@@ -104,7 +105,8 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     --write-baseline recorded the findings. Exit 1: a new finding reaches --fail-on.
     Exit 2: bad input (an unknown --rule or --skip-rule id too). Exit 3: the review is
     incomplete (a file not read: not UTF-8, over --max-file-mb, not parsable, a symlink
-    out of the tree; a kustomize overlay not built: refused, failed or no kubectl; the
+    out of the tree; a kustomize overlay not built: refused, failed or no kubectl; a
+    Helm chart not rendered: helm template failed or no helm; the
     walk stopped at --max-files, the depth limit or --timeout; or nothing checked at all:
     no Terraform resource, Kubernetes object or workflow read), whatever the findings;
     the report lists what and why, --allow-incomplete accepts it. Left out by design,
@@ -129,7 +131,7 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     limits = Limits(
         max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files, seconds=timeout
     )
-    kubectl = shutil.which("kubectl")
+    kubectl, helm = shutil.which("kubectl"), shutil.which("helm")
     report = review(
         path,
         slo=slo,
@@ -137,6 +139,7 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         ignore=ignore,
         baseline=accepted,
         build=kubectl_build(kubectl) if kubectl else None,
+        render=helm_render(helm) if helm else None,
         var_files=named_var_files,
     )
     report = report.model_copy(
