@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,6 +183,7 @@ def review(
     root: Path,
     *,
     slo: float | None = None,
+    environment_slos: Mapping[str, float] | None = None,
     limits: Limits | None = None,
     ignore: IgnoreFile | None = None,
     baseline: Baseline | None = None,
@@ -193,7 +194,10 @@ def review(
     clock: Callable[[], float] = time.perf_counter,
 ) -> ReviewReport:
     """Review the tree at ``root``. ``build`` renders kustomize overlays (see
-    :func:`kubectl_build`); without it their raw files are reviewed. ``render``
+    :func:`kubectl_build`); without it their raw files are reviewed. ``slo`` is the
+    availability target of everything; ``environment_slos`` (``{"prod": 99.9}``) that
+    of the root modules, overlays and charts whose path names the environment (see
+    :func:`slo_for`). ``render``
     renders Helm charts (see :func:`helm_render`); without it each chart is listed as
     not rendered, and the review is incomplete. ``var_files``:
     variable files inside the tree (paths relative to it) given to every root module
@@ -203,6 +207,11 @@ def review(
     base = root.resolve()
     walked = walk(base, limits)
     context = RuleContext(slo=slo)
+    by_environment = dict(environment_slos or {})
+
+    def context_of(path: str | None) -> RuleContext:
+        return RuleContext(slo=slo_for(path, slo, by_environment))
+
     found = _Found()
     found.skipped += walked.skipped
     prices = load_catalog().price_catalog
@@ -214,7 +223,7 @@ def review(
         walked,
         base,
         terraform_roots(walked),
-        context,
+        context_of,
         prices,
         region,
         found,
@@ -234,7 +243,9 @@ def review(
     raw = [o for o in raw if not any(inside(o.file, c) for c in rendered)]
     found.skipped += [s for s in k8s_skips if not any(inside(s.path, c) for c in rendered)]
     for chart in charted:  # each chart alone, as it is installed
-        findings = run_rules(KubernetesGraph(chart.objects), context, KUBERNETES_RULES)
+        findings = run_rules(
+            KubernetesGraph(chart.objects), context_of(chart.chart), KUBERNETES_RULES
+        )
         found.findings += [_Traced(f) for f in findings]
     graphs, build_skips = built_objects(
         walked,
@@ -246,7 +257,9 @@ def review(
     )
     found.skipped += build_skips
     for graph in graphs:  # each overlay alone: its policies cover only its workloads
-        findings = run_rules(KubernetesGraph(graph.objects), context, KUBERNETES_RULES)
+        findings = run_rules(
+            KubernetesGraph(graph.objects), context_of(graph.overlay), KUBERNETES_RULES
+        )
         found.findings += [_Traced(f, overlay=graph.overlay) for f in findings]
     inline, invalid = inline_suppressions({f.path: f.text for f in walked.files})
     reviewed = sorted(
@@ -278,7 +291,7 @@ def _terraform(  # noqa: PLR0917  (one review's context)
     walked: Walk,
     base: Path,
     roots: list[str],
-    context: RuleContext,
+    context_of: Callable[[str], RuleContext],
     prices: PriceCatalog,
     region: str,
     found: _Found,
@@ -334,7 +347,8 @@ def _terraform(  # noqa: PLR0917  (one review's context)
             )
         )
         found.findings += [
-            _Traced(f, root=directory) for f in run_rules(graph, context, TERRAFORM_RULES)
+            _Traced(f, root=directory)
+            for f in run_rules(graph, context_of(directory), TERRAFORM_RULES)
         ]
         found.skipped += [_skip(n) for n in graph.notes()]  # what evaluation left unknown
         return set(graph.modules)
@@ -411,6 +425,27 @@ def _installed(directory: str) -> bool:
     """Whether a directory is a copy ``terraform init`` installed: read only as the
     module a root calls, never as a root of its own (nor its examples)."""
     return f"/{TERRAFORM_DIR}/" in f"/{directory}/"
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def slo_for(
+    path: str | None, default: float | None, by_environment: Mapping[str, float]
+) -> float | None:
+    """The availability target of what sits at ``path`` (a root module, overlay or
+    chart directory): that of the environment its path names (a word of a directory's
+    name, any case: ``envs/prod``, ``overlays/prod-eu``; the deepest directory naming
+    one wins), else ``default``. A generated tree's staging root is single-AZ by
+    design: ``--slo staging=99`` says so while prod keeps its 99.9."""
+    if path is None or not by_environment:
+        return default
+    wanted = {name.lower(): target for name, target in by_environment.items()}
+    for part in reversed(path.split("/")):
+        for word in reversed(_WORD.findall(part.lower())):
+            if word in wanted:
+                return wanted[word]
+    return default
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -53,12 +53,12 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         ),
     ] = "high",
     slo: Annotated[
-        float | None,
+        list[str] | None,
         typer.Option(
             "--slo",
-            min=0,
-            max=100,
-            help="The system's availability SLO (enables the availability rules).",
+            help="The availability SLO in percent (enables the availability rules), or "
+            "ENV=SLO for the root modules, overlays and charts whose path names ENV "
+            "(repeatable: --slo prod=99.9 --slo staging=99; a plain value is the rest's).",
         ),
     ] = None,
     baseline: Annotated[
@@ -125,6 +125,7 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         if target is not None:
             _check_writable(option, target)
     chosen = _chosen_rules(only_rules or [], skip_rules or [])
+    default_slo, environment_slos = _slos(slo or [])
     named_var_files = [_var_file(path, v) for v in var_files or []]
     ignore = _review_ignore_file(path)
     accepted = read_baseline(baseline) if baseline is not None else None
@@ -134,7 +135,8 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     kubectl, helm = shutil.which("kubectl"), shutil.which("helm")
     report = review(
         path,
-        slo=slo,
+        slo=default_slo,
+        environment_slos=environment_slos,
         limits=limits,
         ignore=ignore,
         baseline=accepted,
@@ -211,6 +213,29 @@ def _review_ignore_file(root: Path) -> IgnoreFile | None:
             "  fix: make it a regular file in the repository"
         )
     return read_ignore_file(ignore_path)
+
+
+def _slos(given: list[str]) -> tuple[float | None, dict[str, float]]:
+    """--slo values: at most one plain percentage (everything's) and ENV=percentage
+    (each environment once); anything else is bad input (exit 2)."""
+    default: float | None = None
+    by_environment: dict[str, float] = {}
+    for text in given:
+        name, _, value = text.rpartition("=")
+        name = name.strip().lower()
+        try:
+            target = float(value)
+        except ValueError:
+            target = -1.0
+        if not 0 <= target <= 100 or (text.count("=") and not name.isalnum()):
+            fail(f"--slo {text!r}: use a percentage (99.9) or ENV=percentage (prod=99.9)")
+        if (not name and default is not None) or name in by_environment:
+            fail(f"--slo {text!r}: {name or 'the plain SLO'} is given twice")
+        if name:
+            by_environment[name] = target
+        else:
+            default = target
+    return default, by_environment
 
 
 def _var_file(root: Path, given: Path) -> str:
