@@ -1,7 +1,8 @@
 """A review that read nothing a rule checks is not a clean pass: a Terragrunt-only tree
-and a Helm chart that is not rendered give no findings because nothing was checked, so
-every format says so, the files left out are named, and the gate exits 3 (the exit of an
-incomplete review) unless --allow-incomplete."""
+gives no findings because nothing was checked, so every format says so, the files left
+out are named, and the gate exits 3 (the exit of an incomplete review) unless
+--allow-incomplete. A Helm chart not rendered (helm not installed, or its rendering
+failed) makes the review incomplete: exit 3 too."""
 
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ import pytest
 from typer.testing import CliRunner
 
 from infra_architect.cli import app
+from infra_architect.review._helm import HELM_ABSENT
 
 HERE = Path(__file__).parent / "read_nothing"
 TERRAGRUNT = (
     "Terragrunt configuration: not read (review the Terraform modules it calls, or a "
     "plan: terraform show -json)"
 )
-TEMPLATE = "a Helm/Go template (line 4): not rendered, not reviewed"
 CASES = {
     "terragrunt": (
         "0 files of a kind we read",
@@ -30,10 +31,6 @@ CASES = {
             ["live/staging/vpc/terragrunt.hcl", TERRAGRUNT, True],
             ["live/terragrunt.hcl", TERRAGRUNT, True],
         ],
-    ),
-    "helm_chart": (
-        "3 files read, with no Terraform resource",
-        [["chart/templates/deployment.yaml", TEMPLATE, True]],
     ),
 }
 
@@ -66,6 +63,24 @@ def test_nothing_checked_is_not_a_pass(case: str) -> None:
     assert "No findings." not in markdown
     assert "**Not a pass**" in markdown
     assert said in markdown
+
+
+def test_an_unrendered_helm_chart_is_not_a_pass() -> None:
+    code, output = _review(HERE / "helm_chart", "-f", "json")
+    assert code == 3
+    report = json.loads(output)
+    assert report["findings"] == []
+    assert report["incomplete"] is True
+    (chart,) = [s for s in report["skipped"] if s["path"] == "chart"]
+    assert chart["by_design"] is False
+    if shutil.which("helm") is None:
+        assert chart["reason"] == HELM_ABSENT
+    else:  # its template includes a helper the chart does not define
+        assert chart["reason"].startswith("helm template failed: ")
+    code, table = _review(HERE / "helm_chart")
+    assert code == 3
+    assert "INCOMPLETE" in table
+    assert "no findings\n" not in table
 
 
 def test_nothing_checked_is_an_unsuccessful_sarif_run() -> None:

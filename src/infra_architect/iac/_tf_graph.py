@@ -109,6 +109,13 @@ class TerraformGraph:
     """Every module directory loaded (the root first)."""
     budget: Budget = field(default_factory=Budget)
     """Bounds of evaluation (sizes, nesting, deadline), and its notes."""
+    installed: Mapping[str, str] = field(default_factory=dict)
+    """Where ``terraform init`` put each remote module, by its key in
+    ``.terraform/modules/modules.json`` (``vpc``, ``vpc.nested``): a directory relative
+    to the root."""
+    assigned: dict[str, object] = field(default_factory=dict)
+    """The root module's variables given values by variable files (.tfvars), which
+    replace their defaults."""
     _named_values: dict[tuple[str, str, int], object] = field(default_factory=dict, repr=False)
     _named_references: dict[tuple[str, str, int], object] = field(default_factory=dict, repr=False)
     _expressions: dict[tuple[str, int], object] = field(default_factory=dict, repr=False)
@@ -379,6 +386,9 @@ def load_terraform(
     base: Path | None = None,
     sources: Mapping[Path, Sequence[tuple[Path, str]]] | None = None,
     budget: Budget | None = None,
+    *,
+    variable_files: Sequence[tuple[str, str]] = (),
+    installed: Mapping[str, str] | None = None,
 ) -> TerraformGraph:
     """The graph of the root module at ``root`` with its local module calls expanded.
     ``base`` is what file paths are reported relative to (default: ``root``). With
@@ -386,7 +396,12 @@ def load_terraform(
     parsed and module calls may not leave ``base``: how a review reads a tree it does
     not trust. ``budget``: the bounds and deadline of evaluation (default: no deadline);
     what it stops is listed in ``skipped``, after loading and after every rule that
-    evaluates (call :meth:`TerraformGraph.notes` for the latest)."""
+    evaluates (call :meth:`TerraformGraph.notes` for the latest). ``variable_files``:
+    the root's variable files as (path as reported, text), in Terraform's precedence
+    (each later one overrides: terraform.tfvars, then *.auto.tfvars by name, then
+    -var-file); a ``.json`` path is read as JSON, any other as HCL. ``installed``:
+    the remote modules ``terraform init`` put on disk (see :func:`installed_modules`),
+    read from there instead of being left out; nothing is ever fetched."""
     base = base or root
     graph = TerraformGraph(
         root=root,
@@ -395,7 +410,10 @@ def load_terraform(
         sources=sources,
         boundary=base.resolve() if sources is not None else None,
         budget=budget or Budget(),
+        installed=installed or {},
     )
+    for where, text in variable_files:
+        graph.assigned.update(variable_values(where, text, graph.skipped))
     _load_scope(graph, Scope(path="", directory=root, arguments={}, caller=None), base, 0)
     graph.skipped += graph.notes()
     return graph
@@ -415,6 +433,8 @@ def _load_scope(graph: TerraformGraph, scope: Scope, base: Path, depth: int) -> 
         for name, body in _labelled(parsed.document.get("module")):
             calls.append((name, body))
             scope.origins[f"module.{name}"] = f"{rel}:{_line(body)}"
+    if scope.caller is None:
+        _assign(graph, scope)
     for resource in resources:
         with graph.budget.subject(f"{resource.file}:{resource.line}: {resource.address}"):
             if not _no_instances(graph, resource.body, scope):
@@ -427,6 +447,75 @@ def _load_scope(graph: TerraformGraph, scope: Scope, base: Path, depth: int) -> 
         if child is not None:
             scope.modules[name] = child
             _load_scope(graph, child, base, depth + 1)
+
+
+def _assign(graph: TerraformGraph, root: Scope) -> None:
+    """Give the root's declared variables their values from the variable files (values
+    for variables the root does not declare change nothing: Terraform only warns)."""
+    declared = {k.removeprefix("var.") for k in root.origins if k.startswith("var.")}
+    for name, raw in graph.assigned.items():
+        if name in declared:
+            root.variables[name] = raw
+
+
+def variable_values(where: str, text: str, skipped: list[str]) -> dict[str, object]:
+    """The values a variable file assigns (``name = value`` lines, or a JSON object),
+    as the HCL reader shapes them; what cannot be read is noted in ``skipped``."""
+    if where.lower().endswith(".json"):
+        try:
+            document = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            skipped.append(f"{where}: not JSON ({exc})")
+            return {}
+        if not isinstance(document, dict):
+            skipped.append(f"{where}: not a JSON object of variable values")
+            return {}
+        # a JSON string is a literal: "${" in it is text, never an expression here
+        return {str(k): _literal(v) for k, v in document.items()}
+    try:
+        parsed = _parse(text)
+    except HclSyntaxError as exc:
+        skipped.append(f"{where}: not parsed ({exc})")
+        return {}
+    skipped += [f"{where}:{note.removeprefix('line ')}" for note in parsed.notes]
+    return {k: v for k, v in parsed.document.items() if k not in _META_KEYS}
+
+
+def _literal(value: object) -> object:
+    """A JSON value as the evaluator reads it: a string that would read as a template
+    is unknown rather than evaluated."""
+    if isinstance(value, str) and ("${" in value or "%{" in value):
+        return UNKNOWN
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _literal(v) for k, v in value.items()}
+    return value
+
+
+def installed_modules(manifest: str) -> dict[str, str]:
+    """The remote modules ``terraform init`` installed, from the text of a root's
+    ``.terraform/modules/modules.json``: each module key (``vpc``, ``vpc.nested``) and
+    its directory relative to the root. Local modules (listed too) and anything that is
+    not a key with a relative directory are left out: a manifest is the tree's own
+    file, untrusted like the rest."""
+    try:
+        document = json.loads(manifest)
+    except (ValueError, RecursionError):
+        return {}
+    entries = document.get("Modules") if isinstance(document, dict) else None
+    installed: dict[str, str] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        key, source, directory = entry.get("Key"), entry.get("Source"), entry.get("Dir")
+        if not (isinstance(key, str) and key and isinstance(directory, str)):
+            continue
+        if not isinstance(source, str) or source.startswith(("./", "../")):
+            continue  # a local module: read from its source, as the code says
+        if directory and not Path(directory).is_absolute():
+            installed[key] = directory
+    return installed
 
 
 def _no_instances(graph: TerraformGraph, body: Mapping[str, object], scope: Scope) -> bool:
@@ -485,10 +574,15 @@ def _module_scope(
 ) -> Scope | None:
     source = body.get("source")
     address = scope.address(f"module.{name}")
-    if not isinstance(source, str) or not source.startswith(("./", "../")):
-        graph.skipped.append(f"{address}: source {source!r} is not a local path (not fetched)")
-        return None
-    directory = (scope.directory / source).resolve()
+    if isinstance(source, str) and source.startswith(("./", "../")):
+        directory = (scope.directory / source).resolve()
+    else:
+        key = ".".join(p for p in address.split(".")[1::2])  # module.a.module.b -> a.b
+        if key not in graph.installed:
+            graph.skipped.append(f"{address}: source {source!r} is not a local path (not fetched)")
+            return None
+        source = graph.installed[key]  # as terraform init recorded it, from the root
+        directory = (graph.root / source).resolve()
     boundary = graph.boundary
     if boundary is not None and directory != boundary and boundary not in directory.parents:
         graph.skipped.append(f"{address}: source {source} leaves the reviewed tree (not read)")

@@ -2,6 +2,7 @@
 YAML and workflows, bounded and safely, and run the rules over them; suppressions with
 reasons and a baseline let a legacy repository fail only on new findings."""
 
+from infra_architect.review._helm import helm_render
 from infra_architect.review._kustomize import kubectl_build
 from infra_architect.review._preflight import preflight
 from infra_architect.review._report import (
@@ -48,6 +49,7 @@ __all__ = [
     "baseline_json",
     "classify",
     "fingerprint",
+    "helm_render",
     "inline_suppressions",
     "kubectl_build",
     "kubernetes_objects",

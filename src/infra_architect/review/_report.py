@@ -102,6 +102,8 @@ def report_json(report: ReviewReport) -> str:
             {
                 **r.finding.model_dump(mode="json"),
                 "fingerprint": r.fingerprint,
+                "roots": list(r.roots),
+                "overlays": list(r.overlays),
                 "status": _status(r),
                 **({"suppressed": r.suppressed} if r.suppressed else {}),
             }
@@ -204,6 +206,9 @@ def report_sarif(report: ReviewReport, prefix: str | None = None) -> str:
         }
         if f.rule_id in index:
             result["ruleIndex"] = index[f.rule_id]
+        through = {k: list(v) for k, v in (("roots", r.roots), ("overlays", r.overlays)) if v}
+        if through:  # one result for a module read by N roots, a base built by N overlays
+            result["properties"] = {k: [printable(n) for n in v] for k, v in through.items()}
         if r.suppressed is not None:
             result["suppressions"] = [
                 {"kind": r.suppression_kind or "external", "justification": printable(r.suppressed)}

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -19,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from infra_architect.catalog import PriceCatalog, load_catalog
 from infra_architect.cost import price_graph
-from infra_architect.iac import Budget, K8sObject, load_plan, plan_json
+from infra_architect.iac import Budget, K8sObject, installed_modules, load_plan, plan_json
+from infra_architect.review._helm import Render, chart_objects, inside
 from infra_architect.review._inventory import Link, Part, inventory
 from infra_architect.review._kustomize import (
     Build,
@@ -34,7 +36,18 @@ from infra_architect.review._suppress import (
     fingerprint,
     inline_suppressions,
 )
-from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, join, parent, walk
+from infra_architect.review._walk import (
+    MODULES_MANIFEST,
+    TERRAFORM_DIR,
+    Found,
+    Kind,
+    Limits,
+    Skipped,
+    Walk,
+    join,
+    parent,
+    walk,
+)
 from infra_architect.rules import (
     KUBERNETES_RULES,
     TERRAFORM_RULES,
@@ -64,6 +77,12 @@ class Reviewed(BaseModel):
     suppressed: str | None = Field(default=None, description="The reason, when suppressed.")
     suppression_kind: str | None = Field(default=None, description="inSource or external.")
     baselined: bool = False
+    roots: tuple[str, ...] = Field(
+        default=(), description="The Terraform root modules it was found through, sorted."
+    )
+    overlays: tuple[str, ...] = Field(
+        default=(), description="The kustomize overlays it was found in, sorted."
+    )
 
     @property
     def active(self) -> bool:
@@ -152,7 +171,7 @@ class _Found:
     """What the readers collect while a review runs (one per review)."""
 
     def __init__(self) -> None:
-        self.findings: list[Finding] = []
+        self.findings: list[_Traced] = []
         self.skipped: list[Skipped] = []
         self.resources = 0
         self.parts: list[Part] = []
@@ -164,20 +183,35 @@ def review(
     root: Path,
     *,
     slo: float | None = None,
+    environment_slos: Mapping[str, float] | None = None,
     limits: Limits | None = None,
     ignore: IgnoreFile | None = None,
     baseline: Baseline | None = None,
     region: str = "us-east-1",
     build: Build | None = None,
+    render: Render | None = None,
+    var_files: Sequence[str] = (),
     clock: Callable[[], float] = time.perf_counter,
 ) -> ReviewReport:
     """Review the tree at ``root``. ``build`` renders kustomize overlays (see
-    :func:`kubectl_build`); without it their raw files are reviewed."""
+    :func:`kubectl_build`); without it their raw files are reviewed. ``slo`` is the
+    availability target of everything; ``environment_slos`` (``{"prod": 99.9}``) that
+    of the root modules, overlays and charts whose path names the environment (see
+    :func:`slo_for`). ``render``
+    renders Helm charts (see :func:`helm_render`); without it each chart is listed as
+    not rendered, and the review is incomplete. ``var_files``:
+    variable files inside the tree (paths relative to it) given to every root module
+    after the ones Terraform loads itself, as ``terraform plan -var-file`` would."""
     start = clock()
     budget = (limits or Limits()).seconds
     base = root.resolve()
     walked = walk(base, limits)
     context = RuleContext(slo=slo)
+    by_environment = dict(environment_slos or {})
+
+    def context_of(path: str | None) -> RuleContext:
+        return RuleContext(slo=slo_for(path, slo, by_environment))
+
     found = _Found()
     found.skipped += walked.skipped
     prices = load_catalog().price_catalog
@@ -186,37 +220,59 @@ def review(
         return Budget(deadline=start + budget, clock=clock)
 
     roots = _terraform(
-        walked, base, terraform_roots(walked), context, prices, region, found, evaluation
+        walked,
+        base,
+        terraform_roots(walked),
+        context_of,
+        prices,
+        region,
+        found,
+        evaluation,
+        var_files,
     )
     _plans(walked, context, found)
     _workflows(walked, context, found)
     raw, k8s_skips = kubernetes_objects(walked)
-    found.skipped += k8s_skips
+
+    def seconds_left() -> float:
+        return budget - (clock() - start)
+
+    charted, chart_skips = chart_objects(walked, base, render, seconds_left)
+    found.skipped += chart_skips
+    rendered = [g.chart for g in charted]  # their raw files are what helm rendered
+    raw = [o for o in raw if not any(inside(o.file, c) for c in rendered)]
+    found.skipped += [s for s in k8s_skips if not any(inside(s.path, c) for c in rendered)]
+    for chart in charted:  # each chart alone, as it is installed
+        findings = run_rules(
+            KubernetesGraph(chart.objects), context_of(chart.chart), KUBERNETES_RULES
+        )
+        found.findings += [_Traced(f) for f in findings]
     graphs, build_skips = built_objects(
         walked,
         base,
         raw,
         build,
-        seconds_left=lambda: budget - (clock() - start),
+        seconds_left=seconds_left,
         tree=filesystem_tree(walked, base, repository_root(base)),
     )
     found.skipped += build_skips
     for graph in graphs:  # each overlay alone: its policies cover only its workloads
-        findings = run_rules(KubernetesGraph(graph.objects), context, KUBERNETES_RULES)
-        found.findings += [_in_overlay(f, graph.overlay) for f in findings]
-    inline, invalid = inline_suppressions({f.path: f.text for f in walked.files})
-    reviewed = [
-        _fate(f, inline, ignore, baseline)
-        for f in sorted(
-            _unique(found.findings), key=lambda f: (f.file, f.line, f.rule_id, f.message)
+        findings = run_rules(
+            KubernetesGraph(graph.objects), context_of(graph.overlay), KUBERNETES_RULES
         )
-    ]
+        found.findings += [_Traced(f, overlay=graph.overlay) for f in findings]
+    inline, invalid = inline_suppressions({f.path: f.text for f in walked.files})
+    reviewed = sorted(
+        (_fate(group, inline, ignore, baseline) for group in _grouped(found.findings)),
+        key=lambda r: (r.finding.file, r.finding.line, r.finding.rule_id, r.finding.message),
+    )
     return ReviewReport(
         root=str(root),
         files_read=len(walked.files),
         terraform_roots=roots,
         resources=found.resources,
-        kubernetes_objects=sum(len(g.objects) for g in graphs),
+        kubernetes_objects=sum(len(g.objects) for g in graphs)
+        + sum(len(c.objects) for c in charted),
         findings=reviewed,
         skipped=sorted(set(found.skipped), key=lambda s: (s.path, s.reason)),
         stopped=walked.stopped,
@@ -235,11 +291,12 @@ def _terraform(  # noqa: PLR0917  (one review's context)
     walked: Walk,
     base: Path,
     roots: list[str],
-    context: RuleContext,
+    context_of: Callable[[str], RuleContext],
     prices: PriceCatalog,
     region: str,
     found: _Found,
     evaluation: Callable[[], Budget] = Budget,
+    var_files: Sequence[str] = (),
 ) -> list[str]:
     """Review every root module; return the roots reviewed. A directory of .tf files no
     root loaded (its caller only seemed to call it, e.g. from a comment) is reviewed as a
@@ -253,9 +310,21 @@ def _terraform(  # noqa: PLR0917  (one review's context)
                 real[directory] = (base / directory).resolve()
             sources.setdefault(real[directory], []).append((base / f.path, f.text))
 
+    named, unnamed = _variable_files(walked, var_files, found)
+    manifests = {
+        f.path.removesuffix(MODULES_MANIFEST).rstrip("/") or ".": f.text
+        for f in walked.files
+        if f.kind is Kind.MODULES_MANIFEST
+    }
+
     def review_root(directory: str) -> set[Path]:
         graph = load_terraform(
-            real.get(directory, base / directory), base=base, sources=sources, budget=evaluation()
+            real.get(directory, base / directory),
+            base=base,
+            sources=sources,
+            budget=evaluation(),
+            variable_files=[*_auto_loaded(walked, directory), *named],
+            installed=installed_modules(manifests.get(directory, "")),
         )
         found.resources += len(graph.resources)
         found.skipped += [_skip(s) for s in graph.skipped]
@@ -277,7 +346,10 @@ def _terraform(  # noqa: PLR0917  (one review's context)
                 unknown=len(bill.unknown),
             )
         )
-        found.findings += [_via(f, directory) for f in run_rules(graph, context, TERRAFORM_RULES)]
+        found.findings += [
+            _Traced(f, root=directory)
+            for f in run_rules(graph, context_of(directory), TERRAFORM_RULES)
+        ]
         found.skipped += [_skip(n) for n in graph.notes()]  # what evaluation left unknown
         return set(graph.modules)
 
@@ -288,8 +360,92 @@ def _terraform(  # noqa: PLR0917  (one review's context)
         for directory in pending:
             loaded |= review_root(directory)
         reviewed.update(pending)
-        pending = sorted(d for d, path in real.items() if path not in loaded and d not in reviewed)
+        pending = sorted(
+            d
+            for d, path in real.items()
+            if path not in loaded and d not in reviewed and not _installed(d)
+        )
+    found.skipped += [
+        Skipped(path=f.path, reason=_NOT_AUTO_LOADED, by_design=True)
+        for f in unnamed
+        if not (_is_auto_loaded(f.path) and parent(f.path) in reviewed)
+    ]
     return sorted(reviewed)
+
+
+_NOT_AUTO_LOADED = (
+    "variable file Terraform loads only when named (a root's terraform.tfvars and "
+    "*.auto.tfvars load by themselves): not applied (review with --var-file)"
+)
+
+
+def _is_auto_loaded(path: str) -> bool:
+    """Whether Terraform loads a variable file of a root's directory by itself."""
+    name = path.rpartition("/")[2]
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(
+        (".auto.tfvars", ".auto.tfvars.json")
+    )
+
+
+def _auto_loaded(walked: Walk, directory: str) -> list[tuple[str, str]]:
+    """The variable files Terraform loads from a root's directory, in its order:
+    terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name."""
+    files = {
+        f.path.rpartition("/")[2]: f
+        for f in walked.files
+        if f.kind is Kind.TFVARS and parent(f.path) == directory and _is_auto_loaded(f.path)
+    }
+    first = [n for n in ("terraform.tfvars", "terraform.tfvars.json") if n in files]
+    ordered = first + sorted(n for n in files if n not in first)
+    return [(files[n].path, files[n].text) for n in ordered]
+
+
+def _variable_files(
+    walked: Walk, var_files: Sequence[str], found: _Found
+) -> tuple[list[tuple[str, str]], list[Found]]:
+    """The --var-file files (path, text) in the order given, read through the walk
+    (inside the tree, bounded); and the tree's variable files not named (auto-loaded
+    ones among them are applied by their root). One named but not read makes the
+    review incomplete: its values would change what is reported."""
+    by_path = {f.path: f for f in walked.files if f.kind is Kind.TFVARS}
+    named: list[tuple[str, str]] = []
+    for path in var_files:
+        file = by_path.get(path)
+        if file is None:
+            found.skipped.append(
+                Skipped(path=path, reason="--var-file not read (not a variable file read here)")
+            )
+        else:
+            named.append((file.path, file.text))
+    unnamed = [f for p, f in by_path.items() if p not in set(var_files)]
+    return named, unnamed
+
+
+def _installed(directory: str) -> bool:
+    """Whether a directory is a copy ``terraform init`` installed: read only as the
+    module a root calls, never as a root of its own (nor its examples)."""
+    return f"/{TERRAFORM_DIR}/" in f"/{directory}/"
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def slo_for(
+    path: str | None, default: float | None, by_environment: Mapping[str, float]
+) -> float | None:
+    """The availability target of what sits at ``path`` (a root module, overlay or
+    chart directory): that of the environment its path names (a word of a directory's
+    name, any case: ``envs/prod``, ``overlays/prod-eu``; the deepest directory naming
+    one wins), else ``default``. A generated tree's staging root is single-AZ by
+    design: ``--slo staging=99`` says so while prod keeps its 99.9."""
+    if path is None or not by_environment:
+        return default
+    wanted = {name.lower(): target for name, target in by_environment.items()}
+    for part in reversed(path.split("/")):
+        for word in reversed(_WORD.findall(part.lower())):
+            if word in wanted:
+                return wanted[word]
+    return default
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -320,7 +476,7 @@ def _plans(walked: Walk, context: RuleContext, found: _Found) -> None:
             continue
         plan = load_plan(document, file.path)
         found.resources += len(plan.resources)
-        found.findings += run_rules(plan, context, TERRAFORM_RULES)
+        found.findings += [_Traced(f) for f in run_rules(plan, context, TERRAFORM_RULES)]
         found.skipped += [_skip(s) for s in plan.skipped]
 
 
@@ -333,23 +489,69 @@ def _workflows(walked: Walk, context: RuleContext, found: _Found) -> None:
             except (yaml.YAMLError, RecursionError):
                 found.skipped.append(Skipped(path=file.path, reason="not YAML"))
     if flows.workflows:
-        found.findings += run_rules(flows, context, WORKFLOW_RULES)
+        found.findings += [_Traced(f) for f in run_rules(flows, context, WORKFLOW_RULES)]
 
 
-def _via(finding: Finding, root: str) -> Finding:
-    """A finding in a module names the root module that instantiated it."""
-    inside = root == "." or finding.file.startswith(f"{root}/")
-    if inside:
+@dataclass(frozen=True)
+class _Traced:
+    """A rule's finding and what it was found through: a root module (its directory)
+    or a built overlay; neither for plans, workflows and unbuilt manifests."""
+
+    finding: Finding
+    root: str | None = None
+    overlay: str | None = None
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One finding however many roots or overlays it was found through: a module read
+    by N roots, or a base built by N overlays, is one thing to fix, in one file."""
+
+    finding: Finding
+    roots: tuple[str, ...]
+    overlays: tuple[str, ...]
+
+
+_LISTED = 5
+"""Roots or overlays a message names before "…" (JSON and SARIF carry them all)."""
+
+
+def _grouped(traced: Iterable[_Traced]) -> list[_Group]:
+    """The findings merged by what the rule found (rule, file, line, resources and its
+    message), each with every root module and overlay it came through, sorted."""
+    roots: dict[Finding, set[str]] = {}
+    overlays: dict[Finding, set[str]] = {}
+    for t in traced:
+        roots.setdefault(t.finding, set())
+        overlays.setdefault(t.finding, set())
+        if t.root is not None:
+            roots[t.finding].add(t.root)
+        if t.overlay is not None:
+            overlays[t.finding].add(t.overlay)
+    return [_Group(f, tuple(sorted(roots[f])), tuple(sorted(overlays[f]))) for f in roots]
+
+
+def _through(group: _Group) -> Finding:
+    """The finding as reported: its message names the root modules it was found
+    through (unless it is only its own root's) and the overlays it was built in."""
+    finding = group.finding
+    notes = []
+    roots = group.roots
+    own = len(roots) == 1 and (roots[0] == "." or finding.file.startswith(f"{roots[0]}/"))
+    if roots and not own:
+        notes.append(_names(roots, "root module", "root modules"))
+    if group.overlays:
+        notes.append(_names(group.overlays, "overlay", "overlays"))
+    if not notes:
         return finding
-    return finding.model_copy(update={"message": f"{finding.message} (root module: {root})"})
+    return finding.model_copy(update={"message": f"{finding.message} ({'; '.join(notes)})"})
 
 
-def _in_overlay(finding: Finding, overlay: str | None) -> Finding:
-    """A finding in a built overlay names it: a base built by two overlays is two
-    workloads, each reported (and suppressed or baselined) on its own."""
-    if overlay is None:
-        return finding
-    return finding.model_copy(update={"message": f"{finding.message} (overlay: {overlay})"})
+def _names(names: tuple[str, ...], one: str, many: str) -> str:
+    if len(names) == 1:
+        return f"{one}: {names[0]}"
+    listed = ", ".join(names[:_LISTED]) + (", …" if len(names) > _LISTED else "")
+    return f"{len(names)} {many}: {listed}"
 
 
 _TERRAFORM_BY_DESIGN = (
@@ -367,44 +569,34 @@ def _skip(text: str) -> Skipped:
     return Skipped(path=path, reason=reason, by_design=reason.endswith(_TERRAFORM_BY_DESIGN))
 
 
-def _unique(findings: Iterable[Finding]) -> list[Finding]:
-    """A module read by two roots reports its findings once."""
-    seen: set[tuple[str, str, int, tuple[str, ...], str]] = set()
-    out = []
-    for f in findings:
-        key = (f.rule_id, f.file, f.line, f.resources, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
 def _fate(
-    finding: Finding,
+    group: _Group,
     inline: list[Suppression],
     ignore: IgnoreFile | None,
     baseline: Baseline | None,
 ) -> Reviewed:
-    print_ = fingerprint(finding)
+    """The group's finding with its fate. Its fingerprint is the rule's finding's,
+    without the roots or overlays: one more root module calling a module, or one more
+    overlay building a base, is the same finding (a baseline or suppression of it
+    holds), not a new one."""
+    print_ = fingerprint(group.finding)
+    finding = _through(group)
+    reviewed = Reviewed(
+        finding=finding, fingerprint=print_, roots=group.roots, overlays=group.overlays
+    )
     for s in inline:
         if s.matches(finding):
-            return Reviewed(
-                finding=finding,
-                fingerprint=print_,
-                suppressed=s.reason,
-                suppression_kind="inSource",
+            return reviewed.model_copy(
+                update={"suppressed": s.reason, "suppression_kind": "inSource"}
             )
     if ignore is not None:
         reason = ignore.reason_for(finding)
         if reason is not None:
-            return Reviewed(
-                finding=finding, fingerprint=print_, suppressed=reason, suppression_kind="external"
+            return reviewed.model_copy(
+                update={"suppressed": reason, "suppression_kind": "external"}
             )
-    return Reviewed(
-        finding=finding,
-        fingerprint=print_,
-        baselined=baseline is not None and print_ in baseline.fingerprints,
-    )
+    baselined = baseline is not None and print_ in baseline.fingerprints
+    return reviewed.model_copy(update={"baselined": baselined})
 
 
 def terraform_roots(walked: Walk) -> list[str]:
@@ -420,7 +612,7 @@ def terraform_roots(walked: Walk) -> list[str]:
                 target = join(directory, source)
                 if target is not None and target != directory:
                     called.add(target)
-    return sorted(d for d in directories if d not in called)
+    return sorted(d for d in directories if d not in called and not _installed(d))
 
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)

@@ -25,6 +25,8 @@ from infra_architect._io import UnreadableFileError, kind_of, read_input
 class Kind(StrEnum):
     TERRAFORM = "terraform"
     PLAN = "terraform-plan"
+    TFVARS = "terraform-variables"
+    MODULES_MANIFEST = "terraform-modules-manifest"
     KUBERNETES = "kubernetes"
     KUSTOMIZATION = "kustomization"
     WORKFLOW = "workflow"
@@ -76,17 +78,27 @@ TERRAGRUNT_REASON = (
     "Terragrunt configuration: not read (review the Terraform modules it calls, "
     "or a plan: terraform show -json)"
 )
-IGNORED_DIRS = frozenset({".git", ".terraform", "node_modules", ".venv", "__pycache__"})
+IGNORED_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__"})
+TERRAFORM_DIR = ".terraform"
+"""Terraform's working directory: only its ``modules`` (what ``terraform init``
+installed) is read, and in it only .tf files and the manifest; never the providers."""
+MODULES_MANIFEST = ".terraform/modules/modules.json"
 
 
 def classify(relative: str) -> Kind | None:
     """What a file is, from its path alone (contents are checked by the parsers)."""
     name = relative.rsplit("/", 1)[-1]
     lower = name.lower()
+    if f"/{TERRAFORM_DIR}/" in f"/{relative}":  # an installed module's copy: its code only
+        if f"/{relative}".endswith(f"/{MODULES_MANIFEST}"):
+            return Kind.MODULES_MANIFEST
+        return Kind.TERRAFORM if lower.endswith(".tf") else None
     if lower.endswith(".tf"):
         return Kind.TERRAFORM
     if lower.endswith((".tfplan.json", ".plan.json")) or lower == "plan.json":
         return Kind.PLAN
+    if lower.endswith((".tfvars", ".tfvars.json")):
+        return Kind.TFVARS
     if name == "Kustomization":  # kustomize's third file name, no extension
         return Kind.KUSTOMIZATION
     if not lower.endswith((".yaml", ".yml")):
@@ -168,6 +180,8 @@ class _Walker:
         if stat.S_ISDIR(info.st_mode):
             if name in IGNORED_DIRS:
                 return
+            if path.parent.name == TERRAFORM_DIR and name != "modules":
+                return  # providers, the lock and state of terraform init: not code
             if depth + 1 > self.limits.max_depth:
                 self._skip(path, f"deeper than {self.limits.max_depth} directories")
                 return

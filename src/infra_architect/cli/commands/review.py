@@ -21,6 +21,7 @@ from infra_architect.review import (
     Limits,
     ReviewReport,
     baseline_json,
+    helm_render,
     kubectl_build,
     read_baseline,
     read_ignore_file,
@@ -52,12 +53,12 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         ),
     ] = "high",
     slo: Annotated[
-        float | None,
+        list[str] | None,
         typer.Option(
             "--slo",
-            min=0,
-            max=100,
-            help="The system's availability SLO (enables the availability rules).",
+            help="The availability SLO in percent (enables the availability rules), or "
+            "ENV=SLO for the root modules, overlays and charts whose path names ENV "
+            "(repeatable: --slo prod=99.9 --slo staging=99; a plain value is the rest's).",
         ),
     ] = None,
     baseline: Annotated[
@@ -78,6 +79,14 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         list[str] | None,
         typer.Option("--skip-rule", help="Do not report this rule (repeatable)."),
     ] = None,
+    var_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--var-file",
+            help="A Terraform variable file inside the reviewed tree, applied to every "
+            "root module after its terraform.tfvars and *.auto.tfvars (repeatable).",
+        ),
+    ] = None,
     allow_incomplete: Annotated[
         bool,
         typer.Option(
@@ -96,7 +105,8 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     --write-baseline recorded the findings. Exit 1: a new finding reaches --fail-on.
     Exit 2: bad input (an unknown --rule or --skip-rule id too). Exit 3: the review is
     incomplete (a file not read: not UTF-8, over --max-file-mb, not parsable, a symlink
-    out of the tree; a kustomize overlay not built: refused, failed or no kubectl; the
+    out of the tree; a kustomize overlay not built: refused, failed or no kubectl; a
+    Helm chart not rendered: helm template failed or no helm; the
     walk stopped at --max-files, the depth limit or --timeout; or nothing checked at all:
     no Terraform resource, Kubernetes object or workflow read), whatever the findings;
     the report lists what and why, --allow-incomplete accepts it. Left out by design,
@@ -115,19 +125,24 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         if target is not None:
             _check_writable(option, target)
     chosen = _chosen_rules(only_rules or [], skip_rules or [])
+    default_slo, environment_slos = _slos(slo or [])
+    named_var_files = [_var_file(path, v) for v in var_files or []]
     ignore = _review_ignore_file(path)
     accepted = read_baseline(baseline) if baseline is not None else None
     limits = Limits(
         max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files, seconds=timeout
     )
-    kubectl = shutil.which("kubectl")
+    kubectl, helm = shutil.which("kubectl"), shutil.which("helm")
     report = review(
         path,
-        slo=slo,
+        slo=default_slo,
+        environment_slos=environment_slos,
         limits=limits,
         ignore=ignore,
         baseline=accepted,
         build=kubectl_build(kubectl) if kubectl else None,
+        render=helm_render(helm) if helm else None,
+        var_files=named_var_files,
     )
     report = report.model_copy(
         update={"findings": [r for r in report.findings if r.finding.rule_id in chosen]}
@@ -198,6 +213,45 @@ def _review_ignore_file(root: Path) -> IgnoreFile | None:
             "  fix: make it a regular file in the repository"
         )
     return read_ignore_file(ignore_path)
+
+
+def _slos(given: list[str]) -> tuple[float | None, dict[str, float]]:
+    """--slo values: at most one plain percentage (everything's) and ENV=percentage
+    (each environment once); anything else is bad input (exit 2)."""
+    default: float | None = None
+    by_environment: dict[str, float] = {}
+    for text in given:
+        name, _, value = text.rpartition("=")
+        name = name.strip().lower()
+        try:
+            target = float(value)
+        except ValueError:
+            target = -1.0
+        if not 0 <= target <= 100 or (text.count("=") and not name.isalnum()):
+            fail(f"--slo {text!r}: use a percentage (99.9) or ENV=percentage (prod=99.9)")
+        if (not name and default is not None) or name in by_environment:
+            fail(f"--slo {text!r}: {name or 'the plain SLO'} is given twice")
+        if name:
+            by_environment[name] = target
+        else:
+            default = target
+    return default, by_environment
+
+
+def _var_file(root: Path, given: Path) -> str:
+    """A --var-file as a path relative to the reviewed tree: it must be a .tfvars or
+    .tfvars.json file inside it (the review reads nothing outside the tree)."""
+    if not given.name.lower().endswith((".tfvars", ".tfvars.json")):
+        fail(f"--var-file {given}: not a .tfvars or .tfvars.json file")
+    real, base = given.resolve(), root.resolve()
+    if base not in real.parents:
+        fail(
+            f"--var-file {given}: outside the reviewed tree ({printable(str(real))}): not read\n"
+            "  fix: name a variable file inside the reviewed directory"
+        )
+    if not real.is_file():
+        fail(f"--var-file {given}: not a file")
+    return real.relative_to(base).as_posix()
 
 
 def _check_writable(option: str, target: Path) -> None:

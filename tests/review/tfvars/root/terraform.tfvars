@@ -1,0 +1,2 @@
+db_multi_az = false
+backup_days = 0
