@@ -47,6 +47,7 @@ SECURITY_RULES = frozenset(
         "IA-TF-010",  # publicly accessible database
         "IA-TF-013",  # admin or data port open to the internet
         "IA-TF-014",  # resource policy open to anyone
+        "IA-TF-015",  # EKS API endpoint open to the internet
         "IA-K8S-003",  # no NetworkPolicy
         "IA-K8S-004",  # secret value in a manifest
         "IA-K8S-005",  # privileged or root container

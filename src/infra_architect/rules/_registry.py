@@ -36,6 +36,7 @@ from infra_architect.rules.terraform import (
     ia_tf_012_no_symptom_alarm,
     ia_tf_013_open_admin_port,
     ia_tf_014_policy_open_to_anyone,
+    ia_tf_015_eks_public_endpoint,
 )
 from infra_architect.rules.workflows import (
     ia_ci_001_no_rollback,
@@ -86,6 +87,7 @@ TERRAFORM_RULES = registry(
     ia_tf_012_no_symptom_alarm,
     ia_tf_013_open_admin_port,
     ia_tf_014_policy_open_to_anyone,
+    ia_tf_015_eks_public_endpoint,
 )
 
 
