@@ -64,6 +64,7 @@ RELIABILITY_RULES = frozenset(
         "IA-TF-009",
         "IA-TF-011",
         "IA-TF-012",
+        "IA-TF-016",
         "IA-K8S-001",
         "IA-K8S-002",
         "IA-K8S-006",
