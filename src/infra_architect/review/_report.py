@@ -65,6 +65,7 @@ RELIABILITY_RULES = frozenset(
         "IA-TF-011",
         "IA-TF-012",
         "IA-TF-016",
+        "IA-TF-017",
         "IA-K8S-001",
         "IA-K8S-002",
         "IA-K8S-006",
