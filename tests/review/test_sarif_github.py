@@ -34,6 +34,8 @@ SECURITY = {
     "IA-TF-008",
     "IA-TF-010",
     "IA-TF-013",
+    "IA-TF-014",
+    "IA-TF-015",
     "IA-K8S-003",
     "IA-K8S-004",
     "IA-K8S-005",

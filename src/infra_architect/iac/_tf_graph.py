@@ -107,6 +107,11 @@ class TerraformGraph:
     """Module calls may not leave this directory (a review's root)."""
     modules: list[Path] = field(default_factory=list)
     """Every module directory loaded (the root first)."""
+    providers: list[Resource] = field(default_factory=list)
+    """The ``provider`` blocks of every module instance (mode ``provider``, type the
+    provider's name, address ``provider.aws`` or ``provider.aws.<alias>``): kept apart
+    from :attr:`resources`, since a provider configuration is no resource, but a
+    credential written in one is still in the code."""
     budget: Budget = field(default_factory=Budget)
     """Bounds of evaluation (sizes, nesting, deadline), and its notes."""
     installed: Mapping[str, str] = field(default_factory=dict)
@@ -548,6 +553,12 @@ def _load_document(
         if "value" in body:
             scope.outputs[name] = body["value"]
             scope.origins[f"output.{name}"] = f"{rel}:{_line(body)}"
+    for name, body in _labelled(document.get("provider")):
+        alias = body.get("alias")
+        local = f"provider.{name}.{alias}" if isinstance(alias, str) else f"provider.{name}"
+        graph.providers.append(
+            Resource(scope.address(local), name, name, "provider", body, scope, rel, _line(body))
+        )
     for mode, key in (("managed", "resource"), ("data", "data")):
         for rtype, named in _labelled(document.get(key)):
             for rname, rbody in named.items():

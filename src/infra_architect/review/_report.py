@@ -46,6 +46,8 @@ SECURITY_RULES = frozenset(
         "IA-TF-008",  # unencrypted storage
         "IA-TF-010",  # publicly accessible database
         "IA-TF-013",  # admin or data port open to the internet
+        "IA-TF-014",  # resource policy open to anyone
+        "IA-TF-015",  # EKS API endpoint open to the internet
         "IA-K8S-003",  # no NetworkPolicy
         "IA-K8S-004",  # secret value in a manifest
         "IA-K8S-005",  # privileged or root container
@@ -62,6 +64,8 @@ RELIABILITY_RULES = frozenset(
         "IA-TF-009",
         "IA-TF-011",
         "IA-TF-012",
+        "IA-TF-016",
+        "IA-TF-017",
         "IA-K8S-001",
         "IA-K8S-002",
         "IA-K8S-006",

@@ -35,6 +35,10 @@ from infra_architect.rules.terraform import (
     ia_tf_011_replicas_one_az,
     ia_tf_012_no_symptom_alarm,
     ia_tf_013_open_admin_port,
+    ia_tf_014_policy_open_to_anyone,
+    ia_tf_015_eks_public_endpoint,
+    ia_tf_016_alarm_notifies_nobody,
+    ia_tf_017_no_deletion_protection,
 )
 from infra_architect.rules.workflows import (
     ia_ci_001_no_rollback,
@@ -84,6 +88,10 @@ TERRAFORM_RULES = registry(
     ia_tf_011_replicas_one_az,
     ia_tf_012_no_symptom_alarm,
     ia_tf_013_open_admin_port,
+    ia_tf_014_policy_open_to_anyone,
+    ia_tf_015_eks_public_endpoint,
+    ia_tf_016_alarm_notifies_nobody,
+    ia_tf_017_no_deletion_protection,
 )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infra_architect.iac import KubernetesGraph, selects
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.kubernetes._helpers import finding
+from infra_architect.rules.kubernetes._helpers import REPLICATED_KINDS, finding, workloads
 
 META = RuleMeta(
     id="IA-K8S-001",
@@ -26,7 +26,7 @@ def check(graph: KubernetesGraph, context: RuleContext) -> Iterator[Finding]:
         return  # no availability target (staging, a sandbox): one replica is a choice
     hpas = list(graph.of_kind("HorizontalPodAutoscaler"))
     pdbs = list(graph.of_kind("PodDisruptionBudget"))
-    for workload in graph.of_kind("Deployment", "Rollout", "StatefulSet"):
+    for workload in workloads(graph, *REPLICATED_KINDS):
         scalers = [
             h
             for h in hpas

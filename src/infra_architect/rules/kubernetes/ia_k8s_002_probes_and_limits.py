@@ -6,7 +6,12 @@ from collections.abc import Iterator
 
 from infra_architect.iac import KubernetesGraph, containers
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.kubernetes._helpers import finding
+from infra_architect.rules.kubernetes._helpers import (
+    LONG_RUNNING_KINDS,
+    POD_KINDS,
+    finding,
+    workloads,
+)
 
 META = RuleMeta(
     id="IA-K8S-002",
@@ -20,18 +25,16 @@ META = RuleMeta(
     "startup probe for slow starts), CPU and memory requests, and a memory limit.",
 )
 
-_LONG_RUNNING = ("Deployment", "Rollout", "StatefulSet", "DaemonSet")
-
 
 def check(graph: KubernetesGraph, context: RuleContext) -> Iterator[Finding]:
     del context
-    for obj in graph.of_kind(*_LONG_RUNNING, "Job", "CronJob", "Pod"):
+    for obj in workloads(graph, *POD_KINDS):
         spec = obj.pod_spec()
         if spec is None:
             continue
         for container in containers(spec):
             missing = []
-            if obj.kind in _LONG_RUNNING and container in (spec.get("containers") or []):
+            if obj.kind in LONG_RUNNING_KINDS and container in (spec.get("containers") or []):
                 missing += [p for p in ("readinessProbe", "livenessProbe") if p not in container]
             resources = container.get("resources") or {}
             requests, limits = resources.get("requests") or {}, resources.get("limits") or {}

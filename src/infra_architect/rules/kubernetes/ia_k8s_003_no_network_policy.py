@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from infra_architect.iac import KubernetesGraph, selects
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.kubernetes._helpers import finding
+from infra_architect.rules.kubernetes._helpers import POD_KINDS, finding, workloads
 
 META = RuleMeta(
     id="IA-K8S-003",
@@ -23,9 +23,7 @@ META = RuleMeta(
 def check(graph: KubernetesGraph, context: RuleContext) -> Iterator[Finding]:
     del context
     policies = list(graph.of_kind("NetworkPolicy"))
-    for obj in graph.of_kind(
-        "Deployment", "Rollout", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"
-    ):
+    for obj in workloads(graph, *POD_KINDS):
         labels = obj.pod_labels()
         covered = any(
             p.namespace == obj.namespace

@@ -7,7 +7,7 @@ from typing import Any
 
 from infra_architect.iac import KubernetesGraph
 from infra_architect.rules._model import Finding, RuleContext, RuleMeta, Severity
-from infra_architect.rules.kubernetes._helpers import finding
+from infra_architect.rules.kubernetes._helpers import REPLICATED_KINDS, finding, workloads
 
 META = RuleMeta(
     id="IA-K8S-006",
@@ -43,7 +43,7 @@ def check(graph: KubernetesGraph, context: RuleContext) -> Iterator[Finding]:
         for h in graph.of_kind("HorizontalPodAutoscaler")
         if int((h.doc.get("spec") or {}).get("maxReplicas", 1)) >= 2
     }
-    for workload in graph.of_kind("Deployment", "Rollout", "StatefulSet"):
+    for workload in workloads(graph, *REPLICATED_KINDS):
         replicas = int((workload.doc.get("spec") or {}).get("replicas", 1))
         if replicas < 2 and (workload.namespace, workload.name) not in scaled:
             continue

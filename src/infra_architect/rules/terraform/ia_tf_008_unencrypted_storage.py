@@ -16,6 +16,11 @@ META = RuleMeta(
     "in the clear; encryption cannot be turned on later without a migration.",
     remediation="storage_encrypted / at_rest_encryption_enabled / encrypted = true with a "
     "customer-managed KMS key.",
+    references=(
+        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html",
+        "https://docs.aws.amazon.com/documentdb/latest/developerguide/encryption-at-rest.html",
+        "https://docs.aws.amazon.com/neptune/latest/userguide/encrypt.html",
+    ),
 )
 
 # resource type -> (attribute, value when the attribute is absent)
@@ -26,6 +31,8 @@ _FLAGS = {
     "aws_ebs_volume": ("encrypted", False),
     "aws_efs_file_system": ("encrypted", False),
     "aws_redshift_cluster": ("encrypted", False),
+    "aws_neptune_cluster": ("storage_encrypted", False),
+    "aws_docdb_cluster": ("storage_encrypted", False),
 }
 
 

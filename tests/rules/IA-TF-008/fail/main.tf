@@ -13,3 +13,19 @@ resource "aws_ebs_volume" "data" {
   size              = 100
   encrypted         = false
 }
+
+# the provider's default: storage_encrypted false
+resource "aws_neptune_cluster" "graph" {
+  cluster_identifier      = "graph"
+  engine                  = "neptune"
+  backup_retention_period = 7
+}
+
+resource "aws_docdb_cluster" "documents" {
+  cluster_identifier          = "documents"
+  engine                      = "docdb"
+  master_username             = "app"
+  manage_master_user_password = true
+  storage_encrypted           = false
+  backup_retention_period     = 7
+}

@@ -20,3 +20,19 @@ resource "aws_ebs_volume" "data" {
   size              = 100
   encrypted         = true
 }
+
+resource "aws_neptune_cluster" "graph" {
+  cluster_identifier      = "graph"
+  engine                  = "neptune"
+  storage_encrypted       = true
+  backup_retention_period = 7
+}
+
+resource "aws_docdb_cluster" "documents" {
+  cluster_identifier          = "documents"
+  engine                      = "docdb"
+  master_username             = "app"
+  manage_master_user_password = true
+  storage_encrypted           = true
+  backup_retention_period     = 7
+}
