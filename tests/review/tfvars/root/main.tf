@@ -26,4 +26,6 @@ resource "aws_db_instance" "orders" {
   storage_encrypted           = var.encrypted
   multi_az                    = var.db_multi_az
   backup_retention_period     = var.backup_days
+  # on: this fixture is about which SLO / variable file applies; IA-TF-017 has its own
+  deletion_protection = true
 }

@@ -10,4 +10,6 @@ resource "aws_db_instance" "orders" {
   storage_encrypted           = true
   multi_az                    = false
   backup_retention_period     = 7
+  # on: this fixture is about which SLO / variable file applies; IA-TF-017 has its own
+  deletion_protection = true
 }
