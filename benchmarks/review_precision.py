@@ -1,5 +1,5 @@
 """Precision and recall of `review` on public repositories, against a ground truth
-written by reading them (benchmarks/review_truth/<owner>+<name>.yaml).
+written by reading them (benchmarks/review_truth/<owner>+<name>[@<variant>].yaml).
 
     python benchmarks/review_precision.py                      # from the bare mirrors
     python benchmarks/review_precision.py --repos /tmp/trees   # already-extracted trees
@@ -8,8 +8,21 @@ written by reading them (benchmarks/review_truth/<owner>+<name>.yaml).
 Each repository is taken at a pinned commit: extracted blob by blob from a bare git
 mirror (<mirrors>/<owner>+<name>/repo; blobs the mirror lacks, such as large files, are
 skipped and counted) or read from <repos>/<owner>+<name>. A repository with neither is
-skipped with its reason printed, never silently. `infra-architect review -f json` runs
-on the repository root through the CLI, exactly as a platform team would run it.
+skipped with its reason printed, never silently. `infra-architect review -f json
+--allow-incomplete` runs on the repository root through the CLI, as a platform team
+would run it; a truth file may add arguments (`review_args:`, `{tree}` standing for the
+extracted tree) and small files written into the tree for that review only (`write:`,
+path -> content; an existing file is never overwritten), such as a variable file that
+switches a repository's findings on the way its README says it is used. Several truth
+files of one repository (`<slug>@<variant>.yaml`) are several reviews of the same tree,
+each judged and counted on its own.
+
+What the review could not read is compared with the truth's `not_read:` (path, a piece
+of the reason, and `without: <tool>` when it is unread only because the tool is not on
+PATH): an expected gap is printed ("not read: ..."), an unexpected one, or an expected
+one that is now read, fails the run; a gap `without:` a tool that is on PATH must not
+occur, and the findings of what the tool reads are then judged like any other (entries
+with `needs: <tool>` count only when the tool is on PATH).
 
 Every reported finding must be judged in the truth file (TP or FP, with the reason found
 in the code): a finding the truth does not list fails the run ("unjudged finding"), so
@@ -17,10 +30,11 @@ the truth cannot go stale silently. A TP entry no longer reported is a false neg
 an FP entry no longer reported is listed as gone. `misses` are real problems a rule
 claims to cover but does not report: they are false negatives too (recall).
 
-A finding is matched by rule, file, object (its resources) and scope: the overlay or
-root module its message names (`in:`, a list when the same object is reported once per
-overlay or root), plus `says:`, a piece of the message, where those leave two findings
-alike (two containers of one workload).
+A finding is one entry however many root modules or overlays it is reported through: it
+is matched by rule, file, object (its resources) and `in:`, the root modules and overlays
+it names (the report's `roots` + `overlays`; absent when it names none), plus `says:`, a
+piece of the message, where those leave two findings alike (two containers of one
+workload).
 """
 
 from __future__ import annotations
@@ -28,13 +42,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
+import shutil
 import subprocess
 import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -47,7 +62,6 @@ REPOSITORIES = (
     ("nccgroup/sadcloud", "f538652921a7f3e8e25c0afaecad2d4382f8b21e"),
 )
 TRUTH = Path(__file__).parent / "review_truth"
-SCOPE = re.compile(r" \((?:overlay|root module): ([^)]+)\)$")
 CLI = "import sys; from infra_architect.cli import main; sys.argv[0] = 'infra-architect'; main()"
 NO_LAZY_FETCH = {**os.environ, "GIT_NO_LAZY_FETCH": "1"}  # a mirror's absent blob stays absent
 
@@ -62,38 +76,65 @@ class Reported:
     file: str
     line: int | None
     object: str
-    scope: str | None
+    scopes: tuple[str, ...]  # the root modules and overlays it is reported through
     message: str
 
     def show(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        scope = f" in {self.scope}" if self.scope else ""
-        return f"{self.rule} {where} {self.object}{scope}: {self.message}"
+        return f"{self.rule} {where} {self.object}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Unread:
+    path: str
+    reason: str
 
 
 @dataclass(frozen=True)
 class Expected:
-    """One finding the truth expects: an entry of the truth file at one of its scopes."""
+    """One finding the truth expects (an entry of findings: or misses:)."""
 
     rule: str
     file: str
     object: str
-    scope: str | None
+    scopes: tuple[str, ...]
     says: str | None
     verdict: str  # TP, FP, or MISS (a known miss: never reported today)
     why: str
+    needs: str | None  # a tool without which the finding cannot be reported (helm)
 
     def matches(self, found: Reported) -> bool:
         return (
-            (self.rule, self.file, self.object, self.scope)
-            == (found.rule, found.file, found.object, found.scope)
+            (self.rule, self.file, self.object, self.scopes)
+            == (found.rule, found.file, found.object, found.scopes)
             and (self.says is None or self.says in found.message)
         )  # fmt: skip
 
     def show(self) -> str:
-        scope = f" in {self.scope}" if self.scope else ""
+        scope = f" in {', '.join(self.scopes)}" if self.scopes else ""
         says = f" ({self.says})" if self.says else ""
         return f"{self.rule} {self.file} {self.object}{scope}{says}"
+
+
+@dataclass(frozen=True)
+class NotRead:
+    """A part of the repository the truth expects the review not to read."""
+
+    path: str
+    reason: str  # a piece of the report's reason
+    without: str | None  # unread only because this tool is not on PATH
+
+    def matches(self, unread: Unread) -> bool:
+        return self.path == unread.path and self.reason in unread.reason
+
+
+@dataclass(frozen=True)
+class Truth:
+    name: str  # owner/name, or owner/name @variant
+    expected: tuple[Expected, ...]
+    not_read: tuple[NotRead, ...]
+    review_args: tuple[str, ...]
+    write: tuple[tuple[str, str], ...]  # (path inside the tree, content)
 
 
 @dataclass
@@ -156,11 +197,13 @@ def extract(git_dir: Path, commit: str, dest: Path) -> tuple[int, int]:
     return written, absent
 
 
-def run_review(tree: Path) -> list[Reported]:
-    """`infra-architect review TREE -f json`; its exit code says findings/incomplete,
-    which the truth judges; output that is not the JSON report is an error."""
+def run_review(tree: Path, extra: tuple[str, ...]) -> tuple[list[Reported], list[Unread]]:
+    """`infra-architect review TREE -f json --allow-incomplete EXTRA`: the findings and
+    what was not read (the truth judges both); output that is not the JSON report, or a
+    walk that stopped early, is an error."""
     done = subprocess.run(
-        [sys.executable, "-c", CLI, "review", str(tree), "-f", "json"],
+        [sys.executable, "-c", CLI, "review", str(tree), "-f", "json", "--allow-incomplete",
+         *(arg.replace("{tree}", str(tree)) for arg in extra)],
         capture_output=True, check=False, timeout=600,
     )  # fmt: skip
     try:
@@ -169,26 +212,32 @@ def run_review(tree: Path) -> list[Reported]:
         raise TruthError(
             f"review exited {done.returncode}: {done.stderr.decode()[-2000:]}"
         ) from exc
-    if document["summary"]["incomplete"]:
-        unread = [f"{s['path']}: {s['reason']}" for s in document["skipped"] if not s["by_design"]]
-        raise TruthError("review incomplete: " + "; ".join(unread or [str(document["stopped"])]))
-    found = []
-    for f in document["findings"]:
-        scope = SCOPE.search(f["message"])
-        found.append(
-            Reported(
-                rule=f["rule_id"],
-                file=f["file"],
-                line=f.get("line"),
-                object=", ".join(f["resources"]),
-                scope=scope.group(1) if scope else None,
-                message=f["message"],
-            )
+    if document["stopped"]:
+        raise TruthError(f"review stopped early: {document['stopped']}")
+    unread = [Unread(s["path"], s["reason"]) for s in document["skipped"] if not s["by_design"]]
+    if document["summary"]["incomplete"] and not unread:
+        raise TruthError("review incomplete with nothing listed as unread")
+    found = [
+        Reported(
+            rule=f["rule_id"],
+            file=f["file"],
+            line=f.get("line"),
+            object=", ".join(f["resources"]),
+            scopes=tuple(sorted(f["roots"] + f["overlays"])),
+            message=f["message"],
         )
-    return found
+        for f in document["findings"]
+    ]
+    return found, unread
 
 
-def load_truth(path: Path) -> list[Expected]:
+def _scopes(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(sorted(value if isinstance(value, list) else [value]))
+
+
+def load_truth(path: Path, name: str) -> Truth:
     document = yaml.safe_load(path.read_text())
     expected: list[Expected] = []
     for section, default in (("findings", None), ("misses", "MISS")):
@@ -198,27 +247,69 @@ def load_truth(path: Path) -> list[Expected]:
                 raise TruthError(f"{path.name}: verdict {verdict!r} is not TP or FP")
             if not entry.get("why"):
                 raise TruthError(f"{path.name}: {entry} has no reason (why:)")
-            scopes = entry.get("in")
-            expected.extend(
+            expected.append(
                 Expected(
                     rule=entry["rule"],
                     file=entry["file"],
                     object=entry["object"],
-                    scope=scope,
+                    scopes=_scopes(entry.get("in")),
                     says=entry.get("says"),
                     verdict=verdict,
                     why=entry["why"],
+                    needs=entry.get("needs"),
                 )
-                for scope in (scopes if isinstance(scopes, list) else [scopes])
             )
-    return expected
+    not_read = tuple(
+        NotRead(path=e["path"], reason=e["reason"], without=e.get("without"))
+        for e in document.get("not_read") or []
+    )
+    variant = path.stem.partition("@")[2]
+    return Truth(
+        name=f"{name} @{variant}" if variant else name,
+        expected=tuple(expected),
+        not_read=not_read,
+        review_args=tuple(document.get("review_args") or ()),
+        write=tuple((document.get("write") or {}).items()),
+    )
 
 
-def judge(name: str, found: list[Reported], truth: list[Expected]) -> Outcome:
-    outcome = Outcome(name)
+def judge_unread(unread: list[Unread], truth: Truth, outcome: Outcome) -> None:
+    """A gap the truth states is printed; any other disagreement is an error."""
+    for gap in unread:
+        hits = [n for n in truth.not_read if n.matches(gap)]
+        if not hits:
+            outcome.errors.append(f"not read, unexpectedly: {gap.path}: {gap.reason}")
+        elif hits[0].without and shutil.which(hits[0].without):
+            outcome.errors.append(
+                f"not read although {hits[0].without} is on PATH: {gap.path}: {gap.reason}"
+            )
+        else:
+            outcome.notes.append(f"not read: {gap.path} — {gap.reason}")
+    for stated in truth.not_read:
+        if any(gap.path == stated.path for gap in unread):
+            continue  # judged above, as expected or not
+        if stated.without and shutil.which(stated.without):
+            outcome.notes.append(
+                f"read: {stated.path} ({stated.without} is on PATH): its findings are judged"
+            )
+        else:
+            outcome.errors.append(
+                f"expected not read, but read: {stated.path} ({stated.reason}) — update not_read:"
+            )
+
+
+def judge(truth: Truth, found: list[Reported], unread: list[Unread]) -> Outcome:
+    outcome = Outcome(truth.name)
+    judge_unread(unread, truth, outcome)
+    entries = [e for e in truth.expected if e.needs is None or shutil.which(e.needs)]
+    if len(entries) < len(truth.expected):
+        outcome.notes.append(
+            f"{len(truth.expected) - len(entries)} truth entries need a tool not on PATH "
+            "(not counted)"
+        )
     seen: Counter[Expected] = Counter()
     for finding in found:
-        hits = [e for e in truth if e.matches(finding)]
+        hits = [e for e in entries if e.matches(finding)]
         if not hits:
             outcome.errors.append(f"unjudged finding: {finding.show()} — add it to the truth")
             continue
@@ -239,9 +330,14 @@ def judge(name: str, found: list[Reported], truth: list[Expected]) -> Outcome:
             outcome.tally(entry.rule).tp += 1
         else:
             outcome.tally(entry.rule).fp += 1
-    for entry in truth:
-        if seen[entry]:
-            continue
+            outcome.notes.append(f"FP: {entry.show()}: {entry.why}")
+    judge_unreported([e for e in entries if not seen[e]], outcome)
+    return outcome
+
+
+def judge_unreported(entries: list[Expected], outcome: Outcome) -> None:
+    """Truth entries no finding matched: a TP or a known miss is a false negative."""
+    for entry in entries:
         if entry.verdict == "TP":
             outcome.tally(entry.rule).fn += 1
             outcome.notes.append(f"FN (no longer reported): {entry.show()}")
@@ -250,7 +346,23 @@ def judge(name: str, found: list[Reported], truth: list[Expected]) -> Outcome:
             outcome.notes.append(f"FN (known miss): {entry.show()}: {entry.why}")
         else:
             outcome.notes.append(f"gone (an FP no longer reported): {entry.show()}")
-    return outcome
+
+
+def review(tree: Path, truth: Truth) -> tuple[list[Reported], list[Unread]]:
+    """The review the truth asks for, with its files written into the tree for that
+    review only."""
+    written: list[Path] = []
+    try:
+        for relative, content in truth.write:
+            target = tree / relative
+            if target.exists() or not target.resolve().is_relative_to(tree.resolve()):
+                raise TruthError(f"write: {relative} exists or is outside the tree")
+            target.write_text(content)
+            written.append(target)
+        return run_review(tree, truth.review_args)
+    finally:
+        for target in written:
+            target.unlink()
 
 
 def ratio(part: int, whole: int) -> str:
@@ -292,6 +404,13 @@ def tree_of(name: str, commit: str, args: argparse.Namespace, work: Path) -> Pat
     return tree
 
 
+def truth_files(directory: Path, name: str) -> list[Path]:
+    """The repository's truth files: the plain review first, then its variants."""
+    slug = name.replace("/", "+")
+    plain = directory / f"{slug}.yaml"
+    return [plain, *sorted(directory.glob(f"{slug}@*.yaml"))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -303,6 +422,7 @@ def main() -> int:
     parser.add_argument("--truth", type=Path, default=TRUTH)
     parser.add_argument("--only", action="append", help="owner/name (repeatable)")
     args = parser.parse_args()
+    print("helm on PATH: " + (shutil.which("helm") or "no (charts are not rendered)"))
     outcomes: list[Outcome] = []
     skipped: list[str] = []
     with tempfile.TemporaryDirectory(prefix="review-precision-") as scratch:
@@ -314,12 +434,13 @@ def main() -> int:
                 skipped.append(f"{name}: SKIPPED: {tree}")
                 print(skipped[-1])
                 continue
-            truth_file = args.truth / f"{name.replace('/', '+')}.yaml"
-            try:
-                outcome = judge(name, run_review(tree), load_truth(truth_file))
-            except (TruthError, OSError) as exc:
-                outcome = Outcome(name, errors=[str(exc)])
-            outcomes.append(outcome)
+            for truth_file in truth_files(args.truth, name):
+                try:
+                    truth = load_truth(truth_file, name)
+                    outcome = judge(truth, *review(tree, truth))
+                except (TruthError, OSError) as exc:
+                    outcome = Outcome(truth_file.stem, errors=[str(exc)])
+                outcomes.append(outcome)
     overall: dict[str, Tally] = {}
     for outcome in outcomes:
         for rule, t in outcome.by_rule.items():
