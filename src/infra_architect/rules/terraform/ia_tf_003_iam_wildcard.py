@@ -41,6 +41,15 @@ _POLICY_RESOURCES = (
 )
 
 
+def _excepting(excluded: list[object], resources: list[object], conditional: bool) -> list[str]:
+    """An Allow with NotAction grants every action of every service but those listed:
+    on ``*`` without a condition that is administrator in all but name."""
+    texts = sorted(a for a in excluded if isinstance(a, str))
+    if "*" in resources and not conditional and texts:
+        return [f"allows every action except {', '.join(texts[:3])} (NotAction) on every resource"]
+    return []
+
+
 def _problems(actions: list[object], resources: list[object], conditional: bool) -> list[str]:
     texts = [a for a in actions if isinstance(a, str)]
     wild = sorted(a for a in texts if a == "*" or a.endswith(":*"))
@@ -68,7 +77,11 @@ def _document(graph: TerraformGraph, doc: Resource) -> Iterator[str]:
         resources = graph.value(statement.get("resources", []), doc.scope)
         if not isinstance(actions, list) or not isinstance(resources, list):
             continue
-        yield from _problems(actions, resources, bool(statement.get("condition")))
+        conditional = bool(statement.get("condition"))
+        yield from _problems(actions, resources, conditional)
+        excluded = graph.value(statement.get("not_actions", []), doc.scope)
+        if isinstance(excluded, list):
+            yield from _excepting(excluded, resources, conditional)
 
 
 def _json_policy(text: str) -> Iterator[str]:
@@ -82,9 +95,16 @@ def _json_policy(text: str) -> Iterator[str]:
             continue
         actions = statement.get("Action", [])
         resources = statement.get("Resource", [])
+        resources = resources if isinstance(resources, list) else [resources]
         yield from _problems(
             actions if isinstance(actions, list) else [actions],
-            resources if isinstance(resources, list) else [resources],
+            resources,
+            "Condition" in statement,
+        )
+        excluded = statement.get("NotAction", [])
+        yield from _excepting(
+            excluded if isinstance(excluded, list) else [excluded],
+            resources,
             "Condition" in statement,
         )
 

@@ -34,3 +34,22 @@ data "aws_iam_policy_document" "tracing" {
     resources = ["*"]
   }
 }
+
+# NotAction scoped to one bucket, or held to the organisation by a condition
+data "aws_iam_policy_document" "bucket_but_delete" {
+  statement {
+    not_actions = ["s3:DeleteBucket"]
+    resources   = ["arn:aws:s3:::orders"]
+  }
+
+  statement {
+    not_actions = ["iam:*"]
+    resources   = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:PrincipalOrgID"
+      values   = ["o-example"]
+    }
+  }
+}
