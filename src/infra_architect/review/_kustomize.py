@@ -22,10 +22,13 @@ repository's root, never further and never through a symlink out of it; what is 
 there (the included kustomizations, checked by the same allow-list) is read, not walked.
 
 Each built overlay is its own graph: one overlay's NetworkPolicy, PDB or autoscaler says
-nothing about another overlay's workloads. kubectl builds a private wrapper naming the
-overlay with ``buildMetadata: [originAnnotations]``, so each rendered object names the
-file it comes from; a manifest file an overlay consumed is reviewed through that overlay
-only (a ``namePrefix`` copy and the raw base are one workload, not two). A ``kind:
+nothing about another overlay's workloads. kubectl builds the overlay itself (review
+writes nothing, not even a scratch kustomization outside the tree), and each rendered
+object is located at the manifest it comes from by kind and name (a ``namePrefix`` copy
+by the longest name it contains), or at its origin annotation when the overlay asks for
+them; a manifest file an overlay consumed is reviewed through that overlay only (the
+prefixed copy and the raw base are one workload, not two); an object from a base above
+the reviewed path is located at the overlay's kustomization. A ``kind:
 Component`` is never built alone: it is not deployable on its own.
 """
 
@@ -34,7 +37,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -651,45 +653,30 @@ def built_objects(  # noqa: PLR0917  (one review's context)
         ]
     graphs: list[OverlayGraph] = []
     if plan.tops and build is not None:
-        with tempfile.TemporaryDirectory(prefix="infra-architect-kustomize-") as scratch:
-            origins = _Origins(base.resolve(), raw, tree)
-            for index, directory in enumerate(plan.tops):
-                left = seconds_left() if seconds_left is not None else float(BUILD_SECONDS)
-                if left <= 0:
-                    skips.append(
-                        Skipped(path=directory, reason="not built: the --timeout was spent")
-                    )
-                    continue
-                wrapper = _wrapper(Path(scratch).resolve() / str(index), base / directory)
-                rendered, error = build(wrapper, left)
-                if rendered is None:
-                    skips.append(Skipped(path=directory, reason=f"kustomize build failed: {error}"))
-                    continue
-                try:
-                    rendered_objects = load_manifests(rendered, directory)
-                except (yaml.YAMLError, RecursionError):
-                    skips.append(Skipped(path=directory, reason="kustomize build is not YAML"))
-                    continue
-                objects = [origins.locate(o, directory, wrapper) for o in rendered_objects]
-                graphs.append(OverlayGraph(overlay=directory, objects=objects))
-            consumed, covered = origins.consumed, origins.covered
+        origins = _Origins(base.resolve(), raw, tree)
+        for directory in plan.tops:
+            left = seconds_left() if seconds_left is not None else float(BUILD_SECONDS)
+            if left <= 0:
+                skips.append(Skipped(path=directory, reason="not built: the --timeout was spent"))
+                continue
+            rendered, error = build(base / directory, left)
+            if rendered is None:
+                skips.append(Skipped(path=directory, reason=f"kustomize build failed: {error}"))
+                continue
+            try:
+                rendered_objects = load_manifests(rendered, directory)
+            except (yaml.YAMLError, RecursionError):
+                skips.append(Skipped(path=directory, reason="kustomize build is not YAML"))
+                continue
+            objects = [origins.locate(o, directory, base / directory) for o in rendered_objects]
+            graphs.append(OverlayGraph(overlay=directory, objects=objects))
+        consumed, covered = origins.consumed, origins.covered
     else:
         consumed, covered = set(), set()
     rest = [o for o in standalone if o.file not in consumed and (o.kind, o.name) not in covered]
     if rest:
         graphs.append(OverlayGraph(overlay=None, objects=rest))
     return graphs, skips
-
-
-def _wrapper(directory: Path, overlay: Path) -> Path:
-    """A private kustomization naming ``overlay`` with origin annotations on, so the
-    build says which file each object comes from without a byte of the user's tree
-    changed. kustomize refuses an absolute resource path: it is named relative."""
-    directory.mkdir()
-    target = os.path.relpath(overlay.resolve(), directory)
-    document = {"resources": [target], "buildMetadata": ["originAnnotations"]}
-    (directory / "kustomization.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
-    return directory
 
 
 class _Origins:
@@ -704,7 +691,9 @@ class _Origins:
         self.by_file: dict[str, list[K8sObject]] = {}
         for obj in raw:
             self.by_file.setdefault(obj.file, []).append(obj)
-        self.by_name = {(o.kind, o.name): o for o in raw}
+        self.by_name: dict[tuple[str, str], list[K8sObject]] = {}
+        for obj in raw:
+            self.by_name.setdefault((obj.kind, obj.name), []).append(obj)
         self.consumed: set[str] = set()
         self.covered: set[tuple[str, str]] = set()
 
@@ -719,11 +708,34 @@ class _Origins:
             self.consumed.add(file)
             source = _same_object(obj, self._objects_of(file))
             return K8sObject(file=file, line=source.line if source else 1, doc=doc)
-        source = self.by_name.get((obj.kind, obj.name))
+        source = self._by_name(obj, directory)
         if source is not None:  # a build without origins: matched by kind and name
-            self.covered.add((obj.kind, obj.name))
+            self.consumed.add(source.file)
             return K8sObject(file=source.file, line=source.line, doc=doc)
         return K8sObject(file=f"{directory}/kustomization.yaml", line=1, doc=doc)
+
+    def _by_name(self, obj: K8sObject, directory: str) -> K8sObject | None:
+        """The raw object a rendered one is, by kind and name (a ``namePrefix`` copy by the
+        longest name it contains); of several alike (a base, a bundle, another overlay's
+        copy), the one whose path shares most directories with the overlay's, then the
+        first by path."""
+        alike = self.by_name.get((obj.kind, obj.name))
+        if alike is None:
+            named = [o for group in self.by_name.values() for o in group if o.kind == obj.kind]
+            found = _same_object(obj, named)
+            alike = [] if found is None else self.by_name[(found.kind, found.name)]
+        if not alike:
+            return None
+        here = directory.split("/")
+
+        def shared(obj: K8sObject) -> int:
+            there = obj.file.split("/")[:-1]
+            return next(
+                (i for i, (a, b) in enumerate(zip(here, there, strict=False)) if a != b),
+                min(len(here), len(there)),
+            )
+
+        return min(alike, key=lambda o: (-shared(o), o.file, o.line))
 
     def _origin_file(self, origin: object, wrapper: Path) -> str | None:
         if not isinstance(origin, str):
