@@ -53,8 +53,7 @@ from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, par
 BUILD_SECONDS = 60
 
 Build = Callable[[Path, float], tuple[str | None, str]]
-"""(directory, seconds allowed) → (rendered YAML, or None and the error). The directory
-is review's private wrapper naming the overlay (see ``_wrapper``), never the user's tree."""
+"""(overlay directory, seconds allowed) → (rendered YAML, or None and the error)."""
 
 # Fields with nothing kustomize loads (names, labels, selectors, inline values).
 _INERT = frozenset(
@@ -670,10 +669,10 @@ def built_objects(  # noqa: PLR0917  (one review's context)
                 continue
             objects = [origins.locate(o, directory, base / directory) for o in rendered_objects]
             graphs.append(OverlayGraph(overlay=directory, objects=objects))
-        consumed, covered = origins.consumed, origins.covered
+        consumed = origins.consumed
     else:
-        consumed, covered = set(), set()
-    rest = [o for o in standalone if o.file not in consumed and (o.kind, o.name) not in covered]
+        consumed = set()
+    rest = [o for o in standalone if o.file not in consumed]
     if rest:
         graphs.append(OverlayGraph(overlay=None, objects=rest))
     return graphs, skips
@@ -682,8 +681,8 @@ def built_objects(  # noqa: PLR0917  (one review's context)
 class _Origins:
     """Where a rendered object comes from: the file its origin annotation names (when it
     is one the review read, in the tree or in the repository over it) and the object in
-    it, or the overlay's kustomization; and which raw files and objects the builds
-    consumed, so they are not reviewed a second time on their own."""
+    it, or the overlay's kustomization; and which raw files the builds consumed, so they
+    are not reviewed a second time on their own."""
 
     def __init__(self, base: Path, raw: list[K8sObject], tree: Tree) -> None:
         self.base = base
@@ -695,15 +694,14 @@ class _Origins:
         for obj in raw:
             self.by_name.setdefault((obj.kind, obj.name), []).append(obj)
         self.consumed: set[str] = set()
-        self.covered: set[tuple[str, str]] = set()
 
-    def locate(self, obj: K8sObject, directory: str, wrapper: Path) -> K8sObject:
+    def locate(self, obj: K8sObject, directory: str, overlay: Path) -> K8sObject:
         metadata = dict(obj.doc.get("metadata") or {})
         annotations = dict(metadata.get("annotations") or {})
         origin = annotations.pop(ORIGIN, None)
         annotations["infra-architect/overlay"] = directory
         doc = {**obj.doc, "metadata": {**metadata, "annotations": annotations}}
-        file = self._origin_file(origin, wrapper)
+        file = self._origin_file(origin, overlay)
         if file is not None:
             self.consumed.add(file)
             source = _same_object(obj, self._objects_of(file))
@@ -737,14 +735,14 @@ class _Origins:
 
         return min(alike, key=lambda o: (-shared(o), o.file, o.line))
 
-    def _origin_file(self, origin: object, wrapper: Path) -> str | None:
+    def _origin_file(self, origin: object, overlay: Path) -> str | None:
         if not isinstance(origin, str):
             return None
         parsed, error = parse_yaml(origin)
         path = parsed.get("path") if isinstance(parsed, dict) and error is None else None
         if not isinstance(path, str) or remote_reason(path) is not None:
             return None
-        relative = Path(os.path.relpath(os.path.normpath(wrapper / path), self.base)).as_posix()
+        relative = Path(os.path.relpath(os.path.normpath(overlay / path), self.base)).as_posix()
         if relative in self.tree.files or relative in self.by_file:
             return relative
         if is_above(relative) and resolve(".", relative, self.tree.above) == relative:
