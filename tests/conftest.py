@@ -96,20 +96,7 @@ def call_ladder(levels: int, per_request: float | None = None) -> str:
                 else [{"service": c, "per_request": per_request} for c in callees]
             )
         services.append(service)
-    services[0]["public"] = True
-    return json.dumps(
-        {
-            "apiVersion": "infra-architect/v1",
-            "kind": "Requirements",
-            "metadata": {"name": "deep", "owner": "x"},
-            "system": {"services": services},
-            "traffic": {"requests_per_second": 100},
-            "availability": {"slo": 99.9},
-            "delivery": {"deploys_per_day": 5},
-            "team": {"size": 6, "ops_experience": "high", "kubernetes_experience": "high"},
-        },
-        indent=1,
-    )
+    return _call_graph_spec("deep", services)
 
 
 def call_mesh(width: int, levels: int) -> str:
@@ -127,12 +114,17 @@ def call_mesh(width: int, levels: int) -> str:
             if below:
                 service["calls"] = [{"service": c, "per_request": 1} for c in below]
             services.append(service)
+    return _call_graph_spec("mesh", services)
+
+
+def _call_graph_spec(name: str, services: list[dict[str, object]]) -> str:
+    """A spec of ``services`` (the first public) at 100 requests/s, the rest defaulted."""
     services[0]["public"] = True
     return json.dumps(
         {
             "apiVersion": "infra-architect/v1",
             "kind": "Requirements",
-            "metadata": {"name": "mesh", "owner": "x"},
+            "metadata": {"name": name, "owner": "x"},
             "system": {"services": services},
             "traffic": {"requests_per_second": 100},
             "availability": {"slo": 99.9},
