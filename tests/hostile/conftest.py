@@ -5,9 +5,9 @@ Every test here runs the real CLI in a child process under an audit hook
 
 - nothing outside what it was given is read, written or deleted: every file the child
   opens, removes, renames, creates or lists must resolve inside the allowed roots (the
-  reviewed tree or the output directory, the spec, the Python installation and the
-  system's read-only data); a canary directory beside the tree must come out of the run
-  exactly as it went in;
+  reviewed tree or the output directory, the spec, the Python installation, the external
+  tools the run was configured with and the system's read-only data); a canary directory
+  beside the tree must come out of the run exactly as it went in;
 - no process and no request is started unless the test allows it: a listener on
   127.0.0.1 that hostile inputs point at must receive no connection;
 - the run ends within a bound, never with an internal error (exit 70) or a traceback.
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -55,6 +56,23 @@ def _python_roots() -> tuple[str, ...]:
         with_key = sysconfig.get_paths().get(key)
         if with_key:
             roots.add(with_key)
+    return tuple(os.path.realpath(r) for r in roots)
+
+
+def _tool_roots() -> tuple[str, ...]:
+    """The external tools this test run was configured with, read and run but never written:
+    checkov's own virtualenv and the Terraform provider mirror (wherever .ci/run or the
+    developer put them, inside the clone or not) and helm's directory when it is on PATH."""
+    roots: set[str] = set()
+    checkov = os.environ.get("INFRA_ARCHITECT_CHECKOV")
+    if checkov:
+        roots.add(str(Path(checkov).parent.parent))
+    plugins = os.environ.get("INFRA_ARCHITECT_PLUGIN_DIR")
+    if plugins:
+        roots.add(plugins)
+    helm = shutil.which("helm")
+    if helm:
+        roots.update({str(Path(helm).parent), str(Path(helm).resolve().parent)})
     return tuple(os.path.realpath(r) for r in roots)
 
 
@@ -220,6 +238,7 @@ class Sandbox:
         roots = (
             *(os.path.realpath(p) for p in (self.tree, self.out, self.home, *allowed)),
             *_python_roots(),
+            *_tool_roots(),
             *_SYSTEM_ROOTS,
         )
         escaped = sorted({p for p in result.paths() if not _inside(p, roots)})
