@@ -19,6 +19,8 @@ from infra_architect.review._helm import HELM_ABSENT, rendered_objects
 HERE = Path(__file__).parent
 CHART = HERE / "helm"
 TEMPLATE = "web/templates/deployment.yaml"
+TEST_HOOK = "web/templates/tests/test-connection.yaml"
+"""A `helm test` Pod named with random characters: not deployed by a release, not reviewed."""
 # helm template's output for the chart: what the rules see once helm renders it
 RENDERED = """---
 # Source: web/templates/deployment.yaml
@@ -74,6 +76,7 @@ def test_without_helm_each_chart_is_named_not_rendered_and_the_review_incomplete
     assert [[s.path, s.reason, s.by_design] for s in report.skipped] == [
         ["web", HELM_ABSENT, False],
         [TEMPLATE, "a Helm/Go template (line 4): not rendered, not reviewed", True],
+        [TEST_HOOK, "a Helm/Go template (line 4): not rendered, not reviewed", True],
     ]
     assert report.incomplete is True
 
@@ -98,3 +101,4 @@ def test_with_helm_the_rendered_chart_is_reviewed() -> None:
     ]
     assert _skipped(report) == []
     assert report["incomplete"] is False
+    assert _review(CHART, "--slo", "99.9") == (code, report), "the same review twice"

@@ -121,6 +121,9 @@ class TerraformGraph:
     assigned: dict[str, object] = field(default_factory=dict)
     """The root module's variables given values by variable files (.tfvars), which
     replace their defaults."""
+    absent: list[Resource] = field(default_factory=list)
+    """Resource blocks with no instance (``count`` 0, ``for_each`` empty): not reviewed,
+    kept so that what only they would use is known to be unused."""
     _named_values: dict[tuple[str, str, int], object] = field(default_factory=dict, repr=False)
     _named_references: dict[tuple[str, str, int], object] = field(default_factory=dict, repr=False)
     _expressions: dict[tuple[str, int], object] = field(default_factory=dict, repr=False)
@@ -133,6 +136,20 @@ class TerraformGraph:
 
     def by_address(self, address: str) -> Resource | None:
         return next((r for r in self.resources if r.address == address), None)
+
+    def used_only_by_absent(self) -> set[str]:
+        """Addresses that resource blocks with no instance refer to and no existing
+        resource does: a policy document only a ``count = 0`` attachment would use
+        attaches nowhere. (A module call with no instance loads nothing at all.)"""
+        wanted: set[str] = set()
+        for resource in self.absent:
+            wanted |= self.references(resource.body, resource.scope)
+        if not wanted:
+            return set()
+        used: set[str] = set()
+        for resource in self.resources:
+            used |= self.references(resource.body, resource.scope) - {resource.address}
+        return wanted - used
 
     def notes(self) -> list[str]:
         """What evaluation left unknown because a bound was reached (sizes, nesting,
@@ -442,7 +459,9 @@ def _load_scope(graph: TerraformGraph, scope: Scope, base: Path, depth: int) -> 
         _assign(graph, scope)
     for resource in resources:
         with graph.budget.subject(f"{resource.file}:{resource.line}: {resource.address}"):
-            if not _no_instances(graph, resource.body, scope):
+            if _no_instances(graph, resource.body, scope):
+                graph.absent.append(resource)
+            else:
                 graph.resources.append(resource)
     for name, body in calls:
         with graph.budget.subject(f"{scope.origins[f'module.{name}']}: module.{name}"):

@@ -7,7 +7,10 @@ dependency update, no repository and no cluster: helm runs with an environment t
 points nowhere (no HOME, kubeconfig, plugins, repository config or cache, PATH), like
 kubectl for kustomize. A chart holding a symlink out of the tree is not rendered (helm
 would follow it). Rendered objects are located at the template they come from (helm's
-``# Source:`` comment), one graph per chart.
+``# Source:`` comment), one graph per chart. Test hooks (``helm.sh/hook: test``) are left
+out (``--skip-tests``): they run only on ``helm test``, are not part of what a release
+deploys, and charts commonly name them with random characters (``randAlphaNum``), which
+would make the review's output differ from run to run.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def helm_render(helm: str) -> Render:
         allowed = min(RENDER_SECONDS, seconds)
         try:
             proc = subprocess.run(
-                [helm, "template", RELEASE, str(chart.absolute())],
+                [helm, "template", RELEASE, str(chart.absolute()), "--skip-tests"],
                 cwd=chart,
                 env=helm_environment(),
                 capture_output=True,

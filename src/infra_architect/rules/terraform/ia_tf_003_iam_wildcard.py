@@ -116,7 +116,7 @@ _ENCODED_WILDCARD = re.compile(
 
 def check(graph: TerraformGraph, context: RuleContext) -> Iterator[Finding]:
     del context
-    exempt = _key_policies(graph)
+    exempt = _key_policies(graph) | graph.used_only_by_absent()  # key policies; unattached
     for doc in graph.data_of_type("aws_iam_policy_document"):
         if doc.address in exempt:
             continue

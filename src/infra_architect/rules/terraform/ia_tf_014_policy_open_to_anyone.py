@@ -168,7 +168,10 @@ def _report(resource: Resource, actions: str) -> Finding:
 
 def check(graph: TerraformGraph, context: RuleContext) -> Iterator[Finding]:
     del context
+    unused = graph.used_only_by_absent()
     for doc in graph.data_of_type("aws_iam_policy_document"):
+        if doc.address in unused:
+            continue  # its only consumers have count 0: attached nowhere
         for actions in sorted(set(_document(graph, doc))):
             yield _report(doc, actions)
     for resource in graph.of_type(*POLICY_ATTRIBUTES):

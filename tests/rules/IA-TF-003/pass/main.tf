@@ -53,3 +53,24 @@ data "aws_iam_policy_document" "bucket_but_delete" {
     }
   }
 }
+
+# Every action on every resource, but attached nowhere: the only role policy using it
+# has count 0 unless break-glass access is switched on
+data "aws_iam_policy_document" "break_glass" {
+  statement {
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+
+variable "break_glass" {
+  type    = bool
+  default = false
+}
+
+resource "aws_iam_role_policy" "break_glass" {
+  count  = var.break_glass ? 1 : 0
+  name   = "break-glass"
+  role   = "operator"
+  policy = data.aws_iam_policy_document.break_glass.json
+}

@@ -62,3 +62,33 @@ resource "aws_sns_topic" "alerts" {
   name   = "alerts"
   policy = jsonencode(local.topic_policy)
 }
+
+# Open to anyone and attached: one of its two consumers has count 0, the other exists
+data "aws_iam_policy_document" "send" {
+  statement {
+    actions   = ["SES:SendEmail"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+  }
+}
+
+variable "world_policy" {
+  type    = bool
+  default = false
+}
+
+resource "aws_ses_identity_policy" "flagged" {
+  count    = var.world_policy ? 1 : 0
+  name     = "flagged"
+  identity = "example.com"
+  policy   = data.aws_iam_policy_document.send.json
+}
+
+resource "aws_ses_identity_policy" "always" {
+  name     = "always"
+  identity = "example.org"
+  policy   = data.aws_iam_policy_document.send.json
+}

@@ -84,3 +84,28 @@ resource "aws_kms_key" "this" {
 resource "aws_sns_topic" "alerts" {
   name = "alerts"
 }
+
+# Open to anyone but attached nowhere: its only consumer has count 0 with the committed
+# flag (sadcloud's SES module), so no policy exists to be open
+data "aws_iam_policy_document" "send" {
+  statement {
+    actions   = ["SES:SendEmail"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+  }
+}
+
+variable "world_policy" {
+  type    = bool
+  default = false
+}
+
+resource "aws_ses_identity_policy" "flagged" {
+  count    = var.world_policy ? 1 : 0
+  name     = "flagged"
+  identity = "example.com"
+  policy   = data.aws_iam_policy_document.send.json
+}
