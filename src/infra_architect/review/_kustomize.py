@@ -336,16 +336,6 @@ def resolve(directory: str, relative: str, above: int = 0) -> str | None:
     return "/".join([".."] * ups + parts) or "."
 
 
-def repository_root(path: Path) -> Path | None:
-    """The nearest directory at or over ``path`` holding ``.git`` (a directory, or a
-    file in a worktree): how far a reviewed overlay's ``..`` may reach."""
-    real = path.resolve()
-    for candidate in (real, *real.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
-
-
 def filesystem_tree(walked: Walk, base: Path, repository: Path | None = None) -> Tree:
     """The reviewed tree on disk; with ``repository`` (a directory over ``base``),
     kustomizations may name what lies between the two."""

@@ -15,7 +15,7 @@ from infra_architect import __version__
 from infra_architect._display import markdown_code, markdown_text, printable, sarif_uri
 from infra_architect.review._inventory import mermaid
 from infra_architect.review._review import Reviewed, ReviewReport
-from infra_architect.review._walk import Skipped
+from infra_architect.review._walk import Skipped, repository_root
 from infra_architect.rules import ALL_RULES, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -85,15 +85,12 @@ def rule_tags(rule_id: str) -> list[str]:
 
 def repository_prefix(root: Path) -> str:
     """Where the reviewed root sits in its git repository ("" at the repository's root or
-    outside any): found by the nearest ``.git`` (directory, or file in a worktree or
-    submodule) at or above it. Only existence is checked; nothing above the reviewed
-    root is read. GitHub code scanning places a result by its path from the repository
+    outside any). GitHub code scanning places a result by its path from the repository
     root, so SARIF paths carry this prefix."""
-    base = root.resolve()
-    for directory in (base, *base.parents):
-        if (directory / ".git").exists():
-            return "" if directory == base else base.relative_to(directory).as_posix()
-    return ""
+    repository = repository_root(root)
+    if repository is None or repository == root.resolve():
+        return ""
+    return root.resolve().relative_to(repository).as_posix()
 
 
 def report_json(report: ReviewReport) -> str:

@@ -27,7 +27,6 @@ from infra_architect.review._kustomize import (
     Build,
     built_objects,
     filesystem_tree,
-    repository_root,
 )
 from infra_architect.review._suppress import (
     Baseline,
@@ -46,6 +45,7 @@ from infra_architect.review._walk import (
     Walk,
     join,
     parent,
+    repository_root,
     walk,
 )
 from infra_architect.rules import (

@@ -271,3 +271,14 @@ def _read(path: Path, limit: int) -> str | UnreadableFileError:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return UnreadableFileError(path, "not UTF-8 text")
+
+
+def repository_root(path: Path) -> Path | None:
+    """The nearest directory at or over ``path`` holding ``.git`` (a directory, or a
+    file in a worktree or submodule); only existence is checked, nothing above ``path``
+    is read. How far a reviewed overlay's ``..`` may reach, and where SARIF paths start."""
+    real = path.resolve()
+    for candidate in (real, *real.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
