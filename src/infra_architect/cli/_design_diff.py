@@ -178,15 +178,23 @@ def _figures(cost: _Cost) -> dict[tuple[str, str, str], float]:
     """Each environment's total and line items, USD/month (items of one key summed)."""
     figures: dict[tuple[str, str, str], float] = {}
     for environment in cost.environments:
-        figures[(environment.name, "total", "")] = environment.total_monthly_usd.value
+        figures[(environment.name, TOTAL, "")] = environment.total_monthly_usd.value
         for line in environment.lines:
             key = (environment.name, line.component, line.price_key)
             figures[key] = figures.get(key, 0.0) + line.monthly_usd.value
     return figures
 
 
+TOTAL = "total"
+"""The component name a :class:`CostChange` of an environment's total carries."""
 CENT = 0.005
 """Moves under half a cent are rounding, not a change."""
+
+
+def _totals_first(key: tuple[str, str, str]) -> tuple[str, bool, str, str]:
+    """Each environment's total, then its line items by name."""
+    environment, component, price_key = key
+    return (environment, component != TOTAL, component, price_key)
 
 
 def _cost_changes(before: _Cost, after: _Cost) -> list[CostChange]:
@@ -199,6 +207,6 @@ def _cost_changes(before: _Cost, after: _Cost) -> list[CostChange]:
             before=old.get(key),
             after=new.get(key),
         )
-        for key in sorted(old.keys() | new.keys())
+        for key in sorted(old.keys() | new.keys(), key=_totals_first)
         if key not in old or key not in new or abs(old[key] - new[key]) >= CENT
     ]

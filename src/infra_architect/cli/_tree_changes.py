@@ -137,6 +137,8 @@ def render_dry_run(console: Console, run: DryRun, *, full_diffs: bool) -> None:
     for note in files.notes:
         say(f"  note: {note}")
     _render_design_diff(say, run.design)
+    if not run.feasible:
+        say("INFEASIBLE: the requirements conflict; a real run writes the documents and exits 1")
     if full_diffs:
         for rel in (*files.changed, *files.edited):
             console.out(run.diffs[rel].diff, end="", highlight=False)
