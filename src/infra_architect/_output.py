@@ -68,9 +68,12 @@ __all__ = [
     "MANIFEST_VERSION",
     "OutputBusyError",
     "OutputWriteError",
+    "TreePreview",
     "UnsafeOutputError",
     "WriteReport",
     "digest",
+    "preview_tree",
+    "read_generated",
     "read_manifest",
     "write_tree",
 ]
@@ -87,6 +90,8 @@ _TOO_LARGE = "too-large"
 @dataclass
 class WriteReport:
     written: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    """Of ``written``: files that did not exist before (the rest replaced a file)."""
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     kept_edited: list[str] = field(default_factory=list)
@@ -266,6 +271,49 @@ def _survey(out: Path, data: dict[str, bytes]) -> _Survey:
     return survey
 
 
+@dataclass
+class _Sorting:
+    """Each generated path by what writing it would do, decided from the survey alone: the
+    one place both a run and a dry run (:func:`preview_tree`) learn it."""
+
+    unchanged: list[str] = field(default_factory=list)
+    seeded_kept: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)
+    to_write: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    """Of ``to_write``: nothing is there yet."""
+    conflicts: list[str] = field(default_factory=list)
+    """Of ``to_write``: there, but not as this tool wrote it (edited, or never written)."""
+
+
+def _sort(survey: _Survey, data: dict[str, bytes], seeded: frozenset[str]) -> _Sorting:
+    sorting = _Sorting()
+    for rel, content in data.items():
+        here = survey.found[rel]
+        if here.hazard is not None:
+            survey.hazards.append(here.hazard)
+            continue
+        if rel in seeded and here.current is not None:
+            if here.current != digest(content):
+                sorting.seeded_kept.append(rel)
+            else:
+                sorting.unchanged.append(rel)
+            continue
+        if here.current is not None and (
+            here.current == survey.intended.get(rel) != survey.recorded.get(rel)
+        ):
+            sorting.recovered.append(rel)
+        if here.current == digest(content):
+            sorting.unchanged.append(rel)
+            continue
+        if here.current is None:
+            sorting.created.append(rel)
+        elif not survey.ours(rel):
+            sorting.conflicts.append(rel)
+        sorting.to_write.append(rel)
+    return sorting
+
+
 def _plan(
     out: Path,
     data: dict[str, bytes],
@@ -275,30 +323,16 @@ def _plan(
     seeded: frozenset[str] = frozenset(),
 ) -> _Plan:
     survey = _survey(out, data)
-    report = WriteReport(notes=list(survey.notes))
-    conflicts: list[str] = []
-    to_write: list[str] = []
-    for rel, content in data.items():
-        here = survey.found[rel]
-        if here.hazard is not None:
-            survey.hazards.append(here.hazard)
-            continue
-        if rel in seeded and here.current is not None:
-            if here.current != digest(content):
-                report.seeded_kept.append(rel)
-            else:
-                report.unchanged.append(rel)
-            continue
-        if here.current is not None and (
-            here.current == survey.intended.get(rel) != survey.recorded.get(rel)
-        ):
-            report.recovered.append(rel)
-        if here.current == digest(content):
-            report.unchanged.append(rel)
-            continue
-        if here.current is not None and not survey.ours(rel):
-            conflicts.append(rel)
-        to_write.append(rel)
+    sorting = _sort(survey, data, seeded)
+    report = WriteReport(
+        unchanged=sorting.unchanged,
+        seeded_kept=sorting.seeded_kept,
+        recovered=sorting.recovered,
+        created=sorting.created,
+        notes=list(survey.notes),
+    )
+    conflicts = sorting.conflicts
+    to_write = sorting.to_write
     if survey.hazards:
         edited = [] if force else [str(out / rel) for rel in conflicts]
         raise UnsafeOutputError(survey.hazards, edited)
@@ -389,9 +423,16 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 def _ensure_directory(out: Path) -> None:
+    if not _existing_directory(out):
+        _create_directory(out)
+
+
+def _existing_directory(out: Path) -> bool:
+    """Whether ``out`` is already a directory; False when nothing is there yet, an error
+    when something else is."""
     try:
         if out.is_dir():
-            return
+            return True
         if out.is_symlink() and not out.exists():
             raise InfraArchitectError(
                 f"{out}: is a symbolic link to nothing\n  fix: remove it, or choose another "
@@ -401,6 +442,16 @@ def _ensure_directory(out: Path) -> None:
             raise InfraArchitectError(
                 f"{out}: exists and is not a directory\n  fix: choose another --output directory"
             )
+    except OSError as exc:
+        raise InfraArchitectError(
+            f"{out}: cannot read the output directory: {exc.strerror or exc}\n"
+            "  fix: choose an --output directory you can read"
+        ) from None
+    return False
+
+
+def _create_directory(out: Path) -> None:
+    try:
         out.mkdir(parents=True, exist_ok=True)
     except (NotADirectoryError, FileExistsError):
         blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), out.parent)
@@ -613,3 +664,71 @@ def write_tree(
     except OSError as exc:  # the directory itself could not be opened for the lock
         raise _cannot(exc, "nothing was written") from None
     return plan.report
+
+
+@dataclass(frozen=True)
+class TreePreview:
+    """What :func:`write_tree` would do to a directory, found without writing anything
+    (``design --dry-run``); sorted by the same survey and rules as the write itself."""
+
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    """Generated files, as this tool last wrote them, that would be replaced."""
+    edited: tuple[str, ...]
+    """Files that would be replaced but were edited (or never written by this tool): a run
+    refuses them without ``force``."""
+    removed: tuple[str, ...]
+    """Files no longer generated, still as written: a run removes them."""
+    kept: tuple[str, ...]
+    """Files no longer generated but edited since: a run leaves them as they are."""
+    blocked: tuple[str, ...]
+    """Generated paths where something other than a regular file stands: a run refuses
+    them even with ``force``."""
+    unchanged: int
+    notes: tuple[str, ...]
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.added or self.changed or self.edited or self.removed or self.blocked)
+
+
+def preview_tree(
+    out: Path, files: dict[str, str], *, seeded: frozenset[str] = frozenset()
+) -> TreePreview:
+    """What ``write_tree(out, files, seeded=seeded)`` would do; reads only (no lock, no
+    journal, no staged file, no directory created)."""
+    for rel in files:
+        _safe_relative(rel)
+    if not _existing_directory(out):
+        return TreePreview(tuple(sorted(files)), (), (), (), (), (), 0, ())
+    data = {rel: text.encode("utf-8") for rel, text in files.items()}
+    try:
+        survey = _survey(out, data)
+    except OSError as exc:
+        raise _cannot(exc, "nothing was written") from None
+    sorting = _sort(survey, data, seeded)
+    stale = WriteReport()
+    _plan_stale(survey, set(data), stale)
+    edited = set(sorting.conflicts)
+    return TreePreview(
+        added=tuple(sorted(sorting.created)),
+        changed=tuple(sorted(set(sorting.to_write) - edited - set(sorting.created))),
+        edited=tuple(sorted(edited)),
+        removed=tuple(sorted(stale.removed)),
+        kept=tuple(sorted(stale.kept_edited)),
+        blocked=tuple(sorted(set(survey.hazards))),
+        unchanged=len(sorting.unchanged) + len(sorting.seeded_kept),
+        notes=(*survey.notes, *stale.notes),
+    )
+
+
+def read_generated(out: Path, rel: str) -> bytes | None:
+    """The bytes at ``out/rel`` when a regular file is there (read as the survey reads:
+    never through a link), else None."""
+    entry = inspect(out, _parts(rel))
+    if not entry.is_plain or entry.stat is None:
+        return None
+    try:
+        return read_regular(entry.path, entry.stat, MAX_HASHED_BYTES)
+    except OSError:
+        return None

@@ -21,6 +21,7 @@ from infra_architect.cli._common import (
 )
 from infra_architect.cli._render import render_design_summary
 from infra_architect.cli._spec_input import pin_error
+from infra_architect.cli._tree_changes import render_written
 from infra_architect.cli.commands.design import print_write_notes
 from infra_architect.engine import ImpossiblePinError, design_system
 from infra_architect.render import render_all, seeded_paths
@@ -99,9 +100,7 @@ def add_service_command(
     stderr.print(f"added {name} ({kind.value}) to {spec}")
     render_design_summary(stdout, result, document.source, output, report)
     print_write_notes(report)
-    for rel in sorted(report.written):
-        if f"/{name}" in rel or rel.endswith(f"{name}.yml"):
-            stdout.print(f"  + {rel}", highlight=False)
+    render_written(stdout, report)
     if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
 

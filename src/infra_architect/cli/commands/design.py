@@ -7,29 +7,41 @@ from typing import Annotated
 
 import typer
 
-from infra_architect._output import WriteReport, write_tree
+from infra_architect._output import WriteReport, preview_tree, read_generated, write_tree
 from infra_architect.catalog import load_catalog
 from infra_architect.cli._common import (
     DEFAULT_OUTPUT,
     EXIT_INFEASIBLE,
     InteractiveOption,
+    OutputFormat,
     SpecArgument,
     command_app,
+    print_json,
     stderr,
     stdout,
 )
+from infra_architect.cli._design_diff import diff_designs
 from infra_architect.cli._render import render_design_summary
 from infra_architect.cli._spec_input import load_spec, pin_error
+from infra_architect.cli._tree_changes import (
+    DryRun,
+    dry_run_document,
+    file_diffs,
+    render_dry_run,
+)
 from infra_architect.cost import read_price_catalog
-from infra_architect.engine import ImpossiblePinError, design_system
+from infra_architect.engine import Design, ImpossiblePinError, design_system
 from infra_architect.render import render_all, seeded_paths
 
 app = command_app()
+
+DESIGN_JSON = "design.json"
 
 
 @app.command()
 def design(
     spec: SpecArgument = None,
+    *,
     output: Annotated[
         Path,
         typer.Option("--output", "-o", help="Directory for the design (created if missing)."),
@@ -45,6 +57,21 @@ def design(
             "--prices", help="A price catalog from `prices refresh` instead of the shipped one."
         ),
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Write nothing: list the files a run would add, change and remove, and "
+            "the decisions and monthly cost that would change.",
+        ),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="With --dry-run: the full unified diff of each file.")
+    ] = False,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="With --dry-run: table for people, json for machines."),
+    ] = OutputFormat.TABLE,
 ) -> None:
     """Design the infrastructure: decisions with alternatives, reasons and risks, failure
     scenarios with timings, and the documents (architecture, tech spec, runbooks,
@@ -59,11 +86,52 @@ def design(
     except ImpossiblePinError as exc:
         raise pin_error(spec, source, exc) from None
     files = render_all(result)
+    if dry_run:
+        _dry_run(
+            output,
+            files,
+            force=force,
+            diff=diff,
+            output_format=output_format,
+            feasible=result.feasible,
+        )
+    else:
+        _write(output, files, force=force, result=result, source=source)
+    if not result.feasible:
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _write(
+    output: Path, files: dict[str, str], *, force: bool, result: Design, source: str
+) -> None:
     report = write_tree(output, files, force=force, seeded=seeded_paths(files))
     render_design_summary(stdout, result, source, output, report)
     print_write_notes(report)
-    if not result.feasible:
-        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _dry_run(
+    output: Path,
+    files: dict[str, str],
+    *,
+    force: bool,
+    diff: bool,
+    output_format: OutputFormat,
+    feasible: bool,
+) -> None:
+    """What a run would do to ``output``, read from the same plan the write follows."""
+    preview = preview_tree(output, files, seeded=seeded_paths(files))
+    run = DryRun(
+        output=output,
+        files=preview,
+        diffs=file_diffs(output, files, [*preview.changed, *preview.edited]),
+        design=diff_designs(read_generated(output, DESIGN_JSON), files[DESIGN_JSON]),
+        feasible=feasible,
+        force=force,
+    )
+    if output_format is OutputFormat.JSON:
+        print_json(dry_run_document(run, full_diffs=diff))
+    else:
+        render_dry_run(stdout, run, full_diffs=diff)
 
 
 def print_write_notes(report: WriteReport) -> None:
