@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -98,3 +100,38 @@ def test_init_interviews_and_writes_a_valid_spec(tmp_path: Path, catalog) -> Non
     assert requirements.availability.slo == 99.5
     assert requirements.budget is not None
     assert requirements.budget.monthly_usd == 2000
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def test_interview_text_wraps_between_words_at_a_narrow_terminal(tmp_path: Path) -> None:
+    """At 60 columns every line the interview prints fits the width (a longer one would
+    be cut by the terminal wherever the column ends, mid-word), and the reason still
+    reads whole."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(VALID.replace("availability: {slo: 99.9}\n", ""))
+    env = {**os.environ, "COLUMNS": "60", "TERM": "xterm"}
+    child = pexpect.spawn(
+        EXE,
+        ["constraints", str(spec)],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 60),
+    )
+    seen = io.StringIO()
+    child.logfile_read = seen
+    child.expect(r"99\.9\)\?:")
+    shown = ANSI.sub("", seen.getvalue())
+    child.sendline("99.9")
+    child.expect(pexpect.EOF)
+    child.close()
+    lines = shown.replace("\r", "").split("\n")
+    assert max(len(line) for line in lines) <= 60, lines
+    words = " ".join(shown.split())
+    assert (
+        "why: The SLO is the error budget (99.9% allows 43.2 min per 30 days); it decides "
+        "how many AZs or regions the design spans, what pages a human, and what it costs."
+    ) in words

@@ -11,7 +11,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from infra_architect._io import atomic_write_text
 from infra_architect.catalog import load_catalog
-from infra_architect.cli._common import InteractiveOption, command_app, fail, stderr
+from infra_architect.cli._common import InteractiveOption, command_app, fail, interview, stderr
 from infra_architect.cli._interview import ask_missing, ask_name, ask_optional_number
 from infra_architect.cli._spec_input import example_text, interview_guard, should_ask
 from infra_architect.spec import (
@@ -99,12 +99,12 @@ _SCHEMA_HINT = (
 
 
 def _interview_new(tree: CommentedMap, path: Path) -> None:
-    stderr.print(f"Writing a new spec to {path}. Each question says why it matters.")
-    name = ask_name(stderr, "System name (a DNS label, e.g. shopfront)", [], allow_empty=False)
+    interview.print(f"Writing a new spec to {path}. Each question says why it matters.")
+    name = ask_name(interview, "System name (a DNS label, e.g. shopfront)", [], allow_empty=False)
     set_answer(tree, ("metadata", "name"), name)
-    ask_missing(stderr, tree, find_missing(tree))
+    ask_missing(interview, tree, find_missing(tree))
     for field_path, prompt, check in _OPTIONAL_QUESTIONS:
-        answer = ask_optional_number(stderr, prompt, check)
+        answer = ask_optional_number(interview, prompt, check)
         if answer is not None:
             set_answer(tree, field_path, answer)
 
