@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -47,6 +49,10 @@ def test_init_interviews_and_writes_a_valid_spec(tmp_path: Path, catalog) -> Non
     child = spawn("init", str(target), cwd=tmp_path)
     answers = [
         ("System name", "demo-shop"),
+        ("Datastore name", "orders-db"),
+        ("Engine of orders-db", "postgres"),
+        ("Datastore name", ""),
+        ("Queue name", ""),
         ("Service name", "web"),
         ("Type of web", "web"),
         ("reachable from the internet", "y"),
@@ -66,14 +72,20 @@ def test_init_interviews_and_writes_a_valid_spec(tmp_path: Path, catalog) -> Non
         ("Services web calls", "api, search"),
         ("Calls to api per request to web", "2"),
         ("Calls to search per request to web", ""),
+        ("Datastores and queues web uses", ""),
         ("Services api calls", ""),
+        ("Datastores and queues api uses", "orders-db"),
         ("Services search calls", ""),
+        ("Datastores and queues search uses", ""),
         ("concurrent users or as requests per second", "rps"),
         ("Average requests per second", "40"),
         ("What availability must the system reach", "99.5"),
         ("How many production deploys per day", "3"),
         ("How many engineers", "4"),
         ("How much operations experience", "medium"),
+        ("Kubernetes experience", "low"),
+        ("AWS region", "eu-central-1"),
+        ("Compliance regimes", "gdpr"),
         ("RTO", ""),
         ("RPO", ""),
         ("budget", "2000"),
@@ -98,3 +110,53 @@ def test_init_interviews_and_writes_a_valid_spec(tmp_path: Path, catalog) -> Non
     assert requirements.availability.slo == 99.5
     assert requirements.budget is not None
     assert requirements.budget.monthly_usd == 2000
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def test_interview_text_wraps_between_words_at_a_narrow_terminal(tmp_path: Path) -> None:
+    """At 60 columns every line the interview prints fits the width (a longer one would
+    be cut by the terminal wherever the column ends, mid-word), and the reason still
+    reads whole."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(VALID.replace("availability: {slo: 99.9}\n", ""))
+    env = {**os.environ, "COLUMNS": "60", "TERM": "xterm"}
+    child = pexpect.spawn(
+        EXE,
+        ["constraints", str(spec)],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 60),
+    )
+    seen = io.StringIO()
+    child.logfile_read = seen
+    child.expect(r"99\.9\)\?:")
+    shown = ANSI.sub("", seen.getvalue())
+    child.sendline("99.9")
+    child.expect(pexpect.EOF)
+    child.close()
+    lines = shown.replace("\r", "").split("\n")
+    assert max(len(line) for line in lines) <= 60, lines
+    words = " ".join(shown.split())
+    assert (
+        "why: The SLO is the error budget (99.9% allows 43.2 min per 30 days); it decides "
+        "how many AZs or regions the design spans, what pages a human, and what it costs."
+    ) in words
+
+
+def test_an_answer_that_makes_the_spec_infeasible_is_warned_at_once(tmp_path: Path) -> None:
+    """The engine's own conflict check runs after the answer: a budget far below the
+    cost floor is said right after the SLO completes the spec, before anything is saved."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(VALID.replace("availability: {slo: 99.9}\n", "") + "budget: {monthly_usd: 1}\n")
+    child = spawn("constraints", str(spec), cwd=tmp_path)
+    child.expect(r"What availability must the system reach")
+    child.sendline("99.9")
+    child.expect(r"infeasible:\S* the budget \(\$1/month\) is below the cost floor")
+    child.expect("answers saved to")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1

@@ -25,6 +25,9 @@ PIPE_WIDTH = 120
 stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else PIPE_WIDTH)
 stderr = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
 """Messages, errors and interview prompts: stdout stays clean for --format json."""
+interview = Console(stderr=True, soft_wrap=False, highlight=False, emoji=False)
+"""Interview questions and their reasons, word-wrapped at the terminal's width: a
+soft-wrapped line is cut by the terminal wherever the column ends, mid-word."""
 
 DEFAULT_OUTPUT = Path("infra-architect-out")
 

@@ -6,13 +6,16 @@ import re
 from collections.abc import Callable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.prompt import Confirm, FloatPrompt, IntPrompt, Prompt
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from infra_architect.spec import (
     SERVICES,
     TRAFFIC,
+    DatastoreEngine,
     Question,
+    QueueEngine,
     Runtime,
     ServiceType,
     check_answer,
@@ -23,8 +26,15 @@ from infra_architect.spec import (
 _NAME = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
-def ask_missing(console: Console, tree: CommentedMap, questions: list[Question]) -> None:
-    """Interview for each question and write each answer into ``tree``."""
+def ask_missing(
+    console: Console,
+    tree: CommentedMap,
+    questions: list[Question],
+    check: Callable[[CommentedMap], list[str]] | None = None,
+) -> None:
+    """Interview for each question and write each answer into ``tree``; after each, warn
+    of the conflicts ``check`` finds that were not there before."""
+    warned: set[str] = set()
     console.print(
         f"[bold]{len(questions)} required input{'s' if len(questions) != 1 else ''} "
         "missing.[/bold] An architect must not guess these; please answer."
@@ -41,6 +51,22 @@ def ask_missing(console: Console, tree: CommentedMap, questions: list[Question])
             set_answer(tree, question.path, answer)
         else:
             set_answer(tree, question.path, ask_number(console, question))
+        warn_conflicts(console, tree, check, warned)
+
+
+def warn_conflicts(
+    console: Console,
+    tree: CommentedMap,
+    check: Callable[[CommentedMap], list[str]] | None,
+    warned: set[str],
+) -> None:
+    """Say at once which conflicts the last answer introduced (each one once)."""
+    if check is None:
+        return
+    for conflict in check(tree):
+        if conflict not in warned:
+            warned.add(conflict)
+            console.print(f"[bold red]infeasible:[/bold red] {escape(conflict)}")
 
 
 def _explain(console: Console, question: Question) -> None:
@@ -258,3 +284,27 @@ def _store_names(tree: CommentedMap) -> list[str]:
 def _tidy(value: float) -> float | int:
     """Write 99.9 as 99.9 and 5.0 as 5 in the spec."""
     return int(value) if value == int(value) else value
+
+
+def ask_stores(console: Console, tree: CommentedMap) -> None:
+    """Datastores and queues, before the services (so each service can name what it
+    uses): engines decide replication, failover and most of the data bill."""
+    for group, kinds, noun in (
+        ("datastores", [e.value for e in DatastoreEngine], "Datastore"),
+        ("queues", [e.value for e in QueueEngine], "Queue"),
+    ):
+        entries = CommentedSeq()
+        taken = _store_names(tree)
+        while True:
+            name = ask_name(
+                console, f"{noun} name (empty: no more {group})", taken, allow_empty=True
+            )
+            if not name:
+                break
+            entry = CommentedMap()
+            entry["name"] = name
+            entry["engine"] = Prompt.ask(f"Engine of {name}", choices=kinds, console=console)
+            entries.append(entry)
+            taken.append(name)
+        if entries:
+            set_answer(tree, ("system", group), entries)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from infra_architect._io import atomic_write_text
 from infra_architect.catalog import load_catalog
-from infra_architect.cli._common import stderr
+from infra_architect.cli._common import interview, stderr
+from infra_architect.cli._feasibility import conflict_check
 from infra_architect.cli._interview import ask_missing
 from infra_architect.errors import InterviewAbortedError, Problem, SpecError
 from infra_architect.spec import (
@@ -49,7 +50,7 @@ def load_spec(spec: Path | None, interactive: bool | None) -> tuple[str, Require
         if not should_ask(interactive):
             raise
     with interview_guard():
-        ask_missing(stderr, document.tree, questions)
+        ask_missing(interview, document.tree, questions, conflict_check(document.source))
     _save_answers(spec, document)
     return document.source, validate_document(document, regions)
 

@@ -72,6 +72,7 @@ from infra_architect.engine._model import (
     Topology,
     TrafficFigures,
 )
+from infra_architect.engine._pin_options import PINNABLE, PinChoice, PinOption, pin_choice, with_pin
 from infra_architect.engine._sensitivity import price_assumptions
 from infra_architect.engine.assess import (
     BillInputs,
@@ -88,6 +89,7 @@ __all__ = [
     "COPIED_RECOVERY",
     "GITHUB_OIDC_HOST",
     "MINIMUM_TERRAFORM",
+    "PINNABLE",
     "RELEASE_COMPONENT",
     "SEPARATORS",
     "AccountBootstrap",
@@ -123,6 +125,8 @@ __all__ = [
     "ManifestSettings",
     "NodeGroupSizing",
     "Permission",
+    "PinChoice",
+    "PinOption",
     "PinProblem",
     "PolicyStatement",
     "Probes",
@@ -153,6 +157,7 @@ __all__ = [
     "infrastructure_env_path",
     "number",
     "partition",
+    "pin_choice",
     "price_assumptions",
     "queue_module",
     "release_kustomization",
@@ -160,4 +165,5 @@ __all__ = [
     "spike_run",
     "state_key",
     "store_module",
+    "with_pin",
 ]

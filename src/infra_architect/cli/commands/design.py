@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
+from infra_architect._io import atomic_write_text
 from infra_architect._output import WriteReport, preview_tree, read_generated, write_tree
-from infra_architect.catalog import load_catalog
+from infra_architect.catalog import Catalog, load_catalog
 from infra_architect.cli._common import (
     DEFAULT_OUTPUT,
     EXIT_INFEASIBLE,
@@ -16,11 +18,13 @@ from infra_architect.cli._common import (
     OutputFormat,
     SpecArgument,
     command_app,
+    fail,
     print_json,
     stderr,
     stdout,
 )
 from infra_architect.cli._design_diff import diff_designs
+from infra_architect.cli._phases import on_terminal, walk_phases
 from infra_architect.cli._render import render_design_summary
 from infra_architect.cli._spec_input import load_spec, pin_error
 from infra_architect.cli._tree_changes import (
@@ -32,6 +36,10 @@ from infra_architect.cli._tree_changes import (
 from infra_architect.cost import read_price_catalog
 from infra_architect.engine import Design, ImpossiblePinError, design_system
 from infra_architect.render import render_all, seeded_paths
+from infra_architect.spec import dump_document, read_document
+
+EXIT_INTERRUPTED = 130
+"""Ctrl-C, as shells report a process ended by SIGINT."""
 
 app = command_app()
 
@@ -51,6 +59,15 @@ def design(
         typer.Option(help="Overwrite generated files even where you edited them."),
     ] = False,
     interactive: InteractiveOption = None,
+    phases: Annotated[
+        bool,
+        typer.Option(
+            "--phases",
+            help="On a terminal, walk the design phase by phase (constraints, compute and "
+            "topology, network and data, delivery), confirming or pinning each decision; "
+            "the pins are saved into the spec.",
+        ),
+    ] = False,
     prices: Annotated[
         Path | None,
         typer.Option(
@@ -77,12 +94,17 @@ def design(
     scenarios with timings, and the documents (architecture, tech spec, runbooks,
     trade-offs, ADRs, Definition of Done, design.json). Exit 1 when the requirements
     conflict (the documents then say so loudly), 2 on bad input."""
+    if phases:
+        _check_phases(spec, dry_run=dry_run)
     source, requirements = load_spec(spec, interactive)
     catalog = load_catalog()
     if prices is not None:
         catalog = catalog.model_copy(update={"price_catalog": read_price_catalog(prices)})
     try:
-        result = design_system(requirements, catalog)
+        if phases and spec is not None:
+            result = _design_in_phases(spec, catalog)
+        else:
+            result = design_system(requirements, catalog)
     except ImpossiblePinError as exc:
         raise pin_error(spec, source, exc) from None
     files = render_all(result)
@@ -132,6 +154,41 @@ def _dry_run(
         print_json(dry_run_document(run, full_diffs=diff))
     else:
         render_dry_run(stdout, run, full_diffs=diff)
+
+
+def _check_phases(spec: Path | None, *, dry_run: bool) -> None:
+    if dry_run:
+        fail(
+            "--phases with --dry-run: the phases save your pins into the spec, and a dry run "
+            "writes nothing\n  fix: drop one of them"
+        )
+    if not on_terminal():
+        fail(
+            "--phases: needs a terminal (it asks at each decision), and stdin or stdout is "
+            "not one\n  fix: run it in a terminal, or drop --phases and pin decisions in the "
+            "spec (decisions: {compute: ecs-fargate})"
+        )
+    if spec is None:
+        fail(
+            "--phases: saves your pins into the spec, and none was named\n  fix: name a spec "
+            "file (`infra-architect init --example ecommerce` writes one)"
+        )
+
+
+def _design_in_phases(spec: Path, catalog: Catalog) -> Design:
+    """Walk the phases; Ctrl-C ends the walk with nothing written (exit 130)."""
+    console = Console(stderr=True, highlight=False, emoji=False)
+    document = read_document(spec)
+    try:
+        walk = walk_phases(console, document, catalog)
+    except (KeyboardInterrupt, EOFError):
+        stderr.print("\ninterrupted: nothing was written (spec and output untouched)")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if walk.pins:
+        atomic_write_text(spec, dump_document(walk.document.tree))
+        pinned = ", ".join(f"{field}: {value}" for field, value in walk.pins)
+        stderr.print(f"[green]pins saved to {spec}[/green] ({pinned})")
+    return walk.design
 
 
 def print_write_notes(report: WriteReport) -> None:

@@ -7,17 +7,27 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from ruamel.yaml.comments import CommentedMap
+from rich.prompt import Prompt
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from infra_architect._io import atomic_write_text
 from infra_architect.catalog import load_catalog
-from infra_architect.cli._common import InteractiveOption, command_app, fail, stderr
-from infra_architect.cli._interview import ask_missing, ask_name, ask_optional_number
+from infra_architect.cli._common import InteractiveOption, command_app, fail, interview, stderr
+from infra_architect.cli._feasibility import Check, conflict_check
+from infra_architect.cli._interview import (
+    ask_missing,
+    ask_name,
+    ask_optional_number,
+    ask_stores,
+    warn_conflicts,
+)
 from infra_architect.cli._spec_input import example_text, interview_guard, should_ask
 from infra_architect.spec import (
     API_VERSION,
     KIND,
     SCHEMA_FILENAME,
+    Compliance,
+    KubernetesExperience,
     MissingInputsError,
     Question,
     dump_document,
@@ -99,14 +109,55 @@ _SCHEMA_HINT = (
 
 
 def _interview_new(tree: CommentedMap, path: Path) -> None:
-    stderr.print(f"Writing a new spec to {path}. Each question says why it matters.")
-    name = ask_name(stderr, "System name (a DNS label, e.g. shopfront)", [], allow_empty=False)
+    interview.print(f"Writing a new spec to {path}. Each question says why it matters.")
+    name = ask_name(interview, "System name (a DNS label, e.g. shopfront)", [], allow_empty=False)
     set_answer(tree, ("metadata", "name"), name)
-    ask_missing(stderr, tree, find_missing(tree))
+    ask_stores(interview, tree)
+    conflicts = conflict_check(str(path))
+    warned: set[str] = set()
+    ask_missing(interview, tree, find_missing(tree), conflicts)
+    _ask_design_drivers(tree, conflicts, warned)
     for field_path, prompt, check in _OPTIONAL_QUESTIONS:
-        answer = ask_optional_number(stderr, prompt, check)
+        answer = ask_optional_number(interview, prompt, check)
         if answer is not None:
             set_answer(tree, field_path, answer)
+            warn_conflicts(interview, tree, conflicts, warned)
+
+
+def _ask_design_drivers(tree: CommentedMap, conflicts: Check, warned: set[str]) -> None:
+    """What decides the design beyond services and traffic; each answer checked at once."""
+    kubernetes = Prompt.ask(
+        "Kubernetes experience of the team (none keeps the design off EKS)",
+        choices=[k.value for k in KubernetesExperience],
+        default=KubernetesExperience.NONE.value,
+        console=interview,
+    )
+    set_answer(tree, ("team", "kubernetes_experience"), kubernetes)
+    warn_conflicts(interview, tree, conflicts, warned)
+    regions = sorted(load_catalog().regions)
+    while True:
+        region = Prompt.ask("AWS region", default="us-east-1", console=interview).strip()
+        if region in regions:
+            break
+        interview.print(f"[red]unknown region; one of: {', '.join(regions)}[/red]")
+    set_answer(tree, ("cloud", "region"), region)
+    warn_conflicts(interview, tree, conflicts, warned)
+    options = [c.value for c in Compliance]
+    while True:
+        raw = Prompt.ask(
+            f"Compliance regimes (comma-separated: {', '.join(options)}; empty for none)",
+            default="",
+            show_default=False,
+            console=interview,
+        )
+        chosen = [item.strip() for item in raw.split(",") if item.strip()]
+        unknown = [item for item in chosen if item not in options]
+        if not unknown:
+            break
+        interview.print(f"[red]unknown: {', '.join(unknown)}[/red]")
+    if chosen:
+        set_answer(tree, ("compliance",), CommentedSeq(dict.fromkeys(chosen)))
+        warn_conflicts(interview, tree, conflicts, warned)
 
 
 def _positive(value: float) -> str | None:
