@@ -166,8 +166,25 @@ def failover_diagram(design: Design) -> str:
     return "\n".join(lines)
 
 
-def spike_charts(design: Design) -> list[str]:
-    """The simulated spike as two Mermaid xy charts: load and capacity, then replicas."""
+SPIKE_PALETTE = ("#d62728", "#1f77b4")
+"""Mermaid's default xychart palette draws the second line pale; a strong red and blue
+set the two lines apart, and the legend under each chart names them by these colours."""
+_COLOUR_NAMES = {"#d62728": "red", "#1f77b4": "blue"}
+
+
+def _palette_directive() -> str:
+    palette = ", ".join(SPIKE_PALETTE)
+    return f'%%{{init: {{"themeVariables": {{"xyChart": {{"plotColorPalette": "{palette}"}}}}}}}}%%'
+
+
+def _legend(first: str, second: str) -> str:
+    red, blue = (_COLOUR_NAMES[c] for c in SPIKE_PALETTE)
+    return f"Legend: {red} line: {first}; {blue} line: {second}."
+
+
+def spike_charts(design: Design) -> list[tuple[str, str]]:
+    """The simulated spike as two Mermaid xy charts, each with its legend line (xychart
+    draws none): load and capacity, then replicas."""
     study = design.simulation.spike
     if study is None or study.series is None:
         return []
@@ -179,6 +196,7 @@ def spike_charts(design: Design) -> list[str]:
 
     top = max([*s.load, *s.capacity, 1.0])
     load = [
+        _palette_directive(),
         "xychart-beta",
         (
             f'  title "{_label(s.service)}: {study.multiplier:g}x step at '
@@ -191,6 +209,7 @@ def spike_charts(design: Design) -> list[str]:
     ]
     most = max([*s.ready, *s.desired, 1])
     replicas = [
+        _palette_directive(),
         "xychart-beta",
         f'  title "{_label(s.service)}: replicas (desired by the autoscaler, then ready)"',
         f'  x-axis "seconds" 0 --> {end}',
@@ -198,4 +217,7 @@ def spike_charts(design: Design) -> list[str]:
         f"  line {values(s.desired)}",
         f"  line {values(s.ready)}",
     ]
-    return ["\n".join(load), "\n".join(replicas)]
+    return [
+        ("\n".join(load), _legend(f"load ({s.unit})", "capacity of the ready replicas")),
+        ("\n".join(replicas), _legend("replicas desired by the autoscaler", "replicas ready")),
+    ]

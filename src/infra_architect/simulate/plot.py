@@ -1,4 +1,5 @@
-"""The spike plot: load, capacity and replicas over time, as PNG and SVG (matplotlib).
+"""The spike plot: load, capacity and replicas of every service over time, as PNG and
+SVG (matplotlib).
 
 Kept apart from the simulations so nothing imports matplotlib unless it draws; the
 figure is built from a :class:`PlotData` (what the test checks) and saved without
@@ -8,6 +9,7 @@ timestamps or random ids, so the same run gives the same files.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -49,51 +51,84 @@ def plot_data(run: Run, index: int, service: str, unit: str, title: str) -> Plot
     )
 
 
-def draw(data: PlotData) -> object:
-    """A matplotlib Figure: load vs capacity (shed shaded) above, replicas below."""
+def draw(panels: Sequence[PlotData], title: str) -> object:
+    """A matplotlib Figure, one row per service: load vs capacity (shed shaded) on the
+    left, replicas on the right. Every service the spike reaches, not only the busiest:
+    a callee that saturates is where the shed load often is."""
     import matplotlib as mpl  # noqa: PLC0415  (only when drawing)
 
     mpl.use("Agg")
     from matplotlib.figure import Figure  # noqa: PLC0415
 
-    figure = Figure(figsize=(10, 6.5), dpi=100)
-    top, bottom = figure.subplots(2, 1, sharex=True)
-    t = np.array(data.seconds)
-    load = np.array(data.load)
-    capacity = np.array(data.capacity)
-    top.plot(t, load, label=f"load ({data.unit})", color="#d62728", gid="load")
-    top.plot(t, capacity, label="capacity of ready replicas", color="#1f77b4", gid="capacity")
-    top.fill_between(
-        t,
-        capacity,
-        load,
-        where=load > capacity,
-        color="#d62728",
-        alpha=0.2,
-        label=f"shed: {sum(data.shed):,.0f}",
-        gid="shed",
-    )
-    top.set_ylabel(data.unit)
-    top.set_title(data.title)
-    top.legend(loc="lower right")
-    top.grid(alpha=0.3)
-    bottom.step(
-        t, data.desired, where="post", label="desired (autoscaler)", color="#ff7f0e", gid="desired"
-    )
-    bottom.step(t, data.ready, where="post", label="ready", color="#2ca02c", gid="ready")
-    bottom.set_ylabel("replicas")
-    bottom.set_xlabel("seconds")
-    bottom.legend(loc="lower right")
-    bottom.grid(alpha=0.3)
-    figure.tight_layout()
+    rows = len(panels)
+    figure = Figure(figsize=(13, 1.2 + 2.6 * rows), dpi=100, layout="constrained")
+    axes = figure.subplots(rows, 2, sharex=True, squeeze=False)
+    for (left, right), data in zip(axes, panels, strict=True):
+        t = np.array(data.seconds)
+        load = np.array(data.load)
+        capacity = np.array(data.capacity)
+        left.plot(
+            t,
+            load,
+            label=f"load ({data.unit})",
+            color="#d62728",
+            linewidth=2,
+            gid=f"load-{data.service}",
+        )
+        left.plot(
+            t,
+            capacity,
+            label="capacity of ready replicas",
+            color="#1f77b4",
+            linestyle="--",
+            gid=f"capacity-{data.service}",
+        )
+        left.fill_between(
+            t,
+            capacity,
+            load,
+            where=load > capacity,
+            color="#d62728",
+            alpha=0.2,
+            label=f"shed: {sum(data.shed):,.0f}",
+            gid=f"shed-{data.service}",
+        )
+        left.set_ylabel(data.unit)
+        left.set_title(data.title, fontsize=10)
+        left.legend(loc="lower right", fontsize=8)
+        left.grid(alpha=0.3)
+        right.step(
+            t,
+            data.desired,
+            where="post",
+            label="desired (autoscaler)",
+            color="#ff7f0e",
+            gid=f"desired-{data.service}",
+        )
+        right.step(
+            t,
+            data.ready,
+            where="post",
+            label="ready",
+            color="#2ca02c",
+            linestyle="--",
+            gid=f"ready-{data.service}",
+        )
+        right.set_ylabel("replicas")
+        right.set_title(f"{data.service}: replicas", fontsize=10)
+        right.legend(loc="lower right", fontsize=8)
+        right.grid(alpha=0.3)
+    for column in axes[-1]:
+        column.set_xlabel("seconds")
+    figure.suptitle(title)
     return figure
 
 
-def save(data: PlotData, out: Path) -> list[Path]:
+def save(panels: Sequence[PlotData], title: str, out: Path) -> list[Path]:
     """Write ``spike.png`` and ``spike.svg`` into ``out`` (atomically)."""
     from matplotlib.figure import Figure  # noqa: PLC0415
 
-    figure = draw(data)
+    figure = draw(panels, title)
     assert isinstance(figure, Figure)  # noqa: S101
     written: list[Path] = []
     for kind, metadata in (

@@ -66,6 +66,10 @@ SERIALIZERS: dict[str, str] = {
         "the YAML emitter: libyaml's columns, byte counts and float text, the layout of "
         "any document, never a figure of one"
     ),
+    "_charts.py": (
+        "the report's SVG charts: pixel positions, ticks and a round axis maximum for any "
+        "series, the layout of a drawing, never a figure of the design"
+    ),
 }
 """Modules that write a text format for any data, exempt as a whole."""
 

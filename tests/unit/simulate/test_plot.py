@@ -22,14 +22,14 @@ def _data() -> tuple[object, object]:
 
 def test_the_lines_are_the_simulated_series(tmp_path: Path) -> None:
     data, found = _data()
-    figure = draw(data)  # type: ignore[arg-type]
+    figure = draw([data], "10x step")  # type: ignore[list-item]
     assert isinstance(figure, Figure)
     top, bottom = figure.axes
     lines = {line.get_gid(): line for line in [*top.get_lines(), *bottom.get_lines()]}
-    np.testing.assert_array_equal(lines["load"].get_ydata(), data.load)  # type: ignore[attr-defined]
-    np.testing.assert_array_equal(lines["capacity"].get_ydata(), data.capacity)  # type: ignore[attr-defined]
-    np.testing.assert_array_equal(lines["ready"].get_ydata(), data.ready)  # type: ignore[attr-defined]
-    np.testing.assert_array_equal(lines["desired"].get_ydata(), data.desired)  # type: ignore[attr-defined]
+    np.testing.assert_array_equal(lines["load-web"].get_ydata(), data.load)  # type: ignore[attr-defined]
+    np.testing.assert_array_equal(lines["capacity-web"].get_ydata(), data.capacity)  # type: ignore[attr-defined]
+    np.testing.assert_array_equal(lines["ready-web"].get_ydata(), data.ready)  # type: ignore[attr-defined]
+    np.testing.assert_array_equal(lines["desired-web"].get_ydata(), data.desired)  # type: ignore[attr-defined]
     # what the plot claims: the load steps 10x at 60 s, capacity is ready x 20/s, the
     # shaded gap is the shed load the outcome reports
     load = np.array(data.load)  # type: ignore[attr-defined]
@@ -45,8 +45,8 @@ def test_the_lines_are_the_simulated_series(tmp_path: Path) -> None:
 
 def test_png_and_svg_are_written_the_same_every_time(tmp_path: Path) -> None:
     data, _ = _data()
-    first = save(data, tmp_path / "a")  # type: ignore[arg-type]
-    second = save(data, tmp_path / "b")  # type: ignore[arg-type]
+    first = save([data], "10x step", tmp_path / "a")  # type: ignore[list-item]
+    second = save([data], "10x step", tmp_path / "b")  # type: ignore[list-item]
     assert [p.name for p in first] == ["spike.png", "spike.svg"]
     assert first[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     root = ET.parse(first[1]).getroot()  # noqa: S314  (our own file)
@@ -54,3 +54,22 @@ def test_png_and_svg_are_written_the_same_every_time(tmp_path: Path) -> None:
     assert "web: 10x step" in first[1].read_text()
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_the_cli_plots_every_service_of_the_design(tmp_path: Path) -> None:
+    """One panel per simulated service, not only the one the design's series follows."""
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from infra_architect.cli import app  # noqa: PLC0415
+    from tests.conftest import EXAMPLES  # noqa: PLC0415
+
+    spec = next(p for p in EXAMPLES if p.stem == "ecommerce")
+    result = CliRunner().invoke(
+        app, ["simulate", str(spec), "-o", str(tmp_path), "--trials", "1000", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "spike.svg").read_text()
+    services = ["storefront", "catalog", "search", "cart", "checkout", "payments", "fulfilment"]
+    for service in services:
+        assert f'id="load-{service}"' in svg, service
+        assert f'id="ready-{service}"' in svg, service

@@ -82,12 +82,17 @@ def _write_spike_plot(
     found = spike_run(requirements, result, catalog)
     if found is None:
         return []
-    run, name, index = found
+    run, names, _ = found
     study = result.simulation.spike
     assert study is not None  # noqa: S101  (a run means a study)
-    unit = result.constraints.service(name).load_unit
     title = (
-        f"{result.name}: {name} through a {study.multiplier:g}x step at "
-        f"{study.start_seconds} s (simulated, 1 s steps)"
+        f"{result.name}: a {study.multiplier:g}x step at {study.start_seconds} s, "
+        "every service (simulated, 1 s steps)"
     )
-    return spike_plot.save(spike_plot.plot_data(run, index, name, unit, title), out)
+    panels = [
+        spike_plot.plot_data(
+            run, index, name, result.constraints.service(name).load_unit, f"{name}: load"
+        )
+        for index, name in enumerate(names)
+    ]
+    return spike_plot.save(panels, title, out)

@@ -307,9 +307,12 @@ def _least(setup: SpikeSetup, spike: Spike, share: float, totals: ShedTotals) ->
     )
 
 
-def spike_run(req: Requirements, design: Design, catalog: Catalog) -> tuple[Run, str, int] | None:
-    """The design's spike, every second of the horizon, for the plot: the run, and the
-    plotted service's name and index (None when nothing autoscales)."""
+def spike_run(
+    req: Requirements, design: Design, catalog: Catalog
+) -> tuple[Run, list[str], int] | None:
+    """The design's spike, every second of the horizon, for the plot: the run, every
+    simulated service's name (in the run's order) and the index of the one the design's
+    series follows (None when nothing autoscales)."""
     setup = spike_setup(req, design.constraints, catalog, design.compute)
     if setup is None:
         return None
@@ -317,7 +320,7 @@ def spike_run(req: Requirements, design: Design, catalog: Catalog) -> tuple[Run,
     if index is None:
         return None
     run = simulate(setup.services, setup.scaler, setup.cluster, setup.declared)
-    return run, setup.names[index], index
+    return run, list(setup.names), index
 
 
 def _own(setup: SpikeSetup) -> Settings:
