@@ -18,6 +18,7 @@ from infra_architect.cli._common import (
     stderr,
     stdout,
 )
+from infra_architect.cli._progress import next_step, step
 from infra_architect.cli._render import render_design_summary
 from infra_architect.cli._spec_input import load_spec, pin_error
 from infra_architect.cost import read_price_catalog
@@ -50,20 +51,31 @@ def design(
     scenarios with timings, and the documents (architecture, tech spec, runbooks,
     trade-offs, ADRs, Definition of Done, design.json). Exit 1 when the requirements
     conflict (the documents then say so loudly), 2 on bad input."""
-    source, requirements = load_spec(spec, interactive)
-    catalog = load_catalog()
-    if prices is not None:
-        catalog = catalog.model_copy(update={"price_catalog": read_price_catalog(prices)})
-    try:
-        result = design_system(requirements, catalog)
-    except ImpossiblePinError as exc:
-        raise pin_error(spec, source, exc) from None
-    files = render_all(result)
-    report = write_tree(output, files, force=force, seeded=seeded_paths(files))
+    # no status line while the spec loads: it may interview on the terminal
+    with step("loading the spec", status=False):
+        source, requirements = load_spec(spec, interactive)
+    with step("loading the catalogs"):
+        catalog = load_catalog()
+        if prices is not None:
+            catalog = catalog.model_copy(update={"price_catalog": read_price_catalog(prices)})
+    with step("designing, simulating and pricing"):
+        try:
+            result = design_system(requirements, catalog)
+        except ImpossiblePinError as exc:
+            raise pin_error(spec, source, exc) from None
+    with step("rendering the documents, Terraform and manifests"):
+        files = render_all(result)
+    with step(f"writing {len(files)} files"):
+        report = write_tree(output, files, force=force, seeded=seeded_paths(files))
     render_design_summary(stdout, result, source, output, report)
     print_write_notes(report)
     if not result.feasible:
+        next_step(f"resolve the conflicts above in {source}, then design again")
         raise typer.Exit(EXIT_INFEASIBLE)
+    next_step(
+        f"infra-architect validate {output}   # the real tools on what was written",
+        f"infra-architect simulate {spec or ''}".rstrip() + "   # spikes and failures, plotted",
+    )
 
 
 def print_write_notes(report: WriteReport) -> None:
