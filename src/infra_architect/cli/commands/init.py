@@ -11,8 +11,15 @@ from ruamel.yaml.comments import CommentedMap
 
 from infra_architect._io import atomic_write_text
 from infra_architect.catalog import load_catalog
-from infra_architect.cli._common import InteractiveOption, command_app, fail, stderr
+from infra_architect.cli._common import (
+    DEFAULT_OUTPUT,
+    InteractiveOption,
+    command_app,
+    fail,
+    stderr,
+)
 from infra_architect.cli._interview import ask_missing, ask_name, ask_optional_number
+from infra_architect.cli._progress import next_step
 from infra_architect.cli._spec_input import example_text, interview_guard, should_ask
 from infra_architect.spec import (
     API_VERSION,
@@ -67,6 +74,7 @@ def init(
             )
         atomic_write_text(path, _with_schema_hint(example_text(example)))
         stderr.print(f"wrote {path} (from the {example} example)")
+        next_step(f"infra-architect design {path} -o {DEFAULT_OUTPUT}")
         return
     tree = CommentedMap()
     tree["apiVersion"] = API_VERSION
@@ -81,6 +89,7 @@ def init(
     atomic_write_text(path, text)
     stderr.print(f"wrote {path}")
     validate_document(document, load_catalog().regions)
+    next_step(f"infra-architect design {path} -o {DEFAULT_OUTPUT}")
 
 
 _NAME_QUESTION = Question(
