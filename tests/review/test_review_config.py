@@ -43,9 +43,13 @@ def test_the_file_sets_fail_on_and_format(repo: Path) -> None:
 
 def test_a_flag_wins_over_the_file(repo: Path) -> None:
     config = "review:\n  fail_on: none\n  format: json\n"
-    result = _review(repo, config, "--fail-on", "high", "-f", "sarif")
+    # --fail-on from the command line, the format still from the file
+    result = _review(repo, config, "--fail-on", "high")
     assert result.exit_code == 1
-    assert json.loads(result.stdout)["version"] == "2.1.0"
+    assert json.loads(result.stdout)["findings"]
+    sarif = _review(repo, config, "-f", "sarif")
+    assert sarif.exit_code == 0
+    assert json.loads(sarif.stdout)["version"] == "2.1.0"
 
 
 def test_the_file_chooses_rules(repo: Path) -> None:
