@@ -85,7 +85,7 @@ class Counter:
     def _refresh(self, what: str) -> None:
         if self._progress is None or self._task is None:
             return
-        description = f"{self._label}: {what}" if what else self._label
+        description = f"{self._label}: finished {what}" if what else self._label
         self._progress.update(
             self._task, total=self.total, completed=self.done, description=description
         )
