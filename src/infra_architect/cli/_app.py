@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from infra_architect import __version__
 from infra_architect.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL, stderr, stdout
+from infra_architect.cli._progress import Verbosity, configure
 from infra_architect.errors import InfraArchitectError, InternalError
 
 COMMANDS = {
@@ -83,7 +84,8 @@ app = typer.Typer(
     help="Turn a system's requirements into a validated infrastructure design, and prove it.\n\n"
     "Start with `infra-architect design -o out` (the bundled example) or `infra-architect init`.",
     no_args_is_help=False,
-    add_completion=False,
+    # --install-completion / --show-completion: Typer's, for bash, zsh, fish and PowerShell
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
@@ -102,7 +104,23 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Only errors and the result: no status line, step timings or `next:` line.",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Print each step with its duration (on stderr)."),
+    ] = False,
 ) -> None:
+    """Progress is drawn on stderr only when it is a terminal; stdout is the same with
+    or without --quiet/--verbose (put them before the command: `infra-architect -q
+    design`)."""
+    configure(Verbosity(quiet=quiet, verbose=verbose))
     if ctx.invoked_subcommand is None:
         stdout.print(ctx.get_help())
 

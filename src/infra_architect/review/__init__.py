@@ -2,6 +2,7 @@
 YAML and workflows, bounded and safely, and run the rules over them; suppressions with
 reasons and a baseline let a legacy repository fail only on new findings."""
 
+from infra_architect.review._config import CONFIG_FILE, ReviewDefaults, read_review_config
 from infra_architect.review._helm import helm_render
 from infra_architect.review._kustomize import kubectl_build
 from infra_architect.review._preflight import preflight
@@ -34,6 +35,7 @@ from infra_architect.review._suppress import (
 from infra_architect.review._walk import Found, Kind, Limits, Skipped, Walk, classify, walk
 
 __all__ = [
+    "CONFIG_FILE",
     "IGNORE_FILE",
     "Baseline",
     "Found",
@@ -41,6 +43,7 @@ __all__ = [
     "IgnoreFile",
     "Kind",
     "Limits",
+    "ReviewDefaults",
     "ReviewReport",
     "Reviewed",
     "Skipped",
@@ -56,6 +59,7 @@ __all__ = [
     "preflight",
     "read_baseline",
     "read_ignore_file",
+    "read_review_config",
     "report_json",
     "report_markdown",
     "report_sarif",

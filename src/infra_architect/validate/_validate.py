@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -32,6 +35,35 @@ from infra_architect.validate._tools import (
     terraform_scan,
 )
 from infra_architect.validate._workflows import run_workflow_rules, workflow_jobs
+
+T = TypeVar("T")
+
+
+class JobProgress(Protocol):
+    """Told of each job as it is queued and as it ends (from the worker threads), with
+    what the job was: the CLI's status line."""
+
+    def started(self) -> None: ...
+
+    def finished(self, what: str) -> None: ...
+
+
+class _Silent:
+    def started(self) -> None:
+        pass
+
+    def finished(self, what: str) -> None:
+        pass
+
+
+def _describe(future: Future[T], label: str) -> str:
+    """What a finished job did: its tool and target when it returned results."""
+    if future.cancelled() or future.exception() is not None:
+        return label
+    result = future.result()
+    if isinstance(result, list) and result and isinstance(result[-1], ToolResult):
+        return f"{result[-1].tool} {result[-1].target}"
+    return label
 
 
 class ValidationReport(BaseModel):
@@ -88,7 +120,12 @@ def run_our_rules(tree: Path) -> list[ToolResult]:
     return results
 
 
-def validate_tree(tree: Path, tools: Toolchain, workers: int | None = None) -> ValidationReport:
+def validate_tree(
+    tree: Path,
+    tools: Toolchain,
+    workers: int | None = None,
+    progress: JobProgress | None = None,
+) -> ValidationReport:
     given = tree
     # the tools run with cwd set inside the tree: every path they get must not depend on
     # the caller's working directory (`validate out` from the parent failed 4 checks)
@@ -121,10 +158,14 @@ def validate_tree(tree: Path, tools: Toolchain, workers: int | None = None) -> V
                 )
             ],
         )
-    return ValidationReport(tree=str(given), results=run_jobs(tools, tree, workers))
+    return ValidationReport(
+        tree=str(given), results=run_jobs(tools, tree, workers, progress or _Silent())
+    )
 
 
-def run_jobs(tools: Toolchain, tree: Path, workers: int | None) -> list[ToolResult]:
+def run_jobs(
+    tools: Toolchain, tree: Path, workers: int | None, progress: JobProgress
+) -> list[ToolResult]:
     """Every tool on the tree, concurrently on at most ``workers`` threads (each tool in
     its own subprocess and directory), reported in one fixed order whatever finishes
     first: Terraform, plans, checkov, our rules, Kubernetes, workflows.
@@ -141,18 +182,27 @@ def run_jobs(tools: Toolchain, tree: Path, workers: int | None) -> list[ToolResu
     ):
         work = Path(scratch)
 
-        def start(jobs: list[Job]) -> list[Future[list[ToolResult]]]:
-            return [pool.submit(job) for job in jobs]
+        def submit(job: Callable[[], T], label: str) -> Future[T]:
+            progress.started()
+            future = pool.submit(job)
+            future.add_done_callback(lambda done: progress.finished(_describe(done, label)))
+            return future
 
-        renders = [pool.submit(render) for render in kubernetes.renders]
-        checkov = pool.submit(lambda: scan_with_checkov(tools, tree, work, renders))
+        def start(jobs: list[Job]) -> list[Future[list[ToolResult]]]:
+            return [submit(job, "checks") for job in jobs]
+
+        renders = [submit(render, "kubectl kustomize") for render in kubernetes.renders]
+        checkov = submit(lambda: scan_with_checkov(tools, tree, work, renders), "checkov")
         plans: list[Future[list[ToolResult]]] = []
         with ExitStack() as stack:
             if tools.terraform is not None and terraform_roots(tree / "infra" / "terraform"):
                 found = stack.enter_context(emulator(os.environ))  # outlives every plan
                 plans = start(emulator_jobs(tools, tree, work, found))
             terraform = start(terraform_jobs(tools, tree, work))
-            checks = [pool.submit(check_when_built, kubernetes, r) for r in renders]
+            checks = [
+                submit(partial(check_when_built, kubernetes, r), "kubernetes checks")
+                for r in renders
+            ]
             manifests = start(kubernetes.manifests)
             platforms = start(kubernetes.platforms)
             workflow = start(workflow_jobs(tools, tree))

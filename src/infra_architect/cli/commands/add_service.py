@@ -19,6 +19,7 @@ from infra_architect.cli._common import (
     stderr,
     stdout,
 )
+from infra_architect.cli._progress import next_step
 from infra_architect.cli._render import render_design_summary
 from infra_architect.cli._spec_input import pin_error
 from infra_architect.cli._tree_changes import render_written
@@ -103,6 +104,7 @@ def add_service_command(
     render_written(stdout, report)
     if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
+    next_step(f"infra-architect validate {output}")
 
 
 def _write_tree_then_spec(

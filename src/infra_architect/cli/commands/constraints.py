@@ -10,6 +10,7 @@ import typer
 
 from infra_architect.catalog import load_catalog
 from infra_architect.cli._common import (
+    DEFAULT_OUTPUT,
     EXIT_INFEASIBLE,
     InteractiveOption,
     OutputFormat,
@@ -17,6 +18,7 @@ from infra_architect.cli._common import (
     command_app,
     stdout,
 )
+from infra_architect.cli._progress import next_step
 from infra_architect.cli._render import render_constraints
 from infra_architect.cli._spec_input import load_spec, pin_error
 from infra_architect.engine import (
@@ -69,6 +71,8 @@ def constraints(
             design_checks=design_checks,
             assumption_costs=costs,
         )
+        if result.feasible:
+            next_step(f"infra-architect design {spec or ''}".rstrip() + f" -o {DEFAULT_OUTPUT}")
     if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
 

@@ -25,6 +25,7 @@ from infra_architect.cli._common import (
 )
 from infra_architect.cli._design_diff import diff_designs
 from infra_architect.cli._phases import on_terminal, walk_phases
+from infra_architect.cli._progress import next_step, step
 from infra_architect.cli._render import render_design_summary
 from infra_architect.cli._spec_input import load_spec, pin_error
 from infra_architect.cli._tree_changes import (
@@ -96,18 +97,23 @@ def design(
     conflict (the documents then say so loudly), 2 on bad input."""
     if phases:
         _check_phases(spec, dry_run=dry_run)
-    source, requirements = load_spec(spec, interactive)
-    catalog = load_catalog()
-    if prices is not None:
-        catalog = catalog.model_copy(update={"price_catalog": read_price_catalog(prices)})
+    # no status line while the spec loads: it may interview on the terminal
+    with step("loading the spec", status=False):
+        source, requirements = load_spec(spec, interactive)
+    with step("loading the catalogs"):
+        catalog = load_catalog()
+        if prices is not None:
+            catalog = catalog.model_copy(update={"price_catalog": read_price_catalog(prices)})
     try:
         if phases and spec is not None:
-            result = _design_in_phases(spec, catalog)
+            result = _design_in_phases(spec, catalog)  # asks: no status line
         else:
-            result = design_system(requirements, catalog)
+            with step("designing, simulating and pricing"):
+                result = design_system(requirements, catalog)
     except ImpossiblePinError as exc:
         raise pin_error(spec, source, exc) from None
-    files = render_all(result)
+    with step("rendering the documents, Terraform and manifests"):
+        files = render_all(result)
     if dry_run:
         _dry_run(
             output,
@@ -120,13 +126,25 @@ def design(
     else:
         _write(output, files, force=force, result=result, source=source)
     if not result.feasible:
+        if not dry_run:
+            next_step(f"resolve the conflicts above in {source}, then design again")
         raise typer.Exit(EXIT_INFEASIBLE)
+    if dry_run:
+        if output_format is not OutputFormat.JSON:
+            named = f" {spec}" if spec is not None else ""
+            next_step(f"infra-architect design{named} -o {output}   # write these changes")
+        return
+    next_step(
+        f"infra-architect validate {output}   # the real tools on what was written",
+        f"infra-architect simulate {spec or ''}".rstrip() + "   # spikes and failures, plotted",
+    )
 
 
 def _write(
     output: Path, files: dict[str, str], *, force: bool, result: Design, source: str
 ) -> None:
-    report = write_tree(output, files, force=force, seeded=seeded_paths(files))
+    with step(f"writing {len(files)} files"):
+        report = write_tree(output, files, force=force, seeded=seeded_paths(files))
     render_design_summary(stdout, result, source, output, report)
     print_write_notes(report)
 

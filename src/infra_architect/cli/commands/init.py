@@ -12,7 +12,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from infra_architect._io import atomic_write_text
 from infra_architect.catalog import load_catalog
-from infra_architect.cli._common import InteractiveOption, command_app, fail, interview, stderr
+from infra_architect.cli._common import (
+    DEFAULT_OUTPUT,
+    InteractiveOption,
+    command_app,
+    fail,
+    interview,
+    stderr,
+)
 from infra_architect.cli._feasibility import Check, conflict_check
 from infra_architect.cli._interview import (
     ask_missing,
@@ -21,6 +28,7 @@ from infra_architect.cli._interview import (
     ask_stores,
     warn_conflicts,
 )
+from infra_architect.cli._progress import next_step
 from infra_architect.cli._spec_input import example_text, interview_guard, should_ask
 from infra_architect.spec import (
     API_VERSION,
@@ -77,6 +85,7 @@ def init(
             )
         atomic_write_text(path, _with_schema_hint(example_text(example)))
         stderr.print(f"wrote {path} (from the {example} example)")
+        next_step(f"infra-architect design {path} -o {DEFAULT_OUTPUT}")
         return
     tree = CommentedMap()
     tree["apiVersion"] = API_VERSION
@@ -91,6 +100,7 @@ def init(
     atomic_write_text(path, text)
     stderr.print(f"wrote {path}")
     validate_document(document, load_catalog().regions)
+    next_step(f"infra-architect design {path} -o {DEFAULT_OUTPUT}")
 
 
 _NAME_QUESTION = Question(

@@ -14,17 +14,21 @@ import typer
 from infra_architect._display import printable
 from infra_architect._io import atomic_write_text
 from infra_architect.cli._common import EXIT_INCOMPLETE, command_app, fail, stdout
+from infra_architect.cli._progress import next_step, step
 from infra_architect.cli._render_reports import render_review
 from infra_architect.review import (
+    CONFIG_FILE,
     IGNORE_FILE,
     IgnoreFile,
     Limits,
+    ReviewDefaults,
     ReviewReport,
     baseline_json,
     helm_render,
     kubectl_build,
     read_baseline,
     read_ignore_file,
+    read_review_config,
     report_json,
     report_markdown,
     report_sarif,
@@ -35,23 +39,34 @@ from infra_architect.rules import ALL_RULES, Severity
 app = command_app()
 
 FAIL_LEVELS = ("critical", "high", "medium", "low", "none")
+BASELINE_HINT = ".infra-architect-baseline.json"
 
 
 @app.command("review")
-def review_command(  # noqa: PLR0917  (Typer: arguments and options)
+def review_command(  # noqa: PLR0917, PLR0912  (Typer: arguments and options, each checked)
     path: Annotated[Path, typer.Argument(help="The repository or directory to review.")],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="table, json, sarif or markdown.")
-    ] = "table",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, sarif or markdown (default: the config file's, else table).",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report here (not stdout).")
     ] = None,
     fail_on: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--fail-on", help="Exit 1 on a new finding this severe: " + ", ".join(FAIL_LEVELS) + "."
+            "--fail-on",
+            help="Exit 1 on a new finding this severe: "
+            + ", ".join(FAIL_LEVELS)
+            + " (default: the config file's, else high).",
+            show_default=False,
         ),
-    ] = "high",
+    ] = None,
     slo: Annotated[
         list[str] | None,
         typer.Option(
@@ -114,13 +129,27 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     templates, remote and out-of-tree Terraform modules.
 
     --rule ID reports only those rules, --skip-rule ID leaves rules out (both
-    repeatable)."""
+    repeatable).
+
+    Defaults for --format, --fail-on, --slo, --baseline, --rule, --skip-rule,
+    --var-file and --allow-incomplete can be kept in .infra-architect.yaml at the
+    reviewed root (`review:` mapping); a flag given here wins."""
+    if not path.is_dir():
+        fail(f"{path}: not a directory\n  fix: pass the repository's root directory")
+    config = _review_config(path)
+    output_format = output_format or config.format or "table"
+    fail_on = fail_on or config.fail_on or "high"
+    slo = slo or config.slo_flags()
+    if baseline is None and config.baseline is not None:
+        baseline = path / config.baseline
+    only_rules = only_rules or config.rules
+    skip_rules = skip_rules or config.skip_rules
+    var_files = var_files or [path / v for v in config.var_files]
+    allow_incomplete = allow_incomplete or bool(config.allow_incomplete)
     if output_format not in ("table", "json", "sarif", "markdown"):
         fail(f"--format {output_format!r}: use table, json, sarif or markdown")
     if fail_on not in FAIL_LEVELS:
         fail(f"--fail-on {fail_on!r}: use one of {', '.join(FAIL_LEVELS)}")
-    if not path.is_dir():
-        fail(f"{path}: not a directory\n  fix: pass the repository's root directory")
     for option, target in (("--output", output), ("--write-baseline", write_baseline)):
         if target is not None:
             _check_writable(option, target)
@@ -133,17 +162,18 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
         max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files, seconds=timeout
     )
     kubectl, helm = shutil.which("kubectl"), shutil.which("helm")
-    report = review(
-        path,
-        slo=default_slo,
-        environment_slos=environment_slos,
-        limits=limits,
-        ignore=ignore,
-        baseline=accepted,
-        build=kubectl_build(kubectl) if kubectl else None,
-        render=helm_render(helm) if helm else None,
-        var_files=named_var_files,
-    )
+    with step(f"reviewing {path}"):
+        report = review(
+            path,
+            slo=default_slo,
+            environment_slos=environment_slos,
+            limits=limits,
+            ignore=ignore,
+            baseline=accepted,
+            build=kubectl_build(kubectl) if kubectl else None,
+            render=helm_render(helm) if helm else None,
+            var_files=named_var_files,
+        )
     report = report.model_copy(
         update={"findings": [r for r in report.findings if r.finding.rule_id in chosen]}
     )
@@ -169,8 +199,37 @@ def review_command(  # noqa: PLR0917  (Typer: arguments and options)
     else:
         render_review(stdout, report, fail_on)
     code = _exit_code(report, fail_on, allow_incomplete, wrote_baseline=write_baseline is not None)
+    if output_format in ("table", "markdown"):
+        next_step(*_next_after_review(path, code, write_baseline))
     if code:
         raise typer.Exit(code)
+
+
+def _next_after_review(path: Path, code: int, written: Path | None) -> list[str]:
+    if written is not None:
+        return [f"infra-architect review {path} --baseline {written}   # only new findings fail"]
+    if code == 1:
+        return [
+            "fix the findings above (each names its remedy), or suppress one with a reason",
+            f"infra-architect review {path} --write-baseline {BASELINE_HINT}   # accept today's",
+        ]
+    return []
+
+
+def _review_config(root: Path) -> ReviewDefaults:
+    """The reviewed root's review defaults, read like its ignore file: only a regular file
+    inside the tree (a link out of it is refused, not followed)."""
+    config_path = root / CONFIG_FILE
+    if not os.path.lexists(config_path):
+        return ReviewDefaults()
+    real, base = config_path.resolve(), root.resolve()
+    if base not in real.parents:
+        fail(
+            f"{config_path}: links outside the reviewed tree ({printable(str(real))}): "
+            "not read\n"
+            "  fix: make it a regular file in the repository"
+        )
+    return read_review_config(config_path)
 
 
 def _exit_code(

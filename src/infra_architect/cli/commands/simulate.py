@@ -16,6 +16,7 @@ from infra_architect.cli._common import (
     print_json,
     stdout,
 )
+from infra_architect.cli._progress import next_step, step
 from infra_architect.cli._render import render_simulation
 from infra_architect.cli._spec_input import load_spec, pin_error
 from infra_architect.engine import Design, ImpossiblePinError, design_system, spike_run
@@ -57,11 +58,13 @@ def simulate(  # noqa: PLR0917  (Typer: arguments and options)
         catalog = catalog.model_copy(
             update={"design": catalog.design.model_copy(update={"simulation": simulation})}
         )
-    try:
-        result = design_system(requirements, catalog)
-    except ImpossiblePinError as exc:
-        raise pin_error(spec, source, exc) from None
-    plots = [str(p) for p in _write_spike_plot(requirements, result, catalog, output)]
+    with step("designing and simulating"):
+        try:
+            result = design_system(requirements, catalog)
+        except ImpossiblePinError as exc:
+            raise pin_error(spec, source, exc) from None
+    with step("plotting the spike"):
+        plots = [str(p) for p in _write_spike_plot(requirements, result, catalog, output)]
     if output_format == "json":
         print_json(
             {
@@ -74,6 +77,7 @@ def simulate(  # noqa: PLR0917  (Typer: arguments and options)
         )
         return
     render_simulation(stdout, result, source, plots)
+    next_step(f"infra-architect design {spec or ''}".rstrip() + " -o infra-architect-out")
 
 
 def _write_spike_plot(

@@ -16,6 +16,7 @@ from infra_architect.cli._common import (
     print_json,
     stdout,
 )
+from infra_architect.cli._progress import counted, next_step
 from infra_architect.cli._render_reports import render_validation
 from infra_architect.spec import API_VERSION
 from infra_architect.validate import Toolchain, validate_tree
@@ -51,7 +52,8 @@ def validate(
     rules. Exit 1 on any failure (or any skip with --require-tools)."""
     if not tree.is_dir():
         fail(f"{tree}: no such directory; run `infra-architect design -o {tree}` first")
-    report = validate_tree(tree, Toolchain.discover(plugin_dir))
+    with counted("validate") as progress:
+        report = validate_tree(tree, Toolchain.discover(plugin_dir), progress=progress)
     if output is OutputFormat.JSON:
         document = {
             "apiVersion": API_VERSION,
@@ -62,5 +64,16 @@ def validate(
         print_json(document)
     else:
         render_validation(stdout, report)
+    if output is OutputFormat.TABLE:
+        next_step(*_next_after_validate(tree, ok=report.ok))
     if not report.ok or (require_tools and report.skipped):
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def _next_after_validate(tree: Path, *, ok: bool) -> list[str]:
+    """A tree `design` wrote carries its design.json; any other tree is reviewed."""
+    if not (tree / "design.json").is_file():
+        return [f"infra-architect review {tree}   # the rules over hand-written code"]
+    if not ok:
+        return [f"fix what failed above, or re-run `infra-architect design -o {tree}`"]
+    return [f"infra-architect cost {tree}   # price the Terraform as written"]
