@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -67,3 +68,12 @@ def print_json(document: object) -> None:
 def fail(message: str) -> NoReturn:
     stderr.print(message, markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def warn_if_prices_stale(as_of: str) -> None:
+    """Once per command that prices: a warning on stderr when the catalog is old."""
+    from infra_architect.catalog import stale_prices_warning  # noqa: PLC0415  (kept light)
+
+    warning = stale_prices_warning(as_of, datetime.now(UTC).date())
+    if warning is not None:
+        stderr.print(warning, markup=False)

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from infra_architect.catalog import load_catalog
-from infra_architect.cli._common import fail
+from infra_architect.cli._common import fail, warn_if_prices_stale
 from infra_architect.cost import TerraformCost, TreeFiles, price_terraform
 from infra_architect.iac import Budget
 from infra_architect.review import Kind, Limits, classify, walk
@@ -47,4 +47,5 @@ def price_directory(directory: Path, tree: Path, region: str, seconds: float) ->
         )
     budget = Budget(deadline=start + seconds)
     prices = load_catalog().price_catalog
+    warn_if_prices_stale(prices.as_of)
     return price_terraform(root, prices, region, TreeFiles(base, files, unread), budget)

@@ -17,6 +17,7 @@ from infra_architect.cli._common import (
     command_app,
     stderr,
     stdout,
+    warn_if_prices_stale,
 )
 from infra_architect.cli._render import render_design_summary
 from infra_architect.cli._spec_input import load_spec, pin_error
@@ -54,6 +55,7 @@ def design(
     catalog = load_catalog()
     if prices is not None:
         catalog = catalog.model_copy(update={"price_catalog": read_price_catalog(prices)})
+    warn_if_prices_stale(catalog.price_catalog.as_of)
     try:
         result = design_system(requirements, catalog)
     except ImpossiblePinError as exc:

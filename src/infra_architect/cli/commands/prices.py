@@ -10,7 +10,7 @@ import typer
 
 from infra_architect._io import atomic_write_text
 from infra_architect.catalog import load_catalog
-from infra_architect.cli._common import stderr, stdout
+from infra_architect.cli._common import stderr, stdout, warn_if_prices_stale
 from infra_architect.cost import RefreshResult, dump_price_catalog, refresh_catalog
 
 EXIT_NOT_REFRESHED = 1
@@ -35,6 +35,7 @@ def prices_show() -> None:
         f"{len(prices.items)} items in {', '.join(prices.regions)}",
         markup=False,
     )
+    warn_if_prices_stale(prices.as_of)
 
 
 @app.command("refresh")
