@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -31,5 +31,5 @@ def test_the_shipped_catalog_warns_once_per_command_when_old() -> None:
     as_of = date.fromisoformat(load_catalog().price_catalog.as_of)
     result = CliRunner().invoke(app, ["prices", "show"])
     assert result.exit_code == 0
-    stale = (date.today() - as_of).days > STALE_AFTER_DAYS
+    stale = (datetime.now(UTC).date() - as_of).days > STALE_AFTER_DAYS
     assert result.stderr.count("price catalog is") == (1 if stale else 0)

@@ -61,7 +61,7 @@ def prices_refresh(
             f"not refreshed: boto3 is not installed; {shipped}\n  fix: pip install boto3",
             markup=False,
         )
-        raise typer.Exit(EXIT_NOT_REFRESHED)
+        raise typer.Exit(EXIT_NOT_REFRESHED) from None
     session = boto3.Session()
     if session.get_credentials() is None:
         stderr.print(
