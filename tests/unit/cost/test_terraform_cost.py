@@ -165,3 +165,25 @@ def test_a_walked_tree_lists_what_it_could_not_read(tmp_path: Path) -> None:
     result = price_terraform(base, load_catalog().price_catalog, "us-east-1", walked)
     assert result.skipped[:1] == ["big.tf: 9,999,999 bytes, over the 5,242,880-byte limit"]
     assert any(r.address.startswith("module.cache.") for r in result.resources)
+
+
+@pytest.mark.parametrize(
+    ("region", "hint"),
+    [("us-est-1", "did you mean us-east-1?"), ("ap-south-1", "")],
+    ids=["typo", "unpriced"],
+)
+def test_cli_cost_dir_refuses_a_region_the_catalog_has_no_prices_for(
+    tmp_path: Path, region: str, hint: str
+) -> None:
+    exe = (
+        shutil.which("infra-architect", path=str(Path(sys.executable).parent)) or "infra-architect"
+    )
+    tree = _tree(tmp_path / "tree")
+    shown = subprocess.run(
+        [exe, "cost", str(tree), "--region", region], capture_output=True, text=True, check=False
+    )
+    assert shown.returncode == 2, shown.stdout
+    assert f"--region {region}: the price catalog has no prices for it" in shown.stderr
+    assert "us-east-1, us-west-2, eu-west-1, eu-central-1" in shown.stderr
+    assert hint in shown.stderr
+    assert not shown.stdout
