@@ -469,8 +469,10 @@ def _stage(out: Path, data: dict[str, bytes], plan: _Plan) -> _Staged:
         for rel in plan.to_write:
             target = _make_directories(out, rel, staged.directories)
             temporary = _temporary(target)
-            fd = create_new(temporary, NEW_FILE_MODE)
+            # listed before it exists: a Ctrl-C landing between the two cannot leave a
+            # staged file nothing will discard (the fixed name is ours; none is there)
             staged.files.append((temporary, target))
+            fd = create_new(temporary, NEW_FILE_MODE)
             try:
                 write_all(fd, data[rel])
                 if rel in plan.modes:

@@ -19,6 +19,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INCOMPLETE = 3
 """review: something could not be read, so the findings cover only part of the tree."""
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+"""Ctrl-C: 128 + SIGINT, as shells report a command the interrupt ended."""
 
 PIPE_WIDTH = 120
 """Columns used when output is not a terminal (files, CI logs): wide enough for tables."""
