@@ -520,8 +520,10 @@ def _stage(out: Path, data: dict[str, bytes], plan: _Plan) -> _Staged:
         for rel in plan.to_write:
             target = _make_directories(out, rel, staged.directories)
             temporary = _temporary(target)
-            fd = create_new(temporary, NEW_FILE_MODE)
+            # listed before it exists: a Ctrl-C landing between the two cannot leave a
+            # staged file nothing will discard (the fixed name is ours; none is there)
             staged.files.append((temporary, target))
+            fd = create_new(temporary, NEW_FILE_MODE)
             try:
                 write_all(fd, data[rel])
                 if rel in plan.modes:
@@ -620,7 +622,9 @@ def _swap(out: Path, plan: _Plan, staged: _Staged) -> None:
     for rel in plan.remove:
         with contextlib.suppress(FileNotFoundError):
             (out / rel).unlink()
+    emptied = _remove_emptied_directories(out, plan.remove)
     touched = {(out / rel).parent for rel in [*plan.to_write, *plan.remove]}
+    touched |= {directory.parent for directory in emptied}  # a removed one is skipped
     for directory in sorted(touched):
         fsync_directory(directory)
     if plan.changes or plan.manifest != plan.manifest_before:
@@ -629,6 +633,26 @@ def _swap(out: Path, plan: _Plan, staged: _Staged) -> None:
         with contextlib.suppress(FileNotFoundError):
             (out / JOURNAL).unlink()
         fsync_directory((out / JOURNAL).parent)
+
+
+def _remove_emptied_directories(out: Path, removed: list[str]) -> set[Path]:
+    """The directories above removed files that the removals left empty, removed deepest
+    first up to (not including) ``out``. rmdir refuses a directory holding anything, so a
+    directory with a file of the user's in it stays; one that held none of the removed
+    files is never looked at."""
+    candidates = {
+        out.joinpath(*_parts(rel)[:depth])
+        for rel in removed
+        for depth in range(1, len(_parts(rel)))
+    }
+    gone: set[Path] = set()
+    for directory in sorted(candidates, key=lambda p: len(p.parts), reverse=True):
+        try:
+            directory.rmdir()
+        except OSError:  # not empty, already gone, or not a directory
+            continue
+        gone.add(directory)
+    return gone
 
 
 def write_tree(

@@ -38,6 +38,7 @@ from infra_architect.catalog._limits import AccountQuota, Limits, NameLimit
 from infra_architect.catalog._prices import (
     HOURS_PER_MONTH,
     SECONDS_PER_MONTH,
+    STALE_AFTER_DAYS,
     TERMS,
     PriceCatalog,
     PriceEntry,
@@ -45,6 +46,7 @@ from infra_architect.catalog._prices import (
     PriceList,
     PriceQuery,
     Term,
+    stale_prices_warning,
 )
 from infra_architect.catalog._streaming import (
     Buildable,
@@ -58,6 +60,7 @@ from infra_architect.catalog._streaming import (
 __all__ = [
     "HOURS_PER_MONTH",
     "SECONDS_PER_MONTH",
+    "STALE_AFTER_DAYS",
     "TERMS",
     "AccountQuota",
     "AuroraClass",
@@ -101,4 +104,5 @@ __all__ = [
     "UsageAssumptions",
     "WafRateLimit",
     "load_catalog",
+    "stale_prices_warning",
 ]

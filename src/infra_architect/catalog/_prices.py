@@ -7,6 +7,7 @@ first-order figures in decisions need.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -64,6 +65,25 @@ HOURS_PER_MONTH = 730
 """The billing month every monthly figure uses: 365 × 24 / 12 = 730 hours, the month AWS's
 Pricing Calculator and the Price List's monthly prices assume."""
 SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600
+
+
+STALE_AFTER_DAYS = 183
+"""About six months: list prices move a few times a year, so a catalog older than this
+is likely to miss a change someone would notice on the bill."""
+
+
+def stale_prices_warning(as_of: str, today: date) -> str | None:
+    """The warning for a catalog dated ``as_of`` as seen on ``today``; None while it is at
+    most STALE_AFTER_DAYS old. ``today`` is passed in so the check is a pure function."""
+    age = (today - date.fromisoformat(as_of)).days
+    if age <= STALE_AFTER_DAYS:
+        return None
+    return (
+        f"warning: the price catalog is {age} days old (prices as of {as_of}); "
+        "list prices may have changed since\n"
+        "  fix: infra-architect prices refresh -o prices.yaml, then "
+        "design --prices prices.yaml"
+    )
 
 
 class PriceCatalog(_Data):

@@ -19,7 +19,13 @@ import typer
 from typer.core import TyperGroup
 
 from infra_architect import __version__
-from infra_architect.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL, stderr, stdout
+from infra_architect.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    stderr,
+    stdout,
+)
 from infra_architect.cli._progress import Verbosity, configure
 from infra_architect.errors import InfraArchitectError, InternalError
 
@@ -77,6 +83,20 @@ class LazyCommands(TyperGroup):
         super().__init__(*args, **kwargs)
         self.commands = _CommandModules(COMMANDS)
 
+    def invoke(self, ctx: Any) -> Any:  # noqa: ANN401  (Typer's vendored click context)
+        """Ctrl-C in any command: one line and exit 130 (Typer alone exits 130 silently).
+        Every cleanup on the way out has run by then: staged files are discarded, and
+        the write journal lets the next run finish a tree the interrupt cut short."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _interrupted()
+
+
+def _interrupted() -> NoReturn:
+    stderr.print("interrupted", markup=False)
+    raise typer.Exit(EXIT_INTERRUPTED)
+
 
 app = typer.Typer(
     name="infra-architect",
@@ -130,6 +150,9 @@ def main() -> None:
     traceback. Typer itself handles usage errors (exit 2), --help and --version."""
     try:
         app()
+    except KeyboardInterrupt:  # before a command runs (while importing it)
+        stderr.print("interrupted", markup=False)
+        sys.exit(EXIT_INTERRUPTED)
     except InfraArchitectError as exc:
         if not isinstance(exc, InternalError):
             stderr.print(str(exc), markup=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -18,6 +19,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INCOMPLETE = 3
 """review: something could not be read, so the findings cover only part of the tree."""
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+"""Ctrl-C: 128 + SIGINT, as shells report a command the interrupt ended."""
 
 PIPE_WIDTH = 120
 """Columns used when output is not a terminal (files, CI logs): wide enough for tables."""
@@ -70,3 +73,12 @@ def print_json(document: object) -> None:
 def fail(message: str) -> NoReturn:
     stderr.print(message, markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def warn_if_prices_stale(as_of: str) -> None:
+    """Once per command that prices: a warning on stderr when the catalog is old."""
+    from infra_architect.catalog import stale_prices_warning  # noqa: PLC0415  (kept light)
+
+    warning = stale_prices_warning(as_of, datetime.now(UTC).date())
+    if warning is not None:
+        stderr.print(warning, markup=False)

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from infra_architect._figures import share
 from infra_architect._output import WriteReport
+from infra_architect.cli._tables import FieldPath, add_path_column
 from infra_architect.cli._tables import titled_table as _table
 from infra_architect.engine import (
     AssumptionCost,
@@ -59,12 +60,12 @@ def render_constraints(
     console.print(_team(c))
     console.print(_floor(c))
     console.print(_conflicts(c))
-    console.print(_assumptions(c))
+    console.print(_assumptions(c, console.width))
     if assumption_costs is not None:
-        console.print(_assumption_costs(assumption_costs))
+        console.print(_assumption_costs(assumption_costs, console.width))
 
 
-def _assumption_costs(costs: list[AssumptionCost]) -> Table | Text:
+def _assumption_costs(costs: list[AssumptionCost], width: int) -> Table | Text:
     """The defaults the bill rests on, priced, largest effect first."""
     if not costs:
         return Text("The bill rests on no default: CPU, call and message rates are stated")
@@ -74,10 +75,15 @@ def _assumption_costs(costs: list[AssumptionCost]) -> Table | Text:
     table.add_column("assumption", overflow="fold")
     table.add_column("applies to", overflow="fold")
     table.add_column("if instead: prod USD/month", overflow="fold")
-    table.add_column("state it", overflow="fold", style="dim")
+    add_path_column(
+        table, "state it", [", ".join(cost.fields) for cost in costs], width, style="dim"
+    )
     for cost in costs:
         table.add_row(
-            cost.assumption, ", ".join(cost.applies_to), cost.said(), ", ".join(cost.fields)
+            cost.assumption,
+            ", ".join(cost.applies_to),
+            cost.said(),
+            FieldPath(", ".join(cost.fields)),
         )
     return table
 
@@ -265,16 +271,16 @@ def _conflicts(c: Constraints) -> Table | Text:
     return table
 
 
-def _assumptions(c: Constraints) -> Table | Text:
+def _assumptions(c: Constraints, width: int) -> Table | Text:
     if not c.assumptions:
         return Text("Assumptions: none; every input was stated")
     table = _table("Assumptions (defaults applied; state them in the spec to change)")
-    table.add_column("field")
+    add_path_column(table, "field", [a.field for a in c.assumptions], width)
     table.add_column("value")
     table.add_column("applies to")
     table.add_column("why", style="dim")
     for a in c.assumptions:
-        table.add_row(a.field, a.value, ", ".join(a.applies_to), a.reason)
+        table.add_row(FieldPath(a.field), a.value, ", ".join(a.applies_to), a.reason)
     return table
 
 
@@ -321,7 +327,7 @@ def render_design_summary(
                 Text(c.severity.value.upper(), style=_SEVERITY_STYLE[c.severity]), c.title, c.fix
             )
         console.print(table)
-    console.print(_assumption_costs(design.assumption_costs))
+    console.print(_assumption_costs(design.assumption_costs, console.width))
     parts = [f"{len(report.written)} written", f"{len(report.unchanged)} unchanged"]
     if report.removed:
         parts.append(f"{len(report.removed)} stale removed")

@@ -66,10 +66,11 @@ def _save_answers(path: Path, document: SpecDocument) -> None:
 
 @contextlib.contextmanager
 def interview_guard() -> Iterator[None]:
-    """An interview cut short (end of input, Ctrl-C) writes nothing and says so."""
+    """An interview cut short writes nothing and says so: end of input is exit 2, Ctrl-C
+    goes on to the CLI's "interrupted" and exit 130 like anywhere else."""
     try:
         yield
-    except (EOFError, KeyboardInterrupt):
+    except EOFError:
         raise InterviewAbortedError from None
 
 

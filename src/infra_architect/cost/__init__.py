@@ -37,7 +37,12 @@ from infra_architect.cost._price import (
     price_line,
     total,
 )
-from infra_architect.cost._refresh import dump_price_catalog, read_price_catalog, refresh_catalog
+from infra_architect.cost._refresh import (
+    RefreshResult,
+    dump_price_catalog,
+    read_price_catalog,
+    refresh_catalog,
+)
 from infra_architect.cost._terraform import TerraformCost, TreeFiles, price_graph, price_terraform
 
 __all__ = [
@@ -55,6 +60,7 @@ __all__ = [
     "Lever",
     "LineItem",
     "Mover",
+    "RefreshResult",
     "RowNote",
     "TerraformCost",
     "TreeFiles",

@@ -24,7 +24,14 @@ from infra_architect._figures import figure
 from infra_architect.catalog import HOURS_PER_MONTH, PriceCatalog
 from infra_architect.cost._model import Category, LineItem, Usage
 from infra_architect.cost._price import price_line, total
-from infra_architect.iac import Budget, Resource, TerraformGraph, Unknown, load_terraform
+from infra_architect.iac import (
+    Budget,
+    Resource,
+    TerraformGraph,
+    Unknown,
+    for_each_instances,
+    load_terraform,
+)
 
 HOURS = float(HOURS_PER_MONTH)
 FREE = frozenset(
@@ -187,25 +194,28 @@ def price_graph(
         if handler is None:
             unknown.append(f"{where}: {resource.type} is not in the cost model")
             continue
-        try:
-            copies = _copies(graph, resource)
-            usages, usage_note = handler(graph, resource)
-        except _Unpriced as reason:
-            unknown.append(f"{where}: {reason}")
-            continue
-        if usage_note:
-            usage_priced.append(f"{where}: {usage_note}")
-        missing = sorted({u.price_key for u in usages} - set(prices.items))
-        if missing:
-            unknown.append(f"{where}: {', '.join(missing)} not in the price catalog")
-            continue
-        lines = [price_line(_times(u, copies), prices, region) for u in usages]
-        if lines:
-            resources.append(
-                PricedResource(
-                    address=resource.address, file=resource.file, line=resource.line, lines=lines
+        # a static for_each is priced instance by instance, each with its own each.value
+        instances = for_each_instances(graph, resource) or [resource]
+        reasons: list[str] = []
+        notes: list[str] = []
+        for instance in instances:
+            priced = _price_instance(graph, instance, handler, prices, region)
+            if isinstance(priced, str):
+                reasons.append(priced)
+                continue
+            resource_lines, note = priced
+            notes.append(note)
+            if resource_lines:
+                resources.append(
+                    PricedResource(
+                        address=instance.address,
+                        file=resource.file,
+                        line=resource.line,
+                        lines=resource_lines,
+                    )
                 )
-            )
+        unknown += [f"{where}: {reason}" for reason in _unique(reasons)]
+        usage_priced += [f"{where}: {note}" for note in _unique(notes) if note]
     values = [ln.monthly_usd.value for r in resources for ln in r.lines]
     return TerraformCost(
         root=root,
@@ -221,12 +231,30 @@ def price_graph(
     )
 
 
+def _price_instance(
+    graph: TerraformGraph, resource: Resource, handler: Handler, prices: PriceCatalog, region: str
+) -> tuple[list[LineItem], str] | str:
+    """The priced lines of one resource (or one for_each instance) and its usage note, or
+    why it could not be priced."""
+    try:
+        copies = _copies(graph, resource)
+        usages, usage_note = handler(graph, resource)
+    except _Unpriced as reason:
+        return str(reason)
+    missing = sorted({u.price_key for u in usages} - set(prices.items))
+    if missing:
+        return f"{', '.join(missing)} not in the price catalog"
+    return [price_line(_times(u, copies), prices, region) for u in usages], usage_note
+
+
 def _copies(graph: TerraformGraph, resource: Resource) -> int:
     if "count" in resource.body:
         count = graph.value(resource.body["count"], resource.scope)
         if not isinstance(count, int) or isinstance(count, bool):
             raise _Unpriced("count is not static")
         return count
+    if resource.scope.each is not None:
+        return 1  # one instance of a for_each
     if "for_each" in resource.body:
         each = graph.value(resource.body["for_each"], resource.scope)
         if not isinstance(each, dict | list):

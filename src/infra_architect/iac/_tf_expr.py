@@ -21,7 +21,7 @@ import json
 import math
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -58,22 +58,33 @@ def _parsed(text: str) -> tuple[bytes, Node] | None:
     return source, attribute.named_children[-1]
 
 
-def evaluate(text: str, resolve: Resolve, budget: Budget | None = None, depth: int = 0) -> object:
-    """The static value of the expression ``text`` (without ``${}``), or UNKNOWN."""
+def evaluate(
+    text: str,
+    resolve: Resolve,
+    budget: Budget | None = None,
+    depth: int = 0,
+    names: Mapping[str, object] | None = None,
+) -> object:
+    """The static value of the expression ``text`` (without ``${}``), or UNKNOWN.
+    ``names``: values bound for the whole expression (``each`` of one resource instance)."""
     parsed = _parsed(text)
     if parsed is None:
         return UNKNOWN
     source, node = parsed
     walker = _Walker(source, resolve, budget or Budget())
     try:
-        return walker.value(node, {}, depth)
+        return walker.value(node, dict(names or {}), depth)
     except RecursionError:  # the depth bound keeps well inside the stack; this is a net
         walker.budget.note("nested too deeply to evaluate")
         return UNKNOWN
 
 
 def evaluate_template(
-    raw: str, resolve: Resolve, budget: Budget | None = None, depth: int = 0
+    raw: str,
+    resolve: Resolve,
+    budget: Budget | None = None,
+    depth: int = 0,
+    names: Mapping[str, object] | None = None,
 ) -> object:
     """The value of a quoted string's source between its quotes (``a-${var.b}``)."""
     parsed = _parsed(f'"{raw}"')
@@ -90,7 +101,7 @@ def evaluate_template(
         return UNKNOWN  # the quotes did not enclose the whole text: not one string
     walker = _Walker(source, resolve, budget or Budget())
     try:
-        return walker.value(node, {}, depth)
+        return walker.value(node, dict(names or {}), depth)
     except RecursionError:
         walker.budget.note("nested too deeply to evaluate")
         return UNKNOWN

@@ -17,6 +17,7 @@ and listed in :attr:`TerraformGraph.skipped` with the file and line it came from
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -65,6 +66,12 @@ class Scope:
     """Where each named value is written (``local.x`` → ``main.tf:12``), for notes."""
     where: str = "."
     """The module's directory, relative to what paths are reported against."""
+    each: dict[str, object] | None = None
+    """``each.key`` and ``each.value`` of one ``for_each`` instance of a resource, when
+    its attributes are evaluated for that instance (:func:`for_each_instances`)."""
+    instance_of: Scope | None = None
+    """With ``each``: the module instance's own scope, which every name is looked up in
+    and every remembered value is keyed by (this copy lives only while it is priced)."""
 
     def address(self, local: str) -> str:
         return f"{self.path}.{local}" if self.path else local
@@ -192,6 +199,8 @@ class TerraformGraph:
             return raw
         if "${" not in raw and "%{" not in raw:
             return raw
+        if scope.each is not None:  # one instance's value: not remembered
+            return self._string(raw, scope, depth)
         key = (raw, id(scope))
         if key in self._expressions:
             return self._expressions[key]
@@ -203,20 +212,23 @@ class TerraformGraph:
         """An expression (``${...}`` as the converter writes them) or a template (the
         source between a string's quotes)."""
 
+        names = None if scope.each is None else {"each": scope.each}
+        named = scope.instance_of or scope
+
         def resolve(word: str, name: str, at: int) -> object:
             if word in ("var", "local"):
-                return self._named(word, name, scope, at + 1)
-            return self._outputs(name, scope, at + 1)
+                return self._named(word, name, named, at + 1)
+            return self._outputs(name, named, at + 1)
 
         match = _INTERPOLATION.match(raw)
         if match is not None:
-            found = evaluate(match.group(1).strip(), resolve, self.budget, depth + 1)
+            found = evaluate(match.group(1).strip(), resolve, self.budget, depth + 1, names)
             # `${a}-${b}` also matches: its middle is not an expression, it is a template
             if not (found is UNKNOWN and "${" in match.group(1)):
                 return found
         if "\n" in raw:
             return UNKNOWN  # a heredoc's text: its template cannot be told from it
-        return evaluate_template(raw, resolve, self.budget, depth + 1)
+        return evaluate_template(raw, resolve, self.budget, depth + 1, names)
 
     def _named(self, kind: str, name: str, scope: Scope, depth: int) -> object:
         """A local or a variable of one module instance, evaluated once."""
@@ -540,6 +552,32 @@ def installed_modules(manifest: str) -> dict[str, str]:
         if directory and not Path(directory).is_absolute():
             installed[key] = directory
     return installed
+
+
+def for_each_instances(graph: TerraformGraph, resource: Resource) -> list[Resource] | None:
+    """The instances of a ``for_each`` resource whose map or set is static, each with its
+    own address (``x.this["key"]``) and ``each.key``/``each.value`` bound, so attributes
+    that differ per instance (``each.value.instance_types``) evaluate; None when the
+    resource has no ``for_each`` or its value is not known."""
+    if "for_each" not in resource.body:
+        return None
+    found = graph.value(resource.body["for_each"], resource.scope)
+    if isinstance(found, dict):
+        pairs = [(str(key), found[key]) for key in sorted(found)]
+    elif isinstance(found, list) and all(isinstance(v, str) for v in found):
+        pairs = [(str(v), v) for v in sorted(set(found))]  # a set: key and value alike
+    else:
+        return None
+    return [
+        dataclasses.replace(
+            resource,
+            address=f'{resource.address}["{key}"]',
+            scope=dataclasses.replace(
+                resource.scope, each={"key": key, "value": value}, instance_of=resource.scope
+            ),
+        )
+        for key, value in pairs
+    ]
 
 
 def _no_instances(graph: TerraformGraph, body: Mapping[str, object], scope: Scope) -> bool:

@@ -179,8 +179,8 @@ def test_cli_refresh_offline_and_bad_catalog(tmp_path: Path) -> None:
         env=env,
         cwd=tmp_path,
     )
-    assert offline.returncode == 0
-    assert "offline: no AWS credentials found" in offline.stderr
+    assert offline.returncode == 1  # nothing refreshed is a failure a script must see
+    assert "not refreshed: no AWS credentials found" in offline.stderr
     assert "prices as of 2025-06-01" in offline.stderr
     assert not (tmp_path / "p.yaml").exists()
     bad = tmp_path / "bad.yaml"
@@ -195,3 +195,28 @@ def test_cli_refresh_offline_and_bad_catalog(tmp_path: Path) -> None:
     assert failed.returncode == 2
     assert f"{bad}: as_of:" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_a_refresh_that_matched_no_price_fails_and_writes_nothing(tmp_path: Path) -> None:
+    import typer  # noqa: PLC0415
+
+    from infra_architect.cli.commands.prices import write_refreshed  # noqa: PLC0415
+
+    catalog = _catalog()
+    client = boto3.client(
+        "pricing",
+        region_name="us-east-1",
+        aws_access_key_id="t",
+        aws_secret_access_key="t",  # noqa: S106
+    )
+    with Stubber(client) as stub:
+        for _ in range(12):  # every query answers with no product
+            stub.add_response("get_products", {"PriceList": [], "FormatVersion": "aws_v1"})
+        result = refresh_catalog(catalog, client, "2025-11-21")  # type: ignore[arg-type]
+    assert not result.changes
+    assert result.unchanged == 0
+    output = tmp_path / "p.yaml"
+    with pytest.raises(typer.Exit) as exited:
+        write_refreshed(result, output, "shipped")
+    assert exited.value.exit_code == 1
+    assert not output.exists()

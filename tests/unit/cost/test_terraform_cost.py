@@ -165,3 +165,87 @@ def test_a_walked_tree_lists_what_it_could_not_read(tmp_path: Path) -> None:
     result = price_terraform(base, load_catalog().price_catalog, "us-east-1", walked)
     assert result.skipped[:1] == ["big.tf: 9,999,999 bytes, over the 5,242,880-byte limit"]
     assert any(r.address.startswith("module.cache.") for r in result.resources)
+
+
+@pytest.mark.parametrize(
+    ("region", "hint"),
+    [("us-est-1", "did you mean us-east-1?"), ("ap-south-1", "")],
+    ids=["typo", "unpriced"],
+)
+def test_cli_cost_dir_refuses_a_region_the_catalog_has_no_prices_for(
+    tmp_path: Path, region: str, hint: str
+) -> None:
+    exe = (
+        shutil.which("infra-architect", path=str(Path(sys.executable).parent)) or "infra-architect"
+    )
+    tree = _tree(tmp_path / "tree")
+    shown = subprocess.run(
+        [exe, "cost", str(tree), "--region", region], capture_output=True, text=True, check=False
+    )
+    assert shown.returncode == 2, shown.stdout
+    assert f"--region {region}: the price catalog has no prices for it" in shown.stderr
+    assert "us-east-1, us-west-2, eu-west-1, eu-central-1" in shown.stderr
+    assert hint in shown.stderr
+    assert not shown.stdout
+
+
+NODE_GROUPS_ROOT = """
+module "eks" {
+  source = "./modules/eks"
+  node_groups = {
+    general-1 = { instance_types = ["m6i.xlarge"], min_size = 14, desired_size = 14 }
+    general-2 = { instance_types = ["m6i.large"], min_size = 3, desired_size = 5 }
+  }
+  queues = ["a", "b"]
+}
+"""
+NODE_GROUPS_MODULE = """
+variable "node_groups" {
+  type = map(object({
+    instance_types = list(string)
+    min_size       = number
+    desired_size   = number
+  }))
+}
+variable "queues" {
+  type = set(string)
+}
+resource "aws_eks_node_group" "this" {
+  for_each        = var.node_groups
+  cluster_name    = "c"
+  node_group_name = each.key
+  instance_types  = each.value.instance_types
+  scaling_config {
+    min_size     = each.value.min_size
+    max_size     = 100
+    desired_size = each.value.desired_size
+  }
+}
+resource "aws_kms_key" "per_queue" {
+  for_each    = var.queues
+  description = "key for ${each.value}"
+}
+"""
+
+
+def test_for_each_over_a_map_passed_into_a_module_is_priced_per_entry(tmp_path: Path) -> None:
+    (tmp_path / "modules" / "eks").mkdir(parents=True)
+    (tmp_path / "main.tf").write_text(NODE_GROUPS_ROOT, encoding="utf-8")
+    (tmp_path / "modules" / "eks" / "main.tf").write_text(NODE_GROUPS_MODULE, encoding="utf-8")
+    prices = load_catalog().price_catalog
+    result = price_terraform(tmp_path, prices, "us-east-1")
+    usd = {r.address: sum(line.monthly_usd.value for line in r.lines) for r in result.resources}
+    hour = 730
+    assert usd['module.eks.aws_eks_node_group.this["general-1"]'] == pytest.approx(
+        14 * hour * prices.usd("ec2_m6i_xlarge_hour", "us-east-1")
+    )
+    assert usd['module.eks.aws_eks_node_group.this["general-2"]'] == pytest.approx(
+        5 * hour * prices.usd("ec2_m6i_large_hour", "us-east-1")
+    )
+    assert set(usd) >= {
+        'module.eks.aws_kms_key.per_queue["a"]',
+        'module.eks.aws_kms_key.per_queue["b"]',
+    }
+    assert not [u for u in result.unknown if "node_group" in u]
+    # a traffic note is said once per resource block, not once per instance
+    assert sum("aws_kms_key.per_queue" in u for u in result.usage_priced) == 1

@@ -156,3 +156,24 @@ def test_a_seeded_file_is_written_once_and_then_left_to_its_owner(tmp_path: Path
     # without the seeded mark the same edit is a conflict the writer refuses
     with pytest.raises(OutputConflictError):
         write_tree(tmp_path, {"overlay/release.yaml": "tag: unreleased\n"}, force=False)
+
+
+def test_directories_emptied_by_removing_stale_files_are_removed(tmp_path: Path) -> None:
+    first = {
+        "keep.md": "k\n",
+        "svc/api/deep/a.tf": "a\n",
+        "svc/api/b.tf": "b\n",
+        "svc/web/c.tf": "c\n",
+        "shared/d.tf": "d\n",
+    }
+    write_tree(tmp_path, first, force=False)
+    (tmp_path / "shared" / "notes.txt").write_text("the user's\n")
+    (tmp_path / "svc" / "mine").mkdir()  # the user's own empty directory
+    (tmp_path / "empty-before").mkdir()
+    report = write_tree(tmp_path, {"keep.md": "k\n", "svc/web/c.tf": "c\n"}, force=False)
+    assert report.removed == ["shared/d.tf", "svc/api/b.tf", "svc/api/deep/a.tf"]
+    assert not (tmp_path / "svc" / "api").exists(), "emptied by the removals, nested"
+    assert (tmp_path / "svc" / "web" / "c.tf").is_file()
+    assert (tmp_path / "svc" / "mine").is_dir(), "a directory none of ours was in stays"
+    assert (tmp_path / "empty-before").is_dir()
+    assert (tmp_path / "shared" / "notes.txt").is_file(), "a directory holding more stays"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import time
 from pathlib import Path
 
 from infra_architect.catalog import load_catalog
-from infra_architect.cli._common import fail
+from infra_architect.cli._common import fail, warn_if_prices_stale
 from infra_architect.cost import TerraformCost, TreeFiles, price_terraform
 from infra_architect.iac import Budget
 from infra_architect.review import Kind, Limits, classify, walk
@@ -16,6 +17,8 @@ def price_directory(directory: Path, tree: Path, region: str, seconds: float) ->
     """``cost DIR``: the tree walked as a review walks it (the same limits, no link out
     of it), the root module at DIR priced from what was read, the rest listed."""
     start = time.monotonic()
+    prices = load_catalog().price_catalog
+    _check_region(region, prices.regions)
     base, root = tree.resolve(), directory.resolve()
     if not tree.is_dir() or (root != base and base not in root.parents):
         fail(f"--tree {tree}: must be a directory that holds {directory}")
@@ -46,5 +49,18 @@ def price_directory(directory: Path, tree: Path, region: str, seconds: float) ->
             "  fix: pass a directory of regular .tf files inside the tree"
         )
     budget = Budget(deadline=start + seconds)
-    prices = load_catalog().price_catalog
+    warn_if_prices_stale(prices.as_of)
     return price_terraform(root, prices, region, TreeFiles(base, files, unread), budget)
+
+
+def _check_region(region: str, regions: list[str]) -> None:
+    """A region the catalog has no prices for is refused: pricing it at another region's
+    list prices would print a confident, wrong figure."""
+    if region in regions:
+        return
+    close = difflib.get_close_matches(region, regions, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]}? " if close else ""
+    fail(
+        f"--region {region}: the price catalog has no prices for it; it has "
+        f"{', '.join(regions)}\n  fix: {hint}pass --region with one of those"
+    )

@@ -18,6 +18,7 @@ from infra_architect.cli._common import (
     fail,
     stderr,
     stdout,
+    warn_if_prices_stale,
 )
 from infra_architect.cli._progress import next_step
 from infra_architect.cli._render import render_design_summary
@@ -92,8 +93,10 @@ def add_service_command(
     add_service(document.tree, new, document.source)
     text = dump_document(document.tree)
     requirements = validate_document(parse_document(text, document.source), load_catalog().regions)
+    catalog = load_catalog()
+    warn_if_prices_stale(catalog.price_catalog.as_of)
     try:
-        result = design_system(requirements, load_catalog())
+        result = design_system(requirements, catalog)
     except ImpossiblePinError as exc:
         raise pin_error(spec, document.source, exc) from None
     files = render_all(result)

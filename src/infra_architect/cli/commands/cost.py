@@ -1,84 +1,76 @@
-"""``infra-architect cost DIR | explain EXPORT``: price a Terraform tree, or explain a
-bill's change. ``explain`` runs in pre-commit hooks and notebooks, so only ``cost DIR``
-loads the Terraform reader (``_cost_tree``)."""
+"""``infra-architect cost price DIR`` (or ``cost DIR``) and ``cost explain EXPORT``: price a
+Terraform tree, or explain a bill's change. ``explain`` runs in pre-commit hooks and
+notebooks, so only ``price`` loads the Terraform reader (``_cost_tree``)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from infra_architect.cli._common import command_app, fail, print_json, stderr, stdout
+from infra_architect.cli._common import fail, print_json, stderr, stdout
 from infra_architect.cli._render_reports import render_explanation, render_terraform_cost
 from infra_architect.cost import explain as explain_bill
 from infra_architect.cost import explanation_json, read_export
 
-app = command_app()
+
+class _PriceByDefault(TyperGroup):
+    """`cost DIR` is `cost price DIR`: the first argument, when it names no subcommand
+    (and is not --help), is taken as price's, so the short form the README shows keeps
+    working while `explain` and `price` are real subcommands with their own --help."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # noqa: ANN401  (click's)
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["price", *args]
+        return list(super().parse_args(ctx, args))
 
 
-@app.command("cost")
-def cost(  # noqa: PLR0917  (Typer: arguments and options)
-    target: Annotated[
-        str,
-        typer.Argument(
-            metavar="DIR | explain",
-            help="A Terraform root module to price, or `explain` followed by a cost export.",
-        ),
+app = typer.Typer(
+    name="cost",
+    cls=_PriceByDefault,
+    help="Price an existing Terraform tree (`cost DIR`, short for `cost price DIR`), or "
+    "explain a bill's change (`cost explain EXPORT.csv`).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
+
+
+@app.command("price")
+def cost_price(
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="A Terraform root module to price.")
     ],
-    export: Annotated[
-        Path | None,
-        typer.Argument(metavar="[EXPORT.csv]", help="With `explain`: a CUR or Cost Explorer CSV."),
-    ] = None,
     region: Annotated[
-        str, typer.Option("--region", help="DIR: the region whose list prices apply.")
+        str, typer.Option("--region", help="The region whose list prices apply.")
     ] = "us-east-1",
-    before: Annotated[
-        str | None, typer.Option("--before", help="explain: month to compare from (YYYY-MM).")
-    ] = None,
-    after: Annotated[
-        str | None, typer.Option("--after", help="explain: month to compare to (default: last).")
-    ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="explain: movers to list.")] = 10,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    output_format: FormatOption = "table",
     tree: Annotated[
         Path | None,
         typer.Option(
             "--tree",
-            help="DIR: the repository its modules may come from (default: DIR itself); "
+            help="The repository its modules may come from (default: DIR itself); "
             "nothing outside it is read.",
         ),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=1, help="DIR: seconds for reading and evaluating.")
+        float, typer.Option("--timeout", min=1, help="Seconds for reading and evaluating.")
     ] = 120.0,
 ) -> None:
-    """Price an existing Terraform tree (`cost DIR`), or explain a bill's change
-    (`cost explain EXPORT.csv`).
+    """Price an existing Terraform tree at list prices (`cost DIR` is short for it).
 
-    DIR: the resources the model knows, with the counts and sizes in the code; what
-    depends on traffic, is not static or is not known is listed, never guessed (parsed,
-    never executed). It reads DIR (or --tree, for modules in `../`) as review reads a
-    tree: regular files, no symlink out, bounded; what it could not read is listed.
-    explain: month-over-month change by service and usage type, the top
-    movers with their share of the increase, and the levers for each (none removes
-    redundancy)."""
+    The resources the model knows, with the counts and sizes in the code; what depends
+    on traffic, is not static or is not known is listed, never guessed (parsed, never
+    executed). It reads DIR (or --tree, for modules in `../`) as review reads a tree:
+    regular files, no symlink out, bounded; what it could not read is listed."""
     if output_format not in ("table", "json"):
         fail(f"--format {output_format!r}: use table or json")
-    if target == "explain":
-        if export is None:
-            fail("cost explain: name the export\n  fix: infra-architect cost explain cur.csv")
-        # streamed: the export is summed as it is read, never held whole
-        result = explain_bill(read_export(export), before, after, top)
-        if output_format == "json":
-            sys.stdout.write(explanation_json(result))
-            return
-        render_explanation(stdout, result)
-        return
-    directory = Path(target)
-    if export is not None:
-        fail(f"cost {target} {export}: one directory at a time\n  fix: infra-architect cost DIR")
     if not directory.is_dir() or not any(directory.glob("*.tf")):
         fail(f"{directory}: not a directory with .tf files\n  fix: pass a Terraform root module")
     # the Terraform reader and the rules' evaluator load here, not for `cost explain`
@@ -97,3 +89,31 @@ def cost(  # noqa: PLR0917  (Typer: arguments and options)
         print_json(priced.model_dump(mode="json"))
         return
     render_terraform_cost(stdout, priced)
+
+
+@app.command("explain")
+def cost_explain(
+    export: Annotated[
+        Path, typer.Argument(metavar="EXPORT.csv", help="A CUR or Cost Explorer CSV.")
+    ],
+    before: Annotated[
+        str | None, typer.Option("--before", help="Month to compare from (YYYY-MM).")
+    ] = None,
+    after: Annotated[
+        str | None, typer.Option("--after", help="Month to compare to (default: last).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Movers to list.")] = 10,
+    output_format: FormatOption = "table",
+) -> None:
+    """Explain a bill's change between two months of a cost export.
+
+    Month-over-month change by service and usage type, the top movers with their share
+    of the increase, and the levers for each (none removes redundancy)."""
+    if output_format not in ("table", "json"):
+        fail(f"--format {output_format!r}: use table or json")
+    # streamed: the export is summed as it is read, never held whole
+    result = explain_bill(read_export(export), before, after, top)
+    if output_format == "json":
+        sys.stdout.write(explanation_json(result))
+        return
+    render_explanation(stdout, result)

@@ -14,6 +14,7 @@ from infra_architect.catalog import Catalog, load_catalog
 from infra_architect.cli._common import (
     DEFAULT_OUTPUT,
     EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
     InteractiveOption,
     OutputFormat,
     SpecArgument,
@@ -22,6 +23,7 @@ from infra_architect.cli._common import (
     print_json,
     stderr,
     stdout,
+    warn_if_prices_stale,
 )
 from infra_architect.cli._design_diff import diff_designs
 from infra_architect.cli._phases import on_terminal, walk_phases
@@ -38,9 +40,6 @@ from infra_architect.cost import read_price_catalog
 from infra_architect.engine import Design, ImpossiblePinError, design_system
 from infra_architect.render import render_all, seeded_paths
 from infra_architect.spec import dump_document, read_document
-
-EXIT_INTERRUPTED = 130
-"""Ctrl-C, as shells report a process ended by SIGINT."""
 
 app = command_app()
 
@@ -104,6 +103,7 @@ def design(
         catalog = load_catalog()
         if prices is not None:
             catalog = catalog.model_copy(update={"price_catalog": read_price_catalog(prices)})
+    warn_if_prices_stale(catalog.price_catalog.as_of)
     try:
         if phases and spec is not None:
             result = _design_in_phases(spec, catalog)  # asks: no status line

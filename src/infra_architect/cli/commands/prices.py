@@ -10,8 +10,11 @@ import typer
 
 from infra_architect._io import atomic_write_text
 from infra_architect.catalog import load_catalog
-from infra_architect.cli._common import stderr, stdout
-from infra_architect.cost import dump_price_catalog, refresh_catalog
+from infra_architect.cli._common import stderr, stdout, warn_if_prices_stale
+from infra_architect.cost import RefreshResult, dump_price_catalog, refresh_catalog
+
+EXIT_NOT_REFRESHED = 1
+"""refresh: no price came from the API (offline, no credentials, or nothing matched)."""
 
 app = typer.Typer(
     name="prices",
@@ -32,6 +35,7 @@ def prices_show() -> None:
         f"{len(prices.items)} items in {', '.join(prices.regions)}",
         markup=False,
     )
+    warn_if_prices_stale(prices.as_of)
 
 
 @app.command("refresh")
@@ -53,18 +57,44 @@ def prices_refresh(
             ClientError,
         )
     except ImportError:
-        stderr.print(f"offline: boto3 is not installed (pip install boto3); {shipped}")
-        return
+        stderr.print(
+            f"not refreshed: boto3 is not installed; {shipped}\n  fix: pip install boto3",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_NOT_REFRESHED) from None
     session = boto3.Session()
     if session.get_credentials() is None:
-        stderr.print(f"offline: no AWS credentials found; {shipped}")
-        return
+        stderr.print(
+            f"not refreshed: no AWS credentials found; {shipped}\n"
+            "  fix: configure credentials (aws configure, or AWS_PROFILE); the Price List "
+            "API is free",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_NOT_REFRESHED)
     client = session.client("pricing", region_name="us-east-1")
     try:
         result = refresh_catalog(prices, client, datetime.now(UTC).date().isoformat())
     except (BotoCoreError, ClientError) as exc:
-        stderr.print(f"offline: the Price List API did not answer ({exc}); {shipped}")
-        raise typer.Exit(1) from None
+        stderr.print(
+            f"not refreshed: the Price List API did not answer ({exc}); {shipped}", markup=False
+        )
+        raise typer.Exit(EXIT_NOT_REFRESHED) from None
+    write_refreshed(result, output, shipped)
+
+
+def write_refreshed(result: RefreshResult, output: Path, shipped: str) -> None:
+    """Write the refreshed catalog, unless the API gave no price at all: a catalog that is
+    the old one under a new date would claim a freshness it does not have."""
+    if not result.changes and not result.unchanged:
+        listed = "".join(f"\n  kept: {k}" for k in result.kept[:5])
+        more = len(result.kept) - 5
+        listed += f"\n  … and {more} more" if more > 0 else ""
+        stderr.print(
+            f"not refreshed: the Price List API matched no price ({len(result.kept)} kept); "
+            f"{output} not written; {shipped}{listed}",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_NOT_REFRESHED)
     atomic_write_text(output, dump_price_catalog(result.catalog))
     stderr.print(
         f"wrote {output}: version {result.catalog.version}, {len(result.changes)} prices "
