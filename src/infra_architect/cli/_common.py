@@ -76,9 +76,13 @@ def fail(message: str) -> NoReturn:
 
 
 def warn_if_prices_stale(as_of: str) -> None:
-    """Once per command that prices: a warning on stderr when the catalog is old."""
+    """Once per command that prices: a warning on stderr when the catalog is old
+    (not under --quiet: only errors and the result)."""
     from infra_architect.catalog import stale_prices_warning  # noqa: PLC0415  (kept light)
+    from infra_architect.cli._progress import current  # noqa: PLC0415  (it imports this module)
 
+    if current().quiet:
+        return
     warning = stale_prices_warning(as_of, datetime.now(UTC).date())
     if warning is not None:
         stderr.print(warning, markup=False)
