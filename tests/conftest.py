@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -69,10 +70,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def generate(spec: Path) -> dict[str, str]:
-    """The whole generated tree for ``spec``, as `infra-architect design` writes it."""
+    """The whole generated tree for ``spec``, as `infra-architect design` writes it: a
+    fresh dict each call (callers may change it), designed once per test process for
+    each spec text (design and render are deterministic; ~30 tests generate the same 8
+    examples)."""
+    return dict(_generated(spec.resolve(), spec.read_text(encoding="utf-8")))
+
+
+@functools.cache
+def _generated(spec: Path, text: str) -> dict[str, str]:
+    del text  # part of the key only: a spec rewritten in place is designed again
     catalog = load_catalog()
     design = design_system(load_requirements(spec, catalog.regions), catalog)
     return render_all(design)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run first (stable order otherwise): started early, the
+    longest ones overlap the many short ones instead of ending the run on one worker."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def call_ladder(levels: int, per_request: float | None = None) -> str:

@@ -30,7 +30,7 @@ from infra_architect.validate import Toolchain
 from infra_architect.validate._tools import write_cli_config
 from tests.conftest import ROOT, generate
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # The example applied: ECS on Fargate behind an ALB with WAF, RDS, ElastiCache, S3, SQS
 # with a dead-letter queue, a scheduled task, CodeDeploy canaries and burn-rate alarms.

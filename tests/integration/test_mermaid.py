@@ -58,6 +58,7 @@ def _render(diagrams: list[dict[str, str]]) -> list[dict[str, object]]:
     return rendered
 
 
+@pytest.mark.slow
 def test_every_generated_mermaid_block_renders() -> None:
     diagrams = []
     for spec in SPECS:

@@ -23,7 +23,7 @@ import pytest
 from tests.conftest import EXAMPLES, generate
 from tests.integration.test_mermaid import CHECKER, CHROMIUM, _missing
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 WIDTH = 1280
 LEGIBLE_PX = 11.0

@@ -17,6 +17,7 @@ from tests.conftest import ROOT, generate
 pytestmark = pytest.mark.integration
 
 
+@pytest.mark.slow
 def test_the_parallel_report_equals_the_sequential_one(tmp_path: Path) -> None:
     tools = Toolchain.discover()
     if tools.terraform is None or tools.kubectl is None:

@@ -158,6 +158,7 @@ def _scaled(req: Requirements, users: int) -> Requirements:
     return req.model_copy(update={"traffic": traffic})
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

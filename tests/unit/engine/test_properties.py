@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -41,6 +42,7 @@ def test_bounds_cover_the_load(rps: float, slo: float, peak: float, spike: float
             )
 
 
+@pytest.mark.slow
 @given(rates, rates, slos)
 # Capacity is monotone, the replica count is not: the worker at 1 message/s gets 4 small
 # replicas, at 3 messages/s 3 replicas twice the size (0.5 vs 1.5 vCPU at most).
@@ -57,6 +59,7 @@ def test_more_traffic_never_means_less_capacity(a: float, b: float, slo: float) 
     assert small.cost_floor.total_monthly_usd.value <= large.cost_floor.total_monthly_usd.value
 
 
+@pytest.mark.slow
 @given(slos, slos)
 def test_a_higher_slo_never_has_a_larger_budget_or_fewer_azs(a: float, b: float) -> None:
     low, high = sorted((a, b))
@@ -66,6 +69,7 @@ def test_a_higher_slo_never_has_a_larger_budget_or_fewer_azs(a: float, b: float)
     assert higher.topology.regions >= lower.topology.regions
 
 
+@pytest.mark.slow
 @given(slos)
 def test_error_budget_formula(slo: float) -> None:
     budget = _derive(100, slo).error_budget

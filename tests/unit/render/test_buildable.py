@@ -164,6 +164,7 @@ def test_every_generated_design_is_built(text: str) -> None:
     _built(design_system(req, catalog), catalog)
 
 
+@pytest.mark.slow
 def test_generated_specs_reach_every_engine_and_platform() -> None:
     """The strategy above is not narrower than the property claims: across its examples
     every store kind, queue engine and buildable platform is designed."""

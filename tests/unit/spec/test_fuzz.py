@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +33,7 @@ def test_constraints_never_crash(mutant) -> None:
         assert "fix:" in outcome.error, outcome.error
 
 
+@pytest.mark.slow
 @settings(max_examples=100)
 @given(odd_mutants)
 def test_design_never_crashes_and_agrees_with_constraints(mutant) -> None:
