@@ -839,6 +839,89 @@ class Decisions(_Model):
     )
 
 
+Evidence = Annotated[
+    str,
+    StringConstraints(max_length=300),
+    Field(description="Where a fact was read: a repository-relative file:line."),
+]
+
+
+class ExistingService(_Model):
+    """A service as it runs today, as read from its code by `infra-architect import`."""
+
+    name: DnsLabel
+    replicas: Int | None = Field(
+        default=None,
+        ge=0,
+        le=10_000,
+        description="Replica floor in prod: the HPA's minReplicas, the Deployment's replicas "
+        "or the ECS service's desired count.",
+    )
+    max_replicas: Int | None = Field(default=None, ge=0, le=10_000)
+    evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+
+
+class ExistingDatastore(_Model):
+    """A data store as it runs today."""
+
+    name: DnsLabel
+    engine: DatastoreEngine
+    instance_class: Annotated[str, StringConstraints(max_length=64)] | None = None
+    storage_gb: Float | None = Field(default=None, gt=0, le=1_000_000)
+    multi_az: Bool | None = Field(
+        default=None, description="Runs a standby (or replicas) in a second AZ."
+    )
+    replicas: Int | None = Field(
+        default=None, ge=0, le=100, description="Read replicas or cache replicas."
+    )
+    backup_retention_days: Int | None = Field(default=None, ge=0, le=35)
+    evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+
+
+class ExistingQueue(_Model):
+    """A queue or stream as it runs today."""
+
+    name: DnsLabel
+    engine: QueueEngine
+    dead_letter: Bool | None = Field(default=None, description="Has a dead-letter queue.")
+    evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+
+
+class ExistingAlarm(_Model):
+    """An alarm or alerting rule as it exists today."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    target: DnsLabel | None = Field(
+        default=None, description="The service, store or queue it watches, when known."
+    )
+    metric: Annotated[str, StringConstraints(max_length=256)] | None = None
+    evidence: list[Evidence] = Field(default_factory=list, max_length=20)
+
+
+class Existing(_Model):
+    """What runs today, read from a repository by `infra-architect import`; `design`
+    plans the migration from it to the design (docs/migration.md). Unset: greenfield."""
+
+    source: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        description="The repository (path) this was read from."
+    )
+    compute: ComputeChoice | None = Field(
+        default=None, description="The compute platform the services run on today."
+    )
+    region: Annotated[str, StringConstraints(pattern=AWS_REGION.pattern)] | None = None
+    availability_zones: Int | None = Field(default=None, ge=1, le=6)
+    services: list[ExistingService] = Field(default_factory=list, max_length=MAX_SERVICES)
+    datastores: list[ExistingDatastore] = Field(default_factory=list, max_length=MAX_STORES)
+    queues: list[ExistingQueue] = Field(default_factory=list, max_length=MAX_STORES)
+    alarms: list[ExistingAlarm] = Field(default_factory=list, max_length=1_000)
+    monthly_usd: Float | None = Field(
+        default=None, ge=0, le=100_000_000, description="Today's monthly bill, when known."
+    )
+    monthly_usd_source: Annotated[str, StringConstraints(max_length=300)] | None = Field(
+        default=None, description="Where the bill came from: a cost export, or the code's prices."
+    )
+
+
 class Requirements(_Model):
     """A system's requirements: the input of every infra-architect command."""
 
@@ -862,6 +945,11 @@ class Requirements(_Model):
     decisions: Decisions = Field(
         default_factory=Decisions,
         description="Pin design decisions, e.g. {compute: ecs-fargate}; unset ones are chosen.",
+    )
+    existing: Existing | None = Field(
+        default=None,
+        description="What runs today (written by `infra-architect import`); with it, `design` "
+        "writes a migration plan.",
     )
 
     model_config = ConfigDict(
