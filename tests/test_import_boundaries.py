@@ -28,6 +28,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"engine"}),
     frozenset({"render", "rules"}),
     frozenset({"review"}),
+    frozenset({"importer"}),
     frozenset({"validate"}),
     frozenset({"cli"}),
 )
