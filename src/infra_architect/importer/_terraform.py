@@ -159,6 +159,7 @@ class _Root:
     graph: TerraformGraph
     prefixes: tuple[str, ...]
     named: dict[str, str] = field(default_factory=dict)
+    aliased: set[str] | None = None
 
 
 def _read_root(graph: TerraformGraph, directory: str, found: _Collected) -> None:
@@ -221,7 +222,27 @@ def _instances(graph: TerraformGraph, resource: Resource) -> list[Resource]:
 
 def _all(root: _Root, *types: str) -> Iterator[Resource]:
     for resource in root.graph.of_type(*types):
-        yield from _instances(root.graph, resource)
+        if not _elsewhere(root, resource):
+            yield from _instances(root.graph, resource)
+
+
+_ALIASED_CALL = re.compile(r'module\s+"([\w-]+)"\s*\{(?:(?!\n\}).)*?\baws\s*=\s*aws\.', re.DOTALL)
+
+
+def _elsewhere(root: _Root, resource: Resource) -> bool:
+    """Whether a resource runs through an aliased provider (the recovery region's
+    copies): what runs today is the primary region's; the copies are a DR choice."""
+    if isinstance(resource.body.get("provider"), str):
+        return True
+    if root.aliased is None:
+        root.aliased = {
+            name
+            for texts in (root.graph.sources or {}).values()
+            for _, text in texts
+            for name in _ALIASED_CALL.findall(text)
+        }
+    head = resource.scope.path.split(".")[1:2]
+    return bool(head) and head[0] in root.aliased
 
 
 def _str(graph: TerraformGraph, resource: Resource, *keys: str) -> str | None:
@@ -503,7 +524,8 @@ def _mapped_services(root: _Root) -> Iterator[FoundService]:
                 calls.setdefault(caller, []).append(FoundLink(service, line))
     for service in found:
         extra = tuple(sorted(calls.get(service.name, []), key=lambda link: link.target))
-        yield replace(service, calls=tuple(dict.fromkeys((*service.calls, *extra))))
+        links = {link.target: link for link in (*extra, *service.calls)}
+        yield replace(service, calls=tuple(links[t] for t in sorted(links)))
     yield from _plain_ecs(root, ecs_scopes, callers)
 
 
