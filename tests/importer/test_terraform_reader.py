@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from infra_architect.importer import Findings
+from infra_architect.importer import Evidence, Findings
 from infra_architect.importer._terraform import read_terraform
 from infra_architect.review import walk
 from tests.conftest import ROOT, generate
@@ -58,8 +58,10 @@ def test_saas_team_prod_is_read_back(tmp_path: Path) -> None:
     assert alarms["main-db-cpu"] == "main-db"
     assert alarms["jobs-dead-letters"] == "jobs"
     assert alarms["api-at-max-tasks"] == "api"
-    assert found.region is not None and found.region[0] == "eu-west-1"
-    assert found.availability_zones is not None and found.availability_zones[0] == 3
+    assert found.region is not None
+    assert found.region[0] == "eu-west-1"
+    assert found.availability_zones is not None
+    assert found.availability_zones[0] == 3
     assert str(found.region[1]).startswith("infra/terraform/environments/prod/")
     # the access-log and audit buckets are the platform's, not the application's data
     assert any("access-logs" in n or "s3_logs" in n for n in found.notes)
@@ -74,7 +76,8 @@ def test_payment_gateway_aurora_msk_and_calls(tmp_path: Path) -> None:
         ("ledger-db", "postgres", True)
     ]
     assert [(q.name, q.engine) for q in found.queues] == [("payment-events", "kafka")]
-    assert found.region is not None and found.region[0] == "us-east-1"
+    assert found.region is not None
+    assert found.region[0] == "us-east-1"
 
 
 @pytest.mark.parametrize(
@@ -98,8 +101,10 @@ def test_ecs_examples_stores_region_zones(
 ) -> None:
     found = _read(tmp_path, example)
     assert {s.name: (s.engine, s.multi_az, s.instance_class) for s in found.datastores} == stores
-    assert found.region is not None and found.region[0] == region
-    assert found.availability_zones is not None and found.availability_zones[0] == zones
+    assert found.region is not None
+    assert found.region[0] == region
+    assert found.availability_zones is not None
+    assert found.availability_zones[0] == zones
 
 
 def test_terraform_aws_ecs_complete_example() -> None:
@@ -109,6 +114,236 @@ def test_terraform_aws_ecs_complete_example() -> None:
         ("ecsdemo-frontend", True, 3000, 1.0, 4096)
     ]
     assert found.services[0].evidence.path == "examples/complete/main.tf"
-    assert found.region is not None and found.region[0] == "eu-west-1"
-    # azs = slice(data.aws_availability_zones.available.names, 0, 3)
-    assert found.availability_zones is not None and found.availability_zones[0] == 3
+    assert found.region is not None
+    assert found.region[0] == "eu-west-1"
+    # its azs are a slice of the first three of data.aws_availability_zones
+    assert found.availability_zones is not None
+    assert found.availability_zones[0] == 3
+
+
+HAND_WRITTEN = """
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  type    = string
+  default = "ap-southeast-2"
+}
+
+locals {
+  name = "acme-prod"
+}
+
+resource "aws_subnet" "private" {
+  for_each          = toset(["ap-southeast-2a", "ap-southeast-2b"])
+  vpc_id            = "vpc-1"
+  availability_zone = each.value
+  cidr_block        = "10.0.0.0/24"
+}
+
+resource "aws_lb" "public" {
+  name     = "${local.name}-public"
+  internal = false
+}
+
+resource "aws_lb_target_group" "web" {
+  name = "${local.name}-web"
+  port = 3000
+}
+
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.public.arn
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+
+resource "aws_security_group" "web" {
+  name = "${local.name}-web"
+}
+
+resource "aws_security_group" "orders" {
+  name = "${local.name}-orders"
+}
+
+resource "aws_security_group" "db" {
+  name = "${local.name}-orders-db"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "web_to_orders" {
+  security_group_id            = aws_security_group.orders.id
+  referenced_security_group_id = aws_security_group.web.id
+  from_port                    = 8080
+  to_port                      = 8080
+  ip_protocol                  = "tcp"
+}
+
+resource "aws_security_group_rule" "orders_to_db" {
+  type                     = "ingress"
+  security_group_id        = aws_security_group.db.id
+  source_security_group_id = aws_security_group.orders.id
+  from_port                = 5432
+  to_port                  = 5432
+  protocol                 = "tcp"
+}
+
+resource "aws_ecs_task_definition" "web" {
+  family = "${local.name}-web"
+  cpu    = 256
+  memory = 512
+  container_definitions = jsonencode([
+    { name = "web", image = "web:1", portMappings = [{ containerPort = 3000 }] }
+  ])
+}
+
+resource "aws_ecs_task_definition" "orders" {
+  family        = "${local.name}-orders"
+  cpu           = 512
+  memory        = 1024
+  task_role_arn = aws_iam_role.orders.arn
+  container_definitions = jsonencode([
+    { name = "orders", image = "orders:1", portMappings = [{ containerPort = 8080 }] }
+  ])
+}
+
+resource "aws_ecs_service" "web" {
+  name            = "${local.name}-web"
+  task_definition = aws_ecs_task_definition.web.arn
+  desired_count   = 3
+  network_configuration {
+    subnets         = []
+    security_groups = [aws_security_group.web.id]
+  }
+  load_balancer {
+    target_group_arn = aws_lb_target_group.web.arn
+    container_name   = "web"
+    container_port   = 3000
+  }
+}
+
+resource "aws_ecs_service" "orders" {
+  name            = "${local.name}-orders"
+  task_definition = aws_ecs_task_definition.orders.arn
+  desired_count   = 2
+  network_configuration {
+    subnets         = []
+    security_groups = [aws_security_group.orders.id]
+  }
+}
+
+resource "aws_iam_role" "orders" {
+  name = "${local.name}-orders"
+}
+
+data "aws_iam_policy_document" "orders" {
+  statement {
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.orders.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "orders" {
+  role   = aws_iam_role.orders.id
+  policy = data.aws_iam_policy_document.orders.json
+}
+
+resource "aws_db_instance" "orders" {
+  identifier              = "${local.name}-orders-db"
+  engine                  = "mysql"
+  instance_class          = "db.t4g.medium"
+  allocated_storage       = 50
+  multi_az                = false
+  backup_retention_period = 7
+  vpc_security_group_ids  = [aws_security_group.db.id]
+}
+
+resource "aws_db_instance" "orders_replica" {
+  identifier          = "${local.name}-orders-db-replica"
+  replicate_source_db = aws_db_instance.orders.identifier
+  instance_class      = "db.t4g.medium"
+}
+
+resource "aws_sqs_queue" "orders_dlq" {
+  name = "${local.name}-orders-dlq"
+}
+
+resource "aws_sqs_queue" "orders" {
+  name           = "${local.name}-order-events"
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.orders_dlq.arn
+    maxReceiveCount     = 5
+  })
+}
+
+resource "aws_lambda_function" "fulfil" {
+  function_name = "${local.name}-fulfil"
+  memory_size   = 256
+  role          = "arn:aws:iam::1:role/x"
+}
+
+resource "aws_lambda_event_source_mapping" "fulfil" {
+  event_source_arn = aws_sqs_queue.orders.arn
+  function_name    = aws_lambda_function.fulfil.arn
+}
+
+resource "aws_lambda_function" "nightly" {
+  function_name = "${local.name}-nightly-report"
+  memory_size   = 512
+  role          = "arn:aws:iam::1:role/x"
+}
+
+resource "aws_cloudwatch_event_rule" "nightly" {
+  name                = "${local.name}-nightly"
+  schedule_expression = "cron(0 3 * * ? *)"
+}
+
+resource "aws_cloudwatch_event_target" "nightly" {
+  rule = aws_cloudwatch_event_rule.nightly.name
+  arn  = aws_lambda_function.nightly.arn
+}
+
+resource "aws_cloudwatch_metric_alarm" "db_cpu" {
+  alarm_name  = "${local.name}-orders-db-cpu"
+  metric_name = "CPUUtilization"
+  dimensions = {
+    DBInstanceIdentifier = aws_db_instance.orders.identifier
+  }
+}
+
+resource "aws_s3_bucket" "state" {
+  bucket = "acme-terraform-state"
+}
+"""
+
+
+def test_hand_written_resources(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(HAND_WRITTEN, encoding="utf-8")
+    found = read_terraform(tmp_path, walk(tmp_path.resolve()))
+    services = {s.name: s for s in found.services}
+    assert _services(found) == {
+        "web": ("web", True, 3000, ["orders"], []),
+        "orders": ("api", False, 8080, [], ["order-events", "orders-db"]),
+        "fulfil": ("worker", False, None, [], []),
+        "nightly-report": ("cron", False, None, [], []),
+    }
+    assert (services["web"].replicas, services["web"].cpu, services["web"].memory_mb) == (
+        3,
+        0.25,
+        512,
+    )
+    assert services["web"].calls[0].evidence == Evidence("main.tf", 52)
+    assert services["nightly-report"].schedule == "cron(0 3 * * ? *)"
+    assert {s.name: s.platform for s in found.services}["fulfil"] == "lambda"
+    db = found.datastores
+    assert [(s.name, s.engine, s.instance_class, s.multi_az, s.replicas) for s in db] == [
+        ("orders-db", "mysql", "db.t4g.medium", False, 1)
+    ]
+    assert (db[0].storage_gb, db[0].backup_retention_days) == (50, 7)
+    assert [(q.name, q.dead_letter) for q in found.queues] == [("order-events", True)]
+    assert [(a.name, a.target) for a in found.alarms] == [("orders-db-cpu", "orders-db")]
+    assert found.region == ("ap-southeast-2", Evidence("main.tf", 2))
+    assert found.availability_zones is not None
+    assert found.availability_zones[0] == 2
+    assert any("acme-terraform-state" in n or "aws_s3_bucket.state" in n for n in found.notes)

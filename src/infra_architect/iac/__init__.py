@@ -15,6 +15,7 @@ from infra_architect.iac._k8s_objects import (
 )
 from infra_architect.iac._tf_graph import (
     Resource,
+    Scope,
     TerraformGraph,
     blocks,
     for_each_instances,
@@ -52,6 +53,7 @@ __all__ = [
     "K8sObject",
     "KubernetesGraph",
     "Resource",
+    "Scope",
     "Step",
     "TerraformGraph",
     "Unknown",

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from infra_architect.iac import (
     Resource,
+    Scope,
     TerraformGraph,
     for_each_instances,
     installed_modules,
@@ -42,7 +43,9 @@ from infra_architect.review import Kind, Walk, terraform_roots
 _META = {"__start_line__", "__end_line__"}
 _DNS_LABEL = re.compile(r"[^a-z0-9-]+")
 _AZ_SLICE = re.compile(r"slice\(\s*data\.aws_availability_zones\.[\w-]+\.names\s*,\s*0\s*,\s*(\d+)")
-_NOT_DATA_BUCKET = re.compile(r"(tfstate|terraform-state|state|access-logs?|logs?|artifacts?|cloudtrail|audit)")
+_NOT_DATA_BUCKET = re.compile(
+    r"(tfstate|terraform-state|state|access-logs?|logs?|artifacts?|cloudtrail|audit)"
+)
 _RELATIONAL = {"postgres": "postgres", "mysql": "mysql", "mariadb": "mysql"}
 _CLUSTER_ENGINES = {"aurora-postgresql": "postgres", "aurora-mysql": "mysql", "aurora": "mysql"}
 _CACHE_ENGINES = {"redis": "redis", "valkey": "redis"}
@@ -66,8 +69,8 @@ def read_terraform(root: Path, walked: Walk) -> Findings:
     """What the Terraform under ``root`` (already walked) says runs today."""
     base = root.resolve()
     found = _Collected()
-    for directory in _chosen_roots(terraform_roots(walked)):
-        graph = _load(base, walked, directory)
+    for directory in chosen_roots(terraform_roots(walked)):
+        graph = load_root(base, walked, directory)
         found.unread += [
             Unread(path=s.partition(": ")[0], reason=s.partition(": ")[2] or s)
             for s in graph.skipped
@@ -80,7 +83,7 @@ def read_terraform(root: Path, walked: Walk) -> Findings:
 # --- which roots, and loading them --------------------------------------------------------
 
 
-def _chosen_roots(roots: list[str]) -> list[str]:
+def chosen_roots(roots: list[str]) -> list[str]:
     """A tree laid out as environments/{staging,prod} (the project's own) reads prod:
     what runs in production is what the spec describes; otherwise every root."""
     prod = [r for r in roots if r.split("/")[-2:] == ["environments", "prod"]]
@@ -91,7 +94,7 @@ def _parent(path: str) -> str:
     return path.rpartition("/")[0] or "."
 
 
-def _load(base: Path, walked: Walk, directory: str) -> TerraformGraph:
+def load_root(base: Path, walked: Walk, directory: str) -> TerraformGraph:
     sources: dict[Path, list[tuple[Path, str]]] = {}
     for f in walked.files:
         if f.kind is Kind.TERRAFORM:
@@ -160,18 +163,39 @@ class _Root:
     prefixes: tuple[str, ...]
     named: dict[str, str] = field(default_factory=dict)
     aliased: set[str] | None = None
+    stored: set[str] = field(default_factory=set)
+    """The names of the stores and queues found."""
+    guards: dict[str, str] = field(default_factory=dict)
+    """Security group address → the service or store it guards."""
+    roles: dict[str, str] = field(default_factory=dict)
+    """IAM role address → the service that runs as it."""
+    _calls: dict[str, str] | None = None
+
+    def calls(self) -> dict[str, str]:
+        """Each module call's text by name (registry modules are not loaded: their
+        calls are still the code's word on them)."""
+        if self._calls is None:
+            self._calls = {
+                name: body
+                for texts in (self.graph.sources or {}).values()
+                for _, text in texts
+                for name, body in _MODULE_CALL.findall(text)
+            }
+        return self._calls
 
 
 def _read_root(graph: TerraformGraph, directory: str, found: _Collected) -> None:
     root = _Root(graph, _prefixes(graph, directory))
     if found.region is None:
-        found.region = _region(graph)
+        found.region = root_region(graph)
     if found.zones is None:
         found.zones = _zones(graph)
     for store in _stores(root, found.notes):
         found.stores.setdefault(store.name, store)
+        root.stored.add(store.name)
     for queue in _queues(root, found.notes):
         found.queues.setdefault(queue.name, queue)
+        root.stored.add(queue.name)
     for service in _services(root):
         found.services.setdefault(service.name, service)
     for alarm in _alarms(root, found):
@@ -277,16 +301,16 @@ def _name(root: _Root, resource: Resource, *keys: str) -> str:
 # --- region and zones ----------------------------------------------------------------------
 
 
-def _region(graph: TerraformGraph) -> tuple[str, Evidence] | None:
+def root_region(graph: TerraformGraph) -> tuple[str, Evidence] | None:
     for provider in graph.providers:
         if provider.address == "provider.aws":
             got = value(graph, provider, "region")
             if isinstance(got, str) and got:
                 return got, _evidence(provider)
     for variable in graph.variables:
-        if variable.name in ("region", "aws_region") and not variable.scope.path:
-            if isinstance(variable.default, str):
-                return variable.default, Evidence(variable.file, variable.line)
+        named = variable.name in ("region", "aws_region") and not variable.scope.path
+        if named and isinstance(variable.default, str):
+            return variable.default, Evidence(variable.file, variable.line)
     return None
 
 
@@ -344,7 +368,7 @@ def _sliced_locals(graph: TerraformGraph) -> tuple[int, Evidence] | None:
 # --- stores ---------------------------------------------------------------------------------
 
 
-def _stores(root: _Root, notes: list[str]) -> Iterator[FoundStore]:  # noqa: C901, PLR0912
+def _stores(root: _Root, notes: list[str]) -> Iterator[FoundStore]:  # noqa: PLR0912
     graph = root.graph
     replicas: dict[str, int] = {}
     for r in _all(root, "aws_db_instance"):
@@ -357,7 +381,9 @@ def _stores(root: _Root, notes: list[str]) -> Iterator[FoundStore]:  # noqa: C90
         engine = _str(graph, r, "engine") or ""
         mapped = _RELATIONAL.get(engine)
         if mapped is None:
-            notes.append(f"{r.address} ({_evidence(r)}): engine {engine!r} is not one the spec knows")
+            notes.append(
+                f"{r.address} ({_evidence(r)}): engine {engine!r} is not one the spec knows"
+            )
             continue
         yield FoundStore(
             name=_name(root, r, "identifier", "db_name"),
@@ -377,7 +403,9 @@ def _stores(root: _Root, notes: list[str]) -> Iterator[FoundStore]:  # noqa: C90
         engine = _str(graph, r, "engine") or "aurora"
         mapped = _CLUSTER_ENGINES.get(engine) or _RELATIONAL.get(engine)
         if mapped is None:
-            notes.append(f"{r.address} ({_evidence(r)}): engine {engine!r} is not one the spec knows")
+            notes.append(
+                f"{r.address} ({_evidence(r)}): engine {engine!r} is not one the spec knows"
+            )
             continue
         instances = _counted(graph, members.get(r.address.split("[")[0], []))
         first = members.get(r.address.split("[")[0], [None])[0]
@@ -387,16 +415,20 @@ def _stores(root: _Root, notes: list[str]) -> Iterator[FoundStore]:  # noqa: C90
             evidence=_evidence(r),
             instance_class=_str(graph, first, "instance_class") if first else None,
             # an Aurora writer fails over to a reader in another AZ: two or more instances
-            multi_az=instances >= 2 if instances else None,  # noqa: PLR2004
+            multi_az=instances >= 2 if instances else None,
             replicas=max(instances - 1, 0) if instances else None,
             backup_retention_days=_int(value(graph, r, "backup_retention_period")),
         )
     for r in _all(root, "aws_elasticache_replication_group", "aws_elasticache_cluster"):
         engine = _str(graph, r, "engine") or "redis"
         if engine not in _CACHE_ENGINES:
-            notes.append(f"{r.address} ({_evidence(r)}): engine {engine!r} is not one the spec knows")
+            notes.append(
+                f"{r.address} ({_evidence(r)}): engine {engine!r} is not one the spec knows"
+            )
             continue
-        nodes = _int(value(graph, r, "num_cache_clusters")) or _int(value(graph, r, "num_cache_nodes"))
+        nodes = _int(value(graph, r, "num_cache_clusters")) or _int(
+            value(graph, r, "num_cache_nodes")
+        )
         multi = _bool(value(graph, r, "multi_az_enabled"))
         failover = _bool(value(graph, r, "automatic_failover_enabled"))
         yield FoundStore(
@@ -405,7 +437,7 @@ def _stores(root: _Root, notes: list[str]) -> Iterator[FoundStore]:  # noqa: C90
             evidence=_evidence(r),
             role="cache",
             instance_class=_str(graph, r, "node_type"),
-            multi_az=multi if multi is not None else (failover if failover else (nodes or 0) >= 2),  # noqa: PLR2004
+            multi_az=multi if multi is not None else (failover if failover else (nodes or 0) >= 2),
             replicas=max(nodes - 1, 0) if nodes else None,
         )
     for r in _all(root, "aws_opensearch_domain", "aws_elasticsearch_domain"):
@@ -424,12 +456,24 @@ def _stores(root: _Root, notes: list[str]) -> Iterator[FoundStore]:  # noqa: C90
         raw = _str(graph, r, "bucket", "bucket_prefix")
         short = _short(raw, root) if raw else None
         if short is None or _NOT_DATA_BUCKET.search(short):
-            why = "no static name" if short is None else "its name says it holds state, logs or artifacts"
+            why = (
+                "no static name"
+                if short is None
+                else "its name says it holds state, logs or artifacts"
+            )
             notes.append(f"{r.address} ({_evidence(r)}): bucket not read as a data store ({why})")
             continue
-        yield FoundStore(name=_name(root, r, "bucket", "bucket_prefix"), engine="s3", evidence=_evidence(r))
-    for r in _all(root, "aws_docdb_cluster", "aws_memorydb_cluster", "aws_redshift_cluster", "aws_neptune_cluster"):
-        notes.append(f"{r.address} ({_evidence(r)}): {r.type} is not an engine the spec knows")
+        yield FoundStore(
+            name=_name(root, r, "bucket", "bucket_prefix"), engine="s3", evidence=_evidence(r)
+        )
+    for r in _all(
+        root,
+        "aws_docdb_cluster",
+        "aws_memorydb_cluster",
+        "aws_redshift_cluster",
+        "aws_neptune_cluster",
+    ):
+        notes.append(f"{r.address} ({_evidence(r)}): {r.type} is not an engine the spec knows")  # noqa: PERF401  (a generator's last step)
 
 
 def _counted(graph: TerraformGraph, resources: list[Resource]) -> int:
@@ -480,7 +524,9 @@ def _queues(root: _Root, notes: list[str]) -> Iterator[FoundQueue]:
         yield FoundQueue(name, "sqs", _evidence(r), dead_letter="redrive_policy" in r.body)
     for r in _all(root, "aws_sns_topic"):
         if r.address.split("[")[0] in alerting:
-            notes.append(f"{r.address} ({_evidence(r)}): the alarms' topic, not an application queue")
+            notes.append(
+                f"{r.address} ({_evidence(r)}): the alarms' topic, not an application queue"
+            )
             continue
         yield FoundQueue(_name(root, r, "name"), "sns", _evidence(r))
     for r in _all(root, "aws_kinesis_stream"):
@@ -493,75 +539,88 @@ def _queues(root: _Root, notes: list[str]) -> Iterator[FoundQueue]:
 
 
 def _services(root: _Root) -> Iterator[FoundService]:
-    yield from _mapped_services(root)
-    yield from _lambdas(root)
+    """Every service, then the calls and uses security-group rules and IAM policies say."""
+    holders = _service_holders(root)
+    found = [*_mapped_services(root, holders), *_plain_ecs(root, holders), *_lambdas(root)]
+    links = _group_links(root) + _policy_links(root)
+    names = {s.name for s in found}
+    for service in found:
+        calls = {link.target: link for link in service.calls}
+        uses = {link.target: link for link in service.uses}
+        for source, target, where in links:
+            if source != service.name:
+                continue
+            if target in names and target != service.name:
+                calls.setdefault(target, FoundLink(target, where))
+            elif target in root.stored:
+                uses.setdefault(target, FoundLink(target, where))
+        yield replace(
+            service,
+            calls=tuple(calls[t] for t in sorted(calls)),
+            uses=tuple(uses[t] for t in sorted(uses)),
+        )
 
 
-def _mapped_services(root: _Root) -> Iterator[FoundService]:
-    """Services given as a ``services`` map to a module that runs ECS services (the
-    generated trees' ecs module, terraform-aws-modules' ecs module)."""
-    graph = root.graph
-    ecs_scopes = {id(r.scope): r.scope for r in graph.resources if r.type == "aws_ecs_service"}
-    callers: dict[int, object] = {}
-    for scope in ecs_scopes.values():  # the module holding the services, or one above it
-        current = scope
+def _service_holders(root: _Root) -> list[Scope]:
+    """Module instances given a ``services`` map that run ECS services (the module
+    itself, or a caller of the one holding ``aws_ecs_service``)."""
+    holders: dict[int, Scope] = {}
+    for resource in root.graph.resources:
+        if resource.type != "aws_ecs_service":
+            continue
+        current: Scope | None = resource.scope
         while current is not None and current.caller is not None:
             if isinstance(current.arguments.get("services"), dict):
-                callers[id(current)] = current
+                holders[id(current)] = current
                 break
             current = current.caller
-    found: list[FoundService] = []
-    for scope in callers.values():
-        found += _entries(root, scope)
-    by_name = {s.name for s in found}
-    calls: dict[str, list[FoundLink]] = {}
-    for service, entry, where in _raw_entries(root, callers):
-        evaluated = graph.value(entry, where.caller)  # type: ignore[attr-defined]
-        listed = evaluated.get("callers") if isinstance(evaluated, dict) else None
-        for caller in listed if isinstance(listed, list) else []:
-            if isinstance(caller, str) and caller in by_name:
-                line = _line_of(entry, where)
-                calls.setdefault(caller, []).append(FoundLink(service, line))
-    for service in found:
-        extra = tuple(sorted(calls.get(service.name, []), key=lambda link: link.target))
-        links = {link.target: link for link in (*extra, *service.calls)}
-        yield replace(service, calls=tuple(links[t] for t in sorted(links)))
-    yield from _plain_ecs(root, ecs_scopes, callers)
+    return sorted(holders.values(), key=lambda s: s.path)
 
 
-def _raw_entries(root: _Root, callers: Mapping[int, object]) -> Iterator[tuple[str, dict[str, object], object]]:
-    del root
-    for scope in callers.values():
-        services = scope.arguments["services"]  # type: ignore[attr-defined]
+def _entries(holder: Scope) -> Iterator[tuple[str, dict[str, object]]]:
+    services = holder.arguments["services"]
+    if isinstance(services, dict):
         for key, entry in sorted(services.items()):
             if key not in _META and isinstance(entry, dict):
-                yield key, entry, scope
+                yield key, entry
 
 
-def _line_of(entry: Mapping[str, object], scope: object) -> Evidence:
-    call = scope.caller.origins.get(f"module.{scope.path.rpartition('.')[2]}", "")  # type: ignore[attr-defined]
+def _call_evidence(holder: Scope, entry: Mapping[str, object] | None = None) -> Evidence:
+    """Where a module instance is called (or one entry of its ``services`` map)."""
+    caller = holder.caller
+    call = caller.origins.get(f"module.{holder.path.rpartition('.')[2]}", "") if caller else ""
     path, _, line = call.partition(":")
-    start = entry.get("__start_line__")
+    start = entry.get("__start_line__") if entry is not None else None
     return Evidence(path, start if isinstance(start, int) else int(line or 0))
 
 
-def _entries(root: _Root, scope: object) -> list[FoundService]:
+def _mapped_services(root: _Root, holders: list[Scope]) -> Iterator[FoundService]:
     graph = root.graph
-    caller = scope.caller  # type: ignore[attr-defined]
-    out: list[FoundService] = []
-    for key, entry, _ in _raw_entries(root, {0: scope}):
-        got = graph.value(entry, caller)
-        spec = got if isinstance(got, dict) else {}
-        name = _short(key, root)
-        port = _int(spec.get("port")) or _container_port(spec.get("container_definitions"))
-        schedule = _as_str(spec.get("schedule"))
-        public = _public(root, entry, spec, caller)
-        kind = "cron" if schedule else ("web" if public else ("api" if port else "worker"))
-        out.append(
-            FoundService(
+    for holder in holders:
+        caller = holder.caller
+        if caller is None:
+            continue
+        entries = dict(_entries(holder))
+        evaluated = {key: graph.value(entry, caller) for key, entry in entries.items()}
+        called: dict[str, list[str]] = {}
+        for key, got in evaluated.items():
+            listed = got.get("callers") if isinstance(got, dict) else None
+            for name in listed if isinstance(listed, list) else []:
+                if isinstance(name, str) and name in entries:
+                    called.setdefault(name, []).append(_short(key, root))
+        for key, entry in entries.items():
+            got = evaluated[key]
+            spec: Mapping[str, object] = got if isinstance(got, dict) else {}
+            where = _call_evidence(holder, entry)
+            name = _short(key, root)
+            _own_groups(root, holder, key, name)
+            port = _int(spec.get("port")) or _container_port(spec.get("container_definitions"))
+            schedule = _as_str(spec.get("schedule"))
+            public = _public(root, entry, spec, caller)
+            yield FoundService(
                 name=name,
-                type=kind,
-                evidence=_line_of(entry, scope),
+                type=_kind(schedule=schedule, public=public, port=port),
+                evidence=where,
                 public=public,
                 port=port,
                 protocol="http" if port else None,
@@ -571,12 +630,29 @@ def _entries(root: _Root, scope: object) -> list[FoundService]:
                 health_check_path=_as_str(spec.get("health_check_path")),
                 replicas=_first_int(spec, "min_tasks", "desired_count", "autoscaling_min_capacity"),
                 max_replicas=_first_int(spec, "max_tasks", "autoscaling_max_capacity"),
-                uses=_uses(root, entry, caller, _line_of(entry, scope)),
-                calls=_env_calls(spec, key, _line_of(entry, scope), root),
+                calls=tuple(FoundLink(c, where) for c in sorted(called.get(key, []))),
+                uses=_uses(root, entry, caller, where),
                 platform="ecs-fargate",
             )
-        )
-    return out
+
+
+def _kind(*, schedule: str | None, public: bool, port: int | None) -> str:
+    """Terraform cannot tell a web front end from a public API: behind an
+    internet-facing load balancer reads as web, a port without one as api."""
+    if schedule:
+        return "cron"
+    if public:
+        return "web"
+    return "api" if port else "worker"
+
+
+def _own_groups(root: _Root, holder: Scope, key: str, name: str) -> None:
+    """A map entry's security groups: the holder's (or its modules') groups keyed by it."""
+    for resource in root.graph.of_type("aws_security_group"):
+        if resource.scope.path.startswith(holder.path):
+            for instance in _instances(root.graph, resource):
+                if instance.address.endswith(f'["{key}"]'):
+                    root.guards[instance.address] = name
 
 
 def _first_int(spec: Mapping[str, object], *keys: str) -> int | None:
@@ -593,146 +669,340 @@ def _cpu(got: object) -> float | None:
 
 
 def _container_port(definitions: object) -> int | None:
-    containers = definitions.values() if isinstance(definitions, dict) else definitions
-    for container in containers if isinstance(containers, list | type({}.values())) else []:
-        if not isinstance(container, dict):
-            continue
-        for mapping in container.get("portMappings") or container.get("port_mappings") or []:
+    if isinstance(definitions, dict):
+        containers: list[object] = list(definitions.values())
+    elif isinstance(definitions, list):
+        containers = definitions
+    else:
+        return None
+    for container in containers:
+        mappings = container.get("portMappings") if isinstance(container, dict) else None
+        for mapping in mappings if isinstance(mappings, list) else []:
             if isinstance(mapping, dict) and (port := _int(mapping.get("containerPort"))):
                 return port
     return None
 
 
-def _public(root: _Root, entry: Mapping[str, object], spec: Mapping[str, object], caller: object) -> bool:
-    """Behind a load balancer that is not internal: the generated trees' ``load_balanced``
-    or a ``load_balancer`` block whose target group is an internet-facing ALB's."""
-    if spec.get("load_balanced") is not True and "load_balancer" not in spec:
+_MODULE_CALL = re.compile(r'module\s+"([\w-]+)"\s*\{(.*?)\n\}', re.DOTALL)
+_INTERNAL = re.compile(r"^\s*internal\s*=\s*true\b", re.MULTILINE)
+
+
+def _public(
+    root: _Root, entry: Mapping[str, object], spec: Mapping[str, object], caller: Scope
+) -> bool:
+    """Behind a load balancer that is not internal: the generated trees'
+    ``load_balanced`` or a ``load_balancer`` block, whose module (loaded, or a registry
+    module read from its call) does not say ``internal = true``."""
+    if spec.get("load_balanced") is not True and not spec.get("load_balancer"):
         return False
-    text = json.dumps(entry, default=str)
-    for module in re.findall(r"module\.([\w-]+)\.", text):
-        child = caller.modules.get(module)  # type: ignore[attr-defined]
-        if child is None:  # a registry module not fetched: its call still says internal
-            call = _module_call(root, caller, module)
-            if call is not None and ("target_group" in text or "load_balancer" in call):
-                return root.graph.value(call.get("internal", False), caller) is not True
+    text = _text(entry)
+    for module in dict.fromkeys(re.findall(r"module\.([\w-]+)\.", text)):
+        child = caller.modules.get(module)
+        if child is not None:
+            if any(
+                r.type in ("aws_lb", "aws_alb") and r.scope is child for r in root.graph.resources
+            ):
+                internal = child.arguments.get("internal", False)
+                return root.graph.value(internal, caller) is not True
             continue
-        if any(r.type in ("aws_lb", "aws_alb") for r in root.graph.resources if r.scope is child):
-            internal = root.graph.value(child.arguments.get("internal", False), caller)
-            return internal is not True
+        call = root.calls().get(module)
+        if call is not None and ("load_balancer_type" in call or module in ("alb", "lb", "nlb")):
+            return _INTERNAL.search(call) is None
     lbs = list(root.graph.of_type("aws_lb", "aws_alb"))
     return any(value(root.graph, lb, "internal") is not True for lb in lbs)
 
 
-def _module_call(root: _Root, caller: object, name: str) -> dict[str, object] | None:
-    """A module call's arguments as written, from its file (remote modules have no scope)."""
-    where = caller.origins.get(f"module.{name}")  # type: ignore[attr-defined]
-    if where is None:
-        return None
-    # the call's arguments are kept only for loaded modules; a not-fetched one is read
-    # from its text: only the `internal` flag matters here
-    path = root.graph.root
-    del path
-    return {"load_balancer": True, "internal": _internal_flag(root, caller, name)}
+def _uses(
+    root: _Root, entry: Mapping[str, object], caller: Scope, where: Evidence
+) -> tuple[FoundLink, ...]:
+    """Stores and queues a map entry refers to (endpoints in its environment and
+    secrets, the queue it scales on)."""
+    found = {root.named[a] for a in _keyed_refs(root, entry, caller) if a in root.named}
+    return tuple(FoundLink(n, where) for n in sorted(found & root.stored))
 
 
-def _internal_flag(root: _Root, caller: object, name: str) -> object:
-    for sources in (root.graph.sources or {}).values():
-        for _, text in sources:
-            match = re.search(
-                rf'module\s+"{re.escape(name)}"\s*\{{(.*?)\n\}}', text, re.DOTALL
-            )
-            if match is not None:
-                flag = re.search(r"^\s*internal\s*=\s*(\w+)", match.group(1), re.MULTILINE)
-                return flag is not None and flag.group(1) == "true"
-    del caller
-    return False
+def _text(raw: object) -> str:
+    """An attribute's source as one string (its expressions' quotes unescaped)."""
+    return json.dumps(raw, default=str).replace('\\"', '"')
 
 
-def _uses(root: _Root, entry: Mapping[str, object], caller: object, where: Evidence) -> tuple[FoundLink, ...]:
-    """Stores and queues a service's configuration refers to (endpoints in its
-    environment and secrets, queue names it scales on)."""
-    graph = root.graph
-    text = json.dumps(entry, default=str)
+def _keyed_refs(root: _Root, raw: object, scope: Scope) -> set[str]:
+    """The resources ``raw`` refers to, with the ``["key"]`` its text picks out of a
+    ``for_each`` resource reached through a module output (``queue_urls["jobs"]``)."""
+    text = _text(raw)
     keys = set(re.findall(r'\["([^"]+)"\]', text))
     found: set[str] = set()
-    for address in graph.references(entry, caller):  # type: ignore[arg-type]
-        name = root.named.get(address)
-        if name is not None:
-            found.add(name)
-            continue
-        keyed = [a for a in root.named if a.startswith(f"{address}[")]
-        found |= {root.named[a] for a in keyed if a.split('["')[1].rstrip('"]') in keys}
-    return tuple(FoundLink(n, where) for n in sorted(found))
+    for address in root.graph.references(raw, scope):
+        found.add(address)
+        found |= {f'{address}["{k}"]' for k in keys}
+    return found
 
 
-def _env_calls(spec: Mapping[str, object], own: str, where: Evidence, root: _Root) -> tuple[FoundLink, ...]:
-    del spec, own, where, root
-    return ()
-
-
-def _plain_ecs(root: _Root, scopes: Mapping[int, object], mapped: Mapping[int, object]) -> Iterator[FoundService]:
-    """``aws_ecs_service`` resources outside a ``services`` map, named statically."""
+def _indexed_refs(root: _Root, resource: Resource, raw: object) -> set[str]:
+    """The resources one instance's attribute names, indexes included:
+    ``aws_security_group.service[each.value.caller]`` with ``each`` bound is
+    ``aws_security_group.service["app"]``. An attribute that is ``each.value`` of a
+    ``for_each`` over a module variable is read from the caller's map entry."""
     graph = root.graph
-    inside = set()
-    for scope in mapped.values():
-        inside |= {id(s) for s in scopes.values() if s.path.startswith(scope.path)}  # type: ignore[attr-defined]
-    for r in _all(root, "aws_ecs_service"):
-        if id(r.scope) in inside:
+    text = _text(raw)
+    found = set(graph.references(raw, resource.scope))
+    for local, index in re.findall(r"\b(aws_[a-z0-9_]+\.[\w-]+)\[([^\]]+)\]", text):
+        key = graph.value(f"${{{index}}}", resource.scope)
+        if isinstance(key, str | int):
+            found.add(resource.scope.address(f'{local}["{key}"]'))
+    if "each.value" in text and resource.scope.each is not None:
+        source = _each_source(resource)
+        if source is not None:
+            found |= _keyed_refs(root, *source)
+    return found
+
+
+_EACH_OVER_VARIABLE = re.compile(r"^\$\{var\.([\w-]+)\}$")
+
+
+def _each_source(instance: Resource) -> tuple[object, Scope] | None:
+    each = instance.scope.each or {}
+    over = _EACH_OVER_VARIABLE.match(str(instance.body.get("for_each", "")))
+    module = instance.scope.instance_of or instance.scope
+    if over is None or module.caller is None:
+        return None
+    given = module.arguments.get(over.group(1))
+    key = each.get("key")
+    if isinstance(given, dict) and isinstance(key, str) and key in given:
+        return given[key], module.caller
+    return None
+
+
+_INGRESS = ("aws_vpc_security_group_ingress_rule", "aws_security_group_rule")
+_EGRESS = ("aws_vpc_security_group_egress_rule",)
+
+
+def _group_links(root: _Root) -> list[tuple[str, str, Evidence]]:
+    """(from, to, where) for every security-group rule between two owned groups: an
+    ingress rule lets its source reach its group, an egress rule its group reach the
+    target; a group's inline ``ingress`` blocks likewise."""
+    _store_groups(root)
+    links: list[tuple[str, str, Evidence]] = []
+    for rule in _all(root, *_INGRESS, *_EGRESS):
+        if rule.type == "aws_security_group_rule" and value(root.graph, rule, "type") != "ingress":
             continue
-        name = _str(graph, r, "name")
+        group = _owners(root, rule, rule.body.get("security_group_id"))
+        other = _owners(
+            root,
+            rule,
+            rule.body.get(
+                "referenced_security_group_id", rule.body.get("source_security_group_id")
+            ),
+        )
+        pairs = [(o, g) for o in other for g in group]
+        if rule.type in _EGRESS:
+            pairs = [(g, o) for o in other for g in group]
+        links += [(a, b, _evidence(rule)) for a, b in pairs]
+    for sg in _all(root, "aws_security_group"):
+        owners = {root.guards[sg.address]} if sg.address in root.guards else set()
+        for block in _blocks(sg, "ingress"):
+            sources = _owners(root, sg, block.get("security_groups"))
+            links += [(s, o, _evidence(sg)) for s in sources for o in owners]
+    return links
+
+
+def _owners(root: _Root, resource: Resource, raw: object) -> set[str]:
+    if raw is None:
+        return set()
+    return {root.guards[a] for a in _indexed_refs(root, resource, raw) if a in root.guards}
+
+
+_GROUP_KEYS = {
+    "aws_db_instance": "vpc_security_group_ids",
+    "aws_rds_cluster": "vpc_security_group_ids",
+    "aws_elasticache_replication_group": "security_group_ids",
+    "aws_elasticache_cluster": "security_group_ids",
+    "aws_msk_cluster": "broker_node_group_info",
+    "aws_opensearch_domain": "vpc_options",
+}
+
+
+def _store_groups(root: _Root) -> None:
+    """The security groups guarding each found store (those its resource names)."""
+    for resource in _all(root, *_GROUP_KEYS):
+        name = root.named.get(resource.address) or root.named.get(resource.address.split("[")[0])
         if name is None:
             continue
+        for address in _indexed_refs(root, resource, resource.body.get(_GROUP_KEYS[resource.type])):
+            if "aws_security_group." in address:
+                root.guards.setdefault(address, name)
+
+
+def _policy_links(root: _Root) -> list[tuple[str, str, Evidence]]:
+    """(service, store or queue, where) for each IAM policy attached to a service's
+    role whose statements name the store's or queue's resource."""
+    graph = root.graph
+    links: list[tuple[str, str, Evidence]] = []
+    for policy in _all(root, "aws_iam_role_policy", "aws_iam_role_policy_attachment"):
+        roles = _indexed_refs(root, policy, policy.body.get("role"))
+        services = {root.roles[r] for r in roles if r in root.roles}
+        if not services:
+            continue
+        documents = _indexed_refs(
+            root, policy, policy.body.get("policy", policy.body.get("policy_arn"))
+        )
+        named: set[str] = set()
+        for address in documents:
+            named |= _keyed_refs_at(root, address)
+        targets = {root.named[a] for a in named if a in root.named} & root.stored
+        links += [(s, t, _evidence(policy)) for s in services for t in targets]
+    del graph
+    return links
+
+
+def _keyed_refs_at(root: _Root, address: str) -> set[str]:
+    """What a policy (document) resource refers to, one step further for a policy
+    whose ``policy`` is a document's JSON."""
+    resource = root.graph.by_address(address)
+    if resource is None:
+        return set()
+    found = _keyed_refs(root, resource.body, resource.scope)
+    for inner in list(found):
+        if inner.startswith(
+            ("data.aws_iam_policy_document", f"{resource.scope.path}.data.aws_iam_policy_document")
+        ):
+            document = root.graph.by_address(inner)
+            if document is not None:
+                found |= _keyed_refs(root, document.body, document.scope)
+    return found
+
+
+def _plain_ecs(root: _Root, holders: list[Scope]) -> Iterator[FoundService]:
+    """``aws_ecs_service`` resources outside a ``services`` map, named statically."""
+    graph = root.graph
+    inside = tuple(h.path for h in holders)
+    for service in _all(root, "aws_ecs_service"):
+        if inside and service.scope.path.startswith(inside):
+            continue
+        raw_name = _str(graph, service, "name")
+        if raw_name is None:
+            continue
+        name = _short(raw_name, root)
         task = next(
-            (t for t in graph.resources if t.address in graph.references(r.body.get("task_definition"), r.scope)),
+            (
+                graph.by_address(a)
+                for a in sorted(_indexed_refs(root, service, service.body.get("task_definition")))
+                if a.split("[")[0].rpartition(".")[0].endswith("aws_ecs_task_definition")
+                and graph.by_address(a) is not None
+            ),
             None,
         )
-        public = bool(list(_blocks(r, "load_balancer")))
+        for block in _blocks(service, "network_configuration"):
+            for address in _indexed_refs(root, service, block.get("security_groups")):
+                root.guards.setdefault(address, name)
+        balanced = _blocks(service, "load_balancer")
+        public = bool(balanced) and _balanced_publicly(root, service, balanced)
+        port = None
+        if task is not None:
+            role = task.body.get("task_role_arn")
+            for address in _indexed_refs(root, task, role):
+                root.roles.setdefault(address, name)
+            port = _container_port(_decoded(value(graph, task, "container_definitions")))
+        if port is None and balanced:
+            port = _int(graph.value(balanced[0].get("container_port"), service.scope))
         yield FoundService(
-            name=_short(name, root),
-            type="web" if public else "worker",
-            evidence=_evidence(r),
+            name=name,
+            type=_kind(schedule=None, public=public, port=port),
+            evidence=_evidence(service),
             public=public,
-            replicas=_int(value(graph, r, "desired_count")),
+            port=port,
+            protocol="http" if port else None,
+            replicas=_int(value(graph, service, "desired_count")),
             memory_mb=_int(value(graph, task, "memory")) if task else None,
             cpu=_cpu(value(graph, task, "cpu")) if task else None,
             platform="ecs-fargate",
         )
 
 
-def _blocks(resource: Resource, name: str) -> list[object]:
-    got = resource.body.get(name)
-    return got if isinstance(got, list) else ([got] if got else [])
+def _decoded(got: object) -> object:
+    if isinstance(got, str):
+        try:
+            return json.loads(got)
+        except ValueError:
+            return None
+    return got
 
 
-def _lambdas(root: _Root) -> Iterator[FoundService]:
+def _balanced_publicly(root: _Root, service: Resource, blocks: list[dict[str, object]]) -> bool:
+    """Whether a load_balancer block's target group is served by an internet-facing
+    load balancer (through its listeners)."""
     graph = root.graph
-    sqs: set[str] = set()
-    for r in _all(root, "aws_lambda_event_source_mapping"):
-        sqs |= graph.references(r.body.get("function_name"), r.scope)
+    groups: set[str] = set()
+    for block in blocks:
+        groups |= _indexed_refs(root, service, block.get("target_group_arn"))
+    for listener in graph.of_type("aws_lb_listener", "aws_alb_listener", "aws_lb_listener_rule"):
+        if groups & graph.references(listener.body, listener.scope):
+            for lb in graph.references(listener.body, listener.scope):
+                found = graph.by_address(lb)
+                if found is not None and found.type in ("aws_lb", "aws_alb"):
+                    return value(graph, found, "internal") is not True
+    return False
+
+
+def _blocks(resource: Resource, name: str) -> list[dict[str, object]]:
+    got = resource.body.get(name)
+    if isinstance(got, dict):
+        return [got]
+    return [b for b in got if isinstance(b, dict)] if isinstance(got, list) else []
+
+
+def _schedules(root: _Root) -> dict[str, str]:
+    """Function address → the schedule expression of the EventBridge rule targeting it."""
+    graph = root.graph
     scheduled: dict[str, str] = {}
     for target in _all(root, "aws_cloudwatch_event_target"):
-        functions = graph.references(target.body.get("arn"), target.scope)
         for rule_address in graph.references(target.body.get("rule"), target.scope):
             rule = graph.by_address(rule_address)
             expression = _str(graph, rule, "schedule_expression") if rule else None
-            for function in functions:
-                if expression:
-                    scheduled[function] = expression
+            if expression:
+                for called in graph.references(target.body.get("arn"), target.scope):
+                    scheduled[called] = expression
+    return scheduled
+
+
+def _lambdas(root: _Root) -> Iterator[FoundService]:
+    """Functions: an SQS (or stream) event source makes a worker, a schedule rule a
+    cron, an API Gateway integration, load balancer target or function URL an api."""
+    graph = root.graph
+    triggered: set[str] = set()
+    for mapping in _all(root, "aws_lambda_event_source_mapping"):
+        triggered |= graph.references(mapping.body.get("function_name"), mapping.scope)
+    scheduled = _schedules(root)
     fronted: set[str] = set()
-    for r in graph.resources:
-        if r.type in ("aws_lambda_permission", "aws_lambda_function_url", "aws_apigatewayv2_integration", "aws_lb_target_group_attachment"):
-            fronted |= graph.references(r.body, r.scope)
-    for r in _all(root, "aws_lambda_function"):
-        address = r.address.split("[")[0]
+    for resource in graph.of_type(
+        "aws_lambda_function_url",
+        "aws_apigatewayv2_integration",
+        "aws_api_gateway_integration",
+        "aws_lb_target_group_attachment",
+    ):
+        fronted |= graph.references(resource.body, resource.scope)
+    for fn in _all(root, "aws_lambda_function"):
+        address = fn.address.split("[")[0]
         schedule = scheduled.get(address)
-        kind = "cron" if schedule else ("worker" if address in sqs else ("api" if address in fronted else "worker"))
+        if schedule:
+            kind = "cron"
+        elif address in fronted and address not in triggered:
+            kind = "api"
+        else:
+            kind = "worker"
+        name = _name(root, fn, "function_name")
+        for role in _indexed_refs(root, fn, fn.body.get("role")):
+            root.roles.setdefault(role, name)
+        for block in _blocks(fn, "vpc_config"):
+            for group in _indexed_refs(root, fn, block.get("security_group_ids")):
+                root.guards.setdefault(group, name)
         yield FoundService(
-            name=_name(root, r, "function_name"),
+            name=name,
             type=kind,
-            evidence=_evidence(r),
+            evidence=_evidence(fn),
             public=kind == "api",
             schedule=schedule,
-            memory_mb=_int(value(graph, r, "memory_size")),
+            memory_mb=_int(value(graph, fn, "memory_size")),
             platform="lambda",
         )
 
@@ -756,7 +1026,9 @@ def _alarms(root: _Root, found: _Collected) -> Iterator[FoundAlarm]:
                         break
         name = _name(root, r, "alarm_name")
         if target is None:  # dimensions from module outputs are unknown: the name says
-            target = next((n for n in sorted(names, key=len, reverse=True) if name.startswith(f"{n}-")), None)
+            target = next(
+                (n for n in sorted(names, key=len, reverse=True) if name.startswith(f"{n}-")), None
+            )
         yield FoundAlarm(
             name=name,
             evidence=_evidence(r),
