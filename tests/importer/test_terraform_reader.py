@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from infra_architect.importer import Evidence, Findings
 from infra_architect.importer._terraform import read_terraform
@@ -30,6 +31,31 @@ def _services(found: Findings) -> dict[str, tuple[str, bool, int | None, list[st
     }
 
 
+EXAMPLE_NAMES = sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("example", EXAMPLE_NAMES)
+def test_every_example_reads_back_its_stores_queues_and_ecs_services(
+    tmp_path: Path, example: str
+) -> None:
+    """Every bundled example's stores and queues come back with their names and engines;
+    on ECS its services come back by name (on EKS they are the Kubernetes reader's).
+    Not recoverable from Terraform: web versus api (both are a port behind a load
+    balancer; an internal one reads as api, an internet-facing one as web)."""
+    system = yaml.safe_load((ROOT / "examples" / f"{example}.yaml").read_text())["system"]
+    found = _read(tmp_path, example)
+    assert {s.name: s.engine for s in found.datastores} == {
+        d["name"]: d["engine"] for d in system.get("datastores", [])
+    }
+    assert {q.name: q.engine for q in found.queues} == {
+        q["name"]: q["engine"] for q in system.get("queues", [])
+    }
+    on_ecs = (tmp_path / "infra" / "terraform" / "modules" / "ecs").is_dir()
+    wanted = {s["name"] for s in system["services"]} if on_ecs else set()
+    assert {s.name for s in found.services} == wanted
+    assert not found.unread
+
+
 def test_saas_team_prod_is_read_back(tmp_path: Path) -> None:
     found = _read(tmp_path, "saas-team")
     # app and api are both behind the internet-facing ALB: Terraform cannot tell a web
@@ -44,6 +70,10 @@ def test_saas_team_prod_is_read_back(tmp_path: Path) -> None:
     assert (services["app"].replicas, services["app"].max_replicas) == (6, 53)
     assert (services["app"].cpu, services["app"].memory_mb) == (0.5, 1024)
     assert services["billing-run"].schedule == "15 2 * * ? *"
+    prod = "infra/terraform/environments/prod/main.tf"
+    lines = (tmp_path / prod).read_text().splitlines()
+    assert services["api"].evidence.path == prod
+    assert lines[services["api"].evidence.line - 1].strip() == "api = {"
     assert {s.platform for s in found.services} == {"ecs-fargate"}
     stores = {s.name: (s.engine, s.multi_az, s.instance_class) for s in found.datastores}
     assert stores == {
@@ -113,7 +143,7 @@ def test_terraform_aws_ecs_complete_example() -> None:
     assert [(s.name, s.public, s.port, s.cpu, s.memory_mb) for s in found.services] == [
         ("ecsdemo-frontend", True, 3000, 1.0, 4096)
     ]
-    assert found.services[0].evidence.path == "examples/complete/main.tf"
+    assert found.services[0].evidence == Evidence("examples/complete/main.tf", 69)
     assert found.region is not None
     assert found.region[0] == "eu-west-1"
     # its azs are a slice of the first three of data.aws_availability_zones

@@ -171,6 +171,14 @@ class _Root:
     """IAM role address → the service that runs as it."""
     _calls: dict[str, str] | None = None
 
+    def text(self, path: str) -> str:
+        """A file's text, by its path as reported (relative to the tree)."""
+        for texts in (self.graph.sources or {}).values():
+            for absolute, text in texts:
+                if absolute.as_posix().endswith(f"/{path}"):
+                    return text
+        return ""
+
     def calls(self) -> dict[str, str]:
         """Each module call's text by name (registry modules are not loaded: their
         calls are still the code's word on them)."""
@@ -234,6 +242,16 @@ def _short(name: str, root: _Root) -> str:
     return _DNS_LABEL.sub("-", name.lower()).strip("-")[:63] or "unnamed"
 
 
+def _call_name(resource: Resource) -> str:
+    """A module's lone resource is named by its call, less the module's own name
+    (``module.opensearch_search_index`` of modules/opensearch → ``search_index``)."""
+    if not resource.scope.path:
+        return resource.name
+    call = resource.scope.path.rpartition(".")[2]
+    kind = resource.scope.directory.name.replace("-", "_")
+    return call.removeprefix(f"{kind}_") if call != kind else resource.name
+
+
 def _evidence(resource: Resource) -> Evidence:
     return Evidence(resource.file, resource.line)
 
@@ -289,9 +307,9 @@ def _int(got: object) -> int | None:
 
 def _name(root: _Root, resource: Resource, *keys: str) -> str:
     raw = _str(root.graph, resource, *keys)
-    if raw is None:  # a for_each instance's key names it, else the block's label
+    if raw is None:  # a for_each instance's key names it, else its module call or label
         key = re.search(r'\["([^"]+)"\]$', resource.address)
-        raw = key.group(1) if key else resource.name
+        raw = key.group(1) if key else _call_name(resource)
     short = _short(raw, root)
     root.named[resource.address.split("[")[0]] = short
     root.named[resource.address] = short
@@ -520,6 +538,10 @@ def _queues(root: _Root, notes: list[str]) -> Iterator[FoundQueue]:
     for r in _all(root, "aws_sqs_queue"):
         if r.address.split("[")[0] in targets:
             continue  # only another queue's redrive target: a dead-letter queue
+        if "karpenter" in r.address:
+            why = "Karpenter's interruption queue: the cluster's, not an application queue"
+            notes.append(f"{r.address} ({_evidence(r)}): {why}")
+            continue
         name = _name(root, r, "name", "name_prefix")
         yield FoundQueue(name, "sqs", _evidence(r), dead_letter="redrive_policy" in r.body)
     for r in _all(root, "aws_sns_topic"):
@@ -585,13 +607,19 @@ def _entries(holder: Scope) -> Iterator[tuple[str, dict[str, object]]]:
                 yield key, entry
 
 
-def _call_evidence(holder: Scope, entry: Mapping[str, object] | None = None) -> Evidence:
-    """Where a module instance is called (or one entry of its ``services`` map)."""
+def _entry_evidence(root: _Root, holder: Scope, key: str) -> Evidence:
+    """Where one entry of a module call's ``services`` map is written: the line of
+    ``key = {`` after the call's own line (the call's line when it is not found)."""
     caller = holder.caller
     call = caller.origins.get(f"module.{holder.path.rpartition('.')[2]}", "") if caller else ""
-    path, _, line = call.partition(":")
-    start = entry.get("__start_line__") if entry is not None else None
-    return Evidence(path, start if isinstance(start, int) else int(line or 0))
+    path, _, at = call.partition(":")
+    start = int(at or 0)
+    text = root.text(path)
+    entry = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=\s*\{{', re.MULTILINE)
+    for number, line in enumerate(text.splitlines()[start:], start=start + 1):
+        if entry.match(line):
+            return Evidence(path, number)
+    return Evidence(path, start)
 
 
 def _mapped_services(root: _Root, holders: list[Scope]) -> Iterator[FoundService]:
@@ -611,7 +639,7 @@ def _mapped_services(root: _Root, holders: list[Scope]) -> Iterator[FoundService
         for key, entry in entries.items():
             got = evaluated[key]
             spec: Mapping[str, object] = got if isinstance(got, dict) else {}
-            where = _call_evidence(holder, entry)
+            where = _entry_evidence(root, holder, key)
             name = _short(key, root)
             _own_groups(root, holder, key, name)
             port = _int(spec.get("port")) or _container_port(spec.get("container_definitions"))
