@@ -3,6 +3,7 @@ wrote must be read back) and on a public terraform-aws-modules example."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -334,6 +335,17 @@ resource "aws_cloudwatch_event_target" "nightly" {
   arn  = aws_lambda_function.nightly.arn
 }
 
+resource "aws_lambda_function" "exports" {
+  function_name = "${local.name}-exports"
+  memory_size   = 1024
+  role          = "arn:aws:iam::1:role/x"
+}
+
+resource "aws_lambda_function_url" "exports" {
+  function_name      = aws_lambda_function.exports.function_name
+  authorization_type = "AWS_IAM"
+}
+
 resource "aws_cloudwatch_metric_alarm" "db_cpu" {
   alarm_name  = "${local.name}-orders-db-cpu"
   metric_name = "CPUUtilization"
@@ -357,6 +369,7 @@ def test_hand_written_resources(tmp_path: Path) -> None:
         "orders": ("api", False, 8080, [], ["order-events", "orders-db"]),
         "fulfil": ("worker", False, None, [], []),
         "nightly-report": ("cron", False, None, [], []),
+        "exports": ("api", True, None, [], []),
     }
     assert (services["web"].replicas, services["web"].cpu, services["web"].memory_mb) == (
         3,
@@ -377,3 +390,44 @@ def test_hand_written_resources(tmp_path: Path) -> None:
     assert found.availability_zones is not None
     assert found.availability_zones[0] == 2
     assert any("acme-terraform-state" in n or "aws_s3_bucket.state" in n for n in found.notes)
+
+
+def test_a_plan_alone_is_read(tmp_path: Path) -> None:
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_db_instance.main",
+                        "mode": "managed",
+                        "type": "aws_db_instance",
+                        "name": "main",
+                        "values": {
+                            "identifier": "billing-db",
+                            "engine": "postgres",
+                            "instance_class": "db.r6g.large",
+                            "multi_az": True,
+                            "allocated_storage": 100,
+                        },
+                    },
+                    {
+                        "address": "aws_lambda_function.export",
+                        "mode": "managed",
+                        "type": "aws_lambda_function",
+                        "name": "export",
+                        "values": {"function_name": "export", "memory_size": 1024},
+                    },
+                ]
+            }
+        },
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    found = read_terraform(tmp_path, walk(tmp_path.resolve()))
+    assert [(s.name, s.engine, s.multi_az, s.instance_class) for s in found.datastores] == [
+        ("billing-db", "postgres", True, "db.r6g.large")
+    ]
+    assert found.datastores[0].evidence.path == "plan.json"  # a plan has no lines
+    assert [(s.name, s.platform, s.memory_mb) for s in found.services] == [
+        ("export", "lambda", 1024)
+    ]

@@ -25,7 +25,9 @@ from infra_architect.iac import (
     for_each_instances,
     installed_modules,
     is_read_replica,
+    load_plan,
     load_terraform,
+    plan_json,
     value,
 )
 from infra_architect.importer._findings import (
@@ -77,7 +79,25 @@ def read_terraform(root: Path, walked: Walk) -> Findings:
             if not s.endswith(("(not fetched)", "(not read)"))
         ]
         _read_root(graph, directory, found)
+    if not found.services and not found.stores and not found.queues:
+        _read_plans(walked, found)  # a tree of plans only: they are what runs
     return found.findings()
+
+
+def _read_plans(walked: Walk, found: _Collected) -> None:
+    """Plans (``terraform show -json``) hold every value but no line: their evidence
+    is the plan file. Read only where no configuration said anything (one source of
+    names: the configuration's prefixes are not in a plan)."""
+    for file in walked.files:
+        if file.kind is not Kind.PLAN:
+            continue
+        try:
+            document = plan_json(file.text)
+        except (ValueError, RecursionError):
+            found.unread.append(Unread(path=file.path, reason="not JSON"))
+            continue
+        if isinstance(document, dict) and "planned_values" in document:
+            _read_root(load_plan(document, file.path), _parent(file.path), found)
 
 
 # --- which roots, and loading them --------------------------------------------------------
