@@ -233,14 +233,11 @@ def _read_root(graph: TerraformGraph, directory: str, found: _Collected) -> None
 def _prefixes(graph: TerraformGraph, directory: str) -> tuple[str, ...]:
     """What generated names start with: the root's ``name`` (a local or a variable,
     ``tasklane-prod``), and that without its environment (``tasklane``)."""
-    scope = next((r.scope for r in graph.resources if not r.scope.path), None)
     candidates: list[str] = []
-    for r in graph.resources:
-        if not r.scope.path:
-            scope = r.scope
-            break
-    if scope is None and graph.providers:
-        scope = graph.providers[0].scope
+    anything = [*graph.resources, *graph.providers]
+    scope = anything[0].scope if anything else None
+    while scope is not None and scope.caller is not None:  # up to the root module
+        scope = scope.caller
     if scope is not None:
         for kind, table in (("local", scope.locals), ("var", scope.variables)):
             for key in ("name", "prefix", "name_prefix", "project", "system"):
