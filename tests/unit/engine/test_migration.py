@@ -13,7 +13,7 @@ import pytest
 
 from infra_architect.catalog import Catalog
 from infra_architect.engine import Design, MigrationPlan, design_system
-from infra_architect.render import design_json, render_docs
+from infra_architect.render import design_json, render_all, render_docs
 from infra_architect.spec import (
     DatastoreEngine,
     Existing,
@@ -188,3 +188,14 @@ def test_migration_doc_lists_the_steps(
     assert "`main.tf:10`" in doc
     assert "## Already as designed" in doc
     assert "Nothing to migrate" not in doc
+
+
+def test_brownfield_report_and_architecture_link_the_plan(
+    catalog: Catalog, greenfield: tuple[Requirements, Design]
+) -> None:
+    req, design = greenfield
+    existing = degraded(existing_as_designed(design))
+    files = render_all(design_system(req.model_copy(update={"existing": existing}), catalog))
+    assert "[migration.md](migration.md)" in files["docs/architecture.md"]
+    assert 'href="#migration"' in files["report.html"]
+    assert "migration.md" not in render_docs(design)["docs/architecture.md"]
