@@ -224,6 +224,7 @@ def plan_migration(req: Requirements, catalog: Catalog, design: Design) -> Migra
         *_queue_drafts(design, existing),
         *_store_drafts(design, existing, catalog),
         *_create_drafts(design, existing),
+        *_service_drafts(req, design, existing),
         *_platform_drafts(req, design, existing),
         *_decommission_drafts(design, existing),
     ]
@@ -325,7 +326,6 @@ def _replica_drafts(design: Design, existing: Existing) -> list[_Draft]:
         size = next((s for s in prod.services if s.name == today.name), None)
         if size is None or today.replicas is None or today.replicas >= size.min_replicas:
             continue
-        plan = next(p for p in design.compute.services if p.name == today.name)
         per_replica = _per_replica_usd(design, today.name)
         added = size.min_replicas - today.replicas
         drafts.append(
@@ -336,9 +336,7 @@ def _replica_drafts(design: Design, existing: Existing) -> list[_Draft]:
                 f"{size.min_replicas}",
                 changes=[f"{today.name}: minimum replicas {today.replicas} -> {size.min_replicas}"],
                 files=[_service_file(design, today.name)],
-                why=f"the design's prod floor for {today.name}: {plan.max_replicas_why}"
-                if plan.max_replicas_why
-                else f"the design's prod floor for {today.name}",
+                why=_floor_why(design, today.name, size.min_replicas),
                 evidence=list(today.evidence),
                 monthly_usd=round(added * per_replica, 2) if per_replica is not None else None,
                 cost_worked=f"{added} replicas x ${number(round(per_replica, 2))}/month "
@@ -356,6 +354,19 @@ def _replica_drafts(design: Design, existing: Existing) -> list[_Draft]:
             )
         )
     return drafts
+
+
+def _floor_why(design: Design, service: str, floor: int) -> str:
+    sized = design.constraints.service(service).min_replicas
+    raised = (
+        f", raised to {floor} by the design's spike and fault studies"
+        if floor > sized.value
+        else ""
+    )
+    return (
+        f"{design.compute.decision.title} ({design.compute.decision.selected}): prod keeps "
+        f"at least {floor} replicas of {service}; sized as {sized.formula}: {sized.worked}" + raised
+    )
 
 
 def _with_replicas(name: str, count: int) -> Callable[[_State], _State]:
@@ -579,11 +590,13 @@ def _price_part(instance_class: str) -> str:
 
 
 def _create_drafts(design: Design, existing: Existing) -> list[_Draft]:
-    have = {s.name for s in existing.datastores} | {q.name for q in existing.queues}
+    """Stores and queues the design has and today does not. A kind the importer read
+    nothing of is unknown (listed), not planned: reading no store is not knowing of none."""
     drafts = []
     lines = design.cost.environment(PROD).lines
-    for store in design.data.stores:
-        if store.name in have:
+    have_stores = {s.name for s in existing.datastores}
+    for store in design.data.stores if have_stores else []:
+        if store.name in have_stores:
             continue
         cost = sum(line.monthly_usd.value for line in lines if line.workload == store.name)
         drafts.append(
@@ -606,8 +619,9 @@ def _create_drafts(design: Design, existing: Existing) -> list[_Draft]:
                 depends_on=[],
             )
         )
-    for queue in design.data.queues:
-        if queue.name in have:
+    have_queues = {q.name for q in existing.queues}
+    for queue in design.data.queues if have_queues else []:
+        if queue.name in have_queues:
             continue
         drafts.append(
             _Draft(
@@ -626,6 +640,49 @@ def _create_drafts(design: Design, existing: Existing) -> list[_Draft]:
                     level="low",
                     what_can_go_wrong="producers and consumers must switch to it together",
                     rollback="delete it before anything produces to it",
+                ),
+                apply=_same,
+                depends_on=[],
+            )
+        )
+    return drafts
+
+
+def _service_drafts(req: Requirements, design: Design, existing: Existing) -> list[_Draft]:
+    """Services the design runs and today does not, callees first."""
+    have = {s.name for s in existing.services}
+    if not have:
+        return []
+    sizes = {s.name: s for s in design.environment(PROD).services}
+    drafts = []
+    for name in _leaves_first(req):
+        if name in have or name not in sizes:
+            continue
+        per_replica = _per_replica_usd(design, name)
+        floor = sizes[name].min_replicas
+        drafts.append(
+            _Draft(
+                id=f"create-{name}",
+                stage="platform",
+                title=f"Deploy {name}",
+                changes=[f"deploy {name} with {floor} replicas in prod"],
+                files=[_service_file(design, name)]
+                + (
+                    [f"infra/k8s/base/{name}/deployment.yaml"]
+                    if design.compute.platform.kubernetes
+                    else []
+                ),
+                why=_floor_why(design, name, floor),
+                evidence=[],
+                monthly_usd=round(per_replica * floor, 2) if per_replica is not None else None,
+                cost_worked=f"{floor} replicas x ${number(round(per_replica, 2))}/month"
+                if per_replica is not None
+                else "not priced: the design bills no compute per replica on this platform",
+                risk=StepRisk(
+                    level="medium",
+                    what_can_go_wrong="its callers must find it (service discovery, network "
+                    "policies) before they send it traffic",
+                    rollback="stop routing to it, then delete it",
                 ),
                 apply=_same,
                 depends_on=[],
@@ -834,6 +891,15 @@ def _unknown(design: Design, existing: Existing) -> list[KnownFact]:
     for q in existing.queues:
         if q.name in queues:
             missing(q.name, [("dead-letter queue", q.dead_letter)], list(q.evidence))
+    for kind, read, planned in (
+        ("services", existing.services, design.compute.services),
+        ("stores", existing.datastores, design.data.stores),
+        ("queues", existing.queues, design.data.queues),
+    ):
+        if planned and not read:
+            out.append(
+                KnownFact(subject="system", fact=f"{kind}: none read, {UNKNOWN}", evidence=[])
+            )
     missing(
         "system",
         [("compute platform", existing.compute), ("monthly bill", existing.monthly_usd)],

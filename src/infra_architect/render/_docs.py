@@ -39,6 +39,11 @@ def _signed_usd(value: float) -> str:
     return f"+${number(rounded)}" if rounded >= 0 else f"-${number(-rounded)}"
 
 
+def _minutes(value: float) -> str:
+    """Simulated minutes to two decimals: a step's effect can be a fraction of a minute."""
+    return f"{value:,.2f}"
+
+
 def _usd(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -57,6 +62,7 @@ def _environment() -> Environment:
     env.filters["num"] = number
     env.filters["pct"] = _pct
     env.filters["usd"] = _usd
+    env.filters["mins"] = _minutes
     env.filters["signed_usd"] = _signed_usd
     env.filters["code"] = lambda text: f"`{text}`"
     env.filters["capital"] = capital

@@ -7,7 +7,9 @@ steps, safest first, each simulated better after than before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -15,6 +17,7 @@ from infra_architect.catalog import Catalog
 from infra_architect.engine import Design, MigrationPlan, design_system
 from infra_architect.render import design_json, render_all, render_docs
 from infra_architect.spec import (
+    ComputeChoice,
     DatastoreEngine,
     Existing,
     ExistingAlarm,
@@ -29,6 +32,7 @@ from infra_architect.spec import (
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "ecommerce.yaml"
 DEGRADED_STORE = "orders-db"
 DEGRADED_SERVICE = "checkout"
+T = TypeVar("T")
 
 
 def existing_as_designed(design: Design) -> Existing:
@@ -199,3 +203,124 @@ def test_brownfield_report_and_architecture_link_the_plan(
     assert "[migration.md](migration.md)" in files["docs/architecture.md"]
     assert 'href="#migration"' in files["report.html"]
     assert "migration.md" not in render_docs(design)["docs/architecture.md"]
+
+
+def _without(items: list[T], name: str) -> list[T]:
+    return [i for i in items if getattr(i, "name", None) != name]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        pytest.param(
+            lambda e: e.model_copy(update={"compute": ComputeChoice.ECS_FARGATE}),
+            [("migrate-platform", "platform")],
+            id="other-platform",
+        ),
+        pytest.param(
+            lambda e: e.model_copy(update={"datastores": _without(e.datastores, "sessions")}),
+            [("create-sessions", "data")],
+            id="store-missing",
+        ),
+        pytest.param(
+            lambda e: e.model_copy(update={"services": _without(e.services, "payments")}),
+            [("create-payments", "platform")],
+            id="service-missing",
+        ),
+        pytest.param(
+            lambda e: e.model_copy(
+                update={
+                    "services": [
+                        *e.services,
+                        ExistingService(
+                            name="legacy-cron", replicas=1, evidence=["k8s/legacy.yaml:4"]
+                        ),
+                    ]
+                }
+            ),
+            [("decommission-legacy-cron", "decommission")],
+            id="extra-service",
+        ),
+        pytest.param(
+            lambda e: e.model_copy(
+                update={"queues": [q.model_copy(update={"dead_letter": False}) for q in e.queues]}
+            ),
+            [("add-dead-letter-order-events", "capacity")],
+            id="no-dead-letter",
+        ),
+        pytest.param(
+            lambda e: e.model_copy(
+                update={
+                    "datastores": [
+                        d.model_copy(update={"instance_class": "db.r6g.large"})
+                        if d.name == DEGRADED_STORE
+                        else d
+                        for d in e.datastores
+                    ]
+                }
+            ),
+            [(f"resize-{DEGRADED_STORE}", "data")],
+            id="smaller-class",
+        ),
+        pytest.param(
+            lambda e: e.model_copy(
+                update={
+                    "datastores": [
+                        d.model_copy(update={"backup_retention_days": 1})
+                        if d.name == DEGRADED_STORE
+                        else d
+                        for d in e.datastores
+                    ]
+                }
+            ),
+            [(f"harden-{DEGRADED_STORE}", "data")],
+            id="short-backups",
+        ),
+    ],
+)
+def test_each_difference_is_one_step(
+    catalog: Catalog,
+    greenfield: tuple[Requirements, Design],
+    change: Callable[[Existing], Existing],
+    expected: list[tuple[str, str]],
+) -> None:
+    req, design = greenfield
+    plan = plan_for(catalog, req, change(existing_as_designed(design)))
+    assert [(s.id, s.stage) for s in plan.steps] == expected
+    step = plan.steps[0]
+    assert step.files
+    assert step.risk.rollback
+
+
+def test_platform_move_is_leaves_first(
+    catalog: Catalog, greenfield: tuple[Requirements, Design]
+) -> None:
+    req, design = greenfield
+    existing = existing_as_designed(design).model_copy(
+        update={"compute": ComputeChoice.ECS_FARGATE}
+    )
+    (step,) = plan_for(catalog, req, existing).steps
+    moved = [c.split(" ")[1] for c in step.changes]
+    for name in moved:
+        for call in req.service(name).calls:
+            assert moved.index(call.service) < moved.index(name), (name, call.service)
+
+
+def test_resize_is_priced_from_the_catalog(
+    catalog: Catalog, greenfield: tuple[Requirements, Design]
+) -> None:
+    req, design = greenfield
+    existing = existing_as_designed(design)
+    existing = existing.model_copy(
+        update={
+            "datastores": [
+                d.model_copy(update={"instance_class": "db.r6g.large"})
+                if d.name == DEGRADED_STORE
+                else d
+                for d in existing.datastores
+            ]
+        }
+    )
+    (step,) = plan_for(catalog, req, existing).steps
+    # the design's xlarge costs more than today's large
+    assert (step.monthly_usd or 0) > 0
