@@ -125,7 +125,8 @@ class _Simulator:
                 azs=self.design.availability.availability_zones,
                 caps=self._caps(),
             )
-            tree = _unwatched(built, state.watched, sim.unalarmed_detection_minutes)
+            unwatched = frozenset(_alarm_targets(self.design)) - state.watched
+            tree = _unwatched(built, unwatched, sim.unalarmed_detection_minutes)
             mc = monte_carlo(
                 tree, trials=sim.monte_carlo_trials, seed=sim.seed, budget_minutes=budget
             )
@@ -173,18 +174,18 @@ class _Simulator:
         return Caps(region=chosen.region_outage_minutes)
 
 
-def _unwatched(node: Component | Block, watched: frozenset[str], delay: float) -> Component | Block:
-    """The tree with every outage of an unwatched service or store lasting ``delay``
-    longer: nobody is paged, so it lasts until someone notices."""
+def _unwatched(
+    node: Component | Block, unwatched: frozenset[str], delay: float
+) -> Component | Block:
+    """The tree with every outage of ``unwatched`` (what the design alarms on and today
+    does not) lasting ``delay`` longer: nobody is paged, so it lasts until someone notices.
+    What the design itself leaves unalarmed is simulated as the design's own study does."""
     if isinstance(node, Component):
-        target = node.name.rsplit("-replica-", 1)[0]
-        if target in watched or target.startswith("zone-") or target in {"region", "alb"}:
-            return node
-        if target == "api-gateway":
+        if node.name.rsplit("-replica-", 1)[0] not in unwatched:
             return node
         return node.model_copy(update={"repair_minutes": node.repair_minutes + delay})
     return node.model_copy(
-        update={"children": [_unwatched(c, watched, delay) for c in node.children]}
+        update={"children": [_unwatched(c, unwatched, delay) for c in node.children]}
     )
 
 
@@ -264,6 +265,7 @@ def plan_migration(req: Requirements, catalog: Catalog, design: Design) -> Migra
         steps=steps,
         as_designed=_as_designed(design, existing),
         unknown=_unknown(design, existing),
+        unalarmed_detection_minutes=catalog.design.simulation.unalarmed_detection_minutes,
         alarm_grouping="one step adds every missing alarm and alerting rule: they only "
         "observe (no traffic or data changes), so they ship together and go live before "
         "the changes they watch",

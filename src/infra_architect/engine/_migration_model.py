@@ -70,3 +70,7 @@ class MigrationPlan(_Out):
     as_designed: list[KnownFact]
     unknown: list[KnownFact]
     alarm_grouping: str
+    unalarmed_detection_minutes: float = Field(
+        description="Simulated: an outage of what the design alarms on and today does not "
+        "lasts this much longer (nobody is paged)."
+    )

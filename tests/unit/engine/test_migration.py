@@ -324,3 +324,14 @@ def test_resize_is_priced_from_the_catalog(
     (step,) = plan_for(catalog, req, existing).steps
     # the design's xlarge costs more than today's large
     assert (step.monthly_usd or 0) > 0
+
+
+def test_the_steps_end_where_the_design_is(
+    catalog: Catalog, greenfield: tuple[Requirements, Design]
+) -> None:
+    req, design = greenfield
+    existing = existing_as_designed(design)
+    target = plan_for(catalog, req, existing).start
+    plan = plan_for(catalog, req, degraded(existing))
+    assert plan.end == target
+    assert plan.start.downtime_minutes > target.downtime_minutes
