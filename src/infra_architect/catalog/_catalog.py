@@ -458,6 +458,11 @@ class SimulationData(_Data):
     monte_carlo_trials: int = Field(ge=100)
     seed: int
     replicas_modelled: int = Field(ge=1)
+    unalarmed_detection_minutes: float = Field(
+        default=30,
+        gt=0,
+        description="Added to every outage of a component no alarm watches (migration plan).",
+    )
 
 
 class Reliability(_Data):

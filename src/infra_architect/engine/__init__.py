@@ -57,6 +57,14 @@ from infra_architect.engine._design_model import (
     StorePlan,
     StoreSize,
 )
+from infra_architect.engine._migration import plan_migration
+from infra_architect.engine._migration_model import (
+    KnownFact,
+    MigrationPlan,
+    MigrationStep,
+    PathFigures,
+    StepRisk,
+)
 from infra_architect.engine._model import (
     CapabilityFit,
     CapacityTotals,
@@ -122,8 +130,12 @@ __all__ = [
     "FaultStudy",
     "Figure",
     "ImpossiblePinError",
+    "KnownFact",
     "ManifestSettings",
+    "MigrationPlan",
+    "MigrationStep",
     "NodeGroupSizing",
+    "PathFigures",
     "Permission",
     "PinChoice",
     "PinOption",
@@ -139,6 +151,7 @@ __all__ = [
     "ServicePlan",
     "Severity",
     "StandbySizing",
+    "StepRisk",
     "StorePlan",
     "StoreSize",
     "Topology",
@@ -158,6 +171,7 @@ __all__ = [
     "number",
     "partition",
     "pin_choice",
+    "plan_migration",
     "price_assumptions",
     "queue_module",
     "release_kustomization",

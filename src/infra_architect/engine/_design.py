@@ -26,6 +26,7 @@ from infra_architect.engine._design_model import (
     SpikeOption,
     SpikeStudy,
 )
+from infra_architect.engine._migration import plan_migration
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.engine._names import resource_names
 from infra_architect.engine._quotas import node_group_conflicts, quota_checks, quota_conflicts
@@ -208,7 +209,7 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
     delivery = delivery.model_copy(
         update={"variables": pipeline_variables(req.metadata.name, compute, network, accounts, dns)}
     )
-    return Design(
+    design = Design(
         name=req.metadata.name,
         description=req.metadata.description,
         region=req.cloud.region,
@@ -268,6 +269,9 @@ def design_system(req: Requirements, catalog: Catalog) -> Design:
             for env in environments
         ],
     )
+    if req.existing is None:
+        return design
+    return design.model_copy(update={"migration": plan_migration(req, catalog, design)})
 
 
 def _design_conflicts(

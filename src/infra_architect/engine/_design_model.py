@@ -18,6 +18,7 @@ from infra_architect._figures import Figure, number
 from infra_architect.cost import CostModel
 from infra_architect.engine._accounts import AccountsDesign
 from infra_architect.engine._day_one import DayOne
+from infra_architect.engine._migration_model import MigrationPlan
 from infra_architect.engine._model import Conflict, Constraints, Severity
 from infra_architect.errors import DesignLookupError, named
 from infra_architect.simulate import CapacityLoss, MonteCarlo, Redeploy, Rollout, SpikeOutcome
@@ -1567,6 +1568,11 @@ class Design(_Out):
     day_one: DayOne = Field(
         description="docs/deploy.md: the ordered commands from an empty account to the "
         "first release."
+    )
+    migration: MigrationPlan | None = Field(
+        default=None,
+        description="docs/migration.md: the steps from what runs today (the spec's "
+        "existing:) to this design. Absent from design.json when there is none (greenfield).",
     )
 
     @property

@@ -39,6 +39,11 @@ def _signed_usd(value: float) -> str:
     return f"+${number(rounded)}" if rounded >= 0 else f"-${number(-rounded)}"
 
 
+def _minutes(value: float) -> str:
+    """Simulated minutes to two decimals: a step's effect can be a fraction of a minute."""
+    return f"{value:,.2f}"
+
+
 def _usd(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -57,6 +62,7 @@ def _environment() -> Environment:
     env.filters["num"] = number
     env.filters["pct"] = _pct
     env.filters["usd"] = _usd
+    env.filters["mins"] = _minutes
     env.filters["signed_usd"] = _signed_usd
     env.filters["code"] = lambda text: f"`{text}`"
     env.filters["capital"] = capital
@@ -101,6 +107,8 @@ def render_docs(design: Design) -> dict[str, str]:
         "docs/definition-of-done.md": _render("definition-of-done.md.j2", design=design),
         "docs/deploy.md": _render("deploy.md.j2", design=design, d=design.day_one),
     }
+    if design.migration is not None:
+        files["docs/migration.md"] = _render("migration.md.j2", design=design)
     for scenario in design.availability.scenarios:
         files[f"docs/runbooks/{scenario.id}.md"] = _render(
             "runbook.md.j2",
@@ -121,7 +129,11 @@ def design_json(design: Design) -> str:
         "apiVersion": "infra-architect/v1",
         "kind": "Design",
         "feasible": design.feasible,
-        "design": design.model_dump(mode="json"),
+        # Greenfield designs carry no migration: leave the key out, not null, so their
+        # design.json is what it was before brownfield specs existed.
+        "design": design.model_dump(
+            mode="json", exclude={"migration"} if design.migration is None else None
+        ),
     }
     return (
         json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"

@@ -244,6 +244,8 @@ def render_report(design: Design, documents: dict[str, str]) -> str:
         ("runbooks", "Runbooks", "\n".join(_html(text) for text in runbooks)),
         ("done", "Definition of Done", _html(documents["docs/definition-of-done.md"])),
     ]
+    if "docs/migration.md" in documents:  # brownfield only: greenfield pages stay as they were
+        sections.append(("migration", "Migration", _html(documents["docs/migration.md"])))
     nav = "".join(f'<a href="#{key}">{escape(title)}</a>' for key, title, _ in sections)
     body = "\n".join(f'<section id="{key}">\n{html}</section>' for key, _, html in sections)
     return (
