@@ -39,7 +39,7 @@ from infra_architect.cli._tree_changes import (
 from infra_architect.cost import read_price_catalog
 from infra_architect.engine import Design, ImpossiblePinError, design_system
 from infra_architect.render import render_all, seeded_paths
-from infra_architect.spec import dump_document, read_document
+from infra_architect.spec import API_VERSION, dump_document, read_document
 
 app = command_app()
 
@@ -87,7 +87,12 @@ def design(
     ] = False,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", "-f", help="With --dry-run: table for people, json for machines."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people, json for machines (the dry run's changes, or what was "
+            "written: decisions, monthly cost per environment, files).",
+        ),
     ] = OutputFormat.TABLE,
 ) -> None:
     """Design the infrastructure: decisions with alternatives, reasons and risks, failure
@@ -124,7 +129,9 @@ def design(
             feasible=result.feasible,
         )
     else:
-        _write(output, files, force=force, result=result, source=source)
+        _write(
+            output, files, force=force, result=result, source=source, output_format=output_format
+        )
     if not result.feasible:
         if not dry_run:
             next_step(f"resolve the conflicts above in {source}, then design again")
@@ -141,12 +148,59 @@ def design(
 
 
 def _write(
-    output: Path, files: dict[str, str], *, force: bool, result: Design, source: str
+    output: Path,
+    files: dict[str, str],
+    *,
+    force: bool,
+    result: Design,
+    source: str,
+    output_format: OutputFormat,
 ) -> None:
     with step(f"writing {len(files)} files"):
-        report = write_tree(output, files, force=force, seeded=seeded_paths(files))
-    render_design_summary(stdout, result, source, output, report)
+        report = write_design(output, files, force=force)
+    if output_format is OutputFormat.JSON:
+        print_json(design_run_document(result, source, output, report))
+    else:
+        render_design_summary(stdout, result, source, output, report)
     print_write_notes(report)
+
+
+def write_design(output: Path, files: dict[str, str], *, force: bool) -> WriteReport:
+    """The rendered tree written under ``output``: files edited since they were generated
+    are refused (OutputConflictError) unless ``force``. Shared with the MCP server."""
+    return write_tree(output, files, force=force, seeded=seeded_paths(files))
+
+
+def design_run_document(
+    result: Design, source: str, output: Path, report: WriteReport
+) -> dict[str, object]:
+    """``design -f json``'s document (and the MCP ``design`` tool's result): the verdict,
+    the decisions, the monthly cost per environment and what the write did."""
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "DesignRun",
+        "spec": source,
+        "name": result.name,
+        "feasible": result.feasible,
+        "output": str(output),
+        "design_json": str(output / DESIGN_JSON),
+        "decisions": [
+            {"id": d.id, "title": d.title, "selected": d.selected, "pinned": d.pinned}
+            for d in result.decisions
+        ],
+        "monthly_cost_usd": {
+            env.name: env.total_monthly_usd.value for env in result.cost.environments
+        },
+        "conflicts": [c.title for c in result.conflicts],
+        "files": {
+            "written": report.written,
+            "unchanged": report.unchanged,
+            "removed": report.removed,
+            "kept_edited": report.kept_edited,
+            "forced": report.forced,
+            "seeded_kept": report.seeded_kept,
+        },
+    }
 
 
 def _dry_run(
