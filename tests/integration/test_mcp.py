@@ -1,6 +1,6 @@
 """`infra-architect mcp` through the official SDK's own client over stdio: the server runs
-as a subprocess (`python -m infra_architect mcp`), the client initializes, lists the
-tools, calls each one on the bundled example, and every result must equal the command's
+as a subprocess (the console script's entry point with `mcp`), the client initializes,
+lists the tools, calls each one on the bundled example, and every result must equal the command's
 `-f json` output (as parsed JSON) and validate against its shipped JSON Schema."""
 
 from __future__ import annotations
@@ -67,6 +67,9 @@ CUR = (
     "2025-02-09T00:00:00Z,AmazonRDS,InstanceUsage:db.r6g.large,310.00\n"
 )
 
+CLI = ("-c", "from infra_architect.cli import main; main()")
+"""The console script's entry point, run by this interpreter with the worktree's source."""
+
 ENV = {**os.environ, "PYTHONPATH": str(SRC), "NO_COLOR": "1"}
 
 
@@ -119,20 +122,22 @@ def _cli(work: Path, tool: str) -> list[str]:
 async def _serve(session: Session) -> None:
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "infra_architect", "mcp"],
+        args=[*CLI, "mcp"],
         env=ENV,
         cwd=str(session.work),
     )
     with (session.work / "server.log").open("w") as log:
-        async with stdio_client(params, errlog=log) as (read, write):
-            async with ClientSession(read, write) as client:
-                await client.initialize()
-                listed = await client.list_tools()
-                session.tools = {t.name: t.input_schema for t in listed.tools}
-                for name, arguments in _arguments(session.work).items():
-                    tool = {"bad_spec": "constraints", "outside": "review"}.get(name, name)
-                    if tool in session.tools:
-                        session.results[name] = await client.call_tool(tool, arguments)
+        async with (
+            stdio_client(params, errlog=log) as (read, write),
+            ClientSession(read, write) as client,
+        ):
+            await client.initialize()
+            listed = await client.list_tools()
+            session.tools = {t.name: t.input_schema for t in listed.tools}
+            for name, arguments in _arguments(session.work).items():
+                tool = {"bad_spec": "constraints", "outside": "review"}.get(name, name)
+                if tool in session.tools:
+                    session.results[name] = await client.call_tool(tool, arguments)
 
 
 @pytest.fixture(scope="module")
@@ -149,9 +154,9 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
     return found
 
 
-def _cli_json(work: Path, tool: str) -> Any:  # noqa: ANN401  (a JSON document)
+def _cli_json(work: Path, tool: str) -> Any:
     done = subprocess.run(
-        [sys.executable, "-m", "infra_architect", "-q", *_cli(work, tool)],
+        [sys.executable, *CLI, "-q", *_cli(work, tool)],
         capture_output=True,
         text=True,
         env=ENV,
@@ -212,7 +217,7 @@ def test_design_writes_a_design_json_that_validates(session: Session) -> None:
 def test_review_says_its_verdict_with_the_exit_code(session: Session) -> None:
     verdict = session.results["review"].content[1].text
     code = subprocess.run(
-        [sys.executable, "-m", "infra_architect", "-q", *_cli(session.work, "review")],
+        [sys.executable, *CLI, "-q", *_cli(session.work, "review")],
         capture_output=True,
         env=ENV,
         check=False,
@@ -232,7 +237,7 @@ def test_bad_spec_is_a_tool_error_with_the_clis_message(session: Session) -> Non
     result = session.results["bad_spec"]
     assert result.is_error
     cli = subprocess.run(
-        [sys.executable, "-m", "infra_architect", "constraints", str(session.work / "bad.yaml")],
+        [sys.executable, *CLI, "constraints", str(session.work / "bad.yaml")],
         capture_output=True,
         text=True,
         env=ENV,
@@ -242,7 +247,8 @@ def test_bad_spec_is_a_tool_error_with_the_clis_message(session: Session) -> Non
     )
     assert cli.returncode == 2
     message = cli.stderr.strip()
-    assert re.search(r"bad\.yaml:\d+:\d+: apiVersion: 'v9'", message) and "fix:" in message
+    assert re.search(r"bad\.yaml:\d+:\d+: apiVersion: 'v9'", message)
+    assert "fix:" in message
     assert message in result.content[0].text
     assert "Traceback" not in result.content[0].text + session.server_log
 
@@ -262,3 +268,14 @@ def test_agents_doc_names_every_tool() -> None:
     assert set(LISTED) <= set(TOOL_NAMES)
     missing = [name for name in TOOL_NAMES if f"`{name}`" not in doc]
     assert not missing, f"docs/agents.md does not name: {missing}"
+
+
+def test_committed_design_run_schema_is_current() -> None:
+    from infra_architect.cli.commands.design import design_run_schema  # noqa: PLC0415
+
+    committed = json.loads((SCHEMAS / "design-run-v1.schema.json").read_text())
+    assert committed == design_run_schema(), (
+        "regenerate: python -c 'import json; from infra_architect.cli.commands.design import "
+        "design_run_schema as s; print(json.dumps(s(), indent=2, sort_keys=True))' > "
+        "src/infra_architect/schemas/design-run-v1.schema.json"
+    )
