@@ -26,7 +26,7 @@ from pydantic import Field
 
 from infra_architect import __version__
 from infra_architect import importer as _importer
-from infra_architect.cli._common import stderr
+from infra_architect.cli._common import stderr, warn_if_prices_stale
 from infra_architect.errors import InfraArchitectError
 from infra_architect.spec import Requirements
 
@@ -201,8 +201,10 @@ def _tools(  # noqa: PLR0915  (one closure per tool, each small)
         with _cli_messages() as notes:
             output = roots.inside(output_dir, "output_dir")
             path, source, requirements = _spec(roots, spec, spec_yaml)
+            catalog = load_catalog()
+            warn_if_prices_stale(catalog.price_catalog.as_of)  # a note beside the result
             try:
-                result = design_system(requirements, load_catalog())
+                result = design_system(requirements, catalog)
             except ImpossiblePinError as exc:
                 raise pin_error(path, source, exc) from None
             report = write_design(output, render_all(result), force=force)
