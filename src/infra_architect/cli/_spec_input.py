@@ -55,6 +55,14 @@ def load_spec(spec: Path | None, interactive: bool | None) -> tuple[str, Require
     return document.source, validate_document(document, regions)
 
 
+def spec_from_text(text: str, source: str) -> tuple[str, Requirements]:
+    """A spec given as text (the MCP server's inline spec): read as ``load_spec`` reads a
+    file without asking, so a missing input is the same one message."""
+    document = parse_document(text, source)
+    questions = missing_inputs(document)
+    return source, validate_document(document, load_catalog().regions, ignore=questions)
+
+
 def example_text(name: str) -> str:
     return resources.files("infra_architect.examples").joinpath(f"{name}.yaml").read_text("utf-8")
 

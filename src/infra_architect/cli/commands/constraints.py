@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -30,7 +31,7 @@ from infra_architect.engine import (
     design_only_checks,
     price_assumptions,
 )
-from infra_architect.spec import API_VERSION
+from infra_architect.spec import API_VERSION, Requirements
 
 app = command_app()
 
@@ -50,16 +51,7 @@ def constraints(
     AZs and regions, recovery, what the team can run, the cost floor, conflicts and
     assumptions. Exit 1 when requirements conflict, 2 on bad input."""
     source, requirements = load_spec(spec, interactive)
-    catalog = load_catalog()
-    result = derive_constraints(requirements, catalog)
-    try:
-        # design refuses a pinned decision that cannot hold (exit 2); so does this
-        check_pins(requirements, result, catalog)
-    except ImpossiblePinError as exc:
-        raise pin_error(spec, source, exc) from None
-    design_checks = design_only_checks(requirements, result)
-    # what the bill rests on needs the design's choosers: only for a spec they can design
-    costs = price_assumptions(requirements, catalog, result) if result.feasible else []
+    result, design_checks, costs = derive_report(spec, source, requirements)
     if output is OutputFormat.JSON:
         sys.stdout.write(constraints_json(result, source, design_checks, costs) + "\n")
     else:
@@ -75,6 +67,23 @@ def constraints(
             next_step(f"infra-architect design {spec or ''}".rstrip() + f" -o {DEFAULT_OUTPUT}")
     if not result.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def derive_report(
+    spec: Path | None, source: str, requirements: Requirements
+) -> tuple[Constraints, list[str], list[AssumptionCost]]:
+    """What ``constraints`` reports, shared with the MCP server's ``constraints`` tool."""
+    catalog = load_catalog()
+    result = derive_constraints(requirements, catalog)
+    try:
+        # design refuses a pinned decision that cannot hold (exit 2); so does this
+        check_pins(requirements, result, catalog)
+    except ImpossiblePinError as exc:
+        raise pin_error(spec, source, exc) from None
+    design_checks = design_only_checks(requirements, result)
+    # what the bill rests on needs the design's choosers: only for a spec they can design
+    costs = price_assumptions(requirements, catalog, result) if result.feasible else []
+    return result, design_checks, costs
 
 
 def constraints_json(

@@ -4,6 +4,7 @@ notebooks, so only ``price`` loads the Terraform reader (``_cost_tree``)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,10 +12,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from infra_architect.cli._common import fail, print_json, stderr, stdout
+from infra_architect.cli._common import fail, stderr, stdout
 from infra_architect.cli._render_reports import render_explanation, render_terraform_cost
+from infra_architect.cost import TerraformCost, explanation_json, read_export
 from infra_architect.cost import explain as explain_bill
-from infra_architect.cost import explanation_json, read_export
 
 
 class _PriceByDefault(TyperGroup):
@@ -71,6 +72,21 @@ def cost_price(
     regular files, no symlink out, bounded; what it could not read is listed."""
     if output_format not in ("table", "json"):
         fail(f"--format {output_format!r}: use table or json")
+    priced = price_tree(directory, region, tree, timeout)
+    if output_format == "json":
+        sys.stdout.write(price_json(priced))
+        return
+    render_terraform_cost(stdout, priced)
+
+
+def price_json(priced: TerraformCost) -> str:
+    """``cost DIR -f json``'s text (and the MCP ``cost`` tool's result)."""
+    document = priced.model_dump(mode="json")
+    return json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def price_tree(directory: Path, region: str, tree: Path | None, timeout: float) -> TerraformCost:
+    """``directory`` checked and priced, reading modules only from ``tree`` (default: it)."""
     if not directory.is_dir() or not any(directory.glob("*.tf")):
         fail(f"{directory}: not a directory with .tf files\n  fix: pass a Terraform root module")
     # the Terraform reader and the rules' evaluator load here, not for `cost explain`
@@ -85,10 +101,7 @@ def cost_price(
             "repository that holds them: --tree REPO",
             markup=False,
         )
-    if output_format == "json":
-        print_json(priced.model_dump(mode="json"))
-        return
-    render_terraform_cost(stdout, priced)
+    return priced
 
 
 @app.command("explain")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
+from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 
 from infra_architect._io import atomic_write_text
@@ -87,7 +88,12 @@ def design(
     ] = False,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", "-f", help="With --dry-run: table for people, json for machines."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="table for people, json for machines (the dry run's changes, or what was "
+            "written: decisions, monthly cost per environment, files).",
+        ),
     ] = OutputFormat.TABLE,
 ) -> None:
     """Design the infrastructure: decisions with alternatives, reasons and risks, failure
@@ -124,7 +130,9 @@ def design(
             feasible=result.feasible,
         )
     else:
-        _write(output, files, force=force, result=result, source=source)
+        _write(
+            output, files, force=force, result=result, source=source, output_format=output_format
+        )
     if not result.feasible:
         if not dry_run:
             next_step(f"resolve the conflicts above in {source}, then design again")
@@ -141,12 +149,110 @@ def design(
 
 
 def _write(
-    output: Path, files: dict[str, str], *, force: bool, result: Design, source: str
+    output: Path,
+    files: dict[str, str],
+    *,
+    force: bool,
+    result: Design,
+    source: str,
+    output_format: OutputFormat,
 ) -> None:
     with step(f"writing {len(files)} files"):
-        report = write_tree(output, files, force=force, seeded=seeded_paths(files))
-    render_design_summary(stdout, result, source, output, report)
+        report = write_design(output, files, force=force)
+    if output_format is OutputFormat.JSON:
+        print_json(design_run_document(result, source, output, report))
+    else:
+        render_design_summary(stdout, result, source, output, report)
     print_write_notes(report)
+
+
+def write_design(output: Path, files: dict[str, str], *, force: bool) -> WriteReport:
+    """The rendered tree written under ``output``: files edited since they were generated
+    are refused (OutputConflictError) unless ``force``. Shared with the MCP server."""
+    return write_tree(output, files, force=force, seeded=seeded_paths(files))
+
+
+class RunDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    selected: str
+    pinned: bool
+
+
+class RunFiles(BaseModel):
+    """What the write did, as paths relative to the output directory."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    written: list[str]
+    unchanged: list[str]
+    removed: list[str]
+    kept_edited: list[str] = Field(description="Edited since generated: left as they are.")
+    forced: list[str] = Field(description="Edited since generated: overwritten (force).")
+    seeded_kept: list[str] = Field(description="Owned by the deploy: never rewritten.")
+
+
+class DesignRun(BaseModel):
+    """``design -f json``'s document (and the MCP ``design`` tool's result): the verdict,
+    the decisions, the monthly cost per environment and what the write did."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    api_version: Literal["infra-architect/v1"] = Field(
+        default="infra-architect/v1", alias="apiVersion"
+    )
+    kind: Literal["DesignRun"] = "DesignRun"
+    spec: str
+    name: str
+    feasible: bool
+    output: str
+    design_json: str = Field(description="The design.json written (the whole design).")
+    decisions: list[RunDecision]
+    monthly_cost_usd: dict[str, float] = Field(description="Environment -> prod-month bill.")
+    conflicts: list[str] = Field(description="Requirement conflicts (feasible: false).")
+    files: RunFiles
+
+
+def design_run_schema() -> dict[str, object]:
+    """The JSON Schema of :class:`DesignRun` (schemas/design-run-v1.schema.json)."""
+    schema = DesignRun.model_json_schema(mode="serialization", by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://infra-architect.dev/schemas/design-run-v1.schema.json",
+        **schema,
+    }
+
+
+def design_run_document(
+    result: Design, source: str, output: Path, report: WriteReport
+) -> dict[str, object]:
+    """The :class:`DesignRun` of a written design, as JSON data."""
+    run = DesignRun(
+        spec=source,
+        name=result.name,
+        feasible=result.feasible,
+        output=str(output),
+        design_json=str(output / DESIGN_JSON),
+        decisions=[
+            RunDecision(id=d.id, title=d.title, selected=d.selected, pinned=d.pinned)
+            for d in result.decisions
+        ],
+        monthly_cost_usd={
+            env.name: env.total_monthly_usd.value for env in result.cost.environments
+        },
+        conflicts=[c.title for c in result.conflicts],
+        files=RunFiles(
+            written=report.written,
+            unchanged=report.unchanged,
+            removed=report.removed,
+            kept_edited=report.kept_edited,
+            forced=report.forced,
+            seeded_kept=report.seeded_kept,
+        ),
+    )
+    return run.model_dump(mode="json", by_alias=True)
 
 
 def _dry_run(

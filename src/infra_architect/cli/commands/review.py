@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -43,7 +44,7 @@ BASELINE_HINT = ".infra-architect-baseline.json"
 
 
 @app.command("review")
-def review_command(  # noqa: PLR0917, PLR0912  (Typer: arguments and options, each checked)
+def review_command(  # noqa: PLR0917  (Typer: arguments and options, each checked)
     path: Annotated[Path, typer.Argument(help="The repository or directory to review.")],
     output_format: Annotated[
         str | None,
@@ -134,49 +135,26 @@ def review_command(  # noqa: PLR0917, PLR0912  (Typer: arguments and options, ea
     Defaults for --format, --fail-on, --slo, --baseline, --rule, --skip-rule,
     --var-file and --allow-incomplete can be kept in .infra-architect.yaml at the
     reviewed root (`review:` mapping); a flag given here wins."""
-    if not path.is_dir():
-        fail(f"{path}: not a directory\n  fix: pass the repository's root directory")
-    config = _review_config(path)
-    output_format = output_format or config.format or "table"
-    fail_on = fail_on or config.fail_on or "high"
-    slo = slo or config.slo_flags()
-    if baseline is None and config.baseline is not None:
-        baseline = path / config.baseline
-    only_rules = only_rules or config.rules
-    skip_rules = skip_rules or config.skip_rules
-    var_files = var_files or [path / v for v in config.var_files]
-    allow_incomplete = allow_incomplete or bool(config.allow_incomplete)
-    if output_format not in ("table", "json", "sarif", "markdown"):
-        fail(f"--format {output_format!r}: use table, json, sarif or markdown")
-    if fail_on not in FAIL_LEVELS:
-        fail(f"--fail-on {fail_on!r}: use one of {', '.join(FAIL_LEVELS)}")
     for option, target in (("--output", output), ("--write-baseline", write_baseline)):
         if target is not None:
             _check_writable(option, target)
-    chosen = _chosen_rules(only_rules or [], skip_rules or [])
-    default_slo, environment_slos = _slos(slo or [])
-    named_var_files = [_var_file(path, v) for v in var_files or []]
-    ignore = _review_ignore_file(path)
-    accepted = read_baseline(baseline) if baseline is not None else None
-    limits = Limits(
-        max_file_bytes=int(max_file_mb * 1024 * 1024), max_files=max_files, seconds=timeout
+    run = run_review(
+        path,
+        ReviewFlags(
+            output_format=output_format,
+            fail_on=fail_on,
+            slo=slo,
+            baseline=baseline,
+            max_file_mb=max_file_mb,
+            max_files=max_files,
+            timeout=timeout,
+            only_rules=only_rules,
+            skip_rules=skip_rules,
+            var_files=var_files,
+            allow_incomplete=allow_incomplete,
+        ),
     )
-    kubectl, helm = shutil.which("kubectl"), shutil.which("helm")
-    with step(f"reviewing {path}"):
-        report = review(
-            path,
-            slo=default_slo,
-            environment_slos=environment_slos,
-            limits=limits,
-            ignore=ignore,
-            baseline=accepted,
-            build=kubectl_build(kubectl) if kubectl else None,
-            render=helm_render(helm) if helm else None,
-            var_files=named_var_files,
-        )
-    report = report.model_copy(
-        update={"findings": [r for r in report.findings if r.finding.rule_id in chosen]}
-    )
+    report, output_format, fail_on = run.report, run.output_format, run.fail_on
     if write_baseline is not None:
         _write_report(
             "--write-baseline",
@@ -198,11 +176,96 @@ def review_command(  # noqa: PLR0917, PLR0912  (Typer: arguments and options, ea
             sys.stdout.write(rendered)
     else:
         render_review(stdout, report, fail_on)
-    code = _exit_code(report, fail_on, allow_incomplete, wrote_baseline=write_baseline is not None)
+    code = _exit_code(
+        report, fail_on, run.allow_incomplete, wrote_baseline=write_baseline is not None
+    )
     if output_format in ("table", "markdown"):
         next_step(*_next_after_review(path, code, write_baseline))
     if code:
         raise typer.Exit(code)
+
+
+@dataclass(frozen=True)
+class ReviewFlags:
+    """The options of a review as given (None: the reviewed root's config file's, else
+    the default). Shared by the CLI and the MCP server's ``review`` tool."""
+
+    output_format: str | None = None
+    fail_on: str | None = None
+    slo: list[str] | None = None
+    baseline: Path | None = None
+    max_file_mb: float = 5.0
+    max_files: int = 50_000
+    timeout: float = 120.0
+    only_rules: list[str] | None = None
+    skip_rules: list[str] | None = None
+    var_files: list[Path] | None = None
+    allow_incomplete: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewRun:
+    """A finished review and the settings it ran with (flags over the config file's)."""
+
+    report: ReviewReport
+    output_format: str
+    fail_on: str
+    allow_incomplete: bool
+
+    @property
+    def exit_code(self) -> int:
+        """``review -f json``'s exit code: 0 passed, 1 a new finding at fail_on, 3
+        incomplete (not a pass)."""
+        return _exit_code(self.report, self.fail_on, self.allow_incomplete, wrote_baseline=False)
+
+
+def run_review(path: Path, flags: ReviewFlags) -> ReviewRun:
+    """Review ``path`` as ``review`` does: its config file's defaults under the flags,
+    each option checked (bad input ends in ``fail``, exit 2)."""
+    if not path.is_dir():
+        fail(f"{path}: not a directory\n  fix: pass the repository's root directory")
+    config = _review_config(path)
+    output_format = flags.output_format or config.format or "table"
+    fail_on = flags.fail_on or config.fail_on or "high"
+    slo = flags.slo or config.slo_flags()
+    baseline = flags.baseline
+    if baseline is None and config.baseline is not None:
+        baseline = path / config.baseline
+    only_rules = flags.only_rules or config.rules
+    skip_rules = flags.skip_rules or config.skip_rules
+    var_files = flags.var_files or [path / v for v in config.var_files]
+    allow_incomplete = flags.allow_incomplete or bool(config.allow_incomplete)
+    if output_format not in ("table", "json", "sarif", "markdown"):
+        fail(f"--format {output_format!r}: use table, json, sarif or markdown")
+    if fail_on not in FAIL_LEVELS:
+        fail(f"--fail-on {fail_on!r}: use one of {', '.join(FAIL_LEVELS)}")
+    chosen = _chosen_rules(only_rules or [], skip_rules or [])
+    default_slo, environment_slos = _slos(slo or [])
+    named_var_files = [_var_file(path, v) for v in var_files or []]
+    ignore = _review_ignore_file(path)
+    accepted = read_baseline(baseline) if baseline is not None else None
+    limits = Limits(
+        max_file_bytes=int(flags.max_file_mb * 1024 * 1024),
+        max_files=flags.max_files,
+        seconds=flags.timeout,
+    )
+    kubectl, helm = shutil.which("kubectl"), shutil.which("helm")
+    with step(f"reviewing {path}"):
+        report = review(
+            path,
+            slo=default_slo,
+            environment_slos=environment_slos,
+            limits=limits,
+            ignore=ignore,
+            baseline=accepted,
+            build=kubectl_build(kubectl) if kubectl else None,
+            render=helm_render(helm) if helm else None,
+            var_files=named_var_files,
+        )
+    report = report.model_copy(
+        update={"findings": [r for r in report.findings if r.finding.rule_id in chosen]}
+    )
+    return ReviewRun(report, output_format, fail_on, allow_incomplete)
 
 
 def _next_after_review(path: Path, code: int, written: Path | None) -> list[str]:

@@ -51,6 +51,25 @@ def simulate(  # noqa: PLR0917  (Typer: arguments and options)
     if output_format not in ("table", "json"):
         fail(f"--format {output_format!r}: use table or json")
     source, requirements = load_spec(spec, interactive)
+    result, plots = run_simulation(spec, source, requirements, output, trials=trials, seed=seed)
+    if output_format == "json":
+        print_json(simulation_document(source, plots, result))
+        return
+    render_simulation(stdout, result, source, plots)
+    next_step(f"infra-architect design {spec or ''}".rstrip() + " -o infra-architect-out")
+
+
+def run_simulation(
+    spec: Path | None,
+    source: str,
+    requirements: Requirements,
+    output: Path,
+    *,
+    trials: int | None,
+    seed: int | None,
+) -> tuple[Design, list[str]]:
+    """The design simulated and its spike plotted into ``output``: what ``simulate``
+    reports, shared with the MCP server's ``simulate`` tool."""
     catalog = load_catalog()
     overrides = {k: v for k, v in (("monte_carlo_trials", trials), ("seed", seed)) if v is not None}
     if overrides:
@@ -65,19 +84,18 @@ def simulate(  # noqa: PLR0917  (Typer: arguments and options)
             raise pin_error(spec, source, exc) from None
     with step("plotting the spike"):
         plots = [str(p) for p in _write_spike_plot(requirements, result, catalog, output)]
-    if output_format == "json":
-        print_json(
-            {
-                "apiVersion": API_VERSION,
-                "kind": "Simulation",
-                "spec": source,
-                "plots": plots,
-                "simulation": result.simulation.model_dump(mode="json"),
-            }
-        )
-        return
-    render_simulation(stdout, result, source, plots)
-    next_step(f"infra-architect design {spec or ''}".rstrip() + " -o infra-architect-out")
+    return result, plots
+
+
+def simulation_document(source: str, plots: list[str], result: Design) -> dict[str, object]:
+    """``simulate -f json``'s document (and the MCP ``simulate`` tool's result)."""
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "Simulation",
+        "spec": source,
+        "plots": plots,
+        "simulation": result.simulation.model_dump(mode="json"),
+    }
 
 
 def _write_spike_plot(
