@@ -40,6 +40,7 @@ COMMANDS = {
     "simulate": "simulate",
     "init": "init",
     "prices": "prices",
+    "import": "import_",
 }
 """Command name -> its module in ``infra_architect.cli.commands``, in the order --help
 lists them (the order they were declared in when they shared one module)."""
