@@ -251,7 +251,7 @@ def _image_name(image: str) -> str:
 # --- one service -------------------------------------------------------------------------
 
 
-def _service(  # noqa: PLR0913, PLR0917  (one workload and the objects around it)
+def _service(  # noqa: PLR0917  (one workload and the objects around it)
     workload: _Workload,
     name: str,
     objects: list[K8sObject],
@@ -361,9 +361,7 @@ def _route_backends(route: K8sObject) -> Iterator[str]:
                 yield str(ref["name"])
 
 
-def _port_number(
-    entry: Mapping[str, Any] | None, serving: list[Mapping[str, Any]]
-) -> int | None:
+def _port_number(entry: Mapping[str, Any] | None, serving: list[Mapping[str, Any]]) -> int | None:
     value = entry.get("containerPort") if entry else None
     if value is None and serving:
         target = serving[0].get("targetPort", serving[0].get("port"))
@@ -522,7 +520,10 @@ def _own_config(name: str, workload: _Workload, objects: list[K8sObject]) -> boo
     for obj in objects:
         pod = obj.pod_spec() if obj.kind in SERVICE_KINDS else None
         for container in (pod or {}).get("containers") or []:
-            refs = {((s or {}).get("configMapRef") or {}).get("name") for s in container.get("envFrom") or []}
+            refs = {
+                ((s or {}).get("configMapRef") or {}).get("name")
+                for s in container.get("envFrom") or []
+            }
             readers += name in refs
     del workload
     return readers <= 1
@@ -537,11 +538,13 @@ def _host(value: str) -> str | None:
     host = match.group(1).lower()
     parts = host.split(".")
     cluster = (
-        len(parts) == 1
-        or (len(parts) == 2 and match.group(2) is not None)
-        or "svc" in parts[1:]
+        len(parts) == 1 or (len(parts) == 2 and match.group(2) is not None) or "svc" in parts[1:]
     )
-    if not cluster or not parts[0] or (len(parts) == 1 and match.group(2) is None and "://" not in value):
+    if (
+        not cluster
+        or not parts[0]
+        or (len(parts) == 1 and match.group(2) is None and "://" not in value)
+    ):
         return None
     return parts[0]
 
@@ -567,7 +570,9 @@ def _uses(
     return tuple(links)
 
 
-def _reference_keys(workload: _Workload, objects: list[K8sObject]) -> Iterator[tuple[str, Evidence]]:
+def _reference_keys(
+    workload: _Workload, objects: list[K8sObject]
+) -> Iterator[tuple[str, Evidence]]:
     """Env var names and the keys of the ExternalSecrets that fill the pod's secrets."""
     for container in workload.containers:
         for env in container.get("env") or []:

@@ -19,7 +19,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from infra_architect.importer._findings import (
     Evidence,
     Findings,
+    FoundAlarm,
     FoundLink,
+    FoundQueue,
     FoundService,
     FoundStore,
 )
@@ -33,8 +35,10 @@ from infra_architect.spec import (
 )
 
 OPEN_QUESTIONS = (
-    "availability.rto_minutes / rpo_minutes: how long may a disaster take to recover, and "
-    "how much data may it lose? (unset: derived from the SLO, and said so in the design)",
+    (
+        "availability.rto_minutes / rpo_minutes: how long may a disaster take to recover, "
+        "and how much data may it lose? (unset: derived from the SLO, and said so)"
+    ),
     "traffic.growth: where is traffic heading, and by when? (unset: today's traffic)",
 )
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
@@ -161,7 +165,7 @@ def _store(store: FoundStore) -> CommentedMap:
 def _existing(
     findings: Findings,
     stores: list[FoundStore],
-    queues: list[object],
+    queues: list[FoundQueue],
     source: str,
     targets: set[str],
 ) -> CommentedMap:
@@ -173,46 +177,49 @@ def _existing(
         existing["region"] = findings.region[0]
     if findings.availability_zones:
         existing["availability_zones"] = findings.availability_zones[0]
-    services = CommentedSeq()
-    for service in findings.services:
-        node = CommentedMap(name=service.name)
-        if service.replicas is not None:
-            node["replicas"] = service.replicas
-        if service.max_replicas is not None:
-            node["max_replicas"] = service.max_replicas
-        node["evidence"] = CommentedSeq(
-            dict.fromkeys(str(e) for e in [service.evidence, *service.more_evidence])
-        )
-        services.append(node)
-    existing["services"] = services
+    existing["services"] = CommentedSeq(_existing_service(s) for s in findings.services)
     if stores:
         existing["datastores"] = CommentedSeq(_existing_store(s) for s in stores)
     if queues:
-        existing["queues"] = CommentedSeq(
-            CommentedMap(
-                name=q.name,
-                engine=q.engine,
-                **({"dead_letter": q.dead_letter} if q.dead_letter is not None else {}),
-                evidence=[str(q.evidence)],
-            )
-            for q in findings.queues
-            if q in queues
-        )
+        existing["queues"] = CommentedSeq(_existing_queue(q) for q in queues)
     if findings.alarms:
-        alarms = CommentedSeq()
-        for alarm in findings.alarms[:1000]:
-            node = CommentedMap(name=alarm.name)
-            if alarm.target in targets:
-                node["target"] = alarm.target
-            if alarm.metric:
-                node["metric"] = alarm.metric
-            node["evidence"] = [str(alarm.evidence)]
-            alarms.append(node)
-        existing["alarms"] = alarms
+        # the spec holds at most 1,000 alarms: more are a fleet's, not one system's
+        existing["alarms"] = CommentedSeq(
+            _existing_alarm(a, targets) for a in findings.alarms[:1000]
+        )
     if findings.monthly_usd:
         existing["monthly_usd"] = round(findings.monthly_usd[0], 2)
         existing["monthly_usd_source"] = findings.monthly_usd[1][:300]
     return existing
+
+
+def _existing_service(service: FoundService) -> CommentedMap:
+    node = CommentedMap(name=service.name)
+    if service.replicas is not None:
+        node["replicas"] = service.replicas
+    if service.max_replicas is not None:
+        node["max_replicas"] = service.max_replicas
+    where = [service.evidence, *service.more_evidence]
+    node["evidence"] = CommentedSeq(dict.fromkeys(str(e) for e in where))
+    return node
+
+
+def _existing_queue(queue: FoundQueue) -> CommentedMap:
+    node = CommentedMap(name=queue.name, engine=queue.engine)
+    if queue.dead_letter is not None:
+        node["dead_letter"] = queue.dead_letter
+    node["evidence"] = [str(queue.evidence)]
+    return node
+
+
+def _existing_alarm(alarm: FoundAlarm, targets: set[str]) -> CommentedMap:
+    node = CommentedMap(name=alarm.name)
+    if alarm.target in targets:
+        node["target"] = alarm.target
+    if alarm.metric:
+        node["metric"] = alarm.metric
+    node["evidence"] = [str(alarm.evidence)]
+    return node
 
 
 def _existing_store(store: FoundStore) -> CommentedMap:
