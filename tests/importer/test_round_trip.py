@@ -123,3 +123,18 @@ def test_the_draft_asks_only_what_the_code_cannot_say(example: str, tmp_path: Pa
     assert tree["existing"]["compute"] == ("eks" if example == "ecommerce" else "eks-karpenter")
     floors = {s["name"]: s.get("replicas") for s in tree["existing"]["services"]}
     assert all(isinstance(f, int) and f >= 1 for n, f in floors.items() if n != "sitemap")
+
+
+@pytest.mark.parametrize("example", sorted(KUBERNETES_EXAMPLES))
+def test_replica_floors_are_prods(example: str, tmp_path: Path) -> None:
+    """The prod overlay's build wins over staging's: its HPA floors are what runs."""
+    spec = next(s for s in EXAMPLES if s.stem == example)
+    _, original = _original(spec)
+    tree = draft(write_tree(generate(spec), tmp_path / example), example)
+    floors = {
+        s["name"]: (s.get("replicas"), s.get("max_replicas")) for s in tree["existing"]["services"]
+    }
+    assert floors == {
+        s.name: (s.min_replicas, s.max_replicas) if s.type.value != "cron" else (None, None)
+        for s in original.compute.services
+    }
