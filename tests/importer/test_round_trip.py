@@ -29,19 +29,18 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from infra_architect.engine import Design
+from infra_architect.catalog import load_catalog
+from infra_architect.engine import Design, design_system
+from infra_architect.importer import draft_spec, import_repository
+from infra_architect.spec import load_requirements, parse_document
 from tests.conftest import EXAMPLES, generate
-from tests.importer._helpers import answer, designed, draft, validated, write_tree
+from tests.importer._helpers import answer, designed, draft, questions, validated, write_tree
 
 KUBERNETES_EXAMPLES = {"ecommerce", "online-boutique"}
 NEEDS_TERRAFORM = pytest.mark.xfail(strict=True, reason="needs importer/_terraform (i24-tf)")
 
 
 def _original(spec: Path) -> tuple[dict[str, object], Design]:
-    from infra_architect.catalog import load_catalog
-    from infra_architect.engine import design_system
-    from infra_architect.spec import load_requirements
-
     catalog = load_catalog()
     text = YAML(typ="safe", pure=True).load(spec.read_text(encoding="utf-8"))
     return text, design_system(load_requirements(spec, catalog.regions), catalog)
@@ -103,15 +102,10 @@ def test_stores_and_queues_are_recovered(spec: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("example", sorted(KUBERNETES_EXAMPLES))
 def test_the_draft_asks_only_what_the_code_cannot_say(example: str, tmp_path: Path) -> None:
-    from infra_architect.importer import draft_spec, import_repository
-    from infra_architect.spec import parse_document
-
     spec = next(s for s in EXAMPLES if s.stem == example)
     root = write_tree(generate(spec), tmp_path / example)
     text = draft_spec(import_repository(root).findings, name=example, source=example)
     tree = parse_document(text, "draft.yaml").tree
-    from tests.importer._helpers import questions
-
     assert questions(tree) == [
         "traffic",
         "availability.slo",
