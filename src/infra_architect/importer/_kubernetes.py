@@ -43,6 +43,7 @@ STORE_IMAGES = (
 )
 UNMAPPED_STORE_IMAGES = ("mongo", "cassandra", "couchdb", "neo4j", "memcached", "etcd")
 LOAD_GENERATORS = ("loadgenerator", "load-generator", "locust", "k6", "vegeta", "jmeter")
+_TOOLS = frozenset({"exporter", "operator", "proxy", "backup", "express", "commander", "ui"})
 KARPENTER_KINDS = frozenset({"NodePool", "EC2NodeClass", "Provisioner"})
 METRICS_PORT_NAMES = ("metrics", "prometheus", "http-metrics", "monitoring")
 _HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/]*@)?([A-Za-z0-9.-]+)(?::(\d+))?(?:[/?].*)?$")
@@ -106,10 +107,12 @@ def read_kubernetes(graphs: Iterable[OverlayGraph], stores: Collection[str] = ()
                 "demos and tests): not part of the system, left out"
             )
             continue
-        store = _store(workload, image, notes)
+        store = _store(workload, notes)
         if store is not None:
             found_stores.append(store)
             store_labels[store.name] = workload.labels
+            continue
+        if _unmapped_store(workload):  # a store, just not one the spec can hold
             continue
         workloads.append(workload)
     k8s_services = [o for o in objects if o.kind == "Service"]
@@ -218,10 +221,10 @@ def _dns_label(name: str) -> str | None:
 # --- stores ------------------------------------------------------------------------------
 
 
-def _store(workload: _Workload, image: str, notes: list[str]) -> FoundStore | None:
+def _store(workload: _Workload, notes: list[str]) -> FoundStore | None:
     images = [_image_name(str(c.get("image", ""))) for c in workload.containers]
     for repo, engine in STORE_IMAGES:
-        if images and repo in images[0]:
+        if images and _runs(images[0], repo):
             name = _dns_label(workload.obj.name)
             if name is None:
                 notes.append(f"{workload.evidence}: store {workload.obj.name!r} is no DNS label")
@@ -233,13 +236,24 @@ def _store(workload: _Workload, image: str, notes: list[str]) -> FoundStore | No
                 evidence=workload.evidence,
                 replicas=replicas - 1 if isinstance(replicas, int) and replicas > 1 else None,
             )
-    if images and any(u in images[0] for u in UNMAPPED_STORE_IMAGES):
+    if _unmapped_store(workload):
         notes.append(
             f"{workload.evidence}: {workload.obj.name} runs {images[0]}, a store the spec has "
             "no engine for: not imported (add it by hand as the nearest engine, or leave it)"
         )
-    del image
     return None
+
+
+def _unmapped_store(workload: _Workload) -> bool:
+    images = [_image_name(str(c.get("image", ""))) for c in workload.containers]
+    return bool(images) and any(_runs(images[0], u) for u in UNMAPPED_STORE_IMAGES)
+
+
+def _runs(image: str, engine: str) -> bool:
+    """The image is the engine itself (``redis``, ``bitnami/postgresql``), not a tool
+    beside it (``redis-exporter``, ``postgres-operator``, ``mongo-express``)."""
+    parts = re.split(r"[-_.]", image)
+    return parts[0].startswith(engine) and not set(parts[1:]) & _TOOLS
 
 
 def _image_name(image: str) -> str:
