@@ -40,6 +40,7 @@ COMMANDS = {
     "simulate": "simulate",
     "init": "init",
     "prices": "prices",
+    "import": "import_",
     "mcp": "mcp",
 }
 """Command name -> its module in ``infra_architect.cli.commands``, in the order --help

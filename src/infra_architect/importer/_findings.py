@@ -47,6 +47,8 @@ class FoundService:
     calls: tuple[FoundLink, ...] = ()
     uses: tuple[FoundLink, ...] = ()
     platform: str | None = None  # spec.ComputeChoice value it runs on, when known
+    # where else it was read (a workload and its task definition): merged keeps them all
+    more_evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)

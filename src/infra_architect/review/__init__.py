@@ -3,8 +3,9 @@ YAML and workflows, bounded and safely, and run the rules over them; suppression
 reasons and a baseline let a legacy repository fail only on new findings."""
 
 from infra_architect.review._config import CONFIG_FILE, ReviewDefaults, read_review_config
+from infra_architect.review._graphs import kubernetes_graphs
 from infra_architect.review._helm import helm_render
-from infra_architect.review._kustomize import kubectl_build
+from infra_architect.review._kustomize import OverlayGraph, kubectl_build
 from infra_architect.review._preflight import preflight
 from infra_architect.review._report import (
     report_json,
@@ -43,6 +44,7 @@ __all__ = [
     "IgnoreFile",
     "Kind",
     "Limits",
+    "OverlayGraph",
     "ReviewDefaults",
     "ReviewReport",
     "Reviewed",
@@ -55,6 +57,7 @@ __all__ = [
     "helm_render",
     "inline_suppressions",
     "kubectl_build",
+    "kubernetes_graphs",
     "kubernetes_objects",
     "preflight",
     "read_baseline",
