@@ -7,6 +7,7 @@ from infra_architect.review._helm import helm_render
 from infra_architect.review._kustomize import kubectl_build
 from infra_architect.review._preflight import preflight
 from infra_architect.review._report import (
+    ReviewDocument,
     report_json,
     report_markdown,
     report_sarif,
@@ -44,6 +45,7 @@ __all__ = [
     "Kind",
     "Limits",
     "ReviewDefaults",
+    "ReviewDocument",
     "ReviewReport",
     "Reviewed",
     "Skipped",

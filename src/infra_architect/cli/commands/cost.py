@@ -86,7 +86,10 @@ def cost_price(
             markup=False,
         )
     if output_format == "json":
-        print_json(priced.model_dump(mode="json"))
+        from infra_architect.cli._documents import TerraformCostDocument  # noqa: PLC0415
+
+        document = TerraformCostDocument(kind="TerraformCost", **dict(priced))
+        print_json(document.model_dump(mode="json"))
         return
     render_terraform_cost(stdout, priced)
 

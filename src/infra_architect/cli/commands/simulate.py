@@ -16,12 +16,13 @@ from infra_architect.cli._common import (
     print_json,
     stdout,
 )
+from infra_architect.cli._documents import SimulationDocument
 from infra_architect.cli._progress import next_step, step
 from infra_architect.cli._render import render_simulation
 from infra_architect.cli._spec_input import load_spec, pin_error
 from infra_architect.engine import Design, ImpossiblePinError, design_system, spike_run
 from infra_architect.simulate import plot as spike_plot
-from infra_architect.spec import API_VERSION, Requirements
+from infra_architect.spec import Requirements
 
 app = command_app()
 
@@ -66,15 +67,13 @@ def simulate(  # noqa: PLR0917  (Typer: arguments and options)
     with step("plotting the spike"):
         plots = [str(p) for p in _write_spike_plot(requirements, result, catalog, output)]
     if output_format == "json":
-        print_json(
-            {
-                "apiVersion": API_VERSION,
-                "kind": "Simulation",
-                "spec": source,
-                "plots": plots,
-                "simulation": result.simulation.model_dump(mode="json"),
-            }
+        document = SimulationDocument(
+            kind="Simulation",
+            spec=source,
+            plots=plots,
+            simulation=result.simulation,
         )
+        print_json(document.model_dump(mode="json"))
         return
     render_simulation(stdout, result, source, plots)
     next_step(f"infra-architect design {spec or ''}".rstrip() + " -o infra-architect-out")
