@@ -12,6 +12,14 @@ from rich.console import Console
 
 from infra_architect._output import TreePreview, WriteReport, read_generated
 from infra_architect.cli._design_diff import CostChange, DesignDiff
+from infra_architect.cli._documents import (
+    DryRunCost,
+    DryRunCostChange,
+    DryRunDesign,
+    DryRunDocument,
+    DryRunFile,
+    DryRunFiles,
+)
 
 
 @dataclass(frozen=True)
@@ -63,47 +71,47 @@ def dry_run_document(run: DryRun, *, full_diffs: bool) -> dict[str, object]:
     """The JSON form: every list sorted, so the same change gives the same document."""
     files = run.files
 
-    def changed(paths: tuple[str, ...]) -> list[dict[str, object]]:
+    def changed(paths: tuple[str, ...]) -> list[DryRunFile]:
         return [_file_entry(run.diffs[rel], full_diffs) for rel in paths]
 
     design = run.design
-    return {
-        "output": str(run.output),
-        "changes": files.changes,
-        "feasible": run.feasible,
-        "files": {
-            "added": list(files.added),
-            "changed": changed(files.changed),
-            "edited": changed(files.edited),
-            "removed": list(files.removed),
-            "kept": list(files.kept),
-            "blocked": list(files.blocked),
-            "unchanged": files.unchanged,
-        },
-        "design": {
-            "previous": design.previous,
-            "note": design.note,
-            "decisions": [d.model_dump() for d in design.decisions],
-            "cost": {
-                "total_before_usd": design.total_before,
-                "total_after_usd": design.total_after,
-                "changes": [
-                    {**c.model_dump(), "delta_usd": round(c.delta, 2)} for c in design.costs
+    document = DryRunDocument(
+        kind="DryRun",
+        output=str(run.output),
+        changes=files.changes,
+        feasible=run.feasible,
+        files=DryRunFiles(
+            added=list(files.added),
+            changed=changed(files.changed),
+            edited=changed(files.edited),
+            removed=list(files.removed),
+            kept=list(files.kept),
+            blocked=list(files.blocked),
+            unchanged=files.unchanged,
+        ),
+        design=DryRunDesign(
+            previous=design.previous,
+            note=design.note,
+            decisions=design.decisions,
+            cost=DryRunCost(
+                total_before_usd=design.total_before,
+                total_after_usd=design.total_after,
+                changes=[
+                    DryRunCostChange(**dict(c), delta_usd=round(c.delta, 2)) for c in design.costs
                 ],
-            },
-        },
-    }
+            ),
+        ),
+    )
+    return document.model_dump(mode="json")
 
 
-def _file_entry(diff: FileDiff, full: bool) -> dict[str, object]:
-    entry: dict[str, object] = {
-        "path": diff.path,
-        "lines_added": diff.lines_added,
-        "lines_removed": diff.lines_removed,
-    }
-    if full:
-        entry["diff"] = diff.diff
-    return entry
+def _file_entry(diff: FileDiff, full: bool) -> DryRunFile:
+    return DryRunFile(
+        path=diff.path,
+        lines_added=diff.lines_added,
+        lines_removed=diff.lines_removed,
+        diff=diff.diff if full else None,
+    )
 
 
 def render_dry_run(console: Console, run: DryRun, *, full_diffs: bool) -> None:

@@ -3,6 +3,7 @@ and the budget check; pricing an existing Terraform tree; explaining a bill's ch
 
 from infra_architect.cost._explain import (
     Explanation,
+    ExplanationDocument,
     Mover,
     explain,
     explanation_json,
@@ -53,6 +54,7 @@ __all__ = [
     "CostModel",
     "EnvironmentCost",
     "Explanation",
+    "ExplanationDocument",
     "ExportError",
     "ExportLimits",
     "ExportTotals",

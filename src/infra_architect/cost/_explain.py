@@ -18,9 +18,11 @@ import decimal
 import json
 import re
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from infra_architect._documents import OutputDocument
 from infra_architect.cost._export import (
     DECIMALS,
     NO_USAGE_TYPE,
@@ -329,9 +331,17 @@ def _compare(
     ][:top]
 
 
+class ExplanationDocument(OutputDocument, Explanation):
+    """``infra-architect cost explain EXPORT.csv -f json``: a bill's change between two
+    months of a cost export, by service and usage type, its top movers and their levers."""
+
+    kind: Literal["CostExplanation"]
+
+
 def explanation_json(explanation: Explanation) -> str:
     """The explanation as strict JSON: a number that is not finite is an error, not NaN."""
+    document = ExplanationDocument(kind="CostExplanation", **dict(explanation))
     return (
-        json.dumps(explanation.model_dump(mode="json"), indent=2, sort_keys=True, allow_nan=False)
+        json.dumps(document.model_dump(mode="json"), indent=2, sort_keys=True, allow_nan=False)
         + "\n"
     )

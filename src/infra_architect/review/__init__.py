@@ -8,6 +8,7 @@ from infra_architect.review._helm import helm_render
 from infra_architect.review._kustomize import OverlayGraph, kubectl_build
 from infra_architect.review._preflight import preflight
 from infra_architect.review._report import (
+    ReviewDocument,
     report_json,
     report_markdown,
     report_sarif,
@@ -46,6 +47,7 @@ __all__ = [
     "Limits",
     "OverlayGraph",
     "ReviewDefaults",
+    "ReviewDocument",
     "ReviewReport",
     "Reviewed",
     "Skipped",

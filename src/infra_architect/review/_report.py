@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from infra_architect import __version__
 from infra_architect._display import markdown_code, markdown_text, printable, sarif_uri
-from infra_architect.review._inventory import mermaid
-from infra_architect.review._review import Reviewed, ReviewReport
+from infra_architect._documents import OutputDocument
+from infra_architect.review._inventory import Link, Part, mermaid
+from infra_architect.review._review import Reviewed, ReviewReport, RootCost
 from infra_architect.review._walk import Skipped, repository_root
-from infra_architect.rules import ALL_RULES, Severity
+from infra_architect.rules import ALL_RULES, Finding, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/infra-architect/infra-architect"
@@ -93,65 +97,134 @@ def repository_prefix(root: Path) -> str:
     return root.resolve().relative_to(repository).as_posix()
 
 
-def report_json(report: ReviewReport) -> str:
-    document = {
-        "apiVersion": "infra-architect/v1",
-        "kind": "Review",
-        "root": report.root,
-        "summary": _summary(report),
-        "findings": [
-            {
-                **r.finding.model_dump(mode="json"),
-                "fingerprint": r.fingerprint,
-                "roots": list(r.roots),
-                "overlays": list(r.overlays),
-                "status": _status(r),
-                **({"suppressed": r.suppressed} if r.suppressed else {}),
-            }
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReviewFinding(Finding):
+    """A finding as the review reports it: where it holds and whether it gates."""
+
+    fingerprint: str = Field(description="Stable id of the finding, for baselines.")
+    roots: list[str] = Field(description="Terraform roots the finding's file belongs to.")
+    overlays: list[str] = Field(description="Kustomize overlays that build the object.")
+    status: Literal["new", "baselined", "suppressed"]
+    suppressed: str | None = Field(
+        default=None,
+        exclude_if=lambda reason: reason is None,
+        description="The suppression's reason; present only when suppressed.",
+    )
+
+
+class ReviewSummary(_Frozen):
+    """What was read and what was found (active findings only in ``findings``)."""
+
+    files_read: int
+    terraform_roots: list[str]
+    resources: int
+    kubernetes_objects: int
+    findings: int = Field(description="Active findings: not suppressed, not baselined.")
+    by_severity: dict[str, int] = Field(description="Active findings by severity.")
+    suppressed: int
+    baselined: int
+    skipped: int
+    unread: int
+    incomplete: bool
+    checked_nothing: bool
+
+
+class ReviewArchitecture(_Frozen):
+    """The components the review recognised and how they connect."""
+
+    parts: list[Part]
+    links: list[Link]
+
+
+class ReviewCost(_Frozen):
+    """List-price monthly cost of the Terraform roots read."""
+
+    region: str
+    prices_as_of: str
+    monthly_usd: float
+    roots: list[RootCost]
+
+
+class ReviewDocument(OutputDocument):
+    """``infra-architect review -f json``: findings, what was skipped, the architecture
+    and the cost of a repository. ``incomplete`` true: the review did not read everything
+    and a gate must not pass on it."""
+
+    kind: Literal["Review"]
+    root: str
+    summary: ReviewSummary
+    findings: list[ReviewFinding]
+    skipped: list[Skipped]
+    architecture: ReviewArchitecture
+    cost: ReviewCost
+    invalid_suppressions: list[str]
+    stopped: str | None = Field(description="Why the walk stopped at a limit, if it did.")
+    incomplete: bool
+
+
+def review_document(report: ReviewReport) -> ReviewDocument:
+    """The JSON form of a review, typed (``report_json`` writes it)."""
+    return ReviewDocument(
+        kind="Review",
+        root=report.root,
+        summary=_summary(report),
+        findings=[
+            ReviewFinding(
+                **dict(r.finding),
+                fingerprint=r.fingerprint,
+                roots=list(r.roots),
+                overlays=list(r.overlays),
+                status=_status(r),
+                suppressed=r.suppressed,
+            )
             for r in report.findings
         ],
-        "skipped": [s.model_dump(mode="json") for s in report.skipped],
-        "architecture": {
-            "parts": [p.model_dump(mode="json") for p in report.parts],
-            "links": [link.model_dump(mode="json") for link in report.links],
-        },
-        "cost": {
-            "region": report.region,
-            "prices_as_of": report.prices_as_of,
-            "monthly_usd": round(sum(c.monthly_usd for c in report.costs), 2),
-            "roots": [c.model_dump(mode="json") for c in report.costs],
-        },
-        "invalid_suppressions": report.invalid_suppressions,
-        "stopped": report.stopped,
-        "incomplete": report.incomplete,
-    }
+        skipped=report.skipped,
+        architecture=ReviewArchitecture(parts=report.parts, links=report.links),
+        cost=ReviewCost(
+            region=report.region,
+            prices_as_of=report.prices_as_of,
+            monthly_usd=round(sum(c.monthly_usd for c in report.costs), 2),
+            roots=report.costs,
+        ),
+        invalid_suppressions=report.invalid_suppressions,
+        stopped=report.stopped,
+        incomplete=report.incomplete,
+    )
+
+
+def report_json(report: ReviewReport) -> str:
+    document = review_document(report).model_dump(mode="json")
     return json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
-def _status(r: Reviewed) -> str:
+def _status(r: Reviewed) -> Literal["new", "baselined", "suppressed"]:
     if r.suppressed is not None:
         return "suppressed"
     return "baselined" if r.baselined else "new"
 
 
-def _summary(report: ReviewReport) -> dict[str, object]:
+def _summary(report: ReviewReport) -> ReviewSummary:
     counts = {s.value: 0 for s in Severity}
     for r in report.active:
         counts[r.finding.severity.value] += 1
-    return {
-        "files_read": report.files_read,
-        "terraform_roots": report.terraform_roots,
-        "resources": report.resources,
-        "kubernetes_objects": report.kubernetes_objects,
-        "findings": len(report.active),
-        "by_severity": counts,
-        "suppressed": sum(1 for r in report.findings if r.suppressed is not None),
-        "baselined": sum(1 for r in report.findings if r.baselined),
-        "skipped": len(report.skipped),
-        "unread": len(report.unread),
-        "incomplete": report.incomplete,
-        "checked_nothing": report.checked_nothing,
-    }
+    return ReviewSummary(
+        files_read=report.files_read,
+        terraform_roots=report.terraform_roots,
+        resources=report.resources,
+        kubernetes_objects=report.kubernetes_objects,
+        findings=len(report.active),
+        by_severity=counts,
+        suppressed=sum(1 for r in report.findings if r.suppressed is not None),
+        baselined=sum(1 for r in report.findings if r.baselined),
+        skipped=len(report.skipped),
+        unread=len(report.unread),
+        incomplete=report.incomplete,
+        checked_nothing=report.checked_nothing,
+    )
 
 
 def report_sarif(report: ReviewReport, prefix: str | None = None) -> str:
@@ -271,7 +344,7 @@ def _notification(level: str, descriptor: str, text: str) -> dict[str, object]:
 
 
 def report_markdown(report: ReviewReport) -> str:
-    s = _summary(report)
+    s = _summary(report).model_dump()
     lines = [f"# Infrastructure review: {markdown_text(report.root)}", ""]
     if report.incomplete:
         lines += [

@@ -19,6 +19,7 @@ from infra_architect.cli._common import (
     command_app,
     stdout,
 )
+from infra_architect.cli._documents import ConstraintsDocument
 from infra_architect.cli._progress import next_step
 from infra_architect.cli._render import render_constraints
 from infra_architect.cli._spec_input import load_spec, pin_error
@@ -31,7 +32,7 @@ from infra_architect.engine import (
     design_only_checks,
     price_assumptions,
 )
-from infra_architect.spec import API_VERSION, Requirements
+from infra_architect.spec import Requirements
 
 app = command_app()
 
@@ -92,13 +93,12 @@ def constraints_json(
     design_checks: list[str],
     assumption_costs: list[AssumptionCost] | None = None,
 ) -> str:
-    document = {
-        "apiVersion": API_VERSION,
-        "kind": "Constraints",
-        "spec": source,
-        "feasible": result.feasible,
-        "checked_only_by_design": design_checks,
-        "constraints": result.model_dump(mode="json"),
-        "assumption_costs": [a.model_dump(mode="json") for a in assumption_costs or []],
-    }
+    document = ConstraintsDocument(
+        kind="Constraints",
+        spec=source,
+        feasible=result.feasible,
+        checked_only_by_design=design_checks,
+        constraints=result,
+        assumption_costs=assumption_costs or [],
+    ).model_dump(mode="json")
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)

@@ -81,7 +81,9 @@ def cost_price(
 
 def price_json(priced: TerraformCost) -> str:
     """``cost DIR -f json``'s text (and the MCP ``cost`` tool's result)."""
-    document = priced.model_dump(mode="json")
+    from infra_architect.cli._documents import TerraformCostDocument  # noqa: PLC0415
+
+    document = TerraformCostDocument(kind="TerraformCost", **dict(priced)).model_dump(mode="json")
     return json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 

@@ -16,12 +16,13 @@ from infra_architect.cli._common import (
     print_json,
     stdout,
 )
+from infra_architect.cli._documents import SimulationDocument
 from infra_architect.cli._progress import next_step, step
 from infra_architect.cli._render import render_simulation
 from infra_architect.cli._spec_input import load_spec, pin_error
 from infra_architect.engine import Design, ImpossiblePinError, design_system, spike_run
 from infra_architect.simulate import plot as spike_plot
-from infra_architect.spec import API_VERSION, Requirements
+from infra_architect.spec import Requirements
 
 app = command_app()
 
@@ -89,13 +90,10 @@ def run_simulation(
 
 def simulation_document(source: str, plots: list[str], result: Design) -> dict[str, object]:
     """``simulate -f json``'s document (and the MCP ``simulate`` tool's result)."""
-    return {
-        "apiVersion": API_VERSION,
-        "kind": "Simulation",
-        "spec": source,
-        "plots": plots,
-        "simulation": result.simulation.model_dump(mode="json"),
-    }
+    document = SimulationDocument(
+        kind="Simulation", spec=source, plots=plots, simulation=result.simulation
+    )
+    return document.model_dump(mode="json")
 
 
 def _write_spike_plot(

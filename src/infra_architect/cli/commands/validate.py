@@ -16,9 +16,9 @@ from infra_architect.cli._common import (
     print_json,
     stdout,
 )
+from infra_architect.cli._documents import ValidationDocument
 from infra_architect.cli._progress import counted, next_step
 from infra_architect.cli._render_reports import render_validation
-from infra_architect.spec import API_VERSION
 from infra_architect.validate import Toolchain, validate_tree
 
 app = command_app()
@@ -55,13 +55,13 @@ def validate(
     with counted("validate") as progress:
         report = validate_tree(tree, Toolchain.discover(plugin_dir), progress=progress)
     if output is OutputFormat.JSON:
-        document = {
-            "apiVersion": API_VERSION,
-            "kind": "ValidationReport",
-            "ok": report.ok,
-            **report.model_dump(mode="json"),
-        }
-        print_json(document)
+        document = ValidationDocument(
+            kind="ValidationReport",
+            ok=report.ok,
+            tree=report.tree,
+            results=report.results,
+        )
+        print_json(document.model_dump(mode="json"))
     else:
         render_validation(stdout, report)
     if output is OutputFormat.TABLE:
