@@ -3,7 +3,9 @@ repository (shipped modules, golden trees, rule and review fixtures) parses to t
 blocks, labels, attributes, literal values and line numbers; expressions match up to
 python-hcl2's reformatting (whitespace, quotes, its `${}` re-wrapping of nested references,
 `true` printed as `True` and `null` as `None`, a dropped `...`, the pair of parentheses
-wrapping a whole value, which the conversion unwraps as Terraform does when it evaluates)."""
+wrapping a whole value, which the conversion unwraps as Terraform does when it evaluates;
+comments and the markers of a heredoc nested in an expression, which the conversion keeps
+because the evaluator reads an expression from its source)."""
 
 from __future__ import annotations
 
@@ -37,9 +39,22 @@ def _unwrapped(text: str) -> str:
     return text
 
 
+_COMMENT = re.compile(r"(?:#|//)[^\n]*")
+_HEREDOC_OPEN = re.compile(r"<<-?(\w+)\n")
+
+
+def _without_markers(text: str) -> str:
+    """A nested heredoc's ``<<-EOT`` and closing ``EOT`` line removed (python-hcl2 drops them)."""
+    for opening in _HEREDOC_OPEN.finditer(text):
+        closing = re.compile(rf"(?m)^[ \t]*{opening.group(1)}[ \t]*$")
+        text = closing.sub("", text.replace(opening.group(0), "", 1), count=1)
+    return text
+
+
 def _norm(value: object) -> object:
     if isinstance(value, str):
-        text = _unwrapped(_NOISE.sub("", value)).replace("=", ":").replace("::", "==")
+        source = _COMMENT.sub("", _without_markers(value))
+        text = _unwrapped(_NOISE.sub("", source)).replace("=", ":").replace("::", "==")
         return text.replace("True", "true").replace("False", "false").replace("None", "null")
     if isinstance(value, list):
         return [_norm(v) for v in value]
