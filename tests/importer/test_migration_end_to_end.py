@@ -57,14 +57,14 @@ def _drop_blocks(text: str, starts: re.Pattern[str]) -> str:
     return text
 
 
-def _drop_outputs_naming_alarms(text: str) -> str:
+def _drop_outputs_naming_alarms(text: str, dropped: set[str]) -> str:
     kept, pos = [], 0
-    for match in re.finditer(r'^output "[^"]+" \{', text, re.M):
-        if match.start() < pos:
-            continue
+    for match in re.finditer(r'^output "([^"]+)" \{', text, re.M):
         end = _block_end(text, match.start())
         kept.append(text[pos : match.start()])
-        if not _ALARM_REFERENCE.search(text[match.start() : end]):
+        if _ALARM_REFERENCE.search(text[match.start() : end]):
+            dropped.add(match.group(1))
+        else:
             kept.append(text[match.start() : end])
         pos = end
     return "".join(kept) + text[pos:]
@@ -73,13 +73,20 @@ def _drop_outputs_naming_alarms(text: str) -> str:
 def _without_cloudwatch_alarms(files: dict[str, str]) -> None:
     """Every CloudWatch alarm resource gone, and what referred to them (outputs, the
     environments' alarm maps given to the observability module), so the code stays valid."""
+    dropped: set[str] = set()
     for rel, text in list(files.items()):
         if not rel.endswith(".tf"):
             continue
-        new = _drop_outputs_naming_alarms(_drop_blocks(text, _ALARM_RESOURCE))
+        new = _drop_outputs_naming_alarms(_drop_blocks(text, _ALARM_RESOURCE), dropped)
         new = _drop_blocks(new, _ALARM_INPUTS)
         assert not _ALARM_REFERENCE.search(new), rel
         files[rel] = new
+    # the ECS services' deployment rollback alarms (optional, default none)
+    uses = re.compile(rf"^ +\w+ += module\.observability\.({'|'.join(dropped)})\n", re.M)
+    for rel, text in list(files.items()):
+        if rel.endswith(".tf"):
+            files[rel] = uses.sub("", text)
+            assert not re.search(r"module\.observability\.\w*alarm", files[rel]), rel
 
 
 def _without_prometheus_rules(files: dict[str, str]) -> None:
@@ -116,11 +123,23 @@ def _one_replica_on_eks(files: dict[str, str], service: str) -> None:
     assert count == 1
 
 
+def _one_replica_on_ecs(files: dict[str, str], service: str) -> None:
+    text = files[PROD]
+    start = text.index(f"\n    {service} = {{", text.index('module "ecs" {'))
+    end = _block_end(text, start)
+    entry, count = re.subn(r"(min_tasks\s+=) \d+", r"\1 1", text[start:end])
+    assert count == 1
+    files[PROD] = text[:start] + entry + text[end:]
+
+
 def _degraded(files: dict[str, str], *, store: str, service: str) -> dict[str, str]:
     _without_cloudwatch_alarms(files)
     _without_prometheus_rules(files)
     _single_az(files, store)
-    _one_replica_on_eks(files, service)
+    if "infra/k8s/overlays/prod/horizontalpodautoscalers.yaml" in files:
+        _one_replica_on_eks(files, service)
+    else:
+        _one_replica_on_ecs(files, service)
     return files
 
 
@@ -181,19 +200,35 @@ def _migration(
     return design["design"]["migration"]["steps"], doc
 
 
-ECOMMERCE = next(s for s in EXAMPLES if s.stem == "ecommerce")
+# (example, the database made single-AZ, the service left at one replica, its design floor)
+DEGRADED = [
+    pytest.param("ecommerce", "orders-db", "checkout", 7, id="ecommerce-eks"),
+    pytest.param("saas-team", "main-db", "api", 5, id="saas-team-ecs"),
+]
+
+
+def _example(name: str) -> Path:
+    return next(s for s in EXAMPLES if s.stem == name)
 
 
 @pytest.mark.slow
-def test_a_degraded_tree_plans_exactly_its_three_degradations(tmp_path: Path) -> None:
-    files = _degraded(generate(ECOMMERCE), store="orders-db", service="checkout")
-    steps, doc = _migration(ECOMMERCE, files, tmp_path)
-    assert [s["id"] for s in steps] == ["add-alarms", "raise-replicas-checkout", "harden-orders-db"]
+@pytest.mark.parametrize(("example", "store", "service", "floor"), DEGRADED)
+def test_a_degraded_tree_plans_exactly_its_three_degradations(
+    example: str, store: str, service: str, floor: int, tmp_path: Path
+) -> None:
+    spec = _example(example)
+    files = _degraded(generate(spec), store=store, service=service)
+    steps, doc = _migration(spec, files, tmp_path)
+    assert [s["id"] for s in steps] == [
+        "add-alarms",
+        f"raise-replicas-{service}",
+        f"harden-{store}",
+    ]
     alarms, replicas, multi_az = steps
     assert str(alarms["title"]).startswith("Add the design's alarms on ")
-    assert replicas["changes"] == ["checkout: minimum replicas 1 -> 7"]
-    assert multi_az["title"] == "Enable Multi-AZ on orders-db"
-    assert multi_az["changes"] == ["orders-db: enable Multi-AZ (a standby in a second AZ)"]
+    assert replicas["changes"] == [f"{service}: minimum replicas 1 -> {floor}"]
+    assert multi_az["title"] == f"Enable Multi-AZ on {store}"
+    assert multi_az["changes"] == [f"{store}: enable Multi-AZ (a standby in a second AZ)"]
     rows = re.findall(r"^\| (\d+) \| (.+?) \| .+ \| (\S+) → (\S+) min \|", doc, re.M)
     assert [(n, title) for n, title, _, _ in rows] == [
         (str(s["number"]), s["title"]) for s in steps
@@ -205,7 +240,8 @@ def test_a_degraded_tree_plans_exactly_its_three_degradations(tmp_path: Path) ->
 
 
 @pytest.mark.slow
-def test_the_undegraded_tree_plans_nothing(tmp_path: Path) -> None:
-    steps, doc = _migration(ECOMMERCE, generate(ECOMMERCE), tmp_path)
+@pytest.mark.parametrize("example", ["ecommerce", "saas-team"])
+def test_the_undegraded_tree_plans_nothing(example: str, tmp_path: Path) -> None:
+    steps, doc = _migration(_example(example), generate(_example(example)), tmp_path)
     assert steps == []
     assert "Nothing to migrate" in doc
