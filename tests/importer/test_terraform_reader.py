@@ -431,3 +431,49 @@ def test_a_plan_alone_is_read(tmp_path: Path) -> None:
     assert [(s.name, s.platform, s.memory_mb) for s in found.services] == [
         ("export", "lambda", 1024)
     ]
+
+
+PEOPLE_AND_SERVICE_TOPICS = """
+variable "alert_emails" {
+  type    = list(string)
+  default = []
+}
+
+resource "aws_sns_topic" "alerts" {
+  name = "alerts"
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  for_each  = toset(var.alert_emails)
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+resource "aws_sns_topic" "order_placed" {
+  name = "order-placed"
+}
+
+resource "aws_sqs_queue" "fulfil" {
+  name = "fulfil"
+}
+
+resource "aws_sns_topic_subscription" "fulfil" {
+  topic_arn = aws_sns_topic.order_placed.arn
+  protocol  = "sqs"
+  endpoint  = aws_sqs_queue.fulfil.arn
+}
+"""
+
+
+def test_a_topic_only_people_subscribe_to_is_no_queue(tmp_path: Path) -> None:
+    """No alarm names the alerts topic (they were all removed), and its email list is
+    given at apply time (no instance in the code): its subscription still says people
+    read it. A topic a queue subscribes to is the application's."""
+    (tmp_path / "main.tf").write_text(PEOPLE_AND_SERVICE_TOPICS, encoding="utf-8")
+    found = read_terraform(tmp_path, walk(tmp_path.resolve()))
+    assert sorted((q.name, q.engine) for q in found.queues) == [
+        ("fulfil", "sqs"),
+        ("order-placed", "sns"),
+    ]
+    assert any("aws_sns_topic.alerts" in n and "people" in n for n in found.notes)

@@ -540,6 +540,22 @@ def _as_str(got: object) -> str | None:
 
 # --- queues ---------------------------------------------------------------------------------
 
+# Subscriptions that deliver to a person: a topic with only these notifies an on-call
+# rota (an alerts topic whose alarms were removed still is one), no service consumes it.
+_PEOPLE_PROTOCOLS = frozenset({"email", "email-json", "sms"})
+
+
+def _topics_for_people(graph: TerraformGraph) -> set[str]:
+    people: set[str] = set()
+    services: set[str] = set()
+    # A subscription with no instance counts: its addresses (alert_emails) are given at
+    # apply time, so the code leaves the list empty and says only who reads the topic.
+    absent = (r for r in graph.absent if r.type == "aws_sns_topic_subscription")
+    for r in [*graph.of_type("aws_sns_topic_subscription"), *absent]:
+        topics = graph.references(r.body.get("topic_arn"), r.scope)
+        (people if r.body.get("protocol") in _PEOPLE_PROTOCOLS else services).update(topics)
+    return people - services
+
 
 def _queues(root: _Root, notes: list[str]) -> Iterator[FoundQueue]:
     graph = root.graph
@@ -561,10 +577,17 @@ def _queues(root: _Root, notes: list[str]) -> Iterator[FoundQueue]:
             continue
         name = _name(root, r, "name", "name_prefix")
         yield FoundQueue(name, "sqs", _evidence(r), dead_letter="redrive_policy" in r.body)
+    people = _topics_for_people(graph)
     for r in _all(root, "aws_sns_topic"):
         if r.address.split("[")[0] in alerting:
             notes.append(
                 f"{r.address} ({_evidence(r)}): the alarms' topic, not an application queue"
+            )
+            continue
+        if r.address.split("[")[0] in people:
+            notes.append(
+                f"{r.address} ({_evidence(r)}): only people subscribe (email/SMS), "
+                "not an application queue"
             )
             continue
         yield FoundQueue(_name(root, r, "name"), "sns", _evidence(r))
