@@ -352,12 +352,19 @@ def _tools(  # noqa: PLR0915  (one closure per tool, each small)
         """Recover a draft requirements spec from an existing repository: the spec text
         with each inferred field's evidence, the questions only a human can answer (SLO,
         RTO/RPO, team, growth: ask, never guess) and what could not be read."""
+        from infra_architect.cli.commands.import_ import run_import  # noqa: PLC0415
+        from infra_architect.importer import import_json  # noqa: PLC0415
+
         with _cli_messages() as notes:
             root = roots.inside(path, "path")
             bill = roots.inside(cost_export, "cost_export") if cost_export is not None else None
-            found = _importer.import_repository(root, cost_export=bill)  # type: ignore[attr-defined,unused-ignore]
-            document = found.model_dump(mode="json")
-        return _result(document, *notes)
+            result, document, draft = run_import(root, cost_export=bill)
+            for unread in result.findings.unread:
+                stderr.print(
+                    f"warning: could not read {unread.path}: {unread.reason}", markup=False
+                )
+        # the `-f json` document first (structured), then the draft spec's text to save
+        return _result(_dumps(import_json(document)), draft, *notes)
 
     tools: list[tuple[str, Callable[..., CallToolResult], ToolAnnotations | None]] = [
         ("constraints", constraints, read_only),
