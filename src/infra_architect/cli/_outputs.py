@@ -109,6 +109,10 @@ def shipped_schemas() -> dict[str, dict[str, Any]]:
         DESIGN_SCHEMA_FILENAME: dict(design_json_schema()),
     }
     documents.update({o.filename: output_json_schema(o) for o in JSON_OUTPUTS})
+    # `design -o DIR -f json` (not --dry-run): its own model and schema, from the MCP branch
+    from infra_architect.cli.commands.design import design_run_schema  # noqa: PLC0415
+
+    documents["design-run-v1.schema.json"] = dict(design_run_schema())
     return documents
 
 
