@@ -39,6 +39,7 @@ EXAMPLES = sorted((ROOT / "src" / "infra_architect" / "examples").glob("*.yaml")
 REVIEW_FIXTURES = ROOT / "tests" / "review"
 SMALL = ROOT / "src" / "infra_architect" / "examples" / "internal-tool.yaml"
 OTHER = ROOT / "src" / "infra_architect" / "examples" / "ecommerce.yaml"
+PUBLIC_DEMO = ROOT / "tests" / "importer" / "public" / "microservices-demo"
 
 
 def cli(*args: str, codes: tuple[int, ...] = (0,)) -> dict[str, Any]:
@@ -193,6 +194,19 @@ def test_simulate_validates(tmp_path: Path) -> None:
     assert errors("simulate", document) == []
 
 
+def test_import_of_a_generated_tree_validates(tree: Path) -> None:
+    document = cli("import", str(tree), "-f", "json")
+    assert document["findings"]["services"]
+    assert document["findings"]["datastores"]
+    assert errors("import", document) == []
+
+
+def test_import_of_a_public_repository_validates() -> None:
+    document = cli("import", str(PUBLIC_DEMO), "-f", "json")
+    assert [q["key"] for q in document["questions"] if q["required"]]
+    assert errors("import", document) == []
+
+
 def test_validate_of_a_hand_written_tree_validates(tmp_path: Path) -> None:
     # the cheap case: no generated Terraform, so no terraform init (the full run is
     # tests/integration's); the document has the same shape
@@ -219,6 +233,7 @@ def samples(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, d
         "cost": cli("cost", str(prod), "--tree", str(tree), "-f", "json"),
         "cost-explain": cli("cost", "explain", str(scratch / "cur.csv"), "-f", "json"),
         "dry-run": cli("design", str(OTHER), "-o", str(tree), "--dry-run", "-f", "json"),
+        "import": cli("import", str(PUBLIC_DEMO), "-f", "json"),
         "review": cli(
             "review", str(REVIEW_FIXTURES / "vulnerable"), "-f", "json", "--fail-on", "none"
         ),
@@ -266,6 +281,8 @@ def test_a_mutated_document_fails(name: str, samples: dict[str, dict[str, Any]])
         ("cost-explain", ("movers", 0), "service"),
         ("dry-run", ("files",), "added"),
         ("validate", ("results", 0), "status"),
+        ("import", ("findings", "services", 0), "evidence"),
+        ("import", ("questions", 0), "key"),
     ],
     ids=str,
 )

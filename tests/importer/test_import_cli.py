@@ -59,7 +59,9 @@ def test_json_prints_the_findings(tmp_path: Path) -> None:
     code, out, _ = _run(str(DEMO), "-f", "json")
     assert code == 0
     data = json.loads(out)
-    assert sorted(data) == sorted(
+    assert (data["apiVersion"], data["kind"]) == ("infra-architect/v1", "ImportFindings")
+    assert sorted(data) == ["apiVersion", "findings", "kind", "path", "questions", "unread"]
+    assert sorted(data["findings"]) == sorted(
         [
             "alarms",
             "availability_zones",
@@ -72,7 +74,21 @@ def test_json_prints_the_findings(tmp_path: Path) -> None:
             "unread",
         ]
     )
-    assert data["datastores"][0]["evidence"] == {"path": "kubernetes-manifests.yaml", "line": 372}
+    store = data["findings"]["datastores"][0]
+    assert store["evidence"] == {"path": "kubernetes-manifests.yaml", "line": 372}
+    # the draft's must-not-guess questions, then the optional ones it leaves open
+    assert [q["key"] for q in data["questions"] if q["required"]] == [
+        "traffic",
+        "availability.slo",
+        "delivery.deploys_per_day",
+        "team.size",
+        "team.ops_experience",
+    ]
+    assert [q["key"] for q in data["questions"] if not q["required"]] == [
+        "availability.rto_minutes / rpo_minutes",
+        "traffic.growth",
+    ]
+    assert data["unread"] == data["findings"]["unread"]
 
 
 def test_an_unreadable_file_is_warned_and_listed(tmp_path: Path) -> None:

@@ -1,5 +1,7 @@
-"""`import` on a public repository it has never seen: GoogleCloudPlatform/microservices-demo's
-release manifests (vendored in public/microservices-demo with its licence and commit)."""
+"""`import` on public repositories it has never seen: GoogleCloudPlatform/microservices-demo's
+release manifests (vendored in public/microservices-demo with its licence and commit) and
+terraform-aws-modules/terraform-aws-ecs (public/terraform-aws-ecs: its root module and
+examples/complete, which calls it by a relative source, so the repository root is read)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,21 @@ from infra_architect.spec import parse_document
 from tests.importer._helpers import answer, designed, questions, validated
 
 DEMO = Path(__file__).parent / "public" / "microservices-demo"
+ECS = Path(__file__).parent / "public" / "terraform-aws-ecs"
+MUST_NOT_GUESS = [
+    "traffic",
+    "availability.slo",
+    "delivery.deploys_per_day",
+    "team.size",
+    "team.ops_experience",
+]
+ANSWERS: dict[tuple[str, ...], object] = {
+    ("traffic",): {"requests_per_second": 200},
+    ("availability", "slo"): 99.9,
+    ("delivery", "deploys_per_day"): 1,
+    ("team", "size"): 6,
+    ("team", "ops_experience"): "medium",
+}
 SERVICES = {
     "frontend": "web",
     "adservice": "api",
@@ -101,3 +118,21 @@ def test_the_draft_asks_only_the_must_not_guess_questions_then_designs(
     design = designed(validated(tree, "draft.yaml"))
     assert {s.name for s in design.compute.services} == set(SERVICES)
     assert [(s.name, s.engine) for s in design.data.stores] == [("redis-cart", "redis")]
+
+
+def test_terraform_aws_ecs_complete_loads_after_the_must_not_guess_questions_and_designs() -> None:
+    findings = import_repository(ECS).findings
+    assert findings.unread == ()
+    text = draft_spec(findings, name="terraform-aws-ecs", source="terraform-aws-ecs")
+    tree = parse_document(text, "draft.yaml").tree
+    assert questions(tree) == MUST_NOT_GUESS
+    assert "# from examples/complete/main.tf:69" in text  # the service's map entry
+    assert tree["existing"]["compute"] == "ecs-fargate"
+    answer(tree, ANSWERS)
+    requirements = validated(tree, "draft.yaml")
+    assert requirements.cloud.region == "eu-west-1"
+    design = designed(requirements)
+    assert {(s.name, s.type.value) for s in design.compute.services} == {
+        ("ecsdemo-frontend", "web")
+    }
+    assert design.compute.services[0].public

@@ -59,18 +59,19 @@ def test_every_example_reads_back_its_stores_queues_and_ecs_services(
 
 def test_saas_team_prod_is_read_back(tmp_path: Path) -> None:
     found = _read(tmp_path, "saas-team")
-    # app and api are both behind the internet-facing ALB: Terraform cannot tell a web
-    # front end from a public API (the spec says app is web, api is api)
+    # app and api are both behind the internet-facing ALB; the ALB forwards only /api
+    # paths to api, which is what says it is an API and not a second web front end
     assert _services(found) == {
         "app": ("web", True, 8080, ["api"], ["app-cache"]),
-        "api": ("web", True, 8080, [], ["app-cache", "jobs", "main-db", "uploads"]),
+        "api": ("api", True, 8080, [], ["app-cache", "jobs", "main-db", "uploads"]),
         "jobs-worker": ("worker", False, None, [], ["jobs", "main-db", "uploads"]),
         "billing-run": ("cron", False, None, [], ["main-db"]),
     }
     services = {s.name: s for s in found.services}
     assert (services["app"].replicas, services["app"].max_replicas) == (6, 53)
     assert (services["app"].cpu, services["app"].memory_mb) == (0.5, 1024)
-    assert services["billing-run"].schedule == "15 2 * * ? *"
+    # EventBridge's six fields as the spec's five (the draft must load)
+    assert services["billing-run"].schedule == "15 2 * * *"
     prod = "infra/terraform/environments/prod/main.tf"
     lines = (tmp_path / prod).read_text().splitlines()
     assert services["api"].evidence.path == prod
@@ -377,7 +378,7 @@ def test_hand_written_resources(tmp_path: Path) -> None:
         512,
     )
     assert services["web"].calls[0].evidence == Evidence("main.tf", 52)
-    assert services["nightly-report"].schedule == "cron(0 3 * * ? *)"
+    assert services["nightly-report"].schedule == "0 3 * * *"
     assert {s.name: s.platform for s in found.services}["fulfil"] == "lambda"
     db = found.datastores
     assert [(s.name, s.engine, s.instance_class, s.multi_az, s.replicas) for s in db] == [

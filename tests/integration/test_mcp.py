@@ -21,15 +21,12 @@ import pytest
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from infra_architect import importer
-
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 SCHEMAS = SRC / "infra_architect" / "schemas"
 
-TOOLS = ("constraints", "design", "review", "cost", "cost_explain", "simulate")
-HAS_IMPORT = hasattr(importer, "import_repository")
-LISTED = (*TOOLS, "import") if HAS_IMPORT else TOOLS
+TOOLS = ("constraints", "design", "review", "cost", "cost_explain", "simulate", "import")
+LISTED = TOOLS
 
 SCHEMA_OF = {
     "constraints": "constraints-v1.schema.json",
@@ -40,8 +37,8 @@ SCHEMA_OF = {
     "design": "design-run-v1.schema.json",
     "import": "import-v1.schema.json",
 }
-"""Tool -> the schema its result must validate against (branch i24-jsch ships them in
-src/infra_architect/schemas/; a test skips, naming the file, until it is there)."""
+"""Tool -> the schema its result must validate against (shipped in
+src/infra_architect/schemas/)."""
 
 TYPED = {
     "constraints": {"spec": "string", "spec_yaml": "string"},
@@ -108,6 +105,7 @@ def _cli(work: Path, tool: str) -> list[str]:
         "review": ["review", str(out), "--fail-on", "critical", "--slo", "99.9"],
         "cost": ["cost", str(out / "infra/terraform/environments/prod"), "--tree", str(out)],
         "cost_explain": ["cost", "explain", str(work / "cur.csv")],
+        "import": ["import", str(out)],
         "simulate": [
             "simulate",
             str(work / "ecommerce.yaml"),
@@ -192,13 +190,10 @@ def test_each_tool_answers_as_its_command(session: Session, tool: str) -> None:
     assert result.structured_content == _cli_json(session.work, tool)
 
 
-@pytest.mark.parametrize("tool", [*TOOLS, "import"])
+@pytest.mark.parametrize("tool", TOOLS)
 def test_each_result_validates_against_its_schema(session: Session, tool: str) -> None:
-    if tool == "import" and not HAS_IMPORT:
-        pytest.skip("import lands with i24-imp")
     schema_file = SCHEMAS / SCHEMA_OF[tool]
-    if not schema_file.exists():
-        pytest.skip(f"{schema_file.name} lands with i24-jsch")
+    assert schema_file.is_file(), f"{schema_file.name} is not shipped"
     result = session.results[tool]
     assert not result.is_error, result.content[0].text
     jsonschema.validate(result.structured_content, json.loads(schema_file.read_text()))
@@ -226,11 +221,28 @@ def test_review_says_its_verdict_with_the_exit_code(session: Session) -> None:
     assert verdict.startswith(f"exit {code}: ")
 
 
-@pytest.mark.xfail(not HAS_IMPORT, strict=True, reason="import lands with i24-imp")
 def test_import_recovers_a_spec_from_the_designed_tree(session: Session) -> None:
+    """Beside the `import -f json` document, the draft spec's text, as `import` writes it."""
     result = session.results["import"]
     assert not result.is_error, result.content[0].text
-    assert "infra-architect/v1" in json.dumps(result.structured_content)
+    document = result.structured_content
+    assert (document["apiVersion"], document["kind"]) == ("infra-architect/v1", "ImportFindings")
+    services = {s["name"] for s in document["findings"]["services"]}
+    assert {"storefront", "catalog", "checkout"} <= services
+    draft = result.content[1].text
+    assert draft.startswith("#")
+    assert "apiVersion: infra-architect/v1" in draft
+    cli = subprocess.run(
+        [sys.executable, *CLI, "-q", "import", str(session.work / "out")],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=session.work,
+        check=False,
+        timeout=300,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert draft == cli.stdout
 
 
 def test_bad_spec_is_a_tool_error_with_the_clis_message(session: Session) -> None:
@@ -260,8 +272,7 @@ def test_a_path_outside_the_root_is_refused(session: Session) -> None:
 
 
 def test_agents_doc_names_every_tool() -> None:
-    """docs/agents.md tells an agent when to call which tool: it must name them all,
-    the import tool too (it is listed once the importer has its entry point)."""
+    """docs/agents.md tells an agent when to call which tool: it must name them all."""
     from infra_architect.cli._mcp_server import TOOL_NAMES  # noqa: PLC0415
 
     doc = (ROOT / "docs" / "agents.md").read_text("utf-8")

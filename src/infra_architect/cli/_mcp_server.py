@@ -25,7 +25,6 @@ from mcp_types import CallToolResult, ContentBlock, TextContent, ToolAnnotations
 from pydantic import Field
 
 from infra_architect import __version__
-from infra_architect import importer as _importer
 from infra_architect.cli._common import stderr, warn_if_prices_stale
 from infra_architect.errors import InfraArchitectError
 from infra_architect.spec import Requirements
@@ -33,8 +32,7 @@ from infra_architect.spec import Requirements
 __all__ = ["TOOL_NAMES", "build_server"]
 
 TOOL_NAMES = ("constraints", "design", "review", "cost", "cost_explain", "simulate", "import")
-"""Every tool the server can list (``import`` once ``infra_architect.importer`` has its
-entry point); docs/agents.md names each (a test keeps them in step)."""
+"""Every tool the server lists; docs/agents.md names each (a test keeps them in step)."""
 
 INSTRUCTIONS = (
     "infra-architect designs and reviews AWS infrastructure from a requirements spec. "
@@ -136,8 +134,7 @@ def _spec(
 
 
 def build_server(roots: list[Path]) -> MCPServer:
-    """The server with every tool registered; ``import`` only once the importer has its
-    entry point (it is being built on its own branch)."""
+    """The server with every tool registered."""
     allowed = Roots(roots)
     server: MCPServer = MCPServer(
         name="infra-architect", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING"
@@ -352,12 +349,19 @@ def _tools(  # noqa: PLR0915  (one closure per tool, each small)
         """Recover a draft requirements spec from an existing repository: the spec text
         with each inferred field's evidence, the questions only a human can answer (SLO,
         RTO/RPO, team, growth: ask, never guess) and what could not be read."""
+        from infra_architect.cli.commands.import_ import run_import  # noqa: PLC0415
+        from infra_architect.importer import import_json  # noqa: PLC0415
+
         with _cli_messages() as notes:
             root = roots.inside(path, "path")
             bill = roots.inside(cost_export, "cost_export") if cost_export is not None else None
-            found = _importer.import_repository(root, cost_export=bill)  # type: ignore[attr-defined,unused-ignore]
-            document = found.model_dump(mode="json")
-        return _result(document, *notes)
+            result, document, draft = run_import(root, cost_export=bill)
+            for unread in result.findings.unread:
+                stderr.print(
+                    f"warning: could not read {unread.path}: {unread.reason}", markup=False
+                )
+        # the `-f json` document first (structured), then the draft spec's text to save
+        return _result(_dumps(import_json(document)), draft, *notes)
 
     tools: list[tuple[str, Callable[..., CallToolResult], ToolAnnotations | None]] = [
         ("constraints", constraints, read_only),
@@ -366,9 +370,8 @@ def _tools(  # noqa: PLR0915  (one closure per tool, each small)
         ("cost", cost, read_only),
         ("cost_explain", cost_explain, read_only),
         ("simulate", simulate, writes),
+        ("import", import_repository, read_only),
     ]
-    if hasattr(_importer, "import_repository"):
-        tools.append(("import", import_repository, read_only))
     return tools
 
 

@@ -24,6 +24,7 @@ from infra_architect.cli._documents import (
     ValidationDocument,
 )
 from infra_architect.cost import ExplanationDocument
+from infra_architect.importer import ImportDocument
 from infra_architect.render import design_json_schema
 from infra_architect.review import ReviewDocument
 from infra_architect.spec import SCHEMA_FILENAME, requirements_json_schema
@@ -57,7 +58,6 @@ class JsonOutput:
         return SCHEMA_BASE + self.filename
 
 
-# TODO(i24-imp): `import -f json` joins here once the import command lands on main.
 JSON_OUTPUTS: tuple[JsonOutput, ...] = (
     JsonOutput("constraints", ("constraints",), "constraints SPEC -f json", ConstraintsDocument),
     JsonOutput("cost", ("cost", "price"), "cost DIR -f json", TerraformCostDocument),
@@ -65,6 +65,7 @@ JSON_OUTPUTS: tuple[JsonOutput, ...] = (
         "cost-explain", ("cost", "explain"), "cost explain EXPORT.csv -f json", ExplanationDocument
     ),
     JsonOutput("dry-run", ("design",), "design SPEC -o DIR --dry-run -f json", DryRunDocument),
+    JsonOutput("import", ("import",), "import PATH -f json", ImportDocument),
     JsonOutput("review", ("review",), "review PATH -f json", ReviewDocument),
     JsonOutput("simulate", ("simulate",), "simulate SPEC -f json", SimulationDocument),
     JsonOutput("validate", ("validate",), "validate DIR -f json", ValidationDocument),
@@ -108,6 +109,10 @@ def shipped_schemas() -> dict[str, dict[str, Any]]:
         DESIGN_SCHEMA_FILENAME: dict(design_json_schema()),
     }
     documents.update({o.filename: output_json_schema(o) for o in JSON_OUTPUTS})
+    # `design -o DIR -f json` (not --dry-run): its own model and schema, from the MCP branch
+    from infra_architect.cli.commands.design import design_run_schema  # noqa: PLC0415
+
+    documents["design-run-v1.schema.json"] = dict(design_run_schema())
     return documents
 
 

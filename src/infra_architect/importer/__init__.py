@@ -2,8 +2,12 @@
 read it the way `review` does (never execute), and write what the code says, with its
 evidence, leaving what an architect must not guess as questions."""
 
-from pydantic import TypeAdapter
-
+from infra_architect.importer._document import (
+    ImportDocument,
+    ImportQuestion,
+    import_document,
+    import_json,
+)
 from infra_architect.importer._findings import (
     Evidence,
     Findings,
@@ -18,14 +22,6 @@ from infra_architect.importer._import import ImportResult, import_repository, me
 from infra_architect.importer._kubernetes import read_kubernetes
 from infra_architect.importer._spec_writer import OPEN_QUESTIONS, draft_spec, draft_tree
 
-
-def findings_json(findings: Findings) -> object:
-    """The findings as JSON data (stable key order is the printer's)."""
-    return _FINDINGS.dump_python(findings, mode="json")
-
-
-_FINDINGS: TypeAdapter[Findings] = TypeAdapter(Findings)
-
 __all__ = [
     "OPEN_QUESTIONS",
     "Evidence",
@@ -35,11 +31,14 @@ __all__ = [
     "FoundQueue",
     "FoundService",
     "FoundStore",
+    "ImportDocument",
+    "ImportQuestion",
     "ImportResult",
     "Unread",
     "draft_spec",
     "draft_tree",
-    "findings_json",
+    "import_document",
+    "import_json",
     "import_repository",
     "merged",
     "read_kubernetes",

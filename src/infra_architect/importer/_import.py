@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from infra_architect.importer._bill import read_bill
-from infra_architect.importer._findings import Findings, FoundService, Unread
+from infra_architect.importer._findings import Findings, FoundLink, FoundService, Unread
 from infra_architect.importer._kubernetes import read_kubernetes
 from infra_architect.importer._terraform import read_terraform
 from infra_architect.review import (
@@ -65,7 +65,10 @@ def import_repository(
     )
     terraform = read_terraform(base, walked)
     bill = read_bill(base, walked, cost_export)
-    kubernetes = read_kubernetes(graphs, stores=[s.name for s in terraform.datastores])
+    # queues too: a workload's env naming a queue Terraform made is a use, as for a store
+    kubernetes = read_kubernetes(
+        graphs, stores=[s.name for s in terraform.datastores] + [q.name for q in terraform.queues]
+    )
     unread = Findings(
         unread=tuple(
             Unread(path=s.path, reason=s.reason)
@@ -120,6 +123,18 @@ def _first_by_name(items: tuple[T, ...]) -> tuple[T, ...]:
     return tuple(kept)
 
 
+def _first_by_target(links: tuple[FoundLink, ...]) -> tuple[FoundLink, ...]:
+    """One link per target (an env var and a secret naming the same store are one use),
+    the first evidence kept."""
+    seen: set[str] = set()
+    kept: list[FoundLink] = []
+    for link in links:
+        if link.target not in seen:
+            seen.add(link.target)
+            kept.append(link)
+    return tuple(kept)
+
+
 def _join_services(
     first: tuple[FoundService, ...], second: tuple[FoundService, ...]
 ) -> tuple[FoundService, ...]:
@@ -127,7 +142,11 @@ def _join_services(
     order = [s.name for s in first]
     for service in second:
         if service.name not in by_name:
-            by_name[service.name] = service
+            by_name[service.name] = replace(
+                service,
+                calls=_first_by_target(service.calls),
+                uses=_first_by_target(service.uses),
+            )
             order.append(service.name)
             continue
         kept = by_name[service.name]
@@ -150,8 +169,8 @@ def _join_services(
             kept,
             **filled,
             public=kept.public or service.public,
-            calls=kept.calls + service.calls,
-            uses=kept.uses + service.uses,
+            calls=_first_by_target(kept.calls + service.calls),
+            uses=_first_by_target(kept.uses + service.uses),
             more_evidence=(*kept.more_evidence, service.evidence, *service.more_evidence),
         )
     return tuple(by_name[name] for name in order)

@@ -581,7 +581,36 @@ def _uses(
         for token, name in tokens.items():
             if key == token or key.startswith(f"{token}_"):
                 links.append(FoundLink(host_owner.get(name, name), evidence))
+    for value, evidence in _scaling_labels(workload, objects):
+        # the queue an autoscaler reads is named with the system's prefix
+        # (shopfront-prod-order-events): the longest known name it ends with
+        named = [n for n in store_hosts if value == n or value.endswith(f"-{n}")]
+        if named:
+            name = max(named, key=len)
+            links.append(FoundLink(host_owner.get(name, name), evidence))
     return tuple(links)
+
+
+def _scaling_labels(
+    workload: _Workload, objects: list[K8sObject]
+) -> Iterator[tuple[str, Evidence]]:
+    """Label values selecting the external metrics (a queue's depth) an HPA scales the
+    workload on."""
+    for hpa in objects:
+        spec = hpa.doc.get("spec") or {}
+        target = spec.get("scaleTargetRef") or {}
+        if hpa.kind != "HorizontalPodAutoscaler" or (target.get("kind"), target.get("name")) != (
+            workload.obj.kind,
+            workload.obj.name,
+        ):
+            continue
+        for metric in spec.get("metrics") or []:
+            external = metric.get("external") if isinstance(metric, dict) else None
+            measured = external.get("metric") if isinstance(external, dict) else None
+            selector = measured.get("selector") if isinstance(measured, dict) else None
+            labels = selector.get("matchLabels") if isinstance(selector, dict) else None
+            for value in _str_map(labels).values():
+                yield value, Evidence(hpa.file, hpa.line)
 
 
 def _reference_keys(

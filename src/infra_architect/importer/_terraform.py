@@ -683,11 +683,14 @@ def _mapped_services(root: _Root, holders: list[Scope]) -> Iterator[FoundService
             name = _short(key, root)
             _own_groups(root, holder, key, name)
             port = _int(spec.get("port")) or _container_port(spec.get("container_definitions"))
-            schedule = _as_str(spec.get("schedule"))
+            schedule = _unix_cron(_as_str(spec.get("schedule")))
             public = _public(root, entry, spec, caller)
+            kind = _kind(schedule=schedule, public=public, port=port)
+            if kind == "web" and _routed_under_api(root, entry, caller, key):
+                kind = "api"
             yield FoundService(
                 name=name,
-                type=_kind(schedule=schedule, public=public, port=port),
+                type=kind,
                 evidence=where,
                 public=public,
                 port=port,
@@ -712,6 +715,25 @@ def _kind(*, schedule: str | None, public: bool, port: int | None) -> str:
     if public:
         return "web"
     return "api" if port else "worker"
+
+
+def _unix_cron(expression: str | None) -> str | None:
+    """EventBridge's ``cron(m h dom mon dow year)`` as the spec's five cron fields: the
+    year (when any) dropped, ``?`` read as ``*``, numbered weekdays moved from 1-7 to 0-6
+    (EventBridge counts Sunday as 1). ``rate(...)`` and anything else is kept as written,
+    for the spec's validation to name."""
+    if expression is None:
+        return None
+    text = expression.strip()
+    if text.startswith("cron(") and text.endswith(")"):
+        text = text[5:-1]
+    fields = text.split()
+    if len(fields) != 6 or fields[5] != "*":
+        return expression
+    minute, hour, day, month, weekday, _ = (f.replace("?", "*") for f in fields)
+    if re.fullmatch(r"[\d,\-/]+", weekday):
+        weekday = re.sub(r"\d+", lambda m: str((int(m.group()) - 1) % 7), weekday)
+    return f"{minute} {hour} {day} {month} {weekday}"
 
 
 def _own_groups(root: _Root, holder: Scope, key: str, name: str) -> None:
@@ -778,6 +800,23 @@ def _public(
             return _INTERNAL.search(call) is None
     lbs = list(root.graph.of_type("aws_lb", "aws_alb"))
     return any(value(root.graph, lb, "internal") is not True for lb in lbs)
+
+
+def _routed_under_api(root: _Root, entry: Mapping[str, object], caller: Scope, key: str) -> bool:
+    """The load balancer the entry refers to forwards only ``/api`` paths to it (a
+    listener rule's path patterns in the LB module's per-target map): an API behind the
+    same front door as a web app, the one place Terraform says api rather than web."""
+    for module in dict.fromkeys(re.findall(r"module\.([\w-]+)\.", _text(entry))):
+        child = caller.modules.get(module)
+        if child is None:
+            continue
+        for raw in child.arguments.values():
+            got = root.graph.value(raw, caller) if isinstance(raw, dict) else None
+            target = got.get(key) if isinstance(got, dict) else None
+            patterns = target.get("path_patterns") if isinstance(target, dict) else None
+            if isinstance(patterns, list) and patterns:
+                return all(isinstance(p, str) and p.startswith("/api") for p in patterns)
+    return False
 
 
 def _uses(
@@ -1051,7 +1090,7 @@ def _lambdas(root: _Root) -> Iterator[FoundService]:
         fronted |= graph.references(resource.body, resource.scope)
     for fn in _all(root, "aws_lambda_function"):
         address = fn.address.split("[")[0]
-        schedule = scheduled.get(address)
+        schedule = _unix_cron(scheduled.get(address))
         if schedule:
             kind = "cron"
         elif address in fronted and address not in triggered:

@@ -11,7 +11,14 @@ import typer
 from infra_architect._io import atomic_write_text
 from infra_architect.cli._common import command_app, fail, print_json, stderr
 from infra_architect.cli._progress import next_step
-from infra_architect.importer import draft_spec, findings_json, import_repository
+from infra_architect.importer import (
+    ImportDocument,
+    ImportResult,
+    draft_spec,
+    import_document,
+    import_json,
+    import_repository,
+)
 
 app = command_app()
 
@@ -48,17 +55,27 @@ def import_command(
         fail(f"--cost-export {cost_export}: no such file; give the cost export's CSV file")
     if output is not None and output.exists() and not force:
         fail(f"{output}: already exists; pass --force to overwrite it, or choose another -o")
-    result = import_repository(path, cost_export=cost_export)
+    result, document, text = run_import(path, cost_export=cost_export, name=name)
     for unread in result.findings.unread:
         stderr.print(f"warning: could not read {unread.path}: {unread.reason}", markup=False)
     if output_format == "json":
-        print_json(findings_json(result.findings))
+        print_json(import_json(document))
         return
-    source = path.as_posix()
-    text = draft_spec(result.findings, name=name or result.root.name, source=source)
     if output is None:
         sys.stdout.write(text)
         return
     atomic_write_text(output, text)
     stderr.print(f"wrote {output} ({len(result.findings.services)} services)", markup=False)
     next_step(f"infra-architect init --spec {output}")
+
+
+def run_import(
+    path: Path, *, cost_export: Path | None = None, name: str | None = None
+) -> tuple[ImportResult, ImportDocument, str]:
+    """One import as the CLI and the MCP server both run it: the result, its `-f json`
+    document and the draft spec's text."""
+    result = import_repository(path, cost_export=cost_export)
+    source = path.as_posix()
+    draft_name = name or result.root.name
+    document = import_document(result.findings, name=draft_name, source=source)
+    return result, document, draft_spec(result.findings, name=draft_name, source=source)
