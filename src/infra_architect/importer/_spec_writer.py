@@ -156,7 +156,13 @@ def _store(store: FoundStore) -> CommentedMap:
     node = CommentedMap(name=store.name, engine=store.engine)
     _commented(node, "name", [store.evidence])
     if store.storage_gb is not None:
-        node["storage_gb"] = store.storage_gb
+        # the code holds provisioned space (RDS sizes it for IOPS too), not the data
+        # stored, which storage_gb means: say what is allocated, leave the figure to you
+        node.yaml_add_eol_comment(
+            f"{store.storage_gb:g} GB allocated today; storage_gb (the data stored) is yours "
+            "to state",
+            "engine",
+        )
     if store.role is not None and store.engine == "redis":
         node["role"] = store.role
     return node

@@ -867,7 +867,9 @@ class ExistingDatastore(_Model):
     name: DnsLabel
     engine: DatastoreEngine
     instance_class: Annotated[str, StringConstraints(max_length=64)] | None = None
-    storage_gb: Float | None = Field(default=None, gt=0, le=1_000_000)
+    storage_gb: Float | None = Field(
+        default=None, gt=0, le=1_000_000, description="Provisioned (allocated) storage, in GB."
+    )
     multi_az: Bool | None = Field(
         default=None, description="Runs a standby (or replicas) in a second AZ."
     )
