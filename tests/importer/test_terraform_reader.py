@@ -81,7 +81,7 @@ def test_saas_team_prod_is_read_back(tmp_path: Path) -> None:
     assert stores == {
         "main-db": ("postgres", True, "db.m6g.large"),
         "app-cache": ("redis", True, "cache.t4g.small"),
-        "uploads": ("s3", None, None),
+        "uploads": ("s3", True, None),  # S3 Standard spans three AZs
     }
     main_db = next(s for s in found.datastores if s.name == "main-db")
     assert (main_db.storage_gb, main_db.backup_retention_days, main_db.replicas) == (80, 35, 0)

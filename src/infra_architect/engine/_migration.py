@@ -38,6 +38,7 @@ from infra_architect.spec import (
     ExistingQueue,
     ExistingService,
     Requirements,
+    ServiceType,
     entry_services,
 )
 
@@ -871,21 +872,29 @@ def _unknown(design: Design, existing: Existing) -> list[KnownFact]:
                 KnownFact(subject=subject, fact=f"{', '.join(names)}: {UNKNOWN}", evidence=evidence)
             )
 
-    floors = {s.name for s in design.environment(PROD).services}
+    # only what the design relies on is worth verifying: a cron job has no replica floor,
+    # and a store the design runs without a standby, replicas or backups (S3, a cache)
+    # leaves nothing to check for them
+    crons = {s.name for s in design.compute.services if s.type == ServiceType.CRON}
+    floors = {s.name for s in design.environment(PROD).services} - crons
     for s in existing.services:
         if s.name in floors:
             missing(s.name, [("replicas", s.replicas)], list(s.evidence))
     stores = {s.name: s for s in design.environment(PROD).stores}
     for d in existing.datastores:
-        if d.name in stores:
+        plan = stores.get(d.name)
+        if plan is not None:
             missing(
                 d.name,
                 [
-                    ("Multi-AZ", d.multi_az),
-                    ("replicas", d.replicas),
-                    ("backup retention", d.backup_retention_days),
+                    ("Multi-AZ", d.multi_az if plan.multi_az else False),
+                    ("replicas", d.replicas if plan.read_replicas else 0),
+                    (
+                        "backup retention",
+                        d.backup_retention_days if plan.backup_retention_days else 0,
+                    ),
                     # S3 and DynamoDB have no class to read
-                    ("instance class", d.instance_class if stores[d.name].instance_class else ""),
+                    ("instance class", d.instance_class if plan.instance_class else ""),
                 ],
                 list(d.evidence),
             )

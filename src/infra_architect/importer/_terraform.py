@@ -474,6 +474,7 @@ def _stores(root: _Root, notes: list[str]) -> Iterator[FoundStore]:  # noqa: PLR
             instance_class=_str(graph, r, "node_type"),
             multi_az=multi if multi is not None else (failover if failover else (nodes or 0) >= 2),
             replicas=max(nodes - 1, 0) if nodes else None,
+            backup_retention_days=_int(value(graph, r, "snapshot_retention_limit")),
         )
     for r in _all(root, "aws_opensearch_domain", "aws_elasticsearch_domain"):
         config = _first_block(graph, r, "cluster_config")
@@ -498,8 +499,13 @@ def _stores(root: _Root, notes: list[str]) -> Iterator[FoundStore]:  # noqa: PLR
             )
             notes.append(f"{r.address} ({_evidence(r)}): bucket not read as a data store ({why})")
             continue
+        # S3 Standard keeps every object in at least three AZs (the S3 User Guide's
+        # "Data protection"); One Zone classes are set per object, not read here
         yield FoundStore(
-            name=_name(root, r, "bucket", "bucket_prefix"), engine="s3", evidence=_evidence(r)
+            name=_name(root, r, "bucket", "bucket_prefix"),
+            engine="s3",
+            evidence=_evidence(r),
+            multi_az=True,
         )
     for r in _all(
         root,

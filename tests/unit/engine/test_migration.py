@@ -169,6 +169,35 @@ def test_unknown_fact_is_listed_not_assumed(
     assert fact.fact == "Multi-AZ: unknown in the code: verify"
 
 
+def test_only_what_the_design_relies_on_is_left_to_verify(
+    catalog: Catalog, greenfield: tuple[Requirements, Design]
+) -> None:
+    """A cron job has no replica floor and a cache kept without snapshots has no backups
+    to check: unread, they are not "unknown"; a floor the design keeps still is."""
+    req, design = greenfield
+    stores = {s.name: s for s in design.environment("prod").stores}
+    unbacked = next(n for n, s in stores.items() if s.backup_retention_days == 0)
+    existing = existing_as_designed(design)
+    existing = existing.model_copy(
+        update={
+            "services": [
+                s.model_copy(update={"replicas": None})
+                if s.name in {"sitemap", DEGRADED_SERVICE}
+                else s
+                for s in existing.services
+            ],
+            "datastores": [
+                d.model_copy(update={"backup_retention_days": None}) if d.name == unbacked else d
+                for d in existing.datastores
+            ],
+        }
+    )
+    plan = plan_for(catalog, req, existing)
+    assert plan.steps == []
+    listed = {f.subject: f.fact for f in plan.unknown if f.subject != "system"}
+    assert listed == {DEGRADED_SERVICE: "replicas: unknown in the code: verify"}
+
+
 def test_migration_doc_lists_the_steps(
     catalog: Catalog, greenfield: tuple[Requirements, Design]
 ) -> None:
