@@ -595,60 +595,50 @@ def _price_part(instance_class: str) -> str:
 def _create_drafts(design: Design, existing: Existing) -> list[_Draft]:
     """Stores and queues the design has and today does not. A kind the importer read
     nothing of is unknown (listed), not planned: reading no store is not knowing of none."""
-    drafts = []
     lines = design.cost.environment(PROD).lines
     have_stores = {s.name for s in existing.datastores}
-    for store in design.data.stores if have_stores else []:
-        if store.name in have_stores:
-            continue
-        cost = sum(line.monthly_usd.value for line in lines if line.workload == store.name)
-        drafts.append(
-            _Draft(
-                id=f"create-{store.name}",
-                stage="data",
-                title=f"Create {store.name} ({store.engine})",
-                changes=[f"create {store.name}: {store.aws_service}"],
-                files=[_store_file(store)],
-                why=store.why,
-                evidence=[],
-                monthly_usd=round(cost, 2),
-                cost_worked=f"the design's prod lines for {store.name}",
-                risk=StepRisk(
-                    level="medium",
-                    what_can_go_wrong="the services that use it need its data migrated first",
-                    rollback="delete it before any service writes to it",
-                ),
-                apply=_same,
-                depends_on=[],
-            )
-        )
     have_queues = {q.name for q in existing.queues}
-    for queue in design.data.queues if have_queues else []:
-        if queue.name in have_queues:
-            continue
-        drafts.append(
-            _Draft(
-                id=f"create-{queue.name}",
-                stage="data",
-                title=f"Create {queue.name} ({queue.engine})",
-                changes=[f"create {queue.name}: {queue.aws_service}"],
-                files=[_queue_file(queue)],
-                why=queue.why,
-                evidence=[],
-                monthly_usd=round(
-                    sum(line.monthly_usd.value for line in lines if line.workload == queue.name), 2
-                ),
-                cost_worked=f"the design's prod lines for {queue.name}",
-                risk=StepRisk(
-                    level="low",
-                    what_can_go_wrong="producers and consumers must switch to it together",
-                    rollback="delete it before anything produces to it",
-                ),
-                apply=_same,
-                depends_on=[],
-            )
+    planned: list[tuple[StorePlan | QueuePlan, str, StepRisk]] = [
+        (store, _store_file(store), _NEW_STORE_RISK)
+        for store in (design.data.stores if have_stores else [])
+        if store.name not in have_stores
+    ]
+    planned += [
+        (queue, _queue_file(queue), _NEW_QUEUE_RISK)
+        for queue in (design.data.queues if have_queues else [])
+        if queue.name not in have_queues
+    ]
+    return [
+        _Draft(
+            id=f"create-{part.name}",
+            stage="data",
+            title=f"Create {part.name} ({part.engine})",
+            changes=[f"create {part.name}: {part.aws_service}"],
+            files=[file],
+            why=part.why,
+            evidence=[],
+            monthly_usd=round(
+                sum(line.monthly_usd.value for line in lines if line.workload == part.name), 2
+            ),
+            cost_worked=f"the design's prod lines for {part.name}",
+            risk=risk,
+            apply=_same,
+            depends_on=[],
         )
-    return drafts
+        for part, file, risk in planned
+    ]
+
+
+_NEW_STORE_RISK = StepRisk(
+    level="medium",
+    what_can_go_wrong="the services that use it need its data migrated first",
+    rollback="delete it before any service writes to it",
+)
+_NEW_QUEUE_RISK = StepRisk(
+    level="low",
+    what_can_go_wrong="producers and consumers must switch to it together",
+    rollback="delete it before anything produces to it",
+)
 
 
 def _service_drafts(req: Requirements, design: Design, existing: Existing) -> list[_Draft]:
