@@ -30,12 +30,12 @@ def test_output_is_not_overwritten_without_force(tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     code, _, err = _run(str(DEMO), "-o", str(spec), "--name", "boutique")
     assert code == 0
-    assert "next: infra-architect init --spec" in err
+    assert f"next: infra-architect design {spec} -o infra-architect-out" in err
     assert "name: boutique" in spec.read_text(encoding="utf-8")
     spec.write_text("mine\n", encoding="utf-8")
     code, _, err = _run(str(DEMO), "-o", str(spec))
     assert code == 2
-    assert "already exists; pass --force" in err
+    assert "already exists\n  fix: pass --force" in err
     assert spec.read_text(encoding="utf-8") == "mine\n"
     code, _, _ = _run(str(DEMO), "-o", str(spec), "--force")
     assert code == 0
@@ -50,7 +50,8 @@ def test_a_bad_path_is_one_message_and_exit_2(tmp_path: Path, kind: str) -> None
     code, out, err = _run(str(path))
     assert code == 2
     assert out == ""
-    assert err.strip().count("\n") == 0
+    assert err.strip().count("\n") == 1  # the problem, then its fix
+    assert "\n  fix: give the repository's root directory" in err
     assert str(path) in err
     assert "Traceback" not in err
 

@@ -242,8 +242,9 @@ def _header(findings: Findings, problems: list[str], tree: CommentedMap, source:
     lines = [
         f"Draft requirements recovered by `infra-architect import {source}`.",
         "Every inferred field says where it was read (# from file:line). What the code",
-        "cannot say is left for you: answer the questions below (`infra-architect init",
-        "--spec` asks them), then run `infra-architect design`.",
+        "cannot say is left for you: write the answers to the questions below into this",
+        "file, or run `infra-architect design` on it in a terminal: it asks them and saves",
+        "the answers here, comments kept.",
         "",
         "Questions to answer:",
         *(f"  - {q.key}: {q.prompt}" for q in find_missing(tree)),

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from infra_architect._io import atomic_write_text
-from infra_architect.cli._common import command_app, fail, print_json, stderr
+from infra_architect.cli._common import DEFAULT_OUTPUT, command_app, fail, print_json, stderr
 from infra_architect.cli._progress import next_step
 from infra_architect.importer import (
     ImportDocument,
@@ -44,17 +44,17 @@ def import_command(
 ) -> None:
     """Read a repository's Terraform and Kubernetes (and a cost export) and write a draft
     spec: what the code says, each field with its evidence; what it cannot say (traffic,
-    SLO, team, deploys) left as questions for `init --spec`."""
+    SLO, team, deploys) left as questions, which `design` asks on a terminal."""
     if output_format not in {"yaml", "json"}:
         fail(f"--format {output_format!r}: expected yaml or json")
     if not path.exists():
-        fail(f"{path}: no such directory; give the repository's root directory")
+        fail(f"{path}: no such directory\n  fix: give the repository's root directory")
     if not path.is_dir():
-        fail(f"{path}: not a directory; give the repository's root directory")
+        fail(f"{path}: not a directory\n  fix: give the repository's root directory")
     if cost_export is not None and not cost_export.is_file():
-        fail(f"--cost-export {cost_export}: no such file; give the cost export's CSV file")
+        fail(f"--cost-export {cost_export}: no such file\n  fix: give the cost export's CSV file")
     if output is not None and output.exists() and not force:
-        fail(f"{output}: already exists; pass --force to overwrite it, or choose another -o")
+        fail(f"{output}: already exists\n  fix: pass --force to overwrite it, or choose another -o")
     result, document, text = run_import(path, cost_export=cost_export, name=name)
     for unread in result.findings.unread:
         stderr.print(f"warning: could not read {unread.path}: {unread.reason}", markup=False)
@@ -66,7 +66,8 @@ def import_command(
         return
     atomic_write_text(output, text)
     stderr.print(f"wrote {output} ({len(result.findings.services)} services)", markup=False)
-    next_step(f"infra-architect init --spec {output}")
+    # on a terminal, design asks the draft's questions and saves the answers into it
+    next_step(f"infra-architect design {output} -o {DEFAULT_OUTPUT}")
 
 
 def run_import(
