@@ -92,6 +92,27 @@ def test_ports_protocols_and_public_entry(findings: Findings) -> None:
     assert by_name["frontend"].protocol == "http"
 
 
+def test_each_inferred_fact_says_where_it_was_read(findings: Findings) -> None:
+    """The type and public flag come from the LoadBalancer Service, not the Deployment;
+    the replica floor from the Deployment's replicas (no HPA); the draft comments both."""
+    frontend = next(s for s in findings.services if s.name == "frontend")
+    manifest = (DEMO / "kubernetes-manifests.yaml").read_text(encoding="utf-8").splitlines()
+    assert frontend.exposure is not None
+    assert frontend.exposure.path == "kubernetes-manifests.yaml"
+    assert manifest[frontend.exposure.line - 1 : frontend.exposure.line + 3] == [
+        "apiVersion: v1",
+        "kind: Service",
+        "metadata:",
+        "  name: frontend-external",
+    ]
+    assert frontend.replicas_evidence == frontend.evidence
+    assert manifest[frontend.evidence.line + 2] == "  name: frontend"
+    cart = next(s for s in findings.services if s.name == "cartservice")
+    assert cart.exposure is None  # an api: nothing outside the cluster reaches it
+    text = draft_spec(findings, name="microservices-demo", source="microservices-demo")
+    assert f"type: web # from {frontend.exposure}" in text
+
+
 def test_the_draft_asks_only_the_must_not_guess_questions_then_designs(
     findings: Findings,
 ) -> None:

@@ -47,6 +47,8 @@ class FoundService:
     calls: tuple[FoundLink, ...] = ()
     uses: tuple[FoundLink, ...] = ()
     platform: str | None = None  # spec.ComputeChoice value it runs on, when known
+    exposure: Evidence | None = None  # what makes it web/public (an Ingress, a load balancer)
+    replicas_evidence: Evidence | None = None  # where the floor was read (an HPA, replicas)
     # where else it was read (a workload and its task definition): merged keeps them all
     more_evidence: tuple[Evidence, ...] = ()
 

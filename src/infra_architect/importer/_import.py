@@ -161,7 +161,9 @@ def _join_services(
                 "health_check_path",
                 "replicas",
                 "max_replicas",
+                "replicas_evidence",
                 "platform",
+                "exposure",
             )
             if getattr(kept, field) is None
         }

@@ -280,7 +280,7 @@ def _service(  # noqa: PLR0917  (one workload and the objects around it)
         if _selects(_str_map((s.doc.get("spec") or {}).get("selector")), workload)
     ]
     serving_ports = [p for s in fronting for p in _ports(s) if not _is_metrics(p)]
-    exposed = _exposed(workload, fronting, objects)
+    exposed, exposure = _exposed(fronting, objects)
     container = workload.containers[0] if workload.containers else {}
     port_entry = next(
         (p for p in container.get("ports") or [] if isinstance(p, dict) and not _is_metrics(p)),
@@ -297,7 +297,7 @@ def _service(  # noqa: PLR0917  (one workload and the objects around it)
         kind = "worker"
     serves = kind in {"web", "api"}
     port = _port_number(port_entry, serving_ports) if serves else None
-    floor, ceiling = _replicas(workload, objects)
+    floor, ceiling, floor_evidence = _replicas(workload, objects)
     schedule = (workload.obj.doc.get("spec") or {}).get("schedule") if kind == "cron" else None
     return FoundService(
         name=name,
@@ -312,6 +312,8 @@ def _service(  # noqa: PLR0917  (one workload and the objects around it)
         health_check_path=_health_path(container) if serves else None,
         replicas=None if kind == "cron" else floor,
         max_replicas=None if kind == "cron" else ceiling,
+        exposure=exposure,
+        replicas_evidence=None if kind == "cron" else floor_evidence,
         calls=tuple(_calls(workload, objects, workloads, host_owner)),
         platform=platform,
     )
@@ -329,22 +331,26 @@ def _is_metrics(port: Mapping[str, Any]) -> bool:
 
 
 def _exposed(
-    workload: _Workload, fronting: list[K8sObject], objects: list[K8sObject]
-) -> bool | None:
+    fronting: list[K8sObject], objects: list[K8sObject]
+) -> tuple[bool | None, Evidence | None]:
     """True: reachable from the internet; False: exposed outside the cluster, internally
-    (an internal load balancer); None: not exposed."""
+    (an internal load balancer); None: not exposed. With the first object that exposes
+    it (a public one before an internal one), the evidence of the service's type."""
     names = {s.name for s in fronting}
-    result: bool | None = None
-    for service in fronting:
-        if (service.doc.get("spec") or {}).get("type") in {"LoadBalancer", "NodePort"}:
-            result = bool(result) or not _internal(service)
+    exposing: list[tuple[bool, K8sObject]] = [
+        (not _internal(service), service)
+        for service in fronting
+        if (service.doc.get("spec") or {}).get("type") in {"LoadBalancer", "NodePort"}
+    ]
     for obj in objects:
         if obj.kind == "Ingress" and names & set(_ingress_backends(obj.doc.get("spec") or {})):
-            result = bool(result) or not _internal(obj)
+            exposing.append((not _internal(obj), obj))
         elif obj.kind in {"HTTPRoute", "GRPCRoute"} and names & set(_route_backends(obj)):
-            result = bool(result) or True
-    del workload
-    return result
+            exposing.append((True, obj))
+    if not exposing:
+        return None, None
+    public, first = next(((p, o) for p, o in exposing if p), exposing[0])
+    return public, Evidence(first.file, first.line)
 
 
 def _internal(obj: K8sObject) -> bool:
@@ -422,7 +428,9 @@ def _cpu(container: Mapping[str, Any]) -> float | None:
     return cores if 0.05 <= cores <= 64 else None
 
 
-def _replicas(workload: _Workload, objects: list[K8sObject]) -> tuple[int | None, int | None]:
+def _replicas(
+    workload: _Workload, objects: list[K8sObject]
+) -> tuple[int | None, int | None, Evidence | None]:
     for hpa in objects:
         spec = hpa.doc.get("spec") or {}
         target = spec.get("scaleTargetRef") or {}
@@ -432,11 +440,17 @@ def _replicas(workload: _Workload, objects: list[K8sObject]) -> tuple[int | None
             and target.get("name") == workload.obj.name
         ):
             low, high = spec.get("minReplicas", 1), spec.get("maxReplicas")
-            return (low if isinstance(low, int) else None, high if isinstance(high, int) else None)
+            return (
+                low if isinstance(low, int) else None,
+                high if isinstance(high, int) else None,
+                Evidence(hpa.file, hpa.line),
+            )
     if workload.obj.kind == "DaemonSet":
-        return None, None
+        return None, None, None
     replicas = (workload.obj.doc.get("spec") or {}).get("replicas", 1)  # Kubernetes' default
-    return (replicas, replicas) if isinstance(replicas, int) else (None, None)
+    if not isinstance(replicas, int):
+        return None, None, None
+    return replicas, replicas, workload.evidence
 
 
 # --- calls and uses ----------------------------------------------------------------------

@@ -123,6 +123,8 @@ def _commented(node: CommentedMap, key: str, evidence: Iterable[Evidence]) -> Co
 def _service(service: FoundService, services: set[str], targets: set[str]) -> CommentedMap:
     node = CommentedMap(name=service.name, type=service.type)
     _commented(node, "name", [service.evidence, *service.more_evidence])
+    if service.exposure is not None:  # what makes it web (and public), beside the workload
+        _commented(node, "type", [service.exposure])
     if service.public:
         node["public"] = True
     if service.port is not None:
@@ -205,8 +207,8 @@ def _existing_service(service: FoundService) -> CommentedMap:
         node["replicas"] = service.replicas
     if service.max_replicas is not None:
         node["max_replicas"] = service.max_replicas
-    where = [service.evidence, *service.more_evidence]
-    node["evidence"] = CommentedSeq(dict.fromkeys(str(e) for e in where))
+    where = [service.replicas_evidence, service.evidence, *service.more_evidence]
+    node["evidence"] = CommentedSeq(dict.fromkeys(str(e) for e in where if e is not None))
     return node
 
 
