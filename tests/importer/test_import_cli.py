@@ -70,6 +70,7 @@ def test_json_prints_the_findings(tmp_path: Path) -> None:
             "monthly_usd",
             "notes",
             "queues",
+            "read_elsewhere",
             "region",
             "services",
             "unread",

@@ -101,3 +101,6 @@ class Findings:
     monthly_usd: tuple[float, str] | None = None  # the bill and where it came from
     unread: tuple[Unread, ...] = ()
     notes: tuple[str, ...] = field(default=())  # what was seen but not mapped, and why
+    # left out on purpose with nothing lost: a kustomize patch is read through the overlay
+    # that builds it, a chart's template through the chart, a directory reached twice once
+    read_elsewhere: tuple[str, ...] = field(default=())

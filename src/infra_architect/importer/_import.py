@@ -75,12 +75,12 @@ def import_repository(
             for s in sorted(set(skipped), key=lambda s: (s.path, s.reason))
             if not s.by_design
         ),
-        notes=tuple(
+        read_elsewhere=tuple(
             f"{s.path}: {s.reason}"
             for s in sorted(set(skipped), key=lambda s: (s.path, s.reason))
             if s.by_design
-        )
-        + ((f"the walk stopped early: {walked.stopped}",) if walked.stopped else ()),
+        ),
+        notes=(f"the walk stopped early: {walked.stopped}",) if walked.stopped else (),
     )
     return ImportResult(root=base, findings=merged([kubernetes, terraform, bill, unread]))
 
@@ -108,6 +108,7 @@ def merged(parts: Iterable[Findings]) -> Findings:
             monthly_usd=out.monthly_usd or part.monthly_usd,
             unread=out.unread + part.unread,
             notes=out.notes + part.notes,
+            read_elsewhere=out.read_elsewhere + part.read_elsewhere,
         )
     return out
 

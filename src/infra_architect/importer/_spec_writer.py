@@ -259,6 +259,13 @@ def _header(findings: Findings, problems: list[str], tree: CommentedMap, source:
     if problems or findings.notes:
         lines += ["", "Seen but not imported:"]
         lines += [f"  - {n}" for n in [*problems, *findings.notes]]
+    if findings.read_elsewhere:
+        count = len(findings.read_elsewhere)
+        lines += [
+            "",
+            "Read through another file, nothing lost (`-f json` lists them):",
+            f"  - {count} file(s): kustomize patches as their overlays build them, and the like",
+        ]
     return "\n".join(_safe(line) for line in lines)
 
 
