@@ -45,8 +45,21 @@ def test_without_export_the_prod_root_is_priced(tmp_path: Path) -> None:
     found = read_bill(tmp_path, walk(tmp_path.resolve()), None)
     assert found.monthly_usd is not None
     usd, source = found.monthly_usd
-    assert source == STATIC_SOURCE
     # what `cost price infra/terraform/environments/prod` says; staging is not added in
     prod = tmp_path / "infra" / "terraform" / "environments" / "prod"
     priced = price_terraform(prod, load_catalog().price_catalog, "eu-central-1")
     assert usd == round(priced.total_monthly_usd, 2) > 0
+    # what it could not price makes the figure a floor, said with the count
+    missing = len(priced.unknown) + len(priced.skipped)
+    assert missing > 0
+    assert source == f"{STATIC_SOURCE}; at least: {missing} resource(s) or module(s) not priced"
+
+
+def test_a_tree_with_nothing_priced_has_no_bill_not_zero() -> None:
+    """terraform-aws-ecs's example: its services' count is not static and its ALB, VPC
+    and autoscaling group come from registry modules not fetched: the bill is unknown
+    (a note), never $0."""
+    repo = Path(__file__).parent / "public" / "terraform-aws-ecs"
+    found = read_bill(repo, walk(repo.resolve()), None)
+    assert found.monthly_usd is None
+    assert found.notes == ("no resource in the code has a static price: today's bill is not known",)

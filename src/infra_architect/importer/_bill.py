@@ -55,6 +55,7 @@ def _from_code(root: Path, walked: Walk) -> Findings:
         return Findings()
     prices = load_catalog().price_catalog
     total = 0.0
+    priced = missing = 0
     unread: list[Unread] = []
     for directory in chosen:
         graph = load_root(root.resolve(), walked, directory)
@@ -64,7 +65,18 @@ def _from_code(root: Path, walked: Walk) -> Findings:
             why = f"region {region} has no prices in the catalog: the bill is not priced"
             unread.append(Unread(path=directory, reason=why))
             continue
-        total += price_graph(graph, prices, region, directory).total_monthly_usd
+        cost = price_graph(graph, prices, region, directory)
+        total += cost.total_monthly_usd
+        priced += len(cost.resources)
+        missing += len(cost.unknown) + len(cost.skipped)
     if unread:
         return Findings(unread=tuple(unread))
+    if not priced:
+        # nothing with a static price (usage-driven, sizes not static, modules not read):
+        # the bill is unknown, not $0
+        why = "no resource in the code has a static price: today's bill is not known"
+        return Findings(notes=(why,))
+    if missing:  # what the model could not price makes the figure a floor, and says so
+        source = f"{STATIC_SOURCE}; at least: {missing} resource(s) or module(s) not priced"
+        return Findings(monthly_usd=(round(total, 2), source))
     return Findings(monthly_usd=(round(total, 2), STATIC_SOURCE))
