@@ -5,11 +5,13 @@ call edges in any order; the system is the same, so its design must be too. Ever
 bundled example is designed as written and with ``system.services``,
 ``system.datastores``, ``system.queues`` and each service's ``calls`` reversed, and the
 two designs are compared by name: replicas and sizes per environment, nodes, every
-cost line, the availability figures and every decision's choice.
+cost line, the availability figures and every decision's choice (the things a choice
+names are listed in the spec's order, which is the reader's, so compared as a set).
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -92,7 +94,9 @@ def _by_name(design: Design) -> dict[str, Any]:
         for o in spike.tuned:
             out[f"spike {o.service}"] = (o.min_replicas, o.max_replicas, round(o.shed, 6))
     for d in design.decisions:
-        out[f"decision {d.id}"] = d.selected
+        # a choice that names several things lists them in the spec's order, the
+        # reader's: the same choice is the same words, in any order
+        out[f"decision {d.id}"] = sorted(re.findall(r"[^\s,;]+", d.selected))
     return out
 
 
