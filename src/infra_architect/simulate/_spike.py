@@ -264,10 +264,10 @@ class _Simulation:
         self.target = np.array([x.target for x in services])
         self.saturates = np.array([x.saturates for x in services])
         self.share = np.array([x.node_share for x in services])
-        # each service's place among the names: ties in placement go by name, not list order
-        self.rank = np.argsort(np.argsort([x.name for x in services], kind="stable")).astype(
-            np.int64
-        )
+        # each service's place in name order: ties in placement go by name, not list order
+        names = np.argsort([x.name for x in services], kind="stable")
+        self.rank = np.empty(len(services), dtype=np.int64)
+        self.rank[names] = np.arange(len(services))
         self.queued = np.array([x.queued for x in services])
         self.load = np.array([x.baseline for x in services])[:, None] * spike.profile()[None, :]
         # initial_replicas of every (alternative, service): the need at the baseline is
@@ -523,32 +523,36 @@ def _fit(new: Ints, share: Floats, room: Floats, rank: Ints) -> Ints:
     When the room holds every pending pod, all are placed. When it is short, it is
     shared in proportion to demand: every service places the same fraction of its
     pending pods (``room / demand`` of them, whole pods), and the whole pods left over
-    go one each to the largest remainders, ties by name (``rank``), while room is left.
+    go one each to the largest remainders, ties by name (``rank``: each service's place
+    in name order), while room is left.
     Why: the Kubernetes scheduler has no priority among equal pods; the node autoscaler's
     new nodes are filled from one pending queue that holds every service's pods
     interleaved, so each service gets a like share, not the first services listed all
     they ask and the last ones nothing. A service that takes no node room (``share``
     0) places all its pods."""
-    demand = new * share
-    total = demand.sum(axis=1)
     room = np.maximum(room, 0.0)
-    short = total > room + 1e-9
-    if not short.any():
+    short = np.flatnonzero(new @ share > room + 1e-9)
+    if not short.size:
         return new
-    scale = np.where(short, room / np.where(short, total, 1.0), 1.0)
-    exact = new * scale[:, None]
-    whole = np.minimum(np.floor(exact + 1e-9), new)
+    # only the alternatives short of room are shared out; the others place every pod
+    asked = new[short]
+    left = room[short]
+    exact = asked * (left / (asked @ share))[:, None]
+    whole = np.minimum(np.floor(exact + 1e-9), asked)
     remainder = np.where(share > 0, exact - whole, 0.0)
-    left = room - (whole * share).sum(axis=1)
-    # largest remainder first, ties by name; one more pod each while the room lasts
-    order = np.lexsort((np.broadcast_to(rank, new.shape), -remainder), axis=1)
-    wanted = np.where(remainder > 1e-9, share, 0.0)
-    in_order = np.take_along_axis(wanted, order, axis=1)
+    left = left - whole @ share
+    # largest remainder first, ties by name: one integer key per service, all distinct
+    # (remainders to 2^-32, then the name's rank), so a plain sort orders them
+    key = rank - np.floor(remainder * 2**32).astype(np.int64) * rank.size
+    order = np.argsort(key, axis=1)
+    rows = np.arange(short.size)[:, None]
+    in_order = np.where(remainder > 1e-9, share, 0.0)[rows, order]
     granted = (np.cumsum(in_order, axis=1) <= left[:, None] + 1e-9) & (in_order > 0)
-    extra = np.zeros(new.shape, dtype=np.float64)
-    np.put_along_axis(extra, order, granted.astype(np.float64), axis=1)
-    placed = np.where(share > 0, whole + extra, new)
-    return np.asarray(np.where(short[:, None], placed, new).astype(np.int64))
+    extra = np.zeros(asked.shape, dtype=np.float64)
+    extra[rows, order] = granted
+    placed = new.copy()
+    placed[short] = np.where(share > 0, whole + extra, asked)
+    return placed
 
 
 def _lindley(excess: Floats) -> Floats:
