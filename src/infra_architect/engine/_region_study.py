@@ -81,7 +81,12 @@ def path_tree(
     req: Requirements, catalog: Catalog, entry: str, shape: PathShape, *, azs: int, caps: Caps
 ) -> tuple[Block, dict[str, str]]:
     """The entry service's request path as a reliability block diagram, and the
-    reliability key of each top-level part (for its fix)."""
+    reliability key of each top-level part (for its fix).
+
+    The services the entry reaches and the stores and queues they use come in name
+    order, whatever order the spec lists them (or their calls) in: a path is a set of
+    parts in series, and the Monte Carlo draws its components in tree order, so a
+    listing order would otherwise change the sampled figures of the same system."""
     keys: dict[str, str] = {}
 
     def part(key: str, name: str, repair: float | None = None) -> Component:
@@ -103,7 +108,7 @@ def path_tree(
     parts: list[Component | Block] = [region, part(shape.front, shape.front)]
     parts.append(k_of_n("zones", 1, zones))
     keys["zones"] = "availability-zone"
-    reached = reachable(req, entry)
+    reached = [entry, *sorted(n for n in reachable(req, entry) if n != entry)]
     modelled = catalog.design.simulation.replicas_modelled
     for name in reached:
         count = max(1, min(shape.replicas.get(name, 1), modelled))
@@ -114,11 +119,7 @@ def path_tree(
         block = parallel(f"{name} replicas", *copies) if count > 1 else copies[0]
         keys[block.name] = shape.replica
         parts.append(block)
-    used: list[str] = []
-    for name in reached:
-        for use in req.service(name).uses:
-            if use not in used:
-                used.append(use)
+    used = sorted({use for name in reached for use in req.service(name).uses})
     queues = {q.name: q for q in req.system.queues}
     for name in used:
         if name in shape.stores:

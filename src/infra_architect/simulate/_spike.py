@@ -264,6 +264,10 @@ class _Simulation:
         self.target = np.array([x.target for x in services])
         self.saturates = np.array([x.saturates for x in services])
         self.share = np.array([x.node_share for x in services])
+        # each service's place in name order: ties in placement go by name, not list order
+        names = np.argsort([x.name for x in services], kind="stable")
+        self.rank = np.empty(len(services), dtype=np.int64)
+        self.rank[names] = np.arange(len(services))
         self.queued = np.array([x.queued for x in services])
         self.load = np.array([x.baseline for x in services])[:, None] * spike.profile()[None, :]
         # initial_replicas of every (alternative, service): the need at the baseline is
@@ -455,17 +459,17 @@ class _Simulation:
         if not self.kubernetes:
             self.arrivals.add(fast_at, new)
             return created + new, free_ready, upcoming, in_flight
-        fast = _fit(new, self.share, free_ready)
+        fast = _fit(new, self.share, free_ready, self.rank)
         free_ready = free_ready - (fast * self.share).sum(axis=1)
         rest = new - fast
         slow_at = t + sc.node_provision_seconds + sc.pod_start_seconds
-        on_upcoming = _fit(rest, self.share, upcoming)
+        on_upcoming = _fit(rest, self.share, upcoming, self.rank)
         upcoming = upcoming - (on_upcoming * self.share).sum(axis=1)
         rest = rest - on_upcoming
         need = (rest * self.share).sum(axis=1)
         room = np.maximum(self.max_nodes - ready_nodes - in_flight, 0)
         order = np.minimum(np.ceil(need - 1e-9), room)
-        on_new = _fit(rest, self.share, order)
+        on_new = _fit(rest, self.share, order, self.rank)
         spare = order - (on_new * self.share).sum(axis=1)
         join_at = t + sc.node_provision_seconds
         self.node_arrivals[:, join_at] += order
@@ -512,14 +516,43 @@ class _Simulation:
         )
 
 
-def _fit(new: Ints, share: Floats, room: Floats) -> Ints:
-    """Pods of each service that fit in ``room`` node units, services in order."""
-    demand = new * share
-    before = np.cumsum(demand, axis=1) - demand
-    left = np.maximum(room[:, None] - before, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fits = np.where(share > 0, np.floor(left / np.where(share > 0, share, 1) + 1e-9), new)
-    return np.asarray(np.minimum(new, fits).astype(np.int64))
+def _fit(new: Ints, share: Floats, room: Floats, rank: Ints) -> Ints:
+    """Pods of each service placed in ``room`` node units, whatever order the services
+    are listed in.
+
+    When the room holds every pending pod, all are placed. When it is short, it is
+    shared in proportion to demand: every service places the same fraction of its
+    pending pods (``room / demand`` of them, whole pods), and the whole pods left over
+    go one each to the largest remainders, ties by name (``rank``: each service's place
+    in name order), while room is left.
+    Why: the Kubernetes scheduler has no priority among equal pods; the node autoscaler's
+    new nodes are filled from one pending queue that holds every service's pods
+    interleaved, so each service gets a like share, not the first services listed all
+    they ask and the last ones nothing. A service that takes no node room (``share``
+    0) places all its pods."""
+    room = np.maximum(room, 0.0)
+    short = np.flatnonzero(new @ share > room + 1e-9)
+    if not short.size:
+        return new
+    # only the alternatives short of room are shared out; the others place every pod
+    asked = new[short]
+    left = room[short]
+    exact = asked * (left / (asked @ share))[:, None]
+    whole = np.minimum(np.floor(exact + 1e-9), asked)
+    remainder = np.where(share > 0, exact - whole, 0.0)
+    left = left - whole @ share
+    # largest remainder first, ties by name: one integer key per service, all distinct
+    # (remainders to 2^-32, then the name's rank), so a plain sort orders them
+    key = rank - np.floor(remainder * 2**32).astype(np.int64) * rank.size
+    order = np.argsort(key, axis=1)
+    rows = np.arange(short.size)[:, None]
+    in_order = np.where(remainder > 1e-9, share, 0.0)[rows, order]
+    granted = (np.cumsum(in_order, axis=1) <= left[:, None] + 1e-9) & (in_order > 0)
+    extra = np.zeros(asked.shape, dtype=np.float64)
+    extra[rows, order] = granted
+    placed = new.copy()
+    placed[short] = np.where(share > 0, whole + extra, asked)
+    return placed
 
 
 def _lindley(excess: Floats) -> Floats:

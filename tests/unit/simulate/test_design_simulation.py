@@ -78,8 +78,14 @@ def test_the_settings_the_spike_chose_reach_the_manifests(design: Design) -> Non
         hpa = yaml.safe_load(files[f"infra/k8s/base/{plan.name}/hpa.yaml"])
         assert hpa["spec"]["minReplicas"] == outcome.min_replicas
         assert hpa["spec"]["behavior"]["scaleUp"]["policies"][0]["value"] == 100
-    first = {o.service: o for o in study.designed}
-    assert any(first[o.service].min_replicas < o.min_replicas for o in study.tuned)
+    # the metric the study chose for a service is the one its HPA reads, at the rate asked
+    switched = [c for c in study.changes if "scales on requests per second" in c]
+    assert switched
+    for change in switched:
+        name, rate = change.split(":")[0], change.split("(")[1].split(" ")[0]
+        (metric,) = yaml.safe_load(files[f"infra/k8s/base/{name}/hpa.yaml"])["spec"]["metrics"]
+        assert metric["pods"]["metric"]["name"] == "http_server_requests_per_second"
+        assert metric["pods"]["target"]["averageValue"] == rate
     assert max(o.budget_share for o in study.designed) > study.budget_share_limit
 
 

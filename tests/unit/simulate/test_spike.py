@@ -143,3 +143,20 @@ def test_bad_rollouts_fail_what_exposure_times_time_predicts() -> None:
     falling = 30 * (1.0 + 0.75 + 0.5 + 0.25)
     assert rolling.failed == pytest.approx(load * (rising + falling))
     assert rolling.seconds_to_recover == 240
+
+
+def test_short_node_room_is_shared_whatever_order_the_services_are_listed_in() -> None:
+    # two services ask for more pods than the cluster may ever hold: the room is shared
+    # in proportion to what each asks, not given first to the one listed first
+    web = _service(10, 400, name="web")
+    api = _service(10, 400, name="api", baseline=500.0)
+    cluster = Cluster(nodes=1, max_nodes=12)
+    forward = simulate([web, api], HPA, cluster, STEP)
+    backward = simulate([api, web], HPA, cluster, STEP)
+    assert np.array_equal(forward.ready[0, 0], backward.ready[0, 1])
+    assert np.array_equal(forward.ready[0, 1], backward.ready[0, 0])
+    # the cluster is full and both services grew: neither was starved by the other
+    peak = forward.ready[0].max(axis=1)
+    assert (forward.ready[0, :, -1] * web.node_share).sum() <= 12 + 1e-9
+    assert peak[0] > 40
+    assert peak[1] > 40
