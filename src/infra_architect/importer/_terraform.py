@@ -40,7 +40,7 @@ from infra_architect.importer._findings import (
     FoundStore,
     Unread,
 )
-from infra_architect.review import Kind, Walk, terraform_roots
+from infra_architect.review import Kind, Walk, auto_loaded, modules_manifests, terraform_roots
 
 _META = {"__start_line__", "__end_line__"}
 _DNS_LABEL = re.compile(r"[^a-z0-9-]+")
@@ -121,30 +121,13 @@ def load_root(base: Path, walked: Walk, directory: str) -> TerraformGraph:
             sources.setdefault((base / _parent(f.path)).resolve(), []).append(
                 (base / f.path, f.text)
             )
-    auto = sorted(
-        (f.path, f.text)
-        for f in walked.files
-        if f.kind is Kind.TFVARS
-        and _parent(f.path) == directory
-        and (
-            f.path.endswith(("/terraform.tfvars", "/terraform.tfvars.json", ".auto.tfvars"))
-            or f.path in ("terraform.tfvars", "terraform.tfvars.json")
-        )
-    )
-    manifest = next(
-        (
-            f.text
-            for f in walked.files
-            if f.kind is Kind.MODULES_MANIFEST and f.path.startswith(f"{directory}/")
-        ),
-        "",
-    )
+    # the variable files and installed modules Terraform itself loads, read as review does
     return load_terraform(
         (base / directory).resolve(),
         base=base,
         sources=sources,
-        variable_files=auto,
-        installed=installed_modules(manifest),
+        variable_files=auto_loaded(walked, directory),
+        installed=installed_modules(modules_manifests(walked).get(directory, "")),
     )
 
 

@@ -3,7 +3,6 @@ YAML and workflows, bounded and safely, and run the rules over them; suppression
 reasons and a baseline let a legacy repository fail only on new findings."""
 
 from infra_architect.review._config import CONFIG_FILE, ReviewDefaults, read_review_config
-from infra_architect.review._graphs import kubernetes_graphs
 from infra_architect.review._helm import helm_render
 from infra_architect.review._kustomize import OverlayGraph, kubectl_build
 from infra_architect.review._preflight import preflight
@@ -18,7 +17,10 @@ from infra_architect.review._report import (
 from infra_architect.review._review import (
     Reviewed,
     ReviewReport,
+    auto_loaded,
+    kubernetes_graphs,
     kubernetes_objects,
+    modules_manifests,
     review,
     terraform_roots,
 )
@@ -53,6 +55,7 @@ __all__ = [
     "Skipped",
     "Suppression",
     "Walk",
+    "auto_loaded",
     "baseline_json",
     "classify",
     "fingerprint",
@@ -61,6 +64,7 @@ __all__ = [
     "kubectl_build",
     "kubernetes_graphs",
     "kubernetes_objects",
+    "modules_manifests",
     "preflight",
     "read_baseline",
     "read_ignore_file",

@@ -613,10 +613,12 @@ file it was read from, relative to the kustomization built."""
 @dataclass(frozen=True)
 class OverlayGraph:
     """The objects one run of the rules sees: one built overlay's rendering, or (overlay
-    None) the plain manifests no built overlay consumed."""
+    None) the plain manifests no built overlay consumed, or (``chart``) one rendered Helm
+    chart, ``overlay`` its directory."""
 
     overlay: str | None
     objects: list[K8sObject]
+    chart: bool = False
 
 
 def built_objects(  # noqa: PLR0917  (one review's context)

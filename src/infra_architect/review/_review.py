@@ -25,6 +25,7 @@ from infra_architect.review._helm import Render, chart_objects, inside
 from infra_architect.review._inventory import Link, Part, inventory
 from infra_architect.review._kustomize import (
     Build,
+    OverlayGraph,
     built_objects,
     filesystem_tree,
 )
@@ -232,35 +233,22 @@ def review(
     )
     _plans(walked, context, found)
     _workflows(walked, context, found)
-    raw, k8s_skips = kubernetes_objects(walked)
 
     def seconds_left() -> float:
         return budget - (clock() - start)
 
-    charted, chart_skips = chart_objects(walked, base, render, seconds_left)
-    found.skipped += chart_skips
-    rendered = [g.chart for g in charted]  # their raw files are what helm rendered
-    raw = [o for o in raw if not any(inside(o.file, c) for c in rendered)]
-    found.skipped += [s for s in k8s_skips if not any(inside(s.path, c) for c in rendered)]
-    for chart in charted:  # each chart alone, as it is installed
-        findings = run_rules(
-            KubernetesGraph(chart.objects), context_of(chart.chart), KUBERNETES_RULES
-        )
-        found.findings += [_Traced(f) for f in findings]
-    graphs, build_skips = built_objects(
-        walked,
-        base,
-        raw,
-        build,
-        seconds_left=seconds_left,
-        tree=filesystem_tree(walked, base, repository_root(base)),
+    graphs, k8s_skips = kubernetes_graphs(
+        walked, base, build=build, render=render, seconds_left=seconds_left
     )
-    found.skipped += build_skips
-    for graph in graphs:  # each overlay alone: its policies cover only its workloads
+    found.skipped += k8s_skips
+    # each chart alone, as it is installed (its path names it: no overlay to trace);
+    # each overlay alone: its policies cover only its workloads
+    for graph in graphs:
         findings = run_rules(
             KubernetesGraph(graph.objects), context_of(graph.overlay), KUBERNETES_RULES
         )
-        found.findings += [_Traced(f, overlay=graph.overlay) for f in findings]
+        overlay = None if graph.chart else graph.overlay
+        found.findings += [_Traced(f, overlay=overlay) for f in findings]
     inline, invalid = inline_suppressions({f.path: f.text for f in walked.files})
     reviewed = sorted(
         (_fate(group, inline, ignore, baseline) for group in _grouped(found.findings)),
@@ -271,8 +259,7 @@ def review(
         files_read=len(walked.files),
         terraform_roots=roots,
         resources=found.resources,
-        kubernetes_objects=sum(len(g.objects) for g in graphs)
-        + sum(len(c.objects) for c in charted),
+        kubernetes_objects=sum(len(g.objects) for g in graphs),
         findings=reviewed,
         skipped=sorted(set(found.skipped), key=lambda s: (s.path, s.reason)),
         stopped=walked.stopped,
@@ -311,11 +298,7 @@ def _terraform(  # noqa: PLR0917  (one review's context)
             sources.setdefault(real[directory], []).append((base / f.path, f.text))
 
     named, unnamed = _variable_files(walked, var_files, found)
-    manifests = {
-        f.path.removesuffix(MODULES_MANIFEST).rstrip("/") or ".": f.text
-        for f in walked.files
-        if f.kind is Kind.MODULES_MANIFEST
-    }
+    manifests = modules_manifests(walked)
 
     def review_root(directory: str) -> set[Path]:
         graph = load_terraform(
@@ -323,7 +306,7 @@ def _terraform(  # noqa: PLR0917  (one review's context)
             base=base,
             sources=sources,
             budget=evaluation(),
-            variable_files=[*_auto_loaded(walked, directory), *named],
+            variable_files=[*auto_loaded(walked, directory), *named],
             installed=installed_modules(manifests.get(directory, "")),
         )
         found.resources += len(graph.resources)
@@ -387,7 +370,16 @@ def _is_auto_loaded(path: str) -> bool:
     )
 
 
-def _auto_loaded(walked: Walk, directory: str) -> list[tuple[str, str]]:
+def modules_manifests(walked: Walk) -> dict[str, str]:
+    """Each root directory's ``terraform init`` manifest (modules.json), by directory."""
+    return {
+        f.path.removesuffix(MODULES_MANIFEST).rstrip("/") or ".": f.text
+        for f in walked.files
+        if f.kind is Kind.MODULES_MANIFEST
+    }
+
+
+def auto_loaded(walked: Walk, directory: str) -> list[tuple[str, str]]:
     """The variable files Terraform loads from a root's directory, in its order:
     terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name."""
     files = {
@@ -616,6 +608,34 @@ def terraform_roots(walked: Walk) -> list[str]:
 
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+
+
+def kubernetes_graphs(
+    walked: Walk,
+    base: Path,
+    *,
+    build: Build | None,
+    render: Render | None,
+    seconds_left: Callable[[], float],
+) -> tuple[list[OverlayGraph], list[Skipped]]:
+    """The Kubernetes objects of a walked tree, as `review` runs its rules on them (and
+    `import` reads them): one graph per rendered chart, per built overlay, and one of the
+    raw objects left; every file, chart or overlay not read is a Skipped."""
+    raw, k8s_skips = kubernetes_objects(walked)
+    charted, chart_skips = chart_objects(walked, base, render, seconds_left)
+    rendered = [g.chart for g in charted]  # their raw files are what helm rendered
+    raw = [o for o in raw if not any(inside(o.file, c) for c in rendered)]
+    skipped = [s for s in k8s_skips if not any(inside(s.path, c) for c in rendered)]
+    graphs = [OverlayGraph(overlay=c.chart, objects=c.objects, chart=True) for c in charted]
+    built, build_skips = built_objects(
+        walked,
+        base,
+        raw,
+        build,
+        seconds_left=seconds_left,
+        tree=filesystem_tree(walked, base, repository_root(base)),
+    )
+    return graphs + built, [*walked.skipped, *chart_skips, *skipped, *build_skips]
 
 
 def kubernetes_objects(walked: Walk) -> tuple[list[K8sObject], list[Skipped]]:
